@@ -1,0 +1,86 @@
+"""What every command shares: the global options, loading the project, printing diagnostics."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+if TYPE_CHECKING:
+    from compiler.diagnostics import Diagnostic
+    from compiler.model import Environment, Project
+
+
+@dataclass
+class AppContext:
+    project_dir: Path = Path(".")
+    env: str | None = None
+    color: bool = False
+    quiet: bool = False
+    verbose: int = 0
+    diagnostics_format: str = "text"
+
+
+pass_app = click.make_pass_decorator(AppContext, ensure=True)
+
+
+def emit_diagnostics(
+    app: AppContext,
+    diagnostics: list[Diagnostic],
+    *,
+    fmt: str | None = None,
+    err: bool = True,
+) -> None:
+    """Print diagnostics in the chosen format (the one place they are formatted)."""
+    from compiler.report import format_diagnostics
+
+    fmt = fmt or app.diagnostics_format
+    if not diagnostics and fmt == "text":
+        return
+    if app.quiet and fmt == "text":
+        diagnostics = [d for d in diagnostics if d.is_error]
+    text = format_diagnostics(diagnostics, fmt, color=app.color)
+    if text:
+        click.echo(text, err=err, color=app.color)
+
+
+def load_valid_project(
+    app: AppContext, *, only_files: list[Path] | None = None
+) -> tuple[Project, list[Diagnostic]]:
+    """Load and validate the whole project. Raises DiagnosticError if anything is an error;
+    otherwise returns the project and its warnings (for the caller to print)."""
+    from compiler.diagnostics import DiagnosticError, has_errors, sorted_diagnostics
+    from compiler.load import load_project
+    from compiler.validate import validate_project
+
+    loaded = load_project(app.project_dir)
+    diagnostics = list(loaded.diagnostics)
+    if loaded.project is not None:
+        diagnostics += validate_project(loaded.project, only_files=only_files)
+    diagnostics = sorted_diagnostics(diagnostics)
+    if has_errors(diagnostics) or loaded.project is None:
+        raise DiagnosticError(diagnostics)
+    return loaded.project, diagnostics
+
+
+def select_environment(app: AppContext, project: Project) -> Environment:
+    """The environment named by --env (or the project's default); unknown -> DiagnosticError."""
+    from compiler.diagnostics import Diagnostic, DiagnosticError, Location
+
+    environment = project.config.environment(app.env)
+    if environment is not None:
+        return environment
+    config_file = project.config.source.file if project.config.source else "actionctl.yaml"
+    known = ", ".join(sorted(project.config.environments)) or "none"
+    name = app.env or project.config.default_environment
+    raise DiagnosticError(
+        [
+            Diagnostic.error(
+                Location(config_file, 1, 1),
+                "E101",
+                f"unknown environment {name!r} (known: {known})",
+            )
+        ]
+    )

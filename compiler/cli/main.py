@@ -1,0 +1,168 @@
+"""``actionctl``: the command group, global options, and where errors become exit codes.
+
+Subcommands are imported only when they run (click's documented lazy-loading
+pattern), so ``actionctl --version`` and shell completion start fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from compiler import __version__
+from compiler.cli.context import AppContext
+
+# name -> (module, one-line help shown in ``actionctl --help`` without importing it)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "validate": ("compiler.cli.validate", "Check action and channel files (no network)."),
+    "compile": ("compiler.cli.compile", "Print the platform API payloads as JSON."),
+    "plan": ("compiler.cli.plan", "Show what apply would change on the live platform."),
+    "apply": ("compiler.cli.apply", "Apply a saved plan (or plan, confirm and apply)."),
+    "import": ("compiler.cli.import_", "Write YAML for tools that already live on the platform."),
+    "render": ("compiler.cli.render", "Preview an SMS message: text, encoding, segments."),
+    "emulator": ("compiler.cli.emulator", "Serve the OpenMic-compatible API over HTTP."),
+    "schema": ("compiler.cli.schema", "Print a JSON Schema (for editors)."),
+}
+
+EXIT_ERROR = 1
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        module = importlib.import_module(COMMANDS[cmd_name][0])
+        command: click.Command = module.command
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, short) for name, (_, short) in COMMANDS.items()]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(
+    cls=LazyGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    epilog="""\b
+Examples:
+  actionctl validate                      check every file in the project
+  actionctl plan --out plan.json          show and save what would change
+  actionctl apply plan.json               apply exactly that plan
+  actionctl --env prod plan --format markdown
+
+Exit codes: 0 ok, 1 error, 2 changes (plan --detailed-exitcode), 3 stale plan.""",
+)
+@click.version_option(__version__, "--version", prog_name="actionctl")
+@click.option(
+    "--project",
+    "project_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    show_default=True,
+    envvar="ACTIONCTL_PROJECT",
+    help="Project root (holds actionctl.yaml, actions/, channels/).",
+)
+@click.option("--env", "env", envvar="ACTIONCTL_ENV", help="Environment from actionctl.yaml.")
+@click.option("--no-color", is_flag=True, help="No colour (also when NO_COLOR is set).")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors and the command's result.")
+@click.option("-v", "--verbose", count=True, help="More detail (requests, timings).")
+@click.option(
+    "--diagnostics-format",
+    type=click.Choice(["text", "json", "github", "sarif"]),
+    default="text",
+    show_default=True,
+    envvar="ACTIONCTL_DIAGNOSTICS_FORMAT",
+    help="Format of diagnostics for commands whose --format is about their result (plan).",
+)
+@click.pass_context
+def cli(
+    ctx: click.Context,
+    project_dir: Path,
+    env: str | None,
+    no_color: bool,
+    quiet: bool,
+    verbose: int,
+    diagnostics_format: str,
+) -> None:
+    """Voice-agent actions as YAML in git: validate, compile, plan, apply, import.
+
+    Reads actionctl.yaml, channels/*.yaml and actions/**/*.yaml under --project.
+    """
+    color = not no_color and "NO_COLOR" not in os.environ
+    ctx.obj = AppContext(
+        project_dir=project_dir,
+        env=env,
+        color=color,
+        quiet=quiet,
+        verbose=verbose,
+        diagnostics_format=diagnostics_format,
+    )
+    ctx.color = color
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the CLI and turn every failure into a message and an exit code."""
+    code = run(argv)
+    sys.exit(code)
+
+
+def run(argv: list[str] | None = None) -> int:
+    from compiler.diagnostics import DiagnosticError
+
+    if "_ACTIONCTL_COMPLETE" in os.environ:  # shell completion: click's own machinery
+        cli.main(prog_name="actionctl")
+    args = sys.argv[1:] if argv is None else list(argv)
+    ctx: click.Context | None = None
+    try:
+        ctx = cli.make_context("actionctl", args)
+        with ctx:
+            result = cli.invoke(ctx)
+    except click.exceptions.Exit as exit_:
+        return exit_.exit_code
+    except click.UsageError as error:
+        # Usage errors exit 1, not click's 2: 2 means "changes" under --detailed-exitcode.
+        error.show()
+        return EXIT_ERROR
+    except click.ClickException as error:
+        error.show()
+        return error.exit_code
+    except click.Abort:
+        click.echo("Aborted.", err=True)
+        return EXIT_ERROR
+    except DiagnosticError as error:
+        from compiler.cli.context import emit_diagnostics
+
+        app = ctx.obj if ctx is not None and isinstance(ctx.obj, AppContext) else AppContext()
+        emit_diagnostics(app, error.diagnostics, err=True)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        return 130
+    except BrokenPipeError:
+        return EXIT_ERROR
+    except Exception as error:  # the last line of defence: never a traceback for a user
+        return _internal_error(error)
+    return result if isinstance(result, int) else 0
+
+
+def _internal_error(error: Exception) -> int:
+    from compiler.platform.base import PlatformError
+
+    if isinstance(error, PlatformError):
+        click.echo(f"error {error.code} {error}", err=True)
+        return EXIT_ERROR
+    click.echo(f"actionctl: internal error: {type(error).__name__}: {error}", err=True)
+    click.echo("This is a bug in actionctl; please report it with the command you ran.", err=True)
+    if os.environ.get("ACTIONCTL_DEBUG"):
+        import traceback
+
+        traceback.print_exc()
+    return EXIT_ERROR

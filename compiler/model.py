@@ -1,0 +1,158 @@
+"""Plain typed objects passed between the pipeline stages.
+
+``load`` produces a ``Project`` (documents with source positions, channels, actions,
+project config); ``validate`` reads it and returns diagnostics; ``compile`` turns it
+into ``CompiledTool`` payloads for one environment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from compiler.diagnostics import Location
+
+# A path into a YAML document's data, as keys and list indexes: ("static_params", "message").
+DataPath = tuple[str | int, ...]
+
+
+@dataclass
+class SourceMap:
+    """Where each value (and each mapping key) of one YAML document stands in its file.
+
+    ``values[path]`` is the (line, column) of the value at ``path``; ``keys[path]`` the
+    position of the key that introduced it. Both are 1-based.
+    """
+
+    file: str
+    values: dict[DataPath, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[DataPath, tuple[int, int]] = field(default_factory=dict)
+
+    def locate(self, path: Sequence[str | int] = ()) -> Location:
+        """Location of the value at ``path``, or of its nearest ancestor that exists.
+
+        A missing key therefore points at the mapping that should hold it.
+        """
+        current: DataPath = tuple(path)
+        while True:
+            if current in self.values:
+                line, column = self.values[current]
+                return Location(self.file, line, column)
+            if not current:
+                return Location(self.file, 1, 1)
+            current = current[:-1]
+
+    def locate_key(self, path: Sequence[str | int]) -> Location:
+        """Location of the key naming ``path`` (falls back to the value's location)."""
+        key = tuple(path)
+        if key in self.keys:
+            line, column = self.keys[key]
+            return Location(self.file, line, column)
+        return self.locate(key)
+
+
+@dataclass
+class SourceDocument:
+    """One YAML document of one file: its plain data and where each piece came from."""
+
+    file: str  # path as shown to users: relative to the project root where possible
+    index: int  # 0-based document index within the file
+    data: Any
+    source_map: SourceMap
+
+    def locate(self, *path: str | int) -> Location:
+        return self.source_map.locate(path)
+
+    def locate_key(self, *path: str | int) -> Location:
+        return self.source_map.locate_key(path)
+
+
+@dataclass(frozen=True)
+class Environment:
+    name: str
+    agents: Mapping[str, str] = field(default_factory=dict)  # logical agent -> platform uid
+    channels: Mapping[str, str] = field(default_factory=dict)  # channel name -> E.164 override
+
+
+@dataclass
+class ProjectConfig:
+    platform: str = "local"  # "local" | "openmic"
+    base_url: str = "https://api.openmic.ai"
+    api_prefix: str = "/v2"
+    api_key_env: str = "OPENMIC_API_KEY"
+    default_environment: str = "default"
+    environments: dict[str, Environment] = field(
+        default_factory=lambda: {"default": Environment("default")}
+    )
+    prune: bool = False
+    source: SourceDocument | None = None  # None when the project has no actionctl.yaml
+
+    def environment(self, name: str | None) -> Environment | None:
+        return self.environments.get(name or self.default_environment)
+
+    def agent_uid(self, environment: Environment, agent: str) -> str:
+        """Platform uid of a logical agent; with no mapping the name is its own uid."""
+        return environment.agents.get(agent, agent)
+
+
+@dataclass
+class Channel:
+    name: str
+    phone_number: str
+    capabilities: tuple[str, ...]
+    description: str
+    source: SourceDocument
+
+
+@dataclass
+class Action:
+    """One action document. ``fields`` is the whole mapping as written (validated by schema)."""
+
+    type: str  # "send_text_message", "handover", ..., or "openmic.<tool type>"
+    agent: str
+    name: str
+    fields: Mapping[str, Any]
+    source: SourceDocument
+
+    @property
+    def address(self) -> str:
+        return f"{self.agent}/{self.name}"
+
+    @property
+    def is_native(self) -> bool:
+        return self.type.startswith("openmic.")
+
+    def locate(self, *path: str | int) -> Location:
+        return self.source.locate(*path)
+
+
+@dataclass
+class Project:
+    root: Path
+    config: ProjectConfig
+    channels: list[Channel] = field(default_factory=list)
+    actions: list[Action] = field(default_factory=list)
+    documents: list[SourceDocument] = field(default_factory=list)
+
+    def channel(self, name: str) -> Channel | None:
+        for channel in self.channels:
+            if channel.name == name:
+                return channel
+        return None
+
+
+@dataclass(frozen=True)
+class CompiledTool:
+    """The platform payload for one action in one environment (canonical form)."""
+
+    agent: str  # logical agent name
+    agent_uid: str
+    name: str
+    payload: Mapping[str, Any]  # canonical: see compiler.canonical
+    source: Location | None = None
+
+    @property
+    def address(self) -> str:
+        return f"{self.agent}/{self.name}"

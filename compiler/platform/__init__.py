@@ -1,0 +1,9 @@
+"""Everything that talks to "the live platform".
+
+- ``base``: the ``Platform`` interface every target implements, and its errors.
+- ``store``: the SQLite store behind both the emulator and the embedded local platform.
+- ``local``: the embedded platform (``platform: local``), in-process over the store.
+- ``client``: the httpx client for the OpenMic REST API (and our emulator).
+- ``emulator``: an HTTP server speaking the OpenMic v2 API over the store, with faults.
+- ``connect``: picks and builds the right ``Platform`` for a project and environment.
+"""
