@@ -62,6 +62,12 @@ class Platform(Protocol):
 
     description: str  # e.g. "local platform at .actionctl/platform.db", never secrets
 
+    @property
+    def target(self) -> dict[str, str]:
+        """Secret-free identity of the target, recorded in plans:
+        ``{"platform": "local"|"openmic", "base_url": ..., "api_prefix": ...}``."""
+        ...
+
     def agent_exists(self, agent_uid: str) -> bool: ...
 
     def list_agents(self) -> list[dict[str, Any]]: ...

@@ -1,0 +1,83 @@
+"""Fixtures shared by every test package: the CLI in-process, the example project in a
+tmp dir, and a real emulator server on a loopback port."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+TEST_API_KEY = "test-key-0123456789-SECRET"
+
+
+@dataclass
+class CliResult:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., CliResult]:
+    """Run ``actionctl ARGS...`` in-process; returns exit code, stdout and stderr."""
+    from compiler.cli.main import run
+
+    def invoke(*args: str | Path) -> CliResult:
+        capsys.readouterr()
+        code = run([str(a) for a in args])
+        out, err = capsys.readouterr()
+        return CliResult(code, out, err)
+
+    return invoke
+
+
+@pytest.fixture
+def example_project(tmp_path: Path) -> Path:
+    """A copy of the repository's example project (actions/, channels/, actionctl.yaml)."""
+    root = tmp_path / "project"
+    root.mkdir()
+    for name in ("actions", "channels"):
+        if (REPO_ROOT / name).is_dir():
+            shutil.copytree(REPO_ROOT / name, root / name)
+    if (REPO_ROOT / "actionctl.yaml").is_file():
+        shutil.copy(REPO_ROOT / "actionctl.yaml", root / "actionctl.yaml")
+    return root
+
+
+@pytest.fixture
+def emulator_factory(tmp_path: Path) -> Iterator[Callable[..., Any]]:
+    """Start real emulator servers on loopback ports: ``emulator_factory(**config)``.
+
+    Keyword arguments are ``EmulatorConfig`` fields; ``db_path`` and ``api_key`` default
+    to a fresh database in tmp_path and TEST_API_KEY. Servers stop at teardown.
+    """
+    from compiler.platform.emulator import EmulatorConfig, EmulatorServer
+
+    servers: list[Any] = []
+
+    def start(**overrides: Any) -> Any:
+        overrides.setdefault("db_path", tmp_path / f"emulator-{len(servers)}.db")
+        overrides.setdefault("api_key", TEST_API_KEY)
+        server = EmulatorServer(EmulatorConfig(**overrides))
+        server.start()
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture
+def emulator(emulator_factory: Callable[..., Any]) -> Any:
+    """One emulator with no faults; ``.url`` is its base URL (``http://127.0.0.1:PORT``)."""
+    return emulator_factory()
