@@ -1,0 +1,148 @@
+"""GitHub Actions workflow commands: ``::error file=F,line=L,col=C,title=CODE::message``.
+
+GitHub shows at most 10 annotations of each type (error, warning, notice) per step and
+50 per job; the rest are silently dropped. So we emit at most 10 of each type, then one
+``::notice`` saying how many more there are, print those as plain log lines, and write
+the full list to the job summary when ``GITHUB_STEP_SUMMARY`` is set.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path, PurePosixPath
+
+from compiler.diagnostics import Diagnostic, Severity
+
+PER_TYPE_CAP = 10  # GitHub: annotations of one type per step
+
+COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+
+def render(diagnostics: list[Diagnostic], *, color: bool = False) -> str:
+    """Annotations for the first diagnostics of each type, then a note about the rest."""
+    shown, omitted = split_by_cap(diagnostics)
+    lines = [annotation(d) for d in shown]
+    if omitted:
+        lines.append(_omitted_notice(omitted))
+        # The annotations are capped, the log is not: keep every diagnostic readable there.
+        lines.extend(_plain_line(d) for d in omitted)
+    if diagnostics and os.environ.get("GITHUB_STEP_SUMMARY"):
+        from compiler.report.github_summary import append_step_summary
+
+        append_step_summary(Path(os.environ["GITHUB_STEP_SUMMARY"]), diagnostics, len(omitted))
+    return "\n".join(lines)
+
+
+def split_by_cap(diagnostics: list[Diagnostic]) -> tuple[list[Diagnostic], list[Diagnostic]]:
+    """(shown as annotations, omitted), keeping input order within each.
+
+    When anything is omitted, one notice slot is kept free for the summary notice, so
+    that the summary itself is never the annotation GitHub drops.
+    """
+    caps = {severity: PER_TYPE_CAP for severity in COMMANDS}
+    if _overflows(diagnostics):
+        caps[Severity.INFO] = PER_TYPE_CAP - 1
+    shown: list[Diagnostic] = []
+    omitted: list[Diagnostic] = []
+    for diagnostic in diagnostics:
+        if caps[diagnostic.severity] > 0:
+            caps[diagnostic.severity] -= 1
+            shown.append(diagnostic)
+        else:
+            omitted.append(diagnostic)
+    return shown, omitted
+
+
+def _overflows(diagnostics: list[Diagnostic]) -> bool:
+    counts = {severity: 0 for severity in COMMANDS}
+    for diagnostic in diagnostics:
+        counts[diagnostic.severity] += 1
+    return any(count > PER_TYPE_CAP for count in counts.values())
+
+
+def annotation(diagnostic: Diagnostic) -> str:
+    properties = {"file": repository_path(diagnostic.file)}
+    if diagnostic.line > 0:
+        properties["line"] = str(diagnostic.line)
+        if diagnostic.column > 0:
+            properties["col"] = str(diagnostic.column)
+    properties["title"] = diagnostic.code
+    rendered = ",".join(f"{key}={escape_property(value)}" for key, value in properties.items())
+    command = COMMANDS[diagnostic.severity]
+    return f"::{command} {rendered}::{escape_data(diagnostic.message)}"
+
+
+def _omitted_notice(omitted: list[Diagnostic]) -> str:
+    counts = ", ".join(
+        f"{sum(1 for d in omitted if d.severity is severity)} {name}"
+        for severity, name in (
+            (Severity.ERROR, "errors"),
+            (Severity.WARNING, "warnings"),
+            (Severity.INFO, "notices"),
+        )
+        if any(d.severity is severity for d in omitted)
+    )
+    where = (
+        "the job summary and the log below" if os.environ.get("GITHUB_STEP_SUMMARY") else "the log"
+    )
+    message = (
+        f"{len(omitted)} more diagnostics not shown as annotations ({counts}); "
+        f"GitHub shows at most {PER_TYPE_CAP} per type per step. See {where}."
+    )
+    return f"::notice title=actionctl::{escape_data(message)}"
+
+
+def _plain_line(diagnostic: Diagnostic) -> str:
+    # Never starts with "::", so the runner does not treat it as a command.
+    location = diagnostic.location
+    path = repository_path(location.file)
+    where = f"{path}:{location.line}:{location.column}" if location.line else path
+    return f"{where}: {diagnostic.severity.value} {diagnostic.code} {diagnostic.message}"
+
+
+# GitHub's workflow-command escaping (the same as @actions/core's escapeData/escapeProperty).
+def escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def repository_path(file: str) -> str:
+    """A diagnostic's path (relative to the project root) as seen from the working directory.
+
+    CI tools resolve annotation and SARIF paths against the checkout root, where the job
+    runs; with ``--project sub/dir`` the project's files live under that prefix.
+    """
+    if not file or PurePosixPath(file).is_absolute():
+        return file
+    prefix = _project_prefix()
+    if not prefix:
+        return file
+    return (PurePosixPath(prefix) / file).as_posix()
+
+
+def _project_prefix() -> str:
+    project_dir = _current_project_dir()
+    if project_dir is None:
+        return ""
+    try:
+        relative = project_dir.resolve().relative_to(Path.cwd().resolve())
+    except (OSError, ValueError):
+        return ""
+    text = relative.as_posix()
+    return "" if text == "." else text
+
+
+def _current_project_dir() -> Path | None:
+    """The running command's ``--project``, when called from inside the CLI."""
+    import click
+
+    from compiler.cli.context import AppContext
+
+    context = click.get_current_context(silent=True)
+    if context is None:
+        return None
+    app = context.find_object(AppContext)
+    return None if app is None else Path(app.project_dir)
