@@ -1,0 +1,265 @@
+"""Readable YAML for imported documents, safe file names, and all-or-nothing file writing.
+
+Emission goes through PyYAML's own emitter; only the *choice* of scalar style is ours:
+block scalars (``|``) for long or multi-line text, double quotes where YAML needs
+quoting (PyYAML's resolver decides that, so ``no``, ``1.10``, ``12:30`` and phone
+numbers are quoted exactly when a YAML 1.1 loader would read them as something else)
+and for text holding ``{{`` (template placeholders read better quoted). Every document
+is loaded back before it is returned: emission that would not reload to the same data
+is a bug we refuse to write.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from compiler.diagnostics import Diagnostic, Location
+
+# Text longer than this goes into a block scalar even when it is one line.
+LONG_TEXT = 80
+# A flow list (``[a, b]``) only when it stays short and holds plain scalars.
+SHORT_FLOW_LIST = 60
+LINE_WIDTH = 100
+
+# Characters a YAML 1.1 loader treats as line breaks but that a block scalar cannot
+# carry unchanged (``\x85`` is read back as ``\n``); text holding them stays quoted.
+_BLOCK_UNSAFE = re.compile("[\r\x85\u2028\u2029\ufeff]")
+
+
+class _Dumper(yaml.SafeDumper):
+    """SafeDumper that prefers double quotes to single ones (the examples' style)."""
+
+    def choose_scalar_style(self) -> str:
+        style: str = super().choose_scalar_style()
+        # Double quotes can escape anything; single quotes fold line breaks.
+        return '"' if style == "'" else style
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True  # never emit anchors: every value is written out where it is used
+
+
+def _represent_str(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=_text_style(text))
+
+
+def _text_style(text: str) -> str | None:
+    if _block_ok(text) and ("\n" in text or len(text) > LONG_TEXT):
+        return "|"
+    if "{{" in text:
+        return '"'
+    return None  # PyYAML picks plain, or quotes when a loader would misread the text
+
+
+def _block_ok(text: str) -> bool:
+    if _BLOCK_UNSAFE.search(text):
+        return False
+    # Trailing spaces on a line cannot be kept by a block scalar; PyYAML would fall back
+    # to double quotes anyway, but with line breaks escaped the text is unreadable.
+    return not any(line != line.rstrip(" \t") for line in text.split("\n"))
+
+
+def _represent_list(dumper: yaml.SafeDumper, items: list[Any]) -> yaml.SequenceNode:
+    flow = _short_scalar_list(items)
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", items, flow_style=flow)
+
+
+def _short_scalar_list(items: Sequence[Any]) -> bool:
+    if not items:
+        return True
+    if not all(isinstance(i, str | int | float | bool) or i is None for i in items):
+        return False
+    if any(isinstance(i, str) and ("\n" in i or "{{" in i) for i in items):
+        return False
+    return sum(len(str(i)) + 2 for i in items) <= SHORT_FLOW_LIST
+
+
+def _represent_dict(dumper: yaml.SafeDumper, data: Mapping[Any, Any]) -> yaml.MappingNode:
+    # Insertion order is the readable order the decompiler chose; never sort keys.
+    return dumper.represent_mapping("tag:yaml.org,2002:map", data.items(), flow_style=not data)
+
+
+_Dumper.add_representer(str, _represent_str)
+_Dumper.add_representer(list, _represent_list)
+_Dumper.add_representer(dict, _represent_dict)
+
+
+class EmitError(Exception):
+    """A document could not be written as YAML that reloads to the same data."""
+
+
+def dump_document(data: Mapping[str, Any]) -> str:
+    """One YAML document as text; raises EmitError if it would not reload identically."""
+    text = yaml.dump(
+        dict(data),
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        default_flow_style=False,
+        width=LINE_WIDTH,
+        indent=2,
+    )
+    if yaml.safe_load(text) != data:
+        raise EmitError("emitted YAML does not reload to the same data")
+    return text
+
+
+# ---------------------------------------------------------------------------------------
+# File names
+
+MAX_STEM = 80
+_UNSAFE_CHARS = re.compile(r"[^A-Za-z0-9_.-]+")
+_WINDOWS_RESERVED = frozenset(
+    {"con", "prn", "aux", "nul"}
+    | {f"com{i}" for i in range(1, 10)}
+    | {f"lpt{i}" for i in range(1, 10)}
+)
+
+
+def slugify(name: str, *, fallback: str = "tool") -> str:
+    """A file-name stem that is safe on every common file system.
+
+    Letters, digits, ``_``, ``-`` and inner dots survive; accents are stripped, anything
+    else becomes ``-``; no leading dot (hidden files, ``..``), no reserved device names,
+    at most MAX_STEM characters.
+    """
+    ascii_text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    stem = _UNSAFE_CHARS.sub("-", ascii_text)
+    stem = re.sub(r"\.{2,}", ".", stem).strip(".-")[:MAX_STEM].rstrip(".-")
+    if not stem:
+        return fallback
+    if stem.split(".")[0].lower() in _WINDOWS_RESERVED:
+        stem = f"{stem}_"
+    return stem
+
+
+def unique_stem(stem: str, taken: set[str]) -> str:
+    """``stem``, or ``stem-2``, ``stem-3``... whichever is free; compared case-insensitively
+    (two names differing only in case are one file on macOS and Windows). Records it."""
+    candidate = stem
+    number = 1
+    while candidate.lower() in taken:
+        number += 1
+        candidate = f"{stem}-{number}"
+    taken.add(candidate.lower())
+    return candidate
+
+
+# ---------------------------------------------------------------------------------------
+# Writing
+
+
+@dataclass(frozen=True)
+class PlannedFile:
+    path: Path  # absolute target path
+    display: str  # as shown to users (relative to the output directory)
+    text: str
+
+
+CODE_EXISTS = "I001"
+CODE_OUTSIDE = "I002"
+CODE_WRITE_FAILED = "I003"
+
+
+def check_files(files: Sequence[PlannedFile], out_dir: Path, *, force: bool) -> list[Diagnostic]:
+    """Everything that would stop the write, found before anything is written."""
+    diagnostics: list[Diagnostic] = []
+    root = out_dir.resolve()
+    for planned in files:
+        target = planned.path.resolve()
+        if root != target and root not in target.parents:
+            message = f"refusing to write outside the output directory {out_dir}"
+            diagnostics.append(Diagnostic.error(Location(planned.display), CODE_OUTSIDE, message))
+            continue
+        if planned.path.is_dir():
+            message = "a directory already exists where this file would be written"
+            diagnostics.append(Diagnostic.error(Location(planned.display), CODE_EXISTS, message))
+        elif planned.path.exists() and not force:
+            message = "file already exists; nothing was written (use --force to overwrite)"
+            diagnostics.append(Diagnostic.error(Location(planned.display), CODE_EXISTS, message))
+    return diagnostics
+
+
+def write_files(files: Sequence[PlannedFile], out_dir: Path, *, force: bool) -> list[Diagnostic]:
+    """Write every file, or none if any check fails.
+
+    Each file is first written in full to a temporary file beside its target; only when
+    all of them are on disk are they moved into place with ``os.replace`` (atomic per
+    file), so a reader never sees a half-written file and a failure while staging leaves
+    nothing behind. Without ``force`` a file that appeared since the check is still not
+    overwritten (``os.link`` refuses an existing target).
+    """
+    problems = check_files(files, out_dir, force=force)
+    if problems:
+        return problems
+    staged: list[tuple[PlannedFile, Path]] = []
+    try:
+        for planned in files:
+            staged.append((planned, _stage(planned)))
+    except OSError as error:
+        _discard(path for _, path in staged)
+        message = f"could not write: {error.strerror or error}; nothing was written"
+        return [Diagnostic.error(Location(files[len(staged)].display), CODE_WRITE_FAILED, message)]
+    return _commit(staged, force=force)
+
+
+def _stage(planned: PlannedFile) -> Path:
+    planned.path.parent.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(
+        prefix=".actionctl-import-", suffix=".tmp", dir=planned.path.parent
+    )
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(planned.text)
+            stream.flush()
+            os.fsync(stream.fileno())
+    except OSError:
+        Path(name).unlink(missing_ok=True)
+        raise
+    return Path(name)
+
+
+def _commit(staged: list[tuple[PlannedFile, Path]], *, force: bool) -> list[Diagnostic]:
+    diagnostics: list[Diagnostic] = []
+    for planned, temp in staged:
+        try:
+            _move_into_place(temp, planned.path, force=force)
+        except FileExistsError:
+            message = "file appeared while importing; left untouched (use --force to overwrite)"
+            diagnostics.append(Diagnostic.error(Location(planned.display), CODE_EXISTS, message))
+        except OSError as error:
+            message = f"could not write: {error.strerror or error}"
+            diagnostics.append(
+                Diagnostic.error(Location(planned.display), CODE_WRITE_FAILED, message)
+            )
+        finally:
+            temp.unlink(missing_ok=True)
+    return diagnostics
+
+
+def _move_into_place(temp: Path, target: Path, *, force: bool) -> None:
+    if force:
+        os.replace(temp, target)
+        return
+    try:
+        os.link(temp, target)  # atomic and never overwrites
+    except FileExistsError:
+        raise
+    except OSError:
+        # File systems without hard links: the check above is the guard.
+        if target.exists():
+            raise FileExistsError(target) from None
+        os.replace(temp, target)
+
+
+def _discard(paths: Any) -> None:
+    for path in paths:
+        Path(path).unlink(missing_ok=True)

@@ -1,0 +1,197 @@
+"""The YAML writer: readable output that always reloads to the same data, safe file names,
+and all-or-nothing writing."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from compiler.importer.writer import (
+    PlannedFile,
+    dump_document,
+    slugify,
+    unique_stem,
+    write_files,
+)
+
+LOADERS = [yaml.SafeLoader, yaml.CSafeLoader] if yaml.__with_libyaml__ else [yaml.SafeLoader]
+
+# Text with everything that trips YAML: unicode, control characters, line breaks of
+# every kind, leading/trailing spaces, ": ", " #", quotes, braces, YAML 1.1 literals.
+_tricky = st.sampled_from(
+    [
+        "no",
+        "yes",
+        "on",
+        "off",
+        "~",
+        "null",
+        "1.10",
+        "12:30",
+        "0x1F",
+        "1e3",
+        "+15550000001",
+        "2026-01-01",
+        "=",
+        "<<",
+        "- item",
+        "? key",
+        "a: b",
+        "a #b",
+        "#c",
+        "'q'",
+        '"d"',
+        "{{x}}",
+        "Hi {{ .parameters.x }}",
+        "|",
+        ">",
+        "!tag",
+        "&anchor",
+        "*alias",
+        "%YAML",
+        "@",
+        "`",
+        " lead",
+        "trail ",
+        "\ttab",
+        "a\n",
+        "\n",
+        "a\n\n",
+        "\na",
+        "x\r\ny",
+        "x\x85y",
+        "x\u2028y",
+        "\ufeffbom",
+        "\x00",
+        "\x07",
+        "\x1b[31m",
+        "é",
+        "日本語",
+        "😀",
+        "",
+    ]
+)
+texts = st.one_of(st.text(), _tricky, st.lists(_tricky, max_size=4).map("".join))
+scalars = st.one_of(texts, st.integers(), st.booleans(), st.none(), st.floats(allow_nan=False))
+values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(texts, inner, max_size=4)),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.dictionaries(texts, values, max_size=6))
+def test_emitted_yaml_reloads_to_the_same_data(data: dict[str, Any]) -> None:
+    text = dump_document(data)
+    for loader in LOADERS:
+        assert yaml.load(text, Loader=loader) == data  # safe loaders only
+
+
+def test_readable_style() -> None:
+    text = dump_document(
+        {
+            "kind": "action",
+            "phone": "+15550000001",
+            "answer": "no",
+            "version": "1.10",
+            "time": "12:30",
+            "message": "Your appointment is confirmed for {{ .parameters.appointment_date }}.",
+            "plain": "Sends a confirmation",
+            "prompt": "First line.\nSecond line.",
+            "long": "word " * 30 + "end",
+            "required": ["a", "b"],
+        }
+    )
+    assert text == (
+        "kind: action\n"
+        'phone: "+15550000001"\n'
+        'answer: "no"\n'
+        'version: "1.10"\n'
+        'time: "12:30"\n'
+        'message: "Your appointment is confirmed for {{ .parameters.appointment_date }}."\n'
+        "plain: Sends a confirmation\n"
+        "prompt: |-\n  First line.\n  Second line.\n"
+        "long: |-\n  " + "word " * 30 + "end\n"
+        "required: [a, b]\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "stem"),
+    [
+        ("send_sms", "send_sms"),
+        ("a/b", "a-b"),
+        ("../../etc/passwd", "etc-passwd"),
+        ("..", "tool"),
+        ("", "tool"),
+        ("Café crème", "Cafe-creme"),
+        ("日本語", "tool"),
+        ("CON", "CON_"),
+        ("nul.txt", "nul.txt_"),
+        ('a<b>c:d"e|f?g*h\\i', "a-b-c-d-e-f-g-h-i"),
+        (".hidden", "hidden"),
+        ("x" * 300, "x" * 80),
+    ],
+)
+def test_slugify(name: str, stem: str) -> None:
+    assert slugify(name) == stem
+
+
+def test_unique_stem_is_case_insensitive() -> None:
+    taken: set[str] = set()
+    assert unique_stem("Tool", taken) == "Tool"
+    assert unique_stem("tool", taken) == "tool-2"
+    assert unique_stem("tool", taken) == "tool-3"
+
+
+def _planned(root: Path, *names: str) -> list[PlannedFile]:
+    return [PlannedFile(root / n, n, f"name: {n}\n") for n in names]
+
+
+def test_writes_all_files(tmp_path: Path) -> None:
+    files = _planned(tmp_path, "actions/a/one.yaml", "channels/c.yaml")
+    assert write_files(files, tmp_path, force=False) == []
+    assert (tmp_path / "actions/a/one.yaml").read_text() == "name: actions/a/one.yaml\n"
+    assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == ["c.yaml", "one.yaml"]
+
+
+def test_refuses_to_overwrite_and_writes_nothing(tmp_path: Path) -> None:
+    (tmp_path / "actions/a").mkdir(parents=True)
+    (tmp_path / "actions/a/two.yaml").write_text("mine\n")
+    files = _planned(tmp_path, "actions/a/one.yaml", "actions/a/two.yaml")
+    diagnostics = write_files(files, tmp_path, force=False)
+    assert [(d.file, d.code) for d in diagnostics] == [("actions/a/two.yaml", "I001")]
+    assert (tmp_path / "actions/a/two.yaml").read_text() == "mine\n"
+    assert not (tmp_path / "actions/a/one.yaml").exists()
+    assert os.listdir(tmp_path / "actions/a") == ["two.yaml"]  # no temp files left
+
+
+def test_force_overwrites(tmp_path: Path) -> None:
+    (tmp_path / "one.yaml").write_text("mine\n")
+    assert write_files(_planned(tmp_path, "one.yaml"), tmp_path, force=True) == []
+    assert (tmp_path / "one.yaml").read_text() == "name: one.yaml\n"
+
+
+def test_refuses_paths_outside_the_output(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    files = [PlannedFile(out / ".." / "evil.yaml", "../evil.yaml", "x: 1\n")]
+    diagnostics = write_files(files, out, force=True)
+    assert [d.code for d in diagnostics] == ["I002"]
+    assert not (tmp_path / "evil.yaml").exists()
+
+
+def test_failure_while_staging_leaves_nothing(tmp_path: Path) -> None:
+    blocker = tmp_path / "actions"
+    blocker.write_text("a file where a directory must go\n")
+    files = _planned(tmp_path, "channels/c.yaml", "actions/a/one.yaml")
+    diagnostics = write_files(files, tmp_path, force=False)
+    assert [d.code for d in diagnostics] == ["I003"]
+    assert list((tmp_path / "channels").iterdir()) == []
