@@ -1,0 +1,130 @@
+"""Field-level diff of two canonical tool payloads (live ``before``, desired ``after``).
+
+deepdiff does the walking: nested dicts are compared key by key (so JSON Schema
+``properties`` match by name, never by position) and lists that JSON Schema treats as
+sets (``required``, a ``type`` union) ignore order. A change inside a list is reported
+at the list itself: ``parameters.properties.x.enum``, not ``...enum[2]``, because a
+position is not something a person can act on.
+
+    changed_paths(before, after) -> ["static_params.message", ...]
+    field_changes(before, after) -> [FieldChange(path, before, after), ...]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from deepdiff import DeepDiff
+
+# Lists whose order carries no meaning in a JSON Schema or a tool payload.
+SET_LIKE_KEYS: frozenset[str] = frozenset({"required", "type"})
+
+
+class _Missing:
+    """The value at a path that does not exist on one side (added or removed fields)."""
+
+    _instance: _Missing | None = None
+
+    def __new__(cls) -> _Missing:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "MISSING"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+MISSING: Any = _Missing()
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One changed field: its dotted path and the whole value on each side (or MISSING)."""
+
+    path: str
+    before: Any
+    after: Any
+
+    @property
+    def kind(self) -> str:
+        """``added``, ``removed`` or ``changed``."""
+        if self.before is MISSING:
+            return "added"
+        if self.after is MISSING:
+            return "removed"
+        return "changed"
+
+
+def _order_free(level: Any) -> bool:
+    path = level.path(output_format="list")
+    return bool(path) and path[-1] in SET_LIKE_KEYS
+
+
+def _collapse(path: Sequence[str | int]) -> tuple[str, ...]:
+    """Cut a deepdiff path at its first list index: changes inside lists belong to the list."""
+    out: list[str] = []
+    for part in path:
+        if isinstance(part, int):
+            break
+        out.append(str(part))
+    return tuple(out)
+
+
+def _raw_paths(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[tuple[str, ...]]:
+    tree = DeepDiff(
+        dict(before),
+        dict(after),
+        view="tree",
+        ignore_order_func=_order_free,
+        verbose_level=2,
+    )
+    seen: dict[tuple[str, ...], None] = {}
+    for levels in tree.values():
+        for level in levels:
+            seen.setdefault(_collapse(level.path(output_format="list")), None)
+    return [p for p in seen if p]
+
+
+def _value_at(data: Any, path: tuple[str, ...]) -> Any:
+    for part in path:
+        if not isinstance(data, Mapping) or part not in data:
+            return MISSING
+        data = data[part]
+    return data
+
+
+def _sort_key(order: Sequence[str]) -> Any:
+    """Top-level fields in canonical order, then nested paths as the payload lists them."""
+    rank = {name: i for i, name in enumerate(order)}
+
+    def key(path: tuple[str, ...]) -> tuple[int, tuple[str, ...]]:
+        return (rank.get(path[0], len(rank)), path)
+
+    return key
+
+
+def field_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[FieldChange]:
+    """Every changed field of ``before`` -> ``after``, outermost-first, in payload order."""
+    from compiler.canonical import FIELD_ORDER
+
+    paths = sorted(_raw_paths(before, after), key=_sort_key(FIELD_ORDER))
+    return [FieldChange(".".join(p), _value_at(before, p), _value_at(after, p)) for p in paths]
+
+
+def changed_paths(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
+    """Dotted paths of every changed field: ``static_params.message``,
+    ``parameters.properties.x.description``. Empty when the payloads are equivalent."""
+    return [change.path for change in field_changes(before, after)]
+
+
+def top_level_fields(paths: Sequence[str]) -> list[str]:
+    """The top-level fields touched by ``paths``, in first-seen order (what a PATCH sends)."""
+    seen: dict[str, None] = {}
+    for path in paths:
+        seen.setdefault(path.split(".", 1)[0], None)
+    return list(seen)

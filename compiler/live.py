@@ -1,0 +1,126 @@
+"""Reading live state: the tools of every managed agent, canonicalised.
+
+All agents are listed in one ``Platform.list_tools_many`` call (concurrent where the
+target allows). Problems a person must fix before anything can be planned become
+diagnostics: an agent uid the platform does not know (L801), and two live tools with
+one name on one agent (L802, naming both ids: matching by name would be a guess).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from compiler.canonical import canonical_tool, fingerprint
+from compiler.diagnostics import Diagnostic, Location
+from compiler.platform.base import NotFoundError, Platform
+
+
+@dataclass(frozen=True)
+class LiveTool:
+    agent_uid: str
+    tool_id: int | None
+    canonical: dict[str, Any]
+
+    @property
+    def name(self) -> str:
+        return str(self.canonical.get("name", ""))
+
+    @property
+    def type(self) -> str:
+        return str(self.canonical.get("type", ""))
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.canonical)
+
+    @classmethod
+    def from_platform(cls, agent_uid: str, tool: Mapping[str, Any]) -> LiveTool:
+        tool_id = tool.get("id")
+        return cls(agent_uid, tool_id if isinstance(tool_id, int) else None, canonical_tool(tool))
+
+
+@dataclass
+class LiveState:
+    """Live tools by agent uid, then by name (unique once diagnostics are clean)."""
+
+    tools: dict[str, dict[str, LiveTool]] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def get(self, agent_uid: str, name: str) -> LiveTool | None:
+        return self.tools.get(agent_uid, {}).get(name)
+
+
+def read_live(
+    platform: Platform,
+    agents: Mapping[str, str],
+    locations: Mapping[str, Location] | None = None,
+) -> LiveState:
+    """Read the live tools of ``agents`` (logical name -> uid).
+
+    ``locations`` says where each logical agent is declared, so a diagnostic about it
+    points somewhere useful (the project file's mapping, or an action using it).
+    """
+    locations = locations or {}
+    uids = sorted(set(agents.values()))
+    by_uid = {uid: [name for name, u in agents.items() if u == uid] for uid in uids}
+    try:
+        listed = platform.list_tools_many(uids)
+    except NotFoundError:
+        diagnostics = _unknown_agents(platform, by_uid, locations)
+        if not diagnostics:  # every agent exists: a 404 of some other kind
+            raise
+        return LiveState(diagnostics=diagnostics)
+    state = LiveState()
+    for uid in uids:
+        tools, problems = index_by_name(uid, listed.get(uid, []))
+        state.tools[uid] = tools
+        location = _location_of(by_uid[uid], locations)
+        state.diagnostics += [Diagnostic.error(location, "L802", text) for text in problems]
+    return state
+
+
+def index_by_name(
+    agent_uid: str, tools: list[Mapping[str, Any]]
+) -> tuple[dict[str, LiveTool], list[str]]:
+    """Canonical live tools keyed by name, and one message per duplicated name."""
+    groups: dict[str, list[LiveTool]] = {}
+    for raw in tools:
+        live = LiveTool.from_platform(agent_uid, raw)
+        groups.setdefault(live.name, []).append(live)
+    problems = [
+        f"agent {agent_uid!r} has {len(group)} live tools named {name!r} "
+        f"(ids {', '.join(str(t.tool_id) for t in group)}); delete or rename all but one "
+        "on the platform, then plan again"
+        for name, group in sorted(groups.items())
+        if len(group) > 1
+    ]
+    return {name: group[0] for name, group in groups.items()}, problems
+
+
+def _unknown_agents(
+    platform: Platform, by_uid: Mapping[str, list[str]], locations: Mapping[str, Location]
+) -> list[Diagnostic]:
+    """Find which uids are unknown (the batched listing only says that one was)."""
+    diagnostics = []
+    for uid, names in by_uid.items():
+        if platform.agent_exists(uid):
+            continue
+        logical = ", ".join(repr(n) for n in names)
+        diagnostics.append(
+            Diagnostic.error(
+                _location_of(names, locations),
+                "L801",
+                f"agent uid {uid!r} (agent {logical}) does not exist on "
+                f"{platform.description}; fix the environment's agents mapping",
+            )
+        )
+    return diagnostics
+
+
+def _location_of(names: list[str], locations: Mapping[str, Location]) -> Location:
+    for name in names:
+        if name in locations:
+            return locations[name]
+    return Location("actionctl.yaml")

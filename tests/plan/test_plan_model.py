@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from compiler.plan.model import FORMAT_VERSION, Plan, PlanFormatError
+
+
+def test_json_round_trip(plan: Plan) -> None:
+    data = json.loads(plan.dumps())
+    assert data["format_version"] == FORMAT_VERSION
+    assert data["summary"] == {"create": 1, "update": 1, "replace": 1, "delete": 1, "no_op": 1}
+    again = Plan.from_json(data)
+    assert again == plan
+
+
+def test_every_change_has_the_spec_fields(plan: Plan) -> None:
+    required = {
+        "address", "agent", "agent_uid", "name", "action", "tool_id",
+        "before", "after", "changed_paths", "live_fingerprint",
+    }  # fmt: skip
+    for change in plan.to_json()["changes"]:
+        assert required <= set(change)
+
+
+def test_save_is_atomic_and_leaves_no_temp_files(plan: Plan, tmp_path: Path) -> None:
+    out = tmp_path / "plans" / "plan.json"
+    plan.save(out)
+    plan.save(out)
+    assert Plan.load(out) == plan
+    assert [p.name for p in out.parent.iterdir()] == ["plan.json"]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("{not json", "invalid JSON at line 1"),
+        ("[]", "must hold a JSON object"),
+        ('{"format_version": 2}', "unsupported plan format_version 2"),
+        ('{"format_version": 1, "target": {}, "changes": []}', "missing 'environment'"),
+        ('{"format_version": 1, "environment": "dev", "target": {}, "changes": [{}]}',
+         "changes[0] is missing 'action'"),
+    ],
+)  # fmt: skip
+def test_bad_plan_files_are_refused_with_a_reason(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "plan.json"
+    path.write_text(text)
+    with pytest.raises(PlanFormatError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        Plan.load(path)
+
+
+def test_update_without_fingerprint_is_refused(plan: Plan) -> None:
+    data = plan.to_json()
+    update = next(c for c in data["changes"] if c["action"] == "update")
+    update["live_fingerprint"] = None
+    with pytest.raises(PlanFormatError, match="needs tool_id and live_fingerprint"):
+        Plan.from_json(data)
+
+
+def test_bool_is_not_a_tool_id(plan: Plan) -> None:
+    data = plan.to_json()
+    data["changes"][0]["tool_id"] = True
+    with pytest.raises(PlanFormatError, match="wrong type"):
+        Plan.from_json(data)
+
+
+def test_missing_file_is_a_format_error(tmp_path: Path) -> None:
+    with pytest.raises(PlanFormatError, match="cannot read plan file"):
+        Plan.load(tmp_path / "absent.json")
