@@ -1,0 +1,604 @@
+"""An HTTP server speaking the OpenMic v2 API over the SQLite store, with injectable faults.
+
+``EmulatorServer(EmulatorConfig(db_path=...))`` serves in a background thread
+(``start``/``stop``, or as a context manager) or in the calling thread
+(``serve_forever``, for ``actionctl emulator``). The same routes answer under ``/v2``
+and ``/h/v2``. Behaviour where the platform's docs are silent is written down in
+``docs/emulator.md``.
+
+Layers: ``EmulatorApp`` turns (method, path, query, body) into a ``Response`` and knows
+nothing about sockets; ``_Handler`` adds latency and faults and talks HTTP.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import contextlib
+import hmac
+import json
+import math
+import re
+import socket
+import socketserver
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import yaml
+
+from compiler.canonical import TOOL_TYPES
+from compiler.platform.faults import FAULT_KINDS, FaultInjector, TokenBucket
+from compiler.platform.store import (
+    InvalidRequest,
+    NotFound,
+    Page,
+    Store,
+    StoreError,
+    normalize_timestamp,
+)
+
+PREFIXES = ("/h/v2", "/v2")
+DEFAULT_PAGE_SIZE = 50
+MAX_PAGE_SIZE = 100
+MAX_BODY_BYTES = 1_000_000
+
+
+@dataclass
+class EmulatorConfig:
+    db_path: Path
+    api_key: str | None = None  # None: requests are not authenticated
+    host: str = "127.0.0.1"
+    port: int = 0  # 0: a free port
+    latency_ms: float = 0
+    fault_rate: float = 0.0
+    fault_seed: int = 0
+    rate_limit_per_min: int | None = None
+    seed_file: Path | None = None
+    fault_kinds: tuple[str, ...] = FAULT_KINDS
+    fault_retry_after: int = 1  # retryAfter (seconds) of an injected "429" fault
+    rate_limit_burst: float | None = None  # token-bucket capacity; default 1 s of requests
+    patch_merge_nested: bool = False  # True: PATCH shallow-merges nested objects
+
+
+@dataclass
+class Response:
+    status: int
+    body: Any = None  # JSON-able; None for 204
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def rate_limit_response(retry_after: float) -> Response:
+    """The platform's documented 429 body, plus a ``Retry-After`` header (whole seconds)."""
+    seconds = max(1, math.ceil(retry_after)) if retry_after > 0 else 0
+    body = {
+        "success": False,
+        "message": "Too many requests",
+        "error": "RATE_LIMIT_EXCEEDED",
+        "retryAfter": seconds,
+    }
+    return Response(429, body, {"Retry-After": str(seconds)})
+
+
+def _error(status: int, error: str, details: str | None = None) -> Response:
+    body = {"error": error}
+    if details:
+        body["details"] = details
+    return Response(status, body)
+
+
+# --------------------------------------------------------------------------- app
+
+
+Route = tuple[str, re.Pattern[str], Callable[..., Response]]
+
+
+class EmulatorApp:
+    """The API's semantics: routing, validation, pagination, auth, rate limit."""
+
+    def __init__(self, store: Store, config: EmulatorConfig) -> None:
+        self.store = store
+        self.config = config
+        self.bucket = (
+            TokenBucket(config.rate_limit_per_min, config.rate_limit_burst)
+            if config.rate_limit_per_min
+            else None
+        )
+        self.routes: list[Route] = [
+            ("GET", re.compile(r"/agents"), self.list_agents),
+            ("POST", re.compile(r"/agents"), self.create_agent),
+            ("GET", re.compile(r"/agents/([^/]+)"), self.get_agent),
+            ("PATCH", re.compile(r"/agents/([^/]+)"), self.update_agent),
+            ("DELETE", re.compile(r"/agents/([^/]+)"), self.delete_agent),
+            ("GET", re.compile(r"/agents/([^/]+)/tools"), self.list_tools),
+            ("POST", re.compile(r"/agents/([^/]+)/tools"), self.create_tool),
+            ("GET", re.compile(r"/agents/([^/]+)/tools/([^/]+)"), self.get_tool),
+            ("PATCH", re.compile(r"/agents/([^/]+)/tools/([^/]+)"), self.update_tool),
+            ("DELETE", re.compile(r"/agents/([^/]+)/tools/([^/]+)"), self.delete_tool),
+            ("GET", re.compile(r"/phone-numbers"), self.list_numbers),
+            ("POST", re.compile(r"/phone-numbers/link-agent"), self.link_agent),
+            ("POST", re.compile(r"/phone-numbers/unlink-agent"), self.unlink_agent),
+            ("GET", re.compile(r"/phone-numbers/([^/]+)"), self.get_number),
+        ]
+
+    def handle(
+        self, method: str, target: str, headers: Mapping[str, str], raw_body: bytes
+    ) -> Response:
+        url = urlsplit(target)
+        path = url.path.rstrip("/") or "/"
+        prefix = next((p for p in PREFIXES if path.startswith(p + "/")), None)
+        if prefix is None:
+            return _error(404, "Not found", f"no route for {method} {url.path}")
+        if not self._authorized(headers):
+            return _error(401, "Unauthorized", "missing or invalid API key")
+        if self.bucket is not None:
+            wait = self.bucket.take()
+            if wait > 0:
+                return rate_limit_response(wait)
+        route = self._route(method, path[len(prefix) :])
+        if isinstance(route, Response):
+            return route
+        handler, args = route
+        query = {k: v[-1] for k, v in parse_qs(url.query, keep_blank_values=True).items()}
+        try:
+            body = _json_body(raw_body) if method in ("POST", "PATCH") else None
+            return handler(*args, query=query, body=body)
+        except StoreError as error:
+            return Response(error.status, error.body())
+
+    def _authorized(self, headers: Mapping[str, str]) -> bool:
+        if self.config.api_key is None:
+            return True
+        supplied = headers.get("authorization", "")
+        expected = f"Bearer {self.config.api_key}"
+        return hmac.compare_digest(supplied.encode(), expected.encode())
+
+    def _route(
+        self, method: str, path: str
+    ) -> tuple[Callable[..., Response], list[str]] | Response:
+        path_matched = False
+        for route_method, pattern, handler in self.routes:
+            match = pattern.fullmatch(path)
+            if match is None:
+                continue
+            path_matched = True
+            if route_method == method:
+                return handler, [unquote(g) for g in match.groups()]
+        if path_matched:
+            return _error(405, "Method not allowed", f"{method} is not supported on {path}")
+        return _error(404, "Not found", f"no route for {method} {path}")
+
+    # ---------------------------------------------------------------- agents
+
+    def list_agents(self, *, query: dict[str, str], body: Any) -> Response:
+        size, after = _paging(query, "agents")
+        page = self.store.list_agents(after=after, limit=size, name=query.get("name"))
+        return Response(200, _page_body("agents", page))
+
+    def create_agent(self, *, query: dict[str, str], body: Any) -> Response:
+        return Response(201, self.store.create_agent(body))
+
+    def get_agent(self, uid: str, *, query: dict[str, str], body: Any) -> Response:
+        return Response(200, self.store.get_agent(uid))
+
+    def update_agent(self, uid: str, *, query: dict[str, str], body: Any) -> Response:
+        return Response(200, self.store.update_agent(uid, body))
+
+    def delete_agent(self, uid: str, *, query: dict[str, str], body: Any) -> Response:
+        self.store.delete_agent(uid)
+        return Response(204)
+
+    # ----------------------------------------------------------------- tools
+
+    def list_tools(self, uid: str, *, query: dict[str, str], body: Any) -> Response:
+        size, after = _paging(query, "tools")
+        tool_type = query.get("type")
+        if tool_type is not None and tool_type not in TOOL_TYPES:
+            raise InvalidRequest("Validation failed", f"unknown tool type {tool_type!r}")
+        page = self.store.list_tools(
+            uid,
+            after=after,
+            limit=size,
+            tool_type=tool_type,
+            created_after=_timestamp(query, "created_after"),
+            created_before=_timestamp(query, "created_before"),
+        )
+        return Response(200, _page_body("tools", page))
+
+    def create_tool(self, uid: str, *, query: dict[str, str], body: Any) -> Response:
+        return Response(201, self.store.create_tool(uid, body))
+
+    def get_tool(self, uid: str, tool_id: str, *, query: dict[str, str], body: Any) -> Response:
+        return Response(200, self.store.get_tool(uid, _tool_id(tool_id)))
+
+    def update_tool(self, uid: str, tool_id: str, *, query: dict[str, str], body: Any) -> Response:
+        tool = self.store.update_tool(
+            uid, _tool_id(tool_id), body, merge_nested=self.config.patch_merge_nested
+        )
+        return Response(200, tool)
+
+    def delete_tool(self, uid: str, tool_id: str, *, query: dict[str, str], body: Any) -> Response:
+        self.store.delete_tool(uid, _tool_id(tool_id))
+        return Response(204)
+
+    # --------------------------------------------------------- phone numbers
+
+    def list_numbers(self, *, query: dict[str, str], body: Any) -> Response:
+        size, after = _paging(query, "phone_numbers")
+        page = self.store.list_phone_numbers(
+            after=after, limit=size, phone_number=query.get("phone_number"), name=query.get("name")
+        )
+        return Response(200, _page_body("phone_numbers", page))
+
+    def get_number(self, number_id: str, *, query: dict[str, str], body: Any) -> Response:
+        if not number_id.isdigit():
+            raise NotFound("Phone number not found", f"no phone number with id {number_id!r}")
+        return Response(200, self.store.get_phone_number(int(number_id)))
+
+    def link_agent(self, *, query: dict[str, str], body: Any) -> Response:
+        number_id = _number_id(body)
+        agent_uid = body.get("agent_uid")
+        if not isinstance(agent_uid, str) or not agent_uid:
+            raise InvalidRequest("Validation failed", "agent_uid is required")
+        direction = body.get("direction", "both")
+        return Response(200, self.store.link_agent(number_id, agent_uid, direction))
+
+    def unlink_agent(self, *, query: dict[str, str], body: Any) -> Response:
+        number_id = _number_id(body)
+        return Response(200, self.store.unlink_agent(number_id, body.get("direction", "both")))
+
+
+def _json_body(raw: bytes) -> Any:
+    if not raw.strip():
+        return {}
+    try:
+        return json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise InvalidRequest(
+            "Invalid JSON", f"the request body is not valid JSON: {error}"
+        ) from None
+
+
+def _paging(query: Mapping[str, str], kind: str) -> tuple[int, int]:
+    raw = query.get("page_size", str(DEFAULT_PAGE_SIZE))
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE_SIZE:
+        raise InvalidRequest("Validation failed", f"page_size must be an integer 1-{MAX_PAGE_SIZE}")
+    cursor = query.get("cursor")
+    return int(raw), (decode_cursor(cursor, kind) if cursor else 0)
+
+
+def encode_cursor(kind: str, key: int) -> str:
+    return base64.urlsafe_b64encode(f"{kind}:{key}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, kind: str) -> int:
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        text = ""
+    found_kind, _, key = text.partition(":")
+    if found_kind != kind or not key.isdigit():
+        raise InvalidRequest("Invalid cursor", "use the next_cursor of a previous response")
+    return int(key)
+
+
+def _page_body(kind: str, page: Page) -> dict[str, Any]:
+    cursor = encode_cursor(kind, page.last_key) if page.has_more and page.last_key else None
+    return {kind: page.items, "has_more": page.has_more, "next_cursor": cursor}
+
+
+def _timestamp(query: Mapping[str, str], key: str) -> str | None:
+    value = query.get(key)
+    return normalize_timestamp(value) if value else None
+
+
+def _tool_id(raw: str) -> int:
+    if not raw.isdigit():
+        raise InvalidRequest("Validation failed", f"tool_id must be an integer, got {raw!r}")
+    return int(raw)
+
+
+def _number_id(body: Any) -> int:
+    if not isinstance(body, dict):
+        raise InvalidRequest("Validation failed", "the request body must be a JSON object")
+    number_id = body.get("phone_number_id")
+    if isinstance(number_id, bool) or not isinstance(number_id, int):
+        raise InvalidRequest("Validation failed", "phone_number_id (integer) is required")
+    return number_id
+
+
+# ------------------------------------------------------------------- seeding
+
+
+def load_seed(store: Store, path: Path) -> None:
+    """Seed agents (with optional tools) and phone numbers from a YAML file.
+
+    Agents are matched by ``uid``: an existing one is left alone, and tools are only
+    seeded into agents this call created, so restarting on the same database does not
+    duplicate them. Numbers are upserted by ``phone_number``.
+    """
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: the seed file must be a mapping with agents/phone_numbers")
+    for agent in data.get("agents") or []:
+        _seed_agent(store, agent, path)
+    for number in data.get("phone_numbers") or []:
+        if not isinstance(number, dict) or not isinstance(number.get("phone_number"), str):
+            raise ValueError(f"{path}: each phone number needs a quoted phone_number")
+        store.add_phone_number(
+            number["phone_number"],
+            str(number.get("name", "")),
+            inbound_agent_uid=number.get("inbound_agent_uid"),
+            outbound_agent_uid=number.get("outbound_agent_uid"),
+        )
+
+
+def _seed_agent(store: Store, agent: Any, path: Path) -> None:
+    if not isinstance(agent, dict) or not isinstance(agent.get("uid"), str):
+        raise ValueError(f"{path}: each agent needs a uid")
+    uid = agent["uid"]
+    if store.agent_exists(uid):
+        return
+    fields = {k: v for k, v in agent.items() if k not in ("uid", "tools")}
+    fields.setdefault("name", uid)
+    fields.setdefault("prompt", "")
+    try:
+        store.create_agent(fields, uid=uid)
+        for tool in agent.get("tools") or []:
+            store.create_tool(uid, tool)
+    except StoreError as error:
+        raise ValueError(f"{path}: agent {uid!r}: {error}") from None
+
+
+# -------------------------------------------------------------------- server
+
+
+class EmulatorStats:
+    """Request counters (for benchmarks and fault tests)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.reset()
+
+    def reset(self) -> None:
+        with self._lock:
+            self.requests = 0
+            self.statuses: Counter[int] = Counter()
+            self.faults: Counter[str] = Counter()
+            self.methods: Counter[str] = Counter()
+
+    def record(self, method: str, status: int | None = None, fault: str | None = None) -> None:
+        with self._lock:
+            self.requests += 1
+            self.methods[method] += 1
+            if status is not None:
+                self.statuses[status] += 1
+            if fault is not None:
+                self.faults[fault] += 1
+
+    def snapshot(self) -> dict[str, Any]:
+        with self._lock:
+            return {
+                "requests": self.requests,
+                "statuses": dict(self.statuses),
+                "faults": dict(self.faults),
+                "methods": dict(self.methods),
+            }
+
+
+class _HTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128
+
+    def __init__(self, address: tuple[str, int], emulator: EmulatorServer) -> None:
+        self.emulator = emulator
+        self.connections: set[socket.socket] = set()
+        self.connections_lock = threading.Lock()
+        super().__init__(address, _Handler)
+
+    def server_bind(self) -> None:
+        # HTTPServer.server_bind resolves the host's FQDN, which can stall on DNS.
+        socketserver.TCPServer.server_bind(self)
+        host, port = self.server_address[:2]
+        self.server_name, self.server_port = str(host), int(port)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass  # a client that went away is not worth a traceback on stderr
+
+    def close_connections(self) -> None:
+        with self.connections_lock:
+            connections = list(self.connections)
+        for conn in connections:
+            with contextlib.suppress(OSError):
+                conn.shutdown(socket.SHUT_RDWR)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, so a pooled client reuses connections
+    server: _HTTPServer
+
+    def setup(self) -> None:
+        super().setup()
+        # Headers and body go out as separate writes: without this, Nagle's algorithm
+        # and delayed ACKs add ~40 ms to every response.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        with self.server.connections_lock:
+            self.server.connections.add(self.connection)
+
+    def finish(self) -> None:
+        with contextlib.suppress(OSError):
+            super().finish()
+        with self.server.connections_lock:
+            self.server.connections.discard(self.connection)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass  # never echo requests (their headers carry the key); stats count them
+
+    def do_GET(self) -> None:
+        self._serve()
+
+    def do_POST(self) -> None:
+        self._serve()
+
+    def do_PATCH(self) -> None:
+        self._serve()
+
+    def do_DELETE(self) -> None:
+        self._serve()
+
+    def do_PUT(self) -> None:
+        self._serve()
+
+    def _serve(self) -> None:
+        emulator = self.server.emulator
+        raw = self._read_body()
+        if raw is None:
+            return
+        if emulator.config.latency_ms > 0:
+            time.sleep(emulator.config.latency_ms / 1000.0)
+        fault = emulator.faults.next_fault()
+        if fault == "drop":
+            emulator.stats.record(self.command, fault=fault)
+            return self._drop()
+        if fault in ("500", "429"):
+            response = (
+                _error(500, "Internal server error", "injected fault")
+                if fault == "500"
+                else rate_limit_response(emulator.config.fault_retry_after)
+            )
+            emulator.stats.record(self.command, response.status, fault)
+            return self._send(response)
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        try:
+            response = emulator.app.handle(self.command, self.path, headers, raw)
+        except Exception:  # a bug in the emulator must still answer, not hang the client
+            response = _error(500, "Internal server error")
+        if fault == "lost":
+            emulator.stats.record(self.command, fault=fault)
+            return self._drop()
+        emulator.stats.record(self.command, response.status)
+        self._send(response)
+
+    def _read_body(self) -> bytes | None:
+        length = self.headers.get("Content-Length")
+        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+            self._send(_error(411, "Length required", "send a Content-Length"))
+            self.close_connection = True
+            return None
+        if not length:
+            return b""
+        if not length.isdigit() or int(length) > MAX_BODY_BYTES:
+            self._send(_error(413, "Payload too large"))
+            self.close_connection = True
+            return None
+        return self.rfile.read(int(length))
+
+    def _drop(self) -> None:
+        self.close_connection = True
+        with contextlib.suppress(OSError):
+            self.connection.shutdown(socket.SHUT_RDWR)
+
+    def _send(self, response: Response) -> None:
+        payload = b"" if response.body is None else json.dumps(response.body).encode()
+        try:
+            self.send_response(response.status)
+            if response.body is not None:
+                self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(payload)))
+            for name, value in response.headers.items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(payload)
+        except OSError:
+            self.close_connection = True
+
+
+class EmulatorServer:
+    """The emulator as a server: ``start()`` in a thread, ``url``, ``stop()``."""
+
+    def __init__(self, config: EmulatorConfig) -> None:
+        self.config = config
+        self.stats = EmulatorStats()
+        self.faults = FaultInjector(config.fault_rate, config.fault_seed, config.fault_kinds)
+        self.store: Store | None = None
+        self.app: EmulatorApp
+        self._httpd: _HTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        if self._httpd is None:
+            raise RuntimeError("the emulator is not running")
+        host, port = self._httpd.server_address[:2]
+        return f"http://{host}:{port}"
+
+    @property
+    def request_count(self) -> int:
+        return self.stats.requests
+
+    def inject(self, *kinds: str | None) -> None:
+        """Script faults for the next requests, in arrival order (``None`` = none)."""
+        self.faults.inject(*kinds)
+
+    def bind(self) -> None:
+        """Open the store, apply the seed and bind the socket (without serving yet)."""
+        if self._httpd is not None:
+            return
+        self.store = Store(self.config.db_path)
+        if self.config.seed_file is not None:
+            load_seed(self.store, self.config.seed_file)
+        self.app = EmulatorApp(self.store, self.config)
+        self._httpd = _HTTPServer((self.config.host, self.config.port), self)
+
+    def start(self) -> EmulatorServer:
+        self.bind()
+        assert self._httpd is not None
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="actionctl-emulator",
+            daemon=True,
+        )
+        self._thread.start()
+        return self
+
+    def serve_forever(self) -> None:
+        """Serve in the calling thread until interrupted (Ctrl-C), then clean up."""
+        self.bind()
+        assert self._httpd is not None
+        try:
+            self._httpd.serve_forever(poll_interval=0.2)
+        finally:
+            self._close()
+
+    def stop(self) -> None:
+        if self._httpd is None:
+            return
+        if self._thread is not None:
+            self._httpd.shutdown()
+            self._thread.join(timeout=5)
+            self._thread = None
+        self._close()
+
+    def _close(self) -> None:
+        if self._httpd is None:
+            return
+        # Keep-alive connections would otherwise outlive the server in their threads.
+        self._httpd.close_connections()
+        self._httpd.server_close()
+        self._httpd = None
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+
+    def __enter__(self) -> EmulatorServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

@@ -1,0 +1,561 @@
+"""The SQLite store behind the emulator and the embedded local platform.
+
+It holds agents, their tools and phone numbers, and applies the platform's validation
+rules, so both front ends (HTTP in ``emulator``, in-process in ``local``) behave alike.
+One connection guarded by a lock: SQLite serialises writers anyway, and the lock makes
+the store safe to share between the emulator's request threads. WAL mode lets another
+process (a second emulator, an ``actionctl`` run) read while one writes.
+
+Rows come back as plain dicts in the platform's JSON shape; tool ids are integers.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import sqlite3
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from compiler.canonical import TOOL_TYPES
+
+SCHEMA_VERSION = 1
+MAX_NAME_LENGTH = 255
+SERVER_FIELDS = ("id", "created_at", "updated_at")
+
+# Filled in on create when the payload omits them: the platform's documented defaults.
+TOOL_DEFAULTS: Mapping[str, Any] = {
+    "speak_during_execution": True,
+    "speak_after_execution": True,
+    "async": False,
+}
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS agents (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    uid TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    body TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS tools (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    agent_uid TEXT NOT NULL,
+    type TEXT NOT NULL,
+    name TEXT NOT NULL,
+    body TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS tools_by_agent ON tools (agent_uid, id);
+CREATE TABLE IF NOT EXISTS phone_numbers (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    phone_number TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    inbound_agent_uid TEXT,
+    outbound_agent_uid TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+"""
+
+
+class StoreError(Exception):
+    """A request the platform would refuse. ``status`` is the HTTP status it maps to."""
+
+    status = 400
+
+    def __init__(self, error: str, details: str | None = None) -> None:
+        super().__init__(f"{error}: {details}" if details else error)
+        self.error = error
+        self.details = details
+
+    def body(self) -> dict[str, str]:
+        body = {"error": self.error}
+        if self.details:
+            body["details"] = self.details
+        return body
+
+
+class InvalidRequest(StoreError):
+    status = 400
+
+
+class NotFound(StoreError):
+    status = 404
+
+
+class Conflict(StoreError):
+    status = 409
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[dict[str, Any]]
+    has_more: bool
+    last_key: int | None  # key of the last item, for the next cursor
+
+
+def now_iso() -> str:
+    """UTC timestamp with fixed width, so SQL string comparison orders it correctly."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def normalize_timestamp(value: str) -> str:
+    """Parse an ISO 8601 timestamp from a query and write it like stored ones."""
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise InvalidRequest(
+            "Invalid timestamp", f"{value!r} is not an ISO 8601 date-time"
+        ) from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+class Store:
+    """Agents, tools and phone numbers in one SQLite file (created on first use)."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        if str(path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA busy_timeout = 5000")
+        self._db.execute("PRAGMA journal_mode = WAL")
+        self._db.execute("PRAGMA synchronous = NORMAL")
+        with self._lock:
+            self._db.executescript(_SCHEMA)
+            self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction; BEGIN IMMEDIATE so concurrent writers queue, not fail."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def _read(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            return self._db.execute(sql, params).fetchall()
+
+    # ----------------------------------------------------------------- agents
+
+    def create_agent(
+        self, fields: Mapping[str, Any], *, uid: str | None = None, require_prompt: bool = True
+    ) -> dict[str, Any]:
+        body = _plain_object(fields, "agent")
+        name = body.get("name")
+        if not isinstance(name, str) or not name.strip():
+            raise InvalidRequest("Validation failed", "name is required")
+        if require_prompt and not isinstance(body.get("prompt"), str):
+            raise InvalidRequest("Validation failed", "prompt is required")
+        for key in ("uid", *SERVER_FIELDS):
+            body.pop(key, None)
+        uid = uid or f"agent_{secrets.token_hex(8)}"
+        stamp = now_iso()
+        with self._write() as db:
+            if db.execute("SELECT 1 FROM agents WHERE uid = ?", (uid,)).fetchone():
+                raise Conflict("Agent already exists", f"an agent with uid {uid!r} exists")
+            db.execute(
+                "INSERT INTO agents (uid, name, body, created_at, updated_at) VALUES (?,?,?,?,?)",
+                (uid, name, _dump(body), stamp, stamp),
+            )
+        return self.get_agent(uid)
+
+    def ensure_agent(self, uid: str) -> None:
+        """Create the agent if it does not exist (the local platform's implicit agents)."""
+        stamp = now_iso()
+        with self._write() as db:
+            db.execute(
+                "INSERT OR IGNORE INTO agents (uid, name, body, created_at, updated_at) "
+                "VALUES (?,?,?,?,?)",
+                (uid, uid, _dump({"name": uid, "prompt": ""}), stamp, stamp),
+            )
+
+    def agent_exists(self, uid: str) -> bool:
+        return bool(self._read("SELECT 1 FROM agents WHERE uid = ?", (uid,)))
+
+    def get_agent(self, uid: str) -> dict[str, Any]:
+        rows = self._read("SELECT * FROM agents WHERE uid = ?", (uid,))
+        if not rows:
+            raise NotFound("Agent not found", f"no agent with uid {uid!r}")
+        return _agent(rows[0])
+
+    def list_agents(
+        self, *, after: int = 0, limit: int | None = None, name: str | None = None
+    ) -> Page:
+        sql, params = "SELECT * FROM agents WHERE seq > ?", [after]
+        if name is not None:
+            sql += " AND name = ?"
+            params.append(name)
+        rows = self._page(sql + " ORDER BY seq", params, limit)
+        return _to_page([_agent(r) for r in rows], [r["seq"] for r in rows], limit)
+
+    def update_agent(self, uid: str, fields: Mapping[str, Any]) -> dict[str, Any]:
+        changes = _plain_object(fields, "agent")
+        if "name" in changes and (not isinstance(changes["name"], str) or not changes["name"]):
+            raise InvalidRequest("Validation failed", "name must be a non-empty string")
+        with self._write() as db:
+            row = db.execute("SELECT * FROM agents WHERE uid = ?", (uid,)).fetchone()
+            if row is None:
+                raise NotFound("Agent not found", f"no agent with uid {uid!r}")
+            body = json.loads(row["body"])
+            for key, value in changes.items():
+                if key in ("uid", *SERVER_FIELDS):
+                    continue
+                body[key] = value
+            db.execute(
+                "UPDATE agents SET name = ?, body = ?, updated_at = ? WHERE uid = ?",
+                (body.get("name", row["name"]), _dump(body), now_iso(), uid),
+            )
+        return self.get_agent(uid)
+
+    def delete_agent(self, uid: str) -> None:
+        with self._write() as db:
+            if not db.execute("SELECT 1 FROM agents WHERE uid = ?", (uid,)).fetchone():
+                raise NotFound("Agent not found", f"no agent with uid {uid!r}")
+            linked = db.execute(
+                "SELECT phone_number FROM phone_numbers "
+                "WHERE inbound_agent_uid = ? OR outbound_agent_uid = ?",
+                (uid, uid),
+            ).fetchone()
+            if linked:
+                raise Conflict(
+                    "Agent in use", f"phone number {linked['phone_number']} is linked to it"
+                )
+            db.execute("DELETE FROM tools WHERE agent_uid = ?", (uid,))
+            db.execute("DELETE FROM agents WHERE uid = ?", (uid,))
+
+    # ------------------------------------------------------------------ tools
+
+    def create_tool(self, agent_uid: str, payload: Mapping[str, Any]) -> dict[str, Any]:
+        body = _plain_object(payload, "tool")
+        for key in SERVER_FIELDS:
+            body.pop(key, None)
+        body = {k: v for k, v in body.items() if v is not None}
+        if isinstance(body.get("method"), str):
+            body["method"] = body["method"].lower()
+        check_tool(body)
+        for key, default in TOOL_DEFAULTS.items():
+            body.setdefault(key, default)
+        if body["type"] == "api_request":
+            body.setdefault("method", "get")
+        stamp = now_iso()
+        with self._write() as db:
+            self._require_agent(db, agent_uid)
+            cursor = db.execute(
+                "INSERT INTO tools (agent_uid, type, name, body, created_at, updated_at) "
+                "VALUES (?,?,?,?,?,?)",
+                (agent_uid, body["type"], body["name"], _dump(body), stamp, stamp),
+            )
+            tool_id = int(cursor.lastrowid or 0)
+        return self.get_tool(agent_uid, tool_id)
+
+    def get_tool(self, agent_uid: str, tool_id: int) -> dict[str, Any]:
+        rows = self._read(
+            "SELECT * FROM tools WHERE id = ? AND agent_uid = ?", (tool_id, agent_uid)
+        )
+        if rows:
+            return _tool(rows[0])
+        if not self.agent_exists(agent_uid):
+            raise NotFound("Agent not found", f"no agent with uid {agent_uid!r}")
+        raise NotFound("Tool not found", f"no tool {tool_id} on agent {agent_uid!r}")
+
+    def list_tools(
+        self,
+        agent_uid: str,
+        *,
+        after: int = 0,
+        limit: int | None = None,
+        tool_type: str | None = None,
+        created_after: str | None = None,
+        created_before: str | None = None,
+        require_agent: bool = True,
+    ) -> Page:
+        """Tools of one agent in creation (id) order, after the tool id ``after``.
+
+        ``created_after``/``created_before`` are inclusive and already normalised.
+        """
+        if require_agent and not self.agent_exists(agent_uid):
+            raise NotFound("Agent not found", f"no agent with uid {agent_uid!r}")
+        sql, params = "SELECT * FROM tools WHERE agent_uid = ? AND id > ?", [agent_uid, after]
+        if tool_type is not None:
+            sql += " AND type = ?"
+            params.append(tool_type)
+        if created_after is not None:
+            sql += " AND created_at >= ?"
+            params.append(created_after)
+        if created_before is not None:
+            sql += " AND created_at <= ?"
+            params.append(created_before)
+        rows = self._page(sql + " ORDER BY id", params, limit)
+        return _to_page([_tool(r) for r in rows], [r["id"] for r in rows], limit)
+
+    def update_tool(
+        self, agent_uid: str, tool_id: int, fields: Mapping[str, Any], *, merge_nested: bool = False
+    ) -> dict[str, Any]:
+        """Partial update: only the fields sent change; ``null`` removes a field.
+
+        Nested objects (``static_params``, ``parameters``) are replaced whole unless
+        ``merge_nested`` (the emulator's optional shallow-merge mode) is set.
+        """
+        changes = _plain_object(fields, "tool")
+        if isinstance(changes.get("method"), str):
+            changes["method"] = changes["method"].lower()
+        with self._write() as db:
+            row = db.execute(
+                "SELECT * FROM tools WHERE id = ? AND agent_uid = ?", (tool_id, agent_uid)
+            ).fetchone()
+            if row is None:
+                self._require_agent(db, agent_uid)
+                raise NotFound("Tool not found", f"no tool {tool_id} on agent {agent_uid!r}")
+            body = json.loads(row["body"])
+            if "type" in changes and changes["type"] != body["type"]:
+                raise InvalidRequest(
+                    "Validation failed", "type cannot be changed; delete the tool and create it"
+                )
+            body = _apply_changes(body, changes, merge_nested=merge_nested)
+            check_tool(body)
+            db.execute(
+                "UPDATE tools SET name = ?, body = ?, updated_at = ? WHERE id = ?",
+                (body["name"], _dump(body), now_iso(), tool_id),
+            )
+        return self.get_tool(agent_uid, tool_id)
+
+    def delete_tool(self, agent_uid: str, tool_id: int) -> None:
+        with self._write() as db:
+            cursor = db.execute(
+                "DELETE FROM tools WHERE id = ? AND agent_uid = ?", (tool_id, agent_uid)
+            )
+            if cursor.rowcount == 0:
+                self._require_agent(db, agent_uid)
+                raise NotFound("Tool not found", f"no tool {tool_id} on agent {agent_uid!r}")
+
+    # ---------------------------------------------------------- phone numbers
+
+    def add_phone_number(
+        self,
+        phone_number: str,
+        name: str = "",
+        *,
+        inbound_agent_uid: str | None = None,
+        outbound_agent_uid: str | None = None,
+    ) -> dict[str, Any]:
+        """Add or update a number (by its E.164 value): numbers come from seeds only."""
+        stamp = now_iso()
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO phone_numbers (phone_number, name, inbound_agent_uid, "
+                "outbound_agent_uid, created_at, updated_at) VALUES (?,?,?,?,?,?) "
+                "ON CONFLICT (phone_number) DO UPDATE SET name = excluded.name, "
+                "inbound_agent_uid = excluded.inbound_agent_uid, "
+                "outbound_agent_uid = excluded.outbound_agent_uid, "
+                "updated_at = excluded.updated_at",
+                (phone_number, name, inbound_agent_uid, outbound_agent_uid, stamp, stamp),
+            )
+            row = db.execute(
+                "SELECT * FROM phone_numbers WHERE phone_number = ?", (phone_number,)
+            ).fetchone()
+        return dict(row)
+
+    def get_phone_number(self, number_id: int) -> dict[str, Any]:
+        rows = self._read("SELECT * FROM phone_numbers WHERE id = ?", (number_id,))
+        if not rows:
+            raise NotFound("Phone number not found", f"no phone number with id {number_id}")
+        return dict(rows[0])
+
+    def list_phone_numbers(
+        self,
+        *,
+        after: int = 0,
+        limit: int | None = None,
+        phone_number: str | None = None,
+        name: str | None = None,
+    ) -> Page:
+        sql, params = "SELECT * FROM phone_numbers WHERE id > ?", [after]
+        if phone_number is not None:
+            sql += " AND phone_number = ?"
+            params.append(phone_number)
+        if name is not None:
+            sql += " AND name = ?"
+            params.append(name)
+        rows = self._page(sql + " ORDER BY id", params, limit)
+        return _to_page([dict(r) for r in rows], [r["id"] for r in rows], limit)
+
+    def link_agent(self, number_id: int, agent_uid: str, direction: str) -> dict[str, Any]:
+        columns = _direction_columns(direction)
+        with self._write() as db:
+            self._require_number(db, number_id)
+            self._require_agent(db, agent_uid)
+            for column in columns:
+                db.execute(
+                    f"UPDATE phone_numbers SET {column} = ?, updated_at = ? WHERE id = ?",
+                    (agent_uid, now_iso(), number_id),
+                )
+        return self.get_phone_number(number_id)
+
+    def unlink_agent(self, number_id: int, direction: str = "both") -> dict[str, Any]:
+        columns = _direction_columns(direction)
+        with self._write() as db:
+            self._require_number(db, number_id)
+            for column in columns:
+                db.execute(
+                    f"UPDATE phone_numbers SET {column} = NULL, updated_at = ? WHERE id = ?",
+                    (now_iso(), number_id),
+                )
+        return self.get_phone_number(number_id)
+
+    # ---------------------------------------------------------------- helpers
+
+    def _page(self, sql: str, params: list[Any], limit: int | None) -> list[sqlite3.Row]:
+        # One row more than asked tells whether another page exists without a count.
+        if limit is not None:
+            sql += " LIMIT ?"
+            params = [*params, limit + 1]
+        return self._read(sql, tuple(params))
+
+    @staticmethod
+    def _require_agent(db: sqlite3.Connection, uid: str) -> None:
+        if not db.execute("SELECT 1 FROM agents WHERE uid = ?", (uid,)).fetchone():
+            raise NotFound("Agent not found", f"no agent with uid {uid!r}")
+
+    @staticmethod
+    def _require_number(db: sqlite3.Connection, number_id: int) -> None:
+        if not db.execute("SELECT 1 FROM phone_numbers WHERE id = ?", (number_id,)).fetchone():
+            raise NotFound("Phone number not found", f"no phone number with id {number_id}")
+
+
+def check_tool(body: Mapping[str, Any]) -> None:
+    """The platform's documented validation of a whole tool; raises InvalidRequest."""
+    name = body.get("name")
+    if not isinstance(name, str) or not name:
+        raise InvalidRequest("Validation failed", "name is required")
+    if len(name) > MAX_NAME_LENGTH:
+        raise InvalidRequest(
+            "Validation failed", f"name must be at most {MAX_NAME_LENGTH} characters"
+        )
+    tool_type = body.get("type")
+    if tool_type not in TOOL_TYPES:
+        raise InvalidRequest(
+            "Validation failed", f"type must be one of: {', '.join(TOOL_TYPES)} (got {tool_type!r})"
+        )
+    _check_types(body)
+    if tool_type == "api_request":
+        if not isinstance(body.get("url"), str) or not body["url"]:
+            raise InvalidRequest("Validation failed", "url is required for api_request tools")
+        if body.get("method", "get") not in ("get", "post"):
+            raise InvalidRequest("Validation failed", "method must be get or post")
+    if tool_type == "send_sms":
+        _check_sms(body.get("static_params"))
+
+
+_FIELD_TYPES: Mapping[str, tuple[type, ...]] = {
+    "description": (str,),
+    "url": (str,),
+    "method": (str,),
+    "parameters": (dict,),
+    "static_params": (dict,),
+    "use_raw_schema": (bool,),
+    "speak_during_execution": (bool,),
+    "speak_after_execution": (bool,),
+    "async": (bool,),
+}
+
+
+def _check_types(body: Mapping[str, Any]) -> None:
+    for key, types in _FIELD_TYPES.items():
+        if key in body and not isinstance(body[key], types):
+            raise InvalidRequest("Validation failed", f"{key} has the wrong type")
+    timeout = body.get("api_timeout")
+    if timeout is not None and (
+        isinstance(timeout, bool) or not isinstance(timeout, int) or timeout < 1
+    ):
+        raise InvalidRequest("Validation failed", "api_timeout must be an integer >= 1")
+
+
+def _check_sms(static_params: Any) -> None:
+    if not isinstance(static_params, dict) or not isinstance(static_params.get("message"), str):
+        raise InvalidRequest("Validation failed", "static_params.message is required for send_sms")
+    if static_params.get("type", "static") not in ("prompt", "static"):
+        raise InvalidRequest("Validation failed", "static_params.type must be prompt or static")
+
+
+def _apply_changes(
+    body: dict[str, Any], changes: Mapping[str, Any], *, merge_nested: bool
+) -> dict[str, Any]:
+    result = dict(body)
+    for key, value in changes.items():
+        if key in SERVER_FIELDS:
+            continue
+        if value is None:
+            result.pop(key, None)
+        elif merge_nested and isinstance(value, dict) and isinstance(result.get(key), dict):
+            result[key] = {**result[key], **value}
+        else:
+            result[key] = value
+    return result
+
+
+def _direction_columns(direction: str) -> tuple[str, ...]:
+    columns = {
+        "inbound": ("inbound_agent_uid",),
+        "outbound": ("outbound_agent_uid",),
+        "both": ("inbound_agent_uid", "outbound_agent_uid"),
+    }
+    if direction not in columns:
+        raise InvalidRequest("Validation failed", "direction must be inbound, outbound or both")
+    return columns[direction]
+
+
+def _plain_object(value: Any, what: str) -> dict[str, Any]:
+    if not isinstance(value, Mapping):
+        raise InvalidRequest("Validation failed", f"the {what} must be a JSON object")
+    return json.loads(json.dumps(dict(value)))  # a deep, JSON-only copy
+
+
+def _dump(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _tool(row: sqlite3.Row) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        **json.loads(row["body"]),
+        "created_at": row["created_at"],
+        "updated_at": row["updated_at"],
+    }
+
+
+def _agent(row: sqlite3.Row) -> dict[str, Any]:
+    return {
+        "uid": row["uid"],
+        **json.loads(row["body"]),
+        "created_at": row["created_at"],
+        "updated_at": row["updated_at"],
+    }
+
+
+def _to_page(items: list[dict[str, Any]], keys: list[int], limit: int | None) -> Page:
+    has_more = limit is not None and len(items) > limit
+    if has_more:
+        items, keys = items[:limit], keys[:limit]
+    return Page(items, has_more, keys[-1] if keys else None)
