@@ -1,12 +1,59 @@
-"""Rule family 'capability' (placeholder until implemented)."""
+"""Rule family 'capability' (C60x): what the target platform (OpenMic) cannot express.
+
+- C601 ``static_response``: OpenMic has no static response tool;
+- C602 ``api_call`` with a method other than GET/POST;
+- C603 ``api_call`` url with placeholders (OpenMic API call URLs are static).
+
+The compiler refuses the same actions with the same codes.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Iterator
 
 from compiler.diagnostics import Diagnostic
-from compiler.model import Project
+from compiler.model import Action, Project
+
+TARGET = "OpenMic"
+SUPPORTED_METHODS = ("GET", "POST")
+_PLACEHOLDER = re.compile(r"\{\{.*?\}\}|\{[^{}]*\}")
 
 
 def check(project: Project) -> Iterable[Diagnostic]:
-    return ()
+    for action in project.actions:
+        yield from check_action(action)
+
+
+def check_action(action: Action) -> Iterator[Diagnostic]:
+    if action.type == "static_response":
+        yield Diagnostic.error(
+            action.locate("type"),
+            "C601",
+            f"{TARGET} has no static response tool, so static_response cannot be compiled "
+            f"for {TARGET}; use send_text_message, or openmic.end_call with an end_message",
+        )
+    if action.type == "api_call":
+        yield from _check_api_call(action)
+
+
+def _check_api_call(action: Action) -> Iterator[Diagnostic]:
+    method = action.fields.get("method", "GET")
+    if isinstance(method, str) and method.upper() not in SUPPORTED_METHODS:
+        yield Diagnostic.error(
+            action.locate("method"),
+            "C602",
+            f"{TARGET} API calls support only GET and POST; method {method.upper()} cannot "
+            f"be compiled for {TARGET} (use POST, or a client_action)",
+        )
+    url = action.fields.get("url")
+    if isinstance(url, str):
+        match = _PLACEHOLDER.search(url)
+        if match:
+            yield Diagnostic.error(
+                action.locate("url"),
+                "C603",
+                f"{TARGET} API call URLs are static; {match.group(0)!r} cannot be filled in. "
+                "Declare it in parameters_schema instead (GET sends parameters as the "
+                "query string, POST in the body)",
+            )

@@ -1,0 +1,143 @@
+"""Compile UI-style and native action definitions into OpenMic tool payloads.
+
+    compile_project(project, environment) -> CompileResult(tools, diagnostics)
+    compile_action(action, project, environment) -> (payload | None, diagnostics)
+
+One module per action type, each with ``build(action, project, environment)``
+returning ``(payload | None, diagnostics)``. Payloads come out canonical
+(``compiler.canonical.canonical_tool`` is applied last), so they can be diffed against
+live tools. Problems are diagnostics, never exceptions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Any
+
+from compiler.canonical import canonical_tool
+from compiler.compile import (
+    api_call,
+    client_action,
+    handover,
+    native,
+    send_text_message,
+    static_response,
+)
+from compiler.diagnostics import Diagnostic, has_errors
+from compiler.model import Action, CompiledTool, Environment, Project
+
+__all__ = ["CompileResult", "compile_action", "compile_project"]
+
+BUILDERS: dict[str, ModuleType] = {
+    "send_text_message": send_text_message,
+    "handover": handover,
+    "api_call": api_call,
+    "client_action": client_action,
+    "static_response": static_response,
+}
+
+
+@dataclass
+class CompileResult:
+    tools: dict[str, CompiledTool] = field(default_factory=dict)  # keyed agent/name, sorted
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not has_errors(self.diagnostics)
+
+
+def compile_action(
+    action: Action, project: Project, environment: Environment
+) -> tuple[dict[str, Any] | None, list[Diagnostic]]:
+    """The canonical payload of one action in one environment, or None and the reasons."""
+    builder = native if action.is_native else BUILDERS.get(action.type)
+    if builder is None:
+        return None, [
+            Diagnostic.error(action.locate("type"), "C620", f"unknown action type {action.type!r}")
+        ]
+    try:
+        payload, diagnostics = builder.build(action, project, environment)
+    except Exception as error:  # the model was not validated: still a diagnostic
+        return None, [
+            Diagnostic.error(
+                action.locate(),
+                "C699",
+                f"cannot compile this action ({type(error).__name__}: {error}); "
+                "run `actionctl validate` for the underlying problem",
+            )
+        ]
+    if payload is None or has_errors(diagnostics):
+        return None, diagnostics
+    bad_path = _non_json_path(payload)
+    if bad_path is not None:
+        return None, [*diagnostics, _non_json(action, payload, bad_path)]
+    return canonical_tool(payload), diagnostics
+
+
+def compile_project(project: Project, environment: Environment) -> CompileResult:
+    """Compile every action; tools for those that compiled, diagnostics for all."""
+    result = CompileResult()
+    first_seen: dict[str, Action] = {}
+    for action in sorted(project.actions, key=lambda a: (a.agent, a.name)):
+        earlier = first_seen.get(action.address)
+        if earlier is not None:
+            result.diagnostics.append(_duplicate(action, earlier))
+            continue
+        first_seen[action.address] = action
+        payload, diagnostics = compile_action(action, project, environment)
+        result.diagnostics.extend(diagnostics)
+        if payload is None:
+            continue
+        result.tools[action.address] = CompiledTool(
+            agent=action.agent,
+            agent_uid=project.config.agent_uid(environment, action.agent),
+            name=action.name,
+            payload=payload,
+            source=action.locate(),
+        )
+    return result
+
+
+def _duplicate(action: Action, earlier: Action) -> Diagnostic:
+    where = earlier.locate("name")
+    return Diagnostic.error(
+        action.locate("name"),
+        "C611",
+        f"{action.address} is defined twice (also at {where}); only the first is compiled",
+    )
+
+
+_JSON_SCALARS = (str, int, float, bool, type(None))
+
+
+def _non_json_path(value: Any, path: tuple[str | int, ...] = ()) -> tuple[str | int, ...] | None:
+    """Path of the first value JSON cannot carry (a YAML date, a set...), or None."""
+    if isinstance(value, _JSON_SCALARS):
+        return None
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                return (*path, str(key))
+            found = _non_json_path(item, (*path, key))
+            if found is not None:
+                return found
+        return None
+    if isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            found = _non_json_path(item, (*path, index))
+            if found is not None:
+                return found
+        return None
+    return path
+
+
+def _non_json(action: Action, payload: dict[str, Any], path: tuple[str | int, ...]) -> Diagnostic:
+    dotted = ".".join(str(p) for p in path)
+    return Diagnostic.error(
+        action.locate(),
+        "C621",
+        f"payload field {dotted} is not a JSON value (a YAML date or timestamp?); quote it",
+    )
