@@ -3,3 +3,7 @@ document against its JSON Schema, and build the ``Project`` model.
 
     load_project(root) -> LoadResult(project | None, diagnostics)
 """
+
+from compiler.load.project import LoadResult, load_project
+
+__all__ = ["LoadResult", "load_project"]

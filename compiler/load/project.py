@@ -1,0 +1,165 @@
+"""Find a project's files, load each document, check it against its schema, and build
+the ``Project`` model. Documents that fail are reported and left out of the model."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from compiler.diagnostics import Diagnostic, Location
+from compiler.load.schema_check import check_action_type, check_document, check_kind
+from compiler.load.yaml_source import LoadedDocument, read_yaml_file
+from compiler.model import Action, Channel, Environment, Project, ProjectConfig
+
+PROJECT_FILE = "actionctl.yaml"
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass
+class LoadResult:
+    project: Project | None
+    diagnostics: list[Diagnostic]
+    files: list[str] = field(default_factory=list)  # every file read, as displayed
+
+
+def load_project(root: Path) -> LoadResult:
+    """Load ``actionctl.yaml``, ``channels/*.yaml`` and ``actions/**/*.yaml`` under root."""
+    root = Path(root)
+    if not root.is_dir():
+        what = "does not exist" if not root.exists() else "is not a directory"
+        message = f"project directory {root.as_posix()} {what} (use --project DIR)"
+        return LoadResult(None, [Diagnostic.error(Location(root.as_posix()), "E100", message)])
+    diagnostics: list[Diagnostic] = []
+    config = _load_config(root, diagnostics)
+    project = Project(root=root, config=config)
+    if config.source is not None:
+        project.documents.append(config.source)
+    files: list[str] = [PROJECT_FILE] if config.source is not None or _has_config(root) else []
+    for folder, path in _document_files(root):
+        display = path.relative_to(root).as_posix()
+        files.append(display)
+        result = read_yaml_file(path, display)
+        diagnostics.extend(result.diagnostics)
+        for loaded in result.documents:
+            project.documents.append(loaded.document)
+            _add_document(project, loaded, folder, diagnostics)
+    return LoadResult(project, diagnostics, files)
+
+
+def _has_config(root: Path) -> bool:
+    return (root / PROJECT_FILE).is_file()
+
+
+def _document_files(root: Path) -> Iterator[tuple[str, Path]]:
+    """(folder, path) of every document file, in a sorted, deterministic order."""
+    for folder, pattern in (("channels", "*"), ("actions", "**/*")):
+        base = root / folder
+        if not base.is_dir():
+            continue
+        found = [p for p in base.glob(pattern) if p.suffix in YAML_SUFFIXES and p.is_file()]
+        for path in sorted(found, key=lambda p: p.relative_to(root).as_posix()):
+            yield folder, path
+
+
+def _add_document(
+    project: Project, loaded: LoadedDocument, folder: str, diagnostics: list[Diagnostic]
+) -> None:
+    expected = folder.removesuffix("s")  # channels -> channel, actions -> action
+    problems = check_kind(loaded, expected, folder)
+    if problems:
+        diagnostics.extend(problems)
+        return
+    if expected == "channel":
+        _add_channel(project, loaded, diagnostics)
+    else:
+        _add_action(project, loaded, diagnostics)
+
+
+def _add_channel(project: Project, loaded: LoadedDocument, diagnostics: list[Diagnostic]) -> None:
+    problems = check_document(loaded, "channel")
+    if problems:
+        diagnostics.extend(problems)
+        return
+    data = loaded.document.data
+    channel = Channel(
+        name=data["name"],
+        phone_number=data["phone_number"],
+        capabilities=tuple(data["capabilities"]),
+        description=data.get("description", ""),
+        source=loaded.document,
+    )
+    project.channels.append(channel)
+
+
+def _add_action(project: Project, loaded: LoadedDocument, diagnostics: list[Diagnostic]) -> None:
+    action_type, problems = check_action_type(loaded)
+    if action_type is None:
+        diagnostics.extend(problems)
+        return
+    problems = check_document(loaded, action_type)
+    if problems:
+        diagnostics.extend(problems)
+        return
+    data = loaded.document.data
+    action = Action(
+        type=action_type,
+        agent=data["agent"],
+        name=data["name"],
+        fields=data,
+        source=loaded.document,
+    )
+    project.actions.append(action)
+
+
+def _load_config(root: Path, diagnostics: list[Diagnostic]) -> ProjectConfig:
+    """The project file's settings; defaults (SPEC §2.1) when it is absent or broken."""
+    path = root / PROJECT_FILE
+    if not path.is_file():
+        return ProjectConfig()
+    result = read_yaml_file(path, PROJECT_FILE)
+    diagnostics.extend(result.diagnostics)
+    if not result.documents:
+        return ProjectConfig()
+    loaded = result.documents[0]
+    for extra in result.documents[1:]:
+        location = Location(PROJECT_FILE, *extra.start)
+        message = f"{PROJECT_FILE} holds one document; remove this one (or the ---)"
+        diagnostics.append(Diagnostic.error(location, "E106", message))
+    problems = check_document(loaded, "project")
+    diagnostics.extend(problems)
+    if problems:
+        return ProjectConfig(source=loaded.document)
+    return _config_from(loaded.document.data, loaded)
+
+
+def _config_from(data: dict[str, Any], loaded: LoadedDocument) -> ProjectConfig:
+    defaults = ProjectConfig()
+    environments = defaults.environments
+    if "environments" in data:
+        environments = {
+            name: Environment(
+                name=name,
+                agents=dict(spec.get("agents") or {}),
+                channels=dict(spec.get("channels") or {}),
+            )
+            for name, spec in data["environments"].items()
+        }
+    return ProjectConfig(
+        platform=data.get("platform", defaults.platform),
+        base_url=data.get("base_url", defaults.base_url),
+        api_prefix=data.get("api_prefix", defaults.api_prefix),
+        api_key_env=data.get("api_key_env", defaults.api_key_env),
+        default_environment=data.get("default_environment", _default_name(environments)),
+        environments=environments,
+        prune=data.get("prune", defaults.prune),
+        source=loaded.document,
+    )
+
+
+def _default_name(environments: dict[str, Environment]) -> str:
+    """Without default_environment: ``default`` if defined, else the only environment."""
+    if "default" not in environments and len(environments) == 1:
+        return next(iter(environments))
+    return "default"

@@ -1,0 +1,246 @@
+"""Check one loaded document against its JSON Schema and turn jsonschema's errors into
+located, de-duplicated diagnostics a person can act on.
+
+Positions: an unknown field points at its key, a missing field at the mapping that
+should hold it, anything else at the offending value. A string field that YAML 1.1 read
+as a boolean/number (``name: no``, ``start: 09:00``) gets the "quote it" hint.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from jsonschema import ValidationError
+
+from compiler import schemas
+from compiler.diagnostics import Diagnostic, Location
+from compiler.load.yaml_source import LoadedDocument
+from compiler.model import DataPath
+
+DOCUMENT_KINDS: tuple[str, ...] = ("action", "channel")
+_RANGE_KEYWORDS = frozenset(
+    {
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "minLength",
+        "maxLength",
+        "minItems",
+        "maxItems",
+        "uniqueItems",
+        "minProperties",
+        "maxProperties",
+    }
+)
+_JSON_TYPE_NAMES = {
+    bool: "a boolean",
+    int: "a number",
+    float: "a number",
+    str: "a string",
+    list: "a list",
+    dict: "a mapping",
+    type(None): "null (an empty value)",
+}
+
+
+def check_document(loaded: LoadedDocument, kind: str) -> list[Diagnostic]:
+    """Validate against the schema of ``kind`` (project, channel, or an action type)."""
+    validator = schemas.validator(kind)
+    data = loaded.document.data
+    if validator.is_valid(data):
+        return []
+    found: dict[tuple[Location, str, str], Diagnostic] = {}
+    for error in validator.iter_errors(data):
+        for diagnostic in _translate(error, loaded, kind):
+            found.setdefault((diagnostic.location, diagnostic.code, diagnostic.message), diagnostic)
+    return sorted(found.values(), key=Diagnostic.sort_key)
+
+
+def check_action_type(loaded: LoadedDocument) -> tuple[str | None, list[Diagnostic]]:
+    """The action's schema kind (its ``type``), or diagnostics saying why there is none."""
+    document = loaded.document
+    action_type = document.data.get("type")
+    if action_type is None:
+        return None, [_error(document.locate(), "S202", "missing required field 'type'")]
+    types = schemas.action_types()
+    if isinstance(action_type, str) and action_type in types:
+        return action_type, []
+    hint = _suggest(str(action_type), types)
+    if isinstance(action_type, str) and f"openmic.{action_type}" in types:
+        hint = f" (did you mean 'openmic.{action_type}'?)"
+    message = f"unknown action type {action_type!r}{hint}; valid types: {', '.join(types)}"
+    return None, [_error(document.locate("type"), "S208", message)]
+
+
+def check_kind(loaded: LoadedDocument, expected: str, folder: str) -> list[Diagnostic]:
+    """``kind`` must be present, known, and match the folder the file is in."""
+    document = loaded.document
+    kind = document.data.get("kind")
+    if kind is None:
+        message = f"missing required field 'kind' (files in {folder}/ need kind: {expected})"
+        return [_error(document.locate(), "S202", message)]
+    if kind not in DOCUMENT_KINDS:
+        hint = _suggest(str(kind), DOCUMENT_KINDS)
+        message = f"unknown kind {kind!r}{hint}; files in {folder}/ need kind: {expected}"
+        return [_error(document.locate("kind"), "S209", message)]
+    if kind != expected:
+        message = f"a {kind} belongs in {kind}s/, not {folder}/ (this file needs kind: {expected})"
+        return [_error(document.locate("kind"), "S210", message)]
+    return []
+
+
+def _translate(error: ValidationError, loaded: LoadedDocument, kind: str) -> Iterable[Diagnostic]:
+    path: DataPath = tuple(error.absolute_path)
+    document = loaded.document
+    keyword = error.validator
+    if keyword == "additionalProperties":
+        yield from _unknown_fields(error, loaded, path, kind)
+    elif keyword == "required":
+        yield from _missing(error, loaded, path)
+    elif keyword == "type":
+        yield _wrong_type(error, loaded, path)
+    elif keyword in ("enum", "const"):
+        yield _not_allowed(error, loaded, path)
+    elif keyword == "pattern":
+        yield _pattern(error, loaded, path, kind)
+    elif keyword == "propertyNames":
+        name = error.instance if isinstance(error.instance, str) else str(error.instance)
+        location = document.locate_key(*path, name) if isinstance(error.instance, str) else None
+        message = f"invalid name {name!r}: use letters, digits, _, . and -"
+        yield _error(location or document.locate(*path), "S206", message)
+    elif keyword == "anyOf" and _all_required(error.validator_value):
+        names = [s["required"][0] for s in error.validator_value]
+        message = "needs at least one of: " + ", ".join(names)
+        yield _error(document.locate(*path), "S202", message)
+    elif keyword in _RANGE_KEYWORDS:
+        yield _error(document.locate(*path), "S207", _custom(error) or _field(path, error.message))
+    else:
+        yield _error(document.locate(*path), "S211", _custom(error) or _field(path, error.message))
+
+
+def _unknown_fields(
+    error: ValidationError, loaded: LoadedDocument, path: DataPath, kind: str
+) -> Iterable[Diagnostic]:
+    schema = error.schema if isinstance(error.schema, Mapping) else {}
+    allowed = list(schema.get("properties", {}))
+    patterns = [re.compile(p) for p in schema.get("patternProperties", {})]
+    instance = error.instance if isinstance(error.instance, Mapping) else {}
+    where = f" for type {kind}" if not path and kind in schemas.action_types() else ""
+    for key in instance:
+        if key in allowed or any(p.search(key) for p in patterns):
+            continue
+        hint = _suggest(key, allowed)
+        if not hint:
+            hint = f" (allowed: {', '.join(allowed)})" if allowed else " (no fields allowed here)"
+        location = loaded.document.locate_key(*path, key)
+        yield _error(location, "S201", f"unknown field {key!r}{where}{hint}")
+
+
+def _missing(
+    error: ValidationError, loaded: LoadedDocument, path: DataPath
+) -> Iterable[Diagnostic]:
+    instance = error.instance if isinstance(error.instance, Mapping) else {}
+    location = loaded.document.locate(*path)
+    for name in error.validator_value:
+        if name not in instance:
+            where = f" in {_dotted(path)}" if path else ""
+            yield _error(location, "S202", f"missing required field {name!r}{where}")
+
+
+def _wrong_type(error: ValidationError, loaded: LoadedDocument, path: DataPath) -> Diagnostic:
+    location = loaded.document.locate(*path)
+    expected = error.validator_value
+    expected_types = [expected] if isinstance(expected, str) else list(expected)
+    trap = _yaml11_trap(loaded, path, error.instance, "string" in expected_types)
+    if trap is not None:
+        return _error(location, "S204", trap)
+    got = _JSON_TYPE_NAMES.get(type(error.instance), type(error.instance).__name__)
+    wanted = " or ".join(_article(t) for t in expected_types)
+    return _error(location, "S203", f"{_dotted(path)} must be {wanted}, not {got}")
+
+
+def _not_allowed(error: ValidationError, loaded: LoadedDocument, path: DataPath) -> Diagnostic:
+    location = loaded.document.locate(*path)
+    options = error.validator_value if error.validator == "enum" else [error.validator_value]
+    strings = [o for o in options if isinstance(o, str)]
+    trap = _yaml11_trap(loaded, path, error.instance, bool(strings))
+    if trap is not None:
+        return _error(location, "S204", trap)
+    hint = _suggest(str(error.instance), strings) if isinstance(error.instance, str) else ""
+    listed = ", ".join(str(o) for o in options)
+    message = f"{_dotted(path)}: {error.instance!r} is not allowed{hint}; use one of: {listed}"
+    return _error(location, "S205", message)
+
+
+def _pattern(
+    error: ValidationError, loaded: LoadedDocument, path: DataPath, kind: str
+) -> Diagnostic:
+    location = loaded.document.locate(*path)
+    is_action_name = path == ("name",) and kind in schemas.action_types()
+    code = "N311" if is_action_name else "S206"
+    message = _custom(error) or f"does not match the pattern {error.validator_value}"
+    return _error(location, code, f"{_dotted(path)} {error.instance!r}: {message}")
+
+
+def _yaml11_trap(
+    loaded: LoadedDocument, path: DataPath, value: Any, wants_string: bool
+) -> str | None:
+    """The "quote it" hint for a plain scalar YAML 1.1 read as something else."""
+    if not wants_string or isinstance(value, str) or path not in loaded.plain:
+        return None
+    text = loaded.plain[path]
+    key = path[-1] if path and isinstance(path[-1], str) else None
+    written = f'{key}: "{text}"' if key is not None else f'- "{text}"'
+    if value is None:
+        if text in ("", "~"):
+            empty = f'{key}: ""' if key is not None else '- ""'
+            return f"{_dotted(path)} is empty, which YAML reads as null; write {empty} or remove it"
+        return f"`{text}` is read as null by YAML; quote it: {written}"
+    what = "a boolean" if isinstance(value, bool) else "a number"
+    shown = f" ({value!r})" if not isinstance(value, bool) and str(value) != text else ""
+    return f"`{text}` is read as {what}{shown} by YAML 1.1; quote it: {written}"
+
+
+def _custom(error: ValidationError) -> str | None:
+    schema = error.schema if isinstance(error.schema, Mapping) else {}
+    message = schema.get("errorMessage")
+    return message if isinstance(message, str) else None
+
+
+def _all_required(subschemas: Any) -> bool:
+    return isinstance(subschemas, list) and all(
+        isinstance(s, Mapping) and set(s) == {"required"} and len(s["required"]) == 1
+        for s in subschemas
+    )
+
+
+def _suggest(word: str, options: Sequence[str]) -> str:
+    matches = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f" (did you mean {matches[0]!r}?)" if matches else ""
+
+
+def _article(json_type: str) -> str:
+    return {"integer": "an integer", "object": "a mapping", "array": "a list"}.get(
+        json_type, f"a {json_type}"
+    )
+
+
+def _dotted(path: DataPath) -> str:
+    if not path:
+        return "the document"
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text
+
+
+def _field(path: DataPath, message: str) -> str:
+    return f"{_dotted(path)}: {message}" if path else message
+
+
+def _error(location: Location, code: str, message: str) -> Diagnostic:
+    return Diagnostic.error(location, code, message)

@@ -1,0 +1,398 @@
+"""Read one YAML file into documents whose every value and key keeps its position.
+
+libyaml's C composer builds the node graph (fast, and it never constructs Python
+objects from tags); we then walk the nodes ourselves in one pass that builds the plain
+data, records positions, rejects duplicate keys and non-core tags, and bounds alias
+expansion (billion laughs) and nesting depth.
+
+Values keep YAML 1.1 resolution (``yes`` is a boolean, ``12:30`` the integer 750), as
+PyYAML users expect; the original text of every plain scalar that did not resolve to
+a string is kept in ``LoadedDocument.plain`` so the schema stage can say "quote it".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from compiler.diagnostics import Diagnostic, Location
+from compiler.model import DataPath, SourceDocument, SourceMap
+
+MAX_FILE_BYTES = 1024 * 1024  # larger files are rejected before parsing (Y108)
+MAX_ALIAS_EXPANSION = 10_000  # nodes visited again through aliases, per file (Y107)
+MAX_DEPTH = 200  # nesting of mappings and sequences (Y110)
+# Flow brackets beyond this many make us check nesting with the (non-recursive) event
+# parser before composing: libyaml's recursive composer overflows the C stack on
+# ~100,000 nested ``[``. Block nesting cannot get that deep within MAX_FILE_BYTES.
+_BRACKET_SCAN_THRESHOLD = 2_000
+
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_T = "tag:yaml.org,2002:"
+_STR, _NULL, _BOOL, _INT, _FLOAT = _T + "str", _T + "null", _T + "bool", _T + "int", _T + "float"
+_TIMESTAMP, _MAP, _SEQ, _MERGE = _T + "timestamp", _T + "map", _T + "seq", _T + "merge"
+_BOM = b"\xef\xbb\xbf"
+_CONSTRUCTOR = SafeConstructor()
+
+
+@dataclass
+class LoadedDocument:
+    """A parsed document plus what the schema stage needs beyond the contract model."""
+
+    document: SourceDocument
+    # Original text of plain scalars that YAML 1.1 read as bool/int/float/null.
+    plain: dict[DataPath, str] = field(default_factory=dict)
+    start: tuple[int, int] = (1, 1)
+
+
+@dataclass
+class FileResult:
+    documents: list[LoadedDocument]
+    diagnostics: list[Diagnostic]
+
+
+class _Stop(Exception):
+    """Abandon the current document: its diagnostic is attached."""
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        self.diagnostic = diagnostic
+
+
+def read_yaml_file(path: Path, display: str) -> FileResult:
+    """Parse ``path`` (shown to users as ``display``) into positioned documents."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return _fail(display, 1, 1, "Y108", _too_large(size))
+        raw = path.read_bytes()
+    except OSError as error:
+        return _fail(display, 0, 0, "Y111", f"cannot read file: {error.strerror or error}")
+    return read_yaml_bytes(raw, display)
+
+
+def read_yaml_bytes(raw: bytes, display: str) -> FileResult:
+    if len(raw) > MAX_FILE_BYTES:
+        return _fail(display, 1, 1, "Y108", _too_large(len(raw)))
+    if raw.startswith(_BOM):
+        raw = raw[len(_BOM) :]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line, column = _byte_position(raw, error.start)
+        return _fail(
+            display,
+            line,
+            column,
+            "Y104",
+            f"file is not valid UTF-8 (byte 0x{raw[error.start]:02x} at offset {error.start}); "
+            "save it as UTF-8",
+        )
+    return read_yaml_text(text, display)
+
+
+def read_yaml_text(text: str, display: str) -> FileResult:
+    deep = _too_deep_flow(text, display)
+    if deep is not None:
+        return FileResult([], [deep])
+    documents: list[LoadedDocument] = []
+    diagnostics: list[Diagnostic] = []
+    builder = _Builder(display)
+    try:
+        for index, node in enumerate(yaml.compose_all(text, Loader=_LOADER)):
+            loaded = builder.document(node, index)
+            if loaded is not None:
+                documents.append(loaded)
+            diagnostics.extend(builder.take_diagnostics())
+    except yaml.YAMLError as error:
+        diagnostics.append(_yaml_error(error, text, display))
+    except _Stop as stop:
+        diagnostics.extend(builder.take_diagnostics())
+        diagnostics.append(stop.diagnostic)
+    return FileResult(documents, diagnostics)
+
+
+class _Builder:
+    """Turns composed nodes into plain data while recording positions."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.expansion_budget = MAX_ALIAS_EXPANSION
+        self.diagnostics: list[Diagnostic] = []
+
+    def take_diagnostics(self) -> list[Diagnostic]:
+        taken, self.diagnostics = self.diagnostics, []
+        return taken
+
+    def document(self, node: Node, index: int) -> LoadedDocument | None:
+        """Build one document; ``None`` for an empty one or one that is not a mapping."""
+        line, column = node.start_mark.line + 1, node.start_mark.column + 1
+        if isinstance(node, ScalarNode) and node.tag == _NULL and node.value in ("", "~"):
+            return None  # an empty document (e.g. a trailing ``---``)
+        if not isinstance(node, MappingNode):
+            self._error(line, column, "Y106", _not_a_mapping(node))
+            return None
+        self.values: dict[DataPath, tuple[int, int]] = {}
+        self.keys: dict[DataPath, tuple[int, int]] = {}
+        self.plain: dict[DataPath, str] = {}
+        self.seen: set[int] = set()
+        self.active: set[int] = set()
+        errors_before = len(self.diagnostics)
+        data = self._node(node, (), 0, False)
+        source_map = SourceMap(self.file, self.values, self.keys)
+        loaded = LoadedDocument(
+            SourceDocument(self.file, index, data, source_map), self.plain, (line, column)
+        )
+        if len(self.diagnostics) > errors_before:
+            return None  # the document's problems are reported; do not guess its content
+        return loaded
+
+    def _error(self, line: int, column: int, code: str, message: str) -> None:
+        self.diagnostics.append(Diagnostic.error(Location(self.file, line, column), code, message))
+
+    def _node(self, node: Node, path: DataPath, depth: int, expanding: bool) -> Any:
+        mark = node.start_mark
+        if expanding:
+            self.expansion_budget -= 1
+            if self.expansion_budget < 0:
+                raise _Stop(self._at(node, "Y107", _ALIAS_MESSAGE))
+        self.values[path] = (mark.line + 1, mark.column + 1)
+        if node.__class__ is ScalarNode:
+            return self._scalar(node, path)
+        if depth >= MAX_DEPTH:
+            raise _Stop(self._at(node, "Y110", f"nesting deeper than {MAX_DEPTH} levels"))
+        node_id = id(node)
+        if node_id in self.active:
+            raise _Stop(self._at(node, "Y107", "recursive alias: a node contains itself"))
+        if node_id in self.seen:
+            expanding = True  # reached again through an alias: everything below counts
+        self.seen.add(node_id)
+        self.active.add(node_id)
+        try:
+            if node.__class__ is MappingNode:
+                return self._mapping(node, path, depth, expanding)
+            if node.__class__ is SequenceNode:
+                return self._sequence(node, path, depth, expanding)
+        finally:
+            self.active.discard(node_id)
+        return None  # pragma: no cover - libyaml only composes these three node kinds
+
+    def _at(self, node: Node, code: str, message: str) -> Diagnostic:
+        mark = node.start_mark
+        return Diagnostic.error(Location(self.file, mark.line + 1, mark.column + 1), code, message)
+
+    def _scalar(self, node: ScalarNode, path: DataPath) -> Any:
+        tag = node.tag
+        if tag == _STR or tag == "!":
+            return node.value
+        if tag == _TIMESTAMP:
+            return node.value  # JSON has no dates: keep the text as written
+        if tag not in _SCALAR_TAGS:
+            self._bad_tag(node)
+            return None
+        try:
+            value = _SCALAR_TAGS[tag](node)
+        except (ValueError, TypeError, KeyError):
+            self._error(*_position(node), "Y105", f"{node.value!r} is not a valid {_short(tag)}")
+            return None
+        if not node.style:  # plain (None in Python, "" from libyaml): maybe meant a string
+            self.plain[path] = node.value
+        return value
+
+    def _bad_tag(self, node: Node) -> None:
+        self._error(
+            *_position(node),
+            "Y105",
+            f"tag {_display_tag(node.tag)!r} is not allowed: only plain YAML data "
+            "(strings, numbers, booleans, null, mappings, lists) is read",
+        )
+
+    def _sequence(self, node: SequenceNode, path: DataPath, depth: int, expanding: bool) -> Any:
+        if node.tag != _SEQ:
+            self._bad_tag(node)
+            return None
+        return [
+            self._node(child, (*path, index), depth + 1, expanding)
+            for index, child in enumerate(node.value)
+        ]
+
+    def _mapping(self, node: MappingNode, path: DataPath, depth: int, expanding: bool) -> Any:
+        if node.tag != _MAP:
+            self._bad_tag(node)
+            return None
+        merged = self._merged(node, path, depth, expanding)
+        result: dict[str, Any] = {}
+        first_line: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE:
+                continue
+            key = self._key(key_node)
+            if key is None:
+                continue
+            if key in first_line:
+                self._error(
+                    *_position(key_node),
+                    "Y102",
+                    f"duplicate key {key!r} (first defined on line {first_line[key]})",
+                )
+                continue
+            first_line[key] = key_node.start_mark.line + 1
+            child = (*path, key)
+            self.keys[child] = _position(key_node)
+            result[key] = self._node(value_node, child, depth + 1, expanding)
+        for key, value in merged.items():
+            result.setdefault(key, value)
+        return result
+
+    def _merged(self, node: MappingNode, path: DataPath, depth: int, expanding: bool) -> Any:
+        """What YAML merge keys (``<<: *base``) bring in; explicit keys win later.
+
+        Built before the explicit keys so their positions overwrite the merged ones.
+        """
+        merged: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag != _MERGE:
+                continue
+            sources = value_node.value if isinstance(value_node, SequenceNode) else [value_node]
+            for source in sources:
+                if not isinstance(source, MappingNode):
+                    self._error(*_position(source), "Y109", "'<<' must merge a mapping")
+                    continue
+                value = self._node(source, path, depth, True)
+                for key, item in (value or {}).items():
+                    merged.setdefault(key, item)
+        if merged:
+            self.values[path] = _position(node)
+        return merged
+
+    def _key(self, key_node: Node) -> str | None:
+        """Keys are names: always the text as written (``on:`` is the key ``"on"``)."""
+        if not isinstance(key_node, ScalarNode):
+            self._error(*_position(key_node), "Y109", "mapping keys must be plain text")
+            return None
+        if key_node.tag not in _KEY_TAGS:
+            self._bad_tag(key_node)
+            return None
+        return str(key_node.value)
+
+
+def _bool(node: ScalarNode) -> bool:
+    return bool(_CONSTRUCTOR.construct_yaml_bool(node))
+
+
+_SCALAR_TAGS: dict[str, Any] = {
+    _NULL: lambda node: None,
+    _BOOL: _bool,
+    _INT: _CONSTRUCTOR.construct_yaml_int,
+    _FLOAT: _CONSTRUCTOR.construct_yaml_float,
+}
+_KEY_TAGS = frozenset({_STR, _NULL, _BOOL, _INT, _FLOAT, _TIMESTAMP, "!"})
+_ALIAS_MESSAGE = (
+    f"aliases expand to more than {MAX_ALIAS_EXPANSION} nodes (an alias bomb?); "
+    "write the values out or use fewer aliases"
+)
+
+
+def _position(node: Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _display_tag(tag: str) -> str:
+    return "!!" + tag.removeprefix(_T) if tag.startswith(_T) else tag
+
+
+def _short(tag: str) -> str:
+    return tag.removeprefix(_T)
+
+
+def _not_a_mapping(node: Node) -> str:
+    kind = "a list" if isinstance(node, SequenceNode) else "a single value"
+    return f"a document must be a mapping of fields (key: value), not {kind}"
+
+
+def _too_large(size: int) -> str:
+    return (
+        f"file is {size} bytes; the limit is {MAX_FILE_BYTES} bytes (split it into several files)"
+    )
+
+
+def _fail(file: str, line: int, column: int, code: str, message: str) -> FileResult:
+    return FileResult([], [Diagnostic.error(Location(file, line, column), code, message)])
+
+
+def _byte_position(raw: bytes, offset: int) -> tuple[int, int]:
+    line_start = raw.rfind(b"\n", 0, offset) + 1
+    column = len(raw[line_start:offset].decode("utf-8", errors="replace")) + 1
+    return raw.count(b"\n", 0, offset) + 1, column
+
+
+def _yaml_error(error: yaml.YAMLError, text: str, file: str) -> Diagnostic:
+    """A located diagnostic for a libyaml parse error (tabs get their own code)."""
+    line, column = 1, 1
+    if isinstance(error, yaml.MarkedYAMLError) and error.problem_mark is not None:
+        line, column = error.problem_mark.line + 1, error.problem_mark.column + 1
+    elif isinstance(error, yaml.reader.ReaderError):
+        line, column = _char_position(text, error.position)
+    tab = _tab_in_indentation(text, line)
+    if tab is not None:
+        return Diagnostic.error(
+            Location(file, *tab), "Y103", "tab character in indentation; indent with spaces"
+        )
+    return Diagnostic.error(Location(file, line, column), "Y101", _yaml_message(error))
+
+
+def _yaml_message(error: yaml.YAMLError) -> str:
+    if isinstance(error, yaml.MarkedYAMLError):
+        parts = [error.context, error.problem]
+        message = ": ".join(p for p in parts if p)
+        if error.context_mark is not None and error.context:
+            message += f" (started on line {error.context_mark.line + 1})"
+        return f"invalid YAML: {message}"
+    if isinstance(error, yaml.reader.ReaderError):
+        return f"invalid YAML: character {error.character!r} is not allowed"
+    return f"invalid YAML: {error}"
+
+
+def _char_position(text: str, offset: int) -> tuple[int, int]:
+    line_start = text.rfind("\n", 0, offset) + 1
+    return text.count("\n", 0, offset) + 1, offset - line_start + 1
+
+
+def _tab_in_indentation(text: str, error_line: int) -> tuple[int, int] | None:
+    """The tab in the leading whitespace of the error's line (or the line before)."""
+    if "\t" not in text:
+        return None
+    lines = text.split("\n")
+    for number in (error_line, error_line - 1):
+        if not 1 <= number <= len(lines):
+            continue
+        line = lines[number - 1]
+        indent = line[: len(line) - len(line.lstrip(" \t"))]
+        if "\t" in indent and line.strip():
+            return number, indent.index("\t") + 1
+    return None
+
+
+def _too_deep_flow(text: str, file: str) -> Diagnostic | None:
+    if text.count("[") + text.count("{") <= _BRACKET_SCAN_THRESHOLD:
+        return None
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_LOADER):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = event.start_mark
+                    return Diagnostic.error(
+                        Location(file, mark.line + 1, mark.column + 1),
+                        "Y110",
+                        f"nesting deeper than {MAX_DEPTH} levels",
+                    )
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return None  # composing reports the parse error with its position
+    return None
