@@ -54,7 +54,7 @@ def _paint(text: str, sign: str | None, color: bool, *, bold: bool = False) -> s
     colour = COLOURS.get(sign or " ")
     if not color or (colour is None and not bold):
         return text
-    return click.style(text, fg=colour, bold=bold)
+    return click.style(text, fg=colour, bold=bold or None)
 
 
 def _paint_word_diff(text: str) -> str:

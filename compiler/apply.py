@@ -1,0 +1,246 @@
+"""Executing a plan against the live platform, safely.
+
+- ``find_stale``: before anything is written, re-read the touched agents (one listing
+  each) and refuse if any tool the plan touches changed since planning (fingerprint)
+  or a tool it would create now exists. Nothing is written when the plan is stale.
+- ``refuse_emptying``: prune never deletes every tool of an agent without allow_empty.
+- ``apply_plan``: run the changes with bounded concurrency. Each change is one platform
+  operation (replace: delete, then create), so an interrupted or partly failed apply
+  leaves only whole operations behind and the next plan shows exactly what is left.
+  Updates PATCH every changed top-level field whole (the platform's merge rule for
+  nested objects is undocumented). After each write the tool is read back and any field
+  the platform dropped or rewrote is reported. A create whose response was lost
+  (``WriteOutcomeUnknown``) is looked up by name before it is ever tried again.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from typing import Any
+
+from compiler.canonical import canonical_tool, fingerprint
+from compiler.diff import MISSING, field_changes, top_level_fields
+from compiler.plan.build import emptied_agents
+from compiler.plan.model import CREATE, DELETE, REPLACE, UPDATE, Change, Plan
+from compiler.platform.base import NotFoundError, Platform, PlatformError, WriteOutcomeUnknown
+
+MAX_CREATE_ATTEMPTS = 3
+DEFAULT_PARALLELISM = 4
+
+PAST_TENSE = {CREATE: "created", UPDATE: "updated", REPLACE: "replaced", DELETE: "deleted"}
+
+
+@dataclass
+class Outcome:
+    change: Change
+    ok: bool
+    message: str = ""  # what happened, for people ("created (id 12)", or why it failed)
+    tool_id: int | None = None
+    warnings: list[str] = field(default_factory=list)  # read-back differences
+
+    @property
+    def verb(self) -> str:
+        return PAST_TENSE[self.change.action] if self.ok else f"FAILED to {self.change.action}"
+
+
+@dataclass
+class ApplyReport:
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    @property
+    def succeeded(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.ok]
+
+    @property
+    def failed(self) -> list[Outcome]:
+        return [o for o in self.outcomes if not o.ok]
+
+    def counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for outcome in self.succeeded:
+            counts[outcome.verb] = counts.get(outcome.verb, 0) + 1
+        return counts
+
+
+Progress = Callable[[int, int, Outcome], None]
+
+
+# --- before writing ---
+
+
+def find_stale(platform: Platform, plan: Plan) -> list[str]:
+    """One message per reason the plan no longer matches the live platform (empty: fresh)."""
+    pending = plan.pending()
+    uids = sorted({change.agent_uid for change in pending})
+    if not uids:
+        return []
+    try:
+        listed = platform.list_tools_many(uids)
+    except NotFoundError as error:
+        return [f"an agent the plan touches is gone: {error}"]
+    problems: list[str] = []
+    for change in pending:
+        problems += _stale_reasons(change, listed.get(change.agent_uid, []))
+    return problems
+
+
+def _stale_reasons(change: Change, tools: list[Mapping[str, Any]]) -> list[str]:
+    if change.action == CREATE:
+        existing = [t for t in tools if t.get("name") == change.name]
+        if existing:
+            ids = ", ".join(str(t.get("id")) for t in existing)
+            return [f"{change.address}: a tool with this name now exists (id {ids})"]
+        return []
+    by_id = [t for t in tools if t.get("id") == change.tool_id]
+    if not by_id:
+        return [f"{change.address}: tool id {change.tool_id} was deleted since planning"]
+    if fingerprint(canonical_tool(by_id[0])) != change.live_fingerprint:
+        return [f"{change.address}: tool id {change.tool_id} changed since planning"]
+    return []
+
+
+def refuse_emptying(plan: Plan, allow_empty: bool) -> list[str]:
+    if allow_empty:
+        return []
+    return [
+        f"the plan deletes every tool of agent {uid!r}; pass --allow-empty if that is intended"
+        for uid in emptied_agents(plan)
+    ]
+
+
+# --- writing ---
+
+
+def apply_plan(
+    platform: Platform,
+    plan: Plan,
+    *,
+    parallelism: int = DEFAULT_PARALLELISM,
+    progress: Progress | None = None,
+) -> ApplyReport:
+    """Execute every pending change; never raises for a failed change (see the report)."""
+    pending = plan.pending()
+    report = ApplyReport()
+    lock = threading.Lock()
+    with ThreadPoolExecutor(max_workers=max(1, parallelism)) as pool:
+        futures = [pool.submit(execute, platform, change) for change in pending]
+        for future in as_completed(futures):
+            outcome = future.result()
+            with lock:
+                report.outcomes.append(outcome)
+                if progress is not None:
+                    progress(len(report.outcomes), len(pending), outcome)
+    return report
+
+
+def execute(platform: Platform, change: Change) -> Outcome:
+    """One change; every failure becomes an Outcome, so one bad tool cannot stop the rest."""
+    try:
+        if change.action == CREATE:
+            return _create(platform, change)
+        if change.action == UPDATE:
+            return _update(platform, change)
+        if change.action == DELETE:
+            return _delete(platform, change)
+        return _replace(platform, change)
+    except PlatformError as error:
+        return Outcome(change, ok=False, message=f"{error.code} {error}")
+    except Exception as error:  # a bug must not hide which changes were made
+        return Outcome(change, ok=False, message=f"internal error: {type(error).__name__}: {error}")
+
+
+def _create(platform: Platform, change: Change) -> Outcome:
+    tool_id, how = create_once(platform, change.agent_uid, change.after or {})
+    outcome = Outcome(change, ok=True, message=how, tool_id=tool_id)
+    outcome.warnings = read_back(platform, change, tool_id)
+    return outcome
+
+
+def create_once(platform: Platform, agent_uid: str, payload: Mapping[str, Any]) -> tuple[int, str]:
+    """Create a tool exactly once, even when responses are lost.
+
+    After ``WriteOutcomeUnknown`` the agent is listed: one tool of that name is adopted
+    (the lost create did happen), none means it did not and creating again is safe.
+    """
+    name = payload.get("name")
+    for _attempt in range(MAX_CREATE_ATTEMPTS):
+        try:
+            created = platform.create_tool(agent_uid, payload)
+            return int(created["id"]), f"created (id {created['id']})"
+        except WriteOutcomeUnknown:
+            found = [t for t in platform.list_tools(agent_uid) if t.get("name") == name]
+            if len(found) > 1:
+                ids = ", ".join(str(t.get("id")) for t in found)
+                raise PlatformError(
+                    f"after a lost response agent {agent_uid!r} has {len(found)} tools named "
+                    f"{name!r} (ids {ids}); delete all but one, then plan again"
+                ) from None
+            if found:
+                if found[0].get("type") != payload.get("type"):
+                    raise PlatformError(
+                        f"after a lost response a tool named {name!r} of type "
+                        f"{found[0].get('type')!r} exists on agent {agent_uid!r}; plan again"
+                    ) from None
+                return int(found[0]["id"]), f"created (id {found[0]['id']}, response lost, found)"
+    raise PlatformError(
+        f"create of {name!r} lost its response {MAX_CREATE_ATTEMPTS} times and the tool "
+        "does not exist; nothing was created, plan and apply again"
+    )
+
+
+def patch_fields(change: Change) -> dict[str, Any]:
+    """Every changed top-level field, whole; a field no longer wanted is sent as null."""
+    after = change.after or {}
+    return {name: after.get(name) for name in top_level_fields(change.changed_paths)}
+
+
+def _update(platform: Platform, change: Change) -> Outcome:
+    assert change.tool_id is not None
+    platform.update_tool(change.agent_uid, change.tool_id, patch_fields(change))
+    outcome = Outcome(change, ok=True, message=f"updated (id {change.tool_id})")
+    outcome.tool_id = change.tool_id
+    outcome.warnings = read_back(platform, change, change.tool_id)
+    return outcome
+
+
+def _delete(platform: Platform, change: Change) -> Outcome:
+    assert change.tool_id is not None
+    try:
+        platform.delete_tool(change.agent_uid, change.tool_id)
+    except NotFoundError:
+        # A retried DELETE whose first response was lost: the goal state holds.
+        return Outcome(change, ok=True, message=f"deleted (id {change.tool_id}, already gone)")
+    return Outcome(change, ok=True, message=f"deleted (id {change.tool_id})")
+
+
+def _replace(platform: Platform, change: Change) -> Outcome:
+    deleted = _delete(platform, change)
+    try:
+        tool_id, how = create_once(platform, change.agent_uid, change.after or {})
+    except PlatformError as error:
+        # The old tool is gone, the new one is not there: the next plan shows a create.
+        message = f"old tool deleted, create failed: {error.code} {error}"
+        return Outcome(change, ok=False, message=message)
+    outcome = Outcome(change, ok=True, message=f"{deleted.message}, {how}", tool_id=tool_id)
+    outcome.warnings = read_back(platform, change, tool_id)
+    return outcome
+
+
+def read_back(platform: Platform, change: Change, tool_id: int) -> list[str]:
+    """Fields the platform dropped, added or rewrote compared with what was sent."""
+    try:
+        live = canonical_tool(platform.get_tool(change.agent_uid, tool_id))
+    except PlatformError as error:
+        return [f"could not read the tool back to verify it: {error}"]
+    return [_describe(fc) for fc in field_changes(change.after or {}, live)]
+
+
+def _describe(change: Any) -> str:
+    if change.after is MISSING:
+        return f"the platform dropped {change.path}"
+    if change.before is MISSING:
+        return f"the platform added {change.path}"
+    return f"the platform rewrote {change.path}"

@@ -1,0 +1,235 @@
+"""``actionctl apply [PLANFILE]``: apply a saved plan, or plan, confirm and apply.
+
+Exit 0 applied (or nothing to do), 1 error or partial failure, 3 stale plan (nothing
+was changed). Progress goes to stderr, one line per finished change, unless -q.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from compiler.cli.context import AppContext, emit_diagnostics, pass_app
+
+if TYPE_CHECKING:
+    from compiler.apply import ApplyReport, Outcome
+    from compiler.diagnostics import Diagnostic, Location
+    from compiler.model import Environment, Project
+    from compiler.plan.model import Plan
+    from compiler.platform.base import Platform
+
+EXIT_ERROR = 1
+EXIT_STALE = 3
+
+
+@click.command(
+    epilog="""\b
+Examples:
+  actionctl plan --out plan.json && actionctl apply plan.json
+  actionctl apply --auto-approve          plan and apply in one go (CI)
+  actionctl apply plan.json --allow-empty a prune that removes an agent's last tool
+"""
+)
+@click.argument("planfile", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--auto-approve", is_flag=True, help="Apply without asking for confirmation.")
+@click.option(
+    "--allow-empty",
+    is_flag=True,
+    help="Allow a prune to delete every tool of an agent.",
+)
+@click.option(
+    "--parallelism",
+    type=click.IntRange(1, 64),
+    default=4,
+    show_default=True,
+    help="How many changes run at once.",
+)
+@click.option(
+    "--prune/--no-prune",
+    default=None,
+    help="Without PLANFILE: as for `plan` (default: the project's prune).",
+)
+@pass_app
+def command(
+    app: AppContext,
+    planfile: Path | None,
+    auto_approve: bool,
+    allow_empty: bool,
+    parallelism: int,
+    prune: bool | None,
+) -> int:
+    """Apply a saved plan (or plan, confirm and apply)."""
+    from compiler.cli.context import select_environment
+    from compiler.cli.plan import connected, show_plan
+    from compiler.plan.make import make_plan
+
+    if planfile is not None:
+        plan, project, environment = _saved_plan(app, planfile)
+        with connected(app, project, environment) as platform:
+            _check_target(plan, platform, planfile)
+            return _apply(app, platform, plan, allow_empty, parallelism)
+    project, warnings = _project(app, full=True)
+    environment = select_environment(app, project)
+    use_prune = project.config.prune if prune is None else prune
+    with connected(app, project, environment) as platform:
+        plan, diagnostics = make_plan(project, environment, platform, prune=use_prune)
+        emit_diagnostics(app, warnings + diagnostics, err=True)
+        show_plan(app, plan, "text")
+        if not plan.has_changes:
+            return 0
+        if not auto_approve and not _confirmed():
+            return EXIT_ERROR
+        return _apply(app, platform, plan, allow_empty, parallelism)
+
+
+def _confirmed() -> bool:
+    if not sys.stdin.isatty():
+        click.echo(
+            "error A906 refusing to apply without confirmation: stdin is not a terminal. "
+            "Pass --auto-approve, or save a plan with `actionctl plan --out plan.json` and "
+            "review it before `actionctl apply plan.json`.",
+            err=True,
+        )
+        return False
+    if click.confirm("\nApply these changes?", default=False, err=True):
+        return True
+    click.echo("Apply cancelled; nothing was changed.", err=True)
+    return False
+
+
+def _project(app: AppContext, *, full: bool) -> tuple[Project, list[Diagnostic]]:
+    """The project and its warnings. A saved plan needs only the project file (the plan
+    holds the payloads), so then action files that no longer load do not matter."""
+    from compiler.cli.context import load_valid_project
+    from compiler.diagnostics import DiagnosticError
+    from compiler.load import load_project
+
+    if full:
+        return load_valid_project(app)
+    loaded = load_project(app.project_dir)
+    if loaded.project is None:
+        raise DiagnosticError(loaded.diagnostics)
+    return loaded.project, []
+
+
+def _saved_plan(app: AppContext, planfile: Path) -> tuple[Plan, Project, Environment]:
+    from compiler.cli.context import select_environment
+    from compiler.diagnostics import Diagnostic, DiagnosticError, Location
+    from compiler.plan.model import Plan, PlanFormatError
+
+    try:
+        plan = Plan.load(planfile)
+    except PlanFormatError as error:
+        diagnostic = Diagnostic.error(Location(str(planfile)), "A901", str(error))
+        raise DiagnosticError([diagnostic]) from None
+    project, _warnings = _project(app, full=False)
+    environment = select_environment(app, project)
+    if plan.environment != environment.name:
+        message = (
+            f"this plan was made for environment {plan.environment!r}, not "
+            f"{environment.name!r}; run `actionctl --env {plan.environment} apply "
+            f"{planfile}` or re-plan for {environment.name!r}"
+        )
+        raise DiagnosticError([Diagnostic.error(Location(str(planfile)), "A902", message)])
+    return plan, project, environment
+
+
+def _check_target(plan: Plan, platform: Platform, planfile: Path) -> None:
+    from compiler.diagnostics import Diagnostic, DiagnosticError, Location
+
+    if dict(plan.target) == dict(platform.target):
+        return
+    message = (
+        f"this plan was made for {_describe_target(plan.target)}, but the project now "
+        f"targets {_describe_target(platform.target)}; re-plan against this target"
+    )
+    raise DiagnosticError([Diagnostic.error(Location(str(planfile)), "A903", message)])
+
+
+def _describe_target(target: dict[str, str]) -> str:
+    return " ".join(v for v in (target.get("platform"), target.get("base_url")) if v)
+
+
+def _apply(
+    app: AppContext, platform: Platform, plan: Plan, allow_empty: bool, parallelism: int
+) -> int:
+    from compiler.apply import apply_plan, find_stale, refuse_emptying
+
+    if not plan.has_changes:
+        click.echo("No changes. Nothing to apply.")
+        return 0
+    emptying = refuse_emptying(plan, allow_empty)
+    if emptying:
+        for message in emptying:
+            click.echo(f"error A905 {message}; nothing was changed", err=True)
+        return EXIT_ERROR
+    stale = find_stale(platform, plan)
+    if stale:
+        click.echo("error A904 the plan is stale; nothing was changed:", err=True)
+        for message in stale:
+            click.echo(f"  {message}", err=True)
+        click.echo("Run `actionctl plan` again (with --out to save it), then apply.", err=True)
+        return EXIT_STALE
+    report = apply_plan(platform, plan, parallelism=parallelism, progress=_progress(app))
+    emit_diagnostics(app, _readback_warnings(report), err=True)
+    return _summarise(app, report)
+
+
+def _progress(app: AppContext) -> Callable[[int, int, Outcome], None]:
+    def show(done: int, total: int, outcome: Outcome) -> None:
+        if app.quiet and outcome.ok:
+            return
+        line = f"[{done}/{total}] {outcome.verb} {outcome.change.address}"
+        if not outcome.ok:
+            line += f": {outcome.message}"
+        if app.color and not outcome.ok and sys.stderr.isatty():
+            line = click.style(line, fg="red")
+        click.echo(line, err=True)
+
+    return show
+
+
+def _readback_warnings(report: ApplyReport) -> list[Diagnostic]:
+    from compiler.diagnostics import Diagnostic, Location
+
+    diagnostics = []
+    for outcome in report.outcomes:
+        where = Location(outcome.change.source or outcome.change.address)
+        for text in outcome.warnings:
+            message = f"{outcome.change.address}: {text}"
+            diagnostics.append(Diagnostic.warning(_file_only(where), "A910", message))
+    return diagnostics
+
+
+def _file_only(location: Location) -> Location:
+    """``actions/x.yaml:3:1`` as recorded in a plan -> a Location with line and column."""
+    from compiler.diagnostics import Location
+
+    parts = location.file.rsplit(":", 2)
+    if len(parts) == 3 and parts[1].isdigit() and parts[2].isdigit():
+        return Location(parts[0], int(parts[1]), int(parts[2]))
+    return location
+
+
+def _summarise(app: AppContext, report: ApplyReport) -> int:
+    done = ", ".join(f"{n} {verb}" for verb, n in sorted(report.counts().items())) or "nothing"
+    if not report.failed:
+        click.echo(f"Apply complete: {done}.")
+        return 0
+    click.echo(
+        f"Apply incomplete: {done}; {len(report.failed)} failed:",
+        err=True,
+    )
+    for outcome in sorted(report.failed, key=lambda o: o.change.address):
+        click.echo(
+            f"  {outcome.change.action} {outcome.change.address}: {outcome.message}", err=True
+        )
+    click.echo(
+        "What succeeded stays applied; run `actionctl plan` to see exactly what is left.",
+        err=True,
+    )
+    return EXIT_ERROR

@@ -1,0 +1,125 @@
+"""``actionctl plan``: read live, diff, print the plan, optionally save it.
+
+The plan goes to stdout in ``--format``; diagnostics go to stderr in the global
+``--diagnostics-format``. ``--out`` always saves the JSON form, atomically.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from compiler.cli.context import AppContext, emit_diagnostics, pass_app
+
+if TYPE_CHECKING:
+    from compiler.diagnostics import Diagnostic
+    from compiler.model import Environment, Project
+    from compiler.plan.model import Plan
+    from compiler.platform.base import Platform
+
+EXIT_CHANGES = 2
+
+RENDERERS = {
+    "text": "compiler.plan.text",
+    "markdown": "compiler.plan.markdown",
+    "json": "compiler.plan.json_format",
+}
+
+
+@click.command(
+    epilog="""\b
+Examples:
+  actionctl plan                               what would change, for people
+  actionctl plan --out plan.json               ...and save it for `actionctl apply plan.json`
+  actionctl plan --format markdown > plan.md   one pull-request comment
+  actionctl plan --detailed-exitcode           exit 2 when there are changes (CI)
+"""
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Save the plan as JSON (whatever --format prints), for `apply PLANFILE`.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(sorted(RENDERERS)),
+    default="text",
+    show_default=True,
+    help="How the plan is printed on stdout.",
+)
+@click.option(
+    "--detailed-exitcode",
+    is_flag=True,
+    help="Exit 2 when the plan has changes, 0 when it has none (1 is always an error).",
+)
+@click.option(
+    "--prune/--no-prune",
+    default=None,
+    help="Delete tools on managed agents that no file declares (default: the project's prune).",
+)
+@pass_app
+def command(
+    app: AppContext, out: Path | None, fmt: str, detailed_exitcode: bool, prune: bool | None
+) -> int:
+    """Show what `apply` would change on the live platform."""
+    plan, diagnostics = plan_project(app, prune)
+    emit_diagnostics(app, diagnostics, err=True)
+    if out is not None:
+        from compiler.plan.model import write_atomically
+
+        write_atomically(out, plan.dumps())
+    show_plan(app, plan, fmt)
+    if detailed_exitcode and plan.has_changes:
+        return EXIT_CHANGES
+    return 0
+
+
+def show_plan(app: AppContext, plan: Plan, fmt: str) -> None:
+    """The plan on stdout; colour only on a terminal (a saved or piped plan stays plain)."""
+    import sys
+
+    color = app.color and fmt == "text" and sys.stdout.isatty()
+    click.echo(render_plan(plan, fmt, color=color), nl=False, color=color)
+
+
+def render_plan(plan: Plan, fmt: str, *, color: bool) -> str:
+    module = importlib.import_module(RENDERERS[fmt])
+    text: str = module.render(plan, color=color)
+    return text
+
+
+def plan_project(
+    app: AppContext, prune: bool | None, platform: Platform | None = None
+) -> tuple[Plan, list[Diagnostic]]:
+    """Load, validate, compile, read live and build the plan (connects when not given a
+    platform). Raises DiagnosticError for anything that stops planning."""
+    from compiler.cli.context import load_valid_project, select_environment
+    from compiler.plan.make import make_plan
+
+    project, warnings = load_valid_project(app)
+    environment = select_environment(app, project)
+    use_prune = project.config.prune if prune is None else prune
+    if platform is not None:
+        plan, diagnostics = make_plan(project, environment, platform, prune=use_prune)
+        return plan, warnings + diagnostics
+    with connected(app, project, environment) as live_platform:
+        plan, diagnostics = make_plan(project, environment, live_platform, prune=use_prune)
+    return plan, warnings + diagnostics
+
+
+@contextmanager
+def connected(app: AppContext, project: Project, environment: Environment) -> Iterator[Platform]:
+    """The project's platform for this environment, closed afterwards."""
+    from compiler.platform.connect import connect
+
+    platform = connect(project.config, environment, project.root, verbose=app.verbose)
+    try:
+        yield platform
+    finally:
+        platform.close()
