@@ -1,0 +1,96 @@
+"""``actionctl emulator``: serve the OpenMic-compatible API over HTTP until Ctrl-C."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+@click.command(
+    epilog="""\b
+Examples:
+  actionctl emulator                              http://127.0.0.1:8080, no auth
+  OPENMIC_API_KEY=dev actionctl emulator --port 9000 --db sandbox.db
+  actionctl emulator --latency-ms 50 --fault-rate 0.05 --fault-seed 7 --rate-limit 100
+Point a project at it with platform: openmic and OPENMIC_BASE_URL=<printed URL>.
+Behaviour where the OpenMic docs are silent: docs/emulator.md.
+"""
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
+@click.option("--port", default=8080, show_default=True, type=int, help="Port (0: any free).")
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path(".actionctl/emulator.db"),
+    show_default=True,
+    help="SQLite database; state survives restarts.",
+)
+@click.option(
+    "--api-key",
+    envvar="OPENMIC_API_KEY",
+    show_envvar=True,
+    help="Require 'Authorization: Bearer <key>' (default: no auth).",
+)
+@click.option("--latency-ms", type=float, default=0, show_default=True, help="Delay per request.")
+@click.option(
+    "--fault-rate",
+    type=click.FloatRange(0, 1),
+    default=0.0,
+    show_default=True,
+    help="Share of requests that fail: 500, 429, dropped connection, lost response.",
+)
+@click.option("--fault-seed", type=int, default=0, show_default=True, help="Seed for faults.")
+@click.option(
+    "--rate-limit",
+    "rate_limit",
+    type=click.IntRange(min=1),
+    help="Requests per minute (token bucket); 429 with retryAfter beyond it.",
+)
+@click.option(
+    "--seed",
+    "seed_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="YAML with agents (and their tools) and phone numbers to create at start.",
+)
+def command(
+    host: str,
+    port: int,
+    db_path: Path,
+    api_key: str | None,
+    latency_ms: float,
+    fault_rate: float,
+    fault_seed: int,
+    rate_limit: int | None,
+    seed_file: Path | None,
+) -> int:
+    """Serve the OpenMic v2 tools API (under /v2 and /h/v2) from a local SQLite file."""
+    from compiler.platform.emulator import EmulatorConfig, EmulatorServer
+
+    config = EmulatorConfig(
+        db_path=db_path,
+        api_key=api_key or None,
+        host=host,
+        port=port,
+        latency_ms=latency_ms,
+        fault_rate=fault_rate,
+        fault_seed=fault_seed,
+        rate_limit_per_min=rate_limit,
+        seed_file=seed_file,
+    )
+    server = EmulatorServer(config)
+    try:
+        server.bind()
+    except OSError as error:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror}") from None
+    except ValueError as error:  # a bad seed file
+        raise click.ClickException(str(error)) from None
+    auth = "Bearer key required" if config.api_key else "no auth"
+    click.echo(f"OpenMic emulator serving {server.url} (/v2 and /h/v2; {auth}; db {db_path})")
+    click.echo("Press Ctrl-C to stop.", err=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("Stopped.", err=True)
+    return 0

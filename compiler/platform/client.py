@@ -1,0 +1,491 @@
+"""The OpenMic REST client: the one place that knows URLs, auth, paging, retries and pacing.
+
+``OpenMicClient(base_url, api_key)`` implements ``Platform`` over httpx. What it retries:
+
+- 429: always (the platform refused before doing anything), after ``retryAfter`` (body)
+  or ``Retry-After`` (header) seconds; every worker pauses, not just the one refused.
+- 5xx, timeouts, dropped connections: for idempotent requests only (GET, DELETE, and
+  PATCH, which always carries whole nested objects), with exponential backoff + jitter.
+  A DELETE that finds the tool gone on a retry succeeded earlier.
+- A POST (create) that may have reached the server (5xx, timeout, dropped connection)
+  raises ``WriteOutcomeUnknown``: the caller looks the name up before trying again.
+  A POST that never left (connection refused) is retried.
+
+The API key lives only in the Authorization header of the httpx client. Messages,
+logs (method, path, status, milliseconds) and exceptions never contain it; httpx
+exceptions are wrapped, never chained.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+from urllib.parse import quote, urlencode, urlsplit
+
+import httpx
+
+from compiler import __version__
+from compiler.platform.base import (
+    AuthenticationError,
+    NotFoundError,
+    PlatformError,
+    RateLimitedError,
+    Tool,
+    TransportError,
+    ValidationFailed,
+    WriteOutcomeUnknown,
+)
+
+LOGGER = logging.getLogger("actionctl.platform.http")
+MAX_PAGES = 10_000  # a server that never stops paging is a bug, not a big account
+
+
+class InsecureBaseUrlError(PlatformError):
+    code = "P107"  # plain http to a non-loopback host, or not a URL at all
+
+
+class ApiKeyUnusableError(PlatformError):
+    code = "P108"  # empty, or characters an HTTP header cannot carry
+
+
+class UnexpectedResponseError(PlatformError):
+    code = "P111"  # the server answered, but not in the API's shape
+
+
+def check_base_url(base_url: str) -> str:
+    """The base URL without a trailing slash; refuses plain http unless it is loopback."""
+    parts = urlsplit(base_url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InsecureBaseUrlError(f"the base URL {base_url!r} is not an http(s) URL")
+    if parts.username or parts.password:
+        raise InsecureBaseUrlError(
+            "the base URL must not contain credentials; the key comes from the environment"
+        )
+    if parts.scheme == "http" and not is_loopback(parts.hostname):
+        raise InsecureBaseUrlError(
+            f"refusing plain http to {parts.hostname}: the API key would travel unencrypted; "
+            "use https (plain http is allowed only for loopback, e.g. the emulator)"
+        )
+    return f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}"
+
+
+def is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+class _Pacer:
+    """Shared start times: an optional steady pace, and a pause after a 429 for everyone."""
+
+    def __init__(self, requests_per_minute: float | None) -> None:
+        self._interval = 60.0 / requests_per_minute if requests_per_minute else 0.0
+        self._next = 0.0
+        self._paused_until = 0.0
+        self._lock = threading.Lock()
+
+    def wait(self) -> None:
+        with self._lock:
+            now = time.monotonic()
+            start = max(now, self._next, self._paused_until)
+            self._next = start + self._interval
+        if start > now:
+            time.sleep(start - now)
+
+    def pause(self, seconds: float) -> None:
+        with self._lock:
+            self._paused_until = max(self._paused_until, time.monotonic() + seconds)
+
+
+class _Failure(Exception):
+    """One attempt failed in a retryable way (internal to ``_request``)."""
+
+    def __init__(self, reason: str, *, sent: bool, wait: float | None = None) -> None:
+        super().__init__(reason)
+        self.reason, self.sent, self.wait = reason, sent, wait
+
+
+class OpenMicClient:
+    """``Platform`` over the OpenMic v2 REST API (or the emulator)."""
+
+    def __init__(
+        self,
+        base_url: str,
+        api_key: str,
+        *,
+        api_prefix: str = "/v2",
+        api_key_env: str = "OPENMIC_API_KEY",
+        timeout: float = 30.0,
+        max_concurrency: int = 8,
+        max_retries: int = 5,
+        backoff_base: float = 0.5,
+        backoff_max: float = 30.0,
+        max_rate_limit_wait: float = 300.0,
+        requests_per_minute: float | None = None,
+        page_size: int = 100,
+        log: Callable[[str], None] | None = None,
+    ) -> None:
+        self.base_url = check_base_url(base_url)
+        self.api_prefix = "/" + api_prefix.strip("/")
+        self.api_key_env = api_key_env
+        self.description = f"OpenMic API at {self.base_url}"
+        self.max_concurrency = max(1, max_concurrency)
+        self.max_retries = max(0, max_retries)
+        self.backoff_base = backoff_base
+        self.backoff_max = backoff_max
+        self.max_rate_limit_wait = max_rate_limit_wait
+        self.page_size = page_size
+        self.request_count = 0
+        self._secret = _checked_key(api_key, api_key_env)
+        self._log = log
+        self._slots = threading.BoundedSemaphore(self.max_concurrency)
+        self._pacer = _Pacer(requests_per_minute)
+        self._count_lock = threading.Lock()
+        self._http = httpx.Client(
+            base_url=self.base_url,
+            headers={
+                "Authorization": f"Bearer {self._secret}",
+                "Accept": "application/json",
+                "User-Agent": f"actionctl/{__version__}",
+            },
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
+            limits=httpx.Limits(
+                max_connections=self.max_concurrency,
+                max_keepalive_connections=self.max_concurrency,
+            ),
+        )
+
+    @property
+    def target(self) -> dict[str, str]:
+        return {"platform": "openmic", "base_url": self.base_url, "api_prefix": self.api_prefix}
+
+    def __repr__(self) -> str:
+        return f"OpenMicClient({self.base_url!r}, api_prefix={self.api_prefix!r})"
+
+    # ------------------------------------------------------------ Platform API
+
+    def agent_exists(self, agent_uid: str) -> bool:
+        response = self._request("GET", self._agent_path(agent_uid), allow_404=True)
+        return response.status_code != 404
+
+    def list_agents(self) -> list[dict[str, Any]]:
+        return self._paginate(f"{self.api_prefix}/agents", "agents", "the agent list")
+
+    def list_tools(self, agent_uid: str) -> list[Tool]:
+        path = f"{self._agent_path(agent_uid)}/tools"
+        return self._paginate(path, "tools", f"the tools of agent {agent_uid!r}", agent_uid)
+
+    def list_tools_many(self, agent_uids: list[str]) -> dict[str, list[Tool]]:
+        uids = list(dict.fromkeys(agent_uids))
+        if len(uids) <= 1:
+            return {uid: self.list_tools(uid) for uid in uids}
+        pool = ThreadPoolExecutor(max_workers=min(self.max_concurrency, len(uids)))
+        try:
+            futures = {uid: pool.submit(self.list_tools, uid) for uid in uids}
+            return {uid: futures[uid].result() for uid in uids}
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    def get_tool(self, agent_uid: str, tool_id: int) -> Tool:
+        response = self._request("GET", self._tool_path(agent_uid, tool_id), agent_uid=agent_uid)
+        return self._object(response, f"tool {tool_id} of agent {agent_uid!r}")
+
+    def create_tool(self, agent_uid: str, payload: Mapping[str, Any]) -> Tool:
+        name = payload.get("name")
+        response = self._request(
+            "POST",
+            f"{self._agent_path(agent_uid)}/tools",
+            json=dict(payload),
+            idempotent=False,
+            agent_uid=agent_uid,
+            action=f"creating tool {name!r} on agent {agent_uid!r}",
+        )
+        return self._object(response, f"the new tool {name!r}")
+
+    def update_tool(self, agent_uid: str, tool_id: int, fields: Mapping[str, Any]) -> Tool:
+        response = self._request(
+            "PATCH", self._tool_path(agent_uid, tool_id), json=dict(fields), agent_uid=agent_uid
+        )
+        return self._object(response, f"tool {tool_id} of agent {agent_uid!r}")
+
+    def delete_tool(self, agent_uid: str, tool_id: int) -> None:
+        ambiguous: list[str] = []
+        response = self._request(
+            "DELETE",
+            self._tool_path(agent_uid, tool_id),
+            agent_uid=agent_uid,
+            allow_404=True,
+            ambiguous=ambiguous,
+        )
+        if response.status_code == 404 and not ambiguous:
+            raise self._not_found(response, agent_uid)
+        # A 404 after an attempt whose answer was lost: that attempt deleted it.
+
+    def list_phone_numbers(self) -> list[dict[str, Any]]:
+        return self._paginate(f"{self.api_prefix}/phone-numbers", "phone_numbers", "phone numbers")
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> OpenMicClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ----------------------------------------------------------------- paths
+
+    def _agent_path(self, agent_uid: str) -> str:
+        return f"{self.api_prefix}/agents/{quote(agent_uid, safe='')}"
+
+    def _tool_path(self, agent_uid: str, tool_id: int) -> str:
+        return f"{self._agent_path(agent_uid)}/tools/{int(tool_id)}"
+
+    # ---------------------------------------------------------------- paging
+
+    def _paginate(
+        self, path: str, key: str, what: str, agent_uid: str | None = None
+    ) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = []
+        cursor: str | None = None
+        seen: set[str] = set()
+        for _ in range(MAX_PAGES):
+            params: dict[str, Any] = {"page_size": self.page_size}
+            if cursor:
+                params["cursor"] = cursor
+            response = self._request("GET", path, params=params, agent_uid=agent_uid)
+            data = self._object(response, what)
+            page = data.get(key)
+            if not isinstance(page, list):
+                raise self._unexpected(f"{what}: the response has no {key!r} list")
+            items.extend(page)
+            cursor = data.get("next_cursor")
+            if not data.get("has_more") or not cursor:
+                return items
+            if cursor in seen:
+                raise self._unexpected(f"{what}: the server repeated a page cursor")
+            seen.add(cursor)
+        raise self._unexpected(f"{what}: more than {MAX_PAGES} pages")
+
+    # -------------------------------------------------------------- requests
+
+    def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        idempotent: bool = True,
+        agent_uid: str | None = None,
+        allow_404: bool = False,
+        action: str | None = None,
+        ambiguous: list[str] | None = None,
+    ) -> httpx.Response:
+        """Send with retries; returns a 2xx response (or a 404 when ``allow_404``).
+
+        ``ambiguous`` collects the reasons of attempts that may have reached the server.
+        """
+        ambiguous = ambiguous if ambiguous is not None else []
+        failures = 0
+        waited_for_limit = 0.0
+        while True:
+            try:
+                response = self._attempt(method, path, params, json)
+                self._check_status(response, method, idempotent, agent_uid, allow_404)
+                return response
+            except _Failure as failure:
+                if failure.wait is not None:  # 429: refused before anything happened
+                    waited_for_limit += failure.wait
+                    if waited_for_limit > self.max_rate_limit_wait:
+                        raise RateLimitedError(
+                            f"{self.base_url} kept refusing requests (429 Too Many Requests) "
+                            f"for {waited_for_limit:.0f} s; try again later",
+                            retry_after=failure.wait,
+                        ) from None
+                    self._pacer.pause(failure.wait)
+                    continue
+                if failure.sent and not idempotent:
+                    raise WriteOutcomeUnknown(
+                        f"{action or method + ' ' + path} at {self.base_url}: {failure.reason}, "
+                        "so it may or may not have happened; look it up before trying again",
+                        status=None,
+                    ) from None
+                if failure.sent:
+                    ambiguous.append(failure.reason)
+                failures += 1
+                if failures > self.max_retries:
+                    raise TransportError(
+                        f"{method} {path} at {self.base_url} failed after {failures} attempts: "
+                        f"{failure.reason}"
+                    ) from None
+                time.sleep(self._backoff(failures))
+
+    def _attempt(
+        self, method: str, path: str, params: Mapping[str, Any] | None, json: Any
+    ) -> httpx.Response:
+        self._pacer.wait()
+        with self._slots:
+            started = time.monotonic()
+            with self._count_lock:
+                self.request_count += 1
+            shown = path + ("?" + urlencode(params) if params else "")
+            try:
+                response = self._http.request(method, path, params=params, json=json)
+            except httpx.HTTPError as error:
+                reason, sent = _describe(error, self.base_url)
+                self._log_request(method, shown, reason, started)
+                raise _Failure(reason, sent=sent) from None
+            self._log_request(method, shown, str(response.status_code), started)
+            return response
+
+    def _check_status(
+        self,
+        response: httpx.Response,
+        method: str,
+        idempotent: bool,
+        agent_uid: str | None,
+        allow_404: bool,
+    ) -> None:
+        status = response.status_code
+        if 200 <= status < 300:
+            return
+        if status == 429:
+            raise _Failure("429 Too Many Requests", sent=False, wait=self._retry_after(response))
+        if status >= 500:
+            raise _Failure(f"the server answered {status}", sent=True)
+        if status in (401, 403):
+            raise AuthenticationError(
+                f"the API key in ${self.api_key_env} was rejected by {self.base_url} ({status})",
+                status=status,
+            )
+        if status == 404:
+            if allow_404:
+                return
+            raise self._not_found(response, agent_uid)
+        if status in (400, 422):
+            raise ValidationFailed(
+                f"{self.base_url} rejected {method} {response.request.url.path}: "
+                f"{self._error_text(response)}",
+                status=status,
+            )
+        raise PlatformError(
+            f"{self.base_url} answered {status} to {method} {response.request.url.path}: "
+            f"{self._error_text(response)}",
+            status=status,
+        )
+
+    def _retry_after(self, response: httpx.Response) -> float:
+        """Seconds to wait: the body's ``retryAfter``, else the header, else a backoff."""
+        candidates: list[Any] = []
+        try:
+            body = response.json()
+            if isinstance(body, dict):
+                candidates.append(body.get("retryAfter"))
+        except ValueError:
+            pass
+        candidates.append(response.headers.get("Retry-After"))
+        for value in candidates:
+            try:
+                seconds = float(value)
+            except (TypeError, ValueError):
+                continue
+            if seconds > 0:
+                # A little jitter so the paused workers do not all return at once.
+                return seconds + random.uniform(0, 0.05 * seconds)
+        return self._backoff(1)
+
+    def _backoff(self, failures: int) -> float:
+        ceiling = min(self.backoff_max, self.backoff_base * 2 ** (failures - 1))
+        return ceiling / 2 + random.uniform(0, ceiling / 2)
+
+    def _log_request(self, method: str, path: str, outcome: str, started: float) -> None:
+        line = f"{method} {path} -> {outcome} ({(time.monotonic() - started) * 1000:.0f} ms)"
+        line = self._scrub(line)
+        LOGGER.debug("%s", line)
+        if self._log is not None:
+            self._log(line)
+
+    # -------------------------------------------------------------- errors
+
+    def _not_found(self, response: httpx.Response, agent_uid: str | None) -> NotFoundError:
+        error = self._error_text(response)
+        path = response.request.url.path
+        if agent_uid is not None and ("agent" in error.lower() or "/tools/" not in path):
+            message = (
+                f"agent {agent_uid!r} is unknown to {self.base_url} "
+                "(check the agent uid for this environment in actionctl.yaml)"
+            )
+        elif agent_uid is not None:
+            tool_id = path.rsplit("/", 1)[-1]
+            message = f"tool {tool_id} of agent {agent_uid!r} does not exist at {self.base_url}"
+        else:
+            message = f"{path} was not found at {self.base_url}"
+        return NotFoundError(self._scrub(message), status=404)
+
+    def _error_text(self, response: httpx.Response) -> str:
+        try:
+            body = response.json()
+        except ValueError:
+            return self._scrub(response.text[:200].strip() or response.reason_phrase)
+        if not isinstance(body, dict):
+            return self._scrub(str(body)[:200])
+        parts = [str(body[k]) for k in ("error", "details", "message") if body.get(k)]
+        return self._scrub(": ".join(parts) or response.reason_phrase)
+
+    def _object(self, response: httpx.Response, what: str) -> dict[str, Any]:
+        try:
+            data = response.json()
+        except ValueError:
+            raise self._unexpected(f"{what}: the response is not JSON") from None
+        if not isinstance(data, dict):
+            raise self._unexpected(f"{what}: the response is not a JSON object")
+        return data
+
+    def _unexpected(self, message: str) -> UnexpectedResponseError:
+        return UnexpectedResponseError(
+            self._scrub(
+                f"{self.base_url} answered unexpectedly ({message}); is it the OpenMic API?"
+            )
+        )
+
+    def _scrub(self, text: str) -> str:
+        # Belt and braces: no message we build should hold the key, but if a server echoes
+        # it back, it is masked. (Keys too short to be real would mangle ordinary words.)
+        return text.replace(self._secret, "***") if len(self._secret) >= 8 else text
+
+
+def _checked_key(api_key: str, env_name: str) -> str:
+    key = api_key.strip()
+    if not key:
+        raise ApiKeyUnusableError(f"the API key in ${env_name} is empty")
+    if not key.isascii() or not key.isprintable() or any(c.isspace() for c in key):
+        raise ApiKeyUnusableError(
+            f"the API key in ${env_name} contains spaces or characters an HTTP header "
+            "cannot carry; copy it again"
+        )
+    return key
+
+
+def _describe(error: httpx.HTTPError, base_url: str) -> tuple[str, bool]:
+    """A secret-free reason, and whether the request may have reached the server."""
+    if isinstance(error, httpx.ConnectTimeout):
+        return f"connecting to {base_url} timed out", False
+    if isinstance(error, httpx.ConnectError):
+        return f"could not connect to {base_url}", False
+    if isinstance(error, httpx.PoolTimeout):
+        return "no free connection in time", False
+    if isinstance(error, httpx.TimeoutException):
+        return "no response before the timeout", True
+    if isinstance(error, httpx.RemoteProtocolError | httpx.ReadError | httpx.WriteError):
+        return "the connection was dropped before a response arrived", True
+    return f"the request failed ({type(error).__name__})", True

@@ -1,0 +1,66 @@
+"""Pick and build the ``Platform`` a project targets in one environment.
+
+- ``platform: local`` (the default): the embedded store at ``.actionctl/platform.db``.
+- ``platform: openmic``: the REST client; base URL from ``$OPENMIC_BASE_URL`` or the
+  project file, API key from the environment variable the project file names.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from compiler.model import Environment, ProjectConfig
+from compiler.platform.base import Platform, PlatformError
+from compiler.platform.client import OpenMicClient
+from compiler.platform.local import LocalPlatform
+
+LOCAL_DB = Path(".actionctl") / "platform.db"
+BASE_URL_ENV = "OPENMIC_BASE_URL"
+
+
+class MissingApiKeyError(PlatformError):
+    code = "P109"  # the env var named by api_key_env is not set
+
+
+class UnknownPlatformError(PlatformError):
+    code = "P110"  # platform: is neither local nor openmic
+
+
+def connect(
+    config: ProjectConfig,
+    environment: Environment,
+    project_root: Path,
+    *,
+    verbose: int = 0,
+) -> Platform:
+    """The platform for ``environment``; raises a PlatformError a user can act on."""
+    if config.platform == "local":
+        return LocalPlatform(project_root / LOCAL_DB, display_path=LOCAL_DB.as_posix())
+    if config.platform == "openmic":
+        return _openmic(config, verbose)
+    raise UnknownPlatformError(
+        f"unknown platform {config.platform!r} in actionctl.yaml (use local or openmic)"
+    )
+
+
+def _openmic(config: ProjectConfig, verbose: int) -> OpenMicClient:
+    base_url = os.environ.get(BASE_URL_ENV) or config.base_url
+    api_key = os.environ.get(config.api_key_env)
+    if not api_key:
+        raise MissingApiKeyError(
+            f"the environment variable {config.api_key_env} is not set; export it with "
+            f"your OpenMic API key (actionctl.yaml api_key_env names the variable)"
+        )
+    return OpenMicClient(
+        base_url,
+        api_key,
+        api_prefix=config.api_prefix,
+        api_key_env=config.api_key_env,
+        log=_stderr_log if verbose > 0 else None,
+    )
+
+
+def _stderr_log(line: str) -> None:
+    print(f"http: {line}", file=sys.stderr)
