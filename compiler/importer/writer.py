@@ -33,6 +33,9 @@ LINE_WIDTH = 100
 # Characters a YAML 1.1 loader treats as line breaks but that a block scalar cannot
 # carry unchanged (``\x85`` is read back as ``\n``); text holding them stays quoted.
 _BLOCK_UNSAFE = re.compile("[\r\x85\u2028\u2029\ufeff]")
+# Clock times: YAML 1.1 reads ``12:30`` as the integer 750 but ``09:00`` as text, so
+# PyYAML quotes only the first; quoting both reads less like an accident.
+_CLOCK = re.compile(r"^[0-9]{1,2}(:[0-9]{2})+$")
 
 
 class _Dumper(yaml.SafeDumper):
@@ -54,7 +57,7 @@ def _represent_str(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
 def _text_style(text: str) -> str | None:
     if _block_ok(text) and ("\n" in text or len(text) > LONG_TEXT):
         return "|"
-    if "{{" in text:
+    if "{{" in text or _CLOCK.match(text):
         return '"'
     return None  # PyYAML picks plain, or quotes when a loader would misread the text
 

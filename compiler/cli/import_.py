@@ -1,0 +1,113 @@
+"""``actionctl import``: write YAML for the tools that already live on the platform.
+
+One file per tool under ``<out>/actions/<agent>/``, UI style where it compiles back to
+exactly the live tool, native ``openmic.<type>`` otherwise; ``<out>/channels/`` for
+sender numbers no project channel has. Existing files are never overwritten without
+``--force``, and when anything is wrong nothing is written at all.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from compiler.cli.context import AppContext, emit_diagnostics, pass_app
+from compiler.diagnostics import DiagnosticError, has_errors, sorted_diagnostics
+
+if TYPE_CHECKING:
+    from compiler.importer import ImportResult
+    from compiler.model import Project
+
+
+@click.command("import")
+@click.option(
+    "--agent",
+    "agents",
+    multiple=True,
+    metavar="NAME",
+    help="Logical agent name from the environment, or a platform agent uid (repeatable). "
+    "Default: every agent the environment maps (and every agent of the local platform).",
+)
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory to write actions/ and channels/ into (default: the project).",
+)
+@click.option("--force", is_flag=True, help="Overwrite files that already exist.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github", "sarif"]),
+    default=None,
+    help="Format of diagnostics (default: --diagnostics-format, text).",
+)
+@pass_app
+def command(
+    app: AppContext, agents: tuple[str, ...], out: Path | None, force: bool, fmt: str | None
+) -> int:
+    """Write YAML for tools that already live on the platform.
+
+    \b
+    Examples:
+      actionctl import                        every agent of the environment
+      actionctl --env prod import --agent support --out imported/
+      actionctl import --agent agent_uid_123 --force
+    """
+    from compiler.cli.context import select_environment
+    from compiler.importer import import_tools
+    from compiler.platform.connect import connect
+
+    try:
+        project = _load_project(app)
+        environment = select_environment(app, project)
+    except DiagnosticError as error:
+        emit_diagnostics(app, error.diagnostics, fmt=fmt)
+        return 1
+    platform = connect(project.config, environment, project.root)
+    try:
+        result = import_tools(
+            project,
+            environment,
+            platform,
+            agents=agents,
+            out_dir=out if out is not None else project.root,
+            force=force,
+            local=project.config.platform == "local",
+        )
+    finally:
+        platform.close()
+    diagnostics = sorted_diagnostics(result.diagnostics)
+    emit_diagnostics(app, diagnostics, fmt=fmt)
+    click.echo(_summary(result, out if out is not None else project.root), err=True)
+    return 1 if has_errors(diagnostics) else 0
+
+
+def _load_project(app: AppContext) -> Project:
+    """The project as it is: import does not need the existing files to be valid, only
+    the project file (environments, agents) and the channels that parse."""
+    from compiler.load import load_project
+
+    loaded = load_project(app.project_dir)
+    if loaded.project is None:
+        raise DiagnosticError(sorted_diagnostics(loaded.diagnostics))
+    return loaded.project
+
+
+def _summary(result: ImportResult, out: Path) -> str:
+    tools = len(result.tools)
+    head = f"{_count(tools, 'tool')} imported: {result.ui} as UI style, {result.native} native"
+    if not result.written:
+        return f"{head}; nothing was written."
+    actions = sum(1 for f in result.written if f.display.startswith("actions/"))
+    channels = len(result.written) - actions
+    return (
+        f"{head}; wrote {_count(len(result.written), 'file')} under {out} "
+        f"({_count(actions, 'action')}, {_count(channels, 'channel')})."
+    )
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")

@@ -1,0 +1,289 @@
+"""Import: turn the tools that already live on the platform into YAML files.
+
+    import_tools(project, environment, platform, agents=..., out_dir=..., force=...)
+        -> ImportResult(files, written, diagnostics, ui, native)
+
+Reads every selected agent's tools, decompiles each (``decompile``: UI style where it
+compiles back exactly, native otherwise), names files safely and writes them all or
+none (``writer``). Problems are diagnostics; nothing here prints.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from compiler.diagnostics import Diagnostic, Location, has_errors
+from compiler.importer.decompile import (
+    ChannelBook,
+    Decompiled,
+    Verifier,
+    channel_document,
+    compile_verifier,
+    decompile,
+    valid_action_name,
+)
+from compiler.importer.writer import (
+    EmitError,
+    PlannedFile,
+    dump_document,
+    slugify,
+    unique_stem,
+    write_files,
+)
+from compiler.model import Environment, Project
+from compiler.platform.base import NotFoundError, Platform, PlatformError
+
+__all__ = ["ImportResult", "ImportedTool", "import_tools", "resolve_agents"]
+
+CODE_DUPLICATE = "I010"
+CODE_INVALID_NAME = "I011"
+CODE_NOT_VERIFIED = "I012"
+CODE_ALREADY_DECLARED = "I013"
+CODE_UNKNOWN_AGENT = "I020"
+CODE_NO_AGENTS = "I021"
+CODE_PHONE_NUMBERS = "I022"
+CODE_EMIT = "I023"
+
+
+@dataclass
+class ImportedTool:
+    agent: str  # logical agent name
+    live: Mapping[str, Any]
+    result: Decompiled
+    file: PlannedFile
+
+
+@dataclass
+class ImportResult:
+    tools: list[ImportedTool] = field(default_factory=list)
+    channels: list[PlannedFile] = field(default_factory=list)
+    written: list[PlannedFile] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def files(self) -> list[PlannedFile]:
+        return [t.file for t in self.tools] + self.channels
+
+    @property
+    def ui(self) -> int:
+        return sum(1 for t in self.tools if t.result.style == "ui")
+
+    @property
+    def native(self) -> int:
+        return sum(1 for t in self.tools if t.result.style == "native")
+
+    @property
+    def ok(self) -> bool:
+        return not has_errors(self.diagnostics)
+
+
+def resolve_agents(
+    requested: Sequence[str], environment: Environment, platform: Platform, *, local: bool
+) -> tuple[list[tuple[str, str]], list[Diagnostic]]:
+    """(logical name, uid) pairs to import.
+
+    A requested NAME is a logical agent of the environment or a raw uid (shown under the
+    logical name that maps to it, else under the uid itself). With none requested: every
+    agent the environment maps, plus every agent the platform has when it is the local
+    one or when the environment maps none (there is nothing else to go by).
+    """
+    by_uid = {uid: name for name, uid in environment.agents.items()}
+    if requested:
+        pairs = [
+            (name, environment.agents[name])
+            if name in environment.agents
+            else (by_uid.get(name, name), name)
+            for name in requested
+        ]
+        return list(dict.fromkeys(pairs)), []
+    pairs = list(environment.agents.items())
+    if local or not pairs:
+        for agent in platform.list_agents():
+            uid = agent.get("uid")
+            if isinstance(uid, str) and uid not in by_uid:
+                pairs.append((uid, uid))
+    if not pairs:
+        message = (
+            f"no agents to import: environment {environment.name!r} maps none and the "
+            "platform has none; pass --agent NAME"
+        )
+        return [], [Diagnostic.error(Location("actionctl.yaml"), CODE_NO_AGENTS, message)]
+    return sorted(dict.fromkeys(pairs)), []
+
+
+def import_tools(
+    project: Project,
+    environment: Environment,
+    platform: Platform,
+    *,
+    agents: Sequence[str] = (),
+    out_dir: Path | None = None,
+    force: bool = False,
+    local: bool = False,
+    verifier: Verifier | None = None,
+) -> ImportResult:
+    """Read, decompile and write. Nothing is written when any error is found."""
+    out = out_dir if out_dir is not None else project.root
+    result = ImportResult()
+    pairs, problems = resolve_agents(agents, environment, platform, local=local)
+    result.diagnostics += problems
+    tools, problems = _fetch(platform, pairs)
+    result.diagnostics += problems
+    if not result.ok:
+        return result
+    book = ChannelBook(project, environment, _phone_number_names(platform, result.diagnostics))
+    verify = verifier or compile_verifier(project, environment, book)
+    for (agent, _uid), live_tools in zip(pairs, tools, strict=True):
+        result.tools += _import_agent(project, agent, live_tools, book, verify, out, result)
+    result.channels = _channel_files(result.tools, book, out, result.diagnostics)
+    if not result.ok:
+        return result
+    problems = write_files(result.files, out, force=force)
+    result.diagnostics += problems
+    if not problems:
+        result.written = result.files
+    return result
+
+
+def _fetch(
+    platform: Platform, pairs: list[tuple[str, str]]
+) -> tuple[list[list[dict[str, Any]]], list[Diagnostic]]:
+    uids = [uid for _, uid in pairs]
+    try:
+        many = platform.list_tools_many(uids)
+        return [many.get(uid, []) for uid in uids], []
+    except NotFoundError:
+        pass  # find which agent it was, one by one
+    tools: list[list[dict[str, Any]]] = []
+    diagnostics: list[Diagnostic] = []
+    for name, uid in pairs:
+        try:
+            tools.append(platform.list_tools(uid))
+        except NotFoundError:
+            shown = uid if name == uid else f"{name} ({uid})"
+            message = f"agent {shown} does not exist on {platform.description}"
+            diagnostics.append(
+                Diagnostic.error(Location("actionctl.yaml"), CODE_UNKNOWN_AGENT, message)
+            )
+            tools.append([])
+    return tools, diagnostics
+
+
+def _phone_number_names(platform: Platform, diagnostics: list[Diagnostic]) -> dict[str, str]:
+    """E.164 -> the platform's name for that number (channels are named after it)."""
+    try:
+        numbers = platform.list_phone_numbers()
+    except PlatformError as error:
+        message = f"could not read phone numbers ({error}); new channels get generated names"
+        diagnostics.append(
+            Diagnostic.warning(Location("actionctl.yaml"), CODE_PHONE_NUMBERS, message)
+        )
+        return {}
+    names: dict[str, str] = {}
+    for number in numbers:
+        phone, name = number.get("phone_number"), number.get("name")
+        if isinstance(phone, str) and isinstance(name, str) and name.strip():
+            names.setdefault(phone, name)
+    return names
+
+
+def _import_agent(
+    project: Project,
+    agent: str,
+    live_tools: list[dict[str, Any]],
+    book: ChannelBook,
+    verify: Verifier,
+    out: Path,
+    result: ImportResult,
+) -> list[ImportedTool]:
+    directory = f"actions/{slugify(agent, fallback='agent')}"
+    taken: set[str] = set()
+    imported: list[ImportedTool] = []
+    for live in sorted(live_tools, key=_tool_order):
+        decompiled = decompile(live, agent, book, verify)
+        stem = unique_stem(slugify(str(live.get("name", ""))), taken)
+        display = f"{directory}/{stem}.yaml"
+        try:
+            text = dump_document(decompiled.document)
+        except EmitError as error:
+            result.diagnostics.append(Diagnostic.error(Location(display), CODE_EMIT, str(error)))
+            continue
+        imported.append(
+            ImportedTool(agent, live, decompiled, PlannedFile(out / display, display, text))
+        )
+    result.diagnostics += _agent_warnings(project, agent, imported)
+    return imported
+
+
+def _tool_order(live: Mapping[str, Any]) -> tuple[str, str]:
+    tool_id = live.get("id")
+    key = f"{tool_id:020d}" if isinstance(tool_id, int) else str(tool_id)
+    return (str(live.get("name", "")), key)
+
+
+def _agent_warnings(project: Project, agent: str, imported: list[ImportedTool]) -> list[Diagnostic]:
+    diagnostics: list[Diagnostic] = []
+    files_by_name: dict[str, list[str]] = defaultdict(list)
+    for tool in imported:
+        files_by_name[str(tool.live.get("name"))].append(tool.file.display)
+    counts = Counter({name: len(files) for name, files in files_by_name.items()})
+    for tool in imported:
+        name = tool.live.get("name")
+        where = Location(tool.file.display, 1, 1)
+        if counts[str(name)] > 1 and tool.file.display != files_by_name[str(name)][0]:
+            others = ", ".join(f for f in files_by_name[str(name)] if f != tool.file.display)
+            message = (
+                f"agent {agent!r} holds {counts[str(name)]} tools named {name!r}; imported "
+                f"all of them (also {others}). The project will not validate until one is "
+                "renamed (here and on the platform)"
+            )
+            diagnostics.append(Diagnostic.warning(where, CODE_DUPLICATE, message))
+        if not valid_action_name(name):
+            message = (
+                f"tool name {name!r} is not a valid action name (letters, digits, _ and -, "
+                "1-255 characters); the file will not validate until it is renamed"
+            )
+            diagnostics.append(Diagnostic.warning(where, CODE_INVALID_NAME, message))
+        for note in tool.result.notes:
+            diagnostics.append(Diagnostic.warning(where, CODE_NOT_VERIFIED, note))
+        declared = _declared_elsewhere(project, agent, name)
+        if declared is not None:
+            message = (
+                f"{agent}/{name} is already declared in {declared}; "
+                "the project now declares it twice"
+            )
+            diagnostics.append(Diagnostic.warning(where, CODE_ALREADY_DECLARED, message))
+    return diagnostics
+
+
+def _declared_elsewhere(project: Project, agent: str, name: Any) -> str | None:
+    for action in project.actions:
+        if action.agent == agent and action.name == name:
+            return action.source.file
+    return None
+
+
+def _channel_files(
+    tools: list[ImportedTool], book: ChannelBook, out: Path, diagnostics: list[Diagnostic]
+) -> list[PlannedFile]:
+    """One file per new channel that an imported document refers to."""
+    used = {t.result.channel_number for t in tools if t.result.channel_number}
+    # Stems of channel files already there: a new channel never takes another's file.
+    taken = {p.stem.lower() for p in (out / "channels").glob("*.y*ml")}
+    files: list[PlannedFile] = []
+    for number, name in book.new.items():
+        if number not in used:
+            continue  # named for a candidate that did not round-trip
+        stem = unique_stem(slugify(name, fallback="channel"), taken)
+        display = f"channels/{stem}.yaml"
+        try:
+            text = dump_document(channel_document(name, number))
+        except EmitError as error:
+            diagnostics.append(Diagnostic.error(Location(display), CODE_EMIT, str(error)))
+            continue
+        files.append(PlannedFile(out / display, display, text))
+    return files
