@@ -1,12 +1,77 @@
-"""Rule family 'channels' (placeholder until implemented)."""
+"""Rule family 'channels' (N30x): messaging channels and the actions that use them.
+
+- N301 ``messaging_channel`` names no channel (did-you-mean);
+- N302 the channel has no ``sms`` capability;
+- N303 two channel files declare the same name (both named);
+- N304 warning: a send_text_message without ``messaging_channel`` uses the platform's
+  default sender.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import difflib
+from collections.abc import Iterable, Iterator
 
 from compiler.diagnostics import Diagnostic
-from compiler.model import Project
+from compiler.model import Action, Channel, Project
 
 
 def check(project: Project) -> Iterable[Diagnostic]:
-    return ()
+    yield from _duplicates(project.channels)
+    by_name: dict[str, Channel] = {}
+    for channel in project.channels:
+        by_name.setdefault(channel.name, channel)
+    for action in project.actions:
+        if action.type == "send_text_message":
+            yield from _check_reference(action, by_name)
+
+
+def _duplicates(channels: list[Channel]) -> Iterator[Diagnostic]:
+    first: dict[str, Channel] = {}
+    for channel in channels:
+        earlier = first.setdefault(channel.name, channel)
+        if earlier is channel:
+            continue
+        where = earlier.source.locate("name")
+        yield Diagnostic.error(
+            channel.source.locate("name"),
+            "N303",
+            f"channel {channel.name!r} is already declared at {where}; channel names must be "
+            "unique",
+        )
+
+
+def _check_reference(action: Action, channels: dict[str, Channel]) -> Iterator[Diagnostic]:
+    name = action.fields.get("messaging_channel")
+    if name is None:
+        yield Diagnostic.warning(
+            action.locate("type"),
+            "N304",
+            f"{action.address} has no messaging_channel: the platform's default sender number "
+            "is used (set messaging_channel to choose one)",
+        )
+        return
+    channel = channels.get(name)
+    if channel is None:
+        yield Diagnostic.error(
+            action.locate("messaging_channel"), "N301", _unknown(name, sorted(channels))
+        )
+        return
+    if "sms" not in channel.capabilities:
+        has = ", ".join(channel.capabilities) or "none"
+        yield Diagnostic.error(
+            action.locate("messaging_channel"),
+            "N302",
+            f"channel {name!r} ({channel.source.locate('capabilities')}) cannot send SMS "
+            f"(capabilities: {has}); add sms to its capabilities or pick another channel",
+        )
+
+
+def _unknown(name: str, known: list[str]) -> str:
+    message = f"unknown channel {name!r}"
+    matches = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    if matches:
+        return f"{message} (did you mean {matches[0]!r}?)"
+    if known:
+        return f"{message}; channels: {', '.join(known)}"
+    return f"{message}: the project has no channels (add one in channels/)"

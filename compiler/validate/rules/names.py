@@ -1,12 +1,54 @@
-"""Rule family 'names' (placeholder until implemented)."""
+"""Rule family 'names' (N31x): action names.
+
+- N311 (reported while loading, by the schema) a name breaks the dashboard's rule
+  ``^[A-Za-z0-9_-]+$``;
+- N312 two actions of one agent share a name (both files and lines named);
+- N313 two logical agents map to one platform agent in an environment and both declare
+  an action of the same name (they would be one tool on the platform).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from compiler.diagnostics import Diagnostic
-from compiler.model import Project
+from compiler.model import Action, Project
 
 
 def check(project: Project) -> Iterable[Diagnostic]:
-    return ()
+    yield from _unique_per_agent(project.actions)
+    yield from _unique_per_uid(project)
+
+
+def _unique_per_agent(actions: list[Action]) -> Iterator[Diagnostic]:
+    first: dict[tuple[str, str], Action] = {}
+    for action in actions:
+        earlier = first.setdefault((action.agent, action.name), action)
+        if earlier is action:
+            continue
+        yield Diagnostic.error(
+            action.locate("name"),
+            "N312",
+            f"action name {action.name!r} is already used by agent {action.agent!r} at "
+            f"{earlier.locate('name')} (this one: {action.locate('name')}); names must be "
+            "unique per agent",
+        )
+
+
+def _unique_per_uid(project: Project) -> Iterator[Diagnostic]:
+    """Different logical agents that are one platform agent must not collide."""
+    config = project.config
+    for environment in config.environments.values():
+        first: dict[tuple[str, str], Action] = {}
+        for action in project.actions:
+            uid = config.agent_uid(environment, action.agent)
+            earlier = first.setdefault((uid, action.name), action)
+            if earlier is action or earlier.agent == action.agent:
+                continue
+            yield Diagnostic.error(
+                action.locate("name"),
+                "N313",
+                f"in environment {environment.name!r}, agents {earlier.agent!r} and "
+                f"{action.agent!r} are both platform agent {uid!r}, and both declare "
+                f"{action.name!r} (other: {earlier.locate('name')})",
+            )

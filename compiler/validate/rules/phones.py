@@ -1,12 +1,100 @@
-"""Rule family 'phones' (placeholder until implemented)."""
+"""Rule family 'phones' (N32x): phone numbers must be E.164 (``+`` country code number).
+
+- N321 a channel's ``phone_number``;
+- N322 a number written in an action: a custom ``recipient``, a handover
+  ``phone_number``, a native tool's ``default_transfer_number``/``transfer_number``/
+  ``to_number``/``from_number`` (templates are checked by the templates rule instead);
+- N323 an environment's channel number override in actionctl.yaml.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any
 
-from compiler.diagnostics import Diagnostic
-from compiler.model import Project
+from compiler.diagnostics import Diagnostic, Location
+from compiler.model import Action, Project
+
+E164 = re.compile(r"^\+[1-9]\d{6,14}$")
+_SEPARATORS = re.compile(r"[\s().\-/]")
+
+# Where each action type writes phone numbers: paths into the document.
+_NUMBER_FIELDS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "send_text_message": (("recipient",),),
+    "handover": (("phone_number",),),
+    "openmic.transfer_call": (
+        ("static_params", "default_transfer_number"),
+        ("static_params", "transfer_number"),
+    ),
+    "openmic.send_sms": (("static_params", "to_number"), ("static_params", "from_number")),
+}
+
+
+def is_e164(number: str) -> bool:
+    return bool(E164.match(number))
 
 
 def check(project: Project) -> Iterable[Diagnostic]:
-    return ()
+    for channel in project.channels:
+        if not is_e164(channel.phone_number):
+            message = _problem(f"channel {channel.name!r} phone_number", channel.phone_number)
+            yield Diagnostic.error(channel.source.locate("phone_number"), "N321", message)
+    for action in project.actions:
+        yield from _check_action(action)
+    yield from _check_overrides(project)
+
+
+def _check_action(action: Action) -> Iterator[Diagnostic]:
+    for path in _NUMBER_FIELDS.get(action.type, ()):
+        value = _get(action.fields, path)
+        if not isinstance(value, str) or "{{" in value or is_e164(value):
+            continue
+        if path == ("recipient",) and value == "contact":
+            continue
+        field = ".".join(path)
+        message = _problem(f"{action.address} {field}", value)
+        if path == ("recipient",):
+            message += ' (or "contact" for the caller, or a template)'
+        yield Diagnostic.error(action.locate(*path), "N322", message)
+
+
+def _check_overrides(project: Project) -> Iterator[Diagnostic]:
+    source = project.config.source
+    for environment in project.config.environments.values():
+        for channel, number in environment.channels.items():
+            if is_e164(number):
+                continue
+            location = (
+                source.locate("environments", environment.name, "channels", channel)
+                if source is not None
+                else Location("actionctl.yaml")
+            )
+            what = f"environment {environment.name!r} number for channel {channel!r}"
+            yield Diagnostic.error(location, "N323", _problem(what, number))
+
+
+def _problem(what: str, number: str) -> str:
+    message = f"{what} {number!r} is not an E.164 number (+ country code and number)"
+    suggestion = _suggest(number)
+    if suggestion:
+        message += f'; write it as "{suggestion}"'
+    return message
+
+
+def _suggest(number: str) -> str | None:
+    """A fix for common spellings: spaces/dashes/brackets, a 00 international prefix."""
+    compact = _SEPARATORS.sub("", number)
+    if compact.startswith("00"):
+        compact = "+" + compact[2:]
+    if compact != number and is_e164(compact):
+        return compact
+    return None
+
+
+def _get(data: Any, path: tuple[str, ...]) -> Any:
+    for key in path:
+        if not isinstance(data, dict):
+            return None
+        data = data.get(key)
+    return data

@@ -1,0 +1,124 @@
+"""``actionctl validate [PATHS]...``: schema and semantic checks, no network.
+
+The whole project is always loaded and checked, so references resolve across files;
+with PATHS only diagnostics located in those files (or under those directories) are
+reported, which is what a pre-commit hook with ``pass_filenames`` needs. Diagnostics go
+to stdout; the exit code is 1 when any reported diagnostic is an error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from compiler.cli.context import AppContext, emit_diagnostics, pass_app
+from compiler.diagnostics import Diagnostic, Location, has_errors, sorted_diagnostics
+
+if TYPE_CHECKING:
+    from compiler.model import Project
+
+
+@click.command("validate")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github", "sarif"]),
+    default=None,
+    help="Output format (default: --diagnostics-format, text).",
+)
+@pass_app
+def command(app: AppContext, paths: tuple[Path, ...], fmt: str | None) -> int:
+    """Check action and channel files (schema, references, names, numbers, templates).
+
+    With PATHS, report only on those files (references still resolve across the
+    whole project).
+
+    \b
+    Examples:
+      actionctl validate
+      actionctl validate actions/support/booking.yaml --format github
+    Exit codes: 0 clean or warnings only, 1 errors.
+    """
+    from compiler.load import load_project
+    from compiler.validate import validate_project
+
+    fmt = fmt or app.diagnostics_format
+    loaded = load_project(app.project_dir)
+    diagnostics = list(loaded.diagnostics)
+    if loaded.project is not None:
+        diagnostics += validate_project(loaded.project)
+    selection: Selection | None = None
+    if paths and loaded.project is not None:
+        selection = Selection.of(app.project_dir, paths, loaded.files)
+        diagnostics = [d for d in diagnostics if selection.covers(d.file)]
+        diagnostics += selection.problems
+    diagnostics = sorted_diagnostics(diagnostics)
+    emit_diagnostics(app, diagnostics, fmt=fmt, err=False)
+    if has_errors(diagnostics):
+        return 1
+    if fmt == "text" and not app.quiet and loaded.project is not None:
+        click.echo(_summary(loaded.project, selection))
+    return 0
+
+
+class Selection:
+    """The files (and directories) named on the command line, as diagnostics show them."""
+
+    def __init__(self, files: set[str], folders: list[str], problems: list[Diagnostic]) -> None:
+        self.files = files
+        self.folders = folders
+        self.problems = problems
+
+    @classmethod
+    def of(cls, root: Path, paths: Sequence[Path], project_files: list[str]) -> Selection:
+        files: set[str] = set()
+        folders: list[str] = []
+        problems: list[Diagnostic] = []
+        root = root.resolve()
+        known = set(project_files)
+        for path in paths:
+            shown = path.as_posix()
+            if not path.exists():
+                problems.append(_problem(shown, "E107", f"{shown}: no such file or directory"))
+                continue
+            try:
+                relative = path.resolve().relative_to(root).as_posix()
+            except ValueError:
+                message = f"{shown} is outside the project {root.as_posix()} (see --project)"
+                problems.append(_problem(shown, "E108", message))
+                continue
+            if path.is_dir():
+                folders.append("" if relative == "." else relative + "/")
+                continue
+            files.add(relative)
+            if relative not in known:
+                message = (
+                    f"{relative} is not read by actionctl (only actionctl.yaml, "
+                    "channels/*.yaml and actions/**/*.yaml are)"
+                )
+                problems.append(Diagnostic.warning(Location(relative), "E109", message))
+        return cls(files, folders, problems)
+
+    def covers(self, file: str) -> bool:
+        return file in self.files or any(file.startswith(folder) for folder in self.folders)
+
+
+def _problem(file: str, code: str, message: str) -> Diagnostic:
+    return Diagnostic.error(Location(file), code, message)
+
+
+def _summary(project: Project, selection: Selection | None) -> str:
+    actions = project.actions
+    channels = project.channels
+    if selection is not None:
+        actions = [a for a in actions if selection.covers(a.source.file)]
+        channels = [c for c in channels if selection.covers(c.source.file)]
+    return f"ok: {_count(len(actions), 'action')}, {_count(len(channels), 'channel')} checked"
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
