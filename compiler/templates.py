@@ -455,3 +455,31 @@ def _read_lines(path: str, mtime_ns: int, size: int) -> list[str] | None:
         return Path(path).read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
         return None
+
+
+@dataclass(frozen=True)
+class Rendered:
+    text: str
+    missing: list[TemplateReference]  # references with no value given (first of each)
+
+
+def render(text: str, parameters: dict[str, str], variables: dict[str, str]) -> Rendered:
+    """Fill the references of a UI-style template with values (``actionctl render``).
+
+    Values are looked up by scope; a reference with no value is left as written and
+    listed in ``missing``."""
+    parsed = parse_template(text)
+    out: list[str] = []
+    missing: dict[tuple[str, str], TemplateReference] = {}
+    position = 0
+    for reference in parsed.references:
+        values = parameters if reference.scope == "parameters" else variables
+        out.append(text[position : reference.offset])
+        if reference.name in values:
+            out.append(values[reference.name])
+        else:
+            missing.setdefault((reference.scope, reference.name), reference)
+            out.append(text[reference.offset : reference.end])
+        position = reference.end
+    out.append(text[position:])
+    return Rendered("".join(out), list(missing.values()))

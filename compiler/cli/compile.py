@@ -1,0 +1,91 @@
+"""``actionctl compile``: the platform payloads for one environment, as JSON.
+
+Output: one JSON object keyed ``agent/name`` (sorted), each value the tool's canonical
+payload exactly as it would be sent to ``/agents/{agent_uid}/tools`` of the
+environment's agent (``--env``). Nothing else is in it, so it diffs cleanly between
+commits. Diagnostics (warnings, or the errors that stop it) go to stderr in
+``--format``; with errors nothing is written and the exit code is 1.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import click
+
+from compiler.cli.context import AppContext, emit_diagnostics, pass_app
+from compiler.diagnostics import DiagnosticError, has_errors, sorted_diagnostics
+
+
+@click.command("compile")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the JSON to FILE (atomically) instead of stdout.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github", "sarif"]),
+    default=None,
+    help="Format of diagnostics (default: --diagnostics-format, text).",
+)
+@pass_app
+def command(app: AppContext, out: Path | None, fmt: str | None) -> int:
+    """Print the platform API payloads as JSON, keyed by agent/name.
+
+    \b
+    Examples:
+      actionctl compile
+      actionctl --env prod compile --out build/tools.json
+    """
+    from compiler.cli.context import load_valid_project, select_environment
+    from compiler.compile import compile_project
+
+    try:
+        project, warnings = load_valid_project(app)
+        environment = select_environment(app, project)
+    except DiagnosticError as error:
+        emit_diagnostics(app, error.diagnostics, fmt=fmt)
+        return 1
+    result = compile_project(project, environment)
+    diagnostics = sorted_diagnostics([*warnings, *result.diagnostics])
+    emit_diagnostics(app, diagnostics, fmt=fmt)
+    if has_errors(diagnostics):
+        return 1
+    payloads = {address: dict(tool.payload) for address, tool in result.tools.items()}
+    text = json.dumps(payloads, indent=2, ensure_ascii=False) + "\n"
+    if out is None:
+        click.echo(text, nl=False)
+        return 0
+    write_atomically(out, text)
+    if not app.quiet:
+        click.echo(f"Wrote {len(payloads)} tools ({environment.name}) to {out}", err=True)
+    return 0
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write via a temporary file in the same directory and ``os.replace``: readers see
+    the old file or the new one, never half of it."""
+    directory = path.parent
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        fd, temp_name = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as error:
+        raise click.ClickException(f"cannot write {path}: {error.strerror or error}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp_name, path)
+    except OSError as error:
+        Path(temp_name).unlink(missing_ok=True)
+        raise click.ClickException(f"cannot write {path}: {error.strerror or error}") from None
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise

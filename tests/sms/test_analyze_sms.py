@@ -1,0 +1,55 @@
+"""GSM-7 vs UCS-2 and segment counts (GSM 03.38; 160/153 septets, 70/67 UTF-16 units)."""
+
+from __future__ import annotations
+
+import pytest
+
+from compiler.sms import GSM_BASIC, GSM_EXTENSION, analyze_sms
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding", "units", "segments"),
+    [
+        ("", "GSM-7", 0, 1),
+        ("Hi, your booking is confirmed!", "GSM-7", 30, 1),
+        ("x" * 160, "GSM-7", 160, 1),
+        ("x" * 161, "GSM-7", 161, 2),
+        ("x" * 306, "GSM-7", 306, 2),
+        ("x" * 307, "GSM-7", 307, 3),
+        ("€" * 80, "GSM-7", 160, 1),  # extension characters cost two septets
+        ("€" * 81, "GSM-7", 162, 2),
+        ("ç" * 70, "UCS-2", 70, 1),
+        ("ç" * 71, "UCS-2", 71, 2),
+        ("ç" * 134, "UCS-2", 134, 2),
+        ("ç" * 135, "UCS-2", 135, 3),
+        ("😀" * 35, "UCS-2", 70, 1),  # outside the BMP: two UTF-16 units each
+        ("😀" * 36, "UCS-2", 72, 2),
+    ],
+)
+def test_encoding_units_segments(text: str, encoding: str, units: int, segments: int) -> None:
+    analysis = analyze_sms(text)
+    assert (analysis.encoding, analysis.units, analysis.segments) == (encoding, units, segments)
+    assert analysis.characters == len(text)
+
+
+def test_an_escape_sequence_is_never_split_across_parts() -> None:
+    # 152 plain septets then '€' (2): the first part would need 154 > 153, so the euro
+    # moves to the second part; 152 + 2 + 10 = 164 septets still make 2 parts.
+    analysis = analyze_sms("x" * 152 + "€" + "y" * 10)
+    assert analysis.units == 164 and analysis.segments == 2
+    # 153 * 2 = 306 septets would fit exactly, but the split pushes one septet over.
+    assert analyze_sms("x" * 152 + "€" + "y" * 152).segments == 3
+
+
+def test_a_surrogate_pair_is_never_split_across_parts() -> None:
+    assert analyze_sms("ç" * 66 + "😀" + "ç" * 66).segments == 3  # 66 + (2) + 66 = 134 units
+
+
+def test_offending_characters_in_order_of_first_appearance() -> None:
+    assert analyze_sms("Café für Zoë 😀 é").offending == ["ë", "😀"]  # é, ü are GSM-7
+    assert analyze_sms("Ça coûte 5€").offending == ["û"]
+
+
+def test_gsm_tables_hold_the_standard_sets() -> None:
+    assert len(GSM_BASIC) == 127  # 128 code points minus ESC
+    assert set("\f^{}\\[~]|€") == GSM_EXTENSION
