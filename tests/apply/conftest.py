@@ -1,0 +1,115 @@
+"""End-to-end setting for apply tests: the repository's example project pointed at a
+real emulator over HTTP (``platform: openmic``), with its agents created there."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import yaml
+
+from tests.conftest import TEST_API_KEY
+
+KEY_ENV = "ACTIONCTL_TEST_OPENMIC_KEY"
+AGENTS = {"support": "agent_support_dev", "billing": "agent_billing_dev"}
+
+
+@dataclass
+class Site:
+    """A project directory wired to one emulator, plus REST access behind actionctl's back."""
+
+    root: Path
+    server: Any
+    cli: Callable[..., Any]
+
+    @property
+    def url(self) -> str:
+        return str(self.server.url)
+
+    def run(self, *args: str | Path) -> Any:
+        return self.cli("--project", self.root, "--no-color", *args)
+
+    def rest(self, method: str, path: str, body: Any = None) -> Any:
+        response = httpx.request(
+            method,
+            f"{self.url}/v2{path}",
+            headers={"Authorization": f"Bearer {TEST_API_KEY}"},
+            json=body,
+            timeout=10,
+        )
+        response.raise_for_status()
+        return response.json() if response.content else None
+
+    def tools(self, agent: str = "agent_support_dev") -> list[dict[str, Any]]:
+        assert self.server.store is not None
+        return list(self.server.store.list_tools(agent).items)
+
+    def tool(self, name: str, agent: str = "agent_support_dev") -> dict[str, Any]:
+        (found,) = [t for t in self.tools(agent) if t["name"] == name]
+        return found
+
+    def all_tools(self) -> dict[str, list[dict[str, Any]]]:
+        return {uid: self.tools(uid) for uid in AGENTS.values()}
+
+    def plan_json(self, *args: str) -> dict[str, Any]:
+        result = self.run("plan", "--format", "json", *args)
+        assert result.exit_code == 0, result.output
+        data: dict[str, Any] = json.loads(result.stdout)
+        return data
+
+    def pending(self, *args: str) -> dict[str, str]:
+        """address -> action for every change of a fresh plan (no-ops left out)."""
+        return {
+            c["address"]: c["action"]
+            for c in self.plan_json(*args)["changes"]
+            if c["action"] != "no-op"
+        }
+
+
+def point_at(root: Path, url: str, **config: Any) -> None:
+    """Rewrite the project's actionctl.yaml to target the emulator at ``url``."""
+    data = yaml.safe_load((root / "actionctl.yaml").read_text())
+    data.update({"platform": "openmic", "base_url": url, "api_key_env": KEY_ENV}, **config)
+    (root / "actionctl.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
+
+
+def add_agents(server: Any) -> None:
+    for uid in AGENTS.values():
+        server.store.create_agent({"name": uid, "prompt": ""}, uid=uid)
+
+
+@pytest.fixture
+def site_factory(
+    example_project: Path,
+    emulator_factory: Callable[..., Any],
+    cli: Callable[..., Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> Callable[..., Site]:
+    monkeypatch.setenv(KEY_ENV, TEST_API_KEY)
+    monkeypatch.delenv("OPENMIC_BASE_URL", raising=False)
+
+    def make(**emulator_config: Any) -> Site:
+        server = emulator_factory(**emulator_config)
+        add_agents(server)
+        point_at(example_project, server.url)
+        return Site(example_project, server, cli)
+
+    return make
+
+
+@pytest.fixture
+def site(site_factory: Callable[..., Site]) -> Site:
+    return site_factory()
+
+
+@pytest.fixture
+def applied(site: Site) -> Site:
+    """The example project applied once (13 tools live)."""
+    result = site.run("apply", "--auto-approve")
+    assert result.exit_code == 0, result.output
+    return site
