@@ -1,0 +1,175 @@
+"""The pre-commit case: ``actionctl validate <one changed file>`` in a 1,000-action project.
+
+Run: ``.venv/bin/python bench/bench_precommit.py [--actions 1000] [--runs 7]``.
+
+Generates a project (bench/.work/, git-ignored) of N actions in one file each, spread
+over 10 agents and referring to channels declared in other files, then times the hook's
+command as a subprocess, the way pre-commit runs it:
+
+- cold: the first validate after generating (no cache of any kind on disk),
+- changed file: the file is rewritten before every run (what pre-commit sees),
+- unchanged file: the same command again,
+- the whole project, and ``actionctl --version`` and ``python -c pass`` as baselines.
+
+Each figure is the best (minimum) of the runs. It also checks the answers: the clean
+file passes, and the same file naming a channel that no file declares fails, which
+proves references are resolved across the whole project. Goal: changed file <= 0.4 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+GOAL_SECONDS = 0.4
+AGENTS = 10
+WORK = Path(__file__).resolve().parent / ".work" / "precommit"
+
+
+def actionctl() -> str:
+    script = Path(sys.executable).with_name("actionctl")
+    return str(script) if script.is_file() else shutil.which("actionctl") or "actionctl"
+
+
+def generate(root: Path, actions: int) -> list[Path]:
+    """A deterministic project; returns the action files."""
+    if root.exists():
+        shutil.rmtree(root)
+    (root / "channels").mkdir(parents=True)
+    agents = "\n".join(f"      agent_{a:02}: uid_dev_{a:02}" for a in range(AGENTS))
+    (root / "actionctl.yaml").write_text(
+        f"platform: local\ndefault_environment: dev\nenvironments:\n  dev:\n    agents:\n{agents}\n"
+    )
+    for c in range(5):
+        (root / "channels" / f"channel_{c}.yaml").write_text(
+            f'kind: channel\nname: Channel {c}\nphone_number: "+1555000000{c}"\n'
+            f"capabilities: [sms]\ndescription: Outbound channel {c}\n"
+        )
+    files = []
+    for i in range(actions):
+        agent = f"agent_{i % AGENTS:02}"
+        path = root / "actions" / agent / f"action_{i:04}.yaml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(action_yaml(i, agent))
+        files.append(path)
+    return files
+
+
+def action_yaml(i: int, agent: str, *, channel: str | None = None, note: str = "") -> str:
+    kind = i % 4
+    head = f"kind: action\nagent: {agent}\nname: action_{i:04}\n"
+    if kind == 3:
+        return (
+            head + "type: handover\n"
+            f"description: Transfers the caller to desk {i}.{note}\n"
+            f'phone_number: "+1555{i:07}"\ntransfer_type: cold\n'
+        )
+    channel = channel or f"Channel {i % 5}"
+    return (
+        head + "type: send_text_message\n"
+        f"description: Sends confirmation number {i} to the caller by SMS.{note}\n"
+        f"messaging_channel: {channel}\n"
+        "recipient: contact\n"
+        "parameters_schema:\n  type: object\n  properties:\n"
+        "    reference: {type: string, description: The booking reference}\n"
+        "  required: [reference]\n"
+        f'message: "Booking {i} confirmed. Reference: {{{{ .parameters.reference }}}}."\n'
+    )
+
+
+def timed(command: list[str], cwd: Path) -> tuple[float, int, str]:
+    start = time.perf_counter()
+    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
+    return time.perf_counter() - start, done.returncode, done.stdout + done.stderr
+
+
+def best(
+    command: list[str], cwd: Path, runs: int, before: Callable[[int], None] | None = None
+) -> float:
+    times = []
+    for n in range(runs):
+        if before is not None:
+            before(n)
+        elapsed, code, output = timed(command, cwd)
+        if code != 0:
+            raise SystemExit(f"{' '.join(command)} failed ({code}):\n{output}")
+        times.append(elapsed)
+    return min(times)
+
+
+def run(actions: int = 1000, runs: int = 7) -> dict[str, float | int | bool | str]:
+    root = WORK / f"project-{actions}"
+    files = generate(root, actions)
+    target = files[len(files) // 2 + 1]  # a send_text_message action in the middle
+    relative = target.relative_to(root).as_posix()
+    index = int(target.stem.split("_")[1])
+    agent = target.parent.name
+    validate_one = [actionctl(), "validate", relative]
+
+    cold, code, output = timed(validate_one, root)
+    if code != 0:
+        raise SystemExit(f"generated project does not validate:\n{output}")
+
+    def touch(n: int) -> None:
+        target.write_text(action_yaml(index, agent, note=f" Revision {n}."))
+
+    changed = best(validate_one, root, runs, before=touch)
+    unchanged = best(validate_one, root, runs)
+    whole = best([actionctl(), "validate"], root, max(3, runs // 2))
+    version = best([actionctl(), "--version"], root, runs)
+    python = best([sys.executable, "-c", "pass"], root, runs)
+
+    # Correctness: a reference to a channel that no file declares must fail.
+    target.write_text(action_yaml(index, agent, channel="No such channel"))
+    _, broken_code, broken_output = timed(validate_one, root)
+    target.write_text(action_yaml(index, agent))
+    resolves = broken_code == 1 and "No such channel" in broken_output
+
+    return {
+        "actions": actions,
+        "runs": runs,
+        "file": relative,
+        "cold_s": cold,
+        "changed_file_s": changed,
+        "unchanged_file_s": unchanged,
+        "whole_project_s": whole,
+        "actionctl_version_s": version,
+        "python_pass_s": python,
+        "ratio_changed_to_version": changed / version,
+        "ratio_changed_to_python": changed / python,
+        "references_resolved": resolves,
+        "goal_s": GOAL_SECONDS,
+        "meets_goal": changed <= GOAL_SECONDS and resolves,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--actions", type=int, default=1000)
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+    r = run(args.actions, args.runs)
+    print(f"pre-commit case: {r['actions']} actions, validate {r['file']} (best of {r['runs']})")
+    print(f"  python -c pass                    {r['python_pass_s']:.3f} s")
+    print(f"  actionctl --version               {r['actionctl_version_s']:.3f} s")
+    print(f"  validate FILE, cold (first run)   {r['cold_s']:.3f} s")
+    print(
+        f"  validate FILE, file changed       {r['changed_file_s']:.3f} s  "
+        f"x{r['ratio_changed_to_version']:.1f} --version, "
+        f"x{r['ratio_changed_to_python']:.1f} python"
+    )
+    print(f"  validate FILE, unchanged          {r['unchanged_file_s']:.3f} s")
+    print(f"  validate (whole project)          {r['whole_project_s']:.3f} s")
+    print(f"  cross-file references resolved:   {'yes' if r['references_resolved'] else 'NO'}")
+    verdict = "meets" if r["meets_goal"] else "MISSES"
+    print(f"  goal: changed file <= {GOAL_SECONDS:.2f} s: {verdict}")
+    return 0 if r["meets_goal"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
