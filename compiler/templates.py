@@ -352,31 +352,40 @@ def locate_in_value(
 
     The source map gives where the value starts: at its first character for a plain
     scalar, at the quote for a quoted one, at the ``|``/``>`` indicator for a block
-    scalar. When the file can be read (``root``/``document.file``) its style decides:
+    scalar. When the file can be read (``root / document.file``) its style decides a
+    first guess:
 
-    - block scalar: text line N is file line ``start + N`` (``|`` keeps lines; for ``>``
-      this holds as long as no lines were folded before the position), column = the
-      block's indentation + ``column``;
-    - quoted: one column further right for the quote; escapes before the position
-      shift it, so when the raw line does not show the expected text there, nearby
-      text on that line is searched;
-    - plain: ``start column + column - 1`` on the first line; continuation lines of a
-      multi-line plain scalar map to the following file lines at their indentation.
+    - block scalar: text line N is file line ``start + N``, column = the block's
+      indentation + ``column``;
+    - quoted: one column right of the quote on the first line;
+    - plain: ``start column + column - 1`` on the first line; later lines at their
+      indentation.
 
-    Without the file, the plain-scalar arithmetic is used.
+    The guess is then checked against the raw file: if the text found there is not the
+    text at that position of the value (escapes in a quoted string, lines joined by
+    ``>`` folding or by a multi-line flow scalar), the raw file is searched from the
+    value's start for the same occurrence of that text. Without the file, the
+    plain-scalar arithmetic is used.
     """
     base = document.source_map.locate(tuple(path))
     raw = _file_lines(root / document.file) if root is not None else None
     if raw is None or not 0 < base.line <= len(raw):
         return _plain(base, line, column)
-    first = raw[base.line - 1]
-    indicator = first[base.column - 1 : base.column] if base.column >= 1 else ""
+    guess = _guess(base, raw, line, column)
+    value = _value_at(document.data, path)
+    if not isinstance(value, str):
+        return guess
+    return _confirm(base, raw, value, line, column, guess)
+
+
+def _guess(base: Location, raw: list[str], line: int, column: int) -> Location:
+    indicator = raw[base.line - 1][base.column - 1 : base.column] if base.column >= 1 else ""
     if indicator in ("|", ">"):
-        return _in_block(base, raw, line, column)
-    if indicator in ("'", '"'):
-        return _in_quoted(base, raw, document, path, line, column)
+        indent = _block_indent(raw, base.line)
+        return Location(base.file, base.line + line, indent + column)
     if line == 1:
-        return _plain(base, line, column)
+        shift = 1 if indicator in ("'", '"') else 0
+        return Location(base.file, base.line, base.column + column - 1 + shift)
     return _continuation(base, raw, line, column)
 
 
@@ -386,40 +395,11 @@ def _plain(base: Location, line: int, column: int) -> Location:
     return Location(base.file, base.line + line - 1, column)
 
 
-def _in_block(base: Location, raw: list[str], line: int, column: int) -> Location:
-    file_line = base.line + line
-    indent = _block_indent(raw, base.line)
-    return Location(base.file, file_line, indent + column)
-
-
 def _block_indent(raw: list[str], indicator_line: int) -> int:
     for text in raw[indicator_line:]:
         if text.strip():
             return len(text) - len(text.lstrip(" "))
     return 0
-
-
-def _in_quoted(
-    base: Location,
-    raw: list[str],
-    document: SourceDocument,
-    path: Sequence[str | int],
-    line: int,
-    column: int,
-) -> Location:
-    if line != 1:
-        return _continuation(base, raw, line, column)
-    guess = base.column + column  # one right of the quote
-    value = _value_at(document.data, path)
-    if not isinstance(value, str):
-        return Location(base.file, base.line, guess)
-    expected = value.split("\n", 1)[0][column - 1 : column + 1]
-    text = raw[base.line - 1]
-    if expected and text[guess - 1 : guess - 1 + len(expected)] != expected:
-        found = text.find(expected, base.column)
-        if found >= 0:
-            return Location(base.file, base.line, found + 1)
-    return Location(base.file, base.line, guess)
 
 
 def _continuation(base: Location, raw: list[str], line: int, column: int) -> Location:
@@ -429,6 +409,50 @@ def _continuation(base: Location, raw: list[str], line: int, column: int) -> Loc
     text = raw[file_line - 1]
     indent = len(text) - len(text.lstrip(" "))
     return Location(base.file, file_line, indent + column)
+
+
+def _confirm(
+    base: Location, raw: list[str], value: str, line: int, column: int, guess: Location
+) -> Location:
+    lines = value.split("\n")
+    if not 0 < line <= len(lines):
+        return guess
+    offset = sum(len(text) + 1 for text in lines[: line - 1]) + column - 1
+    snippet = _snippet(value, offset)
+    if not snippet:
+        return guess
+    if 0 < guess.line <= len(raw):
+        at_guess = raw[guess.line - 1][guess.column - 1 : guess.column - 1 + len(snippet)]
+        if at_guess == snippet:
+            return guess
+    occurrence = value.count(snippet, 0, offset)
+    found = _find_occurrence(raw, base, snippet, occurrence)
+    return found if found is not None else guess
+
+
+def _snippet(value: str, offset: int) -> str:
+    """The text at ``offset`` to look for in the raw file: the whole ``{{...}}`` action
+    when it stays on one line, else the rest of the line (at most 24 characters)."""
+    line_end = value.find("\n", offset)
+    line_end = len(value) if line_end < 0 else line_end
+    close = value.find("}}", offset, line_end)
+    end = close + 2 if close >= 0 else min(line_end, offset + 24)
+    return value[offset:end]
+
+
+def _find_occurrence(
+    raw: list[str], base: Location, snippet: str, occurrence: int
+) -> Location | None:
+    seen = 0
+    for index in range(base.line - 1, len(raw)):
+        start = base.column - 1 if index == base.line - 1 else 0
+        column = raw[index].find(snippet, start)
+        while column >= 0:
+            if seen == occurrence:
+                return Location(base.file, index + 1, column + 1)
+            seen += 1
+            column = raw[index].find(snippet, column + len(snippet))
+    return None
 
 
 def _value_at(data: object, path: Sequence[str | int]) -> object:
