@@ -59,7 +59,7 @@ def _document_files(root: Path) -> Iterator[tuple[str, Path]]:
         if not base.is_dir():
             continue
         found = [p for p in base.glob(pattern) if p.suffix in YAML_SUFFIXES and p.is_file()]
-        for path in sorted(found, key=lambda p: p.relative_to(root).as_posix()):
+        for path in sorted(found, key=lambda p: p.parts):
             yield folder, path
 
 

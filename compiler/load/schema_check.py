@@ -11,12 +11,14 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
 from typing import Any
 
 from jsonschema import ValidationError
 
 from compiler import schemas
 from compiler.diagnostics import Diagnostic, Location
+from compiler.load.fast_schema import Check, compile_check
 from compiler.load.yaml_source import LoadedDocument
 from compiler.model import DataPath
 
@@ -49,15 +51,20 @@ _JSON_TYPE_NAMES = {
 
 def check_document(loaded: LoadedDocument, kind: str) -> list[Diagnostic]:
     """Validate against the schema of ``kind`` (project, channel, or an action type)."""
-    validator = schemas.validator(kind)
     data = loaded.document.data
-    if validator.is_valid(data):
+    if _fast_check(kind)(data):
         return []
+    validator = schemas.validator(kind)
     found: dict[tuple[Location, str, str], Diagnostic] = {}
     for error in validator.iter_errors(data):
         for diagnostic in _translate(error, loaded, kind):
             found.setdefault((diagnostic.location, diagnostic.code, diagnostic.message), diagnostic)
     return sorted(found.values(), key=Diagnostic.sort_key)
+
+
+@cache
+def _fast_check(kind: str) -> Check:
+    return compile_check(schemas.bundled(kind))
 
 
 def check_action_type(loaded: LoadedDocument) -> tuple[str | None, list[Diagnostic]]:

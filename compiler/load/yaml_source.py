@@ -31,12 +31,36 @@ MAX_DEPTH = 200  # nesting of mappings and sequences (Y110)
 # ~100,000 nested ``[``. Block nesting cannot get that deep within MAX_FILE_BYTES.
 _BRACKET_SCAN_THRESHOLD = 2_000
 
-_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BASE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _T = "tag:yaml.org,2002:"
 _STR, _NULL, _BOOL, _INT, _FLOAT = _T + "str", _T + "null", _T + "bool", _T + "int", _T + "float"
 _TIMESTAMP, _MAP, _SEQ, _MERGE = _T + "timestamp", _T + "map", _T + "seq", _T + "merge"
 _BOM = b"\xef\xbb\xbf"
 _CONSTRUCTOR = SafeConstructor()
+_RESOLVED: dict[tuple[str, tuple[bool, bool]], str] = {}
+
+
+class _Loader(_BASE_LOADER):  # type: ignore[misc]
+    """The safe loader with a memo on implicit tag resolution (keys and values repeat
+    across thousands of files) and without path resolvers, which the safe loader never
+    registers but would walk for every node."""
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        return None
+
+    def ascend_resolver(self) -> None:
+        return None
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        if kind is not ScalarNode:
+            return str(super().resolve(kind, value, implicit))
+        key = (value, implicit)
+        tag = _RESOLVED.get(key)
+        if tag is None:
+            tag = str(super().resolve(kind, value, implicit))
+            if len(_RESOLVED) < 50_000 and len(value) < 200:
+                _RESOLVED[key] = tag
+        return tag
 
 
 @dataclass
@@ -100,9 +124,9 @@ def read_yaml_text(text: str, display: str) -> FileResult:
         return FileResult([], [deep])
     documents: list[LoadedDocument] = []
     diagnostics: list[Diagnostic] = []
-    builder = _Builder(display)
+    builder = _Builder(display, may_alias="*" in text)
     try:
-        for index, node in enumerate(yaml.compose_all(text, Loader=_LOADER)):
+        for index, node in enumerate(yaml.compose_all(text, Loader=_Loader)):
             loaded = builder.document(node, index)
             if loaded is not None:
                 documents.append(loaded)
@@ -118,8 +142,10 @@ def read_yaml_text(text: str, display: str) -> FileResult:
 class _Builder:
     """Turns composed nodes into plain data while recording positions."""
 
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, may_alias: bool = True) -> None:
         self.file = file
+        # Without a ``*`` in the text no node can be reached twice: skip the tracking.
+        self.may_alias = may_alias
         self.expansion_budget = MAX_ALIAS_EXPANSION
         self.diagnostics: list[Diagnostic] = []
 
@@ -164,6 +190,8 @@ class _Builder:
             return self._scalar(node, path)
         if depth >= MAX_DEPTH:
             raise _Stop(self._at(node, "Y110", f"nesting deeper than {MAX_DEPTH} levels"))
+        if not self.may_alias:
+            return self._collection(node, path, depth, expanding)
         node_id = id(node)
         if node_id in self.active:
             raise _Stop(self._at(node, "Y107", "recursive alias: a node contains itself"))
@@ -172,13 +200,14 @@ class _Builder:
         self.seen.add(node_id)
         self.active.add(node_id)
         try:
-            if node.__class__ is MappingNode:
-                return self._mapping(node, path, depth, expanding)
-            if node.__class__ is SequenceNode:
-                return self._sequence(node, path, depth, expanding)
+            return self._collection(node, path, depth, expanding)
         finally:
             self.active.discard(node_id)
-        return None  # pragma: no cover - libyaml only composes these three node kinds
+
+    def _collection(self, node: Node, path: DataPath, depth: int, expanding: bool) -> Any:
+        if node.__class__ is MappingNode:
+            return self._mapping(node, path, depth, expanding)
+        return self._sequence(node, path, depth, expanding)
 
     def _at(self, node: Node, code: str, message: str) -> Diagnostic:
         mark = node.start_mark
@@ -381,7 +410,7 @@ def _too_deep_flow(text: str, file: str) -> Diagnostic | None:
         return None
     depth = 0
     try:
-        for event in yaml.parse(text, Loader=_LOADER):
+        for event in yaml.parse(text, Loader=_Loader):
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:
