@@ -136,6 +136,7 @@ def compile_verifier(project: Project, environment: Environment, book: ChannelBo
     from compiler.diagnostics import has_errors
     from compiler.load.schema_check import check_action_type, check_document, check_kind
     from compiler.load.yaml_source import read_yaml_text
+    from compiler.validate import validate_project
 
     def verify(document: dict[str, Any], live_canonical: Mapping[str, Any]) -> str | None:
         file = f"actions/{document.get('agent')}/{document.get('name')}.yaml"
@@ -163,6 +164,9 @@ def compile_verifier(project: Project, environment: Environment, book: ChannelBo
             actions=[action],
             documents=[source],
         )
+        problems = [d for d in validate_project(trial) if d.file == file]
+        if has_errors(problems):
+            return "validate reports: " + _messages(problems)
         payload, diagnostics = compile_action(action, trial, environment)
         if payload is None or has_errors(diagnostics):
             return "it does not compile: " + "; ".join(d.message for d in diagnostics if d.is_error)
