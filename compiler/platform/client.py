@@ -109,7 +109,7 @@ class _Pacer:
 class _Failure(Exception):
     """One attempt failed in a retryable way (internal to ``_request``)."""
 
-    def __init__(self, reason: str, *, sent: bool, wait: float | None = None) -> None:
+    def __init__(self, reason: str, sent: bool, wait: float | None = None) -> None:
         super().__init__(reason)
         self.reason, self.sent, self.wait = reason, sent, wait
 
@@ -339,12 +339,16 @@ class OpenMicClient:
             with self._count_lock:
                 self.request_count += 1
             shown = path + ("?" + urlencode(params) if params else "")
+            failure: _Failure | None = None
             try:
                 response = self._http.request(method, path, params=params, json=json)
             except httpx.HTTPError as error:
-                reason, sent = _describe(error, self.base_url)
-                self._log_request(method, shown, reason, started)
-                raise _Failure(reason, sent=sent) from None
+                failure = _Failure(*_describe(error, self.base_url))
+            if failure is not None:
+                # Raised outside the except block: httpx errors hold the request (and its
+                # Authorization header), so they must not ride along as __context__.
+                self._log_request(method, shown, failure.reason, started)
+                raise failure
             self._log_request(method, shown, str(response.status_code), started)
             return response
 
@@ -418,8 +422,14 @@ class OpenMicClient:
     # -------------------------------------------------------------- errors
 
     def _not_found(self, response: httpx.Response, agent_uid: str | None) -> NotFoundError:
-        error = self._error_text(response)
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        error = str(body.get("error", "")) if isinstance(body, dict) else ""
         path = response.request.url.path
+        # The error names what is missing ("Agent not found" / "Tool not found"); without
+        # one, a 404 on a tools list means the agent, on a single tool the tool.
         if agent_uid is not None and ("agent" in error.lower() or "/tools/" not in path):
             message = (
                 f"agent {agent_uid!r} is unknown to {self.base_url} "
