@@ -21,7 +21,7 @@ import click
 from compiler.cli.context import AppContext, emit_diagnostics, pass_app
 from compiler.model import Action, Project
 from compiler.sms import analyze_sms
-from compiler.templates import Rendered, render
+from compiler.templates import Rendered, parse_template, render
 
 _PLATFORM_PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_.]*)\s*\}\}")
 
@@ -57,7 +57,7 @@ def command(
     click.echo(f"{action.address} ({environment.name})")
     if action.type == "openmic.send_sms":
         return _render_native(action, param_values, var_values)
-    return _render_ui(app, project, environment.channels, action, param_values, var_values)
+    return _render_ui(project, environment.channels, action, param_values, var_values)
 
 
 def _pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
@@ -87,7 +87,6 @@ def _find(project: Project, ref: str) -> Action:
 
 
 def _render_ui(
-    app: AppContext,
     project: Project,
     overrides: Mapping[str, str],
     action: Action,
@@ -116,7 +115,7 @@ def _render_ui(
             )
         )
         raise click.ClickException(f"values needed to render {action.address}: {needed}")
-    _unused(params, variables, message + recipient)
+    _unused(params, variables, [message, recipient])
     click.echo(f"To:   {'the caller (contact)' if rendered_to is None else rendered_to.text}")
     click.echo(f"From: {_sender(project, overrides, fields.get('messaging_channel'))}")
     _report(rendered)
@@ -150,10 +149,14 @@ def _render_native(action: Action, params: dict[str, str], variables: dict[str, 
     return 0
 
 
-def _unused(params: dict[str, str], variables: dict[str, str], templates: str) -> None:
-    for option, names in (("--param", params), ("--var", variables)):
+def _unused(params: dict[str, str], variables: dict[str, str], templates: list[str]) -> None:
+    used = {(r.scope, r.name) for t in templates for r in parse_template(t).references}
+    for option, scope, names in (
+        ("--param", "parameters", params),
+        ("--var", "variables", variables),
+    ):
         for name in names:
-            if name not in templates:
+            if (scope, name) not in used:
                 click.echo(f"warning: {option} {name} is not used by this message", err=True)
 
 

@@ -1,0 +1,140 @@
+"""``actionctl render``: preview an SMS with values, encoding and segments."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from tests.conftest import CliResult
+
+Cli = Callable[..., CliResult]
+
+
+def test_static_message_with_a_param(cli: Cli, example_project: Path) -> None:
+    result = cli(
+        "--project",
+        example_project,
+        "render",
+        "support/send_booking_confirmation",
+        "--param",
+        "booking_reference=BK-1042",
+    )
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "support/send_booking_confirmation (dev)"
+    assert "To:   the caller (contact)" in lines
+    assert "From: +15550000001 (Customer notifications)" in lines
+    assert "Hi, your booking is confirmed! Reference: BK-1042." in lines
+    assert "Encoding:   GSM-7" in lines
+    assert "Characters: 50" in lines
+    assert "Segments:   1 (160 septets per segment)" in lines
+
+
+def test_unique_name_and_prod_sender(cli: Cli, example_project: Path) -> None:
+    result = cli(
+        "--project",
+        example_project,
+        "--env",
+        "prod",
+        "render",
+        "send_booking_confirmation",
+        "--param",
+        "booking_reference=X",
+    )
+    assert result.exit_code == 0
+    assert "From: +15550100001 (Customer notifications)" in result.stdout
+
+
+def test_missing_values_are_listed(cli: Cli, example_project: Path) -> None:
+    result = cli("--project", example_project, "render", "send_directions_to_number")
+    assert result.exit_code == 1
+    assert "--param phone_number=VALUE" in result.stderr
+
+
+def test_custom_recipient_rendered(cli: Cli, example_project: Path) -> None:
+    result = cli(
+        "--project",
+        example_project,
+        "render",
+        "send_directions_to_number",
+        "--param",
+        "phone_number=+15551234567",
+    )
+    assert result.exit_code == 0
+    assert "To:   +15551234567" in result.stdout
+
+
+def test_ucs2_and_segments(cli: Cli, example_project: Path) -> None:
+    result = cli(
+        "--project",
+        example_project,
+        "render",
+        "send_booking_confirmation",
+        "--param",
+        "booking_reference=" + "ç" * 30,
+    )
+    assert result.exit_code == 0
+    assert "Encoding:   UCS-2" in result.stdout
+    assert "Segments:   2 (67 UTF-16 units per segment)" in result.stdout
+    assert "UCS-2 because of: 'ç' (U+00E7)" in result.stdout
+
+
+def test_prompt_mode_shows_the_instruction(cli: Cli, example_project: Path) -> None:
+    result = cli("--project", example_project, "render", "support/send_summary_sms")
+    assert result.exit_code == 0
+    assert "The agent writes this SMS at call time (prompt mode)" in result.stdout
+    assert "Write a short SMS to the caller that does the following:" in result.stdout
+
+
+def test_not_an_sms(cli: Cli, example_project: Path) -> None:
+    result = cli("--project", example_project, "render", "transfer_to_front_desk")
+    assert result.exit_code == 1
+    assert "render previews SMS messages" in result.stderr
+
+
+def test_unknown_action_suggests(cli: Cli, example_project: Path) -> None:
+    result = cli("--project", example_project, "render", "send_booking_confirmaton")
+    assert result.exit_code == 1
+    assert "did you mean 'send_booking_confirmation'" in result.stderr
+
+
+def test_bad_param_syntax(cli: Cli, example_project: Path) -> None:
+    result = cli(
+        "--project", example_project, "render", "send_booking_confirmation", "--param", "oops"
+    )
+    assert result.exit_code == 1
+    assert "NAME=VALUE" in result.stderr
+
+
+def test_unused_param_warns(cli: Cli, example_project: Path) -> None:
+    result = cli(
+        "--project",
+        example_project,
+        "render",
+        "send_booking_confirmation",
+        "--param",
+        "booking_reference=A",
+        "--param",
+        "booking=B",
+    )
+    assert result.exit_code == 0
+    assert "--param booking is not used" in result.stderr
+
+
+def test_native_send_sms(cli: Cli, example_project: Path) -> None:
+    (example_project / "actions" / "support" / "native_sms.yaml").write_text(
+        "kind: action\ntype: openmic.send_sms\nagent: support\nname: native_sms\n"
+        "static_params:\n  type: static\n  message: 'Code {{code}} for {{ name }}'\n"
+    )
+    result = cli(
+        "--project",
+        example_project,
+        "render",
+        "native_sms",
+        "--param",
+        "code=7",
+        "--var",
+        "name=Al",
+    )
+    assert result.exit_code == 0, result.output
+    assert "Code 7 for Al" in result.stdout
