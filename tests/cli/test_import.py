@@ -1,0 +1,378 @@
+"""``actionctl import`` end to end: a varied account seeded into the real emulator over its
+REST API, imported into an empty project, which then validates and plans with no
+changes against the same platform."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import yaml
+
+from tests.conftest import TEST_API_KEY, CliResult
+
+KEY_ENV = "ACTIONCTL_TEST_IMPORT_KEY"
+
+LONG_PROMPT = (
+    "Write a friendly follow-up to the caller. Thank them for calling Müller & Söhne "
+    "about their order, repeat the delivery window agreed on the call, and tell them "
+    "they can reply STOP to opt out.\n\n"
+    "Rules:\n"
+    "- at most 300 characters\n"
+    "- no links: they get flagged as spam\n"
+    "- sign as 'Das Team' — never with a person's name 😀\n"
+) * 3
+
+SUPPORT_TOOLS: list[dict[str, Any]] = [
+    {
+        "type": "send_sms",
+        "name": "send_appointment_confirmation",
+        "description": "Send appointment confirmation via SMS",
+        "parameters": {
+            "type": "object",
+            "properties": {
+                "appointment_date": {"type": "string", "description": "The appointment date"}
+            },
+            "required": ["appointment_date"],
+        },
+        "static_params": {
+            "type": "static",
+            "message": "Your appointment is confirmed for {{appointment_date}}.",
+        },
+    },
+    {
+        "type": "send_sms",
+        "name": "send_follow_up",
+        "description": "Send a follow-up SMS after the call",
+        "static_params": {"type": "prompt", "message": LONG_PROMPT},
+    },
+    {
+        "type": "send_sms",
+        "name": "notify_from_front_desk",
+        "description": "Bestätigung senden — 日本語のお客様にも",
+        "parameters": {
+            "type": "object",
+            "properties": {"phone": {"type": "string"}, "ref": {"type": "string"}},
+            "required": ["ref", "phone"],
+        },
+        "static_params": {
+            "type": "static",
+            "message": "Réf. {{ ref }} ✓ — {{customer_name}}, see you at {{time.cet}}",
+            "from_number": "+15550000001",
+            "to_number": "{{phone}}",
+        },
+        "speak_after_execution": False,
+    },
+    {
+        "type": "send_sms",
+        "name": "notify_from_unnamed",
+        "static_params": {"message": "no", "from_number": "+15550000077"},
+    },
+    {
+        "type": "transfer_call",
+        "name": "transfer_to_sales",
+        "description": "Transfer the caller to sales",
+        "speak_during_execution": False,
+        "speak_after_execution": False,
+        "static_params": {"transfer_type": "cold", "default_transfer_number": "+15551234567"},
+    },
+    {
+        "type": "transfer_call",
+        "name": "route_by_rules",
+        "static_params": {
+            "transfer_type": "warm",
+            "routing_rules": "Billing: +15550001111\nEverything else: +15550002222",
+            "transfer_settings": {"ring_duration": 40, "on_hold_music": "music"},
+        },
+    },
+    {
+        "type": "api_request",
+        "name": "lookup_order",
+        "url": "https://api.example.com/orders",
+        "method": "post",
+        "api_timeout": 8000,
+        "parameters": {"type": "object", "properties": {"order_id": {"type": "string"}}},
+    },
+    {"type": "function", "name": "open_booking_page", "use_raw_schema": True},
+    {"type": "end_call", "name": "hang_up", "static_params": {"end_message": "Goodbye!"}},
+    {"type": "dtmf", "name": "press_1", "static_params": {"digits": "1"}},
+    {
+        "type": "send_email",
+        "name": "email_summary",
+        "static_params": {"to": "ops@example.com", "subject": "1.10", "body": "{{summary}}"},
+    },
+    {
+        "type": "call_booking",
+        "name": "book_call",
+        "static_params": {"calendar_integration": "clio", "duration_minutes": 30},
+    },
+    {
+        "type": "check_calendar_availability",
+        "name": "check_slots",
+        "static_params": {"calendar_integration": "clio", "days_ahead": 14},
+    },
+    {
+        "type": "check_working_hours",
+        "name": "office_hours",
+        "static_params": {
+            "timezone": "Europe/Berlin",
+            "working_hours": {
+                "monday": {"start": "09:00", "end": "12:30"},
+                "sunday": {"start": "closed", "end": "closed"},
+            },
+        },
+    },
+]
+
+BILLING_TOOLS: list[dict[str, Any]] = [
+    {
+        "type": "send_sms",
+        "name": "send_invoice_link",
+        "static_params": {"type": "static", "message": "Your invoice: {{invoice_url}}"},
+    },
+]
+
+
+class Account:
+    """An emulator plus a project directory wired to it (``platform: openmic``)."""
+
+    def __init__(self, server: Any, root: Path, cli: Callable[..., CliResult]) -> None:
+        self.server, self.root, self.cli = server, root, cli
+        self.agents: dict[str, str] = {}
+
+    def rest(self, method: str, path: str, body: Any = None) -> Any:
+        response = httpx.request(
+            method,
+            f"{self.server.url}/v2{path}",
+            headers={"Authorization": f"Bearer {TEST_API_KEY}"},
+            json=body,
+            timeout=10,
+        )
+        response.raise_for_status()
+        return response.json() if response.content else None
+
+    def add_agent(self, logical: str, tools: list[dict[str, Any]]) -> str:
+        uid = str(self.rest("POST", "/agents", {"name": logical, "prompt": "p"})["uid"])
+        for tool in tools:
+            self.rest("POST", f"/agents/{uid}/tools", tool)
+        self.agents[logical] = uid
+        return uid
+
+    def write_project(self, **extra: Any) -> None:
+        config = {
+            "platform": "openmic",
+            "base_url": self.server.url,
+            "api_key_env": KEY_ENV,
+            "default_environment": "dev",
+            "environments": {"dev": {"agents": dict(self.agents)}},
+            **extra,
+        }
+        self.root.mkdir(parents=True, exist_ok=True)
+        (self.root / "actionctl.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
+
+    def run(self, *args: str | Path) -> CliResult:
+        return self.cli("--project", self.root, "--no-color", *args)
+
+
+@pytest.fixture
+def account(
+    emulator: Any, tmp_path: Path, cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
+) -> Account:
+    monkeypatch.setenv(KEY_ENV, TEST_API_KEY)
+    monkeypatch.delenv("OPENMIC_BASE_URL", raising=False)
+    emulator.store.add_phone_number("+15550000001", "Front desk")
+    return Account(emulator, tmp_path / "project", cli)
+
+
+def files_under(root: Path) -> dict[str, str]:
+    return {
+        p.relative_to(root).as_posix(): p.read_text(encoding="utf-8")
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and ".actionctl" not in p.parts
+    }
+
+
+def test_import_validates_and_plans_clean(account: Account) -> None:
+    account.add_agent("support", SUPPORT_TOOLS)
+    account.add_agent("billing", BILLING_TOOLS)
+    account.write_project()
+
+    result = account.run("import")
+    assert result.exit_code == 0, result.output
+    assert "15 tools imported: 8 as UI style, 7 native" in result.stderr
+    assert "wrote 17 files" in result.stderr  # 15 actions + 2 channels
+
+    files = files_under(account.root)
+    assert sorted(f for f in files if f.startswith("channels/")) == [
+        "channels/Front-desk.yaml",
+        "channels/Sender-15550000077.yaml",
+    ]
+    assert files["actions/support/send_appointment_confirmation.yaml"] == (
+        "kind: action\n"
+        "type: send_text_message\n"
+        "agent: support\n"
+        "name: send_appointment_confirmation\n"
+        "description: Send appointment confirmation via SMS\n"
+        "parameters_schema:\n"
+        "  type: object\n"
+        "  properties:\n"
+        "    appointment_date:\n"
+        "      type: string\n"
+        "      description: The appointment date\n"
+        "  required: [appointment_date]\n"
+        'message: "Your appointment is confirmed for {{ .parameters.appointment_date }}."\n'
+    )
+    follow_up = yaml.safe_load(files["actions/support/send_follow_up.yaml"])
+    assert follow_up["type"] == "send_text_message"
+    assert follow_up["prompt"] == LONG_PROMPT
+    assert "prompt: |" in files["actions/support/send_follow_up.yaml"]
+    front_desk = yaml.safe_load(files["actions/support/notify_from_front_desk.yaml"])
+    assert front_desk["messaging_channel"] == "Front desk"
+    assert front_desk["recipient"] == "{{ .parameters.phone }}"
+    assert front_desk["message"] == (
+        "Réf. {{ .parameters.ref }} ✓ — {{ .variables.customer_name }}, "
+        "see you at {{ .variables.time.cet }}"
+    )
+    assert 'message: "no"' in files["actions/support/notify_from_unnamed.yaml"]
+    assert yaml.safe_load(files["actions/support/route_by_rules.yaml"])["type"] == (
+        "openmic.transfer_call"
+    )
+    assert TEST_API_KEY not in result.output
+    assert not any(TEST_API_KEY in text for text in files.values())
+
+    validate = account.run("validate")
+    assert validate.exit_code == 0, validate.output
+    plan = account.run("plan", "--detailed-exitcode")
+    assert plan.exit_code == 0, plan.output
+
+
+def test_existing_channel_is_referenced_not_rewritten(account: Account) -> None:
+    account.add_agent("support", SUPPORT_TOOLS[2:3])
+    account.write_project()
+    (account.root / "channels").mkdir()
+    (account.root / "channels/desk.yaml").write_text(
+        'kind: channel\nname: Desk\nphone_number: "+15550000001"\ncapabilities: [sms, voice]\n'
+    )
+    result = account.run("import")
+    assert result.exit_code == 0, result.output
+    assert sorted(files_under(account.root / "channels")) == ["desk.yaml"]
+    imported = yaml.safe_load(
+        (account.root / "actions/support/notify_from_front_desk.yaml").read_text()
+    )
+    assert imported["messaging_channel"] == "Desk"
+    assert account.run("plan", "--detailed-exitcode").exit_code == 0
+
+
+def test_never_overwrites_without_force_and_writes_nothing(account: Account) -> None:
+    account.add_agent("support", SUPPORT_TOOLS[:3])
+    account.write_project()
+    target = account.root / "actions/support/send_follow_up.yaml"
+    target.parent.mkdir(parents=True)
+    target.write_text("# mine\n")
+
+    refused = account.run("import")
+    assert refused.exit_code == 1
+    assert "actions/support/send_follow_up.yaml" in refused.stderr
+    assert "I001" in refused.stderr
+    assert "nothing was written" in refused.stderr
+    assert files_under(account.root) == {
+        "actionctl.yaml": (account.root / "actionctl.yaml").read_text(),
+        "actions/support/send_follow_up.yaml": "# mine\n",
+    }
+    assert os.listdir(target.parent) == ["send_follow_up.yaml"]  # no temp files
+
+    forced = account.run("import", "--force")
+    assert forced.exit_code == 0, forced.output
+    assert target.read_text().startswith("kind: action\n")
+    assert account.run("plan", "--detailed-exitcode").exit_code == 0
+
+
+def test_second_import_is_refused_until_forced(account: Account) -> None:
+    account.add_agent("support", SUPPORT_TOOLS[:2])
+    account.write_project()
+    assert account.run("import").exit_code == 0
+    before = files_under(account.root)
+    again = account.run("import")
+    assert again.exit_code == 1
+    assert again.stderr.count("I001") == 2
+    assert files_under(account.root) == before
+    assert account.run("import", "--force").exit_code == 0
+    assert files_under(account.root) == before
+
+
+def test_duplicate_names_are_both_imported_with_a_warning(account: Account) -> None:
+    twin = {"type": "dtmf", "name": "press", "static_params": {"digits": "1"}}
+    account.add_agent("support", [twin, {**twin, "static_params": {"digits": "2"}}])
+    account.write_project()
+    result = account.run("import")
+    assert result.exit_code == 0, result.output
+    assert "warning I010" in result.stderr
+    assert "will not validate until one is renamed" in result.stderr
+    first = yaml.safe_load((account.root / "actions/support/press.yaml").read_text())
+    second = yaml.safe_load((account.root / "actions/support/press-2.yaml").read_text())
+    assert {first["static_params"]["digits"], second["static_params"]["digits"]} == {"1", "2"}
+    assert account.run("validate").exit_code == 1  # as the warning said
+
+
+def test_names_that_are_not_file_names_are_written_safely(account: Account) -> None:
+    names = ["../../escape", "a/b", "Ünïcödé", "CON", "x" * 250, "X" * 250]
+    account.add_agent(
+        "support", [{"type": "dtmf", "name": n, "static_params": {"digits": "1"}} for n in names]
+    )
+    account.write_project()
+    result = account.run("import")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.count("warning I011") == 3  # CON and the long ones are valid names
+    written = sorted(p.name for p in (account.root / "actions/support").iterdir())
+    # "X..." and "x..." would be one file on case-insensitive file systems: suffixed.
+    expected = ["escape.yaml", "a-b.yaml", "Unicode.yaml", "CON_.yaml", "X" * 80 + ".yaml"]
+    assert written == sorted([*expected, "x" * 80 + "-2.yaml"])
+    assert sorted(p.name for p in account.root.iterdir()) == ["actionctl.yaml", "actions"]
+    names_back = {
+        yaml.safe_load(p.read_text())["name"] for p in (account.root / "actions/support").iterdir()
+    }
+    assert names_back == set(names)
+
+
+def test_agent_selection_raw_uid_and_out_dir(account: Account, tmp_path: Path) -> None:
+    account.add_agent("support", SUPPORT_TOOLS[:1])
+    billing_uid = account.add_agent("billing", BILLING_TOOLS)
+    account.write_project()
+    out = tmp_path / "elsewhere"
+    result = account.run("import", "--agent", billing_uid, "--out", out)
+    assert result.exit_code == 0, result.output
+    assert sorted(files_under(out)) == ["actions/billing/send_invoice_link.yaml"]
+    assert not (account.root / "actions").exists()
+
+
+def test_unknown_agent_is_an_error(account: Account) -> None:
+    account.add_agent("support", SUPPORT_TOOLS[:1])
+    account.write_project()
+    result = account.run("import", "--agent", "no_such_agent")
+    assert result.exit_code == 1
+    assert "I020" in result.stderr
+    assert not (account.root / "actions").exists()
+
+
+def test_local_platform_imports_every_agent_it_has(
+    tmp_path: Path, cli: Callable[..., CliResult]
+) -> None:
+    from compiler.platform.local import LocalPlatform
+
+    root = tmp_path / "local"
+    (root / ".actionctl").mkdir(parents=True)
+    platform = LocalPlatform(root / ".actionctl/platform.db")
+    platform.create_tool("sales", SUPPORT_TOOLS[0])
+    platform.create_tool("ops", SUPPORT_TOOLS[9])
+    platform.close()
+    result = cli("--project", root, "import")
+    assert result.exit_code == 0, result.output
+    assert sorted(files_under(root)) == [
+        "actions/ops/press_1.yaml",
+        "actions/sales/send_appointment_confirmation.yaml",
+    ]
+    assert cli("--project", root, "plan", "--detailed-exitcode").exit_code == 0
