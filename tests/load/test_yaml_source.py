@@ -1,0 +1,183 @@
+"""The YAML reader: positions for every value and key, and each rejection located."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from compiler.load.yaml_source import (
+    MAX_ALIAS_EXPANSION,
+    MAX_FILE_BYTES,
+    read_yaml_bytes,
+    read_yaml_file,
+    read_yaml_text,
+)
+
+
+def codes_at(text: str) -> list[tuple[str, int, int]]:
+    result = read_yaml_text(text, "f.yaml")
+    return [(d.code, d.line, d.column) for d in result.diagnostics]
+
+
+def test_positions_of_values_and_keys() -> None:
+    text = "a: 1\nb:\n  - x\n  - {c: d}\n"
+    [doc] = read_yaml_text(text, "f.yaml").documents
+    source_map = doc.document.source_map
+    assert doc.document.data == {"a": 1, "b": ["x", {"c": "d"}]}
+    assert source_map.values[("a",)] == (1, 4)
+    assert source_map.values[("b", 0)] == (3, 5)
+    assert source_map.values[("b", 1, "c")] == (4, 9)
+    assert source_map.keys[("b",)] == (2, 1)
+    assert source_map.keys[("b", 1, "c")] == (4, 6)
+    assert doc.document.locate("b", 1, "missing").line == 4  # nearest ancestor
+
+
+def test_multi_document_files_keep_each_documents_positions_and_skip_empty_ones() -> None:
+    text = "a: 1\n---\n---\nb: 2\n...\n"
+    docs = read_yaml_text(text, "f.yaml").documents
+    assert [d.document.data for d in docs] == [{"a": 1}, {"b": 2}]
+    assert [d.document.index for d in docs] == [0, 2]
+    assert docs[1].document.source_map.values[("b",)] == (4, 4)
+
+
+def test_yaml11_plain_scalars_keep_their_text() -> None:
+    [doc] = read_yaml_text('a: no\nb: "no"\nc: 12:30\nd: 1.10\ne: on\n', "f").documents
+    assert doc.document.data == {"a": False, "b": "no", "c": 750, "d": 1.1, "e": True}
+    assert doc.plain == {("a",): "no", ("c",): "12:30", ("d",): "1.10", ("e",): "on"}
+
+
+def test_keys_are_the_text_as_written() -> None:
+    [doc] = read_yaml_text("on: 1\n2: x\n", "f").documents
+    assert doc.document.data == {"on": 1, "2": "x"}
+
+
+def test_timestamps_stay_strings() -> None:
+    [doc] = read_yaml_text("d: 2024-01-02\n", "f").documents
+    assert doc.document.data == {"d": "2024-01-02"}
+
+
+def test_merge_keys_explicit_values_win() -> None:
+    text = "base: &b {x: 1, y: 2}\nc:\n  <<: *b\n  y: 3\n"
+    [doc] = read_yaml_text(text, "f").documents
+    assert doc.document.data["c"] == {"y": 3, "x": 1}
+    assert doc.document.source_map.values[("c", "y")] == (4, 6)
+
+
+def test_duplicate_key_points_at_the_second_and_names_the_first() -> None:
+    result = read_yaml_text("a: 1\nb: 2\na: 3\n", "f")
+    [diagnostic] = result.diagnostics
+    assert (diagnostic.code, diagnostic.line, diagnostic.column) == ("Y102", 3, 1)
+    assert "line 1" in diagnostic.message
+    assert result.documents == []
+
+
+def test_malformed_yaml_is_located() -> None:
+    assert codes_at("a: [1, 2\nb: 3\n") == [("Y101", 2, 2)]
+
+
+def test_tab_in_indentation() -> None:
+    assert codes_at("a:\n\tb: 1\n") == [("Y103", 2, 1)]
+    assert codes_at("a:\n  \tb: 1\n") == [("Y103", 2, 3)]
+
+
+def test_tabs_inside_values_are_fine() -> None:
+    [doc] = read_yaml_text('a: "x\\ty"\nb:\tc\n', "f").documents
+    assert doc.document.data == {"a": "x\ty", "b": "c"}
+
+
+def test_non_utf8_reports_line_of_the_byte() -> None:
+    result = read_yaml_bytes(b"a: 1\nb: caf\xe9\n", "f")
+    [diagnostic] = result.diagnostics
+    assert (diagnostic.code, diagnostic.line, diagnostic.column) == ("Y104", 2, 7)
+    assert "offset 11" in diagnostic.message
+
+
+def test_utf8_bom_is_accepted() -> None:
+    [doc] = read_yaml_bytes(b"\xef\xbb\xbfa: 1\n", "f").documents
+    assert doc.document.data == {"a": 1}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: !!python/object/apply:os.system ['echo hacked']\n",
+        "a: !!python/name:os.system\n",
+        "a: !custom 1\n",
+        "a: !!binary aGVsbG8=\n",
+        "a: !!set {x, y}\n",
+    ],
+)
+def test_non_core_tags_never_construct(text: str) -> None:
+    result = read_yaml_text(text, "f")
+    assert [(d.code, d.line, d.column) for d in result.diagnostics] == [("Y105", 1, 4)]
+    assert result.documents == []
+
+
+def test_bad_explicit_core_tag_value() -> None:
+    assert codes_at("a: !!int zz\n") == [("Y105", 1, 4)]
+
+
+@pytest.mark.parametrize("text", ["- a\n- b\n", "just text\n", "42\n"])
+def test_document_must_be_a_mapping(text: str) -> None:
+    assert codes_at(text) == [("Y106", 1, 1)]
+
+
+def test_non_scalar_keys_are_rejected() -> None:
+    assert codes_at("? [a, b]\n: 1\n") == [("Y109", 1, 3)]
+
+
+def billion_laughs() -> str:
+    text = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
+    for level in range(1, 10):
+        name, previous = chr(97 + level), chr(96 + level)
+        text += f"{name}: &{name} [" + ",".join([f"*{previous}"] * 9) + "]\n"
+    return text
+
+
+def test_billion_laughs_stops_fast() -> None:
+    start = time.perf_counter()
+    result = read_yaml_text(billion_laughs(), "f")
+    assert time.perf_counter() - start < 0.5
+    [diagnostic] = result.diagnostics
+    assert diagnostic.code == "Y107"
+    assert str(MAX_ALIAS_EXPANSION) in diagnostic.message
+
+
+def test_few_aliases_are_fine() -> None:
+    [doc] = read_yaml_text("a: &x {k: v}\nb: *x\n", "f").documents
+    assert doc.document.data == {"a": {"k": "v"}, "b": {"k": "v"}}
+
+
+def test_recursive_alias() -> None:
+    assert codes_at("a: &a [1, *a]\n") == [("Y107", 1, 4)]
+
+
+def test_deep_flow_nesting_is_refused_without_crashing() -> None:
+    depth = 100_000
+    result = read_yaml_text("a: " + "[" * depth + "]" * depth + "\n", "f")
+    assert [d.code for d in result.diagnostics] == ["Y110"]
+
+
+def test_moderate_block_nesting_is_refused() -> None:
+    text = "".join("  " * i + f"k{i}:\n" for i in range(250)) + "  " * 250 + "v\n"
+    assert [d.code for d in read_yaml_text(text, "f").diagnostics] == ["Y110"]
+
+
+def test_file_over_the_size_limit(tmp_path: Path) -> None:
+    path = tmp_path / "big.yaml"
+    path.write_bytes(b"a: " + b"x" * MAX_FILE_BYTES + b"\n")
+    result = read_yaml_file(path, "big.yaml")
+    assert [(d.code, d.line) for d in result.diagnostics] == [("Y108", 1)]
+
+
+def test_unreadable_path(tmp_path: Path) -> None:
+    result = read_yaml_file(tmp_path / "missing.yaml", "missing.yaml")
+    assert [d.code for d in result.diagnostics] == ["Y111"]
+
+
+def test_documents_before_an_error_are_kept() -> None:
+    result = read_yaml_text("a: 1\n---\nb: [\n", "f")
+    assert [d.document.data for d in result.documents] == [{"a": 1}]
+    assert [d.code for d in result.diagnostics] == ["Y101"]
