@@ -1,0 +1,56 @@
+"""Rule family 'names' (N31x) on real YAML files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from compiler.load import load_project
+from compiler.validate.rules import names
+
+ACTION = "kind: action\ntype: client_action\nagent: {agent}\nname: {name}\n"
+
+
+def run(root: Path, files: dict[str, str]) -> list[tuple[str, str, int, int, str]]:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    loaded = load_project(root)
+    assert loaded.diagnostics == []
+    assert loaded.project is not None
+    return [(d.code, d.file, d.line, d.column, d.message) for d in names.check(loaded.project)]
+
+
+def test_same_name_on_two_agents_is_fine(tmp_path: Path) -> None:
+    files = {
+        "actions/a.yaml": ACTION.format(agent="support", name="lookup"),
+        "actions/b.yaml": ACTION.format(agent="sales", name="lookup"),
+    }
+    assert run(tmp_path, files) == []
+
+
+def test_duplicate_name_per_agent_names_both_files_and_lines(tmp_path: Path) -> None:
+    files = {
+        "actions/a.yaml": ACTION.format(agent="support", name="lookup"),
+        "actions/b.yaml": "# x\n" + ACTION.format(agent="support", name="lookup"),
+    }
+    [(code, file, line, column, message)] = run(tmp_path, files)
+    assert (code, file, line, column) == ("N312", "actions/b.yaml", 5, 7)
+    assert "actions/a.yaml:4:7" in message and "actions/b.yaml:5:7" in message
+
+
+def test_duplicate_within_one_file(tmp_path: Path) -> None:
+    text = ACTION.format(agent="s", name="x") + "---\n" + ACTION.format(agent="s", name="x")
+    [(code, _, line, _, _)] = run(tmp_path, {"actions/a.yaml": text})
+    assert (code, line) == ("N312", 9)
+
+
+def test_two_logical_agents_on_one_platform_agent(tmp_path: Path) -> None:
+    files = {
+        "actionctl.yaml": "environments:\n  prod:\n    agents: {support: uid1, sales: uid1}\n",
+        "actions/a.yaml": ACTION.format(agent="support", name="lookup"),
+        "actions/b.yaml": ACTION.format(agent="sales", name="lookup"),
+    }
+    [(code, file, line, _, message)] = run(tmp_path, files)
+    assert (code, file, line) == ("N313", "actions/b.yaml", 4)
+    assert "'prod'" in message and "'uid1'" in message

@@ -1,0 +1,96 @@
+"""Rule family 'phones' (N32x) on real YAML files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from compiler.load import load_project
+from compiler.validate.rules import phones
+
+CHANNEL = "kind: channel\nname: Main\nphone_number: '{number}'\ncapabilities: [sms]\n"
+SMS = "kind: action\ntype: send_text_message\nagent: a\nname: n\nrecipient: '{recipient}'\n"
+HANDOVER = "kind: action\ntype: handover\nagent: a\nname: h\nphone_number: '{number}'\n"
+
+
+def run(root: Path, files: dict[str, str]) -> list[tuple[str, str, int, int, str]]:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    loaded = load_project(root)
+    assert loaded.diagnostics == []
+    assert loaded.project is not None
+    return [(d.code, d.file, d.line, d.column, d.message) for d in phones.check(loaded.project)]
+
+
+@pytest.mark.parametrize("number", ["+15550000001", "+442071838750", "+4930123"])
+def test_e164_accepted(number: str) -> None:
+    assert phones.is_e164(number)
+
+
+@pytest.mark.parametrize(
+    "number", ["15550000001", "+0555000000", "+1 555 000 0001", "+123456", "+1234567890123456"]
+)
+def test_not_e164(number: str) -> None:
+    assert not phones.is_e164(number)
+
+
+def test_channel_number(tmp_path: Path) -> None:
+    files = {"channels/c.yaml": CHANNEL.format(number="+1 (555) 000-0001")}
+    [(code, file, line, column, message)] = run(tmp_path, files)
+    assert (code, file, line, column) == ("N321", "channels/c.yaml", 3, 15)
+    assert 'write it as "+15550000001"' in message
+
+
+def test_international_prefix_suggestion(tmp_path: Path) -> None:
+    [(_, _, _, _, message)] = run(
+        tmp_path, {"channels/c.yaml": CHANNEL.format(number="0044 20 7183 8750")}
+    )
+    assert '"+442071838750"' in message
+
+
+@pytest.mark.parametrize("recipient", ["contact", "+15550000001", "{{ .parameters.phone }}"])
+def test_recipient_contact_literal_or_template_is_fine(tmp_path: Path, recipient: str) -> None:
+    assert run(tmp_path, {"actions/a.yaml": SMS.format(recipient=recipient)}) == []
+
+
+def test_recipient_literal_must_be_e164(tmp_path: Path) -> None:
+    [(code, file, line, column, message)] = run(
+        tmp_path, {"actions/a.yaml": SMS.format(recipient="555-0101")}
+    )
+    assert (code, file, line, column) == ("N322", "actions/a.yaml", 5, 12)
+    assert "contact" in message
+
+
+def test_handover_literal(tmp_path: Path) -> None:
+    [(code, _, line, column, _)] = run(
+        tmp_path, {"actions/h.yaml": HANDOVER.format(number="5550000001")}
+    )
+    assert (code, line, column) == ("N322", 5, 15)
+    assert (
+        run(tmp_path, {"actions/h.yaml": HANDOVER.format(number="{{ .variables.call.from }}")})
+        == []
+    )
+
+
+def test_native_transfer_and_sms_numbers(tmp_path: Path) -> None:
+    text = (
+        "kind: action\ntype: openmic.transfer_call\nagent: a\nname: t\nstatic_params:\n"
+        "  transfer_type: cold\n  default_transfer_number: '12345'\n"
+        "---\nkind: action\ntype: openmic.send_sms\nagent: a\nname: s\nstatic_params:\n"
+        "  message: hi\n  to_number: '{{phone}}'\n  from_number: '+1555'\n"
+    )
+    found = [(c, line, col) for c, _, line, col, _ in run(tmp_path, {"actions/n.yaml": text})]
+    assert found == [("N322", 7, 28), ("N322", 16, 16)]
+
+
+def test_environment_channel_override(tmp_path: Path) -> None:
+    files = {
+        "actionctl.yaml": "environments:\n  dev:\n    channels:\n      Main: '555 0101'\n",
+        "channels/c.yaml": CHANNEL.format(number="+15550000001"),
+    }
+    [(code, file, line, column, message)] = run(tmp_path, files)
+    assert (code, file, line, column) == ("N323", "actionctl.yaml", 4, 13)
+    assert "'dev'" in message
