@@ -137,8 +137,12 @@ def import_tools(
         return result
     book = ChannelBook(project, environment, _phone_number_names(platform, result.diagnostics))
     verify = verifier or compile_verifier(project, environment, book)
+    directories: set[str] = set()
     for (agent, _uid), live_tools in zip(pairs, tools, strict=True):
-        result.tools += _import_agent(project, agent, live_tools, book, verify, out, result)
+        directory = "actions/" + unique_stem(slugify(agent, fallback="agent"), directories)
+        result.tools += _import_agent(
+            project, agent, directory, live_tools, book, verify, out, result
+        )
     result.channels = _channel_files(result.tools, book, out, result.diagnostics)
     if not result.ok:
         return result
@@ -194,13 +198,13 @@ def _phone_number_names(platform: Platform, diagnostics: list[Diagnostic]) -> di
 def _import_agent(
     project: Project,
     agent: str,
+    directory: str,
     live_tools: list[dict[str, Any]],
     book: ChannelBook,
     verify: Verifier,
     out: Path,
     result: ImportResult,
 ) -> list[ImportedTool]:
-    directory = f"actions/{slugify(agent, fallback='agent')}"
     taken: set[str] = set()
     imported: list[ImportedTool] = []
     for live in sorted(live_tools, key=_tool_order):
@@ -215,7 +219,7 @@ def _import_agent(
         imported.append(
             ImportedTool(agent, live, decompiled, PlannedFile(out / display, display, text))
         )
-    result.diagnostics += _agent_warnings(project, agent, imported)
+    result.diagnostics += _agent_warnings(project, agent, imported, out)
     return imported
 
 
@@ -225,7 +229,9 @@ def _tool_order(live: Mapping[str, Any]) -> tuple[str, str]:
     return (str(live.get("name", "")), key)
 
 
-def _agent_warnings(project: Project, agent: str, imported: list[ImportedTool]) -> list[Diagnostic]:
+def _agent_warnings(
+    project: Project, agent: str, imported: list[ImportedTool], out: Path
+) -> list[Diagnostic]:
     diagnostics: list[Diagnostic] = []
     files_by_name: dict[str, list[str]] = defaultdict(list)
     for tool in imported:
@@ -251,7 +257,8 @@ def _agent_warnings(project: Project, agent: str, imported: list[ImportedTool]) 
         for note in tool.result.notes:
             diagnostics.append(Diagnostic.warning(where, CODE_NOT_VERIFIED, note))
         declared = _declared_elsewhere(project, agent, name)
-        if declared is not None:
+        replaced = out.resolve() == project.root.resolve() and declared == tool.file.display
+        if declared is not None and not replaced:
             message = (
                 f"{agent}/{name} is already declared in {declared}; "
                 "the project now declares it twice"
