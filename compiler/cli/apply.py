@@ -71,7 +71,7 @@ def command(
         plan, project, environment = _saved_plan(app, planfile)
         with connected(app, project, environment) as platform:
             _check_target(plan, platform, planfile)
-            return _apply(app, platform, plan, allow_empty, parallelism)
+            return _apply(app, platform, plan, allow_empty, parallelism, str(planfile))
     project, warnings = _project(app, full=True)
     environment = select_environment(app, project)
     use_prune = project.config.prune if prune is None else prune
@@ -81,24 +81,30 @@ def command(
         show_plan(app, plan, "text")
         if not plan.has_changes:
             return 0
-        if not auto_approve and not _confirmed():
+        if not auto_approve and not _confirmed(app):
             return EXIT_ERROR
-        return _apply(app, platform, plan, allow_empty, parallelism)
+        return _apply(app, platform, plan, allow_empty, parallelism, "actionctl.yaml")
 
 
-def _confirmed() -> bool:
+def _confirmed(app: AppContext) -> bool:
     if not sys.stdin.isatty():
-        click.echo(
-            "error A906 refusing to apply without confirmation: stdin is not a terminal. "
-            "Pass --auto-approve, or save a plan with `actionctl plan --out plan.json` and "
-            "review it before `actionctl apply plan.json`.",
-            err=True,
+        message = (
+            "refusing to apply without confirmation: stdin is not a terminal; pass "
+            "--auto-approve, or save a plan with `actionctl plan --out plan.json`, review "
+            "it, then `actionctl apply plan.json`"
         )
+        _refuse(app, "A906", message, "actionctl.yaml")
         return False
     if click.confirm("\nApply these changes?", default=False, err=True):
         return True
     click.echo("Apply cancelled; nothing was changed.", err=True)
     return False
+
+
+def _refuse(app: AppContext, code: str, message: str, file: str) -> None:
+    from compiler.diagnostics import Diagnostic, Location
+
+    emit_diagnostics(app, [Diagnostic.error(Location(file), code, message)], err=True)
 
 
 def _project(app: AppContext, *, full: bool) -> tuple[Project, list[Diagnostic]]:
@@ -155,24 +161,30 @@ def _describe_target(target: dict[str, str]) -> str:
 
 
 def _apply(
-    app: AppContext, platform: Platform, plan: Plan, allow_empty: bool, parallelism: int
+    app: AppContext,
+    platform: Platform,
+    plan: Plan,
+    allow_empty: bool,
+    parallelism: int,
+    origin: str,
 ) -> int:
+    """Refusals are diagnostics located at ``origin`` (the plan file, or the project
+    file for a fresh plan), so CI sees them in --diagnostics-format."""
     from compiler.apply import apply_plan, find_stale, refuse_emptying
 
     if not plan.has_changes:
         click.echo("No changes. Nothing to apply.")
         return 0
     emptying = refuse_emptying(plan, allow_empty)
+    for message in emptying:
+        _refuse(app, "A905", f"{message}; nothing was changed", origin)
     if emptying:
-        for message in emptying:
-            click.echo(f"error A905 {message}; nothing was changed", err=True)
         return EXIT_ERROR
     stale = find_stale(platform, plan)
+    for message in stale:
+        text = f"stale plan: {message}; nothing was changed. Run `actionctl plan` again"
+        _refuse(app, "A904", text + " (with --out to save it), then apply it", origin)
     if stale:
-        click.echo("error A904 the plan is stale; nothing was changed:", err=True)
-        for message in stale:
-            click.echo(f"  {message}", err=True)
-        click.echo("Run `actionctl plan` again (with --out to save it), then apply.", err=True)
         return EXIT_STALE
     report = apply_plan(platform, plan, parallelism=parallelism, progress=_progress(app))
     emit_diagnostics(app, _readback_warnings(report), err=True)
