@@ -1,0 +1,147 @@
+"""``actionctl validate`` through the CLI, in-process."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CliResult
+
+Cli = Callable[..., CliResult]
+
+CHANNEL = "kind: channel\nname: Main\nphone_number: '+15550000001'\ncapabilities: [sms]\n"
+GOOD = "kind: action\ntype: send_text_message\nagent: s\nname: good\nmessaging_channel: Main\n"
+BAD = "kind: action\ntype: send_text_message\nagent: s\nname: bad\nmessaging_channel: Nope\n"
+GOOD += "message: Hi\n"
+BAD += "message: Hi\n"
+
+
+def project(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return root
+
+
+@pytest.fixture
+def mixed(tmp_path: Path) -> Path:
+    return project(
+        tmp_path / "p",
+        {"channels/c.yaml": CHANNEL, "actions/good.yaml": GOOD, "actions/bad.yaml": BAD},
+    )
+
+
+@pytest.fixture
+def chdir(tmp_path: Path) -> Iterator[Callable[[Path], None]]:
+    before = Path.cwd()
+    yield os.chdir
+    os.chdir(before)
+
+
+def test_clean_project_says_ok(cli: Cli, tmp_path: Path) -> None:
+    root = project(tmp_path, {"channels/c.yaml": CHANNEL, "actions/good.yaml": GOOD})
+    result = cli("--project", root, "validate")
+    assert result.exit_code == 0
+    assert result.stdout.strip() == "ok: 1 action, 1 channel checked"
+
+
+def test_quiet_prints_nothing_when_clean(cli: Cli, tmp_path: Path) -> None:
+    root = project(tmp_path, {"channels/c.yaml": CHANNEL, "actions/good.yaml": GOOD})
+    result = cli("-q", "--project", root, "validate")
+    assert (result.exit_code, result.stdout) == (0, "")
+
+
+def test_errors_exit_1_with_text_lines_on_stdout(cli: Cli, mixed: Path) -> None:
+    result = cli("--project", mixed, "validate")
+    assert result.exit_code == 1
+    assert "actions/bad.yaml:5:20: error N301 unknown channel 'Nope'" in result.stdout
+    assert "1 error, 0 warnings" in result.stdout
+    assert "\x1b[" not in result.stdout  # not a terminal: no colour codes
+
+
+def test_warnings_only_exit_0(cli: Cli, tmp_path: Path) -> None:
+    text = GOOD.replace("messaging_channel: Main\n", "")
+    root = project(tmp_path, {"actions/a.yaml": text})
+    result = cli("--project", root, "validate")
+    assert result.exit_code == 0
+    assert "warning N304" in result.stdout
+    assert "ok: 1 action, 0 channels checked" in result.stdout
+
+
+def test_json_format(cli: Cli, mixed: Path) -> None:
+    result = cli("--project", mixed, "validate", "--format", "json")
+    assert result.exit_code == 1
+    [item] = json.loads(result.stdout)
+    assert item == {
+        "file": "actions/bad.yaml",
+        "line": 5,
+        "column": 20,
+        "severity": "error",
+        "code": "N301",
+        "message": item["message"],
+    }
+
+
+def test_paths_report_only_those_files_but_resolve_across_the_project(
+    cli: Cli, mixed: Path
+) -> None:
+    good = cli("--project", mixed, "validate", mixed / "actions" / "good.yaml")
+    assert good.exit_code == 0, good.output
+    assert good.stdout.strip() == "ok: 1 action, 0 channels checked"
+    bad = cli("--project", mixed, "validate", mixed / "actions" / "bad.yaml")
+    assert bad.exit_code == 1
+    assert "N301" in bad.stdout
+
+
+def test_paths_relative_to_the_working_directory(
+    cli: Cli, mixed: Path, chdir: Callable[[Path], None]
+) -> None:
+    chdir(mixed / "actions")
+    result = cli("--project", "..", "validate", "bad.yaml", "good.yaml")
+    assert result.exit_code == 1
+    assert "actions/bad.yaml:5:20" in result.stdout
+
+
+def test_directory_path_covers_its_files(cli: Cli, mixed: Path) -> None:
+    result = cli("--project", mixed, "validate", mixed / "actions")
+    assert result.exit_code == 1 and "N301" in result.stdout
+    result = cli("--project", mixed, "validate", mixed / "channels")
+    assert result.exit_code == 0
+
+
+def test_missing_and_outside_paths(cli: Cli, mixed: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere.yaml"
+    outside.write_text("a: 1\n")
+    result = cli("--project", mixed, "validate", mixed / "actions" / "gone.yaml", outside)
+    assert result.exit_code == 1
+    assert "E107" in result.stdout and "E108" in result.stdout
+
+
+def test_file_in_project_that_is_not_read_is_a_warning(cli: Cli, mixed: Path) -> None:
+    (mixed / "notes.yaml").write_text("a: 1\n")
+    result = cli("--project", mixed, "validate", mixed / "notes.yaml")
+    assert result.exit_code == 0
+    assert "warning E109" in result.stdout
+
+
+def test_missing_project_directory(cli: Cli, tmp_path: Path) -> None:
+    result = cli("--project", tmp_path / "none", "validate")
+    assert result.exit_code == 1
+    assert "E100" in result.stdout
+
+
+def test_github_and_sarif_formats_are_accepted(cli: Cli, mixed: Path) -> None:
+    for fmt in ("github", "sarif"):
+        result = cli("--project", mixed, "validate", "--format", fmt)
+        assert result.exit_code == 1
+        assert "actions/bad.yaml" in result.stdout
+
+
+def test_global_diagnostics_format_is_the_default(cli: Cli, mixed: Path) -> None:
+    result = cli("--diagnostics-format", "json", "--project", mixed, "validate")
+    assert json.loads(result.stdout)[0]["code"] == "N301"
