@@ -97,7 +97,7 @@ def best(
             before(n)
         elapsed, code, output = timed(command, cwd)
         if code != 0:
-            raise SystemExit(f"{' '.join(command)} failed ({code}):\n{output}")
+            raise RuntimeError(f"{' '.join(command)} failed ({code}):\n{output}")
         times.append(elapsed)
     return min(times)
 
@@ -113,7 +113,7 @@ def run(actions: int = 1000, runs: int = 7) -> dict[str, float | int | bool | st
 
     cold, code, output = timed(validate_one, root)
     if code != 0:
-        raise SystemExit(f"generated project does not validate:\n{output}")
+        raise RuntimeError(f"generated project does not validate:\n{output}")
 
     def touch(n: int) -> None:
         target.write_text(action_yaml(index, agent, note=f" Revision {n}."))

@@ -187,3 +187,29 @@ def test_pre_commit_try_repo_passes_and_fails_on_the_right_files(
 
     only_clean = try_repo(bad_repo, home, "--files", "actions/support/handover.yaml")
     assert only_clean.returncode == 0, only_clean.stdout + only_clean.stderr
+
+
+def test_project_in_a_subdirectory_reports_paths_from_the_repository_root(
+    sample_repo: Callable[[str], Path], tmp_path: Path
+) -> None:
+    # docs/ci.md: a local hook with `entry: actionctl --project voice validate`
+    repo = tmp_path / "monorepo"
+    repo.mkdir()
+    sample_repo("bad").rename(repo / "voice")
+    files = ["voice/actions/support/booking.yaml"]
+    command = [str(VENV_BIN / "actionctl"), "--project", "voice", "validate", "--format", "github"]
+    result = subprocess.run(
+        [*command, *files], cwd=repo, capture_output=True, text=True, env=offline_env()
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    annotations = [line for line in result.stdout.splitlines() if line.startswith("::error ")]
+    assert annotations
+    assert all("file=voice/actions/support/booking.yaml," in line for line in annotations)
+    clean = subprocess.run(
+        [*command, "voice/actions/support/handover.yaml"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        env=offline_env(),
+    )
+    assert clean.returncode == 0, clean.stdout + clean.stderr
