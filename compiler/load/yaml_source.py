@@ -381,7 +381,11 @@ def _yaml_message(error: yaml.YAMLError) -> str:
             message += f" (started on line {error.context_mark.line + 1})"
         return f"invalid YAML: {message}"
     if isinstance(error, yaml.reader.ReaderError):
-        return f"invalid YAML: character {error.character!r} is not allowed"
+        character = error.character
+        if isinstance(character, int):  # libyaml gives the code point
+            character = chr(character)
+        code_point = ord(character) if isinstance(character, str) and len(character) == 1 else 0
+        return f"invalid YAML: control character U+{code_point:04X} is not allowed in YAML text"
     return f"invalid YAML: {error}"
 
 
