@@ -220,6 +220,8 @@ def _stage(planned: PlannedFile) -> Path:
         prefix=".actionctl-import-", suffix=".tmp", dir=planned.path.parent
     )
     try:
+        # mkstemp makes the file private (0600); an imported file is an ordinary one.
+        os.chmod(name, _file_mode(planned.path))
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
             stream.write(planned.text)
             stream.flush()
@@ -228,6 +230,17 @@ def _stage(planned: PlannedFile) -> Path:
         Path(name).unlink(missing_ok=True)
         raise
     return Path(name)
+
+
+def _file_mode(target: Path) -> int:
+    """The mode of the file being replaced, else what the umask gives a new file."""
+    try:
+        return target.stat().st_mode & 0o777
+    except OSError:
+        pass
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def _commit(staged: list[tuple[PlannedFile, Path]], *, force: bool) -> list[Diagnostic]:

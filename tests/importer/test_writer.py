@@ -86,7 +86,7 @@ values = st.recursive(
 )
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=250, deadline=None)
 @given(st.dictionaries(texts, values, max_size=6))
 def test_emitted_yaml_reloads_to_the_same_data(data: dict[str, Any]) -> None:
     text = dump_document(data)
@@ -160,6 +160,15 @@ def test_writes_all_files(tmp_path: Path) -> None:
     assert write_files(files, tmp_path, force=False) == []
     assert (tmp_path / "actions/a/one.yaml").read_text() == "name: actions/a/one.yaml\n"
     assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == ["c.yaml", "one.yaml"]
+
+
+def test_new_files_get_the_usual_permissions(tmp_path: Path) -> None:
+    umask = os.umask(0o022)
+    try:
+        assert write_files(_planned(tmp_path, "one.yaml"), tmp_path, force=False) == []
+    finally:
+        os.umask(umask)
+    assert (tmp_path / "one.yaml").stat().st_mode & 0o777 == 0o644
 
 
 def test_refuses_to_overwrite_and_writes_nothing(tmp_path: Path) -> None:
