@@ -48,6 +48,9 @@ _NAME = r"[A-Za-z_][A-Za-z0-9_]*"  # a Go identifier
 _REFERENCE = re.compile(rf"^\.({_NAME})((?:\.{_NAME})*)$")
 _BARE_NAME = re.compile(rf"^{_NAME}(?:\.{_NAME})*$")
 _FIRST_WORD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*")
+# A valid reference with no trim markers: what nearly every action is.
+_QUICK_REFERENCE = re.compile(rf"[ \t\r\n]*\.(parameters|variables)\.({_NAME}(?:\.{_NAME})*)\s*")
+_PLAIN_INSIDE = re.compile(r"(?:[^\"'`{]|\{(?!\{))*")
 
 
 @dataclass(frozen=True)
@@ -127,6 +130,9 @@ def _find_action_end(text: str, index: int) -> int:
     """Offset just past the ``}}`` closing the action opened before ``index``; -1 if none.
 
     Quoted strings inside an action may hold ``}}`` (Go's lexer skips them too)."""
+    close = text.find("}}", index)
+    if close >= 0 and _PLAIN_INSIDE.fullmatch(text, index, close):
+        return close + 2  # the common case: no quotes and no "{{" before the "}}"
     length = len(text)
     while index < length:
         char = text[index]
@@ -163,6 +169,12 @@ def _skip_quoted(text: str, index: int) -> int:
 def _classify(text: str, start: int, end: int, lines: _LineIndex, parsed: ParsedTemplate) -> None:
     inner = text[start + 2 : end - 2]
     line, column = lines.position(start)
+    quick = _QUICK_REFERENCE.fullmatch(inner)
+    if quick and (quick.group(1) == "variables" or "." not in quick.group(2)):
+        parsed.references.append(
+            TemplateReference(quick.group(1), quick.group(2), start, line, column, end)
+        )
+        return
     problem = _problem(inner)
     if problem is not None:
         code, message = problem

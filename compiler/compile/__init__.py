@@ -11,6 +11,7 @@ live tools. Problems are diagnostics, never exceptions.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import ModuleType
@@ -71,7 +72,7 @@ def compile_action(
         ]
     if payload is None or has_errors(diagnostics):
         return None, diagnostics
-    bad_path = _non_json_path(payload)
+    bad_path = None if _is_json(payload) else _non_json_path(payload)
     if bad_path is not None:
         return None, [*diagnostics, _non_json(action, payload, bad_path)]
     return canonical_tool(payload), diagnostics
@@ -111,6 +112,20 @@ def _duplicate(action: Action, earlier: Action) -> Diagnostic:
 
 
 _JSON_SCALARS = (str, int, float, bool, type(None))
+
+
+def _reject(value: Any) -> Any:
+    raise TypeError(type(value).__name__)
+
+
+def _is_json(payload: Any) -> bool:
+    """Whether JSON can carry the payload (the C encoder checks fast; the walk below
+    finds where it cannot)."""
+    try:
+        json.dumps(payload, default=_reject, check_circular=False)
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 def _non_json_path(value: Any, path: tuple[str | int, ...] = ()) -> tuple[str | int, ...] | None:

@@ -3,7 +3,6 @@ the messaging channel's number."""
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping
 from typing import Any
 
@@ -32,7 +31,7 @@ def _flag(value: Any, default: bool) -> bool:
 def parameters(action: Action) -> dict[str, Any]:
     schema = action.fields.get("parameters_schema")
     if isinstance(schema, Mapping) and schema:
-        return copy.deepcopy(dict(schema))
+        return dict(schema)  # canonical_tool rebuilds it, nested values included
     return empty_parameters()
 
 

@@ -12,6 +12,7 @@ from compiler.model import Action, Environment, Project
 
 PREFIX = "openmic."
 DOCUMENT_KEYS = frozenset({"kind", "type", "agent", "name"})
+REBUILT = frozenset({"parameters", "static_params"})
 
 
 def build(
@@ -29,6 +30,11 @@ def build(
         ]
     payload: dict[str, Any] = {"type": tool_type, "name": action.name}
     for key, value in action.fields.items():
-        if key not in DOCUMENT_KEYS:
-            payload[key] = copy.deepcopy(value)
+        if key in DOCUMENT_KEYS:
+            continue
+        # canonical_tool rebuilds parameters and static_params; copy anything else
+        # nested so the payload never shares mutable values with the model.
+        rebuilt = key in REBUILT and isinstance(value, dict)
+        shared = isinstance(value, dict | list) and not rebuilt
+        payload[key] = copy.deepcopy(value) if shared else value
     return payload, []

@@ -295,3 +295,25 @@ def test_agent_without_mapping_is_its_own_uid(project: Callable[..., Project]) -
     p = project(act)
     result = compile_project(p, p.config.environments["dev"])
     assert result.tools["sales/x"].agent_uid == "sales"
+
+
+def test_payload_shares_nothing_mutable_with_the_model(project: Callable[..., Project]) -> None:
+    schema = {"type": "object", "properties": {"a": {"type": "string"}}, "required": ["a"]}
+    native = action(
+        "openmic.send_email",
+        "mail",
+        parameters=schema,
+        static_params={"to": "{{a}}", "subject": "s", "body": "b"},
+        extra={"nested": [1]},
+    )
+    ui = action("client_action", "ui", parameters_schema=schema)
+    p = project(native, ui)
+    result = compile_project(p, p.config.environments["dev"])
+    for tool in result.tools.values():
+        tool.payload["parameters"]["properties"]["a"]["type"] = "integer"
+        tool.payload["parameters"]["required"].append("b")
+    result.tools["support/mail"].payload["static_params"]["to"] = "x"
+    result.tools["support/mail"].payload["extra"]["nested"].append(2)
+    assert schema == {"type": "object", "properties": {"a": {"type": "string"}}, "required": ["a"]}
+    assert native.fields["static_params"]["to"] == "{{a}}"
+    assert native.fields["extra"] == {"nested": [1]}
