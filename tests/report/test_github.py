@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -148,3 +149,24 @@ def test_paths_are_prefixed_with_the_project_dir_relative_to_the_checkout(
     with click.Context(command, obj=AppContext(project_dir=Path("infra/voice"))):
         out = format_diagnostics([diagnostic], "github")
     assert out.startswith("::error file=infra/voice/actions/x.yaml,line=1,col=2,")
+
+
+def test_validate_command_github_format_end_to_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Any
+) -> None:
+    import shutil
+
+    from tests.ecosystem.conftest import SAMPLES
+
+    project = tmp_path / "bad"
+    shutil.copytree(SAMPLES / "bad", project)
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    result = cli("--project", project, "validate", "--format", "github")
+    assert result.exit_code == 1, result.output
+    errors = lines_starting(result.stdout, "::error ")
+    assert any(
+        line.startswith("::error file=actions/support/booking.yaml,line=6,col=20,title=N301::")
+        for line in errors
+    ), errors
+    assert "| error | `N301` | `actions/support/booking.yaml:6:20` |" in summary.read_text()

@@ -113,3 +113,25 @@ def test_uri_is_percent_encoded() -> None:
     results = sarif(DIAGNOSTICS)["runs"][0]["results"]
     artifact = results[2]["locations"][0]["physicalLocation"]["artifactLocation"]
     assert artifact["uri"] == "actions/my%20file.yaml"
+
+
+def test_validate_command_sarif_validates_and_names_the_problems(
+    validator: jsonschema.Draft7Validator, tmp_path: Path, cli: Any
+) -> None:
+    import shutil
+
+    from tests.ecosystem.conftest import SAMPLES
+
+    project = tmp_path / "bad"
+    shutil.copytree(SAMPLES / "bad", project)
+    result = cli("--project", project, "validate", "--format", "sarif")
+    assert result.exit_code == 1, result.output
+    log = json.loads(result.stdout)
+    assert_valid(validator, log)
+    results = log["runs"][0]["results"]
+    assert {r["ruleId"] for r in results} >= {"N301", "T420"}
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results}
+    assert uris == {"actions/support/booking.yaml"}
+    rules = log["runs"][0]["tool"]["driver"]["rules"]
+    # rules describe themselves from docs/codes/*.md where documented
+    assert all(rule["shortDescription"]["text"] for rule in rules)
