@@ -125,7 +125,8 @@ def apply_plan(
     pending = plan.pending()
     report = ApplyReport()
     lock = threading.Lock()
-    with ThreadPoolExecutor(max_workers=max(1, parallelism)) as pool:
+    pool = ThreadPoolExecutor(max_workers=max(1, parallelism), thread_name_prefix="apply")
+    try:
         futures = [pool.submit(execute, platform, change) for change in pending]
         for future in as_completed(futures):
             outcome = future.result()
@@ -133,6 +134,10 @@ def apply_plan(
                 report.outcomes.append(outcome)
                 if progress is not None:
                     progress(len(report.outcomes), len(pending), outcome)
+    finally:
+        # On Ctrl-C: changes not yet started are dropped, the ones under way finish, so
+        # only whole platform operations are left behind for the next plan to see.
+        pool.shutdown(wait=True, cancel_futures=True)
     return report
 
 
