@@ -2,10 +2,10 @@
 
 For each live tool we build candidate documents, most readable first (UI style with
 defaults left out, then UI style with every flag written out, then the native
-``openmic.<type>`` form). A candidate is accepted only if compiling it - through the
-YAML text we would write, with the real compiler - gives exactly the canonical live
-tool. The native form is a plain copy of the API's fields, so it is the lossless
-fallback even when nothing else round-trips.
+``openmic.<type>`` form). A candidate is accepted only if the YAML text we would write
+loads, passes the schema and the semantic rules, and compiles with the real compiler
+to exactly the canonical live tool. The native form is a plain copy of the API's
+fields, so it is the lossless fallback even when nothing else round-trips.
 """
 
 from __future__ import annotations
@@ -331,7 +331,9 @@ def _send_text_message(tool: Mapping[str, Any], book: ChannelBook) -> Iterator[d
     if mode == "static":
         yield {**head, **schema, "message": from_platform(message, declared)}
         return
-    # Prompt mode: the agent writes the text; the live message is the instruction.
+    # Prompt mode: the agent writes the text; the live message is the instruction. When
+    # it is the one the compiler derives from the description, no prompt is needed.
+    yield {**head, **schema}
     prompts = dict.fromkeys([message, from_platform(message, declared)])
     for prompt in prompts:
         yield {**head, **schema, "prompt": prompt}

@@ -131,6 +131,23 @@ def test_prompt_follow_up_imports_as_ui_style(tmp_path: Path) -> None:
     )
 
 
+def test_prompt_derived_from_the_description_is_left_out(tmp_path: Path) -> None:
+    live = {
+        "type": "send_sms",
+        "name": "recap",
+        "description": "Sums up the call.",
+        "static_params": {
+            "type": "prompt",
+            "message": "Write a short SMS to the caller that does the following: Sums up the call.",
+        },
+    }
+    result = roundtrip(tmp_path, live)
+    assert text_of(result) == (
+        "kind: action\ntype: send_text_message\nagent: support\nname: recap\n"
+        "description: Sums up the call.\n"
+    )
+
+
 def test_undeclared_placeholder_becomes_a_variable(tmp_path: Path) -> None:
     live = {
         "type": "send_sms",
