@@ -92,6 +92,18 @@ def test_out_writes_atomically(cli: Cli, example_project: Path, tmp_path: Path) 
     assert "Wrote 13 tools (dev)" in result.stderr
     assert len(json.loads(out.read_text())) == 13
     assert [p.name for p in out.parent.iterdir()] == ["tools.json"]  # no temp file left
+    assert out.stat().st_mode & 0o077 != 0  # readable by others as umask allows, not 0600
+
+
+def test_out_keeps_the_mode_of_the_file_it_replaces(
+    cli: Cli, example_project: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "tools.json"
+    out.write_text("{}")
+    out.chmod(0o640)
+    assert cli("--project", example_project, "compile", "--out", out).exit_code == 0
+    assert out.stat().st_mode & 0o777 == 0o640
+    assert len(json.loads(out.read_text())) == 13
 
 
 def test_errors_exit_1_and_write_nothing(cli: Cli, example_project: Path, tmp_path: Path) -> None:
