@@ -247,5 +247,5 @@ def _describe(change: Any) -> str:
     if change.after is MISSING:
         return f"the platform dropped {change.path}"
     if change.before is MISSING:
-        return f"the platform added {change.path}"
+        return f"the platform kept or added {change.path}, which the plan does not have"
     return f"the platform rewrote {change.path}"

@@ -206,3 +206,38 @@ def test_local_platform_round_trip(example_project: Path, cli: Any) -> None:
     again = run("plan", "--detailed-exitcode")
     assert again.exit_code == 0, again.output
     assert again.stdout.startswith("No changes.")
+
+
+def test_a_removed_field_is_patched_away(applied: Any) -> None:
+    action = applied.root / "actions" / "support" / "lookup_booking.yaml"
+    action.write_text(
+        "\n".join(line for line in action.read_text().splitlines() if "timeout_ms" not in line)
+    )
+    plan = applied.plan_json()
+    (change,) = [c for c in plan["changes"] if c["action"] != "no-op"]
+    assert (change["address"], change["changed_paths"]) == (
+        "support/lookup_booking",
+        ["api_timeout"],
+    )
+    result = applied.run("apply", "--auto-approve")
+    assert result.exit_code == 0, result.output
+    assert "api_timeout" not in applied.tool("lookup_booking")
+    assert applied.pending() == {}
+
+
+def test_fields_the_platform_keeps_are_reported_after_the_write(site_factory: Any) -> None:
+    site = site_factory(patch_merge_nested=True)  # PATCH merges nested objects
+    assert site.run("apply", "--auto-approve").exit_code == 0
+    tool = site.tool("send_booking_confirmation")
+    extra = {**tool["static_params"], "to_number": "+15550009999"}
+    site.rest("PATCH", f"/agents/agent_support_dev/tools/{tool['id']}", {"static_params": extra})
+    drift = {c["address"]: c["changed_paths"] for c in site.plan_json()["changes"]}
+    assert drift["support/send_booking_confirmation"] == ["static_params.to_number"]
+    result = site.run("apply", "--auto-approve")
+    assert result.exit_code == 0, result.output
+    assert "A910" in result.stderr
+    assert (
+        "support/send_booking_confirmation: the platform kept or added static_params.to_number"
+        in (result.stderr)
+    )
+    assert site.pending() == {"support/send_booking_confirmation": "update"}
