@@ -20,10 +20,9 @@ from compiler.report.github import repository_path
 SARIF_SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 )
-# Where the project and its diagnostic-code documentation live. pyproject.toml declares
-# no [project.urls] yet; this constant is the one place to change when it does.
-INFORMATION_URI = "https://github.com/actionctl/actionctl"
-CODES_DOC_URI = f"{INFORMATION_URI}/blob/main/docs/codes.md"
+# Where the project and its diagnostic-code documentation live, when the installed
+# package's metadata does not say (pyproject.toml [project.urls] Repository/Source).
+FALLBACK_REPOSITORY_URI = "https://github.com/actionctl/actionctl"
 
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 
@@ -36,7 +35,8 @@ def render(diagnostics: list[Diagnostic], *, color: bool = False) -> str:
 
 
 def sarif_log(diagnostics: list[Diagnostic]) -> dict[str, Any]:
-    rules, index = _rules(diagnostics)
+    repository = repository_uri()
+    rules, index = _rules(diagnostics, f"{repository}/blob/main/docs/codes.md")
     return {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
@@ -47,7 +47,7 @@ def sarif_log(diagnostics: list[Diagnostic]) -> dict[str, Any]:
                         "name": "actionctl",
                         "version": __version__,
                         "semanticVersion": __version__,
-                        "informationUri": INFORMATION_URI,
+                        "informationUri": repository,
                         "rules": rules,
                     }
                 },
@@ -58,7 +58,27 @@ def sarif_log(diagnostics: list[Diagnostic]) -> dict[str, Any]:
     }
 
 
-def _rules(diagnostics: list[Diagnostic]) -> tuple[list[dict[str, Any]], dict[str, int]]:
+def repository_uri() -> str:
+    """The project's repository URL from the installed package's metadata, if declared."""
+    from importlib import metadata
+
+    try:
+        urls = metadata.metadata("actionctl").get_all("Project-URL") or []
+    except metadata.PackageNotFoundError:
+        return FALLBACK_REPOSITORY_URI
+    by_label: dict[str, str] = {}
+    for entry in urls:
+        label, _, url = entry.partition(",")
+        by_label[label.strip().lower()] = url.strip().rstrip("/")
+    for label in ("repository", "source", "source code", "homepage"):
+        if by_label.get(label, "").startswith("https://"):
+            return by_label[label]
+    return FALLBACK_REPOSITORY_URI
+
+
+def _rules(
+    diagnostics: list[Diagnostic], codes_doc: str
+) -> tuple[list[dict[str, Any]], dict[str, int]]:
     """One rule per code used, in first-seen order; and each code's index among them."""
     meanings = documented_meanings()
     rules: list[dict[str, Any]] = []
@@ -73,7 +93,7 @@ def _rules(diagnostics: list[Diagnostic]) -> tuple[list[dict[str, Any]], dict[st
                 "id": diagnostic.code,
                 "name": diagnostic.code,
                 "shortDescription": {"text": text},
-                "helpUri": f"{CODES_DOC_URI}#{diagnostic.code.lower()}",
+                "helpUri": f"{codes_doc}#{diagnostic.code.lower()}",
                 "defaultConfiguration": {"level": LEVELS[diagnostic.severity]},
             }
         )
