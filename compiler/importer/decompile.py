@@ -90,8 +90,17 @@ class ChannelBook:
         if found is not None:
             return found
         if number not in self.new:
-            self.new[number] = self._fresh_name(number)
+            self.new[number] = self._overridden_name(number) or self._fresh_name(number)
         return self.new[number]
+
+    def _overridden_name(self, number: str) -> str | None:
+        """A channel this environment overrides to ``number`` that no file defines yet:
+        the project file already names it, so the new channel takes that name."""
+        defined = {c.name for c in self.project.channels} | set(self.new.values())
+        for name, override in sorted(self.environment.channels.items()):
+            if override == number and name not in defined:
+                return name
+        return None
 
     def _fresh_name(self, number: str) -> str:
         base = " ".join(str(self.platform_names.get(number) or "").split())

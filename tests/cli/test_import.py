@@ -378,3 +378,36 @@ def test_local_platform_imports_every_agent_it_has(
         "actions/sales/send_appointment_confirmation.yaml",
     ]
     assert cli("--project", root, "plan", "--detailed-exitcode").exit_code == 0
+
+
+def test_applied_example_project_imports_back_to_the_same_types(
+    example_project: Path, tmp_path: Path, cli: Callable[..., CliResult]
+) -> None:
+    """The repository's example project, applied to the local platform, imports into an
+    empty project that plans clean, with every action in its original style."""
+    import shutil
+
+    applied = cli("--project", example_project, "apply", "--auto-approve")
+    assert applied.exit_code == 0, applied.output
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    config = yaml.safe_load((example_project / "actionctl.yaml").read_text())
+    for environment in config["environments"].values():
+        # Overrides name channels of the example project, which a fresh one lacks.
+        environment.pop("channels", None)
+    (fresh / "actionctl.yaml").write_text(yaml.safe_dump(config))
+    shutil.copytree(example_project / ".actionctl", fresh / ".actionctl")
+
+    result = cli("--project", fresh, "import")
+    assert result.exit_code == 0, result.output
+    assert cli("--project", fresh, "validate").exit_code == 0
+    assert cli("--project", fresh, "plan", "--detailed-exitcode").exit_code == 0
+
+    def types(root: Path) -> dict[str, str]:
+        found = {}
+        for path in (root / "actions").rglob("*.yaml"):
+            for document in yaml.safe_load_all(path.read_text()):
+                found[f"{document['agent']}/{document['name']}"] = document["type"]
+        return found
+
+    assert types(fresh) == types(example_project)

@@ -231,6 +231,22 @@ def test_environment_override_decides_which_channel_has_the_number(tmp_path: Pat
     assert roundtrip(tmp_path, live).document["messaging_channel"] == "Front desk"
 
 
+def test_channel_named_by_an_override_of_this_environment_is_created(tmp_path: Path) -> None:
+    (tmp_path / "actionctl.yaml").write_text(
+        "default_environment: dev\n"
+        "environments:\n"
+        "  dev:\n"
+        '    channels: {Customer notifications: "+15550000002"}\n'
+    )
+    live = {
+        "type": "send_sms",
+        "name": "notify",
+        "static_params": {"type": "static", "message": "Done.", "from_number": "+15550000002"},
+    }
+    result = roundtrip(tmp_path, live, {"+15550000002": "Platform name"})
+    assert result.document["messaging_channel"] == "Customer notifications"
+
+
 def test_platform_name_clashing_with_another_channel_is_made_unique(tmp_path: Path) -> None:
     (tmp_path / "channels").mkdir()
     (tmp_path / "channels/mine.yaml").write_text(
