@@ -122,3 +122,17 @@ def test_apply_runs_the_saved_plan_under_a_concurrency_group() -> None:
     assert any(str(s.get("uses", "")).startswith("actions/download-artifact") for s in steps)
     text = (REPO_ROOT / "examples" / "github-actions" / "actionctl-apply.yml").read_text()
     assert "secrets.OPENMIC_API_KEY" in text
+
+
+SCRIPTS = [(path.name, block) for path in ALL_FILES for block in shell_blocks(path)]
+
+
+@pytest.mark.parametrize(
+    "source, script", SCRIPTS, ids=[f"{name}-{i}" for i, (name, _) in enumerate(SCRIPTS)]
+)
+def test_every_script_is_valid_shell(source: str, script: str) -> None:
+    # bash -n parses without running: catches unbalanced quotes, if/fi, heredoc ends.
+    result = subprocess.run(
+        ["bash", "-n", "-c", script], capture_output=True, text=True, timeout=30
+    )
+    assert result.returncode == 0, f"{source}: {result.stderr}"
