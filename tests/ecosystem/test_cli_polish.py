@@ -4,6 +4,7 @@ command, shell completion, no colour under NO_COLOR or when output is not a term
 from __future__ import annotations
 
 import os
+import pty
 import subprocess
 import sys
 from collections.abc import Callable
@@ -80,40 +81,68 @@ def bad_project(sample_repo: Callable[[str], Path]) -> Path:
     return sample_repo("bad")
 
 
-def test_no_color_env_means_no_escape_codes(bad_project: Path) -> None:
-    result = actionctl("validate", cwd=bad_project, NO_COLOR="1")
-    assert result.returncode == 1
-    assert "error" in result.stdout + result.stderr
-    assert ANSI not in result.stdout + result.stderr
+def colour_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in offline_env().items() if k not in ("NO_COLOR", "FORCE_COLOR")}
+    env.update(TERM="xterm-256color", **extra)
+    return env
 
 
-def test_no_color_flag_means_no_escape_codes(bad_project: Path) -> None:
-    env = {k: v for k, v in offline_env().items() if k != "NO_COLOR"}
-    result = subprocess.run(
-        [str(VENV_BIN / "actionctl"), "--no-color", "validate"],
-        cwd=bad_project,
-        capture_output=True,
-        text=True,
+def run_in_terminal(args: list[str], cwd: Path, env: dict[str, str]) -> tuple[int, str]:
+    """Run actionctl with stdout and stderr on a pseudo-terminal, as a person sees it."""
+    master, slave = pty.openpty()
+    process = subprocess.Popen(
+        [str(VENV_BIN / "actionctl"), *args],
+        cwd=cwd,
         env=env,
-        timeout=60,
+        stdin=subprocess.DEVNULL,
+        stdout=slave,
+        stderr=slave,
     )
-    assert result.returncode == 1
-    assert ANSI not in result.stdout + result.stderr
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not data:
+            break
+        chunks.append(data)
+    code = process.wait(timeout=60)
+    os.close(master)
+    return code, b"".join(chunks).decode(errors="replace")
+
+
+needs_pty = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pty")
+
+
+@needs_pty
+@pytest.mark.parametrize("command", [["validate"], ["plan"]], ids=["validate", "plan"])
+def test_terminal_output_is_coloured_and_no_color_turns_it_off(
+    sample_repo: Callable[[str], Path], command: list[str]
+) -> None:
+    project = sample_repo("bad" if command == ["validate"] else "good")
+    _, coloured = run_in_terminal(command, project, colour_env())
+    assert ANSI in coloured  # without this, the NO_COLOR checks below prove nothing
+    _, plain = run_in_terminal(command, project, colour_env(NO_COLOR="1"))
+    assert ANSI not in plain
+    assert plain.replace("\r", "").strip()
+    _, flag = run_in_terminal(["--no-color", *command], project, colour_env())
+    assert ANSI not in flag
 
 
 def test_output_to_a_pipe_or_file_has_no_escape_codes(bad_project: Path) -> None:
     # `actionctl validate > report.txt` and `| grep` must not get colour codes.
-    env = {k: v for k, v in offline_env().items() if k != "NO_COLOR"}
-    env.pop("FORCE_COLOR", None)
     result = subprocess.run(
         [str(VENV_BIN / "actionctl"), "validate"],
         cwd=bad_project,
         capture_output=True,
         text=True,
-        env=env,
+        env=colour_env(),
         timeout=60,
     )
     assert result.returncode == 1
+    assert "N301" in result.stdout + result.stderr
     assert ANSI not in result.stdout + result.stderr
 
 
