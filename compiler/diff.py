@@ -86,8 +86,22 @@ def _raw_paths(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[tupl
     seen: dict[tuple[str, ...], None] = {}
     for levels in tree.values():
         for level in levels:
-            seen.setdefault(_collapse(level.path(output_format="list")), None)
-    return [p for p in seen if p]
+            for path in _expand(before, after, _collapse(level.path(output_format="list"))):
+                seen.setdefault(path, None)
+    return list(seen)
+
+
+def _expand(before: Any, after: Any, path: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """deepdiff sometimes reports a whole mapping as changed (even the root); split such
+    a report into the keys that differ, so paths always name fields."""
+    old, new = _value_at(before, path), _value_at(after, path)
+    if not (isinstance(old, Mapping) and isinstance(new, Mapping)):
+        return [path] if path else []
+    out: list[tuple[str, ...]] = []
+    for key in dict.fromkeys([*old, *new]):
+        if old.get(key, MISSING) != new.get(key, MISSING):
+            out += _expand(before, after, (*path, str(key)))
+    return out
 
 
 def _value_at(data: Any, path: tuple[str, ...]) -> Any:

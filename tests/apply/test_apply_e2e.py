@@ -114,6 +114,8 @@ def test_prune_never_empties_an_agent_without_allow_empty(applied: Any) -> None:
         "billing/send_invoice_email": "delete",
         "billing/send_payment_link": "delete",
     }
+    warned = applied.run("plan", "--prune")
+    assert "L803" in warned.stderr and "agent_billing_dev" in warned.stderr
     refused = applied.run("apply", "--prune", "--auto-approve")
     assert refused.exit_code == 1
     assert "A905" in refused.stderr and "agent_billing_dev" in refused.stderr

@@ -88,3 +88,26 @@ def test_paths_follow_the_canonical_field_order() -> None:
 def test_top_level_fields_deduplicates_in_order() -> None:
     paths = ["static_params.message", "parameters.required", "static_params.to_number"]
     assert top_level_fields(paths) == ["static_params", "parameters"]
+
+
+# Property: with no set-like keys involved, "no changed paths" means "equal", and every
+# reported path exists on at least one side.
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_keys = st.sampled_from(["description", "static_params", "message", "a", "b"])
+_json = st.recursive(
+    st.none() | st.booleans() | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_keys, inner, max_size=3),
+    max_leaves=8,
+)
+_payloads = st.dictionaries(_keys, _json, max_size=4)
+
+
+@given(_payloads, _payloads)
+def test_no_paths_exactly_when_equal(before: dict[str, object], after: dict[str, object]) -> None:
+    changes = field_changes(before, after)
+    assert (changes == []) == (before == after)
+    for change in changes:
+        assert change.before is not MISSING or change.after is not MISSING
+        assert change.before != change.after
