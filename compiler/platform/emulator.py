@@ -48,6 +48,7 @@ PREFIXES = ("/h/v2", "/v2")
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 100
 MAX_BODY_BYTES = 1_000_000
+STATS_PATH = "/_emulator/stats"  # request counters; not counted, no latency or faults
 
 
 @dataclass
@@ -72,6 +73,7 @@ class Response:
     status: int
     body: Any = None  # JSON-able; None for 204
     headers: dict[str, str] = field(default_factory=dict)
+    raw: bytes | None = None  # an already-encoded JSON body (wins over ``body``)
 
 
 def rate_limit_response(retry_after: float) -> Response:
@@ -135,7 +137,7 @@ class EmulatorApp:
         prefix = next((p for p in PREFIXES if path.startswith(p + "/")), None)
         if prefix is None:
             return _error(404, "Not found", f"no route for {method} {url.path}")
-        if not self._authorized(headers):
+        if not self.authorized(headers):
             return _error(401, "Unauthorized", "missing or invalid API key")
         if self.bucket is not None:
             wait = self.bucket.take()
@@ -152,7 +154,7 @@ class EmulatorApp:
         except StoreError as error:
             return Response(error.status, error.body())
 
-    def _authorized(self, headers: Mapping[str, str]) -> bool:
+    def authorized(self, headers: Mapping[str, str]) -> bool:
         if self.config.api_key is None:
             return True
         supplied = headers.get("authorization", "")
@@ -201,7 +203,7 @@ class EmulatorApp:
         tool_type = query.get("type")
         if tool_type is not None and tool_type not in TOOL_TYPES:
             raise InvalidRequest("Validation failed", f"unknown tool type {tool_type!r}")
-        page = self.store.list_tools(
+        page = self.store.list_tools_json(
             uid,
             after=after,
             limit=size,
@@ -209,7 +211,15 @@ class EmulatorApp:
             created_after=_timestamp(query, "created_after"),
             created_before=_timestamp(query, "created_before"),
         )
-        return Response(200, _page_body("tools", page))
+        # Spliced, not re-encoded: listing is the hot path of every plan.
+        tail = _page_body("tools", Page([], page.has_more, page.last_key))
+        raw = (
+            '{"tools":['
+            + ",".join(page.items)
+            + f'],"has_more":{json.dumps(tail["has_more"])}'
+            + f',"next_cursor":{json.dumps(tail["next_cursor"])}}}'
+        )
+        return Response(200, raw=raw.encode())
 
     def create_tool(self, uid: str, *, query: dict[str, str], body: Any) -> Response:
         return Response(201, self.store.create_tool(uid, body))
@@ -460,11 +470,15 @@ class _Handler(BaseHTTPRequestHandler):
         raw = self._read_body()
         if raw is None:
             return
-        if emulator.config.latency_ms > 0:
-            time.sleep(emulator.config.latency_ms / 1000.0)
+        if urlsplit(self.path).path == STATS_PATH:
+            return self._send(emulator.stats_response(self.headers.get("Authorization", "")))
+        # Latency is the time the platform takes to answer: the response leaves no
+        # earlier than latency_ms after the request arrived, processing included.
+        answer_at = time.monotonic() + emulator.config.latency_ms / 1000.0
         fault = emulator.faults.next_fault()
         if fault == "drop":
             emulator.stats.record(self.command, fault=fault)
+            _sleep_until(answer_at)
             return self._drop()
         if fault in ("500", "429"):
             response = (
@@ -473,12 +487,14 @@ class _Handler(BaseHTTPRequestHandler):
                 else rate_limit_response(emulator.config.fault_retry_after)
             )
             emulator.stats.record(self.command, response.status, fault)
+            _sleep_until(answer_at)
             return self._send(response)
         headers = {k.lower(): v for k, v in self.headers.items()}
         try:
             response = emulator.app.handle(self.command, self.path, headers, raw)
         except Exception:  # a bug in the emulator must still answer, not hang the client
             response = _error(500, "Internal server error")
+        _sleep_until(answer_at)
         if fault == "lost":
             emulator.stats.record(self.command, fault=fault)
             return self._drop()
@@ -505,10 +521,13 @@ class _Handler(BaseHTTPRequestHandler):
             self.connection.shutdown(socket.SHUT_RDWR)
 
     def _send(self, response: Response) -> None:
-        payload = b"" if response.body is None else json.dumps(response.body).encode()
+        if response.raw is not None:
+            payload = response.raw
+        else:
+            payload = b"" if response.body is None else json.dumps(response.body).encode()
         try:
             self.send_response(response.status)
-            if response.body is not None:
+            if payload:
                 self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(payload)))
             for name, value in response.headers.items():
@@ -517,6 +536,12 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(payload)
         except OSError:
             self.close_connection = True
+
+
+def _sleep_until(deadline: float) -> None:
+    remaining = deadline - time.monotonic()
+    if remaining > 0:
+        time.sleep(remaining)
 
 
 class EmulatorServer:
@@ -541,6 +566,11 @@ class EmulatorServer:
     @property
     def request_count(self) -> int:
         return self.stats.requests
+
+    def stats_response(self, authorization: str) -> Response:
+        if not self.app.authorized({"authorization": authorization}):
+            return _error(401, "Unauthorized", "missing or invalid API key")
+        return Response(200, self.stats.snapshot())
 
     def inject(self, *kinds: str | None) -> None:
         """Script faults for the next requests, in arrival order (``None`` = none)."""

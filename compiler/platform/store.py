@@ -97,7 +97,7 @@ class Conflict(StoreError):
 
 @dataclass(frozen=True)
 class Page:
-    items: list[dict[str, Any]]
+    items: list[Any]  # dicts, or JSON texts from list_tools_json
     has_more: bool
     last_key: int | None  # key of the last item, for the next cursor
 
@@ -295,6 +295,36 @@ class Store:
 
         ``created_after``/``created_before`` are inclusive and already normalised.
         """
+        rows = self._tool_rows(
+            agent_uid, after, limit, tool_type, created_after, created_before, require_agent
+        )
+        return _to_page([_tool(r) for r in rows], [r["id"] for r in rows], limit)
+
+    def list_tools_json(
+        self,
+        agent_uid: str,
+        *,
+        after: int = 0,
+        limit: int | None = None,
+        tool_type: str | None = None,
+        created_after: str | None = None,
+        created_before: str | None = None,
+    ) -> Page:
+        """``list_tools`` with each tool as JSON text: the emulator splices the stored
+        text into its response instead of decoding and re-encoding every tool."""
+        rows = self._tool_rows(agent_uid, after, limit, tool_type, created_after, created_before)
+        return _to_page([_tool_json(r) for r in rows], [r["id"] for r in rows], limit)
+
+    def _tool_rows(
+        self,
+        agent_uid: str,
+        after: int,
+        limit: int | None,
+        tool_type: str | None,
+        created_after: str | None,
+        created_before: str | None,
+        require_agent: bool = True,
+    ) -> list[sqlite3.Row]:
         if require_agent and not self.agent_exists(agent_uid):
             raise NotFound("Agent not found", f"no agent with uid {agent_uid!r}")
         sql, params = "SELECT * FROM tools WHERE agent_uid = ? AND id > ?", [agent_uid, after]
@@ -307,8 +337,7 @@ class Store:
         if created_before is not None:
             sql += " AND created_at <= ?"
             params.append(created_before)
-        rows = self._page(sql + " ORDER BY id", params, limit)
-        return _to_page([_tool(r) for r in rows], [r["id"] for r in rows], limit)
+        return self._page(sql + " ORDER BY id", params, limit)
 
     def update_tool(
         self, agent_uid: str, tool_id: int, fields: Mapping[str, Any], *, merge_nested: bool = False
@@ -545,6 +574,12 @@ def _tool(row: sqlite3.Row) -> dict[str, Any]:
     }
 
 
+def _tool_json(row: sqlite3.Row) -> str:
+    """The same object as ``_tool``, as JSON text (bodies are never empty: type, name)."""
+    stamps = json.dumps({"created_at": row["created_at"], "updated_at": row["updated_at"]})
+    return f'{{"id":{int(row["id"])},{row["body"][1:-1]},{stamps[1:-1]}}}'
+
+
 def _agent(row: sqlite3.Row) -> dict[str, Any]:
     return {
         "uid": row["uid"],
@@ -554,7 +589,7 @@ def _agent(row: sqlite3.Row) -> dict[str, Any]:
     }
 
 
-def _to_page(items: list[dict[str, Any]], keys: list[int], limit: int | None) -> Page:
+def _to_page(items: list[Any], keys: list[int], limit: int | None) -> Page:
     has_more = limit is not None and len(items) > limit
     if has_more:
         items, keys = items[:limit], keys[:limit]

@@ -214,7 +214,7 @@ class _WebsiteHandler(BaseHTTPRequestHandler):
 
 def test_a_website_instead_of_the_api_is_an_unexpected_response():
     site = HTTPServer(("127.0.0.1", 0), _WebsiteHandler)
-    thread = threading.Thread(target=site.serve_forever, daemon=True)
+    thread = threading.Thread(target=site.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         url = f"http://127.0.0.1:{site.server_address[1]}"
