@@ -173,3 +173,30 @@ def test_python_dash_m_compiler_is_the_same_cli() -> None:
         [sys.executable, "-m", "compiler", "--version"], capture_output=True, text=True
     )
     assert done.stdout.strip() == f"actionctl, version {__version__}"
+
+
+HEAVY_MODULES = ("yaml", "jsonschema", "referencing", "httpx", "jinja2", "deepdiff", "sqlite3")
+IMPORTS_PROBE = """
+import sys
+from compiler.cli.main import run
+run(sys.argv[1:])
+print(",".join(m for m in {heavy!r} if m in sys.modules), file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--version"], ["--help"]] + [[name, "--help"] for name in COMMANDS],
+    ids=lambda args: " ".join(args),
+)
+def test_startup_paths_import_none_of_the_pipeline(args: list[str]) -> None:
+    # The deterministic half of the 0.12 s startup goal (bench/bench_startup.py times it):
+    # --version and every --help must not load YAML, schemas, HTTP or the database.
+    done = subprocess.run(
+        [sys.executable, "-c", IMPORTS_PROBE.format(heavy=HEAVY_MODULES), *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.strip().splitlines()[-1:] in ([], [""]), done.stderr
