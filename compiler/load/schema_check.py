@@ -174,12 +174,15 @@ def _not_allowed(error: ValidationError, loaded: LoadedDocument, path: DataPath)
     location = loaded.document.locate(*path)
     options = error.validator_value if error.validator == "enum" else [error.validator_value]
     strings = [o for o in options if isinstance(o, str)]
-    trap = _yaml11_trap(loaded, path, error.instance, bool(strings))
+    written = loaded.plain.get(path)
+    # Quoting helps only when the text as written is one of the allowed strings.
+    trap = _yaml11_trap(loaded, path, error.instance, written in strings)
     if trap is not None:
         return _error(location, "S204", trap)
-    hint = _suggest(str(error.instance), strings) if isinstance(error.instance, str) else ""
+    shown = written if written is not None else error.instance
+    hint = _suggest(shown, strings) if isinstance(shown, str) else ""
     listed = ", ".join(str(o) for o in options)
-    message = f"{_dotted(path)}: {error.instance!r} is not allowed{hint}; use one of: {listed}"
+    message = f"{_dotted(path)}: {shown!r} is not allowed{hint}; use one of: {listed}"
     return _error(location, "S205", message)
 
 

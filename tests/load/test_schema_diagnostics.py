@@ -195,3 +195,10 @@ def test_unquoted_phone_number_gets_the_quote_hint(tmp_path: Path) -> None:
     code, line, column, message = only(tmp_path, text, folder="channels")
     assert (code, line, column) == ("S204", 3, 15)
     assert 'phone_number: "+15550000001"' in message
+
+
+def test_enum_shows_the_text_as_written(tmp_path: Path) -> None:
+    text = "kind: action\ntype: handover\nagent: a\nname: t\nphone_number: '+15550000001'\n"
+    code, line, column, message = only(tmp_path, text + "transfer_type: off\n")
+    assert (code, line, column) == ("S205", 6, 16)
+    assert "'off' is not allowed" in message and "cold, warm" in message
