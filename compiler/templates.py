@@ -376,8 +376,9 @@ def locate_in_value(
     The guess is then checked against the raw file: if the text found there is not the
     text at that position of the value (escapes in a quoted string, lines joined by
     ``>`` folding or by a multi-line flow scalar), the raw file is searched from the
-    value's start for the same occurrence of that text. Without the file, the
-    plain-scalar arithmetic is used.
+    value's start for the same occurrence of that text: for ``{{``/``}}`` the n-th brace
+    pair (braces are never escaped or split by wrapping), else the text itself.
+    Without the file, the plain-scalar arithmetic is used.
     """
     base = document.source_map.locate(tuple(path))
     raw = _file_lines(root / document.file) if root is not None else None
@@ -433,12 +434,18 @@ def _confirm(
     snippet = _snippet(value, offset)
     if not snippet:
         return guess
+    token = snippet[:2]
+    if token in ("{{", "}}"):
+        # Braces are never escaped nor split by line wrapping: the n-th "{{" of the
+        # value is the n-th "{{" in the file from the value's start. (Checking the guess
+        # instead would be fooled by the same reference on a neighbouring line.)
+        found = _find_occurrence(raw, base, token, value.count(token, 0, offset))
+        return found if found is not None else guess
     if 0 < guess.line <= len(raw):
         at_guess = raw[guess.line - 1][guess.column - 1 : guess.column - 1 + len(snippet)]
         if at_guess == snippet:
             return guess
-    occurrence = value.count(snippet, 0, offset)
-    found = _find_occurrence(raw, base, snippet, occurrence)
+    found = _find_occurrence(raw, base, snippet, value.count(snippet, 0, offset))
     return found if found is not None else guess
 
 

@@ -7,6 +7,9 @@ import textwrap
 from pathlib import Path
 
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from compiler.diagnostics import Diagnostic
 from compiler.load import load_project
@@ -186,3 +189,44 @@ def test_repeated_reference_on_a_folded_line(tmp_path: Path) -> None:
 def test_multi_line_double_quoted(tmp_path: Path) -> None:
     body = 'message: "Hello\n  there {{ .parameters.a }}"\n'
     assert located(diagnostics(tmp_path, body)) == [("T420", 7, 9)]
+
+
+words = st.sampled_from(["Hi", "your", "ref", "is", "ready:", "it's", 'say "hi"', "tab\t", "ü"])
+ref_names = st.sampled_from(["a", "b", "booking_reference", "x1"])
+styles = st.sampled_from([None, '"', "'", "|", ">"])
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.tuples(st.lists(words, max_size=4), ref_names), min_size=1, max_size=4),
+    styles,
+    st.integers(min_value=20, max_value=80),
+)
+def test_every_reference_is_located_at_its_braces(
+    tmp_path_factory: pytest.TempPathFactory,
+    parts: list[tuple[list[str], str]],
+    style: str | None,
+    width: int,
+) -> None:
+    """Whatever style PyYAML writes the message in (plain, quoted, block, folded, wrapped
+    over lines), each undeclared reference is reported where its ``{{`` stands."""
+    # single spaces only: PyYAML's emitter does not round-trip runs of spaces at a wrap
+    text = " ".join(" ".join([*w, "{{ .parameters." + name + " }}"]) for w, name in parts)
+    if style in ("|", ">"):
+        text = text.replace(" ready:", "\nready:")  # give block scalars several lines
+    root = tmp_path_factory.mktemp("p")
+    (root / "actions").mkdir()
+    document = yaml.safe_dump(
+        {"message": text}, default_style=style, width=width, allow_unicode=True
+    )
+    raw = "kind: action\ntype: send_text_message\nagent: support\nname: n\n" + document
+    (root / "actions" / "a.yaml").write_text(raw, encoding="utf-8")
+    loaded = load_project(root)
+    assert loaded.project is not None and loaded.project.actions, loaded.diagnostics
+    assert loaded.project.actions[0].fields["message"] == text
+    found = [d for d in validate_project(loaded.project) if d.code == "T420"]
+    assert len(found) == len(parts)
+    lines = raw.splitlines()
+    for diagnostic in found:
+        assert lines[diagnostic.line - 1][diagnostic.column - 1 :].startswith("{{")
+    assert len({(d.line, d.column) for d in found}) == len(found)
