@@ -102,8 +102,16 @@ class _Pacer:
             time.sleep(start - now)
 
     def pause(self, seconds: float) -> None:
+        """Hold every worker for ``seconds`` after a 429.
+
+        Refusals of requests that were already in flight when the first one arrived do
+        not extend a running pause: the limit refills from the first refusal on, and
+        stretching the pause would leave part of it unused.
+        """
         with self._lock:
-            self._paused_until = max(self._paused_until, time.monotonic() + seconds)
+            now = time.monotonic()
+            if self._paused_until <= now:
+                self._paused_until = now + seconds
 
 
 class _Failure(Exception):
@@ -404,8 +412,9 @@ class OpenMicClient:
             except (TypeError, ValueError):
                 continue
             if seconds > 0:
-                # A little jitter so the paused workers do not all return at once.
-                return seconds + random.uniform(0, 0.05 * seconds)
+                # No jitter: the pause is shared by all workers of this client, and the
+                # server's bucket has refilled exactly when it said.
+                return seconds
         return self._backoff(1)
 
     def _backoff(self, failures: int) -> float:
