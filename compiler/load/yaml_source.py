@@ -124,7 +124,7 @@ def read_yaml_text(text: str, display: str) -> FileResult:
         return FileResult([], [deep])
     documents: list[LoadedDocument] = []
     diagnostics: list[Diagnostic] = []
-    builder = _Builder(display, may_alias="*" in text)
+    builder = _Builder(display, may_alias="*" in text, may_merge="<<" in text)
     try:
         for index, node in enumerate(yaml.compose_all(text, Loader=_Loader)):
             loaded = builder.document(node, index)
@@ -142,10 +142,12 @@ def read_yaml_text(text: str, display: str) -> FileResult:
 class _Builder:
     """Turns composed nodes into plain data while recording positions."""
 
-    def __init__(self, file: str, may_alias: bool = True) -> None:
+    def __init__(self, file: str, may_alias: bool = True, may_merge: bool = True) -> None:
         self.file = file
-        # Without a ``*`` in the text no node can be reached twice: skip the tracking.
+        # Without a ``*`` in the text no node can be reached twice, and without ``<<``
+        # there is no merge key: skip that work (most files have neither).
         self.may_alias = may_alias
+        self.may_merge = may_merge
         self.expansion_budget = MAX_ALIAS_EXPANSION
         self.diagnostics: list[Diagnostic] = []
 
@@ -187,6 +189,8 @@ class _Builder:
                 raise _Stop(self._at(node, "Y107", _ALIAS_MESSAGE))
         self.values[path] = (mark.line + 1, mark.column + 1)
         if node.__class__ is ScalarNode:
+            if node.tag == _STR:  # the common case, inline
+                return node.value
             return self._scalar(node, path)
         if depth >= MAX_DEPTH:
             raise _Stop(self._at(node, "Y110", f"nesting deeper than {MAX_DEPTH} levels"))
@@ -252,29 +256,37 @@ class _Builder:
         if node.tag != _MAP:
             self._bad_tag(node)
             return None
-        merged = self._merged(node, path, depth, expanding)
+        merged = self._merged(node, path, depth, expanding) if self.may_merge else None
         result: dict[str, Any] = {}
-        first_line: dict[str, int] = {}
+        keys = self.keys
         for key_node, value_node in node.value:
-            if key_node.tag == _MERGE:
+            if key_node.__class__ is ScalarNode and key_node.tag == _STR:
+                key = key_node.value  # the common case, inline
+            elif key_node.tag == _MERGE:
                 continue
-            key = self._key(key_node)
-            if key is None:
+            else:
+                key = self._key(key_node)
+                if key is None:
+                    continue
+            if key in result:
+                self._duplicate(node, key_node, key)
                 continue
-            if key in first_line:
-                self._error(
-                    *_position(key_node),
-                    "Y102",
-                    f"duplicate key {key!r} (first defined on line {first_line[key]})",
-                )
-                continue
-            first_line[key] = key_node.start_mark.line + 1
             child = (*path, key)
-            self.keys[child] = _position(key_node)
+            key_mark = key_node.start_mark
+            keys[child] = (key_mark.line + 1, key_mark.column + 1)
             result[key] = self._node(value_node, child, depth + 1, expanding)
-        for key, value in merged.items():
-            result.setdefault(key, value)
+        if merged:
+            for key, value in merged.items():
+                result.setdefault(key, value)
         return result
+
+    def _duplicate(self, node: MappingNode, key_node: Node, key: str) -> None:
+        first = next(k for k, _ in node.value if k.__class__ is ScalarNode and k.value == key)
+        self._error(
+            *_position(key_node),
+            "Y102",
+            f"duplicate key {key!r} (first defined on line {first.start_mark.line + 1})",
+        )
 
     def _merged(self, node: MappingNode, path: DataPath, depth: int, expanding: bool) -> Any:
         """What YAML merge keys (``<<: *base``) bring in; explicit keys win later.
