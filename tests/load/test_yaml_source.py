@@ -181,3 +181,15 @@ def test_documents_before_an_error_are_kept() -> None:
     result = read_yaml_text("a: 1\n---\nb: [\n", "f")
     assert [d.document.data for d in result.documents] == [{"a": 1}]
     assert [d.code for d in result.diagnostics] == ["Y101"]
+
+
+def test_duplicate_key_next_to_a_merge() -> None:
+    text = "base: &b {x: 1}\nc:\n  <<: *b\n  x: 2\n  x: 3\n"
+    [diagnostic] = read_yaml_text(text, "f").diagnostics
+    assert (diagnostic.code, diagnostic.line, diagnostic.column) == ("Y102", 5, 3)
+    assert "line 4" in diagnostic.message
+
+
+def test_duplicate_non_string_keys() -> None:
+    [diagnostic] = read_yaml_text("1: a\n1: b\n", "f").diagnostics
+    assert (diagnostic.code, diagnostic.line) == ("Y102", 2)
