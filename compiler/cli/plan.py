@@ -74,6 +74,8 @@ def command(
         from compiler.plan.model import write_atomically
 
         write_atomically(out, plan.dumps())
+        if not app.quiet:
+            click.echo(f"Saved the plan to {out}; apply it with: actionctl apply {out}", err=True)
     show_plan(app, plan, fmt)
     if detailed_exitcode and plan.has_changes:
         return EXIT_CHANGES

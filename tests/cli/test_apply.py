@@ -133,3 +133,53 @@ def test_an_applied_plan_cannot_be_applied_twice(run: Any, plan_file: Path) -> N
     again = run("apply", plan_file)
     assert again.exit_code == 3
     assert "a tool with this name now exists" in again.stderr
+
+
+def apply_in_terminal(project: Path, answer: bytes) -> tuple[int, str]:
+    """``actionctl apply`` with a pseudo-terminal on stdin/stdout/stderr, answering the prompt."""
+    import os
+    import pty
+    import subprocess
+    import sys
+    import time
+
+    master, slave = pty.openpty()
+    env = {**os.environ, "NO_COLOR": "1"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "compiler", "--project", str(project), "apply"],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+    )
+    os.close(slave)
+    seen = b""
+    deadline = time.monotonic() + 30
+    while b"Apply these changes?" not in seen and time.monotonic() < deadline:
+        seen += os.read(master, 65536)
+    os.write(master, answer)
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not data:
+            break
+        seen += data
+    code = process.wait(timeout=30)
+    os.close(master)
+    return code, seen.decode(errors="replace")
+
+
+def test_confirmation_yes_applies(example_project: Path) -> None:
+    code, output = apply_in_terminal(example_project, b"y\n")
+    assert code == 0, output
+    assert "Apply complete: 13 created." in output
+    assert len(live_names(example_project)) == EXAMPLE_TOOLS
+
+
+def test_confirmation_no_changes_nothing(example_project: Path) -> None:
+    code, output = apply_in_terminal(example_project, b"n\n")
+    assert code == 1
+    assert "Apply cancelled; nothing was changed." in output
+    assert live_names(example_project) == []
