@@ -1,0 +1,141 @@
+"""Run the example workflows' own shell steps, in order, against a sample repository on
+the embedded local platform: validate, plan (Markdown with the marker, saved plan.json,
+``changes`` output), apply of the saved plan, and a second plan with nothing left."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.conftest import REPO_ROOT
+from tests.ecosystem.conftest import VENV_BIN, offline_env
+
+WORKFLOWS = REPO_ROOT / "examples" / "github-actions"
+GITLAB_CI = REPO_ROOT / "examples" / "gitlab-ci" / ".gitlab-ci.yml"
+
+
+def step_script(workflow: str, name: str) -> tuple[str, dict[str, str]]:
+    """The ``run:`` script of the step called ``name``, and the workflow-level env."""
+    data: dict[str, Any] = yaml.safe_load((WORKFLOWS / workflow).read_text())
+    for job in data["jobs"].values():
+        for step in job["steps"]:
+            if step.get("name") == name:
+                return step["run"], {k: str(v) for k, v in data.get("env", {}).items()}
+    raise AssertionError(f"{workflow} has no step {name!r}")
+
+
+class Runner:
+    """Plays GitHub's runner for ``run:`` steps: bash, the repo as working directory,
+    GITHUB_OUTPUT / GITHUB_STEP_SUMMARY files, actionctl on PATH."""
+
+    def __init__(self, repo: Path, tmp: Path) -> None:
+        self.repo = repo
+        self.output = tmp / "github_output"
+        self.summary = tmp / "step_summary.md"
+        self.output.touch()
+        self.summary.touch()
+
+    def run(self, script: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+        environment = offline_env(
+            PATH=f"{VENV_BIN}{os.pathsep}{os.environ['PATH']}",
+            GITHUB_OUTPUT=str(self.output),
+            GITHUB_STEP_SUMMARY=str(self.summary),
+            OPENMIC_API_KEY="unused-by-the-local-platform",
+            **env,
+        )
+        return subprocess.run(
+            ["bash", "-e", "-c", script],
+            cwd=self.repo,
+            capture_output=True,
+            text=True,
+            env=environment,
+            timeout=120,
+        )
+
+    def outputs(self) -> dict[str, str]:
+        lines = self.output.read_text().splitlines()
+        return dict(line.split("=", 1) for line in lines if "=" in line)
+
+
+@pytest.fixture
+def runner(sample_repo: Callable[[str], Path], tmp_path: Path) -> Runner:
+    return Runner(sample_repo("good"), tmp_path)
+
+
+def test_github_workflows_validate_plan_apply_replan(runner: Runner) -> None:
+    script, _ = step_script("actionctl-validate.yml", "Validate")
+    validated = runner.run(script, {})
+    assert validated.returncode == 0, validated.stdout + validated.stderr
+
+    plan_script, plan_env = step_script("actionctl-plan.yml", "Plan")
+    plan_env["ACTIONCTL_ENV"] = "dev"  # the sample project's environment
+    planned = runner.run(plan_script, plan_env)
+    assert planned.returncode == 0, planned.stdout + planned.stderr
+    assert runner.outputs()["changes"] == "true"
+    markdown = (runner.repo / "plan.md").read_text()
+    assert "<!-- actionctl-plan -->" in markdown
+    assert "send_booking_confirmation" in markdown
+    assert "<!-- actionctl-plan -->" in runner.summary.read_text()
+
+    # The apply workflow downloads the artifact into saved-plan/.
+    (runner.repo / "saved-plan").mkdir()
+    shutil.copy(runner.repo / "plan.json", runner.repo / "saved-plan" / "plan.json")
+    apply_script, apply_env = step_script("actionctl-apply.yml", "Apply the saved plan")
+    apply_env["ACTIONCTL_ENV"] = "dev"
+    applied = runner.run(apply_script, apply_env)
+    assert applied.returncode == 0, applied.stdout + applied.stderr
+
+    runner.output.write_text("")
+    replanned = runner.run(plan_script, plan_env)
+    assert replanned.returncode == 0, replanned.stdout + replanned.stderr
+    assert runner.outputs()["changes"] == "false"
+
+    # Applying the same saved plan again: its creates now exist, so it is stale (3).
+    again = runner.run(apply_script, apply_env)
+    assert again.returncode == 3, again.stdout + again.stderr
+
+
+def test_github_validate_step_fails_on_bad_files_with_annotations(
+    sample_repo: Callable[[str], Path], tmp_path: Path
+) -> None:
+    runner = Runner(sample_repo("bad"), tmp_path)
+    script, _ = step_script("actionctl-validate.yml", "Validate")
+    result = runner.run(script, {})
+    assert result.returncode == 1
+    assert "::error file=actions/support/booking.yaml," in result.stdout
+    sarif_script, _ = step_script("actionctl-validate.yml", "Validate (SARIF)")
+    sarif = runner.run(sarif_script, {})
+    assert sarif.returncode == 0, sarif.stderr  # exit 1 (errors found) is accepted
+    assert '"ruleId": "N301"' in (runner.repo / "actionctl.sarif").read_text()
+
+
+def test_github_plan_step_fails_on_invalid_files(
+    sample_repo: Callable[[str], Path], tmp_path: Path
+) -> None:
+    runner = Runner(sample_repo("bad"), tmp_path)
+    script, env = step_script("actionctl-plan.yml", "Plan")
+    result = runner.run(script, {**env, "ACTIONCTL_ENV": "dev"})
+    assert result.returncode == 1
+    assert "::error file=actions/support/booking.yaml," in result.stdout + result.stderr
+    assert "changes" not in runner.outputs()
+
+
+def gitlab_script(job: str) -> str:
+    data: dict[str, Any] = yaml.safe_load(GITLAB_CI.read_text())
+    return "\n".join(data[job]["script"])
+
+
+def test_gitlab_jobs_validate_plan_apply(runner: Runner) -> None:
+    env = {"ACTIONCTL_ENV": "dev"}  # CI_MERGE_REQUEST_IID unset: no note is posted
+    for job in ("validate", "plan", "apply"):
+        result = runner.run(gitlab_script(job), env)
+        assert result.returncode == 0, f"{job}: {result.stdout}{result.stderr}"
+    assert (runner.repo / "actionctl-diagnostics.json").read_text().strip() == "[]"
+    assert "<!-- actionctl-plan -->" in (runner.repo / "plan.md").read_text()
