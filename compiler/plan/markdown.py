@@ -9,6 +9,7 @@ then its table rows are summarised, in display order, so destructive changes sur
 
 from __future__ import annotations
 
+import html
 import re
 from functools import cache
 from typing import Any
@@ -17,7 +18,7 @@ from jinja2 import PackageLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
 from compiler.plan.lines import SYMBOLS, VERBS, Line, change_lines, headline, summary_line
-from compiler.plan.model import CREATE, DELETE, Change, Plan
+from compiler.plan.model import CREATE, DELETE, Change, Plan, UnmanagedTool
 
 MARKER = "<!-- actionctl-plan -->"
 LIMIT = 65_000
@@ -74,12 +75,12 @@ def _render(
         omitted=len(omitted),
         omitted_list=_omitted_list(omitted),
         limit=f"{limit:,}",
-        unmanaged=plan.unmanaged,
+        unmanaged=[_unmanaged(tool) for tool in plan.unmanaged],
     )
 
 
 def _omitted_list(rows: list[dict[str, Any]]) -> str:
-    names = [f"`{row['address']}`" for row in rows[:20]]
+    names = [row["address_code"] for row in rows[:20]]
     if len(rows) > 20:
         names.append(f"{len(rows) - 20} more")
     return ", ".join(names)
@@ -100,6 +101,8 @@ def _row(change: Change) -> dict[str, Any]:
         "symbol": SYMBOLS[change.action],
         "action": VERBS[change.action],
         "address": change.address,
+        "address_code": _code(change.address),
+        "address_html": html.escape(change.address),
         "fields": _fields_cell(change),
         "headline_detail": _escape(detail),
         "body": body,
@@ -115,6 +118,19 @@ def _fields_cell(change: Change) -> str:
     paths = [f"`{path}`" for path in change.changed_paths[:8]]
     more = " …" if len(change.changed_paths) > 8 else ""
     return _escape(", ".join(paths)) + more
+
+
+def _unmanaged(tool: UnmanagedTool) -> dict[str, str]:
+    kind = _escape(tool.type) + (f", id {tool.tool_id}" if tool.tool_id is not None else "")
+    return {"code": _code(tool.address), "kind": kind}
+
+
+def _code(text: str) -> str:
+    """An inline code span that survives backticks and table pipes in live tool names."""
+    text = text.replace("|", "\\|")
+    if "`" not in text:
+        return f"`{text}`"
+    return f"`` {text} ``"
 
 
 def _diff_line(line: Line) -> str:

@@ -87,3 +87,13 @@ def test_markdown_template_is_sandboxed() -> None:
 
 def test_json_renderer_is_the_saved_form(plan: Plan) -> None:
     assert json.loads(json_format.render(plan)) == plan.to_json()
+
+
+def test_markdown_survives_odd_live_names(make_plan: Any) -> None:
+    plan = make_plan()
+    delete = next(c for c in plan.changes if c.action == "delete")
+    delete.name = "odd|name`x"
+    delete.address = "support/odd|name`x"
+    rendered = markdown.render(plan)
+    assert "| - | delete | `` support/odd\\|name`x `` | whole tool |" in rendered
+    assert "<code>- support/odd|name`x</code>" in rendered
