@@ -1,12 +1,14 @@
 """Readable YAML for imported documents, safe file names, and all-or-nothing file writing.
 
 Emission goes through PyYAML's own emitter; only the *choice* of scalar style is ours:
-block scalars (``|``) for long or multi-line text, double quotes where YAML needs
-quoting (PyYAML's resolver decides that, so ``no``, ``1.10``, ``12:30`` and phone
-numbers are quoted exactly when a YAML 1.1 loader would read them as something else)
-and for text holding ``{{`` (template placeholders read better quoted). Every document
-is loaded back before it is returned: emission that would not reload to the same data
-is a bug we refuse to write.
+block scalars for long or multi-line text (``|`` keeps lines; one long line is folded
+with ``>-``, like the examples' descriptions), double quotes where YAML needs quoting
+(PyYAML's resolver decides that, so ``no``, ``1.10``, ``12:30`` and phone numbers are
+quoted exactly when a YAML 1.1 loader would read them as something else) and for text
+holding ``{{`` (template placeholders read better quoted). Every document is loaded
+back before it is returned; if a block style would not reload to exactly the same
+text, the document is emitted again with plainer styles (quoted text can carry
+anything), and emission that still would not reload is refused.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from compiler.diagnostics import Diagnostic, Location
 LONG_TEXT = 80
 # A flow list (``[a, b]``) only when it stays short and holds plain scalars.
 SHORT_FLOW_LIST = 60
-LINE_WIDTH = 100
+LINE_WIDTH = 88
 
 # Characters a YAML 1.1 loader treats as line breaks but that a block scalar cannot
 # carry unchanged (``\x85`` is read back as ``\n``); text holding them stays quoted.
@@ -41,6 +43,8 @@ _CLOCK = re.compile(r"^[0-9]{1,2}(:[0-9]{2})+$")
 class _Dumper(yaml.SafeDumper):
     """SafeDumper that prefers double quotes to single ones (the examples' style)."""
 
+    block_styles = "|>"  # the block scalar styles this dumper may choose
+
     def choose_scalar_style(self) -> str:
         style: str = super().choose_scalar_style()
         # Double quotes can escape anything; single quotes fold line breaks.
@@ -50,13 +54,27 @@ class _Dumper(yaml.SafeDumper):
         return True  # never emit anchors: every value is written out where it is used
 
 
-def _represent_str(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
-    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=_text_style(text))
+class _LiteralDumper(_Dumper):
+    block_styles = "|"
 
 
-def _text_style(text: str) -> str | None:
-    if _block_ok(text) and ("\n" in text or len(text) > LONG_TEXT):
+class _QuotedDumper(_Dumper):
+    block_styles = ""
+
+
+_DUMPERS: tuple[type[_Dumper], ...] = (_Dumper, _LiteralDumper, _QuotedDumper)
+
+
+def _represent_str(dumper: _Dumper, text: str) -> yaml.ScalarNode:
+    style = _text_style(text, dumper.block_styles)
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+
+
+def _text_style(text: str, block_styles: str) -> str | None:
+    if _block_ok(text) and "\n" in text and "|" in block_styles:
         return "|"
+    if _block_ok(text) and len(text) > LONG_TEXT and block_styles:
+        return ">" if _foldable(text) and ">" in block_styles else block_styles[0]
     if "{{" in text or _CLOCK.match(text):
         return '"'
     return None  # PyYAML picks plain, or quotes when a loader would misread the text
@@ -68,6 +86,13 @@ def _block_ok(text: str) -> bool:
     # Trailing spaces on a line cannot be kept by a block scalar; PyYAML would fall back
     # to double quotes anyway, but with line breaks escaped the text is unreadable.
     return not any(line != line.rstrip(" \t") for line in text.split("\n"))
+
+
+def _foldable(text: str) -> bool:
+    # A folded line that starts with white space keeps its line break when loaded, so
+    # text that starts with a space or holds tabs is not folded; nor is text with
+    # placeholders, which folding could split in the middle of a ``{{ ... }}``.
+    return not text.startswith(" ") and "\t" not in text and "{{" not in text
 
 
 def _represent_list(dumper: yaml.SafeDumper, items: list[Any]) -> yaml.SequenceNode:
@@ -100,19 +125,22 @@ class EmitError(Exception):
 
 
 def dump_document(data: Mapping[str, Any]) -> str:
-    """One YAML document as text; raises EmitError if it would not reload identically."""
-    text = yaml.dump(
-        dict(data),
-        Dumper=_Dumper,
-        sort_keys=False,
-        allow_unicode=True,
-        default_flow_style=False,
-        width=LINE_WIDTH,
-        indent=2,
-    )
-    if yaml.safe_load(text) != data:
-        raise EmitError("emitted YAML does not reload to the same data")
-    return text
+    """One YAML document as text that a YAML 1.1 safe loader reads back as ``data``.
+
+    Raises EmitError if no style reloads identically (not seen in practice)."""
+    for dumper in _DUMPERS:
+        text = yaml.dump(
+            dict(data),
+            Dumper=dumper,
+            sort_keys=False,
+            allow_unicode=True,
+            default_flow_style=False,
+            width=LINE_WIDTH,
+            indent=2,
+        )
+        if yaml.safe_load(text) == data:
+            return text
+    raise EmitError("emitted YAML does not reload to the same data")
 
 
 # ---------------------------------------------------------------------------------------

@@ -106,6 +106,7 @@ def test_readable_style() -> None:
             "plain": "Sends a confirmation",
             "prompt": "First line.\nSecond line.",
             "long": "word " * 30 + "end",
+            "long_template": " ".join(["{{ .parameters.x }}"] * 5),
             "required": ["a", "b"],
         }
     )
@@ -118,7 +119,8 @@ def test_readable_style() -> None:
         'message: "Your appointment is confirmed for {{ .parameters.appointment_date }}."\n'
         "plain: Sends a confirmation\n"
         "prompt: |-\n  First line.\n  Second line.\n"
-        "long: |-\n  " + "word " * 30 + "end\n"
+        "long: >-\n  " + "word " * 17 + "word\n  " + "word " * 12 + "end\n"
+        "long_template: |-\n  " + " ".join(["{{ .parameters.x }}"] * 5) + "\n"
         "required: [a, b]\n"
     )
 
