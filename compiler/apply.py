@@ -94,6 +94,12 @@ def _stale_reasons(change: Change, tools: list[Mapping[str, Any]]) -> list[str]:
             ids = ", ".join(str(t.get("id")) for t in existing)
             return [f"{change.address}: a tool with this name now exists (id {ids})"]
         return []
+    same_name = [t for t in tools if t.get("name") == change.name]
+    if len(same_name) > 1 and change.action != DELETE:
+        ids = ", ".join(str(t.get("id")) for t in same_name)
+        return [
+            f"{change.address}: the agent now has {len(same_name)} tools of this name (ids {ids})"
+        ]
     by_id = [t for t in tools if t.get("id") == change.tool_id]
     if not by_id:
         return [f"{change.address}: tool id {change.tool_id} was deleted since planning"]

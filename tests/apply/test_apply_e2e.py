@@ -258,3 +258,24 @@ def test_partial_failure_reports_both_sides_and_leaves_the_rest(site: Any, tmp_p
     assert "create support/send_summary_sms: P103" in result.stderr
     assert "static_params.message" in result.stderr
     assert site.pending() == {"support/send_summary_sms": "create"}
+
+
+def test_a_new_namesake_of_an_updated_tool_makes_the_plan_stale(
+    applied: Any, tmp_path: Path
+) -> None:
+    action = applied.root / "actions" / "support" / "send_booking_confirmation.yaml"
+    action.write_text(action.read_text().replace("Hi, your", "Hello, your"))
+    plan_file = tmp_path / "plan.json"
+    assert applied.run("plan", "--out", plan_file).exit_code == 0
+    twin = applied.rest(
+        "POST",
+        "/agents/agent_support_dev/tools",
+        {"type": "send_sms", "name": "send_booking_confirmation",
+         "static_params": {"type": "static", "message": "twin"}},
+    )  # fmt: skip
+    result = applied.run("apply", plan_file)
+    assert result.exit_code == 3
+    assert "support/send_booking_confirmation: the agent now has 2 tools of this name" in (
+        result.stderr
+    )
+    assert f", {twin['id']})" in result.stderr
