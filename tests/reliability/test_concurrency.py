@@ -1,0 +1,147 @@
+"""Concurrency: two ``actionctl apply PLAN`` processes whose plans were made from the same
+live state and touch the same tools (one update, one create).
+
+SPEC §4/§5: a saved plan is stale when a tool it touches changed since planning, or a tool
+it would create now exists; apply then refuses with exit 3 and changes nothing. So of two
+such applies one must win (exit 0) and the other must refuse (exit 3), and the loser must
+not overwrite the winner's update (no lost update) nor create a second tool of the same
+name (no duplicate).
+
+What each test proves:
+
+- ``test_apply_started_while_another_is_writing_is_refused``: deterministic. B starts only
+  after A has reported writing the contested tools, so B's stale check must see A's writes.
+- ``test_applies_started_together``: the true race. Both processes start at the same
+  moment against an emulator with 400 ms latency, so each one's stale check (one listing)
+  is answered before the other's first write arrives. The platform has no conditional
+  writes (no ETag / If-Match, no idempotency keys), so only something that serialises the
+  two applies can pass this; a single up-front stale check cannot.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.reliability.fleet import (
+    Fleet,
+    Workspace,
+    actionctl_command,
+    duplicates,
+    settle,
+    subprocess_env,
+)
+
+# One agent: keep_0 and keep_1 exist (revision 1); both projects change keep_0 and create
+# "contested_new", each with its own description.
+FLEET = Fleet(agents=1, keep=2, updates=0, deletes=0, replaces=0, creates=0)
+FILLER = 2  # extra creates in A's plan
+
+
+def diverge(ws: Workspace, who: str, filler: int = 0) -> None:
+    """Rewrite the project so keep_0 and contested_new say ``who``."""
+    path = ws.root / "actions" / "agent0.yaml"
+    docs = list(yaml.safe_load_all(path.read_text()))
+    for doc in docs:
+        if doc["name"] == "keep_0":
+            doc["description"] = f"Written by {who}"
+    extra = [{**docs[1], "name": "contested_new", "description": f"Created by {who}"}]
+    extra += [{**docs[1], "name": f"{who}_filler_{i}"} for i in range(filler)]
+    path.write_text(yaml.safe_dump_all(docs + extra, sort_keys=False))
+
+
+def two_plans(make: Callable[..., Workspace], tmp_path: Path, filler: int) -> tuple[Any, ...]:
+    a = make(FLEET, name="a")
+    assert a.run("apply", "--auto-approve").exit_code == 0
+    b = make(FLEET, name="b", server=a.server)
+    diverge(a, "A", filler)
+    diverge(b, "B")
+    plans = []
+    for ws in (a, b):
+        plan_file = tmp_path / f"{ws.root.name}.json"
+        assert ws.run("plan", "--out", plan_file).exit_code == 0
+        plans.append(plan_file)
+    assert json.loads(plans[1].read_text())["summary"]["update"] == 1
+    return a, b, plans[0], plans[1]
+
+
+def start_apply(ws: Workspace, plan_file: Path) -> subprocess.Popen[bytes]:
+    command = actionctl_command(ws.root, "apply", plan_file, "--parallelism", "1")
+    return subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=subprocess_env()
+    )
+
+
+def live_state(ws: Workspace) -> dict[str, Any]:
+    tools = ws.live("uid_agent0")
+    return {
+        "keep_0": [t["description"] for t in tools if t["name"] == "keep_0"],
+        "contested_new": [t["description"] for t in tools if t["name"] == "contested_new"],
+        "duplicates": duplicates({"uid_agent0": tools}),
+    }
+
+
+def test_apply_started_while_another_is_writing_is_refused(
+    workspace_factory: Callable[..., Workspace], tmp_path: Path
+) -> None:
+    a, b, plan_a, plan_b = two_plans(workspace_factory, tmp_path, FILLER)
+    a.server.config.latency_ms = 100
+    first = start_apply(a, plan_a)
+    assert first.stderr is not None
+    written: set[str] = set()
+    while not {"agent0/keep_0", "agent0/contested_new"} <= written:
+        line = first.stderr.readline().decode()
+        assert line, "A ended before writing the contested tools"
+        written |= {w for w in line.split() if w.startswith("agent0/")}
+    second = start_apply(b, plan_b)
+    out_b, err_b = second.communicate(timeout=60)
+    _out_a, err_a = first.communicate(timeout=60)
+    settle(a.server, quiet_s=0.2)
+    a.server.config.latency_ms = 0
+
+    assert first.returncode == 0, err_a.decode()
+    assert second.returncode == 3, (out_b + err_b).decode()
+    assert "stale plan" in err_b.decode()
+    assert live_state(a) == {
+        "keep_0": ["Written by A"],
+        "contested_new": ["Created by A"],
+        "duplicates": {},
+    }
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "product race (docs/reliability.md, /work/notes/bugs.md): compiler/apply.py "
+        "find_stale checks once before any write; two applies started together both "
+        "pass it, both exit 0, the first update is silently overwritten and the create "
+        "is duplicated"
+    ),
+)
+def test_applies_started_together(
+    workspace_factory: Callable[..., Workspace], tmp_path: Path
+) -> None:
+    a, b, plan_a, plan_b = two_plans(workspace_factory, tmp_path, 0)
+    a.server.config.latency_ms = 400
+    processes = [start_apply(a, plan_a), start_apply(b, plan_b)]
+    started = time.monotonic()
+    outputs = [p.communicate(timeout=60) for p in processes]
+    elapsed = time.monotonic() - started
+    settle(a.server, quiet_s=0.5)
+    a.server.config.latency_ms = 0
+
+    codes = sorted(p.returncode for p in processes)
+    state = live_state(a)
+    print(f"\nrace: exits {codes} in {elapsed:.2f}s, live {state}")
+    assert state["duplicates"] == {}, f"both applies created contested_new: {state}"
+    assert codes == [0, 3], f"exits {codes}: {[(o + e).decode() for o, e in outputs]}"
+    winner = "A" if processes[0].returncode == 0 else "B"
+    assert state["keep_0"] == [f"Written by {winner}"], "the loser overwrote the winner"
+    assert state["contested_new"] == [f"Created by {winner}"]
