@@ -1,0 +1,91 @@
+"""The execution engine against a real emulator with scripted faults (no CLI)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from compiler.apply import apply_plan, create_once, patch_fields
+from compiler.canonical import canonical_tool
+from compiler.plan.model import CREATE, UPDATE, Change, Plan
+from compiler.platform.base import PlatformError
+from compiler.platform.client import OpenMicClient
+from tests.conftest import TEST_API_KEY
+
+AGENT = "agent_engine"
+TOOL = canonical_tool({"type": "end_call", "name": "hang_up", "description": "Ends the call."})
+
+
+@pytest.fixture
+def server(emulator: Any) -> Any:
+    emulator.store.create_agent({"name": AGENT, "prompt": ""}, uid=AGENT)
+    return emulator
+
+
+@pytest.fixture
+def client(server: Any) -> Iterator[OpenMicClient]:
+    client = OpenMicClient(server.url, TEST_API_KEY, backoff_base=0.01)
+    yield client
+    client.close()
+
+
+def live_names(server: Any) -> list[str]:
+    return [t["name"] for t in server.store.list_tools(AGENT).items]
+
+
+def test_a_lost_create_response_is_adopted_not_repeated(server: Any, client: Any) -> None:
+    server.inject("lost")
+    tool_id, how = create_once(client, AGENT, TOOL)
+    assert "response lost, found" in how
+    assert live_names(server) == ["hang_up"]
+    assert server.store.get_tool(AGENT, tool_id)["name"] == "hang_up"
+
+
+def test_a_create_that_never_arrived_is_sent_again(server: Any, client: Any) -> None:
+    server.inject("drop")  # closed before it was handled: nothing was created
+    _, how = create_once(client, AGENT, TOOL)
+    assert how.startswith("created (id ")
+    assert live_names(server) == ["hang_up"]
+    assert server.stats.snapshot()["methods"]["POST"] == 2
+
+
+def test_create_attempts_are_bounded(server: Any, client: Any) -> None:
+    server.inject("drop", None, "drop", None, "drop", None)
+    with pytest.raises(PlatformError, match="lost its response 3 times"):
+        create_once(client, AGENT, TOOL)
+    assert live_names(server) == []
+
+
+def test_patch_sends_whole_top_level_fields_and_null_for_removed_ones() -> None:
+    after = canonical_tool(
+        {"type": "api_request", "name": "x", "url": "https://a.example", "parameters": {
+            "type": "object", "properties": {"a": {"type": "string"}}, "required": []}}
+    )  # fmt: skip
+    change = Change(
+        "s/x", "s", AGENT, "x", UPDATE, tool_id=1, after=after,
+        changed_paths=["parameters.properties.a.description", "api_timeout"],
+    )  # fmt: skip
+    assert patch_fields(change) == {"parameters": after["parameters"], "api_timeout": None}
+
+
+def test_progress_counts_every_change_once(server: Any, client: Any) -> None:
+    plan = Plan("dev", client.target)
+    for i in range(7):
+        payload = canonical_tool(
+            {"type": "dtmf", "name": f"t{i}", "static_params": {"digits": "1"}}
+        )
+        plan.changes.append(
+            Change(f"s/t{i}", "s", AGENT, f"t{i}", CREATE, after=payload, changed_paths=["type"])
+        )
+    seen: list[tuple[int, int, str]] = []
+    progress: Callable[[int, int, Any], None] = lambda done, total, outcome: seen.append(  # noqa: E731
+        (done, total, outcome.verb)
+    )
+    report = apply_plan(client, plan, parallelism=3, progress=progress)
+    assert not report.failed
+    assert [s[0] for s in seen] == list(range(1, 8))
+    assert {s[1] for s in seen} == {7} and {s[2] for s in seen} == {"created"}
+    assert sorted(live_names(server)) == [f"t{i}" for i in range(7)]
+    assert all(outcome.warnings == [] for outcome in report.outcomes)
