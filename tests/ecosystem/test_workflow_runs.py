@@ -4,10 +4,11 @@ the embedded local platform: validate, plan (Markdown with the marker, saved pla
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -139,3 +140,98 @@ def test_gitlab_jobs_validate_plan_apply(runner: Runner) -> None:
         assert result.returncode == 0, f"{job}: {result.stdout}{result.stderr}"
     assert (runner.repo / "actionctl-diagnostics.json").read_text().strip() == "[]"
     assert "<!-- actionctl-plan -->" in (runner.repo / "plan.md").read_text()
+
+
+class FakeGitLabNotes:
+    """The merge-request notes endpoints of GitLab's REST API, on a loopback port."""
+
+    def __init__(self) -> None:
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.notes: list[dict[str, Any]] = [{"id": 1, "body": "LGTM"}]
+        self.requests: list[tuple[str, str, str | None]] = []
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def _reply(self, payload: Any) -> None:
+                body = json.dumps(payload).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def _body(self) -> dict[str, Any]:
+                data: dict[str, Any] = json.loads(
+                    self.rfile.read(int(self.headers["Content-Length"]))
+                )
+                return data
+
+            def do_GET(self) -> None:
+                fake.requests.append(("GET", self.path, self.headers.get("PRIVATE-TOKEN")))
+                self._reply(fake.notes)
+
+            def do_POST(self) -> None:
+                fake.requests.append(("POST", self.path, self.headers.get("PRIVATE-TOKEN")))
+                note = {"id": len(fake.notes) + 1, "body": self._body()["body"]}
+                fake.notes.append(note)
+                self._reply(note)
+
+            def do_PUT(self) -> None:
+                fake.requests.append(("PUT", self.path, self.headers.get("PRIVATE-TOKEN")))
+                note_id = int(self.path.rsplit("/", 1)[1])
+                (note,) = [n for n in fake.notes if n["id"] == note_id]
+                note["body"] = self._body()["body"]
+                self._reply(note)
+
+            def log_message(self, *args: Any) -> None:
+                return
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def api(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}/api/v4"
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def gitlab() -> Iterator[FakeGitLabNotes]:
+    fake = FakeGitLabNotes()
+    yield fake
+    fake.close()
+
+
+def test_gitlab_plan_posts_one_merge_request_note_then_updates_it(
+    runner: Runner, gitlab: FakeGitLabNotes
+) -> None:
+    env = {
+        "ACTIONCTL_ENV": "dev",
+        "CI_API_V4_URL": gitlab.api,
+        "CI_PROJECT_ID": "42",
+        "CI_MERGE_REQUEST_IID": "7",
+        "GITLAB_API_TOKEN": "glpat-test",
+        "NO_PROXY": "127.0.0.1",
+        "no_proxy": "127.0.0.1",
+    }
+    first = runner.run(gitlab_script("plan"), env)
+    assert first.returncode == 0, first.stdout + first.stderr
+    notes = "/api/v4/projects/42/merge_requests/7/notes"
+    assert [(m, p.split("?")[0]) for m, p, _ in gitlab.requests] == [
+        ("GET", notes),
+        ("POST", notes),
+    ]
+    assert all(token == "glpat-test" for _, _, token in gitlab.requests)
+    assert gitlab.notes[-1]["body"].startswith("<!-- actionctl-plan -->")
+
+    second = runner.run(gitlab_script("plan"), env)
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert [m for m, _, _ in gitlab.requests[2:]] == ["GET", "PUT"]
+    assert gitlab.requests[3][1] == f"{notes}/2"
+    assert len(gitlab.notes) == 2  # the reviewer's note and the one plan note
