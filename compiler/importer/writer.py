@@ -30,7 +30,7 @@ from compiler.diagnostics import Diagnostic, Location
 LONG_TEXT = 80
 # A flow list (``[a, b]``) only when it stays short and holds plain scalars.
 SHORT_FLOW_LIST = 60
-LINE_WIDTH = 88
+LINE_WIDTH = 80
 
 # Characters a YAML 1.1 loader treats as line breaks but that a block scalar cannot
 # carry unchanged (``\x85`` is read back as ``\n``); text holding them stays quoted.

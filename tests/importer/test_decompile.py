@@ -126,9 +126,8 @@ def test_prompt_follow_up_imports_as_ui_style(tmp_path: Path) -> None:
         "name: send_follow_up\n"
         "description: Send a follow-up SMS after the call\n"
         "prompt: >-\n"
-        "  Send a follow-up message thanking the customer for their call and summarising the "
-        "next steps\n"
-        "  agreed on the call.\n"
+        "  Send a follow-up message thanking the customer for their call and summarising the\n"
+        "  next steps agreed on the call.\n"
     )
 
 

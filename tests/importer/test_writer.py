@@ -119,7 +119,7 @@ def test_readable_style() -> None:
         'message: "Your appointment is confirmed for {{ .parameters.appointment_date }}."\n'
         "plain: Sends a confirmation\n"
         "prompt: |-\n  First line.\n  Second line.\n"
-        "long: >-\n  " + "word " * 17 + "word\n  " + "word " * 12 + "end\n"
+        "long: >-\n  " + "word " * 15 + "word\n  " + "word " * 14 + "end\n"
         "long_template: |-\n  " + " ".join(["{{ .parameters.x }}"] * 5) + "\n"
         "required: [a, b]\n"
     )
