@@ -67,6 +67,10 @@ def command(
     from compiler.cli.plan import connected, show_plan
     from compiler.plan.make import make_plan
 
+    if planfile is not None and prune is not None:
+        raise click.UsageError(
+            "--prune/--no-prune apply only without PLANFILE (a saved plan is fixed)"
+        )
     if planfile is not None:
         plan, project, environment = _saved_plan(app, planfile)
         with connected(app, project, environment) as platform:

@@ -48,7 +48,7 @@ Examples:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(sorted(RENDERERS)),
+    type=click.Choice(list(RENDERERS)),
     default="text",
     show_default=True,
     help="How the plan is printed on stdout.",

@@ -183,3 +183,9 @@ def test_confirmation_no_changes_nothing(example_project: Path) -> None:
     assert code == 1
     assert "Apply cancelled; nothing was changed." in output
     assert live_names(example_project) == []
+
+
+def test_prune_flag_with_a_saved_plan_is_a_usage_error(run: Any, plan_file: Path) -> None:
+    result = run("apply", plan_file, "--prune")
+    assert result.exit_code == 1
+    assert "only without PLANFILE" in result.stderr
