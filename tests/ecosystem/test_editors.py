@@ -93,3 +93,47 @@ def test_modeline_in_the_guide_is_valid_yaml_for_an_action(tmp_path: Path) -> No
     guide = (REPO_ROOT / "docs" / "editors.md").read_text()
     (block,) = re.findall(r"```yaml\n(# yaml-language-server.*?)```", guide, re.S)
     assert yaml.safe_load(block)["kind"] == "action"
+
+
+# Keywords of JSON Schema 2019-09/2020-12 that draft-07 validators (and so some YAML
+# language servers) do not know; if the schemas used them, editors would silently
+# check less than actionctl does.
+NEWER_KEYWORDS = {
+    "$defs",
+    "$anchor",
+    "$dynamicRef",
+    "$dynamicAnchor",
+    "$recursiveRef",
+    "dependentRequired",
+    "dependentSchemas",
+    "unevaluatedProperties",
+    "unevaluatedItems",
+    "prefixItems",
+    "minContains",
+    "maxContains",
+}
+
+
+def keywords(node: Any) -> set[str]:
+    if isinstance(node, dict):
+        found = set(node)
+        for key, value in node.items():
+            if key in ("properties", "patternProperties"):  # keys here are field names
+                found |= {k for v in value.values() for k in keywords(v)}
+            else:
+                found |= keywords(value)
+        return found
+    if isinstance(node, list):
+        return {k for item in node for k in keywords(item)}
+    return set()
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_schemas_work_for_draft_07_language_servers_too(
+    cli: Callable[..., CliResult], kind: str
+) -> None:
+    schema = schema_of(cli, kind)
+    assert not keywords(schema) & NEWER_KEYWORDS
+    draft7 = jsonschema.Draft7Validator(schema)
+    for path in KINDS[kind]:
+        assert list(draft7.iter_errors(yaml.safe_load(path.read_text()))) == [], path
