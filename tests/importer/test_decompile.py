@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -408,14 +409,28 @@ def test_invalid_name_is_kept_and_explained(tmp_path: Path) -> None:
 # --- the property ------------------------------------------------------------------------
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.sampled_from(TOOL_TYPES).flatmap(live_tool))
-def test_every_live_tool_compiles_back_exactly(live: dict[str, Any]) -> None:
+all_live_tools = st.sampled_from(TOOL_TYPES).flatmap(live_tool)
+
+
+def check_compiles_back(live: dict[str, Any]) -> None:
     with tempfile.TemporaryDirectory() as directory:
         result = roundtrip(Path(directory), live)
     assert result.verified
     if _plainly_ui(live):
         assert result.style == "ui", result.document
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(all_live_tools)
+def test_every_live_tool_compiles_back_exactly(live: dict[str, Any]) -> None:
+    check_compiles_back(live)
+
+
+@pytest.mark.slow
+@settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(all_live_tools)
+def test_every_live_tool_compiles_back_exactly_thoroughly(live: dict[str, Any]) -> None:
+    check_compiles_back(live)
 
 
 def _plainly_ui(live: dict[str, Any]) -> bool:

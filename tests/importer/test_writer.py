@@ -86,12 +86,26 @@ values = st.recursive(
 )
 
 
-@settings(max_examples=250, deadline=None)
-@given(st.dictionaries(texts, values, max_size=6))
-def test_emitted_yaml_reloads_to_the_same_data(data: dict[str, Any]) -> None:
+def check_reloads(data: dict[str, Any]) -> None:
     text = dump_document(data)
     for loader in LOADERS:
         assert yaml.load(text, Loader=loader) == data  # safe loaders only
+
+
+documents = st.dictionaries(texts, values, max_size=6)
+
+
+@settings(max_examples=120, deadline=None)
+@given(documents)
+def test_emitted_yaml_reloads_to_the_same_data(data: dict[str, Any]) -> None:
+    check_reloads(data)
+
+
+@pytest.mark.slow
+@settings(max_examples=5000, deadline=None)
+@given(documents)
+def test_emitted_yaml_reloads_to_the_same_data_thoroughly(data: dict[str, Any]) -> None:
+    check_reloads(data)
 
 
 def test_readable_style() -> None:
