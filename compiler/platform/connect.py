@@ -37,12 +37,22 @@ def connect(
 ) -> Platform:
     """The platform for ``environment``; raises a PlatformError a user can act on."""
     if config.platform == "local":
+        _state_dir(project_root / LOCAL_DB.parent)
         return LocalPlatform(project_root / LOCAL_DB, display_path=LOCAL_DB.as_posix())
     if config.platform == "openmic":
         return _openmic(config, verbose)
     raise UnknownPlatformError(
         f"unknown platform {config.platform!r} in actionctl.yaml (use local or openmic)"
     )
+
+
+def _state_dir(path: Path) -> None:
+    """Create ``.actionctl/`` with a ``.gitignore`` of ``*``: the local platform's database
+    is machine state, like ``.terraform/``, and must not end up in commits by accident."""
+    if path.is_dir():
+        return
+    path.mkdir(parents=True, exist_ok=True)
+    (path / ".gitignore").write_text("# actionctl's local state (embedded platform)\n*\n")
 
 
 def _openmic(config: ProjectConfig, verbose: int) -> OpenMicClient:

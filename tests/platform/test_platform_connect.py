@@ -21,6 +21,7 @@ def test_local_is_the_default_and_lives_in_dot_actionctl(tmp_path: Path):
     try:
         assert isinstance(platform, LocalPlatform)
         assert (tmp_path / ".actionctl" / "platform.db").is_file()
+        assert (tmp_path / ".actionctl" / ".gitignore").read_text().endswith("*\n")
         assert platform.target == {"platform": "local", "base_url": ".actionctl/platform.db"}
     finally:
         platform.close()
