@@ -47,6 +47,7 @@ CODE_UNKNOWN_AGENT = "I020"
 CODE_NO_AGENTS = "I021"
 CODE_PHONE_NUMBERS = "I022"
 CODE_EMIT = "I023"
+CODE_NO_TOOLS = "I024"
 
 
 @dataclass
@@ -133,6 +134,8 @@ def import_tools(
     result.diagnostics += problems
     tools, problems = _fetch(platform, pairs)
     result.diagnostics += problems
+    if agents:
+        result.diagnostics += _empty_agents(platform, pairs, tools)
     if not result.ok:
         return result
     book = ChannelBook(project, environment, _phone_number_names(platform, result.diagnostics))
@@ -153,6 +156,28 @@ def import_tools(
     return result
 
 
+def _empty_agents(
+    platform: Platform, pairs: list[tuple[str, str]], tools: list[list[dict[str, Any]]]
+) -> list[Diagnostic]:
+    """A requested agent with no tools is worth a word: a typo in --agent looks like
+    that on the local platform, where every agent exists implicitly."""
+    diagnostics = []
+    for (name, uid), live in zip(pairs, tools, strict=True):
+        if not live:
+            shown = uid if name == uid else f"{name} ({uid})"
+            message = f"agent {shown} has no tools on {platform.description}; nothing to import"
+            diagnostics.append(
+                Diagnostic.warning(Location("actionctl.yaml"), CODE_NO_TOOLS, message)
+            )
+    return diagnostics
+
+
+def _unknown_agent(platform: Platform, name: str, uid: str) -> Diagnostic:
+    shown = uid if name == uid else f"{name} ({uid})"
+    message = f"agent {shown} does not exist on {platform.description}"
+    return Diagnostic.error(Location("actionctl.yaml"), CODE_UNKNOWN_AGENT, message)
+
+
 def _fetch(
     platform: Platform, pairs: list[tuple[str, str]]
 ) -> tuple[list[list[dict[str, Any]]], list[Diagnostic]]:
@@ -168,11 +193,7 @@ def _fetch(
         try:
             tools.append(platform.list_tools(uid))
         except NotFoundError:
-            shown = uid if name == uid else f"{name} ({uid})"
-            message = f"agent {shown} does not exist on {platform.description}"
-            diagnostics.append(
-                Diagnostic.error(Location("actionctl.yaml"), CODE_UNKNOWN_AGENT, message)
-            )
+            diagnostics.append(_unknown_agent(platform, name, uid))
             tools.append([])
     return tools, diagnostics
 

@@ -371,6 +371,9 @@ def test_local_platform_imports_every_agent_it_has(
     platform.create_tool("sales", SUPPORT_TOOLS[0])
     platform.create_tool("ops", SUPPORT_TOOLS[9])
     platform.close()
+    unknown = cli("--project", root, "--no-color", "import", "--agent", "nobody")
+    assert unknown.exit_code == 0
+    assert "warning I024 agent nobody has no tools on local platform" in unknown.stderr
     result = cli("--project", root, "import")
     assert result.exit_code == 0, result.output
     assert sorted(files_under(root)) == [
