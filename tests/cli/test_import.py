@@ -414,3 +414,30 @@ def test_applied_example_project_imports_back_to_the_same_types(
         return found
 
     assert types(fresh) == types(example_project)
+
+
+def test_warns_about_declarations_elsewhere_and_tools_that_will_not_validate(
+    account: Account,
+) -> None:
+    odd = {
+        "type": "send_sms",
+        "name": "odd_sender",
+        "static_params": {"type": "static", "message": "x", "from_number": "front desk"},
+    }
+    account.add_agent("support", [SUPPORT_TOOLS[9], odd])
+    account.write_project()
+    (account.root / "actions").mkdir()
+    (account.root / "actions/mine.yaml").write_text(
+        "kind: action\ntype: openmic.dtmf\nagent: support\nname: press_1\n"
+        "static_params: {digits: '2'}\n"
+    )
+    result = account.run("import")
+    assert result.exit_code == 0, result.output
+    assert (
+        "actions/support/press_1.yaml:1:1: warning I013 support/press_1 is already declared "
+        "in actions/mine.yaml" in result.stderr
+    )
+    assert "actions/support/odd_sender.yaml:1:1: warning I012" in result.stderr
+    assert "N322" in result.stderr  # the reason: the sender is not an E.164 number
+    odd_back = yaml.safe_load((account.root / "actions/support/odd_sender.yaml").read_text())
+    assert odd_back["static_params"]["from_number"] == "front desk"  # kept as it is
