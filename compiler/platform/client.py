@@ -185,12 +185,21 @@ class OpenMicClient:
         response = self._request("GET", self._agent_path(agent_uid), allow_404=True)
         return response.status_code != 404
 
+    @property
+    def is_v1(self) -> bool:
+        """v1 (``/v1/bots/{uid}/tools``, limit/offset paging) instead of v2."""
+        return self.api_prefix == "/v1"
+
     def list_agents(self) -> list[dict[str, Any]]:
+        self._require_v2("listing agents")
         return self._paginate(f"{self.api_prefix}/agents", "agents", "the agent list")
 
     def list_tools(self, agent_uid: str) -> list[Tool]:
         path = f"{self._agent_path(agent_uid)}/tools"
-        return self._paginate(path, "tools", f"the tools of agent {agent_uid!r}", agent_uid)
+        what = f"the tools of agent {agent_uid!r}"
+        if self.is_v1:
+            return self._paginate_offset(path, what, agent_uid)
+        return self._paginate(path, "tools", what, agent_uid)
 
     def list_tools_many(self, agent_uids: list[str]) -> dict[str, list[Tool]]:
         uids = list(dict.fromkeys(agent_uids))
@@ -239,6 +248,7 @@ class OpenMicClient:
         # A 404 after an attempt whose answer was lost: that attempt deleted it.
 
     def list_phone_numbers(self) -> list[dict[str, Any]]:
+        self._require_v2("listing phone numbers")
         return self._paginate(f"{self.api_prefix}/phone-numbers", "phone_numbers", "phone numbers")
 
     def close(self) -> None:
@@ -253,7 +263,12 @@ class OpenMicClient:
     # ----------------------------------------------------------------- paths
 
     def _agent_path(self, agent_uid: str) -> str:
-        return f"{self.api_prefix}/agents/{quote(agent_uid, safe='')}"
+        collection = "bots" if self.is_v1 else "agents"
+        return f"{self.api_prefix}/{collection}/{quote(agent_uid, safe='')}"
+
+    def _require_v2(self, what: str) -> None:
+        if self.is_v1:
+            raise PlatformError(f"{what} needs the v2 API; set api_prefix: /v2 in actionctl.yaml")
 
     def _tool_path(self, agent_uid: str, tool_id: int) -> str:
         return f"{self._agent_path(agent_uid)}/tools/{int(tool_id)}"
@@ -282,6 +297,28 @@ class OpenMicClient:
             if cursor in seen:
                 raise self._unexpected(f"{what}: the server repeated a page cursor")
             seen.add(cursor)
+        raise self._unexpected(f"{what}: more than {MAX_PAGES} pages")
+
+    def _paginate_offset(self, path: str, what: str, agent_uid: str) -> list[dict[str, Any]]:
+        """v1 paging (``limit``/``offset``). Offsets shift when tools are created or
+        deleted meanwhile, so tools are de-duplicated by id; v2 cursors do not need it."""
+        items: dict[Any, dict[str, Any]] = {}
+        offset = 0
+        for _ in range(MAX_PAGES):
+            params = {"limit": self.page_size, "offset": offset}
+            response = self._request("GET", path, params=params, agent_uid=agent_uid)
+            data = self._object(response, what)
+            page = data.get("tools")
+            pagination = data.get("pagination")
+            if not isinstance(page, list) or not isinstance(pagination, dict):
+                raise self._unexpected(f"{what}: the response has no 'tools' and 'pagination'")
+            for tool in page:
+                if not isinstance(tool, dict):
+                    raise self._unexpected(f"{what}: a tool is not a JSON object")
+                items.setdefault(tool.get("id", len(items)), tool)
+            if not page or not pagination.get("has_more"):
+                return list(items.values())
+            offset += len(page)
         raise self._unexpected(f"{what}: more than {MAX_PAGES} pages")
 
     # -------------------------------------------------------------- requests

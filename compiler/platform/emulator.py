@@ -45,6 +45,7 @@ from compiler.platform.store import (
 )
 
 PREFIXES = ("/h/v2", "/v2")
+V1_PREFIX = "/v1"
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 100
 MAX_BODY_BYTES = 1_000_000
@@ -134,7 +135,7 @@ class EmulatorApp:
     ) -> Response:
         url = urlsplit(target)
         path = url.path.rstrip("/") or "/"
-        prefix = next((p for p in PREFIXES if path.startswith(p + "/")), None)
+        prefix = next((p for p in (*PREFIXES, V1_PREFIX) if path.startswith(p + "/")), None)
         if prefix is None:
             return _error(404, "Not found", f"no route for {method} {url.path}")
         if not self.authorized(headers):
@@ -143,16 +144,38 @@ class EmulatorApp:
             wait = self.bucket.take()
             if wait > 0:
                 return rate_limit_response(wait)
-        route = self._route(method, path[len(prefix) :])
+        query = {k: v[-1] for k, v in parse_qs(url.query, keep_blank_values=True).items()}
+        if prefix == V1_PREFIX:
+            return _v1_errors(self._dispatch_v1(method, path[len(prefix) :], query, raw_body))
+        return self._dispatch(self._route(method, path[len(prefix) :]), method, query, raw_body)
+
+    def _dispatch(
+        self,
+        route: tuple[Callable[..., Response], list[str]] | Response,
+        method: str,
+        query: dict[str, str],
+        raw_body: bytes,
+    ) -> Response:
         if isinstance(route, Response):
             return route
         handler, args = route
-        query = {k: v[-1] for k, v in parse_qs(url.query, keep_blank_values=True).items()}
         try:
             body = _json_body(raw_body) if method in ("POST", "PATCH") else None
             return handler(*args, query=query, body=body)
         except StoreError as error:
             return Response(error.status, error.body())
+
+    def _dispatch_v1(
+        self, method: str, path: str, query: dict[str, str], raw_body: bytes
+    ) -> Response:
+        """v1: the same tools under ``/v1/bots/{uid}``, paged by ``limit``/``offset``."""
+        if not path.startswith("/bots/"):
+            return _error(404, "Not found", f"no route for {method} /v1{path}")
+        v2_path = "/agents/" + path[len("/bots/") :]
+        route = self._route(method, v2_path)
+        if not isinstance(route, Response) and route[0] == self.list_tools:
+            route = (self.list_tools_v1, route[1])
+        return self._dispatch(route, method, query, raw_body)
 
     def authorized(self, headers: Mapping[str, str]) -> bool:
         if self.config.api_key is None:
@@ -221,6 +244,18 @@ class EmulatorApp:
         )
         return Response(200, raw=raw.encode())
 
+    def list_tools_v1(self, uid: str, *, query: dict[str, str], body: Any) -> Response:
+        limit = _bounded_int(query, "limit", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)
+        offset = _bounded_int(query, "offset", 0, 0, None)
+        tools, total = self.store.list_tools_offset(uid, offset=offset, limit=limit)
+        pagination = {
+            "limit": limit,
+            "offset": offset,
+            "total": total,
+            "has_more": offset + len(tools) < total,
+        }
+        return Response(200, {"tools": tools, "pagination": pagination})
+
     def create_tool(self, uid: str, *, query: dict[str, str], body: Any) -> Response:
         return Response(201, self.store.create_tool(uid, body))
 
@@ -281,6 +316,25 @@ def _paging(query: Mapping[str, str], kind: str) -> tuple[int, int]:
         raise InvalidRequest("Validation failed", f"page_size must be an integer 1-{MAX_PAGE_SIZE}")
     cursor = query.get("cursor")
     return int(raw), (decode_cursor(cursor, kind) if cursor else 0)
+
+
+def _bounded_int(
+    query: Mapping[str, str], key: str, default: int, low: int, high: int | None
+) -> int:
+    raw = query.get(key, str(default))
+    if not raw.isdigit() or int(raw) < low or (high is not None and int(raw) > high):
+        bounds = f"{low}-{high}" if high is not None else f">= {low}"
+        raise InvalidRequest("Validation failed", f"{key} must be an integer {bounds}")
+    return int(raw)
+
+
+def _v1_errors(response: Response) -> Response:
+    """v1 error bodies are ``{"error", "message"}`` (v2: ``{"error", "details"}``)."""
+    body = response.body
+    # The 429 body (with "success") is the same in both versions.
+    if isinstance(body, dict) and "error" in body and "success" not in body:
+        body = {"error": body["error"], "message": body.get("details", body["error"])}
+    return Response(response.status, body, response.headers, response.raw)
 
 
 def encode_cursor(kind: str, key: int) -> str:

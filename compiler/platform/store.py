@@ -315,6 +315,22 @@ class Store:
         rows = self._tool_rows(agent_uid, after, limit, tool_type, created_after, created_before)
         return _to_page([_tool_json(r) for r in rows], [r["id"] for r in rows], limit)
 
+    def list_tools_offset(
+        self, agent_uid: str, *, offset: int, limit: int
+    ) -> tuple[list[dict[str, Any]], int]:
+        """A v1 page: ``limit`` tools from ``offset`` in id order, and the total count."""
+        if not self.agent_exists(agent_uid):
+            raise NotFound("Agent not found", f"no agent with uid {agent_uid!r}")
+        with self._lock:
+            total = self._db.execute(
+                "SELECT COUNT(*) FROM tools WHERE agent_uid = ?", (agent_uid,)
+            ).fetchone()[0]
+            rows = self._db.execute(
+                "SELECT * FROM tools WHERE agent_uid = ? ORDER BY id LIMIT ? OFFSET ?",
+                (agent_uid, limit, offset),
+            ).fetchall()
+        return [_tool(r) for r in rows], int(total)
+
     def _tool_rows(
         self,
         agent_uid: str,
