@@ -10,6 +10,7 @@ import json
 import click
 
 from compiler.cli.context import AppContext, pass_app
+from compiler.load.quoting import quoted
 
 
 @click.command("schema")
@@ -37,9 +38,9 @@ def command(app: AppContext, kind: str, list_kinds: bool, raw: bool) -> int:
         return 0
     if kind not in kinds:
         matches = difflib.get_close_matches(kind, kinds, n=1, cutoff=0.6)
-        hint = f" (did you mean {matches[0]!r}?)" if matches else ""
+        hint = f" (did you mean {quoted(matches[0])}?)" if matches else ""
         raise click.BadParameter(
-            f"unknown schema kind {kind!r}{hint}; kinds: {', '.join(kinds)}",
+            f"unknown schema kind {quoted(kind)}{hint}; kinds: {', '.join(kinds)}",
             param_hint="KIND",
         )
     schema = schemas.load_schema(kind) if raw else _standalone(kind)

@@ -19,25 +19,27 @@ from jsonschema import ValidationError
 from compiler import schemas
 from compiler.diagnostics import Diagnostic, Location
 from compiler.load.fast_schema import Check, compile_check
+from compiler.load.quoting import quoted
 from compiler.load.yaml_source import LoadedDocument
 from compiler.model import DataPath
 
 DOCUMENT_KINDS: tuple[str, ...] = ("action", "channel")
-_RANGE_KEYWORDS = frozenset(
-    {
-        "minimum",
-        "maximum",
-        "exclusiveMinimum",
-        "exclusiveMaximum",
-        "minLength",
-        "maxLength",
-        "minItems",
-        "maxItems",
-        "uniqueItems",
-        "minProperties",
-        "maxProperties",
-    }
-)
+# Range keywords -> how to say the limit (never echoing the value: it may be 1 MB long).
+_RANGE_MESSAGES: dict[str, str] = {
+    "minimum": "must be at least {limit}",
+    "maximum": "must be at most {limit}",
+    "exclusiveMinimum": "must be more than {limit}",
+    "exclusiveMaximum": "must be less than {limit}",
+    "minLength": "must be at least {limit} characters long",
+    "maxLength": "must be at most {limit} characters long",
+    "minItems": "must have at least {limit} item(s)",
+    "maxItems": "must have at most {limit} items",
+    "uniqueItems": "must not repeat an item",
+    "minProperties": "must have at least {limit} field(s)",
+    "maxProperties": "must have at most {limit} field(s)",
+}
+MAX_UNKNOWN_FIELDS = 20  # per mapping; the rest are counted in one more diagnostic
+MAX_MESSAGE = 300
 _JSON_TYPE_NAMES = {
     bool: "a boolean",
     int: "a number",
@@ -79,7 +81,7 @@ def check_action_type(loaded: LoadedDocument) -> tuple[str | None, list[Diagnost
     hint = _suggest(str(action_type), types)
     if isinstance(action_type, str) and f"openmic.{action_type}" in types:
         hint = f" (did you mean 'openmic.{action_type}'?)"
-    message = f"unknown action type {action_type!r}{hint}; valid types: {', '.join(types)}"
+    message = f"unknown action type {quoted(action_type)}{hint}; valid types: {', '.join(types)}"
     return None, [_error(document.locate("type"), "S208", message)]
 
 
@@ -92,7 +94,7 @@ def check_kind(loaded: LoadedDocument, expected: str, folder: str) -> list[Diagn
         return [_error(document.locate(), "S202", message)]
     if kind not in DOCUMENT_KINDS:
         hint = _suggest(str(kind), DOCUMENT_KINDS)
-        message = f"unknown kind {kind!r}{hint}; files in {folder}/ need kind: {expected}"
+        message = f"unknown kind {quoted(kind)}{hint}; files in {folder}/ need kind: {expected}"
         return [_error(document.locate("kind"), "S209", message)]
     if kind != expected:
         message = f"a {kind} belongs in {kind}s/, not {folder}/ (this file needs kind: {expected})"
@@ -117,16 +119,16 @@ def _translate(error: ValidationError, loaded: LoadedDocument, kind: str) -> Ite
     elif keyword == "propertyNames":
         name = error.instance if isinstance(error.instance, str) else str(error.instance)
         location = document.locate_key(*path, name) if isinstance(error.instance, str) else None
-        message = f"invalid name {name!r}: use letters, digits, _, . and -"
+        message = f"invalid name {quoted(name)}: use letters, digits, _, . and -"
         yield _error(location or document.locate(*path), "S206", message)
     elif keyword == "anyOf" and _all_required(error.validator_value):
         names = [s["required"][0] for s in error.validator_value]
         message = "needs at least one of: " + ", ".join(names)
         yield _error(document.locate(*path), "S202", message)
-    elif keyword in _RANGE_KEYWORDS:
-        yield _error(document.locate(*path), "S207", _custom(error) or _field(path, error.message))
+    elif keyword in _RANGE_MESSAGES:
+        yield _error(document.locate(*path), "S207", _range(error, path))
     else:
-        yield _error(document.locate(*path), "S211", _custom(error) or _field(path, error.message))
+        yield _error(document.locate(*path), "S211", _clip(_field(path, error.message)))
 
 
 def _unknown_fields(
@@ -137,14 +139,19 @@ def _unknown_fields(
     patterns = [re.compile(p) for p in schema.get("patternProperties", {})]
     instance = error.instance if isinstance(error.instance, Mapping) else {}
     where = f" for type {kind}" if not path and kind in schemas.action_types() else ""
-    for key in instance:
-        if key in allowed or any(p.search(key) for p in patterns):
-            continue
+    unknown = [
+        key for key in instance if key not in allowed and not any(p.search(key) for p in patterns)
+    ]
+    for key in unknown[:MAX_UNKNOWN_FIELDS]:
         hint = _suggest(key, allowed)
         if not hint:
             hint = f" (allowed: {', '.join(allowed)})" if allowed else " (no fields allowed here)"
         location = loaded.document.locate_key(*path, key)
-        yield _error(location, "S201", f"unknown field {key!r}{where}{hint}")
+        yield _error(location, "S201", f"unknown field {quoted(key)}{where}{hint}")
+    if len(unknown) > MAX_UNKNOWN_FIELDS:
+        rest = len(unknown) - MAX_UNKNOWN_FIELDS
+        location = loaded.document.locate_key(*path, unknown[MAX_UNKNOWN_FIELDS])
+        yield _error(location, "S201", f"... and {rest} more unknown fields{where}")
 
 
 def _missing(
@@ -155,7 +162,7 @@ def _missing(
     for name in error.validator_value:
         if name not in instance:
             where = f" in {_dotted(path)}" if path else ""
-            yield _error(location, "S202", f"missing required field {name!r}{where}")
+            yield _error(location, "S202", f"missing required field {quoted(name)}{where}")
 
 
 def _wrong_type(error: ValidationError, loaded: LoadedDocument, path: DataPath) -> Diagnostic:
@@ -182,7 +189,7 @@ def _not_allowed(error: ValidationError, loaded: LoadedDocument, path: DataPath)
     shown = written if written is not None else error.instance
     hint = _suggest(shown, strings) if isinstance(shown, str) else ""
     listed = ", ".join(str(o) for o in options)
-    message = f"{_dotted(path)}: {shown!r} is not allowed{hint}; use one of: {listed}"
+    message = f"{_dotted(path)}: {quoted(shown)} is not allowed{hint}; use one of: {listed}"
     return _error(location, "S205", message)
 
 
@@ -193,7 +200,7 @@ def _pattern(
     is_action_name = path == ("name",) and kind in schemas.action_types()
     code = "N311" if is_action_name else "S206"
     message = _custom(error) or f"does not match the pattern {error.validator_value}"
-    return _error(location, code, f"{_dotted(path)} {error.instance!r}: {message}")
+    return _error(location, code, f"{_dotted(path)} {quoted(error.instance)}: {message}")
 
 
 def _yaml11_trap(
@@ -203,7 +210,11 @@ def _yaml11_trap(
     if not wants_string or isinstance(value, str) or path not in loaded.plain:
         return None
     text = loaded.plain[path]
+    if len(text) > 40:  # a long number: the message shows its start
+        text = text[:40] + "..."
     key = path[-1] if path and isinstance(path[-1], str) else None
+    if key is not None and len(key) > 40:
+        key = key[:40] + "..."
     written = f'{key}: "{text}"' if key is not None else f'- "{text}"'
     if value is None:
         if text in ("", "~"):
@@ -211,11 +222,23 @@ def _yaml11_trap(
             return f"{_dotted(path)} is empty, which YAML reads as null; write {empty} or remove it"
         return f"`{text}` is read as null by YAML; quote it: {written}"
     what = "a boolean" if isinstance(value, bool) else "a number"
-    shown = f" ({value!r})" if not isinstance(value, bool) and str(value) != text else ""
+    shown = ""
+    if not isinstance(value, bool) and len(text) <= 40 and str(value) != text:
+        shown = f" ({quoted(value)})"
     return f"`{text}` is read as {what}{shown} by YAML 1.1; quote it: {written}"
 
 
+def _range(error: ValidationError, path: DataPath) -> str:
+    wording = _RANGE_MESSAGES[str(error.validator)].format(limit=error.validator_value)
+    return f"{_dotted(path)} {wording}"
+
+
+def _clip(message: str) -> str:
+    return message if len(message) <= MAX_MESSAGE else message[:MAX_MESSAGE] + "..."
+
+
 def _custom(error: ValidationError) -> str | None:
+    """A schema's ``errorMessage`` says what its ``pattern`` means in words."""
     schema = error.schema if isinstance(error.schema, Mapping) else {}
     message = schema.get("errorMessage")
     return message if isinstance(message, str) else None
@@ -230,7 +253,7 @@ def _all_required(subschemas: Any) -> bool:
 
 def _suggest(word: str, options: Sequence[str]) -> str:
     matches = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
-    return f" (did you mean {matches[0]!r}?)" if matches else ""
+    return f" (did you mean {quoted(matches[0])}?)" if matches else ""
 
 
 def _article(json_type: str) -> str:

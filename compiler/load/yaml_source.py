@@ -21,11 +21,13 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from compiler.diagnostics import Diagnostic, Location
+from compiler.load.quoting import quoted
 from compiler.model import DataPath, SourceDocument, SourceMap
 
 MAX_FILE_BYTES = 1024 * 1024  # larger files are rejected before parsing (Y108)
 MAX_ALIAS_EXPANSION = 10_000  # nodes visited again through aliases, per file (Y107)
 MAX_DEPTH = 200  # nesting of mappings and sequences (Y110)
+MAX_NODES = 250_000  # values (scalars, mappings, lists) per file (Y112); bounds CPU and memory
 # Flow brackets beyond this many make us check nesting with the (non-recursive) event
 # parser before composing: libyaml's recursive composer overflows the C stack on
 # ~100,000 nested ``[``. Block nesting cannot get that deep within MAX_FILE_BYTES.
@@ -119,9 +121,9 @@ def read_yaml_bytes(raw: bytes, display: str) -> FileResult:
 
 
 def read_yaml_text(text: str, display: str) -> FileResult:
-    deep = _too_deep_flow(text, display)
-    if deep is not None:
-        return FileResult([], [deep])
+    refused = _precheck(text, display)
+    if refused is not None:
+        return FileResult([], [refused])
     documents: list[LoadedDocument] = []
     diagnostics: list[Diagnostic] = []
     builder = _Builder(display, may_alias="*" in text, may_merge="<<" in text)
@@ -229,7 +231,9 @@ class _Builder:
         try:
             value = _SCALAR_TAGS[tag](node)
         except (ValueError, TypeError, KeyError):
-            self._error(*_position(node), "Y105", f"{node.value!r} is not a valid {_short(tag)}")
+            self._error(
+                *_position(node), "Y105", f"{quoted(node.value)} is not a valid {_short(tag)}"
+            )
             return None
         if not node.style:  # plain (None in Python, "" from libyaml): maybe meant a string
             self.plain[path] = node.value
@@ -239,7 +243,7 @@ class _Builder:
         self._error(
             *_position(node),
             "Y105",
-            f"tag {_display_tag(node.tag)!r} is not allowed: only plain YAML data "
+            f"tag {quoted(_display_tag(node.tag))} is not allowed: only plain YAML data "
             "(strings, numbers, booleans, null, mappings, lists) is read",
         )
 
@@ -285,7 +289,7 @@ class _Builder:
         self._error(
             *_position(key_node),
             "Y102",
-            f"duplicate key {key!r} (first defined on line {first.start_mark.line + 1})",
+            f"duplicate key {quoted(key)} (first defined on line {first.start_mark.line + 1})",
         )
 
     def _merged(self, node: MappingNode, path: DataPath, depth: int, expanding: bool) -> Any:
@@ -421,23 +425,45 @@ def _tab_in_indentation(text: str, error_line: int) -> tuple[int, int] | None:
     return None
 
 
-def _too_deep_flow(text: str, file: str) -> Diagnostic | None:
-    if text.count("[") + text.count("{") <= _BRACKET_SCAN_THRESHOLD:
+def _precheck(text: str, file: str) -> Diagnostic | None:
+    """Refuse, before composing, what would crash or stall the composer: flow nesting
+    deep enough to overflow libyaml's C stack, or more values than MAX_NODES.
+
+    Cheap counts decide whether the (lazy, stoppable) event scan is needed at all: every
+    value inside a collection needs one of ``: , - [ { ?`` in the text, so their count
+    (roughly) bounds the number of values, and most files stay far below both limits.
+    """
+    brackets = text.count("[") + text.count("{")
+    # A block sequence entry is "-" before a space, tab or newline; "---" lines start
+    # documents, which hold no value of their own.
+    dashes = text.count("- ") + text.count("-\t") + text.count("-\n") - text.count("---\n")
+    estimate = 2 * (text.count(":") + text.count("?")) + text.count(",") + dashes
+    if brackets <= _BRACKET_SCAN_THRESHOLD and estimate + brackets <= MAX_NODES:
         return None
     depth = 0
+    nodes = 0
     try:
         for event in yaml.parse(text, Loader=_Loader):
-            if isinstance(event, yaml.CollectionStartEvent):
+            kind = event.__class__
+            if kind is yaml.ScalarEvent or kind is yaml.AliasEvent:
+                nodes += depth > 0  # a document's lone root scalar is no content
+            elif kind is yaml.SequenceStartEvent or kind is yaml.MappingStartEvent:
+                nodes += 1
                 depth += 1
                 if depth > MAX_DEPTH:
-                    mark = event.start_mark
-                    return Diagnostic.error(
-                        Location(file, mark.line + 1, mark.column + 1),
-                        "Y110",
-                        f"nesting deeper than {MAX_DEPTH} levels",
-                    )
-            elif isinstance(event, yaml.CollectionEndEvent):
+                    return _at_event(event, file, "Y110", f"nesting deeper than {MAX_DEPTH} levels")
+            elif kind is yaml.SequenceEndEvent or kind is yaml.MappingEndEvent:
                 depth -= 1
+            if nodes > MAX_NODES:
+                return _at_event(event, file, "Y112", _TOO_MANY_NODES)
     except yaml.YAMLError:
         return None  # composing reports the parse error with its position
     return None
+
+
+def _at_event(event: Any, file: str, code: str, message: str) -> Diagnostic:
+    mark = event.start_mark
+    return Diagnostic.error(Location(file, mark.line + 1, mark.column + 1), code, message)
+
+
+_TOO_MANY_NODES = f"more than {MAX_NODES} values in one file; split it into several files"

@@ -202,3 +202,23 @@ def test_enum_shows_the_text_as_written(tmp_path: Path) -> None:
     code, line, column, message = only(tmp_path, text + "transfer_type: off\n")
     assert (code, line, column) == ("S205", 6, 16)
     assert "'off' is not allowed" in message and "cold, warm" in message
+
+
+def test_many_unknown_fields_are_summarised(tmp_path: Path) -> None:
+    extra = "".join(f"junk{i}: 1\n" for i in range(100))
+    found = load(tmp_path, SMS + extra)
+    assert len(found) == 21
+    assert found[-1][:3] == ("S201", 26, 1)
+    assert "and 80 more unknown fields" in found[-1][3]
+
+
+def test_huge_values_are_not_echoed(tmp_path: Path) -> None:
+    text = SMS.replace("name: send_booking_confirmation", "name: " + "n" * 300 + " x")
+    found = load(tmp_path, text)
+    assert [(code, line) for code, line, _, _ in found] == [("N311", 4), ("S207", 4)]
+    assert "(302 characters)" in found[0][3]
+    assert found[1][3] == "name must be at most 255 characters long"
+    assert all(len(message) < 250 for _, _, _, message in found)
+    long_number = SMS.replace('message: "Hi"', "message: 1." + "1" * 5000)
+    code, _, _, message = only(tmp_path, long_number)
+    assert code == "S204" and len(message) < 250

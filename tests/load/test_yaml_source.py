@@ -193,3 +193,25 @@ def test_duplicate_key_next_to_a_merge() -> None:
 def test_duplicate_non_string_keys() -> None:
     [diagnostic] = read_yaml_text("1: a\n1: b\n", "f").diagnostics
     assert (diagnostic.code, diagnostic.line) == ("Y102", 2)
+
+
+def test_too_many_values_are_refused_before_composing() -> None:
+    from compiler.load.yaml_source import MAX_NODES
+
+    start = time.process_time()
+    result = read_yaml_text("x: [" + "1," * (MAX_NODES + 10) + "1]\n", "f")
+    assert time.process_time() - start < 2.0
+    [diagnostic] = result.diagnostics
+    assert (diagnostic.code, diagnostic.line) == ("Y112", 1)
+    assert str(MAX_NODES) in diagnostic.message
+
+
+def test_many_empty_documents_are_not_values() -> None:
+    assert read_yaml_text("---\n" * 100_000, "f").diagnostics == []
+
+
+def test_bad_value_messages_are_short() -> None:
+    [diagnostic] = read_yaml_text("a: !!int " + "z" * 100_000 + "\n", "f").diagnostics
+    assert diagnostic.code == "Y105"
+    assert len(diagnostic.message) < 200
+    assert "(100000 characters)" in diagnostic.message

@@ -71,3 +71,14 @@ def test_agent_used_but_not_mapped_is_a_warning(tmp_path: Path) -> None:
     [(code, file, line, column, message, error)] = run(tmp_path, files)
     assert (code, file, line, column, error) == ("E104", "actionctl.yaml", 3, 5, False)
     assert "'sales'" in message and "'dev'" in message
+
+
+def test_look_alike_agent_name_is_escaped_with_a_suggestion(tmp_path: Path) -> None:
+    files = {
+        "actionctl.yaml": "environments:\n  dev:\n    agents: {support: uid1}\n",
+        "actions/a.yaml": ACTION.format(agent="supp\u043ert"),
+    }
+    [(code, _, _, _, message, _)] = run(tmp_path, files)
+    assert code == "E104"
+    assert "'supp\\u043ert'" in message
+    assert "did you mean 'support'" in message and "look alike" in message

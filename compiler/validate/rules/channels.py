@@ -13,6 +13,7 @@ import difflib
 from collections.abc import Iterable, Iterator
 
 from compiler.diagnostics import Diagnostic
+from compiler.load.quoting import quoted
 from compiler.model import Action, Channel, Project
 
 
@@ -36,7 +37,7 @@ def _duplicates(channels: list[Channel]) -> Iterator[Diagnostic]:
         yield Diagnostic.error(
             channel.source.locate("name"),
             "N303",
-            f"channel {channel.name!r} is already declared at {where}; channel names must be "
+            f"channel {quoted(channel.name)} is already declared at {where}; channel names must be "
             "unique",
         )
 
@@ -62,16 +63,16 @@ def _check_reference(action: Action, channels: dict[str, Channel]) -> Iterator[D
         yield Diagnostic.error(
             action.locate("messaging_channel"),
             "N302",
-            f"channel {name!r} ({channel.source.locate('capabilities')}) cannot send SMS "
+            f"channel {quoted(name)} ({channel.source.locate('capabilities')}) cannot send SMS "
             f"(capabilities: {has}); add sms to its capabilities or pick another channel",
         )
 
 
 def _unknown(name: str, known: list[str]) -> str:
-    message = f"unknown channel {name!r}"
+    message = f"unknown channel {quoted(name)}"
     matches = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     if matches:
-        return f"{message} (did you mean {matches[0]!r}?)"
+        return f"{message} (did you mean {quoted(matches[0])}?)"
     if known:
         return f"{message}; channels: {', '.join(known)}"
     return f"{message}: the project has no channels (add one in channels/)"

@@ -13,6 +13,7 @@ import difflib
 from collections.abc import Iterable, Iterator
 
 from compiler.diagnostics import Diagnostic, Location
+from compiler.load.quoting import escaped, quoted
 from compiler.model import Project
 
 PROJECT_FILE = "actionctl.yaml"
@@ -49,9 +50,9 @@ def _default_environment(project: Project) -> Iterator[Diagnostic]:
         yield Diagnostic.error(_locate_key(project, "environments"), "E102", message)
         return
     matches = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-    hint = f" (did you mean {matches[0]!r}?)" if matches else ""
+    hint = f" (did you mean {quoted(matches[0])}?)" if matches else ""
     listed = ", ".join(known) or "none"
-    message = f"default_environment {name!r} is not defined{hint}; environments: {listed}"
+    message = f"default_environment {quoted(name)} is not defined{hint}; environments: {listed}"
     yield Diagnostic.error(_locate(project, "default_environment"), "E102", message)
 
 
@@ -62,11 +63,11 @@ def _channel_overrides(project: Project) -> Iterator[Diagnostic]:
             if channel in names:
                 continue
             matches = difflib.get_close_matches(channel, names, n=1, cutoff=0.6)
-            hint = f" (did you mean {matches[0]!r}?)" if matches else ""
+            hint = f" (did you mean {quoted(matches[0])}?)" if matches else ""
             listed = ", ".join(names) or "none"
             message = (
-                f"environment {environment.name!r} overrides the number of unknown channel "
-                f"{channel!r}{hint}; channels: {listed}"
+                f"environment {quoted(environment.name)} overrides the number of unknown channel "
+                f"{quoted(channel)}{hint}; channels: {listed}"
             )
             location = _locate_key(project, "environments", environment.name, "channels", channel)
             yield Diagnostic.error(location, "E103", message)
@@ -80,9 +81,22 @@ def _agent_mappings(project: Project) -> Iterator[Diagnostic]:
         for agent in used:
             if agent in environment.agents:
                 continue
-            message = (
-                f"environment {environment.name!r} maps agents but not {agent!r}, which "
-                f"actions use; it would be sent as uid {agent!r} (add it under agents)"
-            )
             location = _locate_key(project, "environments", environment.name, "agents")
-            yield Diagnostic.warning(location, "E104", message)
+            yield Diagnostic.warning(
+                location, "E104", _unmapped(environment.name, agent, environment.agents)
+            )
+
+
+def _unmapped(environment: str, agent: str, mapped: Iterable[str]) -> str:
+    """Name the agent escaped (a Cyrillic ``о`` must not pass for ``o``) and the mapped
+    name it probably means."""
+    matches = difflib.get_close_matches(agent, sorted(mapped), n=1, cutoff=0.6)
+    hint = ""
+    if matches:
+        look_alike = not agent.isascii() and len(agent) == len(matches[0])
+        why = ": the names differ in characters that look alike" if look_alike else ""
+        hint = f" (did you mean {quoted(matches[0])}{why}?)"
+    return (
+        f"environment {quoted(environment)} maps agents but not {escaped(agent)}{hint}, "
+        f"which actions use; it would be sent as uid {escaped(agent)} (add it under agents)"
+    )

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from compiler.diagnostics import Diagnostic
+from compiler.load.quoting import quoted
 from compiler.model import Action, Project
 
 
@@ -29,7 +30,7 @@ def _unique_per_agent(actions: list[Action]) -> Iterator[Diagnostic]:
         yield Diagnostic.error(
             action.locate("name"),
             "N312",
-            f"action name {action.name!r} is already used by agent {action.agent!r} at "
+            f"action name {quoted(action.name)} is already used by agent {quoted(action.agent)} at "
             f"{earlier.locate('name')} (this one: {action.locate('name')}); names must be "
             "unique per agent",
         )
@@ -48,7 +49,7 @@ def _unique_per_uid(project: Project) -> Iterator[Diagnostic]:
             yield Diagnostic.error(
                 action.locate("name"),
                 "N313",
-                f"in environment {environment.name!r}, agents {earlier.agent!r} and "
-                f"{action.agent!r} are both platform agent {uid!r}, and both declare "
-                f"{action.name!r} (other: {earlier.locate('name')})",
+                f"in environment {quoted(environment.name)}, agents {quoted(earlier.agent)} and "
+                f"{quoted(action.agent)} are both platform agent {quoted(uid)}, and both declare "
+                f"{quoted(action.name)} (other: {earlier.locate('name')})",
             )

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from compiler.diagnostics import Diagnostic, Location
+from compiler.load.quoting import quoted
 from compiler.model import Action, Project
 
 E164 = re.compile(r"^\+[1-9]\d{6,14}$")
@@ -38,7 +39,7 @@ def is_e164(number: str) -> bool:
 def check(project: Project) -> Iterable[Diagnostic]:
     for channel in project.channels:
         if not is_e164(channel.phone_number):
-            message = _problem(f"channel {channel.name!r} phone_number", channel.phone_number)
+            message = _problem(f"channel {quoted(channel.name)} phone_number", channel.phone_number)
             yield Diagnostic.error(channel.source.locate("phone_number"), "N321", message)
     for action in project.actions:
         yield from _check_action(action)
@@ -70,12 +71,12 @@ def _check_overrides(project: Project) -> Iterator[Diagnostic]:
                 if source is not None
                 else Location("actionctl.yaml")
             )
-            what = f"environment {environment.name!r} number for channel {channel!r}"
+            what = f"environment {quoted(environment.name)} number for channel {quoted(channel)}"
             yield Diagnostic.error(location, "N323", _problem(what, number))
 
 
 def _problem(what: str, number: str) -> str:
-    message = f"{what} {number!r} is not an E.164 number (+ country code and number)"
+    message = f"{what} {quoted(number)} is not an E.164 number (+ country code and number)"
     suggestion = _suggest(number)
     if suggestion:
         message += f'; write it as "{suggestion}"'

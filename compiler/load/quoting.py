@@ -1,0 +1,26 @@
+"""Showing user values inside diagnostic messages: short, and unambiguous on screen."""
+
+from __future__ import annotations
+
+from typing import Any
+
+MAX_SHOWN = 60  # characters of a value quoted in a message
+
+
+def quoted(value: Any, limit: int = MAX_SHOWN) -> str:
+    """``repr`` of a value, cut to ``limit`` characters with its full length noted, so a
+    500 KB value never becomes a 500 KB message."""
+    text = repr(value)
+    if len(text) <= limit:
+        return text
+    size = f" ({len(value)} characters)" if isinstance(value, str) else ""
+    return text[:limit] + "..." + size
+
+
+def escaped(value: str, limit: int = MAX_SHOWN) -> str:
+    """Like :func:`quoted`, but characters outside printable ASCII are written as escapes
+    (``'supp\\u043ert'``), for names where a look-alike letter would hide the problem."""
+    if value.isascii():
+        return quoted(value, limit)
+    text = ascii(value)
+    return text if len(text) <= limit else text[:limit] + "..."
