@@ -117,6 +117,9 @@ def _load_config(root: Path, diagnostics: list[Diagnostic]) -> ProjectConfig:
     """The project file's settings; defaults (SPEC §2.1) when it is absent or broken."""
     path = root / PROJECT_FILE
     if not path.is_file():
+        if (root / "actionctl.yml").is_file():
+            message = f"actionctl.yml is not read: rename it to {PROJECT_FILE}"
+            diagnostics.append(Diagnostic.warning(Location("actionctl.yml", 1, 1), "E105", message))
         return ProjectConfig()
     result = read_yaml_file(path, PROJECT_FILE)
     diagnostics.extend(result.diagnostics)

@@ -150,3 +150,12 @@ def test_every_document_is_kept_in_documents(tmp_path: Path) -> None:
         ("actions/a.yaml", 1),
     ]
     assert [a.name for a in project.actions] == ["ok"]
+
+
+def test_project_file_with_the_yml_suffix_is_pointed_out(tmp_path: Path) -> None:
+    write(tmp_path, {"actionctl.yml": "prune: true\n"})
+    result = load_project(tmp_path)
+    assert [(d.code, d.file, d.line, d.is_error) for d in result.diagnostics] == [
+        ("E105", "actionctl.yml", 1, False)
+    ]
+    assert result.project is not None and result.project.config.prune is False

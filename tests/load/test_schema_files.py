@@ -4,6 +4,7 @@ fast pre-check never accepts what jsonschema rejects."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -104,3 +105,25 @@ def test_fast_check_agrees_with_jsonschema(kind: str, document: dict[str, Any]) 
     document = {**document, "type": kind}
     fast = compile_check(schemas.bundled(kind))(document)
     assert fast == schemas.validator(kind).is_valid(document)
+
+
+def test_installed_layout_finds_the_schemas_inside_the_package(tmp_path: Path) -> None:
+    """A wheel ships schemas/ as compiler/schemas/ next to compiler/schemas.py."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    repo = Path(schemas.__file__).resolve().parent.parent
+    shutil.copytree(repo / "compiler", tmp_path / "compiler")
+    shutil.copytree(repo / "schemas", tmp_path / "compiler" / "schemas")
+    code = (
+        "from compiler import schemas; print(schemas.schema_dir()); "
+        "print(schemas.validator('action').is_valid({}))"
+    )
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == [str(tmp_path / "compiler" / "schemas"), "False"]
