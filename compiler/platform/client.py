@@ -357,6 +357,9 @@ class OpenMicClient:
                             f"for {waited_for_limit:.0f} s; try again later",
                             retry_after=failure.wait,
                         ) from None
+                    self._note(
+                        f"{self.base_url} is rate limiting (429); waiting {failure.wait:.1f} s"
+                    )
                     self._pacer.pause(failure.wait)
                     continue
                 if failure.sent and not idempotent:
@@ -378,8 +381,10 @@ class OpenMicClient:
     def _attempt(
         self, method: str, path: str, params: Mapping[str, Any] | None, json: Any
     ) -> httpx.Response:
-        self._pacer.wait()
         with self._slots:
+            # Inside the slot: a worker that waited for a slot must still honour a pause
+            # that began meanwhile.
+            self._pacer.wait()
             started = time.monotonic()
             with self._count_lock:
                 self.request_count += 1
@@ -459,7 +464,10 @@ class OpenMicClient:
         return ceiling / 2 + random.uniform(0, ceiling / 2)
 
     def _log_request(self, method: str, path: str, outcome: str, started: float) -> None:
-        line = f"{method} {path} -> {outcome} ({(time.monotonic() - started) * 1000:.0f} ms)"
+        self._note(f"{method} {path} -> {outcome} ({(time.monotonic() - started) * 1000:.0f} ms)")
+
+    def _note(self, line: str) -> None:
+        """One line for ``-v`` and the debug log (never headers, never the key)."""
         line = self._scrub(line)
         LOGGER.debug("%s", line)
         if self._log is not None:
