@@ -641,6 +641,8 @@ class EmulatorServer:
         self._httpd = _HTTPServer((self.config.host, self.config.port), self)
 
     def start(self) -> EmulatorServer:
+        if self._thread is not None:
+            return self  # already serving
         self.bind()
         assert self._httpd is not None
         self._thread = threading.Thread(
