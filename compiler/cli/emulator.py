@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from pathlib import Path
 
 import click
@@ -86,11 +87,20 @@ def command(
         raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror}") from None
     except ValueError as error:  # a bad seed file
         raise click.ClickException(str(error)) from None
+    # `kill`, `docker stop`: a clean exit too (installed before the URL is announced).
+    previous = signal.signal(signal.SIGTERM, _interrupt)
     auth = "Bearer key required" if config.api_key else "no auth"
-    click.echo(f"OpenMic emulator serving {server.url} (/v2 and /h/v2; {auth}; db {db_path})")
-    click.echo("Press Ctrl-C to stop.", err=True)
     try:
+        click.echo(f"OpenMic emulator serving {server.url} (/v2 and /h/v2; {auth}; db {db_path})")
+        click.echo("Press Ctrl-C to stop.", err=True)
         server.serve_forever()
     except KeyboardInterrupt:
+        server.stop()  # when interrupted before serve_forever took over the cleanup
         click.echo("Stopped.", err=True)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     return 0
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt

@@ -55,6 +55,31 @@ def test_serves_until_interrupted_and_keeps_the_key_quiet(tmp_path: Path):
     assert TEST_API_KEY not in first + out + err
 
 
+def test_sigterm_stops_it_cleanly(tmp_path: Path):
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "compiler",
+            "emulator",
+            "--port",
+            "0",
+            "--db",
+            str(tmp_path / "e.db"),
+        ],
+        cwd=REPO_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    assert "serving http://127.0.0.1:" in process.stdout.readline()
+    process.terminate()
+    _, err = process.communicate(timeout=10)
+    assert process.returncode == 0, err
+    assert "Stopped." in err
+
+
 def test_help_lists_the_fault_options(cli: Callable[..., CliResult]):
     result = cli("emulator", "--help")
     assert result.exit_code == 0
