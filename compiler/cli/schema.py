@@ -10,7 +10,6 @@ import json
 import click
 
 from compiler.cli.context import AppContext, pass_app
-from compiler.load.quoting import quoted
 
 
 @click.command("schema")
@@ -31,6 +30,7 @@ def command(app: AppContext, kind: str, list_kinds: bool, raw: bool) -> int:
       actionctl schema --list
     """
     from compiler import schemas
+    from compiler.load.quoting import quoted
 
     kinds = schemas.kinds()
     if list_kinds:
