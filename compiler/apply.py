@@ -1,16 +1,23 @@
 """Executing a plan against the live platform, safely.
 
-- ``find_stale``: before anything is written, re-read the touched agents (one listing
-  each) and refuse if any tool the plan touches changed since planning (fingerprint)
-  or a tool it would create now exists. Nothing is written when the plan is stale.
+- ``find_stale`` / ``stale_reasons``: before anything is written, with the agents'
+  apply locks held (``compiler/apply_lock.py``), compare the listing of each touched
+  agent with the plan and refuse if any tool the plan touches changed since planning
+  (fingerprint) or a tool it would create now exists. Nothing is written when the plan
+  is stale. Lock tools (``actionctl-lock-*``) are never part of this comparison.
+- ``reserved_names``: a plan that would create or update a tool named like a lock tool
+  is refused (lock tools are invisible to planning, so it would never converge).
 - ``refuse_emptying``: prune never deletes every tool of an agent without allow_empty.
 - ``apply_plan``: run the changes with bounded concurrency. Each change is one platform
   operation (replace: delete, then create), so an interrupted or partly failed apply
   leaves only whole operations behind and the next plan shows exactly what is left.
   Updates PATCH every changed top-level field whole (the platform's merge rule for
-  nested objects is undocumented). After each write the tool is read back and any field
-  the platform dropped or rewrote is reported. A create whose response was lost
-  (``WriteOutcomeUnknown``) is looked up by name before it is ever tried again.
+  nested objects is undocumented). Right before each PATCH or DELETE the tool is read
+  (one GET) and must still be what the plan was made from: the locks keep other applies
+  out, this narrows the window for edits made elsewhere (the dashboard). After each
+  write the tool is read back and any field the platform dropped or rewrote is
+  reported. A create whose response was lost (``WriteOutcomeUnknown``) is looked up by
+  name before it is ever tried again.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Any
 
+from compiler.apply_lock import LOCK_PREFIX, without_locks
 from compiler.canonical import canonical_tool, fingerprint
 from compiler.diff import MISSING, field_changes, top_level_fields
 from compiler.plan.build import emptied_agents
@@ -66,24 +74,33 @@ class ApplyReport:
 
 
 Progress = Callable[[int, int, Outcome], None]
+Guard = Callable[[str], None]  # called with the agent uid before each change's writes
 
 
 # --- before writing ---
 
 
+def touched_agents(plan: Plan) -> list[str]:
+    return sorted({change.agent_uid for change in plan.pending()})
+
+
 def find_stale(platform: Platform, plan: Plan) -> list[str]:
     """One message per reason the plan no longer matches the live platform (empty: fresh)."""
-    pending = plan.pending()
-    uids = sorted({change.agent_uid for change in pending})
+    uids = touched_agents(plan)
     if not uids:
         return []
     try:
         listed = platform.list_tools_many(uids)
     except NotFoundError as error:
         return [f"an agent the plan touches is gone: {error}"]
+    return stale_reasons(plan, listed)
+
+
+def stale_reasons(plan: Plan, listed: Mapping[str, list[Mapping[str, Any]]]) -> list[str]:
+    """``find_stale`` over listings already made (those taken under the apply locks)."""
     problems: list[str] = []
-    for change in pending:
-        problems += _stale_reasons(change, listed.get(change.agent_uid, []))
+    for change in plan.pending():
+        problems += _stale_reasons(change, without_locks(listed.get(change.agent_uid, [])))
     return problems
 
 
@@ -108,6 +125,20 @@ def _stale_reasons(change: Change, tools: list[Mapping[str, Any]]) -> list[str]:
     return []
 
 
+def reserved_names(plan: Plan) -> list[tuple[Change, str]]:
+    """Changes that would write a tool whose name is reserved for apply locks."""
+    return [
+        (
+            change,
+            f"{change.address}: tool names starting with {LOCK_PREFIX!r} are reserved for "
+            "actionctl's apply locks (invisible to plan, so it would never converge); "
+            "rename the action",
+        )
+        for change in plan.pending()
+        if change.action != DELETE and change.name.startswith(LOCK_PREFIX)
+    ]
+
+
 def refuse_emptying(plan: Plan, allow_empty: bool) -> list[str]:
     if allow_empty:
         return []
@@ -126,14 +157,18 @@ def apply_plan(
     *,
     parallelism: int = DEFAULT_PARALLELISM,
     progress: Progress | None = None,
+    guard: Guard | None = None,
 ) -> ApplyReport:
-    """Execute every pending change; never raises for a failed change (see the report)."""
+    """Execute every pending change; never raises for a failed change (see the report).
+
+    ``guard(agent_uid)`` runs before each change (the apply lock's check and renewal);
+    if it raises ``PlatformError`` that change fails and is not attempted."""
     pending = plan.pending()
     report = ApplyReport()
     lock = threading.Lock()
     pool = ThreadPoolExecutor(max_workers=max(1, parallelism), thread_name_prefix="apply")
     try:
-        futures = [pool.submit(execute, platform, change) for change in pending]
+        futures = [pool.submit(execute, platform, change, guard) for change in pending]
         for future in as_completed(futures):
             outcome = future.result()
             with lock:
@@ -147,9 +182,11 @@ def apply_plan(
     return report
 
 
-def execute(platform: Platform, change: Change) -> Outcome:
+def execute(platform: Platform, change: Change, guard: Guard | None = None) -> Outcome:
     """One change; every failure becomes an Outcome, so one bad tool cannot stop the rest."""
     try:
+        if guard is not None:
+            guard(change.agent_uid)
         if change.action == CREATE:
             return _create(platform, change)
         if change.action == UPDATE:
@@ -210,6 +247,12 @@ def patch_fields(change: Change) -> dict[str, Any]:
 
 def _update(platform: Platform, change: Change) -> Outcome:
     assert change.tool_id is not None
+    try:
+        _require_as_planned(platform, change)
+    except NotFoundError:
+        raise PlatformError(
+            f"tool id {change.tool_id} was deleted since planning; not recreated, plan again"
+        ) from None
     platform.update_tool(change.agent_uid, change.tool_id, patch_fields(change))
     outcome = Outcome(change, ok=True, message=f"updated (id {change.tool_id})")
     outcome.tool_id = change.tool_id
@@ -220,6 +263,7 @@ def _update(platform: Platform, change: Change) -> Outcome:
 def _delete(platform: Platform, change: Change) -> Outcome:
     assert change.tool_id is not None
     try:
+        _require_as_planned(platform, change)
         platform.delete_tool(change.agent_uid, change.tool_id)
     except NotFoundError:
         # A retried DELETE whose first response was lost: the goal state holds.
@@ -238,6 +282,18 @@ def _replace(platform: Platform, change: Change) -> Outcome:
     outcome = Outcome(change, ok=True, message=f"{deleted.message}, {how}", tool_id=tool_id)
     outcome.warnings = read_back(platform, change, tool_id)
     return outcome
+
+
+def _require_as_planned(platform: Platform, change: Change) -> None:
+    """One GET right before a PATCH/DELETE: the tool must still be the one planned
+    against, else someone edited it meanwhile and writing would overwrite their edit."""
+    assert change.tool_id is not None
+    live = platform.get_tool(change.agent_uid, change.tool_id)
+    if fingerprint(canonical_tool(live)) != change.live_fingerprint:
+        raise PlatformError(
+            f"tool id {change.tool_id} changed since planning (checked right before "
+            f"writing); left as it is, plan again"
+        )
 
 
 def read_back(platform: Platform, change: Change, tool_id: int) -> list[str]:

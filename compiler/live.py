@@ -4,6 +4,11 @@ All agents are listed in one ``Platform.list_tools_many`` call (concurrent where
 target allows). Problems a person must fix before anything can be planned become
 diagnostics: an agent uid the platform does not know (L801), and two live tools with
 one name on one agent (L802, naming both ids: matching by name would be a guess).
+
+Apply lock tools (``actionctl-lock-*``, see ``compiler/apply_lock.py``) are not part of
+live state: plan never shows them (not unmanaged, never deleted by prune, never a
+duplicate name). A plan made while one is on an agent warns (L804): an apply is
+running there, or one was killed and the next apply removes its lock.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from compiler.apply_lock import abandoned, is_lock_tool, parse_holder, utc_now
 from compiler.canonical import canonical_tool, fingerprint
 from compiler.diagnostics import Diagnostic, Location
 from compiler.platform.base import NotFoundError, Platform
@@ -78,7 +84,31 @@ def read_live(
         state.tools[uid] = tools
         location = _location_of(by_uid[uid], locations)
         state.diagnostics += [Diagnostic.error(location, "L802", text) for text in problems]
+        notes = lock_notes(uid, listed.get(uid, []))
+        state.diagnostics += [Diagnostic.warning(location, "L804", text) for text in notes]
     return state
+
+
+def lock_notes(agent_uid: str, tools: list[Mapping[str, Any]]) -> list[str]:
+    """One message per apply lock tool on the agent."""
+    now = utc_now()
+    notes = []
+    for tool in tools:
+        if not is_lock_tool(tool):
+            continue
+        holder = parse_holder(tool)
+        who = holder.describe() if holder else ""
+        if abandoned(tool, now):
+            notes.append(
+                f"agent {agent_uid!r} has an apply lock left by an apply that was killed "
+                f"{who} (tool id {tool.get('id')}); the next apply removes it"
+            )
+        else:
+            notes.append(
+                f"an apply is running on agent {agent_uid!r} {who}; this plan may be "
+                "stale by the time it is applied"
+            )
+    return notes
 
 
 def index_by_name(
@@ -87,6 +117,8 @@ def index_by_name(
     """Canonical live tools keyed by name, and one message per duplicated name."""
     groups: dict[str, list[LiveTool]] = {}
     for raw in tools:
+        if is_lock_tool(raw):
+            continue
         live = LiveTool.from_platform(agent_uid, raw)
         groups.setdefault(live.name, []).append(live)
     problems = [

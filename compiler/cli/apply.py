@@ -1,7 +1,8 @@
 """``actionctl apply [PLANFILE]``: apply a saved plan, or plan, confirm and apply.
 
-Exit 0 applied (or nothing to do), 1 error or partial failure, 3 stale plan (nothing
-was changed). Progress goes to stderr, one line per finished change, unless -q.
+Exit 0 applied (or nothing to do), 1 error or partial failure, 3 stale plan or another
+apply holds the lock on an agent (nothing was changed). Progress goes to stderr, one
+line per finished change, unless -q.
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ from compiler.cli.context import AppContext, emit_diagnostics, pass_app
 
 if TYPE_CHECKING:
     from compiler.apply import ApplyReport, Outcome
+    from compiler.apply_lock import AgentLocks
     from compiler.diagnostics import Diagnostic, Location
     from compiler.model import Environment, Project
-    from compiler.plan.model import Plan
+    from compiler.plan.model import Change, Plan
     from compiler.platform.base import Platform
 
 EXIT_ERROR = 1
@@ -75,6 +77,8 @@ def command(
         plan, project, environment = _saved_plan(app, planfile)
         with connected(app, project, environment) as platform:
             _check_target(plan, platform, planfile)
+            if not plan.has_changes:
+                _sweep(platform, plan, environment)
             return _apply(app, platform, plan, allow_empty, parallelism, str(planfile))
     project, warnings = _project(app, full=True)
     environment = select_environment(app, project)
@@ -84,10 +88,20 @@ def command(
         emit_diagnostics(app, warnings + diagnostics, err=True)
         show_plan(app, plan, "text")
         if not plan.has_changes:
+            _sweep(platform, plan, environment)
             return 0
         if not auto_approve and not _confirmed(app):
             return EXIT_ERROR
         return _apply(app, platform, plan, allow_empty, parallelism, "actionctl.yaml")
+
+
+def _sweep(platform: Platform, plan: Plan, environment: Environment) -> None:
+    """Nothing to apply: still remove apply locks a killed apply left on these agents
+    (they are tools the voice agent would otherwise carry)."""
+    from compiler.apply_lock import sweep_abandoned
+
+    uids = set(environment.agents.values()) | {c.agent_uid for c in plan.changes}
+    sweep_abandoned(platform, uids | {u.agent_uid for u in plan.unmanaged})
 
 
 def _confirmed(app: AppContext) -> bool:
@@ -174,25 +188,72 @@ def _apply(
 ) -> int:
     """Refusals are diagnostics located at ``origin`` (the plan file, or the project
     file for a fresh plan), so CI sees them in --diagnostics-format."""
-    from compiler.apply import apply_plan, find_stale, refuse_emptying
+    from compiler.apply import refuse_emptying, reserved_names, touched_agents
+    from compiler.apply_lock import LockRefused, holding
 
     if not plan.has_changes:
         click.echo("No changes. Nothing to apply.")
         return 0
+    reserved = reserved_names(plan)
+    if reserved:
+        emit_diagnostics(
+            app, [_reserved(change, text, origin) for change, text in reserved], err=True
+        )
+        return EXIT_ERROR
     emptying = refuse_emptying(plan, allow_empty)
     for message in emptying:
         _refuse(app, "A905", f"{message}; nothing was changed", origin)
     if emptying:
         return EXIT_ERROR
-    stale = find_stale(platform, plan)
+    left_behind: list[str] = []
+    try:
+        with holding(platform, touched_agents(plan), left_behind.append) as locks:
+            code = _apply_locked(app, platform, plan, parallelism, origin, locks)
+    except LockRefused as refused:
+        _refuse(app, "A907", f"{refused}; nothing was changed", origin)
+        return EXIT_STALE
+    finally:
+        _warn_left_behind(app, left_behind, origin)
+    return code
+
+
+def _apply_locked(
+    app: AppContext,
+    platform: Platform,
+    plan: Plan,
+    parallelism: int,
+    origin: str,
+    locks: AgentLocks,
+) -> int:
+    """Stale check and writes, with every touched agent's apply lock held: the
+    listings the locks were taken with are the ones the stale check reads."""
+    from compiler.apply import apply_plan, stale_reasons
+
+    stale = stale_reasons(plan, locks.listed)
     for message in stale:
         text = f"stale plan: {message}; nothing was changed. Run `actionctl plan` again"
         _refuse(app, "A904", text + " (with --out to save it), then apply it", origin)
     if stale:
         return EXIT_STALE
-    report = apply_plan(platform, plan, parallelism=parallelism, progress=_progress(app))
+    report = apply_plan(
+        platform, plan, parallelism=parallelism, progress=_progress(app), guard=locks.check
+    )
     emit_diagnostics(app, _readback_warnings(report), err=True)
     return _summarise(app, report)
+
+
+def _reserved(change: Change, message: str, origin: str) -> Diagnostic:
+    from compiler.diagnostics import Diagnostic, Location
+
+    where = _file_only(Location(change.source)) if change.source else Location(origin)
+    return Diagnostic.error(where, "A909", f"{message}; nothing was changed")
+
+
+def _warn_left_behind(app: AppContext, messages: list[str], origin: str) -> None:
+    from compiler.diagnostics import Diagnostic, Location
+
+    warnings = [Diagnostic.warning(Location(origin), "A908", text) for text in messages]
+    emit_diagnostics(app, warnings, err=True)
 
 
 def _progress(app: AppContext) -> Callable[[int, int, Outcome], None]:

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from compiler.apply_lock import LOCK_PREFIX
 from tests.conftest import REPO_ROOT
 
 EXAMPLE_TOOLS = 13
@@ -86,6 +87,10 @@ def settled_names(site: Any) -> set[str]:
         previous = current
 
 
+def lock_names(names: set[str]) -> set[str]:
+    return {name for name in names if name.startswith(LOCK_PREFIX)}
+
+
 def test_killed_apply_leaves_exactly_the_remainder(site_factory: Any, tmp_path: Path) -> None:
     site = site_factory(latency_ms=80)
     plan_file = tmp_path / "plan.json"
@@ -106,7 +111,11 @@ def test_killed_apply_leaves_exactly_the_remainder(site_factory: Any, tmp_path: 
     process.wait(timeout=10)
     assert finished >= 3, "the apply finished too few changes before the kill"
 
-    live = settled_names(site)
+    settled = settled_names(site)
+    # The killed apply could not release its apply lock: one lock tool (one name, on
+    # each agent it touched) stays until the next apply, which sees its pid is dead.
+    assert len(lock_names(settled)) == 1
+    live = settled - lock_names(settled)
     assert 3 <= len(live) < EXAMPLE_TOOLS, "the kill should land mid-apply"
     remainder = site.pending()
     planned = json.loads(plan_file.read_text())["changes"]
@@ -114,6 +123,7 @@ def test_killed_apply_leaves_exactly_the_remainder(site_factory: Any, tmp_path: 
     assert remainder == expected
     assert len(remainder) == EXAMPLE_TOOLS - len(live)
     assert site.run("apply", plan_file).exit_code == 3  # the old plan is now stale
+    assert lock_names(settled_names(site)) == set()  # ...and the dead apply's lock is gone
     second = tmp_path / "rest.json"
     assert site.run("plan", "--out", second).exit_code == 0
     result = site.run("apply", second)
