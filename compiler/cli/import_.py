@@ -66,7 +66,7 @@ def command(
     except DiagnosticError as error:
         emit_diagnostics(app, error.diagnostics, fmt=fmt)
         return 1
-    platform = connect(project.config, environment, project.root)
+    platform = connect(project.config, environment, project.root, verbose=app.verbose)
     try:
         result = import_tools(
             project,
