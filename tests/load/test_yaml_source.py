@@ -6,6 +6,9 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from compiler.load.yaml_source import (
     MAX_ALIAS_EXPANSION,
@@ -215,3 +218,49 @@ def test_bad_value_messages_are_short() -> None:
     assert diagnostic.code == "Y105"
     assert len(diagnostic.message) < 200
     assert "(100000 characters)" in diagnostic.message
+
+
+plain_data = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**12), 10**12)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=20),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(st.text(min_size=1, max_size=8), children, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+def all_paths(value: object, path: tuple[str | int, ...] = ()) -> list[tuple[str | int, ...]]:
+    paths = [path]
+    if isinstance(value, dict):
+        for key, item in value.items():
+            paths += all_paths(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            paths += all_paths(item, (*path, index))
+    return paths
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    data=st.dictionaries(st.text(min_size=1, max_size=8), plain_data, min_size=1, max_size=5),
+    flow=st.sampled_from([None, True, False]),
+)
+def test_same_data_as_pyyaml_and_a_position_for_every_path(
+    data: dict[str, object], flow: bool | None
+) -> None:
+    text = yaml.safe_dump(data, default_flow_style=flow, allow_unicode=True)
+    expected = yaml.load(text, Loader=yaml.SafeLoader)
+    result = read_yaml_text(text, "f")
+    assert result.diagnostics == []
+    [doc] = result.documents
+    assert doc.document.data == expected
+    source_map = doc.document.source_map
+    for path in all_paths(expected):
+        assert path in source_map.values
+        if path:
+            assert path in source_map.keys or isinstance(path[-1], int)
