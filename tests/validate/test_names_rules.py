@@ -54,3 +54,28 @@ def test_two_logical_agents_on_one_platform_agent(tmp_path: Path) -> None:
     [(code, file, line, _, message)] = run(tmp_path, files)
     assert (code, file, line) == ("N313", "actions/b.yaml", 4)
     assert "'prod'" in message and "'uid1'" in message
+
+
+def test_name_rule_holds_for_a_project_built_without_the_loader(tmp_path: Path) -> None:
+    from compiler.model import Action, Project, ProjectConfig, SourceDocument, SourceMap
+
+    source_map = SourceMap("live", {(): (1, 1), ("name",): (3, 7)})
+    document = SourceDocument("live", 0, {"name": "Book a table"}, source_map)
+    action = Action("client_action", "support", "Book a table", document.data, document)
+    project = Project(root=tmp_path, config=ProjectConfig(), actions=[action])
+    [diagnostic] = names.check(project)
+    assert (diagnostic.code, diagnostic.file, diagnostic.line, diagnostic.column) == (
+        "N311",
+        "live",
+        3,
+        7,
+    )
+    assert "'Book a table'" in diagnostic.message
+
+
+def test_loaded_projects_get_n311_once(tmp_path: Path) -> None:
+    (tmp_path / "actions").mkdir()
+    (tmp_path / "actions" / "a.yaml").write_text(ACTION.format(agent="s", name="bad name"))
+    loaded = load_project(tmp_path)
+    assert [d.code for d in loaded.diagnostics] == ["N311"]
+    assert loaded.project is not None and list(names.check(loaded.project)) == []

@@ -1,7 +1,8 @@
 """Rule family 'names' (N31x): action names.
 
-- N311 (reported while loading, by the schema) a name breaks the dashboard's rule
-  ``^[A-Za-z0-9_-]+$``;
+- N311 a name breaks the dashboard's rule ``^[A-Za-z0-9_-]+$`` (1-255 characters). The
+  schema reports it while loading (such actions never reach the project); this rule holds
+  it for any ``Project``, however it was built (e.g. from live tools);
 - N312 two actions of one agent share a name (both files and lines named);
 - N313 two logical agents map to one platform agent in an environment and both declare
   an action of the same name (they would be one tool on the platform).
@@ -9,14 +10,25 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 
 from compiler.diagnostics import Diagnostic
 from compiler.load.quoting import quoted
 from compiler.model import Action, Project
 
+NAME_RULE = re.compile(r"^[A-Za-z0-9_-]{1,255}$")
+
 
 def check(project: Project) -> Iterable[Diagnostic]:
+    for action in project.actions:
+        if not NAME_RULE.match(action.name):
+            yield Diagnostic.error(
+                action.locate("name"),
+                "N311",
+                f"name {quoted(action.name)}: action names may hold only letters, digits, "
+                "_ and - (the dashboard's rule), 1-255 characters",
+            )
     yield from _unique_per_agent(project.actions)
     yield from _unique_per_uid(project)
 
