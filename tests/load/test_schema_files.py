@@ -127,3 +127,31 @@ def test_installed_layout_finds_the_schemas_inside_the_package(tmp_path: Path) -
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == [str(tmp_path / "compiler" / "schemas"), "False"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    kind=st.sampled_from(["project", "channel"]),
+    document=st.dictionaries(
+        st.sampled_from(
+            [
+                "kind",
+                "name",
+                "phone_number",
+                "capabilities",
+                "platform",
+                "environments",
+                "default_environment",
+                "api_key_env",
+                "prune",
+                "agents",
+                "dev",
+            ]
+        ),
+        json_values,
+        max_size=5,
+    ),
+)
+def test_fast_check_agrees_for_project_and_channel(kind: str, document: dict[str, Any]) -> None:
+    fast = compile_check(schemas.bundled(kind))(document)
+    assert fast == schemas.validator(kind).is_valid(document)

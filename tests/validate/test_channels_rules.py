@@ -90,3 +90,13 @@ def test_missing_messaging_channel_is_a_warning(tmp_path: Path) -> None:
 def test_other_action_types_are_not_checked(tmp_path: Path) -> None:
     text = "kind: action\ntype: client_action\nagent: a\nname: b\n"
     assert run(tmp_path, {"actions/a.yaml": text}) == []
+
+
+def test_look_alike_channel_name_is_shown_escaped(tmp_path: Path) -> None:
+    files = {
+        "channels/main.yaml": CHANNEL.format(name="Main", caps="[sms]"),
+        "actions/a.yaml": SMS.format(name="a", channel="M\u0430in"),  # Cyrillic a
+    }
+    [(code, _, _, _, message)] = run(tmp_path, files)
+    assert code == "N301"
+    assert "'M\\u0430in'" in message and "did you mean 'Main'?" in message

@@ -13,7 +13,7 @@ import difflib
 from collections.abc import Iterable, Iterator
 
 from compiler.diagnostics import Diagnostic
-from compiler.load.quoting import quoted
+from compiler.load.quoting import escaped, quoted
 from compiler.model import Action, Channel, Project
 
 
@@ -69,7 +69,7 @@ def _check_reference(action: Action, channels: dict[str, Channel]) -> Iterator[D
 
 
 def _unknown(name: str, known: list[str]) -> str:
-    message = f"unknown channel {quoted(name)}"
+    message = f"unknown channel {escaped(name)}"
     matches = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     if matches:
         return f"{message} (did you mean {quoted(matches[0])}?)"

@@ -67,7 +67,7 @@ def _channel_overrides(project: Project) -> Iterator[Diagnostic]:
             listed = ", ".join(names) or "none"
             message = (
                 f"environment {quoted(environment.name)} overrides the number of unknown channel "
-                f"{quoted(channel)}{hint}; channels: {listed}"
+                f"{escaped(channel)}{hint}; channels: {listed}"
             )
             location = _locate_key(project, "environments", environment.name, "channels", channel)
             yield Diagnostic.error(location, "E103", message)
