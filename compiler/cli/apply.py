@@ -190,6 +190,7 @@ def _apply(
     file for a fresh plan), so CI sees them in --diagnostics-format."""
     from compiler.apply import refuse_emptying, reserved_names, touched_agents
     from compiler.apply_lock import LockRefused, holding
+    from compiler.platform.base import NotFoundError
 
     if not plan.has_changes:
         click.echo("No changes. Nothing to apply.")
@@ -211,6 +212,10 @@ def _apply(
             code = _apply_locked(app, platform, plan, parallelism, origin, locks)
     except LockRefused as refused:
         _refuse(app, "A907", f"{refused}; nothing was changed", origin)
+        return EXIT_STALE
+    except NotFoundError as error:  # only taking the locks can raise it: an agent is gone
+        text = f"stale plan: an agent the plan touches is gone: {error}; nothing was changed"
+        _refuse(app, "A904", f"{text}. Run `actionctl plan` again", origin)
         return EXIT_STALE
     finally:
         _warn_left_behind(app, left_behind, origin)

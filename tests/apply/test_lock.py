@@ -455,6 +455,18 @@ def test_a_desired_tool_with_the_reserved_prefix_is_refused(site: Any) -> None:
     assert site.all_tools() == {SUPPORT: [], BILLING: []}
 
 
+def test_an_agent_gone_since_planning_is_stale_and_no_lock_is_left(
+    site: Any, tmp_path: Path
+) -> None:
+    plan_file = tmp_path / "plan.json"
+    assert site.run("plan", "--out", plan_file).exit_code == 0
+    site.server.store.delete_agent(SUPPORT)  # billing is locked first, then support fails
+    result = site.run("apply", plan_file)
+    assert result.exit_code == 3, result.output
+    assert "A904" in result.stderr and "an agent the plan touches is gone" in result.stderr
+    assert site.tools(BILLING) == []
+
+
 # --- the re-check right before each write ---
 
 
