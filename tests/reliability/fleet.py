@@ -28,6 +28,7 @@ from tests.conftest import REPO_ROOT
 RELIABILITY_KEY = "rel-K3y-5f1e9c7a2b-SECRET-do-not-log"
 KEY_ENV = "ACTIONCTL_RELIABILITY_KEY"
 UNMANAGED_AGENT = "agent_not_in_project"
+LOCK_PREFIX = "actionctl-lock-"  # apply lock tools (compiler/apply_lock.py)
 
 
 @dataclass(frozen=True)
@@ -220,6 +221,15 @@ def duplicates(everything: dict[str, list[dict[str, Any]]]) -> dict[str, list[st
     return found
 
 
+def lock_tools(everything: dict[str, list[dict[str, Any]]]) -> list[str]:
+    return [
+        f"{uid}/{t['name']}"
+        for uid, tools in everything.items()
+        for t in tools
+        if t["name"].startswith(LOCK_PREFIX)
+    ]
+
+
 def desired_by_uid(ws: Workspace) -> dict[str, dict[str, dict[str, Any]]]:
     """uid -> name -> compiled payload, from ``actionctl compile``."""
     desired: dict[str, dict[str, dict[str, Any]]] = {uid: {} for uid in ws.uids.values()}
@@ -236,6 +246,7 @@ def assert_platform_equals_desired(
     assert check.exit_code == 0, check.output
     others = sorted({uid for uid, _ in untouchable} - set(ws.uids.values()))
     everything = ws.live_all(*others)
+    assert lock_tools(everything) == [], "an apply left its lock tool on the platform"
     assert duplicates(everything) == {}
     desired = desired_by_uid(ws)
     for uid, wanted in desired.items():
@@ -276,6 +287,21 @@ def subprocess_env(**extra: str) -> dict[str, str]:
     env.pop("OPENMIC_BASE_URL", None)
     env.update(extra)
     return env
+
+
+FIGURES_ENV = "ACTIONCTL_RELIABILITY_FIGURES"
+
+
+def record(kind: str, figures: dict[str, Any]) -> None:
+    """Measured figures: appended as a JSON line to $ACTIONCTL_RELIABILITY_FIGURES when set
+    (docs/reliability.md is written from them), and printed (``pytest -s``; the ``cli``
+    fixture's capsys may swallow it, the file never does)."""
+    line = json.dumps({"kind": kind, **figures}, sort_keys=True)
+    print(f"\n{line}")
+    target = os.environ.get(FIGURES_ENV)
+    if target:
+        with open(target, "a", encoding="utf-8") as out:
+            out.write(line + "\n")
 
 
 def canonical(tool: dict[str, Any]) -> dict[str, Any]:

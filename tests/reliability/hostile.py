@@ -9,6 +9,7 @@ import json
 import os
 import signal
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tests.reliability.fleet import actionctl_command, subprocess_env
+from tests.reliability.fleet import subprocess_env
 
 CORPUS = Path(__file__).parent / "corpus"
 MIB = 1024 * 1024
@@ -107,12 +108,30 @@ def project_with(root: Path, name: str, data: bytes) -> Path:
     return root
 
 
-def measure(command: list[str], cwd: Path, timeout_s: float = 60.0) -> Measured:
-    """Run ``command``; wall time, CPU time and peak RSS of that one child (wait4)."""
-    out, err = cwd / "stdout.txt", cwd / "stderr.txt"
+# ``python -m compiler`` that writes its own peak RSS (VmHWM) to $ACTIONCTL_PEAK_FILE at
+# exit. wait4's ru_maxrss cannot be used: Linux carries the parent's high-water mark
+# across fork/vfork+exec, so every child of a 110 MB pytest "peaks" at >= 110 MB.
+# VmHWM belongs to the memory map made by exec, so it is the child's own.
+_PEAK_WRAPPER = """\
+import atexit, os, runpy, sys
+def _peak():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            open(os.environ["ACTIONCTL_PEAK_FILE"], "w").write(line.split()[1])
+atexit.register(_peak)
+sys.argv = ["actionctl", *sys.argv[1:]]
+runpy.run_module("compiler", run_name="__main__", alter_sys=True)
+"""
+
+
+def measure(args: list[str], cwd: Path, timeout_s: float = 60.0) -> Measured:
+    """``actionctl ARGS`` in its own process: wall time, CPU time (wait4) and peak RSS."""
+    out, err, peak = cwd / "stdout.txt", cwd / "stderr.txt", cwd / "peak-kib.txt"
+    command = [sys.executable, "-c", _PEAK_WRAPPER, *args]
+    env = subprocess_env(ACTIONCTL_PEAK_FILE=str(peak))
     with out.open("wb") as stdout, err.open("wb") as stderr:
         started = time.monotonic()
-        process = subprocess.Popen(command, stdout=stdout, stderr=stderr, env=subprocess_env())
+        process = subprocess.Popen(command, stdout=stdout, stderr=stderr, env=env)
         killer = threading.Timer(timeout_s, os.kill, (process.pid, signal.SIGKILL))
         killer.start()
         try:
@@ -127,10 +146,10 @@ def measure(command: list[str], cwd: Path, timeout_s: float = 60.0) -> Measured:
         stderr=err.read_text(encoding="utf-8", errors="replace"),
         wall_s=wall,
         cpu_s=usage.ru_utime + usage.ru_stime,
-        peak_rss_mb=usage.ru_maxrss / 1024,  # KiB on Linux
+        peak_rss_mb=int(peak.read_text()) / 1024 if peak.exists() else float("inf"),
     )
 
 
 def validate_measured(root: Path) -> Measured:
     """``actionctl validate --format json`` on the project, in its own process."""
-    return measure(actionctl_command(root, "validate", "--format", "json"), root)
+    return measure(["--project", str(root), "--no-color", "validate", "--format", "json"], root)

@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from tests.reliability.fleet import record
 from tests.reliability.hostile import (
     GENERATED,
     corpus_bytes,
@@ -155,7 +156,7 @@ def test_python_tags_never_construct(tmp_path: Path, cli: Callable[..., Any]) ->
 @pytest.mark.parametrize("name", RSS_SAMPLE)
 def test_largest_files_stay_within_memory(name: str, tmp_path: Path) -> None:
     measured = validate_measured(project_with(tmp_path / "p", name, corpus_bytes(name)))
-    print(f"\n{name}: cpu {measured.cpu_s:.2f}s rss {measured.peak_rss_mb:.0f}MB")
+    record("rss_sample", {"file": name, "cpu_s": measured.cpu_s, "rss_mb": measured.peak_rss_mb})
     check_result(name, measured.exit_code, measured.stdout, measured.stderr)
     assert measured.peak_rss_mb < RSS_LIMIT_MB
     assert measured.cpu_s < CPU_LIMIT_S
@@ -165,9 +166,15 @@ def test_largest_files_stay_within_memory(name: str, tmp_path: Path) -> None:
 @pytest.mark.parametrize("name", cases(corpus_names()))
 def test_every_hostile_file_in_its_own_process(name: str, tmp_path: Path) -> None:
     measured = validate_measured(project_with(tmp_path / "p", name, corpus_bytes(name)))
-    print(
-        f"\nhostile {name}: exit {measured.exit_code} wall {measured.wall_s:.2f}s "
-        f"cpu {measured.cpu_s:.2f}s rss {measured.peak_rss_mb:.0f}MB"
+    record(
+        "hostile",
+        {
+            "file": name,
+            "exit": measured.exit_code,
+            "wall_s": round(measured.wall_s, 2),
+            "cpu_s": round(measured.cpu_s, 2),
+            "rss_mb": round(measured.peak_rss_mb),
+        },
     )
     diagnostics = check_result(name, measured.exit_code, measured.stdout, measured.stderr)
     assert measured.wall_s < WALL_LIMIT_S

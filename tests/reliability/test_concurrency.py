@@ -15,7 +15,12 @@ What each test proves:
   moment against an emulator with 400 ms latency, so each one's stale check (one listing)
   is answered before the other's first write arrives. The platform has no conditional
   writes (no ETag / If-Match, no idempotency keys), so only something that serialises the
-  two applies can pass this; a single up-front stale check cannot.
+  two applies can pass this; a single up-front stale check cannot. Until 0a7c068 (the
+  per-agent apply lock, ``compiler/apply_lock.py``) this failed every time: both exited
+  0, the first update was silently overwritten and ``contested_new`` was created twice.
+  The slow variant repeats it at several latencies, where the interleavings differ.
+
+Afterwards no apply lock tool (``actionctl-lock-*``) may be left on the platform.
 """
 
 from __future__ import annotations
@@ -31,10 +36,12 @@ import pytest
 import yaml
 
 from tests.reliability.fleet import (
+    LOCK_PREFIX,
     Fleet,
     Workspace,
     actionctl_command,
     duplicates,
+    record,
     settle,
     subprocess_env,
 )
@@ -85,6 +92,7 @@ def live_state(ws: Workspace) -> dict[str, Any]:
         "keep_0": [t["description"] for t in tools if t["name"] == "keep_0"],
         "contested_new": [t["description"] for t in tools if t["name"] == "contested_new"],
         "duplicates": duplicates({"uid_agent0": tools}),
+        "locks": [t["name"] for t in tools if t["name"].startswith(LOCK_PREFIX)],
     }
 
 
@@ -113,23 +121,13 @@ def test_apply_started_while_another_is_writing_is_refused(
         "keep_0": ["Written by A"],
         "contested_new": ["Created by A"],
         "duplicates": {},
+        "locks": [],
     }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "product race (docs/reliability.md, /work/notes/bugs.md): compiler/apply.py "
-        "find_stale checks once before any write; two applies started together both "
-        "pass it, both exit 0, the first update is silently overwritten and the create "
-        "is duplicated"
-    ),
-)
-def test_applies_started_together(
-    workspace_factory: Callable[..., Workspace], tmp_path: Path
-) -> None:
-    a, b, plan_a, plan_b = two_plans(workspace_factory, tmp_path, 0)
-    a.server.config.latency_ms = 400
+def race(make: Callable[..., Workspace], tmp_path: Path, latency_ms: float) -> None:
+    a, b, plan_a, plan_b = two_plans(make, tmp_path, 0)
+    a.server.config.latency_ms = latency_ms
     processes = [start_apply(a, plan_a), start_apply(b, plan_b)]
     started = time.monotonic()
     outputs = [p.communicate(timeout=60) for p in processes]
@@ -139,9 +137,25 @@ def test_applies_started_together(
 
     codes = sorted(p.returncode for p in processes)
     state = live_state(a)
-    print(f"\nrace: exits {codes} in {elapsed:.2f}s, live {state}")
+    figures = {"latency_ms": latency_ms, "exits": codes, "seconds": round(elapsed, 2)}
+    record("race", {**figures, "live": state})
     assert state["duplicates"] == {}, f"both applies created contested_new: {state}"
     assert codes == [0, 3], f"exits {codes}: {[(o + e).decode() for o, e in outputs]}"
     winner = "A" if processes[0].returncode == 0 else "B"
     assert state["keep_0"] == [f"Written by {winner}"], "the loser overwrote the winner"
     assert state["contested_new"] == [f"Created by {winner}"]
+    assert state["locks"] == []
+
+
+def test_applies_started_together(
+    workspace_factory: Callable[..., Workspace], tmp_path: Path
+) -> None:
+    race(workspace_factory, tmp_path, 400)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("latency_ms", [0, 0, 5, 20, 50, 100, 200, 400, 800])
+def test_applies_started_together_at_many_latencies(
+    workspace_factory: Callable[..., Workspace], tmp_path: Path, latency_ms: float
+) -> None:
+    race(workspace_factory, tmp_path, latency_ms)

@@ -28,6 +28,8 @@ from tests.reliability.fleet import (
     assert_platform_equals_desired,
     canonical,
     duplicates,
+    lock_tools,
+    record,
     settle,
     subprocess_env,
 )
@@ -100,6 +102,7 @@ def crash_and_recover(make: Callable[..., Workspace], seed: int, tmp_path: Path)
     ws.server.config.latency_ms = 0
 
     assert duplicates(ws.live_all()) == {}
+    seen["locks_left_by_kill"] = len(lock_tools(ws.live_all()))
     expected = expected_remainder(saved, ws)
     assert ws.pending() == expected
     if expected:
@@ -108,7 +111,7 @@ def crash_and_recover(make: Callable[..., Workspace], seed: int, tmp_path: Path)
     assert second.exit_code == 0, second.output
     assert_platform_equals_desired(ws, {}, "--prune")
     seen.update(seed=seed, left=len(expected))
-    print(f"\ncrash {seen}")
+    record("crash", seen)
     return seen
 
 
