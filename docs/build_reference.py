@@ -327,7 +327,7 @@ def _table(schema: Schema, path: str, links: dict[str, str]) -> list[str]:
 
 
 def _object_notes(schema: Schema) -> list[str]:
-    """What the table cannot say: one of several fields required, empty mappings."""
+    """What the table cannot say: which of several fields are needed."""
     notes = []
     alternatives = [
         option["required"] for option in schema.get("anyOf", []) if set(option) == {"required"}
@@ -335,8 +335,6 @@ def _object_notes(schema: Schema) -> list[str]:
     if alternatives:
         names = [" and ".join(f"`{name}`" for name in group) for group in alternatives]
         notes.append(f"Needs at least one of: {', '.join(names)}.")
-    if schema.get("maxProperties") == 0:
-        notes.append("Only an empty mapping (`{}`) is accepted.")
     return [" ".join(notes), ""] if notes else []
 
 
@@ -427,6 +425,8 @@ def _constraints(prop: Schema) -> str:
         found.append(f"at least {prop['minItems']}")
     if prop.get("uniqueItems"):
         found.append("no repeats")
+    if prop.get("maxProperties") == 0:
+        found.append("empty (`{}`) only")
     names = prop.get("propertyNames", {}).get("pattern")
     if names:
         found.append(f"names match `{names}`")
