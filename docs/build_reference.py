@@ -192,8 +192,7 @@ def _project_section(root: Path) -> list[str]:
         f"{schema['description']} The file is optional: without it the platform is "
         "`local` and one environment, `default`, maps every agent name to itself.",
         "",
-        "Schema: [`schemas/project.schema.json`](../schemas/project.schema.json). "
-        "Every field is optional.",
+        "Schema: [`schemas/project.schema.json`](../schemas/project.schema.json).",
         "",
     ]
     lines += _tables(schema, "project", heading="###")
@@ -460,7 +459,8 @@ def _repository_example(root: Path, folder: str, kind: str, action_type: str | N
     if found is not None:
         path, text = found
         return _example_block(text, _shown(path, root))
-    assert action_type is not None, f"the example project has no {kind} file"
+    if action_type is None or action_type not in WRITTEN_EXAMPLES:
+        raise LookupError(f"no example for {action_type or kind}: add one to WRITTEN_EXAMPLES")
     return _example_block(WRITTEN_EXAMPLES[action_type], None)
 
 
@@ -480,7 +480,8 @@ def _best_document(root: Path, folder: str, action_type: str | None) -> tuple[Pa
     """The example project's document of this kind/type that sets the most fields (the
     most to learn from); the first in path order on a tie."""
     best: tuple[int, Path, str] | None = None
-    for path in sorted((root / folder).rglob("*.yaml"), key=lambda p: p.parts):
+    found = [p for p in (root / folder).rglob("*") if p.suffix in (".yaml", ".yml")]
+    for path in sorted(found, key=lambda p: p.parts):
         for text in _documents(_read(path)):
             data = yaml.safe_load(text)
             if not isinstance(data, dict):
