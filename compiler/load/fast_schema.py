@@ -47,6 +47,8 @@ def compile_check(schema: Any) -> Check:
     for keyword, argument in schema.items():
         if keyword in _ANNOTATIONS or keyword in ("properties", "additionalProperties"):
             continue
+        if keyword.startswith("x-"):
+            continue  # our own annotations (jsonschema ignores unknown keywords too)
         builder = _BUILDERS.get(keyword)
         if builder is None:
             return _never  # unknown keyword: let jsonschema decide

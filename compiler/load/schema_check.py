@@ -38,6 +38,8 @@ _RANGE_MESSAGES: dict[str, str] = {
     "minProperties": "must have at least {limit} field(s)",
     "maxProperties": "must have at most {limit} field(s)",
 }
+# Marks a schema whose pattern a validate rule also checks (see check_document).
+RULE_CHECKED = "x-actionctl-diagnostic"
 MAX_UNKNOWN_FIELDS = 20  # per mapping; the rest are counted in one more diagnostic
 MAX_MESSAGE = 300
 _JSON_TYPE_NAMES = {
@@ -52,16 +54,36 @@ _JSON_TYPE_NAMES = {
 
 
 def check_document(loaded: LoadedDocument, kind: str) -> list[Diagnostic]:
-    """Validate against the schema of ``kind`` (project, channel, or an action type)."""
+    """Validate against the schema of ``kind`` (project, channel, or an action type).
+
+    A pattern marked ``x-actionctl-diagnostic`` (the phone numbers) is there for editors;
+    a validate rule checks the same value and says more (N321-N323 suggest the fix). So
+    a mismatch alone is left to that rule: the document loads and the user sees one
+    diagnostic per bad number. Only when the document fails for another reason (it is
+    then left out, and the rule never sees it) is the pattern error reported, and then
+    only where nothing else already points.
+    """
     data = loaded.document.data
     if _fast_check(kind)(data):
         return []
     validator = schemas.validator(kind)
     found: dict[tuple[Location, str, str], Diagnostic] = {}
+    left_to_rules: dict[tuple[Location, str, str], Diagnostic] = {}
     for error in validator.iter_errors(data):
+        target = left_to_rules if _checked_by_a_rule(error) else found
         for diagnostic in _translate(error, loaded, kind):
-            found.setdefault((diagnostic.location, diagnostic.code, diagnostic.message), diagnostic)
+            target.setdefault(
+                (diagnostic.location, diagnostic.code, diagnostic.message), diagnostic
+            )
+    if found:
+        pointed = {diagnostic.location for diagnostic in found.values()}
+        found.update({k: d for k, d in left_to_rules.items() if d.location not in pointed})
     return sorted(found.values(), key=Diagnostic.sort_key)
+
+
+def _checked_by_a_rule(error: ValidationError) -> bool:
+    schema = error.schema if isinstance(error.schema, Mapping) else {}
+    return error.validator == "pattern" and RULE_CHECKED in schema
 
 
 @cache

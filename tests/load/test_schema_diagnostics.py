@@ -222,3 +222,58 @@ def test_huge_values_are_not_echoed(tmp_path: Path) -> None:
     long_number = SMS.replace('message: "Hi"', "message: 1." + "1" * 5000)
     code, _, _, message = only(tmp_path, long_number)
     assert code == "S204" and len(message) < 250
+
+
+@pytest.mark.parametrize(
+    ("action_type", "field", "value"),
+    [
+        ("openmic.dtmf", "url", "https://x.test"),
+        ("openmic.end_call", "method", "get"),
+        ("openmic.send_sms", "api_timeout", 1000),
+        ("openmic.api_request", "use_raw_schema", "true"),
+        ("openmic.transfer_call", "use_raw_schema", "false"),
+    ],
+)
+def test_native_fields_belong_to_their_type(
+    tmp_path: Path, action_type: str, field: str, value: str
+) -> None:
+    body = {
+        "openmic.dtmf": "",
+        "openmic.end_call": "",
+        "openmic.send_sms": "static_params: {message: hi}\n",
+        "openmic.api_request": "url: https://x.test\n",
+        "openmic.transfer_call": "static_params: {transfer_type: cold, routing_rules: x}\n",
+    }[action_type]
+    text = f"kind: action\ntype: {action_type}\nagent: a\nname: t\n{body}{field}: {value}\n"
+    code, _, column, message = only(tmp_path, text)
+    assert (code, column) == ("S201", 1)
+    assert f"unknown field '{field}' for type {action_type}" in message
+
+
+@pytest.mark.parametrize("method", ["get", "POST", "Get", "pOsT"])
+def test_native_method_any_case(tmp_path: Path, method: str) -> None:
+    text = "kind: action\ntype: openmic.api_request\nagent: a\nname: t\nurl: https://x\n"
+    text += f"method: {method}\n"
+    assert load(tmp_path, text) == []
+
+
+def test_native_method_only_get_or_post(tmp_path: Path) -> None:
+    text = (
+        "kind: action\ntype: openmic.api_request\nagent: a\nname: t\nurl: https://x\nmethod: put\n"
+    )
+    code, line, column, message = only(tmp_path, text)
+    assert (code, line, column) == ("S206", 6, 9)
+    assert "get or post" in message
+
+
+def test_working_hours_days_share_one_definition(tmp_path: Path) -> None:
+    from compiler import schemas
+
+    hours = schemas.bundled("openmic.check_working_hours")["properties"]["static_params"]
+    days = hours["properties"]["working_hours"]["properties"]
+    assert len(days) == 7 and len({repr(day) for day in days.values()}) == 1
+    text = (
+        "kind: action\ntype: openmic.check_working_hours\nagent: a\nname: t\n"
+        "static_params:\n  working_hours:\n    sunday: {start: '9:00', end: closed}\n"
+    )
+    assert only(tmp_path, text)[:3] == ("S206", 7, 21)

@@ -56,7 +56,12 @@ json_values = st.recursive(
     | st.booleans()
     | st.integers(-5, 500)
     | st.floats(allow_nan=False, allow_infinity=False)
-    | st.sampled_from(["", "a", "cold", "warm", "sms", "12:30", "closed", "+15550000001"]),
+    | st.sampled_from(
+        [
+            *("", "a", "cold", "warm", "sms", "12:30", "closed", "+15550000001", "contact"),
+            *("{{ .parameters.p }}", "+1 555", "Get", "put"),
+        ]
+    ),
     lambda children: (
         st.lists(children, max_size=3)
         | st.dictionaries(
