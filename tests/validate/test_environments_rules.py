@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from compiler.load import load_project
 from compiler.validate.rules import environments
 
@@ -73,12 +75,68 @@ def test_agent_used_but_not_mapped_is_a_warning(tmp_path: Path) -> None:
     assert "'sales'" in message and "'dev'" in message
 
 
-def test_look_alike_agent_name_is_escaped_with_a_suggestion(tmp_path: Path) -> None:
+def test_look_alike_agent_name_is_an_error_at_the_action(tmp_path: Path) -> None:
+    """A Cyrillic о in the agent name: it would deploy to a uid that does not exist."""
     files = {
         "actionctl.yaml": "environments:\n  dev:\n    agents: {support: uid1}\n",
         "actions/a.yaml": ACTION.format(agent="supp\u043ert"),
     }
-    [(code, _, _, _, message, _)] = run(tmp_path, files)
-    assert code == "E104"
-    assert "'supp\\u043ert'" in message
-    assert "did you mean 'support'" in message and "look alike" in message
+    [(code, file, line, column, message, error)] = run(tmp_path, files)
+    assert (code, file, line, column, error) == ("E110", "actions/a.yaml", 3, 8, True)
+    assert "'supp\\u043ert'" in message and "\u043e" not in message
+    assert "did you mean 'support'?" in message and "'dev'" in message
+
+
+@pytest.mark.parametrize(
+    ("written", "mapped"),
+    [
+        ("\u0455upport", "support"),  # Cyrillic dze
+        ("supp\u03bfrt", "support"),  # Greek omicron
+        ("\u0405ales", "Sales"),  # Cyrillic capital Dze
+        ("\u0421\u0410LL", "call"),  # Cyrillic capitals Es, A
+        ("\uff53\uff41\uff4c\uff45\uff53", "sales"),  # fullwidth, NFKC
+        ("sa\u200bles", "sales"),  # zero-width space
+        ("SALES", "sales"),  # case only
+        ("b\u0456lling", "billing"),  # Cyrillic i
+    ],
+)
+def test_confusable_names(tmp_path: Path, written: str, mapped: str) -> None:
+    files = {
+        "actionctl.yaml": f"environments:\n  dev:\n    agents: {{{mapped}: uid1}}\n",
+        "actions/a.yaml": ACTION.format(agent=written),
+    }
+    [(code, _, _, _, message, error)] = run(tmp_path, files)
+    assert (code, error) == ("E110", True)
+    assert f"did you mean {mapped!r}?" in message
+    assert message.isascii() or written.isascii()
+
+
+def test_one_look_alike_error_for_all_environments_and_actions(tmp_path: Path) -> None:
+    text = (
+        "default_environment: dev\nenvironments:\n  dev:\n    agents: {support: u1}\n"
+        "  prod:\n    agents: {support: u2}\n"
+    )
+    two = ACTION.format(agent="supp\u043ert") + "---\n" + ACTION.format(agent="supp\u043ert")
+    files = {"actionctl.yaml": text, "actions/a.yaml": two.replace("name: n\n---", "name: m\n---")}
+    [(code, file, line, column, message, _)] = run(tmp_path, files)
+    assert (code, file, line, column) == ("E110", "actions/a.yaml", 3, 8)
+    assert "'dev', 'prod'" in message and "2 actions use it" in message
+
+
+def test_non_ascii_name_that_is_no_look_alike_stays_a_warning_shown_escaped(
+    tmp_path: Path,
+) -> None:
+    files = {
+        "actionctl.yaml": "environments:\n  dev:\n    agents: {support: uid1}\n",
+        "actions/a.yaml": ACTION.format(agent="verk\u00e4uf"),
+    }
+    [(code, file, _, _, message, error)] = run(tmp_path, files)
+    assert (code, file, error) == ("E104", "actionctl.yaml", False)
+    assert "'verk\\xe4uf'" in message
+
+
+def test_skeleton_and_confusable_with() -> None:
+    assert environments.skeleton("S\u03c5pp\u043ert") == environments.skeleton("support")
+    assert environments.confusable_with("supp\u043ert", {"sales": 1, "support": 2}) == "support"
+    assert environments.confusable_with("sales", {"sales": 1}) is None  # itself: not a look-alike
+    assert environments.confusable_with("supporter", ["support"]) is None

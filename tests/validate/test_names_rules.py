@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from compiler.load import load_project
 from compiler.validate.rules import names
@@ -79,3 +81,32 @@ def test_loaded_projects_get_n311_once(tmp_path: Path) -> None:
     loaded = load_project(tmp_path)
     assert [d.code for d in loaded.diagnostics] == ["N311"]
     assert loaded.project is not None and list(names.check(loaded.project)) == []
+
+
+def test_lock_prefix_is_reserved(tmp_path: Path) -> None:
+    files = {
+        "actions/a.yaml": "# apply's lock tools\n"
+        + ACTION.format(agent="support", name="actionctl-lock-mine")
+    }
+    [(code, file, line, column, message)] = run(tmp_path, files)
+    assert (code, file, line, column) == ("N314", "actions/a.yaml", 5, 7)
+    assert "'actionctl-lock-'" in message and "rename it" in message
+
+
+def test_lock_prefix_only_at_the_start_and_exactly(tmp_path: Path) -> None:
+    files = {
+        "actions/a.yaml": ACTION.format(agent="support", name="my-actionctl-lock-x"),
+        "actions/b.yaml": ACTION.format(agent="support", name="actionctl-locks"),
+        "actions/c.yaml": ACTION.format(agent="support", name="actionctl-lock"),
+    }
+    assert run(tmp_path, files) == []
+
+
+def test_lock_prefix_through_the_cli(tmp_path: Path, cli: Callable[..., Any]) -> None:
+    (tmp_path / "actions").mkdir()
+    (tmp_path / "actions" / "a.yaml").write_text(
+        ACTION.format(agent="support", name="actionctl-lock-0123abcd")
+    )
+    result = cli("--project", tmp_path, "--no-color", "validate")
+    assert result.exit_code == 1
+    assert "actions/a.yaml:4:7: error N314 " in result.stdout

@@ -4,17 +4,22 @@
 - E102 ``default_environment`` is not one of ``environments``;
 - E103 an environment overrides the number of a channel that does not exist;
 - E104 warning: an agent used by actions has no uid in an environment that maps others
-  (it would be used as its own uid there).
+  (it would be used as its own uid there);
+- E110 the same, when the unmapped name is confusable with a mapped one (equal after NFKC,
+  case folding, dropping invisible format characters and mapping Cyrillic/Greek
+  look-alike letters): ``agent: suppоrt`` with a Cyrillic ``о`` would silently deploy to
+  a platform agent that does not exist, so it is an error, at the action's ``agent``.
 """
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Iterator
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping
 
 from compiler.diagnostics import Diagnostic, Location
 from compiler.load.quoting import escaped, quoted
-from compiler.model import Project
+from compiler.model import Action, Project
 
 PROJECT_FILE = "actionctl.yaml"
 
@@ -75,28 +80,80 @@ def _channel_overrides(project: Project) -> Iterator[Diagnostic]:
 
 def _agent_mappings(project: Project) -> Iterator[Diagnostic]:
     used = sorted({action.agent for action in project.actions})
+    look_alikes: dict[tuple[str, str], list[str]] = {}  # (agent, mapped) -> environments
     for environment in project.config.environments.values():
         if not environment.agents:
             continue  # no mapping at all: every agent is its own uid, by design
         for agent in used:
             if agent in environment.agents:
                 continue
+            mapped = confusable_with(agent, environment.agents)
+            if mapped is not None:
+                look_alikes.setdefault((agent, mapped), []).append(environment.name)
+                continue
             location = _locate_key(project, "environments", environment.name, "agents")
             yield Diagnostic.warning(
                 location, "E104", _unmapped(environment.name, agent, environment.agents)
             )
+    for (agent, mapped), names in look_alikes.items():
+        users = [action for action in project.actions if action.agent == agent]
+        yield Diagnostic.error(
+            users[0].locate("agent"), "E110", _look_alike(agent, mapped, names, users)
+        )
 
 
 def _unmapped(environment: str, agent: str, mapped: Iterable[str]) -> str:
-    """Name the agent escaped (a Cyrillic ``о`` must not pass for ``o``) and the mapped
-    name it probably means."""
+    """Name the agent escaped (a non-ASCII letter must not pass for an ASCII one) and the
+    mapped name it probably means."""
     matches = difflib.get_close_matches(agent, sorted(mapped), n=1, cutoff=0.6)
-    hint = ""
-    if matches:
-        look_alike = not agent.isascii() and len(agent) == len(matches[0])
-        why = ": the names differ in characters that look alike" if look_alike else ""
-        hint = f" (did you mean {quoted(matches[0])}{why}?)"
+    hint = f" (did you mean {quoted(matches[0])}?)" if matches else ""
     return (
         f"environment {quoted(environment)} maps agents but not {escaped(agent)}{hint}, "
         f"which actions use; it would be sent as uid {escaped(agent)} (add it under agents)"
     )
+
+
+def _look_alike(agent: str, mapped: str, environments: list[str], users: list[Action]) -> str:
+    where = ", ".join(quoted(name) for name in environments)
+    others = f" ({len(users)} actions use it; this is the first)" if len(users) > 1 else ""
+    return (
+        f"agent {escaped(agent)} only looks like {quoted(mapped)}: the names differ in "
+        f"look-alike characters or case (did you mean {quoted(mapped)}?); environment "
+        f"{where} maps {quoted(mapped)} but not this name, so its actions would go to "
+        f"platform agent uid {escaped(agent)}, which probably does not exist{others}"
+    )
+
+
+# Letters that look like Latin ones, after NFKC and case folding (so capitals are their
+# lower-case forms: Cyrillic В folds to в, which stands for B).
+_LOOK_ALIKES = str.maketrans(
+    {
+        # Cyrillic
+        "а": "a", "в": "b", "е": "e", "һ": "h", "н": "h", "і": "i", "ј": "j", "к": "k",
+        "ӏ": "l", "м": "m", "о": "o", "р": "p", "ԛ": "q", "ѕ": "s", "т": "t", "у": "y",
+        "ԝ": "w", "х": "x", "с": "c", "ԁ": "d",
+        # Greek
+        "α": "a", "β": "b", "ε": "e", "η": "n", "ι": "i", "κ": "k", "μ": "m", "ν": "v",
+        "ο": "o", "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "ζ": "z",
+        # Latin without its dot
+        "ı": "i",
+    }
+)  # fmt: skip
+
+
+def skeleton(name: str) -> str:
+    """What a name looks like on screen: NFKC (fullwidth and compatibility forms), case
+    folded, invisible format characters (zero-width space, bidi marks) dropped,
+    Cyrillic/Greek look-alike letters as the Latin ones."""
+    text = unicodedata.normalize("NFKC", name).casefold()
+    visible = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    return visible.translate(_LOOK_ALIKES)
+
+
+def confusable_with(name: str, names: Mapping[str, object] | Iterable[str]) -> str | None:
+    """The first (sorted) other name that looks the same as ``name``, if any."""
+    shape = skeleton(name)
+    for other in sorted(names):
+        if other != name and skeleton(other) == shape:
+            return other
+    return None

@@ -5,7 +5,10 @@
   it for any ``Project``, however it was built (e.g. from live tools);
 - N312 two actions of one agent share a name (both files and lines named);
 - N313 two logical agents map to one platform agent in an environment and both declare
-  an action of the same name (they would be one tool on the platform).
+  an action of the same name (they would be one tool on the platform);
+- N314 a name starts with ``actionctl-lock-``: the prefix is reserved for apply's
+  per-agent lock tools, which plan, import and prune ignore, so such an action could
+  never be managed.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
+from compiler.apply_lock import LOCK_PREFIX
 from compiler.diagnostics import Diagnostic
 from compiler.load.quoting import quoted
 from compiler.model import Action, Project
@@ -28,6 +32,14 @@ def check(project: Project) -> Iterable[Diagnostic]:
                 "N311",
                 f"name {quoted(action.name)}: action names may hold only letters, digits, "
                 "_ and - (the dashboard's rule), 1-255 characters",
+            )
+        elif action.name.startswith(LOCK_PREFIX):
+            yield Diagnostic.error(
+                action.locate("name"),
+                "N314",
+                f"name {quoted(action.name)}: names starting with {LOCK_PREFIX!r} are reserved "
+                "for actionctl's apply locks, which plan, import and prune ignore (this action "
+                "would never be managed); rename it",
             )
     yield from _unique_per_agent(project.actions)
     yield from _unique_per_uid(project)
