@@ -47,7 +47,7 @@ EXPECTED: dict[str, tuple[int, set[str]]] = {
     "deep_flow_mappings_10k.yaml": (1, {"Y110"}),
     "duplicate_keys.yaml": (1, {"Y102"}),
     "empty.yaml": (0, set()),
-    "homoglyph_agent.yaml": (0, {"E104"}),
+    "homoglyph_agent.yaml": (1, {"E110"}),
     "homoglyph_name.yaml": (1, {"N311"}),
     "homoglyph_pair.yaml": (1, {"N311"}),
     "huge_float.yaml": (1, {"S203"}),
@@ -141,7 +141,7 @@ def test_look_alike_agent_names_are_shown_escaped(tmp_path: Path, cli: Callable[
     result = cli("--project", root, "--no-color", "validate")
     assert "supp\\u043ert" in result.stdout
     assert "\u043e" not in result.stdout  # never the raw Cyrillic letter, which looks like o
-    assert "did you mean 'support'" in result.stdout
+    assert "did you mean 'support'?" in result.stdout and result.exit_code == 1
 
 
 def test_python_tags_never_construct(tmp_path: Path, cli: Callable[..., Any]) -> None:

@@ -74,7 +74,7 @@ def kill_mid_apply(ws: Workspace, plan_file: Path, rng: random.Random) -> dict[s
     )
     assert process.stderr is not None
     first = process.stderr.readline().decode()
-    delay = rng.uniform(0.0, 0.6)
+    delay = rng.uniform(0.0, 1.2)  # the whole apply takes ~1 s after its first change
     time.sleep(delay)
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=10)
@@ -103,6 +103,8 @@ def crash_and_recover(make: Callable[..., Workspace], seed: int, tmp_path: Path)
 
     assert duplicates(ws.live_all()) == {}
     seen["locks_left_by_kill"] = len(lock_tools(ws.live_all()))
+    if seen["locks_left_by_kill"]:  # the user is told, and the next apply removes them
+        assert "L804" in ws.run("plan").stderr
     expected = expected_remainder(saved, ws)
     assert ws.pending() == expected
     if expected:
@@ -128,4 +130,4 @@ def test_sigkill_at_many_random_points(
 ) -> None:
     results = [crash_and_recover(workspace_factory, seed, tmp_path) for seed in range(2, 12)]
     mid = [r for r in results if 0 < r["left"] < 34]
-    assert len(mid) >= 5, f"too few kills landed mid-apply: {results}"
+    assert len(mid) >= 4, f"too few kills landed mid-apply: {results}"
