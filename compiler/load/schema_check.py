@@ -40,6 +40,8 @@ _RANGE_MESSAGES: dict[str, str] = {
 }
 # Marks a schema whose pattern a validate rule also checks (see check_document).
 RULE_CHECKED = "x-actionctl-diagnostic"
+# Fields whose wrong values are never quoted in messages.
+SECRET_PATHS: frozenset[DataPath] = frozenset({("api_key_env",)})
 MAX_UNKNOWN_FIELDS = 20  # per mapping; the rest are counted in one more diagnostic
 MAX_MESSAGE = 300
 _JSON_TYPE_NAMES = {
@@ -222,7 +224,9 @@ def _pattern(
     is_action_name = path == ("name",) and kind in schemas.action_types()
     code = "N311" if is_action_name else "S206"
     message = _custom(error) or f"does not match the pattern {error.validator_value}"
-    return _error(location, code, f"{_dotted(path)} {quoted(error.instance)}: {message}")
+    # A key pasted where its variable's name goes must not reach every CI log.
+    shown = "(value not shown: it may be a key)" if path in SECRET_PATHS else quoted(error.instance)
+    return _error(location, code, f"{_dotted(path)} {shown}: {message}")
 
 
 def _yaml11_trap(

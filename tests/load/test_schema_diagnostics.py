@@ -277,3 +277,12 @@ def test_working_hours_days_share_one_definition(tmp_path: Path) -> None:
         "static_params:\n  working_hours:\n    sunday: {start: '9:00', end: closed}\n"
     )
     assert only(tmp_path, text)[:3] == ("S206", 7, 21)
+
+
+def test_a_key_pasted_into_api_key_env_is_not_echoed(tmp_path: Path) -> None:
+    key = "sk-live-abc123SECRETxyz"
+    (tmp_path / "actionctl.yaml").write_text(f"api_key_env: {key}\n")
+    [(code, line, column, message)] = load(tmp_path, "", folder="channels")
+    assert (code, line, column) == ("S206", 1, 14)
+    assert key not in message and "SECRET" not in message
+    assert "value not shown" in message and "NAME of an environment variable" in message
