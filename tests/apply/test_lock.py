@@ -449,6 +449,19 @@ def test_a_desired_tool_with_the_reserved_prefix_is_refused(site: Any) -> None:
     path.write_text(path.read_text().replace("name: end_call", "name: actionctl-lock-mine"))
     result = site.run("apply", "--auto-approve")
     assert result.exit_code == 1, result.output
+    assert "N314" in result.stderr  # validation refuses it before anything is planned
+    assert site.all_tools() == {SUPPORT: [], BILLING: []}
+
+
+def test_a_saved_plan_writing_a_reserved_name_is_refused(site: Any, tmp_path: Path) -> None:
+    plan_file = tmp_path / "plan.json"
+    assert site.run("plan", "--out", plan_file).exit_code == 0
+    data = json.loads(plan_file.read_text())
+    (change,) = [c for c in data["changes"] if c["address"] == "support/end_call"]
+    change["name"] = change["after"]["name"] = "actionctl-lock-mine"  # edited by hand
+    plan_file.write_text(json.dumps(data))
+    result = site.run("apply", plan_file)
+    assert result.exit_code == 1, result.output
     assert "A909" in result.stderr and "reserved" in result.stderr
     assert f"{CALL_CONTROL}:" in result.stderr  # located at the action
     assert site.all_tools() == {SUPPORT: [], BILLING: []}
