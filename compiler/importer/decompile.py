@@ -26,8 +26,8 @@ from compiler.model import (
     SourceDocument,
     SourceMap,
 )
+from compiler.validate.rules.phones import is_e164
 
-E164 = re.compile(r"^\+[1-9][0-9]{1,14}$")
 ACTION_NAME = re.compile(r"^[A-Za-z0-9_-]{1,255}$")
 
 # Keys every action document starts with; a live field of the same name cannot be kept.
@@ -328,7 +328,7 @@ def _send_text_message(tool: Mapping[str, Any], book: ChannelBook) -> Iterator[d
     head: dict[str, Any] = {"type": "send_text_message"}
     sender = params.get("from_number")
     if sender is not None:
-        if not isinstance(sender, str) or not E164.match(sender):
+        if not isinstance(sender, str) or not is_e164(sender):
             return
         head["messaging_channel"] = book.name_for(sender)
     recipient = params.get("to_number")

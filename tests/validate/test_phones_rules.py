@@ -94,3 +94,12 @@ def test_environment_channel_override(tmp_path: Path) -> None:
     [(code, file, line, column, message)] = run(tmp_path, files)
     assert (code, file, line, column) == ("N323", "actionctl.yaml", 4, 13)
     assert "'dev'" in message
+
+
+def test_e164_accepts_only_ascii_digits_and_no_trailing_newline() -> None:
+    from compiler.validate.rules.phones import is_e164
+
+    assert is_e164("+15550000001")
+    assert not is_e164("+1555000000\u0661")  # an Arabic-Indic digit one
+    assert not is_e164("+15550000001\n")
+    assert not is_e164("+1555")

@@ -17,7 +17,8 @@ from compiler.diagnostics import Diagnostic, Location
 from compiler.load.quoting import quoted
 from compiler.model import Action, Project
 
-E164 = re.compile(r"^\+[1-9]\d{6,14}$")
+# ASCII digits only and \Z, not $: "\d" admits other scripts' digits, "$" a trailing newline.
+E164 = re.compile(r"\+[1-9][0-9]{6,14}\Z")
 _SEPARATORS = re.compile(r"[\s().\-/]")
 
 # Where each action type writes phone numbers: paths into the document.
