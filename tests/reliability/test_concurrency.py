@@ -12,7 +12,7 @@ What each test proves:
 - ``test_apply_started_while_another_is_writing_is_refused``: deterministic. B starts only
   after A has reported writing the contested tools, so B's stale check must see A's writes.
 - ``test_applies_started_together``: the true race. Both processes start at the same
-  moment against an emulator with 400 ms latency, so each one's stale check (one listing)
+  moment against an emulator with 250 ms latency, so each one's stale check (one listing)
   is answered before the other's first write arrives. The platform has no conditional
   writes (no ETag / If-Match, no idempotency keys), so only something that serialises the
   two applies can pass this; a single up-front stale check cannot. Until 0a7c068 (the
@@ -150,7 +150,7 @@ def race(make: Callable[..., Workspace], tmp_path: Path, latency_ms: float) -> N
 def test_applies_started_together(
     workspace_factory: Callable[..., Workspace], tmp_path: Path
 ) -> None:
-    race(workspace_factory, tmp_path, 400)
+    race(workspace_factory, tmp_path, 250)
 
 
 @pytest.mark.slow
