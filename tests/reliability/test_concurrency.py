@@ -159,3 +159,42 @@ def test_applies_started_together_at_many_latencies(
     workspace_factory: Callable[..., Workspace], tmp_path: Path, latency_ms: float
 ) -> None:
     race(workspace_factory, tmp_path, latency_ms)
+
+
+def start_auto_apply(ws: Workspace) -> subprocess.Popen[bytes]:
+    """``apply --auto-approve``: plan and apply in one process, as two CI jobs would."""
+    command = actionctl_command(ws.root, "apply", "--auto-approve", "--parallelism", "1")
+    return subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=subprocess_env()
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("latency_ms", [0, 50, 250])
+def test_two_auto_approve_applies_never_mix(
+    workspace_factory: Callable[..., Workspace], tmp_path: Path, latency_ms: float
+) -> None:
+    """Each process plans for itself, so the later one may legitimately re-plan on top of
+    the earlier one's result and win too. What must never happen: a duplicate, a lock
+    left behind, or a platform holding one writer's keep_0 and the other's contested_new."""
+    a, b, _plan_a, _plan_b = two_plans(workspace_factory, tmp_path, 0)
+    a.server.config.latency_ms = latency_ms
+    processes = [start_auto_apply(a), start_auto_apply(b)]
+    outputs = [p.communicate(timeout=60) for p in processes]
+    settle(a.server, quiet_s=0.3)
+    a.server.config.latency_ms = 0
+
+    codes = [p.returncode for p in processes]
+    state = live_state(a)
+    record("auto_race", {"latency_ms": latency_ms, "exits": codes, "live": state})
+    assert set(codes) <= {0, 3} and 0 in codes, [(o + e).decode() for o, e in outputs]
+    assert state["duplicates"] == {} and state["locks"] == []
+    writers = {text.split()[-1] for text in state["keep_0"] + state["contested_new"]}
+    assert len(writers) == 1, f"the platform mixes both applies: {state}"
+    who = writers.pop()
+    assert state == {
+        "keep_0": [f"Written by {who}"],
+        "contested_new": [f"Created by {who}"],
+        "duplicates": {},
+        "locks": [],
+    }
