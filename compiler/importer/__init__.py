@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from compiler.apply_lock import without_locks
 from compiler.diagnostics import Diagnostic, Location, has_errors
 from compiler.importer.decompile import (
     ChannelBook,
@@ -184,14 +185,15 @@ def _fetch(
     uids = [uid for _, uid in pairs]
     try:
         many = platform.list_tools_many(uids)
-        return [many.get(uid, []) for uid in uids], []
+        # Lock tools of an apply running right now are machinery, not the user's tools.
+        return [without_locks(many.get(uid, [])) for uid in uids], []
     except NotFoundError:
         pass  # find which agent it was, one by one
     tools: list[list[dict[str, Any]]] = []
     diagnostics: list[Diagnostic] = []
     for name, uid in pairs:
         try:
-            tools.append(platform.list_tools(uid))
+            tools.append(without_locks(platform.list_tools(uid)))
         except NotFoundError:
             diagnostics.append(_unknown_agent(platform, name, uid))
             tools.append([])

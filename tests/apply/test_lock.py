@@ -429,11 +429,6 @@ def test_a_plan_made_during_an_apply_does_not_see_its_lock(applied: Any, client:
         locks.release()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="compiler/importer lists tools with Platform.list_tools_many, not compiler/live.py, "
-    "so it does not leave lock tools out (fix: compiler.apply_lock.without_locks in _fetch)",
-)
 def test_import_does_not_write_a_lock_tool(applied: Any, tmp_path: Path) -> None:
     foreign_lock(applied)
     out = tmp_path / "imported"
