@@ -3,8 +3,9 @@
 Reports the achieved throughput (requests the emulator served, per minute, over the
 apply's wall time) as a fraction of the limit. Goal: >= 90 % with 0 failures.
 
-The apply runs as ``actionctl apply`` does: the stale check (one listing), then every
-create with its read-back, through the real HTTP client (retries, 429 handling) and the
+The apply runs exactly as ``actionctl apply`` does (``compiler.apply.apply_safely``):
+the agent's apply lock, the stale check on the lock's listing, then every create with
+its read-back, then the lock's release, through the real HTTP client (retries, 429 handling) and the
 engine's bounded concurrency. Run: ``python bench/bench_apply.py`` (prints JSON).
 """
 
@@ -20,7 +21,7 @@ from typing import Any
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from compiler.apply import apply_plan, find_stale
+from compiler.apply import apply_safely
 from compiler.canonical import canonical_tool
 from compiler.plan.model import CREATE, Change, Plan
 from compiler.platform.client import OpenMicClient
@@ -72,13 +73,13 @@ def run(tools: int = TOOLS, limit: int = LIMIT_PER_MIN, parallelism: int = 4) ->
                 plan = make_plan(client.target, tools)
                 server.stats.reset()
                 started = time.monotonic()
-                stale = find_stale(client, plan)
-                report = apply_plan(client, plan, parallelism=parallelism)
+                result = apply_safely(client, plan, parallelism=parallelism)
                 elapsed = time.monotonic() - started
                 live = client.list_tools(AGENT)
             finally:
                 client.close()
             stats = server.stats.snapshot()
+    report = result.report
     statuses = stats["statuses"]
     served = sum(n for status, n in statuses.items() if status != 429)
     per_minute = served / elapsed * 60
@@ -92,10 +93,13 @@ def run(tools: int = TOOLS, limit: int = LIMIT_PER_MIN, parallelism: int = 4) ->
         "requests_refused_429": statuses.get(429, 0),
         "throughput_per_min": round(per_minute, 1),
         "fraction_of_limit": round(per_minute / limit, 3),
-        "failures": len(report.failed) + len(stale),
+        "failures": len(result.refusals) + (len(report.failed) if report else 0),
         "tools_live": len(names),
         "duplicates": len(names) - len(set(names)),
-        "goal_met": per_minute / limit >= GOAL and not report.failed and len(set(names)) == tools,
+        "goal_met": per_minute / limit >= GOAL
+        and report is not None
+        and not report.failed
+        and len(set(names)) == tools,
     }
 
 

@@ -8,6 +8,8 @@
 - ``reserved_names``: a plan that would create or update a tool named like a lock tool
   is refused (lock tools are invisible to planning, so it would never converge).
 - ``refuse_emptying``: prune never deletes every tool of an agent without allow_empty.
+- ``apply_safely``: all of the above in order, the one entry point for a whole apply
+  (``actionctl apply`` and the benchmark): refusals come back as values, nothing raised.
 - ``apply_plan``: run the changes with bounded concurrency. Each change is one platform
   operation (replace: delete, then create), so an interrupted or partly failed apply
   leaves only whole operations behind and the next plan shows exactly what is left.
@@ -28,7 +30,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Any
 
-from compiler.apply_lock import LOCK_PREFIX, without_locks
+from compiler.apply_lock import LOCK_PREFIX, LockRefused, holding, without_locks
 from compiler.canonical import canonical_tool, fingerprint
 from compiler.diff import MISSING, field_changes, top_level_fields
 from compiler.plan.build import emptied_agents
@@ -146,6 +148,70 @@ def refuse_emptying(plan: Plan, allow_empty: bool) -> list[str]:
         f"the plan deletes every tool of agent {uid!r}; pass --allow-empty if that is intended"
         for uid in emptied_agents(plan)
     ]
+
+
+# --- the whole apply ---
+
+STALE_HINT = "Run `actionctl plan` again (with --out to save it), then apply it"
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why an apply changed nothing. ``stale`` refusals exit 3 (re-plan), others 1."""
+
+    code: str  # A904 stale, A905 would empty an agent, A907 locked, A909 reserved name
+    message: str
+    change: Change | None = None  # the change it is about, when there is one
+
+    @property
+    def stale(self) -> bool:
+        return self.code in ("A904", "A907")
+
+
+@dataclass
+class ApplyResult:
+    refusals: list[Refusal] = field(default_factory=list)
+    report: ApplyReport | None = None  # None when refused
+    left_behind: list[str] = field(default_factory=list)  # locks that could not be released
+
+
+def apply_safely(
+    platform: Platform,
+    plan: Plan,
+    *,
+    allow_empty: bool = False,
+    parallelism: int = DEFAULT_PARALLELISM,
+    progress: Progress | None = None,
+) -> ApplyResult:
+    """Check, lock, re-check staleness, then write: the whole of ``actionctl apply``."""
+    result = ApplyResult()
+    result.refusals = [
+        Refusal("A909", f"{text}; nothing was changed", change)
+        for change, text in reserved_names(plan)
+    ] or [
+        Refusal("A905", f"{text}; nothing was changed")
+        for text in refuse_emptying(plan, allow_empty)
+    ]
+    if result.refusals:
+        return result
+    try:
+        with holding(platform, touched_agents(plan), result.left_behind.append) as locks:
+            # The listings the locks were taken with are the ones the stale check reads.
+            stale = stale_reasons(plan, locks.listed)
+            result.refusals = [
+                Refusal("A904", f"stale plan: {text}; nothing was changed. {STALE_HINT}")
+                for text in stale
+            ]
+            if not stale:
+                result.report = apply_plan(
+                    platform, plan, parallelism=parallelism, progress=progress, guard=locks.check
+                )
+    except LockRefused as refused:
+        result.refusals = [Refusal("A907", f"{refused}; nothing was changed")]
+    except NotFoundError as error:  # only taking the locks can raise it: an agent is gone
+        text = f"stale plan: an agent the plan touches is gone: {error}; nothing was changed"
+        result.refusals = [Refusal("A904", f"{text}. Run `actionctl plan` again")]
+    return result
 
 
 # --- writing ---

@@ -17,11 +17,10 @@ import click
 from compiler.cli.context import AppContext, emit_diagnostics, pass_app
 
 if TYPE_CHECKING:
-    from compiler.apply import ApplyReport, Outcome
-    from compiler.apply_lock import AgentLocks
+    from compiler.apply import ApplyReport, Outcome, Refusal
     from compiler.diagnostics import Diagnostic, Location
     from compiler.model import Environment, Project
-    from compiler.plan.model import Change, Plan
+    from compiler.plan.model import Plan
     from compiler.platform.base import Platform
 
 EXIT_ERROR = 1
@@ -188,70 +187,30 @@ def _apply(
 ) -> int:
     """Refusals are diagnostics located at ``origin`` (the plan file, or the project
     file for a fresh plan), so CI sees them in --diagnostics-format."""
-    from compiler.apply import refuse_emptying, reserved_names, touched_agents
-    from compiler.apply_lock import LockRefused, holding
-    from compiler.platform.base import NotFoundError
+    from compiler.apply import apply_safely
 
     if not plan.has_changes:
         click.echo("No changes. Nothing to apply.")
         return 0
-    reserved = reserved_names(plan)
-    if reserved:
-        emit_diagnostics(
-            app, [_reserved(change, text, origin) for change, text in reserved], err=True
-        )
-        return EXIT_ERROR
-    emptying = refuse_emptying(plan, allow_empty)
-    for message in emptying:
-        _refuse(app, "A905", f"{message}; nothing was changed", origin)
-    if emptying:
-        return EXIT_ERROR
-    left_behind: list[str] = []
-    try:
-        with holding(platform, touched_agents(plan), left_behind.append) as locks:
-            code = _apply_locked(app, platform, plan, parallelism, origin, locks)
-    except LockRefused as refused:
-        _refuse(app, "A907", f"{refused}; nothing was changed", origin)
-        return EXIT_STALE
-    except NotFoundError as error:  # only taking the locks can raise it: an agent is gone
-        text = f"stale plan: an agent the plan touches is gone: {error}; nothing was changed"
-        _refuse(app, "A904", f"{text}. Run `actionctl plan` again", origin)
-        return EXIT_STALE
-    finally:
-        _warn_left_behind(app, left_behind, origin)
-    return code
-
-
-def _apply_locked(
-    app: AppContext,
-    platform: Platform,
-    plan: Plan,
-    parallelism: int,
-    origin: str,
-    locks: AgentLocks,
-) -> int:
-    """Stale check and writes, with every touched agent's apply lock held: the
-    listings the locks were taken with are the ones the stale check reads."""
-    from compiler.apply import apply_plan, stale_reasons
-
-    stale = stale_reasons(plan, locks.listed)
-    for message in stale:
-        text = f"stale plan: {message}; nothing was changed. Run `actionctl plan` again"
-        _refuse(app, "A904", text + " (with --out to save it), then apply it", origin)
-    if stale:
-        return EXIT_STALE
-    report = apply_plan(
-        platform, plan, parallelism=parallelism, progress=_progress(app), guard=locks.check
+    result = apply_safely(
+        platform, plan, allow_empty=allow_empty, parallelism=parallelism, progress=_progress(app)
     )
-    emit_diagnostics(app, _readback_warnings(report), err=True)
-    return _summarise(app, report)
+    emit_diagnostics(app, [_refusal(refusal, origin) for refusal in result.refusals], err=True)
+    if result.report is not None:
+        emit_diagnostics(app, _readback_warnings(result.report), err=True)
+    _warn_left_behind(app, result.left_behind, origin)
+    if result.refusals:
+        return EXIT_STALE if any(r.stale for r in result.refusals) else EXIT_ERROR
+    assert result.report is not None
+    return _summarise(app, result.report)
 
 
-def _reserved(change: Change, message: str, origin: str) -> Diagnostic:
+def _refusal(refusal: Refusal, origin: str) -> Diagnostic:
     from compiler.diagnostics import Diagnostic, Location
 
-    where = _file_only(Location(change.source)) if change.source else Location(origin)
-    return Diagnostic.error(where, "A909", f"{message}; nothing was changed")
+    change = refusal.change
+    where = _file_only(Location(change.source)) if change and change.source else Location(origin)
+    return Diagnostic.error(where, refusal.code, refusal.message)
 
 
 def _warn_left_behind(app: AppContext, messages: list[str], origin: str) -> None:
