@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import yaml
 
@@ -147,7 +148,7 @@ def test_no_command_or_output_format_leaks_the_key(
     sweep.add_result("import 401", run("import", "--out", tmp_path / "nothing"))
     monkeypatch.setenv(KEY_ENV, RELIABILITY_KEY)
 
-    sweep.add_result("emulator stats", _stats(ws))
+    sweep.add("emulator stats", emulator_stats(ws))
     sweep.add("step summary", summary.read_text() if summary.exists() else "")
     sweep.add_files(tmp_path)
     sweep.check(minimum=50)
@@ -177,20 +178,14 @@ def test_exhausted_retries_and_unreachable_platform_do_not_leak(
     sweep.check(minimum=8)
 
 
-def _stats(ws: Workspace) -> Any:
-    import httpx
-
+def emulator_stats(ws: Workspace) -> str:
+    """The emulator's stats endpoint: body and headers."""
     response = httpx.get(
         f"{ws.server.url}/_emulator/stats",
         headers={"Authorization": f"Bearer {RELIABILITY_KEY}"},
         timeout=10,
     )
-
-    class Result:
-        stdout = response.text
-        stderr = str(dict(response.headers))
-
-    return Result()
+    return response.text + str(dict(response.headers))
 
 
 def test_real_processes_and_the_emulator_command_do_not_leak(
@@ -212,8 +207,6 @@ def test_real_processes_and_the_emulator_command_do_not_leak(
     assert url, banner
     ws = workspace_factory(FLEET)
     set_project(ws, base_url=url.group(0))
-    import httpx
-
     for key in (RELIABILITY_KEY, WRONG_KEY):  # requests with a good and a bad key
         with contextlib.suppress(httpx.TransportError):
             httpx.get(
