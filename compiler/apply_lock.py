@@ -35,7 +35,19 @@ from compiler.platform.base import NotFoundError, Platform, PlatformError, Write
 LOCK_PREFIX = "actionctl-lock-"
 LOCK_TTL = timedelta(minutes=15)
 RENEW_WHEN_LEFT = timedelta(minutes=10)  # a long apply renews its locks every ~5 minutes
-LOCK_TYPE = "end_call"  # a type every platform accepts with no static_params
+# The lock is a real tool the voice agent can see while an apply runs. Its type is the
+# most harmless one should the model call it anyway: check_working_hours is read-only
+# and, open around the clock, answers "open", so the call goes on as if it were not
+# there (end_call would hang up on the caller; dtmf, SMS, email, booking act).
+LOCK_TYPE = "check_working_hours"
+_ALWAYS_OPEN = {"start": "00:00", "end": "23:59"}
+LOCK_STATIC_PARAMS: dict[str, Any] = {
+    "timezone": "UTC",
+    "working_hours": {
+        day: dict(_ALWAYS_OPEN)
+        for day in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+    },
+}
 MAX_CREATE_ATTEMPTS = 3
 MAX_DELETE_ATTEMPTS = 3
 HOST = re.sub(r"\s+", "_", socket.gethostname()) or "unknown-host"
@@ -234,6 +246,7 @@ class AgentLocks:
             "type": LOCK_TYPE,
             "name": self.name,
             "description": description,
+            "static_params": LOCK_STATIC_PARAMS,
             "speak_during_execution": False,
             "speak_after_execution": False,
         }

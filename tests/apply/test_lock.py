@@ -493,3 +493,19 @@ def test_a_tool_edited_after_the_stale_check_is_not_overwritten(
     assert "changed since planning (checked right before writing)" in outcome.message
     assert applied.tool("end_call")["description"] == "edited"
     assert applied.server.stats.snapshot()["methods"] == {"GET": 1}  # one GET, no PATCH
+
+
+def test_lock_tool_is_read_only_and_harmless_if_called(site: Any, client: Any) -> None:
+    """The voice agent can see the lock while an apply runs: it must not act on a call."""
+    locks = AgentLocks(client)
+    locks.acquire([SUPPORT])
+    try:
+        (lock,) = locks_on(site)
+    finally:
+        locks.release()
+    assert lock["type"] == "check_working_hours"
+    hours = lock["static_params"]["working_hours"]
+    days = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+    assert set(hours) == days
+    assert all(day == {"start": "00:00", "end": "23:59"} for day in hours.values())
+    assert lock["speak_during_execution"] is False
