@@ -10,13 +10,11 @@ commits. Diagnostics (warnings, or the errors that stop it) go to stderr in
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
 import click
 
-from compiler.cli.context import AppContext, emit_diagnostics, pass_app
+from compiler.cli.context import AppContext, diagnostics_format_option, emit_diagnostics, pass_app
 from compiler.diagnostics import DiagnosticError, has_errors, sorted_diagnostics
 
 
@@ -27,13 +25,7 @@ from compiler.diagnostics import DiagnosticError, has_errors, sorted_diagnostics
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the JSON to FILE (atomically) instead of stdout.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "github", "sarif"]),
-    default=None,
-    help="Format of diagnostics (default: --diagnostics-format, text).",
-)
+@diagnostics_format_option()
 @pass_app
 def command(app: AppContext, out: Path | None, fmt: str | None) -> int:
     """Print the platform API payloads as JSON, keyed by agent/name.
@@ -62,42 +54,9 @@ def command(app: AppContext, out: Path | None, fmt: str | None) -> int:
     if out is None:
         click.echo(text, nl=False)
         return 0
+    from compiler.atomic_write import write_atomically
+
     write_atomically(out, text)
     if not app.quiet:
         click.echo(f"Wrote {len(payloads)} tools ({environment.name}) to {out}", err=True)
     return 0
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write via a temporary file in the same directory and ``os.replace``: readers see
-    the old file or the new one, never half of it."""
-    directory = path.parent
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-        fd, temp_name = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as error:
-        raise click.ClickException(f"cannot write {path}: {error.strerror or error}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp_name, _mode_for(path))
-        os.replace(temp_name, path)
-    except OSError as error:
-        Path(temp_name).unlink(missing_ok=True)
-        raise click.ClickException(f"cannot write {path}: {error.strerror or error}") from None
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
-
-
-def _mode_for(path: Path) -> int:
-    """The replaced file's mode, else what a plain ``open()`` would give (mkstemp's is
-    0600)."""
-    try:
-        return path.stat().st_mode & 0o777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask

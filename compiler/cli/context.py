@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -24,6 +25,17 @@ class AppContext:
 
 
 pass_app = click.make_pass_decorator(AppContext, ensure=True)
+
+DIAGNOSTIC_FORMATS = ("text", "json", "github", "sarif")  # compiler.report.FORMATS
+
+
+def diagnostics_format_option(
+    help: str = "Format of diagnostics (default: --diagnostics-format, text).",
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--format`` for commands whose output is diagnostics (validate, compile, import)."""
+    return click.option(
+        "--format", "fmt", type=click.Choice(DIAGNOSTIC_FORMATS), default=None, help=help
+    )
 
 
 def emit_diagnostics(

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from compiler.cli.context import AppContext, emit_diagnostics, pass_app
+from compiler.cli.context import AppContext, diagnostics_format_option, emit_diagnostics, pass_app
 from compiler.diagnostics import DiagnosticError, has_errors, sorted_diagnostics
 
 if TYPE_CHECKING:
@@ -37,13 +37,7 @@ if TYPE_CHECKING:
     help="Directory to write actions/ and channels/ into (default: the project).",
 )
 @click.option("--force", is_flag=True, help="Overwrite files that already exist.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "github", "sarif"]),
-    default=None,
-    help="Format of diagnostics (default: --diagnostics-format, text).",
-)
+@diagnostics_format_option()
 @pass_app
 def command(
     app: AppContext, agents: tuple[str, ...], out: Path | None, force: bool, fmt: str | None

@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from compiler import __version__
-from compiler.cli.context import AppContext
+from compiler.cli.context import DIAGNOSTIC_FORMATS, AppContext
 
 # name -> (module, one-line help shown in ``actionctl --help`` without importing it)
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -76,7 +76,7 @@ Exit codes: 0 ok, 1 error, 2 changes (plan --detailed-exitcode), 3 stale plan.""
 @click.option("-v", "--verbose", count=True, help="More detail (requests, timings).")
 @click.option(
     "--diagnostics-format",
-    type=click.Choice(["text", "json", "github", "sarif"]),
+    type=click.Choice(DIAGNOSTIC_FORMATS),
     default="text",
     show_default=True,
     envvar="ACTIONCTL_DIAGNOSTICS_FORMAT",
@@ -147,6 +147,10 @@ def run(argv: list[str] | None = None) -> int:
         click.echo("Interrupted.", err=True)
         return 130
     except BrokenPipeError:
+        return EXIT_ERROR
+    except OSError as error:  # a file we were told to read or write: not a bug of ours
+        where = f": {error.filename}" if error.filename else ""
+        click.echo(f"error: {error.strerror or error}{where}", err=True)
         return EXIT_ERROR
     except Exception as error:  # the last line of defence: never a traceback for a user
         return _internal_error(error)

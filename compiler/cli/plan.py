@@ -71,9 +71,7 @@ def command(
     plan, diagnostics = plan_project(app, prune)
     emit_diagnostics(app, diagnostics, err=True)
     if out is not None:
-        from compiler.plan.model import write_atomically
-
-        write_atomically(out, plan.dumps())
+        plan.save(out)
         if not app.quiet:
             click.echo(f"Saved the plan to {out}; apply it with: actionctl apply {out}", err=True)
     show_plan(app, plan, fmt)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from compiler.cli.context import AppContext, emit_diagnostics, pass_app
+from compiler.cli.context import AppContext, diagnostics_format_option, emit_diagnostics, pass_app
 from compiler.diagnostics import Diagnostic, Location, has_errors, sorted_diagnostics
 
 if TYPE_CHECKING:
@@ -25,13 +25,7 @@ if TYPE_CHECKING:
 
 @click.command("validate")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "github", "sarif"]),
-    default=None,
-    help="Output format (default: --diagnostics-format, text).",
-)
+@diagnostics_format_option("Output format (default: --diagnostics-format, text).")
 @pass_app
 def command(app: AppContext, paths: tuple[Path, ...], fmt: str | None) -> int:
     """Check action and channel files (schema, references, names, numbers, templates).

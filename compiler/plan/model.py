@@ -7,8 +7,6 @@ platform's secret-free identity (``Platform.target``).
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -134,6 +132,8 @@ class Plan:
 
     def save(self, path: Path) -> None:
         """Write the plan atomically: a temp file in the same directory, then os.replace."""
+        from compiler.atomic_write import write_atomically
+
         write_atomically(path, self.dumps())
 
     @classmethod
@@ -159,22 +159,6 @@ def ordered(changes: list[Change]) -> list[Change]:
     """Destructive changes first, then updates, creates and no-ops; by address within each."""
     rank = {action: i for i, action in enumerate(DISPLAY_ORDER)}
     return sorted(changes, key=lambda c: (rank.get(c.action, len(rank)), c.address))
-
-
-def write_atomically(path: Path, text: str) -> None:
-    path = Path(path)
-    directory = path.parent if str(path.parent) else Path(".")
-    directory.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temp_name, path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
 
 
 # --- parsing: every problem becomes one PlanFormatError naming the field ---

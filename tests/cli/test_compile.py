@@ -146,3 +146,14 @@ def test_warnings_go_to_stderr_and_exit_0(cli: Cli, example_project: Path) -> No
 def test_output_is_byte_stable(cli: Cli, example_project: Path) -> None:
     first = cli("--project", example_project, "compile").stdout
     assert cli("--project", example_project, "compile").stdout == first
+
+
+def test_out_to_an_unwritable_place_is_an_error_not_a_traceback(
+    cli: Callable[..., CliResult], example_project: Path, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory\n")
+    result = cli("--project", example_project, "compile", "--out", blocker / "tools.json")
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output and "internal error" not in result.output
+    assert "a-file" in result.stderr

@@ -1,0 +1,50 @@
+"""Writing a file so that readers see the old content or the new, never half of it.
+
+Used for every single file actionctl writes (``compile --out``, ``plan --out``); the
+importer stages many files and moves them into place itself (``importer/writer.py``).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` via a temporary file in the same directory, then ``os.replace``.
+
+    The new file keeps the mode of the file it replaces, or gets what a plain ``open()``
+    would give (mkstemp's is 0600). Raises ``OSError`` saying "cannot write PATH: why"
+    when the file cannot be written; nothing is left behind then.
+    """
+    path = Path(path)
+    try:
+        _write(path, text)
+    except OSError as error:
+        raise OSError(error.errno, f"cannot write {path}: {error.strerror or error}") from None
+
+
+def _write(path: Path, text: str) -> None:
+    directory = path.parent
+    directory.mkdir(parents=True, exist_ok=True)
+    fd, temp_name = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp_name, _mode_for(path))
+        os.replace(temp_name, path)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+
+
+def _mode_for(path: Path) -> int:
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
