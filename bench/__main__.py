@@ -16,6 +16,7 @@ import platform
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 BENCHMARKS: dict[str, str] = {
     "validate + compile, 5,000 actions": "bench.bench_validate_compile",
@@ -27,22 +28,63 @@ BENCHMARKS: dict[str, str] = {
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
 
+# The headline of each benchmark: (figure, baseline measured in the same run, ratio,
+# goal, key saying whether the goal was met), as keys of its run() result.
+HEADLINES: dict[str, tuple[str, str, str, str, str]] = {
+    "bench.bench_validate_compile": (
+        "validate_compile_s",
+        "check_jsonschema_s",
+        "ratio",
+        "<= 2 s, <= 0.5x",
+        "meets_goal",
+    ),
+    "bench.bench_read_live": ("wall_s", "floor_s", "ratio_to_floor", "min requests, <= 2x", "ok"),
+    "bench.bench_apply": (
+        "throughput_per_min",
+        "limit_per_min",
+        "fraction_of_limit",
+        ">= 0.9, 0 fail",
+        "goal_met",
+    ),
+    "bench.bench_startup": (
+        "actionctl_version_s",
+        "python_pass_s",
+        "ratio_to_python",
+        "<= 0.12 s",
+        "meets_goal",
+    ),
+    "bench.bench_precommit": (
+        "changed_file_s",
+        "actionctl_version_s",
+        "ratio_changed_to_version",
+        "<= 0.4 s",
+        "meets_goal",
+    ),
+}
+
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", action="append", help="run only benchmarks whose module matches")
     parser.add_argument("--write", action="store_true", help="also save bench/RESULTS.md")
     args = parser.parse_args()
-    sections = [_header()]
+    sections = []
+    summary = [
+        "| benchmark | figure | baseline | ratio | goal | met |",
+        "|---|---|---|---|---|---|",
+    ]
     failures = 0
     for title, module_name in BENCHMARKS.items():
         if args.only and not any(o in module_name for o in args.only):
             continue
         print(f"running {title} ...", file=sys.stderr, flush=True)
-        section, ok = _run_one(title, module_name)
-        failures += not ok
+        figures, section = _run_one(title, module_name)
+        failures += figures is None
+        summary.append(_headline(title, module_name, figures))
         sections.append(section)
         print(section, flush=True)
+    sections = [_header(), "## Summary\n\n" + "\n".join(summary), *sections]
+    print(sections[1], flush=True)
     if args.write:
         RESULTS.write_text("\n\n".join(sections) + "\n", encoding="utf-8")
         print(f"wrote {RESULTS}", file=sys.stderr)
@@ -60,16 +102,30 @@ def _header() -> str:
     )
 
 
-def _run_one(title: str, module_name: str) -> tuple[str, bool]:
+def _run_one(title: str, module_name: str) -> tuple[dict[str, Any] | None, str]:
     started = time.perf_counter()
     try:
-        figures = importlib.import_module(module_name).run()
+        figures: dict[str, Any] = importlib.import_module(module_name).run()
     except Exception as error:  # one broken benchmark must not hide the others
-        return f"## {title}\n\nfailed: {type(error).__name__}: {error}", False
+        return None, f"## {title}\n\nfailed: {type(error).__name__}: {error}"
     elapsed = time.perf_counter() - started
     rows = "\n".join(f"| {key} | {_format(value)} |" for key, value in figures.items())
     table = f"| figure | value |\n|---|---|\n{rows}"
-    return f"## {title}\n\n{table}\n\n(benchmark took {elapsed:.1f} s)", True
+    return figures, f"## {title}\n\n{table}\n\n(benchmark took {elapsed:.1f} s)"
+
+
+def _headline(title: str, module_name: str, figures: dict[str, Any] | None) -> str:
+    if figures is None:
+        return f"| {title} | failed | | | | no |"
+    figure, baseline, ratio, goal, met = HEADLINES[module_name]
+    cells = [
+        f"{figure} {_format(figures.get(figure))}",
+        f"{baseline} {_format(figures.get(baseline))}",
+        _format(figures.get(ratio)),
+        goal,
+        "yes" if figures.get(met) else "no",
+    ]
+    return f"| {title} | " + " | ".join(cells) + " |"
 
 
 def _format(value: object) -> str:
