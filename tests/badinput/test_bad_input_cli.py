@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from compiler.load.yaml_source import MAX_FILE_BYTES
-from tests.conftest import CliResult
+from tests.conftest import CliResult, write_files
 
 CHANNEL = "kind: channel\nname: Main\nphone_number: '+15550000001'\ncapabilities: [sms]\n"
 SMS = (
@@ -83,16 +83,6 @@ CASES = [
 ]  # fmt: skip
 
 
-def write(root: Path, files: dict[str, str | bytes]) -> None:
-    for name, content in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
-
-
 def test_enough_distinct_cases() -> None:
     assert len({case.name for case in CASES}) == len(CASES) >= 25
     assert len({case.code for case in CASES}) >= 25
@@ -103,7 +93,7 @@ def test_enough_distinct_cases() -> None:
 def test_bad_input_is_a_located_diagnostic(
     cli: Callable[..., CliResult], tmp_path: Path, case: Case, fmt: str
 ) -> None:
-    write(tmp_path, case.files)
+    write_files(tmp_path, case.files)
     result = cli("--project", tmp_path, "validate", "--format", fmt)
     assert result.exit_code == 1, result.output
     assert "Traceback" not in result.output
@@ -122,7 +112,7 @@ def test_bad_input_is_a_located_diagnostic(
 def test_other_commands_reject_bad_yaml_the_same_way(
     cli: Callable[..., CliResult], tmp_path: Path, case: Case
 ) -> None:
-    write(tmp_path, case.files)
+    write_files(tmp_path, case.files)
     result = cli("--project", tmp_path, "compile")
     assert result.exit_code == 1
     assert "Traceback" not in result.output

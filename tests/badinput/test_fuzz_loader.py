@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from compiler.diagnostics import Diagnostic
 from compiler.load import load_project
 from compiler.validate import validate_project
+from tests.conftest import write_files
 
 VALID_ACTIONS = """\
 kind: action
@@ -111,11 +112,7 @@ def check_project(files: dict[str, bytes]) -> None:
     from compiler.compile import compile_project
 
     with tempfile.TemporaryDirectory() as directory:
-        root = Path(directory)
-        for name, data in files.items():
-            path = root / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
+        root = write_files(Path(directory), files)
         loaded = load_project(root)
         assert all(isinstance(d, Diagnostic) for d in loaded.diagnostics)
         assert loaded.project is not None

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CliResult
+from tests.conftest import CliResult, write_files
 
 Cli = Callable[..., CliResult]
 
@@ -20,17 +20,9 @@ GOOD += "message: Hi\n"
 BAD += "message: Hi\n"
 
 
-def project(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    return root
-
-
 @pytest.fixture
 def mixed(tmp_path: Path) -> Path:
-    return project(
+    return write_files(
         tmp_path / "p",
         {"channels/c.yaml": CHANNEL, "actions/good.yaml": GOOD, "actions/bad.yaml": BAD},
     )
@@ -44,14 +36,14 @@ def chdir(tmp_path: Path) -> Iterator[Callable[[Path], None]]:
 
 
 def test_clean_project_says_ok(cli: Cli, tmp_path: Path) -> None:
-    root = project(tmp_path, {"channels/c.yaml": CHANNEL, "actions/good.yaml": GOOD})
+    root = write_files(tmp_path, {"channels/c.yaml": CHANNEL, "actions/good.yaml": GOOD})
     result = cli("--project", root, "validate")
     assert result.exit_code == 0
     assert result.stdout.strip() == "ok: 1 action, 1 channel checked"
 
 
 def test_quiet_prints_nothing_when_clean(cli: Cli, tmp_path: Path) -> None:
-    root = project(tmp_path, {"channels/c.yaml": CHANNEL, "actions/good.yaml": GOOD})
+    root = write_files(tmp_path, {"channels/c.yaml": CHANNEL, "actions/good.yaml": GOOD})
     result = cli("-q", "--project", root, "validate")
     assert (result.exit_code, result.stdout) == (0, "")
 
@@ -66,7 +58,7 @@ def test_errors_exit_1_with_text_lines_on_stdout(cli: Cli, mixed: Path) -> None:
 
 def test_warnings_only_exit_0(cli: Cli, tmp_path: Path) -> None:
     text = GOOD.replace("messaging_channel: Main\n", "")
-    root = project(tmp_path, {"actions/a.yaml": text})
+    root = write_files(tmp_path, {"actions/a.yaml": text})
     result = cli("--project", root, "validate")
     assert result.exit_code == 0
     assert "warning N304" in result.stdout

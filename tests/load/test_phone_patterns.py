@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from compiler import schemas
+from tests.conftest import write_files
 
 CHANNEL = "kind: channel\nname: Main\nphone_number: {number}\ncapabilities: [sms]\n"
 HANDOVER = "kind: action\ntype: handover\nagent: support\nname: h\nphone_number: {number}\n"
@@ -20,14 +21,6 @@ SMS = (
 )
 GOOD_CHANNEL = CHANNEL.format(number="'+15550000001'")
 PROJECT = "environments:\n  dev:\n    channels:\n      Main: {number}\n"
-
-
-def write(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    return root
 
 
 def validate(cli: Callable[..., Any], root: Path) -> tuple[int, list[str]]:
@@ -73,7 +66,7 @@ CASES = [
 def test_one_diagnostic_per_bad_number_with_the_fix(
     tmp_path: Path, cli: Callable[..., Any], files: dict[str, str], start: str, fix: str | None
 ) -> None:
-    code, lines = validate(cli, write(tmp_path, files))
+    code, lines = validate(cli, write_files(tmp_path, files))
     assert code == 1
     assert len(lines) == 1, lines
     assert lines[0].startswith(start), lines
@@ -125,7 +118,7 @@ def test_with_another_error_the_number_is_still_named_once(
 ) -> None:
     """The document is left out (so no rule sees it): the schema names the number."""
     text = HANDOVER.format(number="'555-0100'") + "transfer_type: cool\n"
-    code, lines = validate(cli, write(tmp_path, {"actions/a.yaml": text}))
+    code, lines = validate(cli, write_files(tmp_path, {"actions/a.yaml": text}))
     assert code == 1
     assert [line.split(" ")[2] for line in lines] == ["S206", "S205"]
     assert lines[0].startswith("actions/a.yaml:5:15: error S206 ")
@@ -136,6 +129,6 @@ def test_no_second_diagnostic_where_one_already_points(
     tmp_path: Path, cli: Callable[..., Any]
 ) -> None:
     text = HANDOVER.format(number="''")
-    code, lines = validate(cli, write(tmp_path, {"actions/a.yaml": text}))
+    code, lines = validate(cli, write_files(tmp_path, {"actions/a.yaml": text}))
     assert code == 1
     assert len(lines) == 1 and " S207 " in lines[0], lines

@@ -6,17 +6,10 @@ from pathlib import Path
 
 from compiler.load import LoadResult, load_project
 from compiler.model import Environment
+from tests.conftest import write_files
 
 CHANNEL = "kind: channel\nname: {name}\nphone_number: '+15550000001'\ncapabilities: [sms]\n"
 ACTION = "kind: action\ntype: client_action\nagent: {agent}\nname: {name}\n"
-
-
-def write(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    return root
 
 
 def codes(result: LoadResult) -> list[tuple[str, str, int]]:
@@ -49,7 +42,7 @@ def test_defaults_without_project_file(tmp_path: Path) -> None:
 
 
 def test_discovery_is_sorted_recursive_and_posix_relative(tmp_path: Path) -> None:
-    write(
+    write_files(
         tmp_path,
         {
             "channels/b.yml": CHANNEL.format(name="B"),
@@ -79,7 +72,7 @@ def test_discovery_is_sorted_recursive_and_posix_relative(tmp_path: Path) -> Non
 
 
 def test_project_file_is_read(tmp_path: Path) -> None:
-    write(
+    write_files(
         tmp_path,
         {
             "actionctl.yaml": (
@@ -101,13 +94,13 @@ def test_project_file_is_read(tmp_path: Path) -> None:
 
 
 def test_single_environment_is_the_default(tmp_path: Path) -> None:
-    write(tmp_path, {"actionctl.yaml": "environments:\n  staging: {}\n"})
+    write_files(tmp_path, {"actionctl.yaml": "environments:\n  staging: {}\n"})
     config = load_project(tmp_path).project.config  # type: ignore[union-attr]
     assert config.default_environment == "staging"
 
 
 def test_project_file_errors(tmp_path: Path) -> None:
-    write(tmp_path, {"actionctl.yaml": "kind: project\nplatfrom: local\napi_key: secret\n"})
+    write_files(tmp_path, {"actionctl.yaml": "kind: project\nplatfrom: local\napi_key: secret\n"})
     result = load_project(tmp_path)
     found = [(d.code, d.line, d.column) for d in result.diagnostics]
     assert found == [("S201", 1, 1), ("S201", 2, 1), ("S201", 3, 1)]
@@ -118,24 +111,24 @@ def test_project_file_errors(tmp_path: Path) -> None:
 
 
 def test_project_file_with_two_documents(tmp_path: Path) -> None:
-    write(tmp_path, {"actionctl.yaml": "prune: false\n---\nprune: true\n"})
+    write_files(tmp_path, {"actionctl.yaml": "prune: false\n---\nprune: true\n"})
     assert codes(load_project(tmp_path)) == [("E106", "actionctl.yaml", 3)]
 
 
 def test_api_key_env_must_be_a_variable_name(tmp_path: Path) -> None:
-    write(tmp_path, {"actionctl.yaml": "api_key_env: sk-live-abc.def\n"})
+    write_files(tmp_path, {"actionctl.yaml": "api_key_env: sk-live-abc.def\n"})
     [diagnostic] = load_project(tmp_path).diagnostics
     assert (diagnostic.code, diagnostic.line, diagnostic.column) == ("S206", 1, 14)
     assert "NAME of an environment variable" in diagnostic.message
 
 
 def test_environment_names_are_checked(tmp_path: Path) -> None:
-    write(tmp_path, {"actionctl.yaml": "environments:\n  'my env': {}\n"})
+    write_files(tmp_path, {"actionctl.yaml": "environments:\n  'my env': {}\n"})
     assert codes(load_project(tmp_path)) == [("S206", "actionctl.yaml", 2)]
 
 
 def test_every_document_is_kept_in_documents(tmp_path: Path) -> None:
-    write(
+    write_files(
         tmp_path,
         {
             "actionctl.yaml": "prune: false\n",
@@ -153,7 +146,7 @@ def test_every_document_is_kept_in_documents(tmp_path: Path) -> None:
 
 
 def test_project_file_with_the_yml_suffix_is_pointed_out(tmp_path: Path) -> None:
-    write(tmp_path, {"actionctl.yml": "prune: true\n"})
+    write_files(tmp_path, {"actionctl.yml": "prune: true\n"})
     result = load_project(tmp_path)
     assert [(d.code, d.file, d.line, d.is_error) for d in result.diagnostics] == [
         ("E105", "actionctl.yml", 1, False)

@@ -31,6 +31,7 @@ from tests.badinput.test_fuzz_loader import (
     mutated,
     project_files,
 )
+from tests.conftest import write_files
 from tests.load.test_schema_files import documents
 
 HOSTILE = [
@@ -85,10 +86,7 @@ def run_quietly(*args: str) -> tuple[int, str, str]:
 
 def check_cli(files: dict[str, bytes]) -> None:
     with tempfile.TemporaryDirectory() as directory:
-        root = Path(directory)
-        for name, data in files.items():
-            (root / name).parent.mkdir(parents=True, exist_ok=True)
-            (root / name).write_bytes(data)
+        root = write_files(Path(directory), files)
         base = ("--project", str(root), "--no-color")
         outputs: dict[str, Any] = {}
         for fmt in ("text", "json", "github", "sarif"):

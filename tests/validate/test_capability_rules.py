@@ -5,16 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from compiler.diagnostics import Diagnostic
-from compiler.load import load_project
-from compiler.validate import validate_project
+from tests.validate.conftest import validate_files
 
 
 def capability(tmp_path: Path, text: str) -> list[Diagnostic]:
-    (tmp_path / "actions").mkdir(exist_ok=True)
-    (tmp_path / "actions" / "a.yaml").write_text(text)
-    loaded = load_project(tmp_path)
-    assert loaded.project is not None
-    found = list(loaded.diagnostics) + validate_project(loaded.project)
+    found = validate_files(tmp_path, {"actions/a.yaml": text})
     return [d for d in found if d.code.startswith("C6")]
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from compiler.load import load_project
 from compiler.validate.rules import channels
+from tests.validate.conftest import load_clean
 
 SMS = """\
 kind: action
@@ -19,14 +20,8 @@ CHANNEL = "kind: channel\nname: {name}\nphone_number: '+15550000001'\ncapabiliti
 
 
 def run(root: Path, files: dict[str, str]) -> list[tuple[str, str, int, int, str]]:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    loaded = load_project(root)
-    assert loaded.diagnostics == []
-    assert loaded.project is not None
-    return [(d.code, d.file, d.line, d.column, d.message) for d in channels.check(loaded.project)]
+    project = load_clean(root, files)
+    return [(d.code, d.file, d.line, d.column, d.message) for d in channels.check(project)]
 
 
 def test_known_sms_channel_is_clean(tmp_path: Path) -> None:

@@ -6,24 +6,18 @@ from pathlib import Path
 
 import pytest
 
-from compiler.load import load_project
 from compiler.validate.rules import environments
+from tests.validate.conftest import load_clean
 
 CHANNEL = "kind: channel\nname: Main\nphone_number: '+15550000001'\ncapabilities: [sms]\n"
 ACTION = "kind: action\ntype: client_action\nagent: {agent}\nname: n\n"
 
 
 def run(root: Path, files: dict[str, str]) -> list[tuple[str, str, int, int, str, bool]]:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    loaded = load_project(root)
-    assert loaded.diagnostics == []
-    assert loaded.project is not None
+    project = load_clean(root, files)
     return [
         (d.code, d.file, d.line, d.column, d.message, d.is_error)
-        for d in environments.check(loaded.project)
+        for d in environments.check(project)
     ]
 
 

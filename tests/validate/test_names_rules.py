@@ -8,19 +8,14 @@ from typing import Any
 
 from compiler.load import load_project
 from compiler.validate.rules import names
+from tests.validate.conftest import load_clean
 
 ACTION = "kind: action\ntype: client_action\nagent: {agent}\nname: {name}\n"
 
 
 def run(root: Path, files: dict[str, str]) -> list[tuple[str, str, int, int, str]]:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    loaded = load_project(root)
-    assert loaded.diagnostics == []
-    assert loaded.project is not None
-    return [(d.code, d.file, d.line, d.column, d.message) for d in names.check(loaded.project)]
+    project = load_clean(root, files)
+    return [(d.code, d.file, d.line, d.column, d.message) for d in names.check(project)]
 
 
 def test_same_name_on_two_agents_is_fine(tmp_path: Path) -> None:

@@ -7,8 +7,7 @@ import textwrap
 from pathlib import Path
 
 from compiler.diagnostics import Diagnostic
-from compiler.load import load_project
-from compiler.validate import validate_project
+from tests.validate.conftest import validate_files
 
 HEADER = """\
 kind: action
@@ -20,11 +19,7 @@ description: Texts the caller.
 
 
 def diagnostics(tmp_path: Path, body: str, header: str = HEADER) -> list[Diagnostic]:
-    (tmp_path / "actions").mkdir(exist_ok=True)
-    (tmp_path / "actions" / "a.yaml").write_text(header + textwrap.dedent(body))
-    loaded = load_project(tmp_path)
-    assert loaded.project is not None
-    found = list(loaded.diagnostics) + validate_project(loaded.project)
+    found = validate_files(tmp_path, {"actions/a.yaml": header + textwrap.dedent(body)})
     return sorted((d for d in found if d.code.startswith("M50")), key=Diagnostic.sort_key)
 
 

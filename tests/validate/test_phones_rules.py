@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from compiler.load import load_project
 from compiler.validate.rules import phones
+from tests.validate.conftest import load_clean
 
 CHANNEL = "kind: channel\nname: Main\nphone_number: '{number}'\ncapabilities: [sms]\n"
 SMS = "kind: action\ntype: send_text_message\nagent: a\nname: n\nrecipient: '{recipient}'\n"
@@ -15,14 +15,8 @@ HANDOVER = "kind: action\ntype: handover\nagent: a\nname: h\nphone_number: '{num
 
 
 def run(root: Path, files: dict[str, str]) -> list[tuple[str, str, int, int, str]]:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    loaded = load_project(root)
-    assert loaded.diagnostics == []
-    assert loaded.project is not None
-    return [(d.code, d.file, d.line, d.column, d.message) for d in phones.check(loaded.project)]
+    project = load_clean(root, files)
+    return [(d.code, d.file, d.line, d.column, d.message) for d in phones.check(project)]
 
 
 @pytest.mark.parametrize("number", ["+15550000001", "+442071838750", "+4930123"])

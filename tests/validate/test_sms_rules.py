@@ -6,18 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from compiler.diagnostics import Diagnostic
-from compiler.load import load_project
-from compiler.validate import validate_project
+from tests.validate.conftest import validate_files
 
 HEADER = "kind: action\ntype: send_text_message\nagent: support\nname: notify\n"
 
 
 def sms_diagnostics(tmp_path: Path, body: str, header: str = HEADER) -> list[Diagnostic]:
-    (tmp_path / "actions").mkdir(exist_ok=True)
-    (tmp_path / "actions" / "a.yaml").write_text(header + body)
-    loaded = load_project(tmp_path)
-    assert loaded.project is not None
-    found = list(loaded.diagnostics) + validate_project(loaded.project)
+    found = validate_files(tmp_path, {"actions/a.yaml": header + body})
     return [d for d in found if d.code.startswith("M51")]
 
 

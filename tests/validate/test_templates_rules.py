@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from compiler.diagnostics import Diagnostic
 from compiler.load import load_project
 from compiler.validate import validate_project
+from tests.validate.conftest import validate_files
 
 HEADER = """\
 kind: action
@@ -26,13 +27,8 @@ CHANNEL = "kind: channel\nname: Alerts\nphone_number: '+15550000001'\ncapabiliti
 
 
 def diagnostics(tmp_path: Path, body: str, prefix: str = "T4") -> list[Diagnostic]:
-    (tmp_path / "channels").mkdir(exist_ok=True)
-    (tmp_path / "channels" / "alerts.yaml").write_text(CHANNEL)
-    (tmp_path / "actions").mkdir(exist_ok=True)
-    (tmp_path / "actions" / "a.yaml").write_text(HEADER + textwrap.dedent(body))
-    loaded = load_project(tmp_path)
-    assert loaded.project is not None
-    found = list(loaded.diagnostics) + validate_project(loaded.project)
+    files = {"channels/alerts.yaml": CHANNEL, "actions/a.yaml": HEADER + textwrap.dedent(body)}
+    found = validate_files(tmp_path, files)
     return sorted((d for d in found if d.code.startswith(prefix)), key=Diagnostic.sort_key)
 
 
