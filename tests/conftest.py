@@ -39,6 +39,51 @@ def write_files(root: Path, files: Mapping[str, str | bytes]) -> Path:
     return root
 
 
+def emulator_rest(
+    url: str,
+    method: str,
+    path: str,
+    body: Any = None,
+    *,
+    key: str = TEST_API_KEY,
+    timeout: float = 10,
+) -> Any:
+    """One request to the v2 API of the emulator at ``url``, behind actionctl's back (plain
+    httpx, no product code); raises on an error status, returns the JSON body (None when
+    empty, as for a 204)."""
+    import httpx
+
+    response = httpx.request(
+        method,
+        f"{url}/v2{path}",
+        headers={"Authorization": f"Bearer {key}"},
+        json=body,
+        timeout=timeout,
+    )
+    response.raise_for_status()
+    return response.json() if response.content else None
+
+
+def write_openmic_config(
+    root: Path, url: str, key_env: str, agents: Mapping[str, str], **extra: Any
+) -> None:
+    """``root/actionctl.yaml`` for ``platform: openmic`` at ``url`` with the key in
+    ``$key_env`` and one environment, ``dev`` (the default), mapping logical agent -> uid;
+    ``extra`` adds top-level settings after those."""
+    import yaml
+
+    config = {
+        "platform": "openmic",
+        "base_url": url,
+        "api_key_env": key_env,
+        "default_environment": "dev",
+        "environments": {"dev": {"agents": dict(agents)}},
+        **extra,
+    }
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "actionctl.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
+
+
 @pytest.fixture
 def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., CliResult]:
     """Run ``actionctl ARGS...`` in-process; returns exit code, stdout and stderr."""

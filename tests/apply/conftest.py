@@ -9,11 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 import yaml
 
-from tests.conftest import TEST_API_KEY
+from tests.conftest import TEST_API_KEY, emulator_rest
 
 KEY_ENV = "ACTIONCTL_TEST_OPENMIC_KEY"
 AGENTS = {"support": "agent_support_dev", "billing": "agent_billing_dev"}
@@ -35,15 +34,7 @@ class Site:
         return self.cli("--project", self.root, "--no-color", *args)
 
     def rest(self, method: str, path: str, body: Any = None) -> Any:
-        response = httpx.request(
-            method,
-            f"{self.url}/v2{path}",
-            headers={"Authorization": f"Bearer {TEST_API_KEY}"},
-            json=body,
-            timeout=10,
-        )
-        response.raise_for_status()
-        return response.json() if response.content else None
+        return emulator_rest(self.url, method, path, body)
 
     def tools(self, agent: str = "agent_support_dev") -> list[dict[str, Any]]:
         assert self.server.store is not None

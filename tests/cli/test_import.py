@@ -9,11 +9,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 import yaml
 
-from tests.conftest import TEST_API_KEY, CliResult
+from tests.conftest import TEST_API_KEY, CliResult, emulator_rest, write_openmic_config
 
 KEY_ENV = "ACTIONCTL_TEST_IMPORT_KEY"
 
@@ -145,15 +144,7 @@ class Account:
         self.agents: dict[str, str] = {}
 
     def rest(self, method: str, path: str, body: Any = None) -> Any:
-        response = httpx.request(
-            method,
-            f"{self.server.url}/v2{path}",
-            headers={"Authorization": f"Bearer {TEST_API_KEY}"},
-            json=body,
-            timeout=10,
-        )
-        response.raise_for_status()
-        return response.json() if response.content else None
+        return emulator_rest(self.server.url, method, path, body)
 
     def add_agent(self, logical: str, tools: list[dict[str, Any]]) -> str:
         uid = str(self.rest("POST", "/agents", {"name": logical, "prompt": "p"})["uid"])
@@ -163,16 +154,7 @@ class Account:
         return uid
 
     def write_project(self, **extra: Any) -> None:
-        config = {
-            "platform": "openmic",
-            "base_url": self.server.url,
-            "api_key_env": KEY_ENV,
-            "default_environment": "dev",
-            "environments": {"dev": {"agents": dict(self.agents)}},
-            **extra,
-        }
-        self.root.mkdir(parents=True, exist_ok=True)
-        (self.root / "actionctl.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
+        write_openmic_config(self.root, self.server.url, KEY_ENV, self.agents, **extra)
 
     def run(self, *args: str | Path) -> CliResult:
         return self.cli("--project", self.root, "--no-color", *args)

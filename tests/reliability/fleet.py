@@ -18,11 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import httpx
 import yaml
 
 from compiler.canonical import canonical_tool
-from tests.conftest import REPO_ROOT
+from tests.conftest import REPO_ROOT, emulator_rest, write_openmic_config
 
 # A key nobody else uses, so a leak found by the secrets sweep can only come from here.
 RELIABILITY_KEY = "rel-K3y-5f1e9c7a2b-SECRET-do-not-log"
@@ -121,16 +120,7 @@ class Workspace:
 
     def write(self, rev: int, *, prune: bool = False) -> None:
         self.uids = {agent: f"uid_{agent}" for agent in self.fleet.agent_names()}
-        config = {
-            "platform": "openmic",
-            "base_url": self.server.url,
-            "api_key_env": KEY_ENV,
-            "default_environment": "dev",
-            "environments": {"dev": {"agents": self.uids}},
-            "prune": prune,
-        }
-        self.root.mkdir(parents=True, exist_ok=True)
-        (self.root / "actionctl.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
+        write_openmic_config(self.root, self.server.url, KEY_ENV, self.uids, prune=prune)
         actions = self.root / "actions"
         for old in actions.glob("*.yaml"):
             old.unlink()
@@ -185,15 +175,7 @@ class Workspace:
 
     def rest(self, method: str, path: str, body: Any = None) -> Any:
         """One request with the key; returns the JSON body (None for 204)."""
-        response = httpx.request(
-            method,
-            f"{self.server.url}/v2{path}",
-            headers={"Authorization": f"Bearer {RELIABILITY_KEY}"},
-            json=body,
-            timeout=30,
-        )
-        response.raise_for_status()
-        return response.json() if response.content else None
+        return emulator_rest(self.server.url, method, path, body, key=RELIABILITY_KEY, timeout=30)
 
     def live(self, uid: str) -> list[dict[str, Any]]:
         """Every tool of an agent over REST, following cursors (faults must be off)."""
