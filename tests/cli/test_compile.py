@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+from tests.compile.seed_payloads import booking_payload_dev
 from tests.conftest import CliResult
 
 Cli = Callable[..., CliResult]
@@ -40,29 +41,7 @@ def test_example_project_compiles_every_action(cli: Cli, example_project: Path) 
 
 def test_seed_example_through_yaml(cli: Cli, example_project: Path) -> None:
     tools = json.loads(cli("--project", example_project, "compile").stdout)
-    assert tools["support/send_booking_confirmation"] == {
-        "type": "send_sms",
-        "name": "send_booking_confirmation",
-        "description": BOOKING_DESCRIPTION,
-        "parameters": {
-            "type": "object",
-            "properties": {
-                "booking_reference": {
-                    "type": "string",
-                    "description": "The booking reference number",
-                }
-            },
-            "required": ["booking_reference"],
-        },
-        "static_params": {
-            "type": "static",
-            "message": "Hi, your booking is confirmed! Reference: {{booking_reference}}.",
-            "from_number": "+15550000001",
-        },
-        "speak_during_execution": True,
-        "speak_after_execution": True,
-        "async": False,
-    }
+    assert tools["support/send_booking_confirmation"] == booking_payload_dev(BOOKING_DESCRIPTION)
     summary = tools["support/send_summary_sms"]["static_params"]
     assert summary["type"] == "prompt"
     assert summary["message"].startswith(
