@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from tests.conftest import TEST_API_KEY, CliResult, emulator_rest, write_openmic_config
+from tests.importer.platform_examples import APPOINTMENT_CONFIRMATION
 
 KEY_ENV = "ACTIONCTL_TEST_IMPORT_KEY"
 
@@ -27,22 +28,7 @@ LONG_PROMPT = (
 ) * 3
 
 SUPPORT_TOOLS: list[dict[str, Any]] = [
-    {
-        "type": "send_sms",
-        "name": "send_appointment_confirmation",
-        "description": "Send appointment confirmation via SMS",
-        "parameters": {
-            "type": "object",
-            "properties": {
-                "appointment_date": {"type": "string", "description": "The appointment date"}
-            },
-            "required": ["appointment_date"],
-        },
-        "static_params": {
-            "type": "static",
-            "message": "Your appointment is confirmed for {{appointment_date}}.",
-        },
-    },
+    APPOINTMENT_CONFIRMATION,
     {
         "type": "send_sms",
         "name": "send_follow_up",

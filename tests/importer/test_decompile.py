@@ -28,6 +28,7 @@ from compiler.importer.decompile import (
 from compiler.importer.writer import dump_document
 from compiler.load import load_project
 from compiler.validate import validate_project
+from tests.importer.platform_examples import APPOINTMENT_CONFIRMATION
 from tests.importer.strategies import live_tool
 
 AGENT = "support"
@@ -66,23 +67,7 @@ def text_of(result: Decompiled) -> str:
 
 # --- the two examples of the platform's send_sms page -------------------------------------
 
-CONFIRMATION = {
-    "id": 11,
-    "type": "send_sms",
-    "name": "send_appointment_confirmation",
-    "description": "Send appointment confirmation via SMS",
-    "parameters": {
-        "type": "object",
-        "properties": {
-            "appointment_date": {"type": "string", "description": "The appointment date"}
-        },
-        "required": ["appointment_date"],
-    },
-    "static_params": {
-        "type": "static",
-        "message": "Your appointment is confirmed for {{appointment_date}}.",
-    },
-}
+CONFIRMATION = {"id": 11, **APPOINTMENT_CONFIRMATION}
 
 FOLLOW_UP = {
     "id": 12,
