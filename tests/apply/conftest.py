@@ -53,6 +53,16 @@ class Site:
         data: dict[str, Any] = json.loads(result.stdout)
         return data
 
+    def apply_with_one_bad_create(self, plan_file: Path) -> Any:
+        """Plan into ``plan_file``, break the create of support/send_summary_sms there (a
+        static SMS without its message, which the platform refuses), apply that plan."""
+        assert self.run("plan", "--out", plan_file).exit_code == 0
+        data = json.loads(plan_file.read_text())
+        bad = next(c for c in data["changes"] if c["address"] == "support/send_summary_sms")
+        bad["after"]["static_params"] = {"type": "static"}  # the platform requires a message
+        plan_file.write_text(json.dumps(data))
+        return self.run("apply", plan_file)
+
     def pending(self, *args: str) -> dict[str, str]:
         """address -> action for every change of a fresh plan (no-ops left out)."""
         return {

@@ -246,13 +246,7 @@ def test_fields_the_platform_keeps_are_reported_after_the_write(site_factory: An
 
 
 def test_partial_failure_reports_both_sides_and_leaves_the_rest(site: Any, tmp_path: Path) -> None:
-    plan_file = tmp_path / "plan.json"
-    assert site.run("plan", "--out", plan_file).exit_code == 0
-    data = json.loads(plan_file.read_text())
-    bad = next(c for c in data["changes"] if c["address"] == "support/send_summary_sms")
-    bad["after"]["static_params"] = {"type": "static"}  # the platform requires a message
-    plan_file.write_text(json.dumps(data))
-    result = site.run("apply", plan_file)
+    result = site.apply_with_one_bad_create(tmp_path / "plan.json")
     assert result.exit_code == 1
     assert f"Apply incomplete: {EXAMPLE_TOOLS - 1} created; 1 failed:" in result.stderr
     assert "create support/send_summary_sms: P103" in result.stderr

@@ -364,13 +364,7 @@ def test_a_lock_past_its_expiry_is_not_renewed(site: Any, client: Any) -> None:
 
 
 def test_locks_are_released_after_a_partial_failure(site: Any, tmp_path: Path) -> None:
-    plan_file = tmp_path / "plan.json"
-    assert site.run("plan", "--out", plan_file).exit_code == 0
-    data = json.loads(plan_file.read_text())
-    bad = next(c for c in data["changes"] if c["address"] == "support/send_summary_sms")
-    bad["after"]["static_params"] = {"type": "static"}  # the platform requires a message
-    plan_file.write_text(json.dumps(data))
-    result = site.run("apply", plan_file)
+    result = site.apply_with_one_bad_create(tmp_path / "plan.json")
     assert result.exit_code == 1
     assert all_locks(site) == []
 
