@@ -3,6 +3,7 @@ tmp dir, and a real emulator server on a loopback port."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -82,6 +83,21 @@ def write_openmic_config(
     }
     root.mkdir(parents=True, exist_ok=True)
     (root / "actionctl.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
+
+
+def read_until_closed(master: int) -> bytes:
+    """All a child process writes to the pseudo-terminal whose ``master`` end this is,
+    until the child closes its end."""
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not data:
+            break
+        chunks.append(data)
+    return b"".join(chunks)
 
 
 @pytest.fixture

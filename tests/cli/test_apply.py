@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from compiler.platform.local import LocalPlatform
+from tests.conftest import read_until_closed
 
 EXAMPLE_TOOLS = 13
 
@@ -158,14 +159,7 @@ def apply_in_terminal(project: Path, answer: bytes) -> tuple[int, str]:
     while b"Apply these changes?" not in seen and time.monotonic() < deadline:
         seen += os.read(master, 65536)
     os.write(master, answer)
-    while True:
-        try:
-            data = os.read(master, 65536)
-        except OSError:  # EIO: the child closed the terminal
-            break
-        if not data:
-            break
-        seen += data
+    seen += read_until_closed(master)
     code = process.wait(timeout=30)
     os.close(master)
     return code, seen.decode(errors="replace")

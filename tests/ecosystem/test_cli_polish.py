@@ -14,7 +14,7 @@ import pytest
 
 from compiler import __version__
 from compiler.cli.main import COMMANDS
-from tests.conftest import CliResult
+from tests.conftest import CliResult, read_until_closed
 from tests.ecosystem.conftest import VENV_BIN, offline_env
 
 ANSI = "\x1b["
@@ -99,18 +99,10 @@ def run_in_terminal(args: list[str], cwd: Path, env: dict[str, str]) -> tuple[in
         stderr=slave,
     )
     os.close(slave)
-    chunks = []
-    while True:
-        try:
-            data = os.read(master, 65536)
-        except OSError:  # EIO: the child closed the terminal
-            break
-        if not data:
-            break
-        chunks.append(data)
+    output = read_until_closed(master)
     code = process.wait(timeout=60)
     os.close(master)
-    return code, b"".join(chunks).decode(errors="replace")
+    return code, output.decode(errors="replace")
 
 
 needs_pty = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pty")
