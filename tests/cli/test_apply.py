@@ -4,7 +4,6 @@ confirmation, environment and target checks."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -14,14 +13,6 @@ from compiler.platform.local import LocalPlatform
 from tests.conftest import read_until_closed
 
 EXAMPLE_TOOLS = 13
-
-
-@pytest.fixture
-def run(example_project: Path, cli: Callable[..., Any]) -> Callable[..., Any]:
-    def invoke(*args: str | Path) -> Any:
-        return cli("--project", example_project, "--no-color", *args)
-
-    return invoke
 
 
 def live_names(project: Path) -> list[str]:

@@ -3,23 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from compiler.platform.local import LocalPlatform
 
 EXAMPLE_TOOLS = 13
-
-
-@pytest.fixture
-def run(example_project: Path, cli: Callable[..., Any]) -> Callable[..., Any]:
-    def invoke(*args: str | Path) -> Any:
-        return cli("--project", example_project, "--no-color", *args)
-
-    return invoke
 
 
 def local(project: Path) -> LocalPlatform:
