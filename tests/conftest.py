@@ -85,6 +85,16 @@ def write_openmic_config(
     (root / "actionctl.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
 
 
+def billion_laughs() -> str:
+    """The "billion laughs": ten levels of nine-fold aliases, under a kilobyte of YAML that
+    a loader without an alias budget expands to billions of strings."""
+    text = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
+    for level in range(1, 10):
+        name, previous = chr(97 + level), chr(96 + level)
+        text += f"{name}: &{name} [" + ",".join([f"*{previous}"] * 9) + "]\n"
+    return text
+
+
 def read_until_closed(master: int) -> bytes:
     """All a child process writes to the pseudo-terminal whose ``master`` end this is,
     until the child closes its end."""

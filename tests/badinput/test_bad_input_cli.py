@@ -12,21 +12,13 @@ from pathlib import Path
 import pytest
 
 from compiler.load.yaml_source import MAX_FILE_BYTES
-from tests.conftest import CliResult, write_files
+from tests.conftest import CliResult, billion_laughs, write_files
 
 CHANNEL = "kind: channel\nname: Main\nphone_number: '+15550000001'\ncapabilities: [sms]\n"
 SMS = (
     "kind: action\ntype: send_text_message\nagent: support\nname: confirm\n"
     "messaging_channel: Main\nmessage: Hi\n"
 )
-
-
-def billion_laughs() -> str:
-    text = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
-    for level in range(1, 10):
-        name, previous = chr(97 + level), chr(96 + level)
-        text += f"{name}: &{name} [" + ",".join([f"*{previous}"] * 9) + "]\n"
-    return text
 
 
 @dataclass

@@ -17,6 +17,7 @@ from compiler.load.yaml_source import (
     read_yaml_file,
     read_yaml_text,
 )
+from tests.conftest import billion_laughs
 
 
 def codes_at(text: str) -> list[tuple[str, int, int]]:
@@ -129,14 +130,6 @@ def test_document_must_be_a_mapping(text: str) -> None:
 
 def test_non_scalar_keys_are_rejected() -> None:
     assert codes_at("? [a, b]\n: 1\n") == [("Y109", 1, 3)]
-
-
-def billion_laughs() -> str:
-    text = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
-    for level in range(1, 10):
-        name, previous = chr(97 + level), chr(96 + level)
-        text += f"{name}: &{name} [" + ",".join([f"*{previous}"] * 9) + "]\n"
-    return text
 
 
 def test_billion_laughs_stops_fast() -> None:
