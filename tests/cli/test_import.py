@@ -13,7 +13,10 @@ import pytest
 import yaml
 
 from tests.conftest import TEST_API_KEY, CliResult, emulator_rest, write_openmic_config
-from tests.importer.platform_examples import APPOINTMENT_CONFIRMATION
+from tests.importer.platform_examples import (
+    APPOINTMENT_CONFIRMATION,
+    APPOINTMENT_CONFIRMATION_YAML,
+)
 
 KEY_ENV = "ACTIONCTL_TEST_IMPORT_KEY"
 
@@ -179,20 +182,8 @@ def test_import_validates_and_plans_clean(account: Account) -> None:
         "channels/Front-desk.yaml",
         "channels/Sender-15550000077.yaml",
     ]
-    assert files["actions/support/send_appointment_confirmation.yaml"] == (
-        "kind: action\n"
-        "type: send_text_message\n"
-        "agent: support\n"
-        "name: send_appointment_confirmation\n"
-        "description: Send appointment confirmation via SMS\n"
-        "parameters_schema:\n"
-        "  type: object\n"
-        "  properties:\n"
-        "    appointment_date:\n"
-        "      type: string\n"
-        "      description: The appointment date\n"
-        "  required: [appointment_date]\n"
-        'message: "Your appointment is confirmed for {{ .parameters.appointment_date }}."\n'
+    assert (
+        files["actions/support/send_appointment_confirmation.yaml"] == APPOINTMENT_CONFIRMATION_YAML
     )
     follow_up = yaml.safe_load(files["actions/support/send_follow_up.yaml"])
     assert follow_up["type"] == "send_text_message"

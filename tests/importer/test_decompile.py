@@ -28,7 +28,10 @@ from compiler.importer.decompile import (
 from compiler.importer.writer import dump_document
 from compiler.load import load_project
 from compiler.validate import validate_project
-from tests.importer.platform_examples import APPOINTMENT_CONFIRMATION
+from tests.importer.platform_examples import (
+    APPOINTMENT_CONFIRMATION,
+    APPOINTMENT_CONFIRMATION_YAML,
+)
 from tests.importer.strategies import live_tool
 
 AGENT = "support"
@@ -85,21 +88,7 @@ FOLLOW_UP = {
 def test_static_confirmation_imports_as_ui_style(tmp_path: Path) -> None:
     result = roundtrip(tmp_path, CONFIRMATION)
     assert result.style == "ui"
-    assert text_of(result) == (
-        "kind: action\n"
-        "type: send_text_message\n"
-        "agent: support\n"
-        "name: send_appointment_confirmation\n"
-        "description: Send appointment confirmation via SMS\n"
-        "parameters_schema:\n"
-        "  type: object\n"
-        "  properties:\n"
-        "    appointment_date:\n"
-        "      type: string\n"
-        "      description: The appointment date\n"
-        "  required: [appointment_date]\n"
-        'message: "Your appointment is confirmed for {{ .parameters.appointment_date }}."\n'
-    )
+    assert text_of(result) == APPOINTMENT_CONFIRMATION_YAML
 
 
 def test_prompt_follow_up_imports_as_ui_style(tmp_path: Path) -> None:
