@@ -5,16 +5,25 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import CliResult
 
 Cli = Callable[..., CliResult]
 
 
-def test_static_message_with_a_param(cli: Cli, example_project: Path) -> None:
-    result = cli(
-        "--project",
-        example_project,
-        "render",
+@pytest.fixture
+def render(cli: Cli, example_project: Path) -> Cli:
+    """``actionctl --project <example project> render ARGS...`` in-process."""
+
+    def invoke(*args: str | Path) -> CliResult:
+        return cli("--project", example_project, "render", *args)
+
+    return invoke
+
+
+def test_static_message_with_a_param(render: Cli) -> None:
+    result = render(
         "support/send_booking_confirmation",
         "--param",
         "booking_reference=BK-1042",
@@ -45,17 +54,14 @@ def test_unique_name_and_prod_sender(cli: Cli, example_project: Path) -> None:
     assert "From: +15550100001 (Customer notifications)" in result.stdout
 
 
-def test_missing_values_are_listed(cli: Cli, example_project: Path) -> None:
-    result = cli("--project", example_project, "render", "send_directions_to_number")
+def test_missing_values_are_listed(render: Cli) -> None:
+    result = render("send_directions_to_number")
     assert result.exit_code == 1
     assert "--param phone_number=VALUE" in result.stderr
 
 
-def test_custom_recipient_rendered(cli: Cli, example_project: Path) -> None:
-    result = cli(
-        "--project",
-        example_project,
-        "render",
+def test_custom_recipient_rendered(render: Cli) -> None:
+    result = render(
         "send_directions_to_number",
         "--param",
         "phone_number=+15551234567",
@@ -64,11 +70,8 @@ def test_custom_recipient_rendered(cli: Cli, example_project: Path) -> None:
     assert "To:   +15551234567" in result.stdout
 
 
-def test_ucs2_and_segments(cli: Cli, example_project: Path) -> None:
-    result = cli(
-        "--project",
-        example_project,
-        "render",
+def test_ucs2_and_segments(render: Cli) -> None:
+    result = render(
         "send_booking_confirmation",
         "--param",
         "booking_reference=" + "ç" * 30,
@@ -79,38 +82,33 @@ def test_ucs2_and_segments(cli: Cli, example_project: Path) -> None:
     assert "UCS-2 because of: 'ç' (U+00E7)" in result.stdout
 
 
-def test_prompt_mode_shows_the_instruction(cli: Cli, example_project: Path) -> None:
-    result = cli("--project", example_project, "render", "support/send_summary_sms")
+def test_prompt_mode_shows_the_instruction(render: Cli) -> None:
+    result = render("support/send_summary_sms")
     assert result.exit_code == 0
     assert "The agent writes this SMS at call time (prompt mode)" in result.stdout
     assert "Write a short SMS to the caller that does the following:" in result.stdout
 
 
-def test_not_an_sms(cli: Cli, example_project: Path) -> None:
-    result = cli("--project", example_project, "render", "transfer_to_front_desk")
+def test_not_an_sms(render: Cli) -> None:
+    result = render("transfer_to_front_desk")
     assert result.exit_code == 1
     assert "render previews SMS messages" in result.stderr
 
 
-def test_unknown_action_suggests(cli: Cli, example_project: Path) -> None:
-    result = cli("--project", example_project, "render", "send_booking_confirmaton")
+def test_unknown_action_suggests(render: Cli) -> None:
+    result = render("send_booking_confirmaton")
     assert result.exit_code == 1
     assert "did you mean 'send_booking_confirmation'" in result.stderr
 
 
-def test_bad_param_syntax(cli: Cli, example_project: Path) -> None:
-    result = cli(
-        "--project", example_project, "render", "send_booking_confirmation", "--param", "oops"
-    )
+def test_bad_param_syntax(render: Cli) -> None:
+    result = render("send_booking_confirmation", "--param", "oops")
     assert result.exit_code == 1
     assert "NAME=VALUE" in result.stderr
 
 
-def test_unused_param_warns(cli: Cli, example_project: Path) -> None:
-    result = cli(
-        "--project",
-        example_project,
-        "render",
+def test_unused_param_warns(render: Cli) -> None:
+    result = render(
         "send_booking_confirmation",
         "--param",
         "booking_reference=A",
@@ -121,15 +119,12 @@ def test_unused_param_warns(cli: Cli, example_project: Path) -> None:
     assert "--param booking is not used" in result.stderr
 
 
-def test_native_send_sms(cli: Cli, example_project: Path) -> None:
+def test_native_send_sms(example_project: Path, render: Cli) -> None:
     (example_project / "actions" / "support" / "native_sms.yaml").write_text(
         "kind: action\ntype: openmic.send_sms\nagent: support\nname: native_sms\n"
         "static_params:\n  type: static\n  message: 'Code {{code}} for {{ name }}'\n"
     )
-    result = cli(
-        "--project",
-        example_project,
-        "render",
+    result = render(
         "native_sms",
         "--param",
         "code=7",
