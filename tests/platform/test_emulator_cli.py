@@ -15,29 +15,26 @@ import httpx
 from tests.conftest import REPO_ROOT, TEST_API_KEY, CliResult
 
 
-def test_serves_until_interrupted_and_keeps_the_key_quiet(tmp_path: Path):
-    seed = tmp_path / "seed.yaml"
-    seed.write_text("agents:\n  - {uid: support, name: Support}\n", encoding="utf-8")
-    env = {**os.environ, "OPENMIC_API_KEY": TEST_API_KEY}
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "compiler",
-            "emulator",
-            "--port",
-            "0",
-            "--db",
-            str(tmp_path / "e.db"),
-            "--seed",
-            str(seed),
-        ],
+def start_emulator(
+    db: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.Popen[str]:
+    """``python -m compiler emulator --port 0 --db DB ARGS...`` as a real process, its
+    stdout and stderr piped."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "compiler", "emulator", "--port", "0", "--db", str(db), *args],
         cwd=REPO_ROOT,
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+def test_serves_until_interrupted_and_keeps_the_key_quiet(tmp_path: Path):
+    seed = tmp_path / "seed.yaml"
+    seed.write_text("agents:\n  - {uid: support, name: Support}\n", encoding="utf-8")
+    env = {**os.environ, "OPENMIC_API_KEY": TEST_API_KEY}
+    process = start_emulator(tmp_path / "e.db", "--seed", str(seed), env=env)
     try:
         assert process.stdout is not None
         first = process.stdout.readline()
@@ -56,22 +53,7 @@ def test_serves_until_interrupted_and_keeps_the_key_quiet(tmp_path: Path):
 
 
 def test_sigterm_stops_it_cleanly(tmp_path: Path):
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "compiler",
-            "emulator",
-            "--port",
-            "0",
-            "--db",
-            str(tmp_path / "e.db"),
-        ],
-        cwd=REPO_ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process = start_emulator(tmp_path / "e.db")
     assert process.stdout is not None
     assert "serving http://127.0.0.1:" in process.stdout.readline()
     process.terminate()
