@@ -15,17 +15,29 @@ def write_atomically(path: Path, text: str) -> None:
     """Write ``text`` via a temporary file in the same directory, then ``os.replace``.
 
     The new file keeps the mode of the file it replaces, or gets what a plain ``open()``
-    would give (mkstemp's is 0600). Raises ``OSError`` saying "cannot write PATH: why"
-    when the file cannot be written; nothing is left behind then.
+    would give (mkstemp's is 0600). A symlink is written through to its target; a
+    target that exists but is not a regular file (``/dev/stdout``, a FIFO) is written
+    directly, since it cannot be replaced. Raises ``OSError`` (``filename`` = path,
+    ``strerror`` = "cannot write this file: why") when the file cannot be written;
+    nothing is left behind then.
     """
     path = Path(path)
     try:
-        _write(path, text)
+        if path.exists() and not path.is_file():  # follows links: /dev/stdout -> a pipe
+            _write_through(path, text)
+        else:
+            _write_replacing(path.resolve() if path.is_symlink() else path, text)
     except OSError as error:
-        raise OSError(error.errno, f"cannot write {path}: {error.strerror or error}") from None
+        why = f"cannot write this file: {error.strerror or error}"
+        raise OSError(error.errno, why, str(path)) from None
 
 
-def _write(path: Path, text: str) -> None:
+def _write_through(path: Path, text: str) -> None:
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write(text)
+
+
+def _write_replacing(path: Path, text: str) -> None:
     directory = path.parent
     directory.mkdir(parents=True, exist_ok=True)
     fd, temp_name = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")

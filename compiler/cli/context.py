@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,13 +50,17 @@ def emit_diagnostics(
     from compiler.report import format_diagnostics
 
     fmt = fmt or app.diagnostics_format
-    if not diagnostics and fmt == "text":
+    # Nothing to say: silence, except where diagnostics ARE the output (validate's
+    # stdout), where an empty JSON list or SARIF run is the machine-readable "clean".
+    if not diagnostics and (fmt == "text" or err):
         return
     if app.quiet and fmt == "text":
         diagnostics = [d for d in diagnostics if d.is_error]
-    text = format_diagnostics(diagnostics, fmt, color=app.color)
+    # Colour only on a terminal: `2> log`, `| grep` and CI logs get plain text.
+    stream = sys.stderr if err else sys.stdout
+    text = format_diagnostics(diagnostics, fmt, color=app.color and stream.isatty())
     if text:
-        click.echo(text, err=err, color=app.color)
+        click.echo(text, err=err)
 
 
 def load_valid_project(

@@ -10,11 +10,15 @@ import importlib
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from compiler import __version__
 from compiler.cli.context import DIAGNOSTIC_FORMATS, AppContext
+
+if TYPE_CHECKING:
+    from compiler.diagnostics import Diagnostic
 
 # name -> (module, one-line help shown in ``actionctl --help`` without importing it)
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -105,7 +109,8 @@ def cli(
         verbose=verbose,
         diagnostics_format=diagnostics_format,
     )
-    ctx.color = color
+    # None lets click strip colour codes from output that is not a terminal.
+    ctx.color = None if color else False
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -115,7 +120,8 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def run(argv: list[str] | None = None) -> int:
-    from compiler.diagnostics import DiagnosticError
+    from compiler.diagnostics import Diagnostic, DiagnosticError, Location
+    from compiler.platform.base import PlatformError
 
     if "_ACTIONCTL_COMPLETE" in os.environ:  # shell completion: click's own machinery
         cli.main(prog_name="actionctl")
@@ -138,10 +144,12 @@ def run(argv: list[str] | None = None) -> int:
         click.echo("Aborted.", err=True)
         return EXIT_ERROR
     except DiagnosticError as error:
-        from compiler.cli.context import emit_diagnostics
-
-        app = ctx.obj if ctx is not None and isinstance(ctx.obj, AppContext) else AppContext()
-        emit_diagnostics(app, error.diagnostics, err=True)
+        _emit(ctx, error.diagnostics)
+        return EXIT_ERROR
+    except PlatformError as error:
+        # The platform refused or could not be reached: a message the user can act on,
+        # in the format they asked for (json, github, sarif too).
+        _emit(ctx, [Diagnostic.error(Location("actionctl.yaml"), error.code, str(error))])
         return EXIT_ERROR
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
@@ -149,20 +157,22 @@ def run(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return EXIT_ERROR
     except OSError as error:  # a file we were told to read or write: not a bug of ours
-        where = f": {error.filename}" if error.filename else ""
-        click.echo(f"error: {error.strerror or error}{where}", err=True)
+        where = Location(str(error.filename or "actionctl"))
+        _emit(ctx, [Diagnostic.error(where, "E120", str(error.strerror or error))])
         return EXIT_ERROR
     except Exception as error:  # the last line of defence: never a traceback for a user
         return _internal_error(error)
     return result if isinstance(result, int) else 0
 
 
-def _internal_error(error: Exception) -> int:
-    from compiler.platform.base import PlatformError
+def _emit(ctx: click.Context | None, diagnostics: list[Diagnostic]) -> None:
+    from compiler.cli.context import emit_diagnostics
 
-    if isinstance(error, PlatformError):
-        click.echo(f"error {error.code} {error}", err=True)
-        return EXIT_ERROR
+    app = ctx.obj if ctx is not None and isinstance(ctx.obj, AppContext) else AppContext()
+    emit_diagnostics(app, diagnostics, err=True)
+
+
+def _internal_error(error: Exception) -> int:
     click.echo(f"actionctl: internal error: {type(error).__name__}: {error}", err=True)
     click.echo("This is a bug in actionctl; please report it with the command you ran.", err=True)
     if os.environ.get("ACTIONCTL_DEBUG"):

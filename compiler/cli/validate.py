@@ -8,8 +8,6 @@ to stdout; the exit code is 1 when any reported diagnostic is an error.
 
 from __future__ import annotations
 
-import dataclasses
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -43,8 +41,6 @@ def command(app: AppContext, paths: tuple[Path, ...], fmt: str | None) -> int:
     from compiler.validate import validate_project
 
     fmt = fmt or app.diagnostics_format
-    # Colour only on a terminal: `validate > report.txt` and `| grep` get plain text.
-    app = dataclasses.replace(app, color=app.color and sys.stdout.isatty())
     loaded = load_project(app.project_dir)
     diagnostics = list(loaded.diagnostics)
     if loaded.project is not None:
