@@ -8,6 +8,14 @@ position is not something a person can act on.
 
     changed_paths(before, after) -> ["static_params.message", ...]
     field_changes(before, after) -> [FieldChange(path, before, after), ...]
+    split_ignored(live, desired) -> (live without ignored fields, ignored fields)
+
+Fields the platform adds that actionctl does not manage (``agent_uid``, ``is_active``,
+...) are kept by ``canonical_tool`` (import must never lose one), but comparing them
+would make every plan show them as removed and every apply PATCH them to null. So,
+Terraform-like, ``split_ignored`` sets aside each top-level live field that is not one
+of ``compiler.canonical.FIELD_ORDER`` and that the desired payload does not set; the
+caller compares what is left. A desired payload that sets such a field diffs normally.
 """
 
 from __future__ import annotations
@@ -134,6 +142,21 @@ def changed_paths(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[s
     """Dotted paths of every changed field: ``static_params.message``,
     ``parameters.properties.x.description``. Empty when the payloads are equivalent."""
     return [change.path for change in field_changes(before, after)]
+
+
+def split_ignored(
+    live: Mapping[str, Any], desired: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """``(compared, ignored)``: ``live`` without the top-level fields actionctl does not
+    manage and ``desired`` does not set, and those fields (name -> live value)."""
+    from compiler.canonical import FIELD_ORDER
+
+    compared: dict[str, Any] = {}
+    ignored: dict[str, Any] = {}
+    for name, value in live.items():
+        unmanaged = name not in FIELD_ORDER and name not in desired
+        (ignored if unmanaged else compared)[name] = value
+    return compared, ignored
 
 
 def top_level_fields(paths: Sequence[str]) -> list[str]:

@@ -2,7 +2,8 @@
 
 Tools are matched by (agent uid, name). Classification, per SPEC §4:
 create (nothing live), replace (the ``type`` changed: the platform cannot PATCH it),
-update (some field differs), no-op (canonical forms equal), delete (a live tool on a
+update (some field differs), no-op (canonical forms equal, live fields actionctl does
+not manage aside: ``compiler.diff.split_ignored``), delete (a live tool on a
 managed agent that no file declares, only with prune). Without prune such tools are
 listed as unmanaged and never touched.
 """
@@ -12,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from compiler.diagnostics import Diagnostic, Location
-from compiler.diff import changed_paths
+from compiler.diff import changed_paths, split_ignored
 from compiler.live import LiveState, LiveTool
 from compiler.model import CompiledTool
 from compiler.plan.model import (
@@ -81,9 +82,11 @@ def _classify(tool: CompiledTool, live: LiveTool | None) -> Change:
         change.changed_paths = list(after)
         return change
     change.tool_id = live.tool_id
-    change.before = live.canonical
+    # Live fields actionctl does not manage are set aside (not a change, not shown, so
+    # never PATCHed to null); the fingerprint still covers the whole live tool.
+    change.before, change.ignored_live_fields = split_ignored(live.canonical, after)
     change.live_fingerprint = live.fingerprint
-    change.changed_paths = changed_paths(live.canonical, after)
+    change.changed_paths = changed_paths(change.before, after)
     if live.type != after.get("type"):
         change.action = REPLACE
     elif change.changed_paths:

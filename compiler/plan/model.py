@@ -37,11 +37,18 @@ class Change:
     name: str
     action: str  # one of ACTIONS
     tool_id: int | None = None  # the live tool's id; None for a create
-    before: dict[str, Any] | None = None  # live canonical form; None for a create
+    # Live canonical form, less ``ignored_live_fields`` (see ``compiler.diff``); None for
+    # a create. A delete keeps the whole live tool.
+    before: dict[str, Any] | None = None
     after: dict[str, Any] | None = None  # desired canonical form; None for a delete
     changed_paths: list[str] = field(default_factory=list)
-    live_fingerprint: str | None = None  # fingerprint of ``before``; None for a create
+    # Fingerprint of the WHOLE live canonical tool (``before`` plus the ignored fields),
+    # so an edit to any live field, ignored or not, makes a saved plan stale.
+    live_fingerprint: str | None = None  # None for a create
     source: str | None = None  # the action's file:line, for people
+    # Live-only fields actionctl does not manage (name -> live value): never compared,
+    # never sent. In the saved JSON only when there are some.
+    ignored_live_fields: dict[str, Any] = field(default_factory=dict)
 
     @property
     def is_change(self) -> bool:
@@ -53,7 +60,7 @@ class Change:
         return str(payload.get("type", ""))
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data = {
             "address": self.address,
             "agent": self.agent,
             "agent_uid": self.agent_uid,
@@ -66,6 +73,9 @@ class Change:
             "live_fingerprint": self.live_fingerprint,
             "source": self.source,
         }
+        if self.ignored_live_fields:
+            data["ignored_live_fields"] = dict(self.ignored_live_fields)
+        return data
 
 
 @dataclass
@@ -216,9 +226,17 @@ def _parse_change(raw: Any, index: int) -> Change:
         changed_paths=list(_require(raw, "changed_paths", list, where)),
         live_fingerprint=_require(raw, "live_fingerprint", (str, type(None)), where),
         source=raw.get("source") if isinstance(raw.get("source"), str) else None,
+        ignored_live_fields=_optional_object(raw, "ignored_live_fields", where),
     )
     _check_consistent(change, where)
     return change
+
+
+def _optional_object(raw: Mapping[str, Any], key: str, where: str) -> dict[str, Any]:
+    value = raw.get(key, {})
+    if not isinstance(value, dict):
+        raise PlanFormatError(f"not a valid plan: {where}.{key} has the wrong type")
+    return dict(value)
 
 
 def _check_consistent(change: Change, where: str) -> None:
