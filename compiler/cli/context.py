@@ -63,9 +63,7 @@ def emit_diagnostics(
         click.echo(text, err=err)
 
 
-def load_valid_project(
-    app: AppContext, *, only_files: list[Path] | None = None
-) -> tuple[Project, list[Diagnostic]]:
+def load_valid_project(app: AppContext) -> tuple[Project, list[Diagnostic]]:
     """Load and validate the whole project. Raises DiagnosticError if anything is an error;
     otherwise returns the project and its warnings (for the caller to print)."""
     from compiler.diagnostics import DiagnosticError, has_errors, sorted_diagnostics
@@ -75,7 +73,7 @@ def load_valid_project(
     loaded = load_project(app.project_dir)
     diagnostics = list(loaded.diagnostics)
     if loaded.project is not None:
-        diagnostics += validate_project(loaded.project, only_files=only_files)
+        diagnostics += validate_project(loaded.project)
     diagnostics = sorted_diagnostics(diagnostics)
     if has_errors(diagnostics) or loaded.project is None:
         raise DiagnosticError(diagnostics)
@@ -84,20 +82,19 @@ def load_valid_project(
 
 def select_environment(app: AppContext, project: Project) -> Environment:
     """The environment named by --env (or the project's default); unknown -> DiagnosticError."""
-    from compiler.diagnostics import Diagnostic, DiagnosticError, Location
+    from compiler.diagnostics import DiagnosticError
 
     environment = project.config.environment(app.env)
-    if environment is not None:
-        return environment
+    if environment is None:
+        raise DiagnosticError([unknown_environment(app, project)])
+    return environment
+
+
+def unknown_environment(app: AppContext, project: Project) -> Diagnostic:
+    from compiler.diagnostics import Diagnostic, Location
+
     config_file = project.config.source.file if project.config.source else "actionctl.yaml"
     known = ", ".join(sorted(project.config.environments)) or "none"
     name = app.env or project.config.default_environment
-    raise DiagnosticError(
-        [
-            Diagnostic.error(
-                Location(config_file, 1, 1),
-                "E101",
-                f"unknown environment {name!r} (known: {known})",
-            )
-        ]
-    )
+    message = f"unknown environment {name!r} (known: {known})"
+    return Diagnostic.error(Location(config_file, 1, 1), "E101", message)

@@ -34,9 +34,10 @@ def command(app: AppContext, paths: tuple[Path, ...], fmt: str | None) -> int:
     \b
     Examples:
       actionctl validate
-      actionctl validate actions/support/booking.yaml --format github
+      actionctl validate actions/support/send_booking_confirmation.yaml --format github
     Exit codes: 0 clean or warnings only, 1 errors.
     """
+    from compiler.cli.context import unknown_environment
     from compiler.load import load_project
     from compiler.validate import validate_project
 
@@ -45,6 +46,8 @@ def command(app: AppContext, paths: tuple[Path, ...], fmt: str | None) -> int:
     diagnostics = list(loaded.diagnostics)
     if loaded.project is not None:
         diagnostics += validate_project(loaded.project)
+        if app.env and loaded.project.config.environment(app.env) is None:
+            diagnostics.append(unknown_environment(app, loaded.project))
     selection: Selection | None = None
     if paths and loaded.project is not None:
         selection = Selection.of(app.project_dir, paths, loaded.files)

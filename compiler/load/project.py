@@ -45,7 +45,18 @@ def load_project(root: Path) -> LoadResult:
         for loaded in result.documents:
             project.documents.append(loaded.document)
             _add_document(project, loaded, folder, diagnostics)
+    if not files and not diagnostics:  # (an actionctl.yml alone already got E105)
+        diagnostics.append(_empty_project(root))
     return LoadResult(project, diagnostics, files)
+
+
+def _empty_project(root: Path) -> Diagnostic:
+    """Nothing to load is almost always a wrong --project (or a misnamed folder)."""
+    message = (
+        f"no {PROJECT_FILE}, channels/*.yaml or actions/**/*.yaml under {root.as_posix()}: "
+        "is --project right?"
+    )
+    return Diagnostic.warning(Location(root.as_posix()), "E111", message)
 
 
 def _has_config(root: Path) -> bool:

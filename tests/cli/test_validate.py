@@ -137,3 +137,23 @@ def test_github_and_sarif_formats_are_accepted(cli: Cli, mixed: Path) -> None:
 def test_global_diagnostics_format_is_the_default(cli: Cli, mixed: Path) -> None:
     result = cli("--diagnostics-format", "json", "--project", mixed, "validate")
     assert json.loads(result.stdout)[0]["code"] == "N301"
+
+
+def test_validate_with_an_unknown_env_is_an_error(cli: Callable[..., CliResult], example_project: Path) -> None:
+    result = cli("--project", example_project, "--env", "staging", "validate")
+    assert result.exit_code == 1
+    assert "actionctl.yaml:1:1: error E101 unknown environment 'staging'" in result.stdout
+
+
+def test_an_empty_project_directory_is_flagged(cli: Callable[..., CliResult], tmp_path: Path) -> None:
+    result = cli("--project", tmp_path, "validate")
+    assert result.exit_code == 0
+    assert "warning E111" in result.stdout and "is --project right?" in result.stdout
+
+
+def test_the_help_example_paths_exist(example_project: Path) -> None:
+    from compiler.cli.validate import command
+
+    for word in (command.help or "").split():
+        if word.startswith("actions/"):
+            assert (example_project / word).is_file(), word
