@@ -2,8 +2,9 @@
 
 One file per tool under ``<out>/actions/<agent>/``, UI style where it compiles back to
 exactly the live tool, native ``openmic.<type>`` otherwise; ``<out>/channels/`` for
-sender numbers no project channel has. Existing files are never overwritten without
-``--force``, and when anything is wrong nothing is written at all.
+sender numbers no project channel has. Tools the project already declares (same agent
+and name) are skipped unless ``--include-declared``. Existing files are never
+overwritten without ``--force``, and when anything is wrong nothing is written at all.
 """
 
 from __future__ import annotations
@@ -36,19 +37,34 @@ if TYPE_CHECKING:
     type=click.Path(file_okay=False, path_type=Path),
     help="Directory to write actions/ and channels/ into (default: the project).",
 )
-@click.option("--force", is_flag=True, help="Overwrite files that already exist.")
+@click.option(
+    "--include-declared",
+    is_flag=True,
+    help="Also write the tools the project already declares (same agent and name); "
+    "meant for a separate --out, e.g. to compare with the platform.",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Overwrite existing files that do not declare the imported tool (stale files).",
+)
 @diagnostics_format_option()
 @pass_app
 def command(
-    app: AppContext, agents: tuple[str, ...], out: Path | None, force: bool, fmt: str | None
+    app: AppContext,
+    agents: tuple[str, ...],
+    out: Path | None,
+    include_declared: bool,
+    force: bool,
+    fmt: str | None,
 ) -> int:
     """Write YAML for tools that already live on the platform.
 
     \b
     Examples:
-      actionctl import                        every agent of the environment
+      actionctl import                        tools the project does not declare yet
       actionctl --env prod import --agent support --out imported/
-      actionctl import --agent agent_uid_123 --force
+      actionctl import --include-declared --out /tmp/live   everything, elsewhere
     """
     from compiler.cli.context import select_environment
     from compiler.importer import import_tools
@@ -69,6 +85,7 @@ def command(
             agents=agents,
             out_dir=out if out is not None else project.root,
             force=force,
+            include_declared=include_declared,
             local=project.config.platform == "local",
         )
     finally:
@@ -93,10 +110,14 @@ def _load_project(app: AppContext) -> Project:
 def _summary(result: ImportResult, out: Path) -> str:
     tools = len(result.tools)
     head = f"{_count(tools, 'tool')} imported: {result.ui} as UI style, {result.native} native"
+    if result.skipped:
+        head += (
+            f"; {len(result.skipped)} already declared, skipped (--include-declared writes them)"
+        )
     if not result.written:
         return f"{head}; nothing was written."
-    actions = sum(1 for f in result.written if f.display.startswith("actions/"))
-    channels = len(result.written) - actions
+    # All or nothing: when anything was written, every planned file was.
+    actions, channels = len(result.tools), len(result.channels)
     return (
         f"{head}; wrote {_count(len(result.written), 'file')} under {out} "
         f"({_count(actions, 'action')}, {_count(channels, 'channel')})."

@@ -1,18 +1,22 @@
 """Import: turn the tools that already live on the platform into YAML files.
 
-    import_tools(project, environment, platform, agents=..., out_dir=..., force=...)
-        -> ImportResult(files, written, diagnostics, ui, native)
+    import_tools(project, environment, platform, agents=..., out_dir=..., force=...,
+                 include_declared=...)
+        -> ImportResult(files, written, skipped, diagnostics, ui, native)
 
 Reads every selected agent's tools, decompiles each (``decompile``: UI style where it
 compiles back exactly, native otherwise), names files safely and writes them all or
-none (``writer``). Problems are diagnostics; nothing here prints.
+none (``writer``). A tool the project already declares (same agent and name) is
+skipped unless ``include_declared``: like ``terraform import``, import only brings in
+what the configuration does not have yet. Problems are diagnostics; nothing here prints.
 """
 
 from __future__ import annotations
 
+import os
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +35,7 @@ from compiler.importer.writer import (
     EmitError,
     PlannedFile,
     dump_document,
+    shown_path,
     slugify,
     unique_stem,
     write_files,
@@ -38,7 +43,7 @@ from compiler.importer.writer import (
 from compiler.model import Environment, Project
 from compiler.platform.base import NotFoundError, Platform, PlatformError
 
-__all__ = ["ImportResult", "ImportedTool", "import_tools", "resolve_agents"]
+__all__ = ["ImportResult", "ImportedTool", "SkippedTool", "import_tools", "resolve_agents"]
 
 CODE_DUPLICATE = "I010"
 CODE_INVALID_NAME = "I011"
@@ -59,11 +64,21 @@ class ImportedTool:
     file: PlannedFile
 
 
+@dataclass(frozen=True)
+class SkippedTool:
+    """A live tool left out because the project already declares it."""
+
+    agent: str
+    name: str
+    declared_in: str  # the declaring file, relative to the project
+
+
 @dataclass
 class ImportResult:
     tools: list[ImportedTool] = field(default_factory=list)
     channels: list[PlannedFile] = field(default_factory=list)
     written: list[PlannedFile] = field(default_factory=list)
+    skipped: list[SkippedTool] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     @property
@@ -125,11 +140,15 @@ def import_tools(
     agents: Sequence[str] = (),
     out_dir: Path | None = None,
     force: bool = False,
+    include_declared: bool = False,
     local: bool = False,
     verifier: Verifier | None = None,
 ) -> ImportResult:
-    """Read, decompile and write. Nothing is written when any error is found."""
-    out = out_dir if out_dir is not None else project.root
+    """Read, decompile and write. Nothing is written when any error is found.
+
+    ``force`` overwrites existing files that do not declare the tool (stale ones);
+    ``include_declared`` also writes the tools the project already declares."""
+    out = Path(os.path.abspath(out_dir if out_dir is not None else project.root))
     result = ImportResult()
     pairs, problems = resolve_agents(agents, environment, platform, local=local)
     result.diagnostics += problems
@@ -141,12 +160,11 @@ def import_tools(
         return result
     book = ChannelBook(project, environment, _phone_number_names(platform, result.diagnostics))
     verify = verifier or compile_verifier(project, environment, book)
+    target = _Target(project, out, include_declared)
     directories: set[str] = set()
     for (agent, _uid), live_tools in zip(pairs, tools, strict=True):
         directory = "actions/" + unique_stem(slugify(agent, fallback="agent"), directories)
-        result.tools += _import_agent(
-            project, agent, directory, live_tools, book, verify, out, result
-        )
+        result.tools += _import_agent(agent, directory, live_tools, book, verify, target, result)
     result.channels = _channel_files(result.tools, book, out, result.diagnostics)
     if not result.ok:
         return result
@@ -218,31 +236,61 @@ def _phone_number_names(platform: Platform, diagnostics: list[Diagnostic]) -> di
     return names
 
 
+@dataclass(frozen=True)
+class _Target:
+    """Where files go, and what the project there already declares."""
+
+    project: Project
+    out: Path  # absolute
+    include_declared: bool
+
+    @property
+    def inside_project(self) -> bool:
+        root = Path(os.path.realpath(self.project.root))
+        out = Path(os.path.realpath(self.out))
+        return out == root or root in out.parents
+
+    def declared_in(self, agent: str, name: Any) -> str | None:
+        """The project file (relative to the project) declaring agent/name, if any."""
+        for action in self.project.actions:
+            if action.agent == agent and action.name == name:
+                return action.source.file
+        return None
+
+    def planned(self, relative: str, text: str) -> PlannedFile:
+        path = self.out / relative
+        return PlannedFile(path, shown_path(path), text)
+
+
 def _import_agent(
-    project: Project,
     agent: str,
     directory: str,
     live_tools: list[dict[str, Any]],
     book: ChannelBook,
     verify: Verifier,
-    out: Path,
+    target: _Target,
     result: ImportResult,
 ) -> list[ImportedTool]:
     taken: set[str] = set()
     imported: list[ImportedTool] = []
     for live in sorted(live_tools, key=_tool_order):
-        decompiled = decompile(live, agent, book, verify)
+        # Reserve the stem even for a skipped tool, so file names do not depend on
+        # what the project declares.
         stem = unique_stem(slugify(str(live.get("name", ""))), taken)
-        display = f"{directory}/{stem}.yaml"
+        declared = target.declared_in(agent, live.get("name"))
+        if declared is not None and not target.include_declared:
+            result.skipped.append(SkippedTool(agent, str(live.get("name")), declared))
+            continue
+        decompiled = decompile(live, agent, book, verify)
+        planned = target.planned(f"{directory}/{stem}.yaml", "")
         try:
             text = dump_document(decompiled.document)
         except EmitError as error:
-            result.diagnostics.append(Diagnostic.error(Location(display), CODE_EMIT, str(error)))
+            where = Location(planned.display)
+            result.diagnostics.append(Diagnostic.error(where, CODE_EMIT, str(error)))
             continue
-        imported.append(
-            ImportedTool(agent, live, decompiled, PlannedFile(out / display, display, text))
-        )
-    result.diagnostics += _agent_warnings(project, agent, imported, out)
+        imported.append(ImportedTool(agent, live, decompiled, replace(planned, text=text)))
+    result.diagnostics += _agent_warnings(agent, imported, target)
     return imported
 
 
@@ -252,9 +300,7 @@ def _tool_order(live: Mapping[str, Any]) -> tuple[str, str]:
     return (str(live.get("name", "")), key)
 
 
-def _agent_warnings(
-    project: Project, agent: str, imported: list[ImportedTool], out: Path
-) -> list[Diagnostic]:
+def _agent_warnings(agent: str, imported: list[ImportedTool], target: _Target) -> list[Diagnostic]:
     diagnostics: list[Diagnostic] = []
     files_by_name: dict[str, list[str]] = defaultdict(list)
     for tool in imported:
@@ -279,22 +325,27 @@ def _agent_warnings(
             diagnostics.append(Diagnostic.warning(where, CODE_INVALID_NAME, message))
         for note in tool.result.notes:
             diagnostics.append(Diagnostic.warning(where, CODE_NOT_VERIFIED, note))
-        declared = _declared_elsewhere(project, agent, name)
-        replaced = out.resolve() == project.root.resolve() and declared == tool.file.display
-        if declared is not None and not replaced:
-            message = (
-                f"{agent}/{name} is already declared in {declared}; "
-                "the project now declares it twice"
-            )
-            diagnostics.append(Diagnostic.warning(where, CODE_ALREADY_DECLARED, message))
+        twice = _declared_twice(target, agent, name, tool.file)
+        if twice is not None:
+            diagnostics.append(Diagnostic.warning(where, CODE_ALREADY_DECLARED, twice))
     return diagnostics
 
 
-def _declared_elsewhere(project: Project, agent: str, name: Any) -> str | None:
-    for action in project.actions:
-        if action.agent == agent and action.name == name:
-            return action.source.file
-    return None
+def _declared_twice(target: _Target, agent: str, name: Any, file: PlannedFile) -> str | None:
+    """Why writing ``file`` makes the project declare agent/name twice, if it does.
+
+    Only a file written into the project adds a declaration, and rewriting the very file
+    that declares the tool replaces it rather than adding one."""
+    declared = target.declared_in(agent, name)
+    if declared is None or not target.inside_project:
+        return None
+    declaring = target.project.root / declared
+    if os.path.realpath(declaring) == os.path.realpath(file.path):
+        return None
+    return (
+        f"{agent}/{name} is already declared in {shown_path(declaring)}; "
+        "the project now declares it twice"
+    )
 
 
 def _channel_files(
@@ -309,11 +360,12 @@ def _channel_files(
         if number not in used:
             continue  # named for a candidate that did not round-trip
         stem = unique_stem(slugify(name, fallback="channel"), taken)
-        display = f"channels/{stem}.yaml"
+        path = out / f"channels/{stem}.yaml"
         try:
             text = dump_document(channel_document(name, number))
         except EmitError as error:
-            diagnostics.append(Diagnostic.error(Location(display), CODE_EMIT, str(error)))
+            where = Location(shown_path(path))
+            diagnostics.append(Diagnostic.error(where, CODE_EMIT, str(error)))
             continue
-        files.append(PlannedFile(out / display, display, text))
+        files.append(PlannedFile(path, shown_path(path), text))
     return files

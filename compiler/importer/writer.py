@@ -191,8 +191,19 @@ def unique_stem(stem: str, taken: set[str]) -> str:
 @dataclass(frozen=True)
 class PlannedFile:
     path: Path  # absolute target path
-    display: str  # as shown to users (relative to the output directory)
+    display: str  # as shown to users (``shown_path``)
     text: str
+
+
+def shown_path(path: Path) -> str:
+    """``path`` as a user can open it from where they ran actionctl: relative to the
+    current directory when it lies below it, else absolute (never relative to --out,
+    which would read as a path in the project)."""
+    absolute = Path(os.path.abspath(path))
+    try:
+        return absolute.relative_to(Path.cwd()).as_posix()
+    except (ValueError, OSError):  # elsewhere, or the current directory is gone
+        return str(absolute)
 
 
 CODE_EXISTS = "I001"

@@ -250,19 +250,74 @@ def test_never_overwrites_without_force_and_writes_nothing(account: Account) -> 
     assert account.run("plan", "--detailed-exitcode").exit_code == 0
 
 
-def test_second_import_is_refused_until_forced(account: Account) -> None:
-    account.add_agent("support", SUPPORT_TOOLS[:2])
+def test_second_import_skips_what_the_first_wrote(account: Account) -> None:
+    uid = account.add_agent("support", SUPPORT_TOOLS[:2])
     account.write_project()
     assert account.run("import").exit_code == 0
     before = files_under(account.root)
+    account.rest("POST", f"/agents/{uid}/tools", SUPPORT_TOOLS[9])  # one new tool since
     again = account.run("import")
-    assert again.exit_code == 1
-    assert again.stderr.count("I001") == 2
-    assert files_under(account.root) == before
-    forced = account.run("import", "--force")
-    assert forced.exit_code == 0, forced.output
-    assert "warning" not in forced.stderr  # replacing our own files is not a duplicate
-    assert files_under(account.root) == before
+    assert again.exit_code == 0, again.output
+    assert "1 tool imported: 0 as UI style, 1 native; 2 already declared, skipped" in (again.stderr)
+    assert files_under(account.root) == {
+        **before,
+        "actions/support/press_1.yaml": (account.root / "actions/support/press_1.yaml").read_text(),
+    }
+    # Rewriting the files that declare the tools replaces them: no duplicate warning.
+    refreshed = account.run("import", "--include-declared", "--force")
+    assert refreshed.exit_code == 0, refreshed.output
+    assert "warning" not in refreshed.stderr
+    assert account.run("validate").exit_code == 0
+
+
+def test_import_into_an_applied_project_adds_nothing_twice(
+    example_project: Path, cli: Callable[..., CliResult]
+) -> None:
+    """Hand-written files, some declaring several tools, all applied: import (even with
+    --force) leaves every file as it is and the project still validates."""
+    applied = cli("--project", example_project, "apply", "--auto-approve")
+    assert applied.exit_code == 0, applied.output
+    before = files_under(example_project)
+    for args in [(), ("--force",)]:
+        result = cli("--project", example_project, "--no-color", "import", *args)
+        assert result.exit_code == 0, result.output
+        assert "13 already declared, skipped" in result.stderr
+        assert "nothing was written" in result.stderr
+        assert files_under(example_project) == before
+    assert cli("--project", example_project, "validate").exit_code == 0
+
+
+def test_include_declared_writes_everything_elsewhere(
+    example_project: Path,
+    tmp_path: Path,
+    cli: Callable[..., CliResult],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert cli("--project", example_project, "apply", "--auto-approve").exit_code == 0
+    monkeypatch.chdir(tmp_path)
+    stale = tmp_path / "live/actions/support/end_call.yaml"
+    stale.parent.mkdir(parents=True)
+    stale.write_text("# stale\n")
+    args = ("--project", example_project, "--no-color", "import", "--include-declared")
+    refused = cli(*args, "--out", "live")
+    assert refused.exit_code == 1
+    # Paths as the user can open them from here, not relative to --out.
+    assert "live/actions/support/end_call.yaml: error I001" in refused.stderr
+    assert "I013" not in refused.stderr  # nothing is written into the project
+
+    result = cli(*args, "--out", "live", "--force")
+    assert result.exit_code == 0, result.output
+    assert "warning" not in result.stderr
+    assert len([p for p in (tmp_path / "live/actions").rglob("*.yaml")]) == 13
+    assert yaml.safe_load(stale.read_text())["name"] == "end_call"
+
+    # Into the project itself, a tool declared in a multi-document file is a duplicate.
+    assert example_project == tmp_path / "project"
+    into_project = cli(*args, "--out", example_project, "--force")
+    assert (
+        "project/actions/support/end_call.yaml:1:1: warning I013 support/end_call "
+        "is already declared in project/actions/support/call_control.yaml"
+    ) in into_project.stderr
 
 
 def test_duplicate_names_are_both_imported_with_a_warning(account: Account) -> None:
@@ -392,9 +447,15 @@ def test_warns_about_declarations_elsewhere_and_tools_that_will_not_validate(
     )
     result = account.run("import")
     assert result.exit_code == 0, result.output
+    assert "1 already declared, skipped" in result.stderr
+    assert not (account.root / "actions/support/press_1.yaml").exists()
+    assert "I013" not in result.stderr
+
+    both = account.run("import", "--include-declared", "--force")
+    assert both.exit_code == 0, both.output
     assert (
-        "actions/support/press_1.yaml:1:1: warning I013 support/press_1 is already declared "
-        "in actions/mine.yaml" in result.stderr
+        f"{account.root}/actions/support/press_1.yaml:1:1: warning I013 support/press_1 is "
+        f"already declared in {account.root}/actions/mine.yaml" in both.stderr
     )
     assert "actions/support/odd_sender.yaml:1:1: warning I012" in result.stderr
     assert "N322" in result.stderr  # the reason: the sender is not an E.164 number
