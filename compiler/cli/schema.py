@@ -4,7 +4,6 @@ server. ``$ref``s are inlined so the output stands alone (``--raw``: the file as
 
 from __future__ import annotations
 
-import difflib
 import json
 
 import click
@@ -30,15 +29,14 @@ def command(app: AppContext, kind: str, list_kinds: bool, raw: bool) -> int:
       actionctl schema --list
     """
     from compiler import schemas
-    from compiler.load.quoting import quoted
+    from compiler.wording import did_you_mean, quoted
 
     kinds = schemas.kinds()
     if list_kinds:
         click.echo("\n".join(kinds))
         return 0
     if kind not in kinds:
-        matches = difflib.get_close_matches(kind, kinds, n=1, cutoff=0.6)
-        hint = f" (did you mean {quoted(matches[0])}?)" if matches else ""
+        hint = did_you_mean(kind, kinds)
         raise click.BadParameter(
             f"unknown schema kind {quoted(kind)}{hint}; kinds: {', '.join(kinds)}",
             param_hint="KIND",

@@ -8,9 +8,8 @@ as a boolean/number (``name: no``, ``start: 09:00``) gets the "quote it" hint.
 
 from __future__ import annotations
 
-import difflib
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import Any
 
@@ -19,9 +18,9 @@ from jsonschema import ValidationError
 from compiler import schemas
 from compiler.diagnostics import Diagnostic, Location
 from compiler.load.fast_schema import Check, compile_check
-from compiler.load.quoting import quoted
 from compiler.load.yaml_source import LoadedDocument
 from compiler.model import DataPath
+from compiler.wording import did_you_mean, quoted
 
 DOCUMENT_KINDS: tuple[str, ...] = ("action", "channel")
 # Range keywords -> how to say the limit (never echoing the value: it may be 1 MB long).
@@ -102,7 +101,7 @@ def check_action_type(loaded: LoadedDocument) -> tuple[str | None, list[Diagnost
     types = schemas.action_types()
     if isinstance(action_type, str) and action_type in types:
         return action_type, []
-    hint = _suggest(str(action_type), types)
+    hint = did_you_mean(str(action_type), types)
     if isinstance(action_type, str) and f"openmic.{action_type}" in types:
         hint = f" (did you mean 'openmic.{action_type}'?)"
     message = f"unknown action type {quoted(action_type)}{hint}; valid types: {', '.join(types)}"
@@ -117,7 +116,7 @@ def check_kind(loaded: LoadedDocument, expected: str, folder: str) -> list[Diagn
         message = f"missing required field 'kind' (files in {folder}/ need kind: {expected})"
         return [_error(document.locate(), "S202", message)]
     if kind not in DOCUMENT_KINDS:
-        hint = _suggest(str(kind), DOCUMENT_KINDS)
+        hint = did_you_mean(str(kind), DOCUMENT_KINDS)
         message = f"unknown kind {quoted(kind)}{hint}; files in {folder}/ need kind: {expected}"
         return [_error(document.locate("kind"), "S209", message)]
     if kind != expected:
@@ -167,7 +166,7 @@ def _unknown_fields(
         key for key in instance if key not in allowed and not any(p.search(key) for p in patterns)
     ]
     for key in unknown[:MAX_UNKNOWN_FIELDS]:
-        hint = _suggest(key, allowed)
+        hint = did_you_mean(key, allowed)
         if not hint:
             hint = f" (allowed: {', '.join(allowed)})" if allowed else " (no fields allowed here)"
         location = loaded.document.locate_key(*path, key)
@@ -211,7 +210,7 @@ def _not_allowed(error: ValidationError, loaded: LoadedDocument, path: DataPath)
     if trap is not None:
         return _error(location, "S204", trap)
     shown = written if written is not None else error.instance
-    hint = _suggest(shown, strings) if isinstance(shown, str) else ""
+    hint = did_you_mean(shown, strings) if isinstance(shown, str) else ""
     listed = ", ".join(str(o) for o in options)
     message = f"{_dotted(path)}: {quoted(shown)} is not allowed{hint}; use one of: {listed}"
     return _error(location, "S205", message)
@@ -275,11 +274,6 @@ def _all_required(subschemas: Any) -> bool:
         isinstance(s, Mapping) and set(s) == {"required"} and len(s["required"]) == 1
         for s in subschemas
     )
-
-
-def _suggest(word: str, options: Sequence[str]) -> str:
-    matches = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
-    return f" (did you mean {quoted(matches[0])}?)" if matches else ""
 
 
 def _article(json_type: str) -> str:

@@ -21,8 +21,8 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from compiler.diagnostics import Diagnostic, Location
-from compiler.load.quoting import quoted
 from compiler.model import DataPath, SourceDocument, SourceMap
+from compiler.wording import quoted
 
 MAX_FILE_BYTES = 1024 * 1024  # larger files are rejected before parsing (Y108)
 MAX_ALIAS_EXPANSION = 10_000  # nodes visited again through aliases, per file (Y107)

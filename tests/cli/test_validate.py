@@ -139,13 +139,17 @@ def test_global_diagnostics_format_is_the_default(cli: Cli, mixed: Path) -> None
     assert json.loads(result.stdout)[0]["code"] == "N301"
 
 
-def test_validate_with_an_unknown_env_is_an_error(cli: Callable[..., CliResult], example_project: Path) -> None:
+def test_validate_with_an_unknown_env_is_an_error(
+    cli: Callable[..., CliResult], example_project: Path
+) -> None:
     result = cli("--project", example_project, "--env", "staging", "validate")
     assert result.exit_code == 1
     assert "actionctl.yaml:1:1: error E101 unknown environment 'staging'" in result.stdout
 
 
-def test_an_empty_project_directory_is_flagged(cli: Callable[..., CliResult], tmp_path: Path) -> None:
+def test_an_empty_project_directory_is_flagged(
+    cli: Callable[..., CliResult], tmp_path: Path
+) -> None:
     result = cli("--project", tmp_path, "validate")
     assert result.exit_code == 0
     assert "warning E111" in result.stdout and "is --project right?" in result.stdout

@@ -9,12 +9,11 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Iterator
 
 from compiler.diagnostics import Diagnostic
-from compiler.load.quoting import escaped, quoted
 from compiler.model import Action, Channel, Project
+from compiler.wording import did_you_mean, escaped, quoted
 
 
 def check(project: Project) -> Iterable[Diagnostic]:
@@ -70,9 +69,9 @@ def _check_reference(action: Action, channels: dict[str, Channel]) -> Iterator[D
 
 def _unknown(name: str, known: list[str]) -> str:
     message = f"unknown channel {escaped(name)}"
-    matches = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-    if matches:
-        return f"{message} (did you mean {quoted(matches[0])}?)"
+    hint = did_you_mean(name, known)
+    if hint:
+        return message + hint
     if known:
         return f"{message}; channels: {', '.join(known)}"
     return f"{message}: the project has no channels (add one in channels/)"

@@ -13,13 +13,12 @@
 
 from __future__ import annotations
 
-import difflib
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 
 from compiler.diagnostics import Diagnostic, Location
-from compiler.load.quoting import escaped, quoted
 from compiler.model import Action, Project
+from compiler.wording import did_you_mean, escaped, quoted
 
 PROJECT_FILE = "actionctl.yaml"
 
@@ -54,8 +53,7 @@ def _default_environment(project: Project) -> Iterator[Diagnostic]:
         )
         yield Diagnostic.error(_locate_key(project, "environments"), "E102", message)
         return
-    matches = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-    hint = f" (did you mean {quoted(matches[0])}?)" if matches else ""
+    hint = did_you_mean(name, known)
     listed = ", ".join(known) or "none"
     message = f"default_environment {quoted(name)} is not defined{hint}; environments: {listed}"
     yield Diagnostic.error(_locate(project, "default_environment"), "E102", message)
@@ -67,8 +65,7 @@ def _channel_overrides(project: Project) -> Iterator[Diagnostic]:
         for channel in environment.channels:
             if channel in names:
                 continue
-            matches = difflib.get_close_matches(channel, names, n=1, cutoff=0.6)
-            hint = f" (did you mean {quoted(matches[0])}?)" if matches else ""
+            hint = did_you_mean(channel, names)
             listed = ", ".join(names) or "none"
             message = (
                 f"environment {quoted(environment.name)} overrides the number of unknown channel "
@@ -105,8 +102,7 @@ def _agent_mappings(project: Project) -> Iterator[Diagnostic]:
 def _unmapped(environment: str, agent: str, mapped: Iterable[str]) -> str:
     """Name the agent escaped (a non-ASCII letter must not pass for an ASCII one) and the
     mapped name it probably means."""
-    matches = difflib.get_close_matches(agent, sorted(mapped), n=1, cutoff=0.6)
-    hint = f" (did you mean {quoted(matches[0])}?)" if matches else ""
+    hint = did_you_mean(agent, sorted(mapped))
     return (
         f"environment {quoted(environment)} maps agents but not {escaped(agent)}{hint}, "
         f"which actions use; it would be sent as uid {escaped(agent)} (add it under agents)"

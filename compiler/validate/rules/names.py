@@ -18,8 +18,8 @@ from collections.abc import Iterable, Iterator
 
 from compiler.apply_lock import LOCK_PREFIX
 from compiler.diagnostics import Diagnostic
-from compiler.load.quoting import quoted
 from compiler.model import Action, Project
+from compiler.wording import quoted
 
 NAME_RULE = re.compile(r"^[A-Za-z0-9_-]{1,255}$")
 

@@ -13,13 +13,13 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 from typing import Any
 
 from compiler.diagnostics import Diagnostic
 from compiler.model import Action, Project
+from compiler.wording import did_you_mean
 
 UI_PARAMETER_TYPES = frozenset(
     {"send_text_message", "handover", "api_call", "client_action", "static_response"}
@@ -65,11 +65,6 @@ def is_prompt_mode(action: Action) -> bool:
     return not (isinstance(message, str) and message.strip())
 
 
-def did_you_mean(name: str, candidates: Iterable[str]) -> str:
-    match = difflib.get_close_matches(name, sorted(candidates), n=1, cutoff=0.6)
-    return f" (did you mean {match[0]!r}?)" if match else ""
-
-
 def _check_schema(action: Action, field: str, schema: Mapping[str, Any]) -> Iterator[Diagnostic]:
     invalid = list(_schema_errors(action, field, schema))
     yield from invalid
@@ -97,7 +92,7 @@ def _check_required(action: Action, field: str, schema: Mapping[str, Any]) -> It
             action.locate(field, "required", index),
             "M503",
             f"required parameter {name!r} is not declared under {field}.properties"
-            + did_you_mean(str(name), names),
+            + did_you_mean(str(name), sorted(names)),
         )
 
 

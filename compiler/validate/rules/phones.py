@@ -14,8 +14,8 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from compiler.diagnostics import Diagnostic, Location
-from compiler.load.quoting import quoted
 from compiler.model import Action, Project
+from compiler.wording import quoted
 
 # ASCII digits only and \Z, not $: "\d" admits other scripts' digits, "$" a trailing newline.
 E164 = re.compile(r"\+[1-9][0-9]{6,14}\Z")

@@ -1,7 +1,10 @@
-"""Showing user values inside diagnostic messages: short, and unambiguous on screen."""
+"""Wording shared by diagnostic messages: user values shown short and unambiguous on
+screen, and the "did you mean" hint."""
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from typing import Any
 
 MAX_SHOWN = 60  # characters of a value quoted in a message
@@ -24,3 +27,9 @@ def escaped(value: str, limit: int = MAX_SHOWN) -> str:
         return quoted(value, limit)
     text = ascii(value)
     return text if len(text) <= limit else text[:limit] + "..."
+
+
+def did_you_mean(word: str, options: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` for the closest option, or "" when none is close."""
+    matches = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f" (did you mean {quoted(matches[0])}?)" if matches else ""
