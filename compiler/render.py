@@ -18,11 +18,11 @@ not an SMS, does not compile) raises ``DiagnosticError``.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from compiler.canonical import _PLACEHOLDER as _CANONICAL_PLACEHOLDER
 from compiler.compile import compile_action
 from compiler.diagnostics import Diagnostic, DiagnosticError, Location, has_errors
 from compiler.model import Action, Environment, Project
@@ -38,9 +38,9 @@ NOT_AN_SMS = "M524"
 
 SMS_TOOL = "send_sms"
 
-# A placeholder as canonical payloads write it (``{{ x }}`` is already ``{{x}}``, see
-# compiler.canonical.normalize_placeholders); anything between the braces is its name.
-_PLACEHOLDER = re.compile(r"\{\{([^{}]*)\}\}")
+# The placeholder pattern canonical_tool normalizes with: one definition of what the
+# platform fills. (Private there; a public name in compiler.canonical would be better.)
+PLACEHOLDER = _CANONICAL_PLACEHOLDER
 
 
 @dataclass(frozen=True, order=True)
@@ -210,7 +210,7 @@ class _Filler:
         self.names: set[str] = set()
 
     def fill(self, text: str, path: tuple[str, ...]) -> str:
-        return _PLACEHOLDER.sub(lambda match: self._value(match.group(1).strip(), path), text)
+        return PLACEHOLDER.sub(lambda match: self._value(match.group(1), path), text)
 
     def _value(self, name: str, path: tuple[str, ...]) -> str:
         self.names.add(name)
