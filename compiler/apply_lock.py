@@ -13,17 +13,26 @@ committed first sees itself first; every later one sees it and backs off.
 
 A lock is abandoned (ignored, and deleted by the next apply that acquires) when its
 ``safe to delete after`` time has passed (``LOCK_TTL`` after it was taken or last
-renewed), or when it was taken on this host by a process that no longer runs (an
-apply killed with SIGKILL), or by this very process outside any apply still running.
+renewed), or when it was taken on this machine, in this pid namespace, by a process
+that no longer runs (an apply killed with SIGKILL), or by this very process outside any
+apply still running.
+
+"This machine, in this pid namespace" is ``MACHINE``, a short hash of the kernel's boot
+id and the inode of this process's pid namespace, written into the lock's description.
+The hostname alone is not enough: two CI containers with the same hostname (host
+networking, a fixed ``--hostname``) each see the other's pids as dead. A lock without
+that identity (an older actionctl) or with another one is freed only by its expiry.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import secrets
 import socket
 import threading
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -52,13 +61,31 @@ MAX_CREATE_ATTEMPTS = 3
 MAX_DELETE_ATTEMPTS = 3
 HOST = re.sub(r"\s+", "_", socket.gethostname()) or "unknown-host"
 
+
+def machine_identity() -> str:
+    """This kernel boot and pid namespace, hashed short: where a pid means this process.
+
+    Without /proc (macOS, BSD) there are no pid namespaces; the hostname and the
+    network card's address stand in for the machine."""
+    parts: list[str] = []
+    try:
+        with open("/proc/sys/kernel/random/boot_id", encoding="ascii") as boot_id:
+            parts.append(boot_id.read().strip())
+        parts.append(str(os.stat("/proc/self/ns/pid").st_ino))
+    except OSError:
+        parts = [socket.gethostname(), str(uuid.getnode()), "no-proc"]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:12]
+
+
+MACHINE = machine_identity()
+
 _DESCRIPTION = (
-    "actionctl apply lock: not an action, never call it. Held by host {host} pid {pid} "
-    "since {since}; safe to delete after {expires}."
+    "actionctl apply lock: not an action, never call it. Held by host {host} machine "
+    "{machine} pid {pid} since {since}; safe to delete after {expires}."
 )
 _HOLDER = re.compile(
-    r"host (?P<host>\S+) pid (?P<pid>\d+) since (?P<since>\S+); "
-    r"safe to delete after (?P<expires>[0-9T:Z-]+)"
+    r"host (?P<host>\S+) (?:machine (?P<machine>[0-9a-f]+) )?pid (?P<pid>\d+) "
+    r"since (?P<since>\S+); safe to delete after (?P<expires>[0-9T:Z-]+)"
 )
 
 # Lock tool names of this process's applies still running: a lock tool naming this
@@ -97,13 +124,16 @@ class Holder:
     pid: int
     since: str
     expires: datetime
+    machine: str | None = None  # None: written by an actionctl that did not record it
 
     def describe(self) -> str:
         return f"since {self.since} (host {self.host}, pid {self.pid})"
 
 
 def lock_description(since: datetime, expires: datetime) -> str:
-    return _DESCRIPTION.format(host=HOST, pid=os.getpid(), since=iso(since), expires=iso(expires))
+    return _DESCRIPTION.format(
+        host=HOST, machine=MACHINE, pid=os.getpid(), since=iso(since), expires=iso(expires)
+    )
 
 
 def parse_holder(tool: Tool) -> Holder | None:
@@ -113,7 +143,7 @@ def parse_holder(tool: Tool) -> Holder | None:
     expires = _parse_time(match["expires"])
     if expires is None:
         return None
-    return Holder(match["host"], int(match["pid"]), match["since"], expires)
+    return Holder(match["host"], int(match["pid"]), match["since"], expires, match["machine"])
 
 
 def _parse_time(text: str) -> datetime | None:
@@ -135,8 +165,10 @@ def abandoned(tool: Tool, now: datetime) -> bool:
         return created is not None and now >= created + LOCK_TTL
     if now >= holder.expires:
         return True
-    if holder.host != HOST:
-        return False  # another machine: only its expiry time can tell
+    if holder.host != HOST or holder.machine != MACHINE:
+        # Another machine or pid namespace (or unknown): its pids are not ours to
+        # check, only its expiry time can tell.
+        return False
     if holder.pid == os.getpid():
         with _ACTIVE_GUARD:
             return tool.get("name") not in _ACTIVE

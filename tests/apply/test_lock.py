@@ -22,6 +22,7 @@ from compiler.apply import apply_plan
 from compiler.apply_lock import (
     HOST,
     LOCK_PREFIX,
+    MACHINE,
     AgentLocks,
     LockRefused,
     iso,
@@ -56,12 +57,16 @@ def foreign_lock(
     expires_in: timedelta = timedelta(minutes=10),
     name: str = LOCK_PREFIX + "0123456789abcdef",
     agent: str = SUPPORT,
+    machine: str | None = None,
 ) -> dict[str, Any]:
-    """A lock tool as another apply would have written it, made over REST."""
+    """A lock tool as another apply would have written it, made over REST (without
+    ``machine``: as an actionctl that did not record the machine identity wrote it)."""
     now = datetime.now(UTC)
+    identity = f"machine {machine} " if machine else ""
     description = (
         "actionctl apply lock: not an action, never call it. Held by host "
-        f"{host} pid {pid} since {iso(now)}; safe to delete after {iso(now + expires_in)}."
+        f"{host} {identity}pid {pid} since {iso(now)}; "
+        f"safe to delete after {iso(now + expires_in)}."
     )
     body = {"type": "end_call", "name": name, "description": description}
     tool: dict[str, Any] = site.rest("POST", f"/agents/{agent}/tools", body)
@@ -271,10 +276,37 @@ def test_an_expired_lock_is_taken_over_and_removed(site: Any) -> None:
 
 
 def test_a_lock_of_a_dead_process_on_this_host_is_taken_over(site: Any) -> None:
-    foreign_lock(site, host=HOST, pid=_dead_pid(), expires_in=timedelta(minutes=14))
+    pid = _dead_pid()
+    foreign_lock(site, host=HOST, machine=MACHINE, pid=pid, expires_in=timedelta(minutes=14))
     result = site.run("apply", "--auto-approve")
     assert result.exit_code == 0, result.output
     assert all_locks(site) == []
+
+
+@pytest.mark.parametrize("machine", [None, "0123456789ab"], ids=["old-format", "other-machine"])
+def test_a_lock_of_the_same_hostname_elsewhere_is_not_judged_by_our_pids(
+    site: Any, machine: str | None
+) -> None:
+    """Two CI containers with one hostname: pid 4242424 is dead here, which says nothing
+    about the other container, so only the lock's expiry frees it."""
+    theirs = foreign_lock(site, host=HOST, machine=machine, pid=4242424)
+    result = site.run("apply", "--auto-approve")
+    assert result.exit_code == 3, result.output
+    assert "A907" in result.stderr and "pid 4242424" in result.stderr
+    assert locks_on(site) == [theirs]
+    assert site.tools() == [theirs]  # nothing was written
+
+
+def test_the_machine_identity_is_recorded_and_read_back(site: Any, client: Any) -> None:
+    locks = AgentLocks(client)
+    locks.acquire([SUPPORT])
+    try:
+        (lock,) = locks_on(site)
+    finally:
+        locks.release()
+    holder = parse_holder(lock)
+    assert holder is not None and holder.machine == MACHINE and holder.host == HOST
+    assert len(MACHINE) == 12
 
 
 def _dead_pid() -> int:
@@ -286,7 +318,7 @@ def _dead_pid() -> int:
 def test_a_lock_of_a_running_process_on_this_host_is_respected(site: Any) -> None:
     sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     try:
-        foreign_lock(site, host=HOST, pid=sleeper.pid)
+        foreign_lock(site, host=HOST, machine=MACHINE, pid=sleeper.pid)
         result = site.run("apply", "--auto-approve")
     finally:
         sleeper.kill()
@@ -406,7 +438,7 @@ def test_lock_tools_never_appear_in_plans(applied: Any) -> None:
 def test_a_plan_warns_about_a_lock_left_by_a_killed_apply_and_apply_sweeps_it(
     applied: Any,
 ) -> None:
-    foreign_lock(applied, host=HOST, pid=_dead_pid())
+    foreign_lock(applied, host=HOST, machine=MACHINE, pid=_dead_pid())
     warned = applied.run("plan")
     assert "L804" in warned.stderr and "left by an apply that was killed" in warned.stderr
     result = applied.run("apply", "--auto-approve")  # no changes: still cleans up
@@ -425,11 +457,15 @@ def test_a_plan_made_during_an_apply_does_not_see_its_lock(applied: Any, client:
 
 def test_import_does_not_write_a_lock_tool(applied: Any, tmp_path: Path) -> None:
     foreign_lock(applied)
+    # A tool the project does not declare, so import writes it whether or not it skips
+    # the declared ones.
+    body = {"type": "end_call", "name": "legacy_hang_up", "description": "Hangs up."}
+    applied.rest("POST", f"/agents/{SUPPORT}/tools", body)
     out = tmp_path / "imported"
     result = applied.run("import", "--out", out)
     assert result.exit_code == 0, result.output
     written = "".join(p.read_text() for p in out.rglob("*.yaml"))
-    assert "end_call" in written
+    assert "legacy_hang_up" in written
     assert LOCK_PREFIX not in written
 
 
