@@ -58,12 +58,13 @@ def empty_parameters() -> dict[str, Any]:
     return {"type": "object", "properties": {}, "required": []}
 
 
-_PLACEHOLDER = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
+# A platform placeholder ``{{ x }}``; group 1 is its name without the spaces.
+PLACEHOLDER = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
 
 
 def normalize_placeholders(text: str) -> str:
     """``{{ x }}`` -> ``{{x}}``: the platform trims spaces inside the braces."""
-    return _PLACEHOLDER.sub(lambda m: "{{" + m.group(1) + "}}", text)
+    return PLACEHOLDER.sub(lambda m: "{{" + m.group(1) + "}}", text)
 
 
 def canonical_tool(payload: Mapping[str, Any]) -> dict[str, Any]:

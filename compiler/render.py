@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from compiler.canonical import _PLACEHOLDER as _CANONICAL_PLACEHOLDER
+from compiler.canonical import PLACEHOLDER
 from compiler.compile import compile_action
 from compiler.diagnostics import Diagnostic, DiagnosticError, Location, has_errors
 from compiler.model import Action, Environment, Project
@@ -37,10 +37,6 @@ UNKNOWN_ACTION = "M523"
 NOT_AN_SMS = "M524"
 
 SMS_TOOL = "send_sms"
-
-# The placeholder pattern canonical_tool normalizes with: one definition of what the
-# platform fills. (Private there; a public name in compiler.canonical would be better.)
-PLACEHOLDER = _CANONICAL_PLACEHOLDER
 
 
 @dataclass(frozen=True, order=True)
