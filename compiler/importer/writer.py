@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import tempfile
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -209,6 +210,15 @@ def shown_path(path: Path) -> str:
 CODE_EXISTS = "I001"
 CODE_OUTSIDE = "I002"
 CODE_WRITE_FAILED = "I003"
+CODE_NOT_REGULAR = "I004"
+
+
+def write_target(planned: PlannedFile) -> Path:
+    """Where the text of ``planned`` goes: the file a symbolic link points at (a link
+    someone made on purpose stays a link), else the path itself."""
+    if planned.path.is_symlink():
+        return Path(os.path.realpath(planned.path))
+    return planned.path
 
 
 def check_files(files: Sequence[PlannedFile], out_dir: Path, *, force: bool) -> list[Diagnostic]:
@@ -216,18 +226,63 @@ def check_files(files: Sequence[PlannedFile], out_dir: Path, *, force: bool) -> 
     diagnostics: list[Diagnostic] = []
     root = out_dir.resolve()
     for planned in files:
-        target = planned.path.resolve()
-        if root != target and root not in target.parents:
-            message = f"refusing to write outside the output directory {out_dir}"
-            diagnostics.append(Diagnostic.error(Location(planned.display), CODE_OUTSIDE, message))
-            continue
-        if planned.path.is_dir():
-            message = "a directory already exists where this file would be written"
-            diagnostics.append(Diagnostic.error(Location(planned.display), CODE_EXISTS, message))
-        elif planned.path.exists() and not force:
-            message = "file already exists; nothing was written (use --force to overwrite)"
-            diagnostics.append(Diagnostic.error(Location(planned.display), CODE_EXISTS, message))
+        problem = _check_file(planned, root, out_dir, force=force)
+        if problem is not None:
+            diagnostics.append(problem)
     return diagnostics
+
+
+def _check_file(
+    planned: PlannedFile, root: Path, out_dir: Path, *, force: bool
+) -> Diagnostic | None:
+    where = Location(planned.display)
+    target = write_target(planned)
+    # Also a symbolic link that leads out of the output directory is refused: --force
+    # must not let a link in a cloned repository aim the import at ~/.bashrc.
+    resolved = Path(os.path.realpath(target))  # Path.resolve raises on a link loop
+    if root != resolved and root not in resolved.parents:
+        message = f"refusing to write outside the output directory {out_dir}"
+        if target != planned.path:
+            message += f" ({planned.display} is a symbolic link to {target})"
+        return Diagnostic.error(where, CODE_OUTSIDE, message)
+    kind = _not_regular(target)
+    if kind == "directory":
+        message = "a directory already exists where this file would be written"
+        return Diagnostic.error(where, CODE_EXISTS, message)
+    if kind is not None:
+        message = f"{_via(planned, target)}is {kind}, not a regular file; refusing to replace it"
+        return Diagnostic.error(where, CODE_NOT_REGULAR, message + " (even with --force)")
+    if os.path.lexists(planned.path) and not force:
+        message = "file already exists; nothing was written (use --force to overwrite)"
+        return Diagnostic.error(where, CODE_EXISTS, message)
+    return None
+
+
+def _via(planned: PlannedFile, target: Path) -> str:
+    return "" if target == planned.path else f"the symbolic link's target {target} "
+
+
+def _not_regular(path: Path) -> str | None:
+    """What ``path`` is when something other than a regular file is there, else None."""
+    try:
+        mode = os.stat(path).st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        # Nothing there (or a link to nothing): a new file is created; a file where a
+        # directory must go is reported when writing (I003).
+        return None
+    except OSError as error:  # a loop of symbolic links, no permission...
+        return f"unusable ({error.strerror or error})"
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "directory"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "a special file"
 
 
 def write_files(files: Sequence[PlannedFile], out_dir: Path, *, force: bool) -> list[Diagnostic]:
@@ -237,30 +292,31 @@ def write_files(files: Sequence[PlannedFile], out_dir: Path, *, force: bool) -> 
     all of them are on disk are they moved into place with ``os.replace`` (atomic per
     file), so a reader never sees a half-written file and a failure while staging leaves
     nothing behind. Without ``force`` a file that appeared since the check is still not
-    overwritten (``os.link`` refuses an existing target).
+    overwritten (``os.link`` refuses an existing target). A symbolic link is written
+    through (its target gets the text); anything but a regular file is never replaced.
     """
     problems = check_files(files, out_dir, force=force)
     if problems:
         return problems
-    staged: list[tuple[PlannedFile, Path]] = []
+    staged: list[tuple[PlannedFile, Path, Path]] = []
     try:
         for planned in files:
-            staged.append((planned, _stage(planned)))
+            target = write_target(planned)
+            staged.append((planned, target, _stage(planned, target)))
     except OSError as error:
-        _discard(path for _, path in staged)
+        _discard(temp for _, _, temp in staged)
         message = f"could not write: {error.strerror or error}; nothing was written"
         return [Diagnostic.error(Location(files[len(staged)].display), CODE_WRITE_FAILED, message)]
     return _commit(staged, force=force)
 
 
-def _stage(planned: PlannedFile) -> Path:
+def _stage(planned: PlannedFile, target: Path) -> Path:
     planned.path.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(
-        prefix=".actionctl-import-", suffix=".tmp", dir=planned.path.parent
-    )
+    # Beside the target, so that os.replace stays on one file system (atomic).
+    handle, name = tempfile.mkstemp(prefix=".actionctl-import-", suffix=".tmp", dir=target.parent)
     try:
         # mkstemp makes the file private (0600); an imported file is an ordinary one.
-        os.chmod(name, _file_mode(planned.path))
+        os.chmod(name, _file_mode(target))
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
             stream.write(planned.text)
             stream.flush()
@@ -282,26 +338,37 @@ def _file_mode(target: Path) -> int:
     return 0o666 & ~umask
 
 
-def _commit(staged: list[tuple[PlannedFile, Path]], *, force: bool) -> list[Diagnostic]:
+def _commit(staged: list[tuple[PlannedFile, Path, Path]], *, force: bool) -> list[Diagnostic]:
     diagnostics: list[Diagnostic] = []
-    for planned, temp in staged:
+    for planned, target, temp in staged:
+        where = Location(planned.display)
         try:
-            _move_into_place(temp, planned.path, force=force)
+            _move_into_place(temp, target, force=force)
         except FileExistsError:
             message = "file appeared while importing; left untouched (use --force to overwrite)"
-            diagnostics.append(Diagnostic.error(Location(planned.display), CODE_EXISTS, message))
+            diagnostics.append(Diagnostic.error(where, CODE_EXISTS, message))
+        except _NotRegularError as error:
+            message = f"{error} appeared while importing, not a regular file; left untouched"
+            diagnostics.append(Diagnostic.error(where, CODE_NOT_REGULAR, message))
         except OSError as error:
             message = f"could not write: {error.strerror or error}"
-            diagnostics.append(
-                Diagnostic.error(Location(planned.display), CODE_WRITE_FAILED, message)
-            )
+            diagnostics.append(Diagnostic.error(where, CODE_WRITE_FAILED, message))
         finally:
             temp.unlink(missing_ok=True)
     return diagnostics
 
 
+class _NotRegularError(OSError):
+    pass
+
+
 def _move_into_place(temp: Path, target: Path, *, force: bool) -> None:
     if force:
+        # Checked again right before replacing: the window since check_files is short
+        # but a FIFO or device made in it must still not be replaced.
+        kind = _not_regular(target)
+        if kind is not None or target.is_symlink():
+            raise _NotRegularError(kind or "a symbolic link")
         os.replace(temp, target)
         return
     try:
@@ -310,7 +377,7 @@ def _move_into_place(temp: Path, target: Path, *, force: bool) -> None:
         raise
     except OSError:
         # File systems without hard links: the check above is the guard.
-        if target.exists():
+        if os.path.lexists(target):
             raise FileExistsError(target) from None
         os.replace(temp, target)
 

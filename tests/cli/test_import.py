@@ -250,6 +250,27 @@ def test_never_overwrites_without_force_and_writes_nothing(account: Account) -> 
     assert account.run("plan", "--detailed-exitcode").exit_code == 0
 
 
+def test_force_never_replaces_a_fifo_and_writes_through_links(account: Account) -> None:
+    account.add_agent("support", SUPPORT_TOOLS[:2])
+    account.write_project()
+    directory = account.root / "actions/support"
+    directory.mkdir(parents=True)
+    os.mkfifo(directory / "send_follow_up.yaml")
+    (account.root / "kept").mkdir()
+    (account.root / "kept/confirmation.yaml").write_text("# stale\n")
+    (directory / "send_appointment_confirmation.yaml").symlink_to("../../kept/confirmation.yaml")
+    refused = account.run("import", "--force")
+    assert refused.exit_code == 1
+    assert "send_follow_up.yaml: error I004" in refused.stderr
+    assert (account.root / "kept/confirmation.yaml").read_text() == "# stale\n"
+
+    os.unlink(directory / "send_follow_up.yaml")
+    forced = account.run("import", "--force")
+    assert forced.exit_code == 0, forced.output
+    assert (directory / "send_appointment_confirmation.yaml").is_symlink()
+    assert (account.root / "kept/confirmation.yaml").read_text() == (APPOINTMENT_CONFIRMATION_YAML)
+
+
 def test_second_import_skips_what_the_first_wrote(account: Account) -> None:
     uid = account.add_agent("support", SUPPORT_TOOLS[:2])
     account.write_project()

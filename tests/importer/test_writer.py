@@ -4,6 +4,7 @@ and all-or-nothing writing."""
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -220,3 +221,57 @@ def test_failure_while_staging_leaves_nothing(tmp_path: Path) -> None:
     diagnostics = write_files(files, tmp_path, force=False)
     assert [d.code for d in diagnostics] == ["I003"]
     assert list((tmp_path / "channels").iterdir()) == []
+
+
+def test_force_writes_through_a_symbolic_link(tmp_path: Path) -> None:
+    (tmp_path / "shared").mkdir()
+    real = tmp_path / "shared/one.yaml"
+    real.write_text("mine\n")
+    real.chmod(0o640)
+    link = tmp_path / "actions/one.yaml"
+    link.parent.mkdir()
+    link.symlink_to("../shared/one.yaml")
+    assert write_files(_planned(tmp_path, "actions/one.yaml"), tmp_path, force=False)[0].code == (
+        "I001"
+    )
+    assert write_files(_planned(tmp_path, "actions/one.yaml"), tmp_path, force=True) == []
+    assert link.is_symlink()  # still the link someone made
+    assert real.read_text() == "name: actions/one.yaml\n"
+    assert real.stat().st_mode & 0o777 == 0o640
+    assert sorted(os.listdir(tmp_path / "shared")) == ["one.yaml"]  # no temp files
+
+
+def _special_files(tmp_path: Path) -> dict[str, str]:
+    """name -> what is there: a FIFO, a link to one, a link loop (all in actions/)."""
+    actions = tmp_path / "actions"
+    actions.mkdir()
+    os.mkfifo(actions / "fifo.yaml")
+    (actions / "to-fifo.yaml").symlink_to("fifo.yaml")
+    (actions / "loop.yaml").symlink_to("loop.yaml")
+    return {"fifo.yaml": "a FIFO", "to-fifo.yaml": "a FIFO", "loop.yaml": "unusable"}
+
+
+@pytest.mark.parametrize("force", [False, True])
+def test_never_replaces_what_is_not_a_regular_file(tmp_path: Path, force: bool) -> None:
+    special = _special_files(tmp_path)
+    for name, kind in special.items():
+        files = _planned(tmp_path, "new.yaml", f"actions/{name}")
+        diagnostics = write_files(files, tmp_path, force=force)
+        assert [(d.file, d.code) for d in diagnostics] == [(f"actions/{name}", "I004")]
+        assert kind in diagnostics[0].message
+        assert not (tmp_path / "new.yaml").exists()  # nothing written at all
+    assert stat.S_ISFIFO(os.lstat(tmp_path / "actions/fifo.yaml").st_mode)
+    assert (tmp_path / "actions/to-fifo.yaml").is_symlink()
+    assert sorted(os.listdir(tmp_path / "actions")) == sorted(special)
+
+
+def test_refuses_a_symbolic_link_out_of_the_output(tmp_path: Path) -> None:
+    outside = tmp_path / "bashrc"
+    outside.write_text("export PATH\n")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "one.yaml").symlink_to(outside)
+    diagnostics = write_files(_planned(out, "one.yaml"), out, force=True)
+    assert [d.code for d in diagnostics] == ["I002"]
+    assert "symbolic link" in diagnostics[0].message
+    assert outside.read_text() == "export PATH\n"
