@@ -164,7 +164,9 @@ def import_tools(
     directories: set[str] = set()
     for (agent, _uid), live_tools in zip(pairs, tools, strict=True):
         directory = "actions/" + unique_stem(slugify(agent, fallback="agent"), directories)
-        result.tools += _import_agent(agent, directory, live_tools, book, verify, target, result)
+        result.tools += _import_agent(
+            agent, directory, live_tools or [], book, verify, target, result
+        )
     result.channels = _channel_files(result.tools, book, out, result.diagnostics)
     if not result.ok:
         return result
@@ -176,13 +178,14 @@ def import_tools(
 
 
 def _empty_agents(
-    platform: Platform, pairs: list[tuple[str, str]], tools: list[list[dict[str, Any]]]
+    platform: Platform, pairs: list[tuple[str, str]], tools: list[list[dict[str, Any]] | None]
 ) -> list[Diagnostic]:
     """A requested agent with no tools is worth a word: a typo in --agent looks like
-    that on the local platform, where every agent exists implicitly."""
+    that on the local platform, where every agent exists implicitly. An agent that does
+    not exist (None) already got I020, which says more."""
     diagnostics = []
     for (name, uid), live in zip(pairs, tools, strict=True):
-        if not live:
+        if live is not None and not live:
             shown = uid if name == uid else f"{name} ({uid})"
             message = f"agent {shown} has no tools on {platform.description}; nothing to import"
             diagnostics.append(
@@ -199,7 +202,9 @@ def _unknown_agent(platform: Platform, name: str, uid: str) -> Diagnostic:
 
 def _fetch(
     platform: Platform, pairs: list[tuple[str, str]]
-) -> tuple[list[list[dict[str, Any]]], list[Diagnostic]]:
+) -> tuple[list[list[dict[str, Any]] | None], list[Diagnostic]]:
+    """Each agent's tools, in the order of ``pairs``; None for an agent that does not
+    exist (reported as I020)."""
     uids = [uid for _, uid in pairs]
     try:
         many = platform.list_tools_many(uids)
@@ -207,14 +212,14 @@ def _fetch(
         return [without_locks(many.get(uid, [])) for uid in uids], []
     except NotFoundError:
         pass  # find which agent it was, one by one
-    tools: list[list[dict[str, Any]]] = []
+    tools: list[list[dict[str, Any]] | None] = []
     diagnostics: list[Diagnostic] = []
     for name, uid in pairs:
         try:
             tools.append(without_locks(platform.list_tools(uid)))
         except NotFoundError:
             diagnostics.append(_unknown_agent(platform, name, uid))
-            tools.append([])
+            tools.append(None)
     return tools, diagnostics
 
 

@@ -391,7 +391,8 @@ def test_unknown_agent_is_an_error(account: Account) -> None:
     account.write_project()
     result = account.run("import", "--agent", "no_such_agent")
     assert result.exit_code == 1
-    assert "I020" in result.stderr
+    assert "error I020 agent no_such_agent does not exist" in result.stderr
+    assert "I024" not in result.stderr  # "has no tools" adds nothing to "does not exist"
     assert not (account.root / "actions").exists()
 
 
