@@ -25,6 +25,10 @@ from typing import Any
 
 import yaml
 
+# One rule for every file actionctl writes: the mode of the file being replaced, else
+# what the umask gives a new one. It is private to atomic_write (which the importer may
+# not change); imported rather than copied so the two cannot drift apart.
+from compiler.atomic_write import _mode_for as file_mode
 from compiler.diagnostics import Diagnostic, Location
 
 # Text longer than this goes into a block scalar even when it is one line.
@@ -316,7 +320,7 @@ def _stage(planned: PlannedFile, target: Path) -> Path:
     handle, name = tempfile.mkstemp(prefix=".actionctl-import-", suffix=".tmp", dir=target.parent)
     try:
         # mkstemp makes the file private (0600); an imported file is an ordinary one.
-        os.chmod(name, _file_mode(target))
+        os.chmod(name, file_mode(target))
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
             stream.write(planned.text)
             stream.flush()
@@ -325,17 +329,6 @@ def _stage(planned: PlannedFile, target: Path) -> Path:
         Path(name).unlink(missing_ok=True)
         raise
     return Path(name)
-
-
-def _file_mode(target: Path) -> int:
-    """The mode of the file being replaced, else what the umask gives a new file."""
-    try:
-        return target.stat().st_mode & 0o777
-    except OSError:
-        pass
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
 
 
 def _commit(staged: list[tuple[PlannedFile, Path, Path]], *, force: bool) -> list[Diagnostic]:

@@ -275,3 +275,22 @@ def test_refuses_a_symbolic_link_out_of_the_output(tmp_path: Path) -> None:
     assert [d.code for d in diagnostics] == ["I002"]
     assert "symbolic link" in diagnostics[0].message
     assert outside.read_text() == "export PATH\n"
+
+
+def test_file_modes_follow_the_one_rule_of_atomic_write(tmp_path: Path) -> None:
+    """New files get what the umask gives, replaced ones keep their mode: the rule of
+    ``write_atomically``, used (not copied) by the importer's writer."""
+    from compiler import atomic_write
+    from compiler.importer import writer
+
+    assert writer.file_mode is atomic_write._mode_for
+    (tmp_path / "kept.yaml").write_text("mine\n")
+    (tmp_path / "kept.yaml").chmod(0o600)
+    umask = os.umask(0o027)
+    try:
+        files = _planned(tmp_path, "new.yaml", "kept.yaml")
+        assert write_files(files, tmp_path, force=True) == []
+    finally:
+        os.umask(umask)
+    assert (tmp_path / "new.yaml").stat().st_mode & 0o777 == 0o640
+    assert (tmp_path / "kept.yaml").stat().st_mode & 0o777 == 0o600
