@@ -28,7 +28,7 @@ import yaml
 # One rule for every file actionctl writes: the mode of the file being replaced, else
 # what the umask gives a new one. It is private to atomic_write (which the importer may
 # not change); imported rather than copied so the two cannot drift apart.
-from compiler.atomic_write import _mode_for as file_mode
+from compiler.atomic_write import mode_for as file_mode
 from compiler.diagnostics import Diagnostic, Location
 
 # Text longer than this goes into a block scalar even when it is one line.

@@ -283,7 +283,7 @@ def test_file_modes_follow_the_one_rule_of_atomic_write(tmp_path: Path) -> None:
     from compiler import atomic_write
     from compiler.importer import writer
 
-    assert writer.file_mode is atomic_write._mode_for
+    assert writer.file_mode is atomic_write.mode_for
     (tmp_path / "kept.yaml").write_text("mine\n")
     (tmp_path / "kept.yaml").chmod(0o600)
     umask = os.umask(0o027)
@@ -294,3 +294,15 @@ def test_file_modes_follow_the_one_rule_of_atomic_write(tmp_path: Path) -> None:
         os.umask(umask)
     assert (tmp_path / "new.yaml").stat().st_mode & 0o777 == 0o640
     assert (tmp_path / "kept.yaml").stat().st_mode & 0o777 == 0o600
+
+
+def test_a_new_files_mode_follows_the_umask_in_force(tmp_path: Path) -> None:
+    """The umask is read as it is now (from /proc where possible), and left as it was."""
+    from compiler.atomic_write import mode_for
+
+    umask = os.umask(0o077)
+    try:
+        assert mode_for(tmp_path / "new") == 0o600
+        assert os.umask(0o077) == 0o077  # reading it left it as set
+    finally:
+        os.umask(umask)

@@ -136,7 +136,7 @@ def test_no_command_or_output_format_leaks_the_key(
     ws.server.faults.rate = 0.0
     sweep.add_result("apply rest", run("-vv", "apply", "--auto-approve"))
     imported = tmp_path / "imported"
-    sweep.add_result("import", run("-v", "import", "--out", imported))
+    sweep.add_result("import", run("-v", "import", "--include-declared", "--out", imported))
     assert (imported / "actions").is_dir()
 
     # Error paths: 500s that a retry gets past, then a wrong key (401).
