@@ -18,8 +18,9 @@
   (one GET) and must still be what the plan was made from: the locks keep other applies
   out, this narrows the window for edits made elsewhere (the dashboard). After each
   write the tool is read back and any field the platform dropped or rewrote is
-  reported. A create whose response was lost (``WriteOutcomeUnknown``) is looked up by
-  name before it is ever tried again.
+  reported. A create whose outcome is unknown (a 5xx, a dropped connection) is looked
+  up by name, after a backoff, before it is ever tried again
+  (``apply_lock.create_exactly_once``, shared with the apply locks).
 """
 
 from __future__ import annotations
@@ -30,14 +31,20 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Any
 
-from compiler.apply_lock import LOCK_PREFIX, LockRefused, holding, without_locks
+from compiler.apply_lock import (
+    LOCK_PREFIX,
+    CreateAttemptsExhausted,
+    LockRefused,
+    create_exactly_once,
+    holding,
+    without_locks,
+)
 from compiler.canonical import canonical_tool, fingerprint
 from compiler.diff import MISSING, field_changes, top_level_fields
 from compiler.plan.build import emptied_agents
 from compiler.plan.model import CREATE, DELETE, REPLACE, UPDATE, Change, Plan
-from compiler.platform.base import NotFoundError, Platform, PlatformError, WriteOutcomeUnknown
+from compiler.platform.base import NotFoundError, Platform, PlatformError
 
-MAX_CREATE_ATTEMPTS = 3
 DEFAULT_PARALLELISM = 4
 
 PAST_TENSE = {CREATE: "created", UPDATE: "updated", REPLACE: "replaced", DELETE: "deleted"}
@@ -273,36 +280,39 @@ def _create(platform: Platform, change: Change) -> Outcome:
     return outcome
 
 
-def create_once(platform: Platform, agent_uid: str, payload: Mapping[str, Any]) -> tuple[int, str]:
-    """Create a tool exactly once, even when responses are lost.
+def create_once(
+    platform: Platform,
+    agent_uid: str,
+    payload: Mapping[str, Any],
+    *,
+    backoff_base: float | None = None,
+) -> tuple[int, str]:
+    """Create a tool exactly once (``create_exactly_once``); returns its id and how.
 
-    After ``WriteOutcomeUnknown`` the agent is listed: one tool of that name is adopted
-    (the lost create did happen), none means it did not and creating again is safe.
+    One tool of that name found after a lost response is adopted (the lost create did
+    happen); several, or one of another type, is an error for a person to sort out.
     """
     name = payload.get("name")
-    for _attempt in range(MAX_CREATE_ATTEMPTS):
-        try:
-            created = platform.create_tool(agent_uid, payload)
-            return int(created["id"]), f"created (id {created['id']})"
-        except WriteOutcomeUnknown:
-            found = [t for t in platform.list_tools(agent_uid) if t.get("name") == name]
-            if len(found) > 1:
-                ids = ", ".join(str(t.get("id")) for t in found)
-                raise PlatformError(
-                    f"after a lost response agent {agent_uid!r} has {len(found)} tools named "
-                    f"{name!r} (ids {ids}); delete all but one, then plan again"
-                ) from None
-            if found:
-                if found[0].get("type") != payload.get("type"):
-                    raise PlatformError(
-                        f"after a lost response a tool named {name!r} of type "
-                        f"{found[0].get('type')!r} exists on agent {agent_uid!r}; plan again"
-                    ) from None
-                return int(found[0]["id"]), f"created (id {found[0]['id']}, response lost, found)"
-    raise PlatformError(
-        f"create of {name!r} lost its response {MAX_CREATE_ATTEMPTS} times and the tool "
-        "does not exist; nothing was created, plan and apply again"
-    )
+    try:
+        created = create_exactly_once(platform, agent_uid, payload, backoff_base=backoff_base)
+    except CreateAttemptsExhausted as error:
+        raise PlatformError(f"{error}; plan and apply again") from None
+    if not created.found:
+        tool_id = created.tools[0]["id"]
+        return int(tool_id), f"created (id {tool_id})"
+    found = created.tools
+    if len(found) > 1:
+        ids = ", ".join(str(t.get("id")) for t in found)
+        raise PlatformError(
+            f"after a lost response agent {agent_uid!r} has {len(found)} tools named "
+            f"{name!r} (ids {ids}); delete all but one, then plan again"
+        )
+    if found[0].get("type") != payload.get("type"):
+        raise PlatformError(
+            f"after a lost response a tool named {name!r} of type "
+            f"{found[0].get('type')!r} exists on agent {agent_uid!r}; plan again"
+        )
+    return int(found[0]["id"]), f"created (id {found[0]['id']}, response lost, found)"
 
 
 def patch_fields(change: Change) -> dict[str, Any]:

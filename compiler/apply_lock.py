@@ -28,10 +28,12 @@ from __future__ import annotations
 
 import hashlib
 import os
+import random
 import re
 import secrets
 import socket
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
@@ -57,7 +59,9 @@ LOCK_STATIC_PARAMS: dict[str, Any] = {
         for day in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
     },
 }
-MAX_CREATE_ATTEMPTS = 3
+MAX_CREATE_ATTEMPTS = 5
+CREATE_BACKOFF_BASE = 0.2  # seconds before the first look-up; doubles, capped, jittered
+CREATE_BACKOFF_MAX = 5.0
 MAX_DELETE_ATTEMPTS = 3
 HOST = re.sub(r"\s+", "_", socket.gethostname()) or "unknown-host"
 
@@ -191,6 +195,72 @@ def pid_alive(pid: int) -> bool:
     return state != "Z"
 
 
+class CreateAttemptsExhausted(PlatformError):
+    """Every create attempt's outcome was unknown and the tool does not exist."""
+
+
+@dataclass(frozen=True)
+class Created:
+    """What a create left on the agent: the tool made, or the tools of that name found
+    after a lost response (normally one)."""
+
+    tools: list[Tool]
+    found: bool  # True: adopted after a lost response, not the create's own answer
+
+
+def create_exactly_once(
+    platform: Platform,
+    agent_uid: str,
+    payload: Mapping[str, Any],
+    *,
+    attempts: int = MAX_CREATE_ATTEMPTS,
+    backoff_base: float | None = None,
+) -> Created:
+    """Create a tool exactly once, even when responses are lost or the server fails.
+
+    The platform has no idempotency keys, so a create answered by a 5xx or a dropped
+    connection (``WriteOutcomeUnknown``) may have committed. After one, wait (exponential
+    backoff with jitter: a struggling server gets room, and a create still being handled
+    has time to land), then list the agent: tools of that name are adopted, none means
+    it did not happen and creating again is safe. The one create routine of actionctl
+    (apply's tools and the apply locks). Raises ``PlatformError`` naming the last
+    reason when every attempt failed and the tool does not exist. ``backoff_base``
+    defaults to ``CREATE_BACKOFF_BASE`` (read at call time, so tests can shorten it).
+    """
+    base = CREATE_BACKOFF_BASE if backoff_base is None else backoff_base
+    name = payload.get("name")
+    reason = ""
+    for attempt in range(1, attempts + 1):
+        try:
+            return Created([platform.create_tool(agent_uid, payload)], found=False)
+        except WriteOutcomeUnknown as error:
+            reason = write_failure_reason(error)
+        time.sleep(_backoff(attempt, base))
+        found = [t for t in platform.list_tools(agent_uid) if t.get("name") == name]
+        if found:
+            return Created(found, found=True)
+    raise CreateAttemptsExhausted(
+        f"create of {name!r} failed {attempts} times (last: {reason}) and the tool does "
+        "not exist; nothing was created"
+    )
+
+
+_REASON = re.compile(r" at \S+: (?P<reason>.+?), so it may or may not have happened")
+
+
+def write_failure_reason(error: WriteOutcomeUnknown) -> str:
+    """Why a create's outcome is unknown ("the server answered 500", "the connection
+    was dropped before a response arrived"), from the client's message."""
+    text = str(error)
+    match = _REASON.search(text)
+    return match["reason"] if match else text
+
+
+def _backoff(attempt: int, base: float) -> float:
+    ceiling = min(CREATE_BACKOFF_MAX, base * 2 ** (attempt - 1))
+    return ceiling / 2 + random.uniform(0, ceiling / 2)
+
+
 class LockRefused(Exception):
     """Another apply holds the lock on an agent; nothing was changed by this one."""
 
@@ -282,17 +352,13 @@ class AgentLocks:
             "speak_during_execution": False,
             "speak_after_execution": False,
         }
-        for _attempt in range(MAX_CREATE_ATTEMPTS):
-            try:
-                return [int(self.platform.create_tool(uid, payload)["id"])]
-            except WriteOutcomeUnknown:
-                found = self._own_ids(uid)
-                if found:
-                    return found
-        raise PlatformError(
-            f"could not create the apply lock on agent {uid!r}: the response was lost "
-            f"{MAX_CREATE_ATTEMPTS} times; nothing was changed, try again"
-        )
+        try:
+            created = create_exactly_once(self.platform, uid, payload)
+        except CreateAttemptsExhausted as error:
+            raise PlatformError(
+                f"could not create the apply lock on agent {uid!r}: {error}; try again"
+            ) from None
+        return sorted(int(t["id"]) for t in created.tools)
 
     def _own_ids(self, uid: str) -> list[int]:
         return sorted(

@@ -84,6 +84,13 @@ def add_agents(server: Any) -> None:
         server.store.create_agent({"name": uid, "prompt": ""}, uid=uid)
 
 
+@pytest.fixture(autouse=True)
+def quick_create_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Creates whose outcome is unknown wait before looking up; in-process tests keep
+    that wait short (subprocess applies use the real one)."""
+    monkeypatch.setattr("compiler.apply_lock.CREATE_BACKOFF_BASE", 0.01)
+
+
 @pytest.fixture
 def site_factory(
     example_project: Path,

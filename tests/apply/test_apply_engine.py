@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 
 from compiler.apply import apply_plan, create_once, patch_fields
+from compiler.apply_lock import AgentLocks
 from compiler.canonical import canonical_tool
 from compiler.plan.model import CREATE, UPDATE, Change, Plan
 from compiler.platform.base import PlatformError
@@ -52,9 +54,43 @@ def test_a_create_that_never_arrived_is_sent_again(server: Any, client: Any) -> 
 
 
 def test_create_attempts_are_bounded(server: Any, client: Any) -> None:
-    server.inject("drop", None, "drop", None, "drop", None)
-    with pytest.raises(PlatformError, match="lost its response 3 times"):
-        create_once(client, AGENT, TOOL)
+    server.inject(*["drop", None] * 5)  # each failed POST, then its look-up
+    with pytest.raises(PlatformError, match="failed 5 times") as raised:
+        create_once(client, AGENT, TOOL, backoff_base=0.001)
+    assert "the connection was dropped" in str(raised.value)
+    assert live_names(server) == []
+    assert server.stats.snapshot()["methods"] == {"POST": 5, "GET": 5}
+
+
+def test_a_create_answered_500_says_so_not_lost(server: Any, client: Any) -> None:
+    server.inject(*["500", None] * 5)
+    with pytest.raises(PlatformError, match="failed 5 times") as raised:
+        create_once(client, AGENT, TOOL, backoff_base=0.001)
+    assert "the server answered 500" in str(raised.value)
+    assert "lost its response" not in str(raised.value)
+    assert live_names(server) == []
+
+
+def test_a_create_answered_500_is_retried_after_a_backoff(server: Any, client: Any) -> None:
+    server.inject("500", None, "500")
+    started = time.monotonic()
+    _, how = create_once(client, AGENT, TOOL, backoff_base=0.2)
+    elapsed = time.monotonic() - started
+    assert how.startswith("created (id ")
+    assert live_names(server) == ["hang_up"]
+    assert server.stats.snapshot()["methods"] == {"POST": 3, "GET": 2}
+    assert elapsed >= 0.1 + 0.2  # half of each ceiling at least: 0.2 s, then 0.4 s
+
+
+def test_the_apply_lock_creates_through_the_same_routine(server: Any, client: Any) -> None:
+    server.inject("500", None, "lost")  # a 500, then a create that commits unanswered
+    locks = AgentLocks(client)
+    locks.acquire([AGENT])
+    try:
+        assert len(locks.held[AGENT].tool_ids) == 1
+        assert server.stats.snapshot()["methods"]["POST"] == 2
+    finally:
+        locks.release()
     assert live_names(server) == []
 
 

@@ -13,6 +13,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from compiler.apply_lock import LOCK_PREFIX
 from tests.conftest import REPO_ROOT
 
@@ -128,4 +130,17 @@ def test_killed_apply_leaves_exactly_the_remainder(site_factory: Any, tmp_path: 
     assert site.run("plan", "--out", second).exit_code == 0
     result = site.run("apply", second)
     assert result.exit_code == 0, result.output
+    assert_converged(site)
+
+
+@pytest.mark.slow  # ~8 s: the client's own backoff on the many failed GETs
+def test_creates_answered_500_are_retried_until_the_apply_succeeds(site_factory: Any) -> None:
+    """A POST answered 5xx may have committed, so the client does not repeat it; apply
+    waits, looks the name up, and creates again: one apply, no failure, no duplicate.
+    (Seed 3 failed a create with 3 back-to-back attempts.)"""
+    site = site_factory(fault_rate=0.4, fault_seed=3, fault_kinds=("500",))
+    result = site.run("apply", "--auto-approve", "--parallelism", "1")
+    assert result.exit_code == 0, result.output
+    assert site.server.stats.snapshot()["faults"].get("500", 0) > 0
+    site.server.faults.rate = 0.0
     assert_converged(site)
