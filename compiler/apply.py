@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -66,6 +66,8 @@ class Outcome:
 @dataclass
 class ApplyReport:
     outcomes: list[Outcome] = field(default_factory=list)
+    interrupted: bool = False  # Ctrl-C: the changes not started are ``not_started``
+    not_started: int = 0
 
     @property
     def succeeded(self) -> list[Outcome]:
@@ -239,18 +241,33 @@ def apply_plan(
     pending = plan.pending()
     report = ApplyReport()
     lock = threading.Lock()
+    futures: list[Future[Outcome]] = []
+    reported: set[Future[Outcome]] = set()
+
+    def record(future: Future[Outcome]) -> None:
+        reported.add(future)
+        outcome = future.result()
+        with lock:
+            report.outcomes.append(outcome)
+            if progress is not None:
+                progress(len(report.outcomes), len(pending), outcome)
+
     pool = ThreadPoolExecutor(max_workers=max(1, parallelism), thread_name_prefix="apply")
     try:
-        futures = [pool.submit(execute, platform, change, guard) for change in pending]
+        futures += [pool.submit(execute, platform, change, guard) for change in pending]
         for future in as_completed(futures):
-            outcome = future.result()
-            with lock:
-                report.outcomes.append(outcome)
-                if progress is not None:
-                    progress(len(report.outcomes), len(pending), outcome)
+            record(future)
+    except KeyboardInterrupt:
+        # Ctrl-C: changes not yet started are dropped, the ones under way finish (only
+        # whole platform operations are left behind), and every change that finished
+        # is reported, so the summary says exactly what was done.
+        pool.shutdown(wait=True, cancel_futures=True)
+        for future in futures:
+            if future not in reported and future.done() and not future.cancelled():
+                record(future)
+        report.interrupted = True
+        report.not_started = len(pending) - len(report.outcomes)
     finally:
-        # On Ctrl-C: changes not yet started are dropped, the ones under way finish, so
-        # only whole platform operations are left behind for the next plan to see.
         pool.shutdown(wait=True, cancel_futures=True)
     return report
 

@@ -1,8 +1,9 @@
 """``actionctl apply [PLANFILE]``: apply a saved plan, or plan, confirm and apply.
 
 Exit 0 applied (or nothing to do), 1 error or partial failure, 3 stale plan or another
-apply holds the lock on an agent (nothing was changed). Progress goes to stderr, one
-line per finished change, unless -q.
+apply holds the lock on an agent (nothing was changed), 130 interrupted by Ctrl-C
+(changes under way finish and are reported; those not started are not made).
+Progress goes to stderr, one line per finished change, unless -q.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 
 EXIT_ERROR = 1
 EXIT_STALE = 3
+EXIT_INTERRUPTED = 130  # the shell's convention for SIGINT, as main uses
 
 
 @click.command(
@@ -257,6 +259,8 @@ def _file_only(location: Location) -> Location:
 
 
 def _summarise(app: AppContext, report: ApplyReport) -> int:
+    if report.interrupted:
+        return _summarise_interrupted(report)
     done = ", ".join(f"{n} {verb}" for verb, n in sorted(report.counts().items())) or "nothing"
     if not report.failed:
         click.echo(f"Apply complete: {done}.")
@@ -274,3 +278,17 @@ def _summarise(app: AppContext, report: ApplyReport) -> int:
         err=True,
     )
     return EXIT_ERROR
+
+
+def _summarise_interrupted(report: ApplyReport) -> int:
+    failed = f", {len(report.failed)} failed" if report.failed else ""
+    click.echo(
+        f"Interrupted: {len(report.succeeded)} done{failed}, {report.not_started} not "
+        "started; run `actionctl plan` to see what is left.",
+        err=True,
+    )
+    for outcome in sorted(report.failed, key=lambda o: o.change.address):
+        click.echo(
+            f"  {outcome.change.action} {outcome.change.address}: {outcome.message}", err=True
+        )
+    return EXIT_INTERRUPTED

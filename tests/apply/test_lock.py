@@ -417,6 +417,29 @@ def test_locks_are_released_on_ctrl_c(site_factory: Any, tmp_path: Path) -> None
     assert 0 < len(site.pending()) < EXAMPLE_TOOLS
 
 
+def test_ctrl_c_reports_every_change_that_finished(site_factory: Any, tmp_path: Path) -> None:
+    site = site_factory(latency_ms=150)
+    plan_file = tmp_path / "plan.json"
+    assert site.run("plan", "--out", plan_file).exit_code == 0
+    process = start_apply(site.root, plan_file, "--parallelism", "2")
+    assert process.stderr is not None
+    first = process.stderr.readline().decode()
+    assert first.startswith("[1/13]"), first
+    process.send_signal(signal.SIGINT)  # the next changes are under way
+    _out, rest = process.communicate(timeout=30)
+    err = first + rest.decode()
+    assert process.returncode == 130, err
+    settle(site)
+    reported = {line.split()[-1] for line in err.splitlines() if line.startswith("[")}
+    live = {f"{'support' if uid == SUPPORT else 'billing'}/{t['name']}"
+            for uid in (SUPPORT, BILLING) for t in site.tools(uid)}  # fmt: skip
+    assert reported == live  # nothing made without being reported
+    not_started = EXAMPLE_TOOLS - len(live)
+    assert not_started > 0
+    summary = f"Interrupted: {len(live)} done, {not_started} not started; run `actionctl plan`"
+    assert summary in err
+
+
 # --- invisible to everything else ---
 
 
