@@ -87,9 +87,13 @@ def command(
     with connected(app, project, environment) as platform:
         plan, diagnostics = make_plan(project, environment, platform, prune=use_prune)
         emit_diagnostics(app, warnings + diagnostics, err=True)
-        show_plan(app, plan, "text")
+        asking = not auto_approve and plan.has_changes
+        if not app.quiet or asking:  # -q: only the result line (unless asked to confirm)
+            show_plan(app, plan, "text")
         if not plan.has_changes:
             _sweep(platform, plan, environment)
+            if app.quiet:
+                click.echo("No changes. Nothing to apply.")
             return 0
         if not auto_approve and not _confirmed(app):
             return EXIT_ERROR
@@ -265,10 +269,11 @@ def _summarise(app: AppContext, report: ApplyReport) -> int:
     if not report.failed:
         click.echo(f"Apply complete: {done}.")
         return 0
-    click.echo(
-        f"Apply incomplete: {done}; {len(report.failed)} failed:",
-        err=True,
-    )
+    if report.succeeded:
+        headline = f"Apply incomplete: {done}; {len(report.failed)} failed:"
+    else:
+        headline = f"Apply failed: 0 changes applied, {len(report.failed)} failed:"
+    click.echo(headline, err=True)
     for outcome in sorted(report.failed, key=lambda o: o.change.address):
         click.echo(
             f"  {outcome.change.action} {outcome.change.address}: {outcome.message}", err=True

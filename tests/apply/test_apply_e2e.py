@@ -254,6 +254,20 @@ def test_partial_failure_reports_both_sides_and_leaves_the_rest(site: Any, tmp_p
     assert site.pending() == {"support/send_summary_sms": "create"}
 
 
+def test_an_apply_where_every_change_failed_says_so(site: Any, tmp_path: Path) -> None:
+    plan_file = tmp_path / "plan.json"
+    assert site.run("plan", "--out", plan_file).exit_code == 0
+    data = json.loads(plan_file.read_text())
+    (bad,) = [c for c in data["changes"] if c["address"] == "support/send_summary_sms"]
+    bad["after"]["static_params"] = {"type": "static"}  # the platform requires a message
+    data["changes"] = [bad]
+    plan_file.write_text(json.dumps(data))
+    result = site.run("apply", plan_file)
+    assert result.exit_code == 1, result.output
+    assert "Apply failed: 0 changes applied, 1 failed:" in result.stderr
+    assert "nothing;" not in result.stderr
+
+
 def test_a_new_namesake_of_an_updated_tool_makes_the_plan_stale(
     applied: Any, tmp_path: Path
 ) -> None:

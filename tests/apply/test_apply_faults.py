@@ -39,7 +39,11 @@ def apply_until_done(site: Any, *args: str, attempts: int = 6) -> list[Any]:
         if result.exit_code == 0:
             return results
         assert result.exit_code == 1, result.output
-        assert "Apply incomplete" in result.stderr or "error P" in result.stderr
+        assert (
+            "Apply incomplete" in result.stderr
+            or "Apply failed" in result.stderr
+            or ("error P" in result.stderr)
+        )
     raise AssertionError(f"no convergence after {attempts} applies:\n{results[-1].output}")
 
 

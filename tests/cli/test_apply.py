@@ -48,6 +48,16 @@ def test_quiet_hides_progress_but_not_the_result(run: Any, plan_file: Path) -> N
     assert "Apply complete" in result.stdout
 
 
+def test_quiet_auto_approve_prints_only_the_summary_line(run: Any) -> None:
+    result = run("-q", "apply", "--auto-approve")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    assert result.stdout == f"Apply complete: {EXAMPLE_TOOLS} created.\n"
+    again = run("-q", "apply", "--auto-approve")
+    assert again.exit_code == 0, again.output
+    assert (again.stdout, again.stderr) == ("No changes. Nothing to apply.\n", "")
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
