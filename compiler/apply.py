@@ -1,6 +1,6 @@
 """Executing a plan against the live platform, safely.
 
-- ``find_stale`` / ``stale_reasons``: before anything is written, with the agents'
+- ``stale_reasons``: before anything is written, with the agents'
   apply locks held (``compiler/apply_lock.py``), compare the listing of each touched
   agent with the plan and refuse if any tool the plan touches changed since planning
   (fingerprint) or a tool it would create now exists. Nothing is written when the plan
@@ -25,7 +25,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -95,20 +94,9 @@ def touched_agents(plan: Plan) -> list[str]:
     return sorted({change.agent_uid for change in plan.pending()})
 
 
-def find_stale(platform: Platform, plan: Plan) -> list[str]:
-    """One message per reason the plan no longer matches the live platform (empty: fresh)."""
-    uids = touched_agents(plan)
-    if not uids:
-        return []
-    try:
-        listed = platform.list_tools_many(uids)
-    except NotFoundError as error:
-        return [f"an agent the plan touches is gone: {error}"]
-    return stale_reasons(plan, listed)
-
-
 def stale_reasons(plan: Plan, listed: Mapping[str, list[Mapping[str, Any]]]) -> list[str]:
-    """``find_stale`` over listings already made (those taken under the apply locks)."""
+    """One message per reason the plan no longer matches the listings (empty: fresh);
+    the listings are the ones taken under the apply locks."""
     problems: list[str] = []
     for change in plan.pending():
         problems += _stale_reasons(change, without_locks(listed.get(change.agent_uid, [])))
@@ -240,21 +228,21 @@ def apply_plan(
     if it raises ``PlatformError`` that change fails and is not attempted."""
     pending = plan.pending()
     report = ApplyReport()
-    lock = threading.Lock()
     futures: list[Future[Outcome]] = []
-    reported: set[Future[Outcome]] = set()
 
     def record(future: Future[Outcome]) -> None:
-        reported.add(future)
+        # Only ever called on this (the main) thread: the workers just return outcomes.
         outcome = future.result()
-        with lock:
-            report.outcomes.append(outcome)
-            if progress is not None:
-                progress(len(report.outcomes), len(pending), outcome)
+        if any(seen is outcome for seen in report.outcomes):
+            return  # Ctrl-C arrived while it was being reported
+        report.outcomes.append(outcome)
+        if progress is not None:
+            progress(len(report.outcomes), len(pending), outcome)
 
     pool = ThreadPoolExecutor(max_workers=max(1, parallelism), thread_name_prefix="apply")
     try:
-        futures += [pool.submit(execute, platform, change, guard) for change in pending]
+        for change in pending:  # one by one: a Ctrl-C meanwhile keeps those submitted
+            futures.append(pool.submit(execute, platform, change, guard))
         for future in as_completed(futures):
             record(future)
     except KeyboardInterrupt:
@@ -263,7 +251,7 @@ def apply_plan(
         # is reported, so the summary says exactly what was done.
         pool.shutdown(wait=True, cancel_futures=True)
         for future in futures:
-            if future not in reported and future.done() and not future.cancelled():
+            if future.done() and not future.cancelled():
                 record(future)
         report.interrupted = True
         report.not_started = len(pending) - len(report.outcomes)

@@ -215,7 +215,7 @@ def _refusal(refusal: Refusal, origin: str) -> Diagnostic:
     from compiler.diagnostics import Diagnostic, Location
 
     change = refusal.change
-    where = _file_only(Location(change.source)) if change and change.source else Location(origin)
+    where = _parse_location(change.source) if change and change.source else Location(origin)
     return Diagnostic.error(where, refusal.code, refusal.message)
 
 
@@ -241,25 +241,26 @@ def _progress(app: AppContext) -> Callable[[int, int, Outcome], None]:
 
 
 def _readback_warnings(report: ApplyReport) -> list[Diagnostic]:
-    from compiler.diagnostics import Diagnostic, Location
+    from compiler.diagnostics import Diagnostic
 
     diagnostics = []
     for outcome in report.outcomes:
-        where = Location(outcome.change.source or outcome.change.address)
+        where = _parse_location(outcome.change.source or outcome.change.address)
         for text in outcome.warnings:
             message = f"{outcome.change.address}: {text}"
-            diagnostics.append(Diagnostic.warning(_file_only(where), "A910", message))
+            diagnostics.append(Diagnostic.warning(where, "A910", message))
     return diagnostics
 
 
-def _file_only(location: Location) -> Location:
-    """``actions/x.yaml:3:1`` as recorded in a plan -> a Location with line and column."""
+def _parse_location(text: str) -> Location:
+    """``actions/x.yaml:3:1`` as recorded in a plan -> a Location with line and column
+    (anything else: a Location naming just that text)."""
     from compiler.diagnostics import Location
 
-    parts = location.file.rsplit(":", 2)
+    parts = text.rsplit(":", 2)
     if len(parts) == 3 and parts[1].isdigit() and parts[2].isdigit():
         return Location(parts[0], int(parts[1]), int(parts[2]))
-    return location
+    return Location(text)
 
 
 def _summarise(app: AppContext, report: ApplyReport) -> int:

@@ -433,11 +433,11 @@ def test_ctrl_c_reports_every_change_that_finished(site_factory: Any, tmp_path: 
     reported = {line.split()[-1] for line in err.splitlines() if line.startswith("[")}
     live = {f"{'support' if uid == SUPPORT else 'billing'}/{t['name']}"
             for uid in (SUPPORT, BILLING) for t in site.tools(uid)}  # fmt: skip
-    assert reported == live  # nothing made without being reported
+    assert reported == live, err  # nothing made without being reported
     not_started = EXAMPLE_TOOLS - len(live)
-    assert not_started > 0
+    assert not_started > 0, err
     summary = f"Interrupted: {len(live)} done, {not_started} not started; run `actionctl plan`"
-    assert summary in err
+    assert summary in err, err
 
 
 # --- invisible to everything else ---
