@@ -39,7 +39,7 @@ from compiler.apply_lock import (
     without_locks,
 )
 from compiler.canonical import canonical_tool, fingerprint
-from compiler.diff import MISSING, field_changes, top_level_fields
+from compiler.diff import MISSING, field_changes, split_ignored, top_level_fields
 from compiler.plan.build import emptied_agents
 from compiler.plan.model import CREATE, DELETE, REPLACE, UPDATE, Change, Plan
 from compiler.platform.base import NotFoundError, Platform, PlatformError
@@ -383,7 +383,9 @@ def read_back(platform: Platform, change: Change, tool_id: int) -> list[str]:
         live = canonical_tool(platform.get_tool(change.agent_uid, tool_id))
     except PlatformError as error:
         return [f"could not read the tool back to verify it: {error}"]
-    return [_describe(fc) for fc in field_changes(change.after or {}, live)]
+    # Fields the platform keeps that actionctl does not manage are not a rewrite.
+    compared, _ = split_ignored(live, change.after or {})
+    return [_describe(fc) for fc in field_changes(change.after or {}, compared)]
 
 
 def _describe(change: Any) -> str:

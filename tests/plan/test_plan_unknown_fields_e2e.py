@@ -108,12 +108,6 @@ def test_editing_only_the_unknown_field_makes_a_saved_plan_stale(
     assert (tool["voice_hint"], tool["speak_after_execution"]) == ("edited", False)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="compiler/apply.py read_back still compares the whole live tool, so every write "
-    "to a tool with an ignored field warns A910; fixed by comparing "
-    "split_ignored(live, change.after)[0] there (then remove this marker)",
-)
 def test_apply_does_not_warn_about_an_ignored_field(applied: Project) -> None:
     applied.patch_tool({"speak_after_execution": False})
     result = applied.run("apply", "--auto-approve")
