@@ -68,6 +68,7 @@ def command(
 ) -> int:
     """Serve the OpenMic v2 tools API (under /v2 and /h/v2) from a local SQLite file."""
     from compiler.platform.emulator import EmulatorConfig, EmulatorServer
+    from compiler.platform.seed import SeedError
 
     config = EmulatorConfig(
         db_path=db_path,
@@ -85,7 +86,7 @@ def command(
         server.bind()
     except OSError as error:
         raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror}") from None
-    except ValueError as error:  # a bad seed file
+    except SeedError as error:  # names the file, line and key
         raise click.ClickException(str(error)) from None
     # `kill`, `docker stop`: a clean exit too (installed before the URL is announced).
     previous = signal.signal(signal.SIGTERM, _interrupt)

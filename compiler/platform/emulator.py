@@ -31,10 +31,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-import yaml
-
 from compiler.canonical import TOOL_TYPES
 from compiler.platform.faults import FAULT_KINDS, FaultInjector, TokenBucket
+from compiler.platform.seed import load_seed
 from compiler.platform.store import (
     InvalidRequest,
     NotFound,
@@ -375,49 +374,6 @@ def _number_id(body: Any) -> int:
     if isinstance(number_id, bool) or not isinstance(number_id, int):
         raise InvalidRequest("Validation failed", "phone_number_id (integer) is required")
     return number_id
-
-
-# ------------------------------------------------------------------- seeding
-
-
-def load_seed(store: Store, path: Path) -> None:
-    """Seed agents (with optional tools) and phone numbers from a YAML file.
-
-    Agents are matched by ``uid``: an existing one is left alone, and tools are only
-    seeded into agents this call created, so restarting on the same database does not
-    duplicate them. Numbers are upserted by ``phone_number``.
-    """
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    if not isinstance(data, dict):
-        raise ValueError(f"{path}: the seed file must be a mapping with agents/phone_numbers")
-    for agent in data.get("agents") or []:
-        _seed_agent(store, agent, path)
-    for number in data.get("phone_numbers") or []:
-        if not isinstance(number, dict) or not isinstance(number.get("phone_number"), str):
-            raise ValueError(f"{path}: each phone number needs a quoted phone_number")
-        store.add_phone_number(
-            number["phone_number"],
-            str(number.get("name", "")),
-            inbound_agent_uid=number.get("inbound_agent_uid"),
-            outbound_agent_uid=number.get("outbound_agent_uid"),
-        )
-
-
-def _seed_agent(store: Store, agent: Any, path: Path) -> None:
-    if not isinstance(agent, dict) or not isinstance(agent.get("uid"), str):
-        raise ValueError(f"{path}: each agent needs a uid")
-    uid = agent["uid"]
-    if store.agent_exists(uid):
-        return
-    fields = {k: v for k, v in agent.items() if k not in ("uid", "tools")}
-    fields.setdefault("name", uid)
-    fields.setdefault("prompt", "")
-    try:
-        store.create_agent(fields, uid=uid)
-        for tool in agent.get("tools") or []:
-            store.create_tool(uid, tool)
-    except StoreError as error:
-        raise ValueError(f"{path}: agent {uid!r}: {error}") from None
 
 
 # -------------------------------------------------------------------- server

@@ -248,17 +248,7 @@ class Store:
     # ------------------------------------------------------------------ tools
 
     def create_tool(self, agent_uid: str, payload: Mapping[str, Any]) -> dict[str, Any]:
-        body = _plain_object(payload, "tool")
-        for key in SERVER_FIELDS:
-            body.pop(key, None)
-        body = {k: v for k, v in body.items() if v is not None}
-        if isinstance(body.get("method"), str):
-            body["method"] = body["method"].lower()
-        check_tool(body)
-        for key, default in TOOL_DEFAULTS.items():
-            body.setdefault(key, default)
-        if body["type"] == "api_request":
-            body.setdefault("method", "get")
+        body = prepare_tool(payload)
         stamp = now_iso()
         with self._write() as db:
             self._require_agent(db, agent_uid)
@@ -489,6 +479,23 @@ class Store:
             raise NotFound("Phone number not found", f"no phone number with id {number_id}")
 
 
+def prepare_tool(payload: Any) -> dict[str, Any]:
+    """The tool as a create stores it: server fields and nulls dropped, ``method`` in
+    lower case, validated, defaults filled in. Raises InvalidRequest."""
+    body = _plain_object(payload, "tool")
+    for key in SERVER_FIELDS:
+        body.pop(key, None)
+    body = {k: v for k, v in body.items() if v is not None}
+    if isinstance(body.get("method"), str):
+        body["method"] = body["method"].lower()
+    check_tool(body)
+    for key, default in TOOL_DEFAULTS.items():
+        body.setdefault(key, default)
+    if body["type"] == "api_request":
+        body.setdefault("method", "get")
+    return body
+
+
 def check_tool(body: Mapping[str, Any]) -> None:
     """The platform's documented validation of a whole tool; raises InvalidRequest."""
     name = body.get("name")
@@ -574,7 +581,10 @@ def _direction_columns(direction: str) -> tuple[str, ...]:
 def _plain_object(value: Any, what: str) -> dict[str, Any]:
     if not isinstance(value, Mapping):
         raise InvalidRequest("Validation failed", f"the {what} must be a JSON object")
-    return json.loads(json.dumps(dict(value)))  # a deep, JSON-only copy
+    try:
+        return json.loads(json.dumps(dict(value)))  # a deep, JSON-only copy
+    except (TypeError, ValueError) as error:  # from Python callers (a seed file), not JSON
+        raise InvalidRequest("Validation failed", f"the {what} is not JSON data: {error}") from None
 
 
 def _dump(value: Any) -> str:

@@ -11,7 +11,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import httpx
+import pytest
 
+from compiler.platform.store import Store
 from tests.conftest import REPO_ROOT, TEST_API_KEY, CliResult
 
 
@@ -81,5 +83,81 @@ def test_a_bad_seed_file_is_an_error_not_a_traceback(cli: Callable[..., CliResul
     seed.write_text("agents:\n  - {name: no uid}\n", encoding="utf-8")
     result = cli("emulator", "--port", "0", "--db", tmp_path / "e.db", "--seed", seed)
     assert result.exit_code == 1
-    assert "each agent needs a uid" in result.stderr
+    assert "seed.yaml:2:5: agents[0].uid is required" in result.stderr
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("seed", "expected"),
+    [
+        ("agents: 5\n", "seed.yaml:1:9: agents must be a list of mappings, got 5"),
+        ("- a\n- b\n", "seed.yaml:1:1: Y106 a document must be a mapping"),
+        ("agents: [a, b]\n", "seed.yaml:1:10: agents[0] must be a mapping, got 'a'"),
+        ("agents:\n  - {uid: 7}\n", "agents[0].uid must be a non-empty string, got 7"),
+        ("agents:\n  - {uid: x, name: [1]}\n", "agents[0].name must be a non-empty string"),
+        ("agents:\n  - {uid: x}\n  - {uid: x}\n", "agents[1].uid 'x' is already the uid"),
+        ("agents:\n  - uid: x\n    tools: 3\n", "seed.yaml:3:12: agents[0].tools must be a list"),
+        (
+            "agents:\n  - uid: x\n    tools: [{type: end_call}]\n",
+            "seed.yaml:3:13: agents[0].tools[0] is not a valid tool: Validation failed: name",
+        ),
+        (
+            "phone_numbers:\n  - {phone_number: 15550000001}\n",
+            "phone_numbers[0].phone_number must be a non-empty string, got 15550000001 (quote it",
+        ),
+        (
+            "phone_numbers:\n  - {phone_number: '+1555', inbound_agent_uid: 5}\n",
+            "phone_numbers[0].inbound_agent_uid must be an agent uid (a string), got 5",
+        ),
+        (
+            "agent: []\n",
+            "seed.yaml:1:8: agent is not a seed file key (expected agents or phone_numbers)",
+        ),
+        ("agents: [\n", "seed.yaml:2:1: Y10"),
+        ("a: 1\n---\nb: 2\n", "seed.yaml:3:1: the seed file must be one YAML document"),
+    ],
+    ids=[
+        "agents-int",
+        "top-list",
+        "agent-string",
+        "uid-int",
+        "name-list",
+        "uid-twice",
+        "tools-int",
+        "tool-no-name",
+        "number-int",
+        "uid-int-in-number",
+        "unknown-key",
+        "bad-yaml",
+        "two-documents",
+    ],
+)
+def test_a_seed_file_of_the_wrong_shape_is_named_not_a_bug(
+    cli: Callable[..., CliResult], tmp_path: Path, seed: str, expected: str
+):
+    (tmp_path / "seed.yaml").write_text(seed, encoding="utf-8")
+    db = tmp_path / "e.db"
+    result = cli("emulator", "--port", "0", "--db", db, "--seed", tmp_path / "seed.yaml")
+    assert result.exit_code == 1
+    assert expected in result.stderr.replace(str(tmp_path) + "/", "")
+    assert "internal error" not in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_bad_tool_in_the_seed_writes_nothing(cli: Callable[..., CliResult], tmp_path: Path):
+    """Checked before writing: else the agent would exist without the tool, and a
+    restart with the fixed seed would leave that agent alone."""
+    seed = tmp_path / "seed.yaml"
+    seed.write_text(
+        "agents:\n  - uid: x\n    tools:\n      - {type: end_call, name: ok}\n"
+        "      - {type: api_request, name: no_url}\n",
+        encoding="utf-8",
+    )
+    result = cli("emulator", "--port", "0", "--db", tmp_path / "e.db", "--seed", seed)
+    assert result.exit_code == 1
+    assert "agents[0].tools[1] is not a valid tool" in result.stderr
+    store = Store(tmp_path / "e.db")
+    try:
+        assert store.list_agents().items == []
+    finally:
+        store.close()
