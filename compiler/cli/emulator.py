@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import math
 import signal
 from pathlib import Path
 
 import click
+
+MAX_LATENCY_MS = 600_000.0  # ten minutes: beyond, a client has long given up
 
 
 @click.command(
@@ -19,7 +22,13 @@ Behaviour where the OpenMic docs are silent: docs/emulator.md.
 """
 )
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
-@click.option("--port", default=8080, show_default=True, type=int, help="Port (0: any free).")
+@click.option(
+    "--port",
+    default=8080,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port (0: any free).",
+)
 @click.option(
     "--db",
     "db_path",
@@ -34,7 +43,13 @@ Behaviour where the OpenMic docs are silent: docs/emulator.md.
     show_envvar=True,
     help="Require 'Authorization: Bearer <key>' (default: no auth).",
 )
-@click.option("--latency-ms", type=float, default=0, show_default=True, help="Delay per request.")
+@click.option(
+    "--latency-ms",
+    type=click.FloatRange(0, MAX_LATENCY_MS),
+    default=0,
+    show_default=True,
+    help="Delay per request.",
+)
 @click.option(
     "--fault-rate",
     type=click.FloatRange(0, 1),
@@ -67,6 +82,8 @@ def command(
     seed_file: Path | None,
 ) -> int:
     """Serve the OpenMic v2 tools API (under /v2 and /h/v2) from a local SQLite file."""
+    if math.isnan(latency_ms):  # FloatRange lets nan through (every comparison is false)
+        raise click.BadParameter("must be a number of milliseconds", param_hint="--latency-ms")
     from compiler.platform.emulator import EmulatorConfig, EmulatorServer
     from compiler.platform.seed import SeedError
 

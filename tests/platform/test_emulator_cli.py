@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 from collections.abc import Callable
@@ -161,3 +162,31 @@ def test_a_bad_tool_in_the_seed_writes_nothing(cli: Callable[..., CliResult], tm
         assert store.list_agents().items == []
     finally:
         store.close()
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "expected"),
+    [
+        ("--port", "99999", "99999 is not in the range 0<=x<=65535"),
+        ("--port", "-1", "-1 is not in the range 0<=x<=65535"),
+        ("--latency-ms", "inf", "inf is not in the range 0<=x<=600000"),
+        ("--latency-ms", "nan", "--latency-ms: must be a number of milliseconds"),
+    ],
+)
+def test_an_out_of_range_option_is_a_usage_error(
+    cli: Callable[..., CliResult], tmp_path: Path, option: str, value: str, expected: str
+):
+    result = cli("emulator", "--db", tmp_path / "e.db", "--port", "0", option, value)
+    assert result.exit_code == 1
+    assert expected in result.stderr
+    assert "internal error" not in result.output
+
+
+def test_a_port_in_use_is_an_error(cli: Callable[..., CliResult], tmp_path: Path):
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        result = cli("emulator", "--db", tmp_path / "e.db", "--port", port)
+    assert result.exit_code == 1
+    assert f"cannot listen on 127.0.0.1:{port}: Address already in use" in result.stderr
