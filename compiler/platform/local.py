@@ -22,7 +22,7 @@ class LocalPlatform:
         self.db_path = Path(db_path)
         self.display_path = display_path or str(db_path)
         self.description = f"local platform at {self.display_path}"
-        self._store = Store(self.db_path)
+        self._store = Store(self.db_path, display=self.display_path)
 
     @property
     def target(self) -> dict[str, str]:

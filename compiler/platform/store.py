@@ -23,8 +23,10 @@ from pathlib import Path
 from typing import Any
 
 from compiler.canonical import TOOL_TYPES
+from compiler.platform.base import PlatformError
 
 SCHEMA_VERSION = 1
+BUSY_TIMEOUT_MS = 5000  # how long a write waits for another process's transaction
 MAX_NAME_LENGTH = 255
 SERVER_FIELDS = ("id", "created_at", "updated_at")
 
@@ -120,17 +122,36 @@ def normalize_timestamp(value: str) -> str:
     return parsed.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-class Store:
-    """Agents, tools and phone numbers in one SQLite file (created on first use)."""
+class DatabaseUnusable(PlatformError):
+    """The SQLite file cannot be used: not a database, locked, unreadable. The message
+    names the file and what to do; it is a platform error, not a bug."""
 
-    def __init__(self, path: Path | str) -> None:
+    code = "P112"
+
+
+class Store:
+    """Agents, tools and phone numbers in one SQLite file (created on first use).
+
+    ``display`` is how messages name the file (default: ``path``).
+    """
+
+    def __init__(self, path: Path | str, *, display: str | None = None) -> None:
         self.path = Path(path)
+        self.display = display or str(path)
         if str(path) != ":memory:":
             self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
-        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        with self._sqlite_errors():
+            self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+            try:
+                self._open()
+            except BaseException:
+                self._db.close()
+                raise
+
+    def _open(self) -> None:
         self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA busy_timeout = 5000")
+        self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         self._db.execute("PRAGMA journal_mode = WAL")
         self._db.execute("PRAGMA synchronous = NORMAL")
         with self._lock:
@@ -142,9 +163,17 @@ class Store:
             self._db.close()
 
     @contextmanager
+    def _sqlite_errors(self) -> Iterator[None]:
+        """SQLite's own failures as a DatabaseUnusable naming the file and the way out."""
+        try:
+            yield
+        except sqlite3.DatabaseError as error:  # OperationalError included
+            raise DatabaseUnusable(_database_advice(self.display, error)) from None
+
+    @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         """One write transaction; BEGIN IMMEDIATE so concurrent writers queue, not fail."""
-        with self._lock:
+        with self._lock, self._sqlite_errors():
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 yield self._db
@@ -154,7 +183,7 @@ class Store:
             self._db.execute("COMMIT")
 
     def _read(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
-        with self._lock:
+        with self._lock, self._sqlite_errors():
             return self._db.execute(sql, params).fetchall()
 
     # ----------------------------------------------------------------- agents
@@ -311,7 +340,7 @@ class Store:
         """A v1 page: ``limit`` tools from ``offset`` in id order, and the total count."""
         if not self.agent_exists(agent_uid):
             raise NotFound("Agent not found", f"no agent with uid {agent_uid!r}")
-        with self._lock:
+        with self._lock, self._sqlite_errors():
             total = self._db.execute(
                 "SELECT COUNT(*) FROM tools WHERE agent_uid = ?", (agent_uid,)
             ).fetchone()[0]
@@ -494,6 +523,22 @@ def prepare_tool(payload: Any) -> dict[str, Any]:
     if body["type"] == "api_request":
         body.setdefault("method", "get")
     return body
+
+
+def _database_advice(display: str, error: sqlite3.DatabaseError) -> str:
+    text = str(error)
+    if "not a database" in text or "malformed" in text:
+        return (
+            f"{display} is not an actionctl database (SQLite: {text}); move it away to start empty"
+        )
+    if "locked" in text or "busy" in text:
+        return (
+            f"{display} is locked by another process (waited {BUSY_TIMEOUT_MS // 1000} s); "
+            "run again when it has finished"
+        )
+    if "readonly" in text or "unable to open" in text:
+        return f"cannot write {display} (SQLite: {text}); check that it and its folder are writable"
+    return f"{display}: SQLite error: {text}"
 
 
 def check_tool(body: Mapping[str, Any]) -> None:

@@ -3,14 +3,15 @@ validation and PATCH rule as the emulator, persistence, secret-free identity."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from compiler.platform.base import NotFoundError, ValidationFailed
 from compiler.platform.local import LocalPlatform
-from compiler.platform.store import Store
+from compiler.platform.store import DatabaseUnusable, Store
+from tests.conftest import CliResult, write_files
 from tests.platform.conftest import sms_tool
 
 
@@ -80,3 +81,31 @@ def test_phone_numbers_come_from_the_shared_store(local: LocalPlatform, tmp_path
     other.add_phone_number("+15550000001", "Main")
     other.close()
     assert [n["phone_number"] for n in local.list_phone_numbers()] == ["+15550000001"]
+
+
+def test_a_file_that_is_not_a_database_is_a_platform_error(tmp_path: Path):
+    db = tmp_path / "platform.db"
+    db.write_text("x\n")
+    with pytest.raises(DatabaseUnusable) as caught:
+        LocalPlatform(db, display_path=".actionctl/platform.db")
+    assert caught.value.code == "P112"
+    assert str(caught.value).startswith(".actionctl/platform.db is not an actionctl database")
+    assert "move it away to start empty" in str(caught.value)
+
+
+def test_plan_on_a_corrupt_local_database_says_what_to_do(
+    cli: Callable[..., CliResult], example_project: Path
+):
+    write_files(example_project, {".actionctl/platform.db": "x\n"})
+    result = cli("--project", example_project, "plan")
+    assert result.exit_code == 1
+    assert "P112 .actionctl/platform.db is not an actionctl database" in result.stderr
+    assert "internal error" not in result.output
+
+
+def test_the_emulator_refuses_a_corrupt_db_at_start(cli: Callable[..., CliResult], tmp_path: Path):
+    write_files(tmp_path, {"e.db": "x\n"})
+    result = cli("emulator", "--port", "0", "--db", tmp_path / "e.db")
+    assert result.exit_code == 1
+    assert "P112" in result.stderr and "e.db is not an actionctl database" in result.stderr
+    assert "internal error" not in result.output
