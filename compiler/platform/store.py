@@ -172,15 +172,20 @@ class Store:
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction; BEGIN IMMEDIATE so concurrent writers queue, not fail."""
+        """One write transaction; BEGIN IMMEDIATE so concurrent writers queue, not fail.
+
+        Whatever fails, COMMIT included (disk full, I/O error), the transaction is rolled
+        back: left open, it would swallow the next write into a transaction never committed.
+        """
         with self._lock, self._sqlite_errors():
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 yield self._db
+                self._db.execute("COMMIT")
             except BaseException:
-                self._db.execute("ROLLBACK")
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
                 raise
-            self._db.execute("COMMIT")
 
     def _read(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
         with self._lock, self._sqlite_errors():

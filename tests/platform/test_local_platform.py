@@ -109,3 +109,23 @@ def test_the_emulator_refuses_a_corrupt_db_at_start(cli: Callable[..., CliResult
     assert result.exit_code == 1
     assert "P112" in result.stderr and "e.db is not an actionctl database" in result.stderr
     assert "internal error" not in result.output
+
+
+def test_a_failed_commit_rolls_back_and_the_next_write_is_committed(tmp_path: Path):
+    """A COMMIT can fail (disk full, I/O error; here a deferred foreign key): the
+    transaction must not stay open and swallow the next write uncommitted."""
+    store = Store(tmp_path / "p.db")
+    store._db.execute("PRAGMA foreign_keys = ON")
+    store._db.execute(
+        "CREATE TABLE refs (uid TEXT REFERENCES agents (uid) DEFERRABLE INITIALLY DEFERRED)"
+    )
+    with pytest.raises(DatabaseUnusable, match="FOREIGN KEY"), store._write() as db:
+        db.execute("INSERT INTO refs VALUES ('nobody')")
+    assert not store._db.in_transaction
+    store.ensure_agent("kept")
+    other = Store(tmp_path / "p.db")
+    try:
+        assert [a["uid"] for a in other.list_agents().items] == ["kept"]
+    finally:
+        other.close()
+        store.close()
