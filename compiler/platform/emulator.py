@@ -21,6 +21,7 @@ import math
 import re
 import socket
 import socketserver
+import sys
 import threading
 import time
 from collections import Counter
@@ -392,6 +393,7 @@ class EmulatorStats:
             self.statuses: Counter[int] = Counter()
             self.faults: Counter[str] = Counter()
             self.methods: Counter[str] = Counter()
+            self.internal_errors = 0  # the emulator's own bugs (never injected faults)
 
     def record(self, method: str, status: int | None = None, fault: str | None = None) -> None:
         with self._lock:
@@ -402,6 +404,10 @@ class EmulatorStats:
             if fault is not None:
                 self.faults[fault] += 1
 
+    def record_internal_error(self) -> None:
+        with self._lock:
+            self.internal_errors += 1
+
     def snapshot(self) -> dict[str, Any]:
         with self._lock:
             return {
@@ -409,6 +415,7 @@ class EmulatorStats:
                 "statuses": dict(self.statuses),
                 "faults": dict(self.faults),
                 "methods": dict(self.methods),
+                "internal_errors": self.internal_errors,
             }
 
 
@@ -502,8 +509,8 @@ class _Handler(BaseHTTPRequestHandler):
         headers = {k.lower(): v for k, v in self.headers.items()}
         try:
             response = emulator.app.handle(self.command, self.path, headers, raw)
-        except Exception:  # a bug in the emulator must still answer, not hang the client
-            response = _error(500, "Internal server error")
+        except Exception as error:  # a bug in the emulator must still answer, not hang the client
+            response = emulator.internal_error(self.command, urlsplit(self.path).path, error)
         _sleep_until(answer_at)
         if fault == "lost":
             emulator.stats.record(self.command, fault=fault)
@@ -581,6 +588,20 @@ class EmulatorServer:
         if not self.app.authorized({"authorization": authorization}):
             return _error(401, "Unauthorized", "missing or invalid API key")
         return Response(200, self.stats.snapshot())
+
+    def internal_error(self, method: str, path: str, error: Exception) -> Response:
+        """A bug of the emulator's own, told apart from an injected fault: counted in
+        ``internal_errors``, logged on stderr (type and message; never headers, which
+        carry the key), and answered 500 with a body that says so."""
+        self.stats.record_internal_error()
+        print(
+            f"emulator: internal error on {method} {path}: {type(error).__name__}: {error}",
+            file=sys.stderr,
+            flush=True,
+        )
+        return _error(
+            500, "Internal server error", f"emulator internal error: {type(error).__name__}"
+        )
 
     def inject(self, *kinds: str | None) -> None:
         """Script faults for the next requests, in arrival order (``None`` = none)."""

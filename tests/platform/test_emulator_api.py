@@ -360,3 +360,18 @@ def test_stop_closes_keep_alive_connections(emulator_factory: Callable[..., Any]
 def test_key_is_compared_exactly(emulator: Any):
     with raw_client(emulator, TEST_API_KEY + "x") as client:
         assert client.get("/v2/agents").status_code == 401
+
+
+def test_an_emulator_bug_is_logged_and_counted_apart_from_faults(
+    emulator: Any, api: httpx.Client, capfd: pytest.CaptureFixture[str]
+):
+    emulator.store.close()  # every request now fails inside the emulator, not by injection
+    response = api.get("/v2/agents")
+    assert response.status_code == 500
+    assert response.json()["details"] == "emulator internal error: DatabaseUnusable"
+    stats = emulator.stats.snapshot()
+    assert stats["internal_errors"] == 1
+    assert stats["faults"] == {}
+    err = capfd.readouterr().err
+    assert "emulator: internal error on GET /v2/agents: DatabaseUnusable: " in err
+    assert TEST_API_KEY not in err

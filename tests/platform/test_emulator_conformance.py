@@ -169,6 +169,7 @@ def test_error_bodies(emulator: Any, api: httpx.Client, agent: str):
         assert_error_shape(wrong.get(base), 401)
     with raw_client(emulator, None) as anonymous:
         assert_error_shape(anonymous.get(base), 401)
+    assert emulator.stats.snapshot()["internal_errors"] == 0
 
 
 def test_rate_limit_body_is_the_platforms(emulator_factory: Callable[..., Any]):
@@ -204,6 +205,7 @@ def test_statuses_on_tools_endpoints_are_the_documented_ones(
             seen.add(api.delete("/v2/agents/a/tools/999999").status_code)
     assert seen <= TOOLS_ENDPOINT_STATUSES
     assert {400, 404, 429, 500} <= seen  # no 409 on tools
+    assert server.stats.snapshot()["internal_errors"] == 0  # every 500 was injected
 
 
 def test_agent_objects_are_keyed_by_uid(api: httpx.Client, agent: str):
