@@ -22,20 +22,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from compiler.canonical import TOOL_TYPES
+from compiler.canonical import DEFAULTS, SERVER_FIELDS, TOOL_TYPES
 from compiler.platform.base import PlatformError
 
 SCHEMA_VERSION = 1
 BUSY_TIMEOUT_MS = 5000  # how long a write waits for another process's transaction
 MAX_NAME_LENGTH = 255
-SERVER_FIELDS = ("id", "created_at", "updated_at")
 
-# Filled in on create when the payload omits them: the platform's documented defaults.
-TOOL_DEFAULTS: Mapping[str, Any] = {
-    "speak_during_execution": True,
-    "speak_after_execution": True,
-    "async": False,
-}
+# Filled in on create when the payload omits them: the platform's documented defaults
+# (speak flags, async), i.e. canonical.DEFAULTS without "description". That one is
+# canonical's own choice, so that an absent and an empty description compare equal in
+# plans; the platform documents no default and returns a tool without one as sent.
+TOOL_DEFAULTS: Mapping[str, Any] = {k: v for k, v in DEFAULTS.items() if k != "description"}
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS agents (

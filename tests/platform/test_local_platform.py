@@ -129,3 +129,13 @@ def test_a_failed_commit_rolls_back_and_the_next_write_is_committed(tmp_path: Pa
     finally:
         other.close()
         store.close()
+
+
+def test_create_fills_the_documented_defaults_but_no_description(local: LocalPlatform):
+    tool = local.create_tool("a", {"type": "end_call", "name": "bye"})
+    assert (tool["speak_during_execution"], tool["speak_after_execution"], tool["async"]) == (
+        True,
+        True,
+        False,
+    )
+    assert "description" not in tool
