@@ -282,7 +282,7 @@ class EmulatorApp:
         return Response(200, _page_body("phone_numbers", page))
 
     def get_number(self, number_id: str, *, query: dict[str, str], body: Any) -> Response:
-        if not number_id.isdigit():
+        if not _digits(number_id):
             raise NotFound("Phone number not found", f"no phone number with id {number_id!r}")
         return Response(200, self.store.get_phone_number(int(number_id)))
 
@@ -312,7 +312,7 @@ def _json_body(raw: bytes) -> Any:
 
 def _paging(query: Mapping[str, str], kind: str) -> tuple[int, int]:
     raw = query.get("page_size", str(DEFAULT_PAGE_SIZE))
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE_SIZE:
+    if not _digits(raw) or not 1 <= int(raw) <= MAX_PAGE_SIZE:
         raise InvalidRequest("Validation failed", f"page_size must be an integer 1-{MAX_PAGE_SIZE}")
     cursor = query.get("cursor")
     return int(raw), (decode_cursor(cursor, kind) if cursor else 0)
@@ -322,7 +322,7 @@ def _bounded_int(
     query: Mapping[str, str], key: str, default: int, low: int, high: int | None
 ) -> int:
     raw = query.get(key, str(default))
-    if not raw.isdigit() or int(raw) < low or (high is not None and int(raw) > high):
+    if not _digits(raw) or int(raw) < low or (high is not None and int(raw) > high):
         bounds = f"{low}-{high}" if high is not None else f">= {low}"
         raise InvalidRequest("Validation failed", f"{key} must be an integer {bounds}")
     return int(raw)
@@ -347,7 +347,7 @@ def decode_cursor(cursor: str, kind: str) -> int:
     except (binascii.Error, UnicodeDecodeError, ValueError):
         text = ""
     found_kind, _, key = text.partition(":")
-    if found_kind != kind or not key.isdigit():
+    if found_kind != kind or not _digits(key):
         raise InvalidRequest("Invalid cursor", "use the next_cursor of a previous response")
     return int(key)
 
@@ -363,9 +363,14 @@ def _timestamp(query: Mapping[str, str], key: str) -> str | None:
 
 
 def _tool_id(raw: str) -> int:
-    if not raw.isdigit():
+    if not _digits(raw):
         raise InvalidRequest("Validation failed", f"tool_id must be an integer, got {raw!r}")
     return int(raw)
+
+
+def _digits(text: str) -> bool:
+    """ASCII digits only: ``str.isdigit`` also accepts "²", which ``int`` refuses."""
+    return text.isascii() and text.isdigit()
 
 
 def _number_id(body: Any) -> int:
@@ -526,7 +531,7 @@ class _Handler(BaseHTTPRequestHandler):
             return None
         if not length:
             return b""
-        if not length.isdigit() or int(length) > MAX_BODY_BYTES:
+        if not _digits(length) or int(length) > MAX_BODY_BYTES:
             self._send(_error(413, "Payload too large"))
             self.close_connection = True
             return None

@@ -621,7 +621,7 @@ def _direction_columns(direction: str) -> tuple[str, ...]:
         "outbound": ("outbound_agent_uid",),
         "both": ("inbound_agent_uid", "outbound_agent_uid"),
     }
-    if direction not in columns:
+    if not isinstance(direction, str) or direction not in columns:
         raise InvalidRequest("Validation failed", "direction must be inbound, outbound or both")
     return columns[direction]
 

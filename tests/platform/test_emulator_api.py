@@ -375,3 +375,20 @@ def test_an_emulator_bug_is_logged_and_counted_apart_from_faults(
     err = capfd.readouterr().err
     assert "emulator: internal error on GET /v2/agents: DatabaseUnusable: " in err
     assert TEST_API_KEY not in err
+
+
+def test_odd_request_values_are_400_not_emulator_errors(
+    emulator: Any, api: httpx.Client, make_agent: Callable[..., str]
+):
+    uid = make_agent()
+    emulator.store.add_phone_number("+15550000001", "Main")
+    number = api.get("/v2/phone-numbers").json()["phone_numbers"][0]["id"]
+    superscript = "%C2%B2"  # "²": str.isdigit says yes, int() says no
+    assert api.get(f"/v2/agents/{uid}/tools/{superscript}").status_code == 400
+    assert api.get(f"/v2/agents/{uid}/tools?page_size={superscript}").status_code == 400
+    assert api.get(f"/v1/bots/{uid}/tools?limit={superscript}").status_code == 400
+    assert api.get(f"/v2/phone-numbers/{superscript}").status_code == 404
+    for path in ("/v2/phone-numbers/link-agent", "/v2/phone-numbers/unlink-agent"):
+        body = {"phone_number_id": number, "agent_uid": uid, "direction": ["inbound"]}
+        assert api.post(path, json=body).status_code == 400
+    assert emulator.stats.snapshot()["internal_errors"] == 0
