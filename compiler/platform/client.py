@@ -60,7 +60,11 @@ class UnexpectedResponseError(PlatformError):
 
 def check_base_url(base_url: str) -> str:
     """The base URL without a trailing slash; refuses plain http unless it is loopback."""
-    parts = urlsplit(base_url.strip())
+    try:
+        parts = urlsplit(base_url.strip())
+        parts.port  # noqa: B018 - parses the port: "abc" or 99999 raise ValueError here
+    except ValueError as error:  # not echoed: the text may hold credentials
+        raise InsecureBaseUrlError(f"the base URL is not a valid URL ({error})") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InsecureBaseUrlError(f"the base URL {base_url!r} is not an http(s) URL")
     if parts.username or parts.password:

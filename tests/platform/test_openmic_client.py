@@ -439,7 +439,15 @@ def _chain(error: BaseException | None) -> Iterator[BaseException]:
 
 @pytest.mark.parametrize(
     "url",
-    ["http://api.openmic.ai", "http://10.0.0.5:8080", "ftp://127.0.0.1", "not a url"],
+    [
+        "http://api.openmic.ai",
+        "http://10.0.0.5:8080",
+        "ftp://127.0.0.1",
+        "not a url",
+        "http://[::1",  # urlsplit raises ValueError
+        "http://127.0.0.1:abc",
+        "http://127.0.0.1:99999",
+    ],
 )
 def test_non_tls_or_bad_urls_are_refused(url: str):
     with pytest.raises(InsecureBaseUrlError) as caught:
