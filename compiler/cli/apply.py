@@ -66,9 +66,7 @@ def command(
     prune: bool | None,
 ) -> int:
     """Apply a saved plan (or plan, confirm and apply)."""
-    from compiler.cli.context import select_environment
-    from compiler.cli.plan import connected, show_plan
-    from compiler.plan.make import make_plan
+    from compiler.cli.plan import connected, planned, show_plan
 
     if planfile is not None and prune is not None:
         raise click.UsageError(
@@ -81,17 +79,14 @@ def command(
             if not plan.has_changes:
                 _sweep(platform, plan, environment)
             return _apply(app, platform, plan, allow_empty, parallelism, str(planfile))
-    project, warnings = _project(app, full=True)
-    environment = select_environment(app, project)
-    use_prune = project.config.prune if prune is None else prune
-    with connected(app, project, environment) as platform:
-        plan, diagnostics = make_plan(project, environment, platform, prune=use_prune)
-        emit_diagnostics(app, warnings + diagnostics, err=True)
+    with planned(app, prune) as result:
+        plan, platform = result.plan, result.platform
+        emit_diagnostics(app, result.diagnostics, err=True)
         asking = not auto_approve and plan.has_changes
         if not app.quiet or asking:  # -q: only the result line (unless asked to confirm)
             show_plan(app, plan, "text")
         if not plan.has_changes:
-            _sweep(platform, plan, environment)
+            _sweep(platform, plan, result.environment)
             if app.quiet:
                 click.echo("No changes. Nothing to apply.")
             return 0
@@ -130,19 +125,16 @@ def _refuse(app: AppContext, code: str, message: str, file: str) -> None:
     emit_diagnostics(app, [Diagnostic.error(Location(file), code, message)], err=True)
 
 
-def _project(app: AppContext, *, full: bool) -> tuple[Project, list[Diagnostic]]:
-    """The project and its warnings. A saved plan needs only the project file (the plan
-    holds the payloads), so then action files that no longer load do not matter."""
-    from compiler.cli.context import load_valid_project
+def _project_file_only(app: AppContext) -> Project:
+    """A saved plan needs only the project file (the plan holds the payloads), so action
+    files that no longer load do not stop it."""
     from compiler.diagnostics import DiagnosticError
     from compiler.load import load_project
 
-    if full:
-        return load_valid_project(app)
     loaded = load_project(app.project_dir)
     if loaded.project is None:
         raise DiagnosticError(loaded.diagnostics)
-    return loaded.project, []
+    return loaded.project
 
 
 def _saved_plan(app: AppContext, planfile: Path) -> tuple[Plan, Project, Environment]:
@@ -155,7 +147,7 @@ def _saved_plan(app: AppContext, planfile: Path) -> tuple[Plan, Project, Environ
     except PlanFormatError as error:
         diagnostic = Diagnostic.error(Location(str(planfile)), "A901", str(error))
         raise DiagnosticError([diagnostic]) from None
-    project, _warnings = _project(app, full=False)
+    project = _project_file_only(app)
     environment = select_environment(app, project)
     if plan.environment != environment.name:
         message = (

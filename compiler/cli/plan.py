@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -68,8 +69,9 @@ def command(
     app: AppContext, out: Path | None, fmt: str, detailed_exitcode: bool, prune: bool | None
 ) -> int:
     """Show what `apply` would change on the live platform."""
-    plan, diagnostics = plan_project(app, prune)
-    emit_diagnostics(app, diagnostics, err=True)
+    with planned(app, prune) as result:
+        plan = result.plan
+    emit_diagnostics(app, result.diagnostics, err=True)
     if out is not None:
         plan.save(out)
         if not app.quiet:
@@ -94,23 +96,27 @@ def render_plan(plan: Plan, fmt: str, *, color: bool) -> str:
     return text
 
 
-def plan_project(
-    app: AppContext, prune: bool | None, platform: Platform | None = None
-) -> tuple[Plan, list[Diagnostic]]:
-    """Load, validate, compile, read live and build the plan (connects when not given a
-    platform). Raises DiagnosticError for anything that stops planning."""
+@dataclass
+class Planned:
+    plan: Plan
+    diagnostics: list[Diagnostic]  # warnings of loading, validating and planning
+    platform: Platform  # still open inside ``planned``: apply writes through it
+    environment: Environment
+
+
+@contextmanager
+def planned(app: AppContext, prune: bool | None) -> Iterator[Planned]:
+    """Load, validate, compile, read live and build the plan; the platform stays open
+    for the ``with`` body. Raises DiagnosticError for anything that stops planning."""
     from compiler.cli.context import load_valid_project, select_environment
     from compiler.plan.make import make_plan
 
     project, warnings = load_valid_project(app)
     environment = select_environment(app, project)
     use_prune = project.config.prune if prune is None else prune
-    if platform is not None:
+    with connected(app, project, environment) as platform:
         plan, diagnostics = make_plan(project, environment, platform, prune=use_prune)
-        return plan, warnings + diagnostics
-    with connected(app, project, environment) as live_platform:
-        plan, diagnostics = make_plan(project, environment, live_platform, prune=use_prune)
-    return plan, warnings + diagnostics
+        yield Planned(plan, warnings + diagnostics, platform, environment)
 
 
 @contextmanager
