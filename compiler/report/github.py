@@ -9,9 +9,11 @@ the full list to the job summary when ``GITHUB_STEP_SUMMARY`` is set.
 from __future__ import annotations
 
 import os
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from compiler.diagnostics import Diagnostic, Severity
+from compiler.report.github_summary import append_step_summary
+from compiler.report.paths import repository_path
 
 PER_TYPE_CAP = 10  # GitHub: annotations of one type per step
 
@@ -27,8 +29,6 @@ def render(diagnostics: list[Diagnostic], *, color: bool = False) -> str:
         # The annotations are capped, the log is not: keep every diagnostic readable there.
         lines.extend(_plain_line(d) for d in omitted)
     if diagnostics and os.environ.get("GITHUB_STEP_SUMMARY"):
-        from compiler.report.github_summary import append_step_summary
-
         append_step_summary(Path(os.environ["GITHUB_STEP_SUMMARY"]), diagnostics, len(omitted))
     return "\n".join(lines)
 
@@ -107,42 +107,3 @@ def escape_data(text: str) -> str:
 
 def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
-def repository_path(file: str) -> str:
-    """A diagnostic's path (relative to the project root) as seen from the working directory.
-
-    CI tools resolve annotation and SARIF paths against the checkout root, where the job
-    runs; with ``--project sub/dir`` the project's files live under that prefix.
-    """
-    if not file or PurePosixPath(file).is_absolute():
-        return file
-    prefix = _project_prefix()
-    if not prefix:
-        return file
-    return (PurePosixPath(prefix) / file).as_posix()
-
-
-def _project_prefix() -> str:
-    project_dir = _current_project_dir()
-    if project_dir is None:
-        return ""
-    try:
-        relative = project_dir.resolve().relative_to(Path.cwd().resolve())
-    except (OSError, ValueError):
-        return ""
-    text = relative.as_posix()
-    return "" if text == "." else text
-
-
-def _current_project_dir() -> Path | None:
-    """The running command's ``--project``, when called from inside the CLI."""
-    import click
-
-    from compiler.cli.context import AppContext
-
-    context = click.get_current_context(silent=True)
-    if context is None:
-        return None
-    app = context.find_object(AppContext)
-    return None if app is None else Path(app.project_dir)

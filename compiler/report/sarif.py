@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 from compiler import __version__
 from compiler.diagnostics import Diagnostic, Severity
-from compiler.report.github import repository_path
+from compiler.report.paths import repository_path
 
 SARIF_SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
