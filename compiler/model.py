@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from compiler.diagnostics import Location
+from compiler.diagnostics import Diagnostic, Location
 
 # A path into a YAML document's data, as keys and list indexes: ("static_params", "message").
 DataPath = tuple[str | int, ...]
@@ -135,6 +135,9 @@ class Project:
     channels: list[Channel] = field(default_factory=list)
     actions: list[Action] = field(default_factory=list)
     documents: list[SourceDocument] = field(default_factory=list)
+    # Documents left out because they failed to load: kind ("channel", "action") -> the
+    # first error of each. References to what they declared are then consequences.
+    rejected: dict[str, list[Diagnostic]] = field(default_factory=dict)
 
     def channel(self, name: str) -> Channel | None:
         for channel in self.channels:
