@@ -110,6 +110,9 @@ class Plan:
     changes: list[Change] = field(default_factory=list)
     unmanaged: list[UnmanagedTool] = field(default_factory=list)
     prune: bool = False
+    # The commit the configuration was read from (``git rev-parse HEAD``, else the CI's
+    # commit variable), for reviewers; None outside git and CI. Not checked by apply.
+    commit: str | None = None
 
     @property
     def summary(self) -> dict[str, int]:
@@ -122,6 +125,25 @@ class Plan:
     def has_changes(self) -> bool:
         return any(change.is_change for change in self.changes)
 
+    @property
+    def review(self) -> dict[str, Any]:
+        """What a CI job needs to label the pull request, without parsing Markdown:
+        ``labels`` are ready to add (``actionctl:changes``/``actionctl:no-changes``, and
+        ``actionctl:destructive`` when anything is deleted or replaced)."""
+        counts = self.summary
+        destructive = sum(counts[action] for action in DESTRUCTIVE)
+        labels = ["actionctl:changes" if self.has_changes else "actionctl:no-changes"]
+        if destructive:
+            labels.append("actionctl:destructive")
+        return {
+            "status": "planned",
+            "environment": self.environment,
+            "commit": self.commit,
+            "changes": sum(counts[a.replace("-", "_")] for a in ACTIONS if a != NO_OP),
+            "destructive": destructive,
+            "labels": labels,
+        }
+
     def pending(self) -> list[Change]:
         """The changes apply executes (everything but no-ops), in display order."""
         return [c for c in ordered(self.changes) if c.is_change]
@@ -132,7 +154,9 @@ class Plan:
             "environment": self.environment,
             "target": dict(self.target),
             "prune": self.prune,
+            "commit": self.commit,
             "summary": self.summary,
+            "review": self.review,
             "changes": [change.to_json() for change in self.changes],
             "unmanaged": [tool.to_json() for tool in self.unmanaged],
         }
@@ -204,7 +228,8 @@ def _parse_plan(data: Any) -> Plan:
     changes = [_parse_change(raw, i) for i, raw in enumerate(raw_changes)]
     unmanaged = [_parse_unmanaged(raw, i) for i, raw in enumerate(data.get("unmanaged") or [])]
     prune = data.get("prune", False)
-    return Plan(environment, dict(target), changes, unmanaged, bool(prune))
+    commit = data.get("commit") if isinstance(data.get("commit"), str) else None
+    return Plan(environment, dict(target), changes, unmanaged, bool(prune), commit)
 
 
 def _parse_change(raw: Any, index: int) -> Change:

@@ -22,7 +22,12 @@ const github = {
     },
   },
 };
-const context = { repo: { owner: 'octo', repo: 'voice' }, issue: { number: state.issue || 7 }, payload: state.payload || {} };
+const context = {
+  repo: { owner: 'octo', repo: 'voice' }, issue: { number: state.issue || 7 }, payload: state.payload || {},
+  serverUrl: 'https://github.com', runId: 99, sha: state.sha || 'feedc0de'.repeat(5),
+};
+// The step's `env:` (actions/github-script passes it as the process environment).
+Object.assign(process.env, state.env || {});
 const core = {
   setFailed: (message) => calls.push(['setFailed', message]),
   setOutput: (key, value) => calls.push(['setOutput', key, value]),
