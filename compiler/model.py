@@ -61,6 +61,10 @@ class SourceDocument:
     index: int  # 0-based document index within the file
     data: Any
     source_map: SourceMap
+    # Original text of plain scalars that YAML 1.1 read as bool/int/float/null (``yes``,
+    # ``12:30``), by path: rules that look inside free-form values (parameters_schema)
+    # use it for the "quote it" hint.
+    plain: dict[DataPath, str] = field(default_factory=dict)
 
     def locate(self, *path: str | int) -> Location:
         return self.source_map.locate(path)
