@@ -79,14 +79,21 @@ def _object_check(schema: Mapping[str, Any]) -> Check:
             return True
         for key, item in value.items():
             prop = properties.get(key)
-            if prop is not None and not prop(item):
+            if prop is not None:
+                if not prop(item):
+                    return False
+            elif extra is not None and not patterns and not extra(item):
                 return False
-            # JSON Schema: every matching pattern applies, even to a listed property;
-            # additionalProperties only to keys neither listed nor matched.
-            matched = [check for pattern, check in patterns if pattern.search(key)]
+        return not patterns or _pattern_keys_valid(value)
+
+    def _pattern_keys_valid(value: dict[Any, Any]) -> bool:
+        # JSON Schema: every matching pattern applies, even to a listed property;
+        # additionalProperties only to keys neither listed nor matched.
+        for key, item in value.items():
+            matched = [check for pattern, check in patterns if pattern.search(str(key))]
             if not all(check(item) for check in matched):
                 return False
-            if prop is None and not matched and extra is not None and not extra(item):
+            if key not in properties and not matched and extra is not None and not extra(item):
                 return False
         return True
 

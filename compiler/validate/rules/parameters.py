@@ -76,7 +76,10 @@ def is_prompt_mode(action: Action) -> bool:
 def _check_schema(action: Action, field: str, schema: Mapping[str, Any]) -> Iterator[Diagnostic]:
     invalid = list(_schema_errors(action, field, schema))
     yield from invalid
-    yield from _yaml11_values(action, (field,), schema)
+    # Only a plain scalar that YAML 1.1 read as non-text can be a trap: most schemas
+    # have none (bare ``true``/numbers aside), and then there is nothing to walk.
+    if any(path[:1] == (field,) for path in action.source.plain):
+        yield from _yaml11_values(action, (field,), schema)
     if invalid:
         return
     if schema.get("type") != "object":
