@@ -134,9 +134,11 @@ def test_non_scalar_keys_are_rejected() -> None:
 
 
 def test_billion_laughs_stops_fast() -> None:
+    # The bound is MAX_ALIAS_EXPANSION nodes of work; the wall clock only detects a hang
+    # (the time it takes is in bench/, not asserted on a shared machine).
     start = time.perf_counter()
     result = read_yaml_text(billion_laughs(), "f")
-    assert time.perf_counter() - start < 0.5
+    assert time.perf_counter() - start < 10
     [diagnostic] = result.diagnostics
     assert diagnostic.code == "Y107"
     assert str(MAX_ALIAS_EXPANSION) in diagnostic.message
