@@ -7,12 +7,14 @@ platform's secret-free identity (``Platform.target``).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 FORMAT_VERSION = 1
+_COMMIT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 
 CREATE = "create"
 UPDATE = "update"
@@ -228,7 +230,9 @@ def _parse_plan(data: Any) -> Plan:
     changes = [_parse_change(raw, i) for i, raw in enumerate(raw_changes)]
     unmanaged = [_parse_unmanaged(raw, i) for i, raw in enumerate(data.get("unmanaged") or [])]
     prune = data.get("prune", False)
-    commit = data.get("commit") if isinstance(data.get("commit"), str) else None
+    commit = data.get("commit")
+    # Shown in comments: only a commit id, never text someone wrote into the plan file.
+    commit = commit if isinstance(commit, str) and _COMMIT_ID.fullmatch(commit) else None
     return Plan(environment, dict(target), changes, unmanaged, bool(prune), commit)
 
 

@@ -104,6 +104,8 @@ def test_labels_ready_summary_in_the_comment_and_the_plan_json(plan: Plan) -> No
         "labels": ["actionctl:changes", "actionctl:destructive"],
     }
     assert Plan.from_json(json.loads(plan.dumps())).commit == SHA
+    forged = {**plan.to_json(), "commit": "<img src=x> **merge me**"}
+    assert Plan.from_json(forged).commit is None
 
 
 def test_the_hidden_summary_cannot_be_closed_by_a_value(plan: Plan) -> None:
