@@ -13,6 +13,9 @@ const github = {
       listComments: async (params) => { calls.push(['listComments', params]); return { data: state.comments || [] }; },
       updateComment: record('updateComment'),
       createComment: record('createComment'),
+      listLabelsOnIssue: async (params) => { calls.push(['listLabelsOnIssue', params]); return { data: state.labels || [] }; },
+      addLabels: record('addLabels'),
+      removeLabel: record('removeLabel'),
     },
     actions: {
       listWorkflowRuns: async (params) => {

@@ -122,6 +122,33 @@ def test_a_plan_that_died_unexplained_still_replaces_the_comment(
     assert "/actions/runs/99" in body
 
 
+def test_labels_follow_the_hidden_summary_and_stale_ones_come_off(
+    comment_script: str, tmp_path: Path
+) -> None:
+    from compiler.plan.markdown import summary_comment
+
+    review = {"labels": ["actionctl:changes", "actionctl:destructive"], "status": "planned"}
+    (tmp_path / "plan.md").write_text(f"{MARKER}\n{summary_comment(review)}\n### Plan for\n")
+    labels = [{"name": "actionctl:no-changes"}, {"name": "bug"}, {"name": "actionctl:changes"}]
+    state = {"comments": [], "env": SUCCESS, "labels": labels}
+    calls = run_script(comment_script, state, tmp_path)
+    assert [c[1]["name"] for c in named(calls, "removeLabel")] == ["actionctl:no-changes"]
+    (added,) = named(calls, "addLabels")
+    assert added[1]["labels"] == ["actionctl:changes", "actionctl:destructive"]
+    assert added[1]["issue_number"] == 7
+
+
+def test_a_failed_plan_is_labelled_so(comment_script: str, tmp_path: Path) -> None:
+    state = {
+        "comments": [],
+        "env": {"PLAN_OUTCOME": "failure"},
+        "labels": [{"name": "actionctl:changes"}],
+    }
+    calls = run_script(comment_script, state, tmp_path)
+    assert [c[1]["name"] for c in named(calls, "removeLabel")] == ["actionctl:changes"]
+    assert named(calls, "addLabels")[0][1]["labels"] == ["actionctl:plan-failed"]
+
+
 @pytest.fixture
 def find_script() -> str:
     return script_of("actionctl-apply.yml", "Find the plan reviewed on the pull request")
