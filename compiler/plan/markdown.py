@@ -127,9 +127,10 @@ def _caution(plan: Plan) -> str:
         parts.append(f"**replaces {_tools(counts[REPLACE])}** (deleted, then created anew)")
     if not parts:
         return ""
+    listed = "It is" if counts[DELETE] + counts[REPLACE] == 1 else "They are"
     return (
         f"This plan {' and '.join(parts)} on `{_plain(plan.environment)}`. "
-        "They are listed first; review them before merging."
+        f"{listed} listed first; review {'it' if listed == 'It is' else 'them'} before merging."
     )
 
 
