@@ -185,8 +185,12 @@ def review_lines(change: Change) -> list[Line]:
     """Like ``change_lines`` but every change is a ``-`` line and a ``+`` line, which a
     ```diff block colours red and green; long text is wrapped at sentences so it stays
     within a comment's width, and a one-line edit gets a word-level hint after it."""
-    if change.action in (CREATE, DELETE, NO_OP):
-        return change_lines(change)
+    if change.action == CREATE:
+        return list(_review_value_lines("+", 0, None, change.after or {}))
+    if change.action == DELETE:
+        return list(_review_value_lines("-", 0, None, change.before or {}))
+    if change.action == NO_OP:
+        return []
     lines: list[Line] = []
     for field in field_changes(change.before or {}, change.after or {}):
         lines += review_field_lines(field)
@@ -195,8 +199,10 @@ def review_lines(change: Change) -> list[Line]:
 
 def review_field_lines(field: FieldChange) -> list[Line]:
     before, after = field.before, field.after
-    if field.kind != "changed":
-        return field_lines(field)
+    if field.kind == "added":
+        return list(_review_value_lines("+", 0, field.path, after))
+    if field.kind == "removed":
+        return list(_review_value_lines("-", 0, field.path, before))
     if isinstance(before, str) and isinstance(after, str) and _is_long(before, after):
         return [Line(" ", 0, f"{field.path}:"), *text_review(before, after, depth=1)]
     if isinstance(before, Mapping) or isinstance(after, Mapping):
@@ -266,3 +272,23 @@ def word_hint(before: str, after: str) -> str:
             continue
         out.append("".join(head) + "…" + "".join(tail))
     return "".join(out).strip()
+
+
+def _review_value_lines(sign: str, depth: int, key: str | None, value: Any) -> Iterator[Line]:
+    """``_value_lines`` with one-line text longer than ``WRAP`` wrapped at sentences
+    under its key (as an update shows it), so it stays within a comment's width."""
+    if key is None and isinstance(value, Mapping):
+        for name, item in value.items():
+            yield from _review_value_lines(sign, depth, str(name), item)
+        return
+    if isinstance(value, Mapping) and value:
+        yield Line(sign, depth, f"{key}:")
+        for name, item in value.items():
+            yield from _review_value_lines(sign, depth + 1, str(name), item)
+        return
+    if isinstance(value, str) and "\n" not in value and len(value) > WRAP:
+        yield Line(sign, depth, f"{key}:")
+        for text in display_lines(value):
+            yield Line(sign, depth + 1, text)
+        return
+    yield from _value_lines(sign, depth, key, value)

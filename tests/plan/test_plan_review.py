@@ -65,6 +65,18 @@ def test_long_text_is_wrapped_at_sentences_and_hinted_word_by_word() -> None:
     assert hint == "…and the new [-date,-]{+date and time,+} then confirm both…"
 
 
+def test_long_text_of_a_deleted_or_created_tool_is_wrapped_too(make_plan: Any) -> None:
+    plan = make_plan()
+    delete = next(c for c in plan.changes if c.action == "delete")
+    long = "Presses one to reach the operator. " * 4 + "Use only when the menu asks for it."
+    delete.before = {**delete.before, "description": long.strip()}
+    block = next(b for b in diff_blocks(markdown.render(plan)) if '- name: "press_one"' in b)
+    at = block.index("- description:")
+    wrapped = block[at + 1 : at + 6]
+    assert all(line.startswith("-     ") and len(line) <= 90 for line in wrapped)
+    assert wrapped[0] == "-     Presses one to reach the operator."
+
+
 def test_headline_names_environment_and_commit_and_deletes_come_first(plan: Plan) -> None:
     plan.commit = SHA
     comment = markdown.render(plan)
