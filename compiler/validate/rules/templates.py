@@ -2,9 +2,12 @@
 
 Template fields: send_text_message ``message``, ``prompt`` and a custom ``recipient``;
 handover ``phone_number`` and ``routing_rules``. Each is parsed with positions
-(``compiler.templates``); T401–T413 are the parser's errors, located in the file at
-the offending ``{{`` (see ``locate_in_value`` for how block and quoted scalars map).
+(``compiler.templates``); T401–T419 are the parser's errors, located in the file at
+the offending ``{{`` (see ``compiler.value_positions`` for how every scalar style maps).
 
+- T414 a ``{{ .variables.N }}`` where ``N`` is also a parameter (declared, or referenced
+  as ``{{ .parameters.N }}`` in the action): both become ``{{N}}`` on the platform, which
+  cannot tell them apart;
 - T420 a ``{{ .parameters.x }}`` whose ``x`` the parameters schema does not declare;
 - T421 (warning) a declared parameter that a static send_text_message never uses
   (message and recipient). Not in prompt mode: there parameters are inputs the agent
@@ -13,7 +16,6 @@ the offending ``{{`` (see ``locate_in_value`` for how block and quoted scalars m
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -21,8 +23,10 @@ from compiler.diagnostics import Diagnostic
 from compiler.model import Action, Project
 from compiler.templates import (
     PLATFORM_FORM,
+    SCOPE_CONFLICT,
     ParsedTemplate,
     TemplateError,
+    TemplateReference,
     locate_in_value,
     parse_template,
 )
@@ -32,7 +36,6 @@ TEMPLATE_FIELDS: dict[str, tuple[str, ...]] = {
     "send_text_message": ("message", "recipient", "prompt"),
     "handover": ("phone_number", "routing_rules"),
 }
-_PLATFORM_NAME = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_.]*)\s*\}\}")
 
 
 def check(project: Project) -> Iterable[Diagnostic]:
@@ -54,10 +57,14 @@ def template_fields(action: Action) -> Iterator[tuple[str, str]]:
 def check_action(action: Action, root: Path | None = None) -> Iterator[Diagnostic]:
     declared = declared_parameters(action)
     used: set[str] = set()
-    for field, text in template_fields(action):
-        parsed = parse_template(text)
+    parsed_fields = [(field, parse_template(text)) for field, text in template_fields(action)]
+    parameters = _parameter_names(parsed_fields, declared)
+    for field, parsed in parsed_fields:
         yield from syntax_diagnostics(action, field, parsed, root, declared)
+        yield from _conflicts(action, field, parsed, parameters, root)
         for reference in parsed.references:
+            if reference.scope == "variables" and reference.name in declared:
+                used.add(reference.name)  # T414 already says what is wrong with it
             if reference.scope != "parameters":
                 continue
             used.add(reference.name)
@@ -71,6 +78,56 @@ def check_action(action: Action, root: Path | None = None) -> Iterator[Diagnosti
             )
     if action.type == "send_text_message" and not is_prompt_mode(action):
         yield from _unused(action, declared - used)
+
+
+def _parameter_names(
+    parsed_fields: list[tuple[str, ParsedTemplate]], declared: set[str]
+) -> dict[str, TemplateReference | None]:
+    """Every parameter name of the action: referenced (first reference) or declared."""
+    names: dict[str, TemplateReference | None] = dict.fromkeys(declared)
+    for _, parsed in parsed_fields:
+        for reference in parsed.references:
+            if reference.scope == "parameters" and names.get(reference.name) is None:
+                names[reference.name] = reference
+    return names
+
+
+def _conflicts(
+    action: Action,
+    field: str,
+    parsed: ParsedTemplate,
+    parameters: dict[str, TemplateReference | None],
+    root: Path | None,
+) -> Iterator[Diagnostic]:
+    for reference in parsed.references:
+        if reference.scope != "variables" or reference.name not in parameters:
+            continue
+        name = reference.name
+        how = (
+            f"{{{{ .parameters.{name} }}}} is also used"
+            if parameters[name] is not None
+            else f"{name!r} is a declared parameter"
+        )
+        yield Diagnostic.error(
+            locate_in_value(action.source, (field,), reference.line, reference.column, root),
+            SCOPE_CONFLICT,
+            f"{{{{ .variables.{name} }}}} and the parameter {name!r} ({how}) both become "
+            f"{{{{{name}}}}} on the platform, which cannot tell them apart; rename the "
+            "parameter, or use one of the two",
+        )
+
+
+def scope_conflicts(action: Action, field: str, root: Path | None = None) -> list[Diagnostic]:
+    """T414 for ``field`` of ``action`` (compile refuses what validate reports)."""
+    declared = declared_parameters(action)
+    parsed_fields = [(name, parse_template(text)) for name, text in template_fields(action)]
+    parameters = _parameter_names(parsed_fields, declared)
+    return [
+        diagnostic
+        for name, parsed in parsed_fields
+        if name == field
+        for diagnostic in _conflicts(action, name, parsed, parameters, root)
+    ]
 
 
 def syntax_diagnostics(
@@ -93,10 +150,9 @@ def _message(error: TemplateError, text: str, declared: set[str]) -> str:
     """A bare ``{{x}}`` gets the one fix that applies when ``x`` is a declared parameter."""
     if error.code != PLATFORM_FORM:
         return error.message
-    match = _PLATFORM_NAME.match(text, error.offset)
-    if match is None or match.group(1) not in declared:
+    name = error.message.split("{{", 1)[1].split("}}", 1)[0] if "{{" in error.message else ""
+    if name not in declared:
         return error.message
-    name = match.group(1)
     return (
         f"platform-style placeholder {{{{{name}}}}} in a UI-style field: write "
         f"{{{{ .parameters.{name} }}}} (a declared parameter)"
