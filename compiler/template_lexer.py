@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import NamedTuple
 
 SPACE = " \t\r\n"  # Go's isSpace; Python's str.isspace accepts 25 more characters
 TERMINATORS = ".,|:)("
@@ -24,8 +25,7 @@ KEYWORDS = frozenset(
 _WORD = re.compile(r"\w+")  # a superset of Go's letters and digits, narrowed per character
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     kind: str  # space field variable dot identifier keyword bool nil number complex
     #           string raw_string char_constant pipe left_paren right_paren assign
     #           declare char

@@ -21,7 +21,11 @@ mark placeholders. The lexing follows Go's ``lex.go`` (``compiler.template_lexer
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import NamedTuple
 
 from compiler.template_lexer import SPACE, LexedAction, Token, is_go_alphanumeric, lex_action
 from compiler.value_positions import locate_in_value
@@ -84,6 +88,13 @@ GO_BUILTINS = frozenset(
         "ne",
     ]
 )
+# The action every template is made of, matched at once: a plain ASCII reference, an
+# optional empty pipe, "}}" or " -}}". Whatever it does not match goes through the lexer,
+# which reads it exactly as Go does (the differential corpus checks both agree).
+_QUICK_REFERENCE = re.compile(
+    r"[ \t\r\n]*\.(parameters|variables)((?:\.[A-Za-z_][A-Za-z0-9_]*)+)"
+    r"[ \t\r\n]*(?:\|[ \t\r\n]*)?(?:\}\}|(?<=[ \t\r\n])-\}\})"
+)
 _OPERANDS = frozenset(
     [
         "field",
@@ -102,8 +113,7 @@ _OPERANDS = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class TemplateReference:
+class TemplateReference(NamedTuple):
     scope: str  # "parameters" | "variables"
     name: str  # dotted for variables: "call.from"
     offset: int  # of the opening "{{" within the text
@@ -113,8 +123,7 @@ class TemplateReference:
     field_offset: int = 0  # of ".parameters"/".variables" (Go's position of the field)
 
 
-@dataclass(frozen=True)
-class TemplateError:
+class TemplateError(NamedTuple):
     message: str
     offset: int  # of the offending action's "{{" (or of the stray "}}")
     line: int
@@ -123,8 +132,7 @@ class TemplateError:
     end: int = 0  # just past what the error covers
 
 
-@dataclass(frozen=True)
-class Piece:
+class Piece(NamedTuple):
     """One part of a template in order: ``text`` (as Go outputs it, trims applied), a
     ``reference``, a ``comment`` (outputs nothing) or an ``error`` (an action that is not
     compiled; ``source`` is as written)."""
@@ -261,7 +269,28 @@ class _Parser:
             return opening
         return close + 2 if close >= 0 else -1
 
+    def _quick(self, start: int, inside: int) -> int:
+        """The end of the action at ``start`` when it is a plain reference; else -1."""
+        match = _QUICK_REFERENCE.match(self.text, inside)
+        if match is None:
+            return -1
+        scope, chain = match.group(1), match.group(2)
+        if scope == "parameters" and chain.count(".") > 1:
+            return -1
+        end = match.end()
+        line, column = self.lines.position(start)
+        field_offset = match.start(1) - 1
+        reference = TemplateReference(scope, chain[1:], start, line, column, end, field_offset)
+        self.parsed.references.append(reference)
+        self.parsed.pieces.append(
+            Piece("reference", start, end, "{{" + reference.name + "}}", reference)
+        )
+        return self._after_right_trim(end) if self.text[end - 3] == "-" else end
+
     def _action(self, start: int, inside: int) -> int:
+        quick = self._quick(start, inside)
+        if quick >= 0:
+            return quick
         lexed = lex_action(self.text, inside)
         if lexed.nested_open:
             self.error(
@@ -477,9 +506,13 @@ def _field_problem(words: list[Token], shown: str) -> _Reference | tuple[str, st
     return _Reference(names[0], ".".join(names[1:]), chain[0].start)
 
 
+@lru_cache(maxsize=512)
 def parse_template(text: str) -> ParsedTemplate:
     """Every piece of ``text`` as Go's parser sees it; references kept, the rest
-    reported (at most ``MAX_ERRORS`` errors, then one saying how many more)."""
+    reported (at most ``MAX_ERRORS`` errors, then one saying how many more).
+
+    Cached: validate, the SMS rule and compile all read the same fields, so the result
+    is shared and must not be changed by callers."""
     if "{" not in text and "}" not in text:
         parsed = ParsedTemplate(text)  # plain text: nothing to scan
         if text:
@@ -499,14 +532,8 @@ class _LineIndex:
             index = text.find("\n", index + 1)
 
     def position(self, offset: int) -> tuple[int, int]:
-        low, high = 0, len(self.starts) - 1
-        while low < high:
-            middle = (low + high + 1) // 2
-            if self.starts[middle] <= offset:
-                low = middle
-            else:
-                high = middle - 1
-        return low + 1, offset - self.starts[low] + 1
+        line = bisect_right(self.starts, offset)
+        return line, offset - self.starts[line - 1] + 1
 
 
 def to_platform(text: str) -> str:

@@ -61,11 +61,10 @@ def locate_in_value(
     if raw is None or not isinstance(value, str):
         return _plain(base, line, column)
     offset = _offset(value, line, column)
-    positions = _positions(raw, base.line, base.column, value)
-    if positions is None or offset is None or offset >= len(positions):
+    found = None if offset is None else _position(raw, base.line, base.column, value, offset)
+    if found is None:
         return _plain(base, line, column)
-    file_line, file_column = positions[offset]
-    return Location(base.file, file_line, file_column)
+    return Location(base.file, *found)
 
 
 def _offset(value: str, line: int, column: int) -> int | None:
@@ -128,10 +127,34 @@ def _read(path: str, mtime_ns: int, size: int) -> _RawFile | None:
         return None
 
 
+class _Anchors:
+    """Runs of the value written as they stand in the file: value offset ``values[k]``
+    is file offset ``raws[k]``, and so on for the characters up to the next run."""
+
+    def __init__(self) -> None:
+        self.values: list[int] = []
+        self.raws: list[int] = []
+
+    def add(self, value_offset: int, raw_offset: int) -> None:
+        self.values.append(value_offset)
+        self.raws.append(raw_offset)
+
+    def raw(self, value_offset: int) -> int:
+        k = bisect_right(self.values, value_offset) - 1
+        return self.raws[k] + value_offset - self.values[k]
+
+
+def _position(
+    raw: _RawFile, line: int, column: int, value: str, offset: int
+) -> tuple[int, int] | None:
+    anchors = _anchors(raw, line, column, value)
+    if anchors is None or not 0 <= offset < len(value):
+        return None
+    return raw.position(anchors.raw(offset))
+
+
 @lru_cache(maxsize=256)
-def _positions(
-    raw: _RawFile, line: int, column: int, value: str
-) -> tuple[tuple[int, int], ...] | None:
+def _anchors(raw: _RawFile, line: int, column: int, value: str) -> _Anchors | None:
     start = raw.offset(line, column)
     if start is None:
         return None
@@ -140,14 +163,10 @@ def _positions(
     style = text[start : start + 1]
     if style in ("|", ">"):
         begin = text.find("\n", start)
-        offsets = _walk(text, begin + 1, value, "block") if begin >= 0 else None
-    elif style in ("'", '"'):
-        offsets = _walk(text, start + 1, value, style)
-    else:
-        offsets = _walk(text, start, value, "plain")
-    if offsets is None:
-        return None
-    return tuple(raw.position(offset) for offset in offsets)
+        return _walk(text, begin + 1, value, "block") if begin >= 0 else None
+    if style in ("'", '"'):
+        return _walk(text, start + 1, value, style)
+    return _walk(text, start, value, "plain")
 
 
 def _skip_properties(text: str, start: int) -> int:
@@ -164,45 +183,76 @@ def _skip_properties(text: str, start: int) -> int:
     return start
 
 
-def _walk(text: str, index: int, value: str, style: str) -> list[int] | None:
-    """The file offset of each character of ``value``, reading ``text`` from ``index``.
+def _walk(text: str, index: int, value: str, style: str) -> _Anchors | None:
+    """Where each character of ``value`` is written, reading ``text`` from ``index``.
 
-    A character of the value is matched to the raw character that produced it: itself,
-    an escape sequence (double-quoted), ``''`` (single-quoted), or a line break folded
-    into a space. Raw blanks with no counterpart (indentation, folded breaks) are
-    skipped; any other mismatch means the walk does not model this scalar (None)."""
-    offsets: list[int] = []
-    length = len(text)
-    for char in value:
-        while True:
-            if index >= length:
-                return None
-            raw = text[index]
-            if style == '"' and raw == "\\":
-                decoded, size = _escape(text, index)
-                if decoded is None:
-                    return None
-                if decoded == "":  # an escaped line break joins the lines
-                    index += size
-                    continue
-                if decoded != char:
-                    return None
-                offsets.append(index)
-                index += size
-                break
-            if style == "'" and raw == "'" and char == "'" and text.startswith("''", index):
-                offsets.append(index)
-                index += 2
-                break
-            if raw == char or (raw == "\n" and char == " "):
-                offsets.append(index)
-                index += 1
-                break
-            if raw in _BLANKS:
-                index += 1
-                continue
+    A character of the value is matched to the raw character that produced it: itself
+    (long runs at once), an escape sequence (double-quoted), ``''`` (single-quoted), or a
+    line break folded into a space. Raw blanks with no counterpart (indentation, folded
+    breaks) are skipped; any other mismatch means the walk does not model this scalar
+    (None)."""
+    anchors = _Anchors()
+    special = {'"': "\\", "'": "'"}.get(style)
+    next_special = -1
+    length, position = len(text), 0
+    while position < len(value):
+        if special is not None and next_special < index:
+            next_special = text.find(special, index)
+            next_special = length if next_special < 0 else next_special
+        limit = min(length if special is None else next_special, length) - index
+        run = _common_run(text, index, value, position, min(limit, len(value) - position))
+        if run:
+            anchors.add(position, index)
+            position, index = position + run, index + run
+            continue
+        step = _step(text, index, value[position], style)
+        if step is None:
             return None
-    return offsets
+        matched_at, index = step
+        if matched_at >= 0:
+            anchors.add(position, matched_at)
+            position += 1
+    return anchors
+
+
+def _common_run(text: str, index: int, value: str, position: int, limit: int) -> int:
+    """How many characters from ``text[index:]`` and ``value[position:]`` agree (at most
+    ``limit``), compared in doubling slices so long runs cost C time, not Python loops."""
+    matched, size = 0, 1
+    while matched < limit:
+        take = min(size, limit - matched)
+        if (
+            text[index + matched : index + matched + take]
+            == value[position + matched : position + matched + take]
+        ):
+            matched += take
+            size *= 2
+        elif take == 1:
+            break
+        else:
+            size = 1
+    return matched
+
+
+def _step(text: str, index: int, char: str, style: str) -> tuple[int, int] | None:
+    """(file offset that wrote ``char`` or -1 when a raw blank was skipped, next index)."""
+    if index >= len(text):
+        return None
+    raw = text[index]
+    if style == '"' and raw == "\\":
+        decoded, size = _escape(text, index)
+        if decoded is None:
+            return None
+        if decoded == "":  # an escaped line break joins the lines
+            return -1, index + size
+        return (index, index + size) if decoded == char else None
+    if style == "'" and raw == "'":
+        return (index, index + 2) if char == "'" and text.startswith("''", index) else None
+    if raw == char or (raw == "\n" and char == " "):
+        return index, index + 1
+    if raw in _BLANKS:
+        return -1, index + 1
+    return None
 
 
 def _escape(text: str, index: int) -> tuple[str | None, int]:

@@ -1,0 +1,79 @@
+"""Every template diagnostic points at its action in the file, in every YAML scalar
+style: plain, single-quoted ('' escapes), double-quoted (\\u007b and other escapes,
+escaped line breaks), literal and folded blocks (a header comment holding '{{'), and
+over several lines. Each case marks the expected spot with the action itself: the
+diagnostic's line and column must be where that text starts in the file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from compiler.diagnostics import Diagnostic
+from tests.validate.conftest import validate_files
+
+HEADER = "kind: action\ntype: send_text_message\nagent: support\nname: notify\n"
+PARAMS = "parameters_schema:\n  type: object\n  properties:\n    x: {type: string}\n"
+
+
+def template_diagnostics(tmp_path: Path, body: str) -> list[Diagnostic]:
+    found = validate_files(tmp_path, {"actions/a.yaml": HEADER + PARAMS + body})
+    return sorted(
+        (d for d in found if d.code.startswith("T4") and d.code != "T421"),
+        key=Diagnostic.sort_key,
+    )
+
+
+def at(raw: str, line: int, column: int) -> str:
+    return raw.splitlines()[line - 1][column - 1 :]
+
+
+CASES = [
+    # (message lines, [(code, text the diagnostic must point at)])
+    ("message: Hi {{ true }} and {{ .parameters.nope }}", [("T417", "{{ true"), ("T420", "{{ .p")]),
+    ("message: 'It''s {{ true }}, it''s {{ nil }}'", [("T417", "{{ true"), ("T417", "{{ nil")]),
+    ('message: "\\t\\u00e9 \\u007b\\u007b true }} {{ .parameters.x }}"', [("T417", "\\u007b")]),
+    ('message: "\\x7b{ print }} \\"q\\" {{ 1 }}"', [("T406", "\\x7b"), ("T417", "{{ 1")]),
+    (
+        "message: |  # a comment with {{ in the header\n  Hello {{ true }}\n    more {{ nil }}\n",
+        [("T417", "{{ true"), ("T417", "{{ nil")],
+    ),
+    (
+        "message: >-  # {{ .parameters.header }}\n  Hello {{ true }}\n  folded {{ nil }}\n\n"
+        "  after a blank {{ 2 }}\n",
+        [("T417", "{{ true"), ("T417", "{{ nil"), ("T417", "{{ 2")],
+    ),
+    (
+        'message: "first line \\\n    continued {{ true }}\n  and {{ nil }}"',
+        [("T417", "{{ true"), ("T417", "{{ nil")],
+    ),
+    (
+        "message: plain first\n  second {{ true }}\n\n  third {{ nil }}",
+        [("T417", "{{ true"), ("T417", "{{ nil")],
+    ),
+    ("message: !!str &m Hi {{ true }}", [("T417", "{{ true")]),
+    ("message: 'a }} b {{ .parameters.x\u00a0}}'", [("T402", "}} b"), ("T415", "{{ .parameters.x\u00a0")]),
+    (
+        'message: "{{ .parameters.x }}{{ .variables.x }}\\u2028{{ if }}"',
+        [("T414", "{{ .variables"), ("T404", "{{ if")],
+    ),
+]
+
+
+@pytest.mark.parametrize(("body", "expected"), CASES)
+def test_each_diagnostic_points_at_its_action(
+    tmp_path: Path, body: str, expected: list[tuple[str, str]]
+) -> None:
+    raw = HEADER + PARAMS + body + ("" if body.endswith("\n") else "\n")
+    found = template_diagnostics(tmp_path, body + ("" if body.endswith("\n") else "\n"))
+    assert [d.code for d in found] == [code for code, _ in expected], found
+    for diagnostic, (_, marker) in zip(found, expected, strict=True):
+        assert at(raw, diagnostic.line, diagnostic.column).startswith(marker), diagnostic
+
+
+def test_sixteen_thousand_stray_closers_are_capped_and_located(tmp_path: Path) -> None:
+    found = template_diagnostics(tmp_path, "message: '" + " }}" * 16_000 + "'\n")
+    assert [d.code for d in found] == ["T402"] * 20 + ["T419"]
+    assert [d.column for d in found[:3]] == [12, 15, 18]
+    assert "15980 more" in found[-1].message
