@@ -53,7 +53,10 @@ CASES = [
         [("T417", "{{ true"), ("T417", "{{ nil")],
     ),
     ("message: !!str &m Hi {{ true }}", [("T417", "{{ true")]),
-    ("message: 'a }} b {{ .parameters.x\u00a0}}'", [("T402", "}} b"), ("T415", "{{ .parameters.x\u00a0")]),
+    (
+        "message: 'a }} b {{ .parameters.x\u00a0}}'",
+        [("T402", "}} b"), ("T415", "{{ .parameters.x\u00a0")],
+    ),
     (
         'message: "{{ .parameters.x }}{{ .variables.x }}\\u2028{{ if }}"',
         [("T414", "{{ .variables"), ("T404", "{{ if")],
