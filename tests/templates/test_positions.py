@@ -80,3 +80,21 @@ def test_sixteen_thousand_stray_closers_are_capped_and_located(tmp_path: Path) -
     assert [d.code for d in found] == ["T402"] * 20 + ["T419"]
     assert [d.column for d in found[:3]] == [12, 15, 18]
     assert "15980 more" in found[-1].message
+
+
+def test_a_variable_named_like_a_parameter_is_an_error_naming_both(tmp_path: Path) -> None:
+    body = "message: Hi {{ .variables.x }}\n"  # x is a declared parameter (PARAMS)
+    found = validate_files(tmp_path, {"actions/a.yaml": HEADER + PARAMS + body})
+    codes = sorted(d.code for d in found if d.code.startswith("T4"))
+    assert codes == ["T414"]  # and no T421: the parameter is not silently "unused"
+    (conflict,) = [d for d in found if d.code == "T414"]
+    assert ".variables.x" in conflict.message and "parameter 'x'" in conflict.message
+    assert (conflict.line, conflict.column) == (9, 13)
+
+
+def test_both_scopes_of_one_name_in_one_action(tmp_path: Path) -> None:
+    body = "recipient: '{{ .parameters.phone }}'\nmessage: Call {{ .variables.phone }}\n"
+    found = validate_files(tmp_path, {"actions/a.yaml": HEADER + PARAMS + body})
+    (conflict,) = [d for d in found if d.code == "T414"]
+    assert "{{ .parameters.phone }} is also used" in conflict.message
+    assert (conflict.line, conflict.column) == (10, 15)
