@@ -416,7 +416,10 @@ def _classify(tokens: list[Token]) -> _Reference | tuple[str, str]:
             "write the reference alone, {{ .parameters.NAME }}"
         )
     if first.kind == "nil":
-        return CONSTANT, "'nil' is not a command (Go rejects {{ nil }}); remove the action"
+        return CONSTANT, (
+            f"{shown} has no value to print: Go stops there with 'nil is not a command' "
+            "when the template runs; remove the action"
+        )
     if first.kind in ("bool", "number", "complex", "string", "raw_string", "char_constant"):
         return CONSTANT, (
             f"constant {first.value} in {shown}: Go would print it as it stands; write the "

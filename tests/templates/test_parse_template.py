@@ -107,7 +107,7 @@ def test_print_true_nil_are_not_told_to_write_parameters() -> None:
         (error,) = parse_template(text).errors
         assert ".parameters.print" not in error.message and "platform-style" not in error.message
     assert "'print'" in parse_template("{{ print }}").errors[0].message
-    assert "not a command" in parse_template("{{ nil }}").errors[0].message
+    assert "nil is not a command" in parse_template("{{ nil }}").errors[0].message
 
 
 def test_trim_markers_after_a_carriage_return() -> None:

@@ -9,8 +9,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from compiler.diagnostics import Diagnostic
+from compiler.load import load_project
+from compiler.validate import validate_project
 from tests.validate.conftest import validate_files
 
 HEADER = "kind: action\ntype: send_text_message\nagent: support\nname: notify\n"
@@ -98,3 +103,47 @@ def test_both_scopes_of_one_name_in_one_action(tmp_path: Path) -> None:
     (conflict,) = [d for d in found if d.code == "T414"]
     assert "{{ .parameters.phone }} is also used" in conflict.message
     assert (conflict.line, conflict.column) == (10, 15)
+
+
+words = st.sampled_from(["Hi", "it's", 'say "hi"', "tab\t", "ü", "€", "😀", "a\\b", "x:", "#1"])
+actions = st.sampled_from(["{{ true }}", "{{ print }}", "{{ .parameters.nope }}", "{{ if }}"])
+styles = st.sampled_from([None, '"', "'", "|", ">"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.tuples(st.lists(words, max_size=4), actions), min_size=1, max_size=4),
+    styles,
+    st.booleans(),
+    st.integers(min_value=20, max_value=80),
+)
+def test_every_template_diagnostic_is_at_its_braces_in_any_style(
+    tmp_path_factory: pytest.TempPathFactory,
+    parts: list[tuple[list[str], str]],
+    style: str | None,
+    escaped: bool,
+    width: int,
+) -> None:
+    """Whatever style PyYAML writes the message in (with allow_unicode off, non-ASCII
+    characters become \\u escapes in double quotes), each error is where its '{{' is."""
+    text = " ".join(" ".join([*w, action]) for w, action in parts)
+    if style in ("|", ">"):
+        text = text.replace(" x:", "\nx:")
+    root = tmp_path_factory.mktemp("p")
+    (root / "actions").mkdir()
+    document = yaml.safe_dump(
+        {"message": text}, default_style=style, width=width, allow_unicode=not escaped
+    )
+    raw = HEADER + document
+    (root / "actions" / "a.yaml").write_text(raw, encoding="utf-8")
+    loaded = load_project(root)
+    assert loaded.project is not None and loaded.project.actions, loaded.diagnostics
+    assert loaded.project.actions[0].fields["message"] == text
+    found = [
+        d for d in validate_project(loaded.project) if d.code in {"T404", "T406", "T417", "T420"}
+    ]
+    assert len(found) == len(parts)
+    lines = raw.splitlines()
+    for diagnostic in found:
+        assert lines[diagnostic.line - 1][diagnostic.column - 1 :].startswith("{{"), diagnostic
+    assert len({(d.line, d.column) for d in found}) == len(found)
