@@ -20,6 +20,7 @@ from tests.templates.go_corpus import (
     go_binary,
     go_verdicts,
     load_corpus,
+    random_templates,
 )
 
 CORPUS = load_corpus()
@@ -53,3 +54,12 @@ def test_recorded_verdicts_are_still_gos() -> None:
     ]
     assert changed == []
     assert all(not disagreements(v) for v in fresh)
+
+
+@pytest.mark.slow
+def test_random_templates_agree_with_go() -> None:
+    if go_binary() is None:
+        pytest.skip("Go is not installed (apt-get install golang-go)")
+    verdicts = go_verdicts(list(dict.fromkeys(random_templates(6000, seed=1414))))
+    found = {v["template"]: problems for v in verdicts if (problems := disagreements(v))}
+    assert found == {}
