@@ -11,8 +11,10 @@ split across two parts, so neither is an escape sequence nor a surrogate pair.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 import regex
 
@@ -81,17 +83,23 @@ def _pack(
     text: str, units: int, single: int, part: int, cost: Callable[[str], int]
 ) -> tuple[int, int]:
     """(segments, room left in the last one): one if it fits, else parts filled
-    grapheme by grapheme, a grapheme that does not fit starting the next part."""
+    grapheme by grapheme, a grapheme that does not fit starting the next part.
+
+    Each part's end is found by bisecting the running total of grapheme costs, so the
+    work per part is logarithmic and the Python work per grapheme a dictionary lookup."""
     if units <= single:
         return 1, single - units
-    segments, used = 1, 0
-    for grapheme in _GRAPHEME.findall(text):
-        size = cost(grapheme)
-        if used and used + size > part:
-            segments += 1
-            used = 0
-        used += size
-        while used > part:  # one grapheme longer than a part: it has to be cut
-            segments += 1
-            used -= part
-    return segments, part - used
+    graphemes = _GRAPHEME.findall(text)
+    costs = {grapheme: cost(grapheme) for grapheme in set(graphemes)}
+    totals = list(accumulate(costs[grapheme] for grapheme in graphemes))
+    segments, base, index, last_base = 0, 0, 0, 0
+    while index < len(totals):
+        end = bisect_right(totals, base + part, lo=index) - 1
+        if end < index:  # one grapheme longer than a part: whole parts are cut off it
+            size = totals[index] - base
+            segments += (size - 1) // part
+            base = totals[index] - ((size - 1) % part + 1)
+            continue
+        segments += 1
+        last_base, base, index = base, totals[end], end + 1
+    return segments, part - (totals[-1] - last_base)
