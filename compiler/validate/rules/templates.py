@@ -2,7 +2,7 @@
 
 Template fields: send_text_message ``message``, ``prompt`` and a custom ``recipient``;
 handover ``phone_number`` and ``routing_rules``. Each is parsed with positions
-(``compiler.templates``); T401–T419 are the parser's errors, located in the file at
+(``compiler.templates``); T401–T419 (T414 aside) are the parser's errors, located at
 the offending ``{{`` (see ``compiler.value_positions`` for how every scalar style maps).
 
 - T414 a ``{{ .variables.N }}`` where ``N`` is also a parameter (declared, or referenced
