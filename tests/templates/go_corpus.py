@@ -30,7 +30,8 @@ NON_GO_SPACES = (
     + "\u2028\u2029\u202f\u205f\u3000"
 )
 GO_SPACES = " \t\r\n"
-# Go rejects these wherever it reads; a mismatch here is how a Go verdict was missed.
+# Codes that say the platform cannot express what Go reads; the others (T401, T415, T416)
+# claim Go rejects the template, so they must never appear on one Go accepts.
 CANNOT_EXPRESS = {"T402", "T403", "T404", "T405", "T406", "T407", "T410", "T411", "T412"}
 CANNOT_EXPRESS |= {"T413", "T417", "T418", "T419"}
 # Go's structural errors point at the end of a block or input, not at an action.
