@@ -147,3 +147,11 @@ def test_every_template_diagnostic_is_at_its_braces_in_any_style(
     for diagnostic in found:
         assert lines[diagnostic.line - 1][diagnostic.column - 1 :].startswith("{{"), diagnostic
     assert len({(d.line, d.column) for d in found}) == len(found)
+
+
+def test_reference_errors_are_capped_per_field_too(tmp_path: Path) -> None:
+    body = "message: '" + " {{ .parameters.nope }}" * 16_000 + "'\n"
+    found = template_diagnostics(tmp_path, body)
+    assert [d.code for d in found] == ["T420"] * 20 + ["T419"]
+    assert "15980 more reference errors" in found[-1].message
+    assert [d.column for d in found[:2]] == [12, 35]

@@ -16,14 +16,16 @@ the offending ``{{`` (see ``compiler.value_positions`` for how every scalar styl
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from compiler.diagnostics import Diagnostic
 from compiler.model import Action, Project
 from compiler.templates import (
+    MAX_ERRORS,
     PLATFORM_FORM,
     SCOPE_CONFLICT,
+    TOO_MANY_ERRORS,
     ParsedTemplate,
     TemplateError,
     TemplateReference,
@@ -61,21 +63,10 @@ def check_action(action: Action, root: Path | None = None) -> Iterator[Diagnosti
     parameters = _parameter_names(parsed_fields, declared)
     for field, parsed in parsed_fields:
         yield from syntax_diagnostics(action, field, parsed, root, declared)
-        yield from _conflicts(action, field, parsed, parameters, root)
-        for reference in parsed.references:
-            if reference.scope == "variables" and reference.name in declared:
-                used.add(reference.name)  # T414 already says what is wrong with it
-            if reference.scope != "parameters":
-                continue
-            used.add(reference.name)
-            if reference.name in declared:
-                continue
-            yield Diagnostic.error(
-                locate_in_value(action.source, (field,), reference.line, reference.column, root),
-                "T420",
-                f"{{{{ .parameters.{reference.name} }}}} refers to a parameter that "
-                "parameters_schema does not declare" + did_you_mean(reference.name, declared),
-            )
+        problems = _reference_problems(parsed, declared, parameters)
+        yield from _located(action, field, problems, declared, parameters, root)
+        # a variable named like a declared parameter is T414, not an unused parameter
+        used.update(reference.name for reference in parsed.references)
     if action.type == "send_text_message" and not is_prompt_mode(action):
         yield from _unused(action, declared - used)
 
@@ -92,29 +83,62 @@ def _parameter_names(
     return names
 
 
-def _conflicts(
+def _reference_problems(
+    parsed: ParsedTemplate, declared: set[str], parameters: Mapping[str, object]
+) -> list[tuple[str, TemplateReference]]:
+    """(T414 or T420, reference) for each reference of a field that is wrong, in order."""
+    problems = []
+    for reference in parsed.references:
+        if reference.scope == "variables":
+            if reference.name in parameters:
+                problems.append((SCOPE_CONFLICT, reference))
+        elif reference.name not in declared:
+            problems.append(("T420", reference))
+    return problems
+
+
+def _located(
     action: Action,
     field: str,
-    parsed: ParsedTemplate,
+    problems: list[tuple[str, TemplateReference]],
+    declared: set[str],
     parameters: dict[str, TemplateReference | None],
     root: Path | None,
 ) -> Iterator[Diagnostic]:
-    for reference in parsed.references:
-        if reference.scope != "variables" or reference.name not in parameters:
-            continue
-        name = reference.name
-        how = (
-            f"{{{{ .parameters.{name} }}}} is also used"
-            if parameters[name] is not None
-            else f"{name!r} is a declared parameter"
-        )
+    """The first ``MAX_ERRORS`` problems as located errors, then how many more (T419):
+    building a message costs a did-you-mean search, so the rest are only counted."""
+    for code, reference in problems[:MAX_ERRORS]:
+        where = locate_in_value(action.source, (field,), reference.line, reference.column, root)
+        if code == SCOPE_CONFLICT:
+            message = _conflict_message(reference.name, parameters[reference.name])
+        else:
+            message = (
+                f"{{{{ .parameters.{reference.name} }}}} refers to a parameter that "
+                "parameters_schema does not declare" + did_you_mean(reference.name, declared)
+            )
+        yield Diagnostic.error(where, code, message)
+    hidden = len(problems) - MAX_ERRORS
+    if hidden > 0:
+        last = problems[MAX_ERRORS - 1][1]
         yield Diagnostic.error(
-            locate_in_value(action.source, (field,), reference.line, reference.column, root),
-            SCOPE_CONFLICT,
-            f"{{{{ .variables.{name} }}}} and the parameter {name!r} ({how}) both become "
-            f"{{{{{name}}}}} on the platform, which cannot tell them apart; rename the "
-            "parameter, or use one of the two",
+            locate_in_value(action.source, (field,), last.line, last.column, root),
+            TOO_MANY_ERRORS,
+            f"{hidden} more reference error{'s' if hidden > 1 else ''} (T414/T420) in this "
+            f"field not shown (the first {MAX_ERRORS} are); fix those and validate again",
         )
+
+
+def _conflict_message(name: str, parameter: TemplateReference | None) -> str:
+    how = (
+        f"{{{{ .parameters.{name} }}}} is also used"
+        if parameter is not None
+        else f"{name!r} is a declared parameter"
+    )
+    return (
+        f"{{{{ .variables.{name} }}}} and the parameter {name!r} ({how}) both become "
+        f"{{{{{name}}}}} on the platform, which cannot tell them apart; rename the "
+        "parameter, or use one of the two"
+    )
 
 
 def scope_conflicts(action: Action, field: str, root: Path | None = None) -> list[Diagnostic]:
@@ -122,12 +146,14 @@ def scope_conflicts(action: Action, field: str, root: Path | None = None) -> lis
     declared = declared_parameters(action)
     parsed_fields = [(name, parse_template(text)) for name, text in template_fields(action)]
     parameters = _parameter_names(parsed_fields, declared)
-    return [
-        diagnostic
-        for name, parsed in parsed_fields
-        if name == field
-        for diagnostic in _conflicts(action, name, parsed, parameters, root)
-    ]
+    diagnostics: list[Diagnostic] = []
+    for name, parsed in parsed_fields:
+        if name != field:
+            continue
+        problems = _reference_problems(parsed, declared, parameters)
+        conflicts = [problem for problem in problems if problem[0] == SCOPE_CONFLICT]
+        diagnostics += _located(action, name, conflicts, declared, parameters, root)
+    return diagnostics
 
 
 def syntax_diagnostics(
