@@ -333,7 +333,9 @@ class _Parser:
         resume = self._resume(lexed.error.stop)
         self.error(
             LEXICAL,
-            _lexical_message(lexed.error.message),
+            _lexical_message(
+                lexed.error.message, self.text[start : min(lexed.error.stop, start + 60)]
+            ),
             start,
             len(self.text) if resume < 0 else resume,
         )
@@ -363,14 +365,16 @@ def _has_left_trim_marker(text: str, position: int) -> bool:
     return text.startswith("-", position) and text[position + 1 : position + 2] in tuple(SPACE)
 
 
-def _lexical_message(go_message: str) -> str:
+def _lexical_message(go_message: str, source: str) -> str:
+    """Go's message, the action up to where Go stopped (invisible characters escaped by
+    repr, so a no-break space shows as \\xa0), and what to do."""
     hint = ""
     if go_message.startswith(("bad character", "unrecognized character")):
         hint = (
             "; between the words of an action Go allows only space, tab, CR and LF, and "
             "names are letters, digits and '_'"
         )
-    return f"Go cannot read this action: {go_message}{hint}"
+    return f"Go cannot read this action: {go_message} in {source!r}{hint}"
 
 
 @dataclass(frozen=True)
