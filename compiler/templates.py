@@ -426,8 +426,8 @@ def _classify(tokens: list[Token]) -> _Reference | tuple[str, str]:
         )
     if first.kind in ("bool", "number", "complex", "string", "raw_string", "char_constant"):
         return CONSTANT, (
-            f"constant {first.value} in {shown}: Go would print it as it stands; write the "
-            "text itself, outside the braces"
+            f"constant {_printable(first.value)} in {shown}: Go would print it as it "
+            "stands; write the text itself, outside the braces"
         )
     if first.kind == "dot":
         return UNSUPPORTED, (
@@ -451,7 +451,15 @@ def _shown(tokens: list[Token]) -> str:
     inner = "".join(token.value for token in tokens).strip(SPACE)
     if len(inner) > 60:
         inner = inner[:57] + "..."
-    return "{{ " + inner + " }}"
+    return "{{ " + _printable(inner) + " }}"
+
+
+def _printable(text: str) -> str:
+    """``text`` with invisible and control characters escaped: a string constant may
+    hold ESC and the like, which must not reach the terminal raw."""
+    if text.isprintable():
+        return text
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
 
 
 def _chain(words: list[Token]) -> list[Token]:

@@ -213,3 +213,10 @@ def test_parser_never_raises(text: str) -> None:
         assert 0 <= item.offset < max(len(text), 1)
         assert item.offset < (item.end or len(text) + 1) <= len(text) + 1
         assert item.line >= 1 and item.column >= 1
+
+
+def test_messages_never_carry_control_characters() -> None:
+    text = '{{ "\x1b[2J" }} {{ `a\nb\x07` }} {{ .parameters.x\x1b }} {{ \x9b }}'
+    messages = [error.message for error in parse_template(text).errors]
+    assert len(messages) == 4
+    assert all(message.isprintable() for message in messages), messages
