@@ -26,6 +26,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "compile": ("compiler.cli.compile", "Print the platform API payloads as JSON."),
     "plan": ("compiler.cli.plan", "Show what apply would change on the live platform."),
     "apply": ("compiler.cli.apply", "Apply a saved plan (or plan, confirm and apply)."),
+    "drift": ("compiler.cli.drift", "Report live tools that differ from the configuration in git."),
     "import": ("compiler.cli.import_", "Write YAML for tools that already live on the platform."),
     "render": ("compiler.cli.render", "Preview an SMS message: text, encoding, segments."),
     "emulator": ("compiler.cli.emulator", "Serve the OpenMic-compatible API over HTTP."),

@@ -1,0 +1,200 @@
+"""The project as it is at a git revision, read from git objects (never the working tree).
+
+    project_at_ref(project_dir, ref, dest) -> GitRevision
+
+writes the files the project directory holds at ``ref`` below ``dest`` (a temp dir the
+caller owns), for ``load_project(dest)`` to load with the same loader as the working
+tree. Git runs as a subprocess with an argument list (no shell), the ref resolved with
+``--end-of-options`` to a commit id first, and only that id and a ``--``-separated
+pathspec are passed on, so no ref can be read as an option.
+
+Every failure is a ``DiagnosticError`` located at the project directory: L840 the ref
+is not in this clone (with the exact ``git fetch`` that fixes a shallow CI checkout),
+L841 not a git repository or no git, L842 git failed otherwise, L844 a ref that starts
+with ``-``.
+"""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import tarfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from compiler.diagnostics import Diagnostic, DiagnosticError, Location
+
+GIT_TIMEOUT = 120  # seconds; archive of a large monorepo prefix can take a while
+
+
+@dataclass(frozen=True)
+class GitRevision:
+    ref: str  # as the user wrote it: ``origin/main``
+    commit: str  # full commit id it resolved to
+    existed: bool  # False: the project directory is not in that commit (an empty base)
+
+    @property
+    def short(self) -> str:
+        return self.commit[:12]
+
+    @property
+    def label(self) -> str:
+        return self.ref if self.ref.startswith(self.short) else f"{self.ref} ({self.short})"
+
+
+class _GitFailed(Exception):
+    def __init__(self, stderr: str) -> None:
+        super().__init__(stderr)
+        self.stderr = stderr
+
+
+def project_at_ref(project_dir: Path, ref: str, dest: Path) -> GitRevision:
+    """Export the project directory as of ``ref`` into ``dest``; see the module doc."""
+    where = Location(Path(project_dir).as_posix())
+    if not ref or ref.startswith("-"):
+        raise _error(where, "L844", f"{ref!r} is not a git revision (a ref cannot start with '-')")
+    prefix = _prefix_in_repository(project_dir, where)
+    commit = _resolve(project_dir, ref, where)
+    pathspec = prefix.rstrip("/") or "."
+    if not _path_exists(project_dir, commit, pathspec, where):
+        return GitRevision(ref, commit, existed=False)
+    archive = _git_bytes(project_dir, where, "archive", "--format=tar", commit, "--", pathspec)
+    _extract(archive, prefix, Path(dest))
+    return GitRevision(ref, commit, existed=True)
+
+
+def _prefix_in_repository(project_dir: Path, where: Location) -> str:
+    """The project directory's path inside its repository (``""`` at the top, else
+    ``sub/dir/``), so the same directory is read at the ref."""
+    if not Path(project_dir).is_dir():
+        raise _error(where, "E100", f"project directory {where.file} does not exist")
+    try:
+        inside = _git(project_dir, "rev-parse", "--is-inside-work-tree").strip()
+    except _GitFailed:
+        inside = "false"
+    if inside != "true":
+        message = (
+            f"{where.file} is not inside a git work tree: --base/--ref read the "
+            "configuration from git (run in a clone, or drop --base)"
+        )
+        raise _error(where, "L841", message)
+    return _git(project_dir, "rev-parse", "--show-prefix").strip()
+
+
+def _resolve(project_dir: Path, ref: str, where: Location) -> str:
+    try:
+        out = _git(
+            project_dir, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}"
+        )
+    except _GitFailed:
+        raise _error(where, "L840", _missing_ref_message(project_dir, ref)) from None
+    return out.strip()
+
+
+def _missing_ref_message(project_dir: Path, ref: str) -> str:
+    message = f"git revision {ref!r} is not in this clone"
+    if _is_shallow(project_dir):
+        message += " (a shallow clone: it holds only the commits it was cloned with)"
+    remote, _, branch = ref.partition("/")
+    remotes = _remotes(project_dir)
+    if branch and remote in remotes:
+        return f"{message}; fetch it first: `{fetch_command(project_dir, remote, branch)}`"
+    if "origin" in remotes and not _looks_like_commit(ref):
+        fetch = fetch_command(project_dir, "origin", ref)
+        return f"{message}; fetch it first: `{fetch}`, then use origin/{ref}"
+    return f"{message}; fetch it first: `git fetch --depth=1 origin {ref}`"
+
+
+def fetch_command(project_dir: Path, remote: str, branch: str) -> str:
+    """The fetch that makes ``remote/branch`` exist. With the default refspec
+    (``refs/heads/*``, as actions/checkout sets up) the short form updates the
+    remote-tracking branch; a single-branch clone needs the destination spelled out."""
+    short = f"git fetch --depth=1 {remote} {branch}"
+    try:
+        specs = _git(project_dir, "config", "--get-all", f"remote.{remote}.fetch").split()
+    except _GitFailed:
+        specs = []
+    if any(spec.lstrip("+").startswith("refs/heads/*:") for spec in specs):
+        return short
+    return f"{short}:refs/remotes/{remote}/{branch}"
+
+
+def _looks_like_commit(ref: str) -> bool:
+    return len(ref) >= 7 and all(c in "0123456789abcdef" for c in ref.lower())
+
+
+def _is_shallow(project_dir: Path) -> bool:
+    try:
+        return _git(project_dir, "rev-parse", "--is-shallow-repository").strip() == "true"
+    except _GitFailed:
+        return False
+
+
+def _remotes(project_dir: Path) -> set[str]:
+    try:
+        return set(_git(project_dir, "remote").split())
+    except _GitFailed:
+        return set()
+
+
+def _path_exists(project_dir: Path, commit: str, pathspec: str, where: Location) -> bool:
+    if pathspec == ".":
+        return True
+    # --full-tree: the pathspec is from the top of the repository, whatever the cwd.
+    listed = _git_or_fail(project_dir, where, "ls-tree", "--full-tree", commit, "--", pathspec)
+    return bool(listed.strip())
+
+
+def _extract(archive: bytes, prefix: str, dest: Path) -> None:
+    """Untar the archive, dropping ``prefix`` so the project lands at ``dest``. The
+    ``data`` filter refuses absolute paths, ``..`` and links that leave ``dest``."""
+    with tarfile.open(fileobj=io.BytesIO(archive), mode="r:") as tar:
+        members = []
+        for member in tar.getmembers():
+            if not member.name.startswith(prefix) or member.name == prefix.rstrip("/"):
+                continue
+            member.name = member.name[len(prefix) :]
+            if member.name:
+                members.append(member)
+        tar.extractall(dest, members=members, filter="data")
+
+
+def _git(project_dir: Path, *args: str) -> str:
+    return _run(project_dir, args).decode("utf-8", errors="replace")
+
+
+def _git_or_fail(project_dir: Path, where: Location, *args: str) -> str:
+    return _git_bytes(project_dir, where, *args).decode("utf-8", errors="replace")
+
+
+def _git_bytes(project_dir: Path, where: Location, *args: str) -> bytes:
+    try:
+        return _run(project_dir, args)
+    except _GitFailed as failed:
+        detail = failed.stderr.strip().splitlines()
+        message = f"`git {args[0]}` failed: {detail[-1] if detail else 'no message'}"
+        raise _error(where, "L842", message) from None
+
+
+def _run(project_dir: Path, args: tuple[str, ...]) -> bytes:
+    try:
+        result = subprocess.run(
+            ["git", *args],
+            cwd=project_dir,
+            capture_output=True,
+            timeout=GIT_TIMEOUT,
+            check=False,
+            stdin=subprocess.DEVNULL,
+        )
+    except FileNotFoundError:
+        where = Location(Path(project_dir).as_posix())
+        raise _error(where, "L841", "git is not installed (or not on PATH)") from None
+    except subprocess.TimeoutExpired:
+        raise _GitFailed(f"timed out after {GIT_TIMEOUT}s") from None
+    if result.returncode != 0:
+        raise _GitFailed(result.stderr.decode("utf-8", errors="replace"))
+    return result.stdout
+
+
+def _error(where: Location, code: str, message: str) -> DiagnosticError:
+    return DiagnosticError([Diagnostic.error(where, code, message)])
