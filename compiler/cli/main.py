@@ -63,7 +63,8 @@ Examples:
   actionctl apply plan.json               apply exactly that plan
   actionctl --env prod plan --format markdown
 
-Exit codes: 0 ok, 1 error, 2 changes (plan --detailed-exitcode), 3 stale plan.""",
+Exit codes: 0 ok, 1 error, 2 changes (plan --detailed-exitcode) or drift, 3 stale plan,
+4 conflict (plan --base REF --fail-on-conflict).""",
 )
 @click.version_option(__version__, "--version", prog_name="actionctl")
 @click.option(
