@@ -21,7 +21,7 @@ INDENT = "    "
 
 
 def render(plan: Plan, *, color: bool = False) -> str:
-    out = [summary_line(plan), target_line(plan), *three_way_lines(plan)]
+    out = [summary_line(plan), target_line(plan), *three_way_lines(plan, color=color)]
     for change in plan.pending():
         out.append("")
         out += render_change(change, color=color)

@@ -7,6 +7,8 @@ no base the section is empty and the plan reads exactly as without ``--base``.
 
 from __future__ import annotations
 
+import click
+
 from compiler.plan.model import Plan
 from compiler.plan.threeway import CHANGE, CONFLICT, DRIFT, KINDS, ThreeWay, ToolClass
 
@@ -16,6 +18,7 @@ EMOJI = {
     DRIFT: ":leftwards_arrow_with_hook: drift",
     CHANGE: "change",
 }
+COLOURS = {CONFLICT: "red", DRIFT: "yellow"}
 MAX_ROWS = 60  # Markdown rows: the plan comment has a size limit; text shows all
 
 
@@ -25,19 +28,28 @@ def heading(three_way: ThreeWay) -> str:
     return f"Against {three_way.ref} ({three_way.commit[:12]}): {', '.join(parts)}."
 
 
-def text_lines(plan: Plan) -> list[str]:
+def text_lines(plan: Plan, *, color: bool = False) -> list[str]:
     """Lines for the terminal, after the plan's target line (none without a base)."""
     three_way = plan.three_way
     if three_way is None:
         return []
     out = ["", heading(three_way)]
     for tool in three_way.tools:
-        out.append(f"  {MARKS[tool.kind]} {tool.kind:<8} {tool.address}: {tool.note}")
+        line = f"  {MARKS[tool.kind]} {tool.kind:<8} {tool.address}: {tool.note}"
+        out.append(_paint(line, tool.kind, color))
         for field in tool.fields:
             out.append(f"       {field.kind:<8}   {field.path}: {field.note}")
     if three_way.has_conflicts:
-        out.append("  Applying this plan overwrites edits made outside git (conflicts above).")
+        warning = "  Applying this plan overwrites edits made outside git (conflicts above)."
+        out.append(_paint(warning, CONFLICT, color))
     return out
+
+
+def _paint(text: str, kind: str, color: bool) -> str:
+    colour = COLOURS.get(kind)
+    if not color or colour is None:
+        return text
+    return click.style(text, fg=colour, bold=kind == CONFLICT)
 
 
 def markdown(plan: Plan) -> str:
