@@ -4,9 +4,9 @@
 
 writes the files the project directory holds at ``ref`` below ``dest`` (a temp dir the
 caller owns), for ``load_project(dest)`` to load with the same loader as the working
-tree. Git runs as a subprocess with an argument list (no shell), the ref resolved with
-``--end-of-options`` to a commit id first, and only that id and a ``--``-separated
-pathspec are passed on, so no ref can be read as an option.
+tree. Git runs as a subprocess with an argument list (no shell); a ref starting with
+``-`` is refused, the ref is resolved to a commit id first, and only that id and a
+``--``-separated pathspec are passed on, so no ref can be read as an option.
 
 Every failure is a ``DiagnosticError`` located at the project directory: L840 the ref
 is not in this clone (with the exact ``git fetch`` that fixes a shallow CI checkout),
@@ -53,39 +53,46 @@ def project_at_ref(project_dir: Path, ref: str, dest: Path) -> GitRevision:
     where = Location(Path(project_dir).as_posix())
     if not ref or ref.startswith("-"):
         raise _error(where, "L844", f"{ref!r} is not a git revision (a ref cannot start with '-')")
-    prefix = _prefix_in_repository(project_dir, where)
+    prefix = _prefix_in_repository(project_dir, where).rstrip("/")
     commit = _resolve(project_dir, ref, where)
-    pathspec = prefix.rstrip("/") or "."
-    if not _path_exists(project_dir, commit, pathspec, where):
+    # ``<commit>:<dir>`` names the directory's tree in that commit (from the top of the
+    # repository, whatever the cwd); archiving the tree gives paths relative to it.
+    tree = f"{commit}:{prefix}" if prefix else commit
+    if prefix and not _is_tree(project_dir, tree):
         return GitRevision(ref, commit, existed=False)
-    archive = _git_bytes(project_dir, where, "archive", "--format=tar", commit, "--", pathspec)
-    _extract(archive, prefix, Path(dest))
+    # From the top: in a sub-directory, git archive restricts itself to that directory.
+    top = Path(_git_or_fail(project_dir, where, "rev-parse", "--show-toplevel").strip())
+    _extract(_git_bytes(top, where, "archive", "--format=tar", tree), Path(dest))
     return GitRevision(ref, commit, existed=True)
 
 
 def _prefix_in_repository(project_dir: Path, where: Location) -> str:
     """The project directory's path inside its repository (``""`` at the top, else
-    ``sub/dir/``), so the same directory is read at the ref."""
+    ``sub/dir/``), so the same directory is read at the ref. A path given as ``.``
+    or relative is resolved by git from the cwd, as the loader resolves it."""
     if not Path(project_dir).is_dir():
         raise _error(where, "E100", f"project directory {where.file} does not exist")
     try:
         inside = _git(project_dir, "rev-parse", "--is-inside-work-tree").strip()
-    except _GitFailed:
-        inside = "false"
+        said = ""
+    except _GitFailed as failed:
+        # git's own words matter here: "dubious ownership" (safe.directory) in a CI
+        # container reads like "not a repository" otherwise.
+        inside, said = "false", _last_line(failed.stderr)
     if inside != "true":
         message = (
             f"{where.file} is not inside a git work tree: --base/--ref read the "
             "configuration from git (run in a clone, or drop --base)"
         )
-        raise _error(where, "L841", message)
+        raise _error(where, "L841", message + (f"; git says: {said}" if said else ""))
     return _git(project_dir, "rev-parse", "--show-prefix").strip()
 
 
 def _resolve(project_dir: Path, ref: str, where: Location) -> str:
+    # No --end-of-options (git >= 2.30 only): a ref starting with "-" was refused above,
+    # so this argument cannot be read as an option.
     try:
-        out = _git(
-            project_dir, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}"
-        )
+        out = _git(project_dir, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
     except _GitFailed:
         raise _error(where, "L840", _missing_ref_message(project_dir, ref)) from None
     return out.strip()
@@ -137,26 +144,18 @@ def _remotes(project_dir: Path) -> set[str]:
         return set()
 
 
-def _path_exists(project_dir: Path, commit: str, pathspec: str, where: Location) -> bool:
-    if pathspec == ".":
-        return True
-    # --full-tree: the pathspec is from the top of the repository, whatever the cwd.
-    listed = _git_or_fail(project_dir, where, "ls-tree", "--full-tree", commit, "--", pathspec)
-    return bool(listed.strip())
+def _is_tree(project_dir: Path, tree: str) -> bool:
+    try:
+        return _git(project_dir, "cat-file", "-t", tree).strip() == "tree"
+    except _GitFailed:
+        return False  # the commit has no such path: the directory came later
 
 
-def _extract(archive: bytes, prefix: str, dest: Path) -> None:
-    """Untar the archive, dropping ``prefix`` so the project lands at ``dest``. The
-    ``data`` filter refuses absolute paths, ``..`` and links that leave ``dest``."""
+def _extract(archive: bytes, dest: Path) -> None:
+    """Untar into ``dest``. The ``data`` filter refuses absolute paths, ``..`` and links
+    that leave ``dest``."""
     with tarfile.open(fileobj=io.BytesIO(archive), mode="r:") as tar:
-        members = []
-        for member in tar.getmembers():
-            if not member.name.startswith(prefix) or member.name == prefix.rstrip("/"):
-                continue
-            member.name = member.name[len(prefix) :]
-            if member.name:
-                members.append(member)
-        tar.extractall(dest, members=members, filter="data")
+        tar.extractall(dest, filter="data")
 
 
 def _git(project_dir: Path, *args: str) -> str:
@@ -171,9 +170,13 @@ def _git_bytes(project_dir: Path, where: Location, *args: str) -> bytes:
     try:
         return _run(project_dir, args)
     except _GitFailed as failed:
-        detail = failed.stderr.strip().splitlines()
-        message = f"`git {args[0]}` failed: {detail[-1] if detail else 'no message'}"
+        message = f"`git {args[0]}` failed: {_last_line(failed.stderr) or 'no message'}"
         raise _error(where, "L842", message) from None
+
+
+def _last_line(text: str) -> str:
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    return lines[-1] if lines else ""
 
 
 def _run(project_dir: Path, args: tuple[str, ...]) -> bytes:
