@@ -378,3 +378,20 @@ def test_a_base_that_does_not_compile_is_reported_at_the_ref(deployed: GitProjec
     assert result.exit_code == 1
     assert "L843" in result.stderr
     assert f"main:{BOOKING}" in result.stderr
+
+
+def test_drift_counts_tools_no_file_declares_only_with_prune(deployed: GitProject) -> None:
+    from tests.conftest import emulator_rest
+
+    body = {"type": "end_call", "name": "dashboard_hangup", "static_params": {"end_message": "Bye"}}
+    emulator_rest(deployed.url, "POST", f"/agents/{AGENTS['support']}/tools", body)
+
+    listed = deployed.run("drift", "--format", "json")
+    assert listed.exit_code == 0, listed.output
+    data = json.loads(listed.stdout)
+    assert data["drift"] is False
+    assert [t["name"] for t in data["unmanaged"]] == ["dashboard_hangup"]
+
+    pruning = deployed.run("drift", "--prune", "--format", "json")
+    assert pruning.exit_code == 2, pruning.output
+    assert field_classes(json.loads(pruning.stdout)) == {("support/dashboard_hangup", ""): "drift"}
