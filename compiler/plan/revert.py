@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from compiler.diff import changed_paths, split_ignored
 from compiler.live import LiveState, LiveTool
-from compiler.plan.model import CREATE, DELETE, REPLACE, UPDATE, Change, Plan
+from compiler.plan.model import CREATE, DELETE, NO_OP, REPLACE, UPDATE, Change, Plan
 
 
 def revert_plan(saved: Plan, live: LiveState) -> tuple[Plan, list[str]]:
@@ -34,8 +34,36 @@ def revert_plan(saved: Plan, live: LiveState) -> tuple[Plan, list[str]]:
         elif reverted is not None:
             plan.changes.append(reverted)
     plan.prune = any(c.action == DELETE for c in plan.changes)
+    plan.changes += _untouched(saved, live, plan)
     plan.changes.sort(key=lambda c: (c.address, c.agent_uid))
     return plan, reasons
+
+
+def _untouched(saved: Plan, live: LiveState, plan: Plan) -> list[Change]:
+    """The other live tools of the touched agents, as no-ops: the revert leaves them as
+    they are, and apply must know they are there (deleting what the plan created does
+    not empty an agent that has other tools)."""
+    agents = {c.agent_uid: c.agent for c in saved.pending()}
+    reverted = {(c.agent_uid, c.name) for c in plan.changes}
+    out = []
+    for uid, agent in sorted(agents.items()):
+        for name, tool in sorted(live.tools.get(uid, {}).items()):
+            if (uid, name) in reverted:
+                continue
+            out.append(
+                Change(
+                    address=f"{agent}/{name}",
+                    agent=agent,
+                    agent_uid=uid,
+                    name=name,
+                    action=NO_OP,
+                    tool_id=tool.tool_id,
+                    before=tool.canonical,
+                    after=tool.canonical,
+                    live_fingerprint=tool.fingerprint,
+                )
+            )
+    return out
 
 
 def agents_of(saved: Plan) -> dict[str, str]:

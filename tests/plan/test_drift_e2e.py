@@ -395,3 +395,20 @@ def test_drift_counts_tools_no_file_declares_only_with_prune(deployed: GitProjec
     pruning = deployed.run("drift", "--prune", "--format", "json")
     assert pruning.exit_code == 2, pruning.output
     assert field_classes(json.loads(pruning.stdout)) == {("support/dashboard_hangup", ""): "drift"}
+
+
+def test_revert_of_a_plan_that_only_created_a_tool_deletes_just_that(
+    deployed: GitProject, tmp_path: Path
+) -> None:
+    before = live_tools(deployed)
+    (deployed.root / "actions/support/hang_up.yaml").write_text(
+        "kind: action\ntype: openmic.end_call\nagent: support\nname: hang_up\n"
+        "static_params: {end_message: Goodbye}\n"
+    )
+    plan_file = tmp_path / "plan.json"
+    assert deployed.run("plan", "--out", plan_file).exit_code == 0
+    assert deployed.run("apply", plan_file).exit_code == 0
+    reverted = deployed.run("apply", "--revert", plan_file, "--auto-approve")
+    assert reverted.exit_code == 0, reverted.output  # not refused as emptying the agent
+    assert "1 to delete" in reverted.stdout
+    assert live_tools(deployed) == before

@@ -205,7 +205,7 @@ def test_revert_refuses_tools_that_changed_since_the_apply() -> None:
     )
     live = live_state(with_message("Edited again", name="upd"), sms(name="del"))
     plan, reasons = revert_plan(saved, live)
-    assert plan.changes == []
+    assert plan.pending() == []
     assert any("support/upd: changed since" in r and "static_params.message" in r for r in reasons)
     assert any("support/del: a tool of this name exists again" in r for r in reasons)
     assert any("support/new: is not live any more" in r for r in reasons)
@@ -224,3 +224,18 @@ def test_revert_of_a_replace_recreates_the_old_type_with_its_unmanaged_fields() 
     (back,) = plan.changes
     assert back.action == REPLACE
     assert back.after == {**old, "voice_hint": "calm"}
+
+
+def test_undoing_a_create_does_not_empty_an_agent_with_other_tools() -> None:
+    from compiler.plan.build import emptied_agents
+
+    saved = plan_of(change(None, sms(name="new"), "new"))
+    plan, reasons = revert_plan(saved, live_state(sms(name="new"), sms(name="kept")))
+    assert reasons == []
+    assert [(c.name, c.action) for c in plan.changes] == [("kept", NO_OP), ("new", DELETE)]
+    assert emptied_agents(plan) == []
+    assert [c.name for c in plan.pending()] == ["new"]
+    # Only the tool the plan created: undoing it empties the agent (apply asks for
+    # --allow-empty, as for any such plan).
+    alone, _ = revert_plan(saved, live_state(sms(name="new")))
+    assert emptied_agents(alone) == [UID]
