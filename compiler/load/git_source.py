@@ -2,9 +2,11 @@
 
     project_at_ref(project_dir, ref, dest) -> GitRevision
 
-writes the files the project directory holds at ``ref`` below ``dest`` (a temp dir the
-caller owns), for ``load_project(dest)`` to load with the same loader as the working
-tree. Git runs as a subprocess with an argument list (no shell); a ref starting with
+writes the YAML files the project directory holds at ``ref`` below ``dest`` (a temp dir
+the caller owns), for ``load_project(dest)`` to load with the same loader as the working
+tree. The blobs are read as committed (``ls-tree`` + ``cat-file --batch``): unlike ``git
+archive``, no ``export-ignore``/``export-subst`` attribute can hide or rewrite a file.
+Git runs as a subprocess with an argument list (no shell); a ref starting with
 ``-`` is refused, the ref is resolved to a commit id first, and only that id and a
 ``--``-separated pathspec are passed on, so no ref can be read as an option.
 
@@ -16,15 +18,15 @@ with ``-``.
 
 from __future__ import annotations
 
-import io
 import subprocess
-import tarfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from compiler.diagnostics import Diagnostic, DiagnosticError, Location
 
-GIT_TIMEOUT = 120  # seconds; archive of a large monorepo prefix can take a while
+GIT_TIMEOUT = 120  # seconds; reading a large monorepo directory can take a while
+YAML_SUFFIXES = (".yaml", ".yml")  # all the loader reads (actionctl.yaml, channels, actions)
+SYMLINK_MODE = b"120000"
 
 
 @dataclass(frozen=True)
@@ -55,14 +57,12 @@ def project_at_ref(project_dir: Path, ref: str, dest: Path) -> GitRevision:
         raise _error(where, "L844", f"{ref!r} is not a git revision (a ref cannot start with '-')")
     prefix = _prefix_in_repository(project_dir, where).rstrip("/")
     commit = _resolve(project_dir, ref, where)
-    # ``<commit>:<dir>`` names the directory's tree in that commit (from the top of the
-    # repository, whatever the cwd); archiving the tree gives paths relative to it.
+    # ``<commit>:<dir>`` names the directory's tree in that commit, from the top of the
+    # repository whatever the cwd.
     tree = f"{commit}:{prefix}" if prefix else commit
     if prefix and not _is_tree(project_dir, tree):
         return GitRevision(ref, commit, existed=False)
-    # From the top: in a sub-directory, git archive restricts itself to that directory.
-    top = Path(_git_or_fail(project_dir, where, "rev-parse", "--show-toplevel").strip())
-    _extract(_git_bytes(top, where, "archive", "--format=tar", tree), Path(dest))
+    _write_tree(project_dir, where, tree, Path(dest))
     return GitRevision(ref, commit, existed=True)
 
 
@@ -151,24 +151,58 @@ def _is_tree(project_dir: Path, tree: str) -> bool:
         return False  # the commit has no such path: the directory came later
 
 
-def _extract(archive: bytes, dest: Path) -> None:
-    """Untar into ``dest``. The ``data`` filter refuses absolute paths, ``..`` and links
-    that leave ``dest``."""
-    with tarfile.open(fileobj=io.BytesIO(archive), mode="r:") as tar:
-        tar.extractall(dest, filter="data")
+def _write_tree(project_dir: Path, where: Location, tree: str, dest: Path) -> None:
+    """Every YAML blob of ``tree`` written below ``dest`` at its path in the tree.
+    Symbolic links are skipped: their target is not part of the commit's content."""
+    # --full-tree: from a sub-directory ls-tree would otherwise list only that part.
+    listing = _git_bytes(project_dir, where, "ls-tree", "-r", "-z", "--full-tree", tree)
+    wanted: list[tuple[str, list[str]]] = []
+    for entry in listing.split(b"\0"):
+        meta, _, raw_path = entry.partition(b"\t")
+        fields = meta.split(b" ")
+        if len(fields) != 3 or fields[1] != b"blob" or fields[0] == SYMLINK_MODE:
+            continue
+        path = raw_path.decode("utf-8", errors="surrogateescape")
+        parts = path.split("/")
+        # Git never stores "..", "." or empty components; the listing is data, so check.
+        if not path.endswith(YAML_SUFFIXES) or any(p in ("", ".", "..") for p in parts):
+            continue
+        wanted.append((fields[2].decode("ascii"), parts))
+    contents = _read_blobs(project_dir, where, [sha for sha, _ in wanted])
+    for sha, parts in wanted:
+        target = dest.joinpath(*parts)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(contents[sha])
+
+
+def _read_blobs(project_dir: Path, where: Location, shas: list[str]) -> dict[str, bytes]:
+    """Blob contents by id, in one ``git cat-file --batch``."""
+    if not shas:
+        return {}
+    request = "".join(f"{sha}\n" for sha in dict.fromkeys(shas)).encode("ascii")
+    out = _git_bytes(project_dir, where, "cat-file", "--batch", stdin=request)
+    blobs: dict[str, bytes] = {}
+    at = 0
+    while at < len(out):
+        header_end = out.index(b"\n", at)
+        header = out[at:header_end].decode("ascii", errors="replace").split(" ")
+        if len(header) != 3:  # "<id> missing": a partial clone without that blob
+            message = f"git object {header[0]} is not in this clone ({' '.join(header[1:])})"
+            raise _error(where, "L842", message + "; fetch the revision without a filter")
+        sha, size = header[0], header[2]
+        start = header_end + 1
+        blobs[sha] = out[start : start + int(size)]
+        at = start + int(size) + 1  # the content is followed by a newline
+    return blobs
 
 
 def _git(project_dir: Path, *args: str) -> str:
     return _run(project_dir, args).decode("utf-8", errors="replace")
 
 
-def _git_or_fail(project_dir: Path, where: Location, *args: str) -> str:
-    return _git_bytes(project_dir, where, *args).decode("utf-8", errors="replace")
-
-
-def _git_bytes(project_dir: Path, where: Location, *args: str) -> bytes:
+def _git_bytes(project_dir: Path, where: Location, *args: str, stdin: bytes | None = None) -> bytes:
     try:
-        return _run(project_dir, args)
+        return _run(project_dir, args, stdin)
     except _GitFailed as failed:
         message = f"`git {args[0]}` failed: {_last_line(failed.stderr) or 'no message'}"
         raise _error(where, "L842", message) from None
@@ -179,15 +213,15 @@ def _last_line(text: str) -> str:
     return lines[-1] if lines else ""
 
 
-def _run(project_dir: Path, args: tuple[str, ...]) -> bytes:
+def _run(project_dir: Path, args: tuple[str, ...], stdin: bytes | None = None) -> bytes:
     try:
         result = subprocess.run(
             ["git", *args],
             cwd=project_dir,
+            input=stdin if stdin is not None else b"",
             capture_output=True,
             timeout=GIT_TIMEOUT,
             check=False,
-            stdin=subprocess.DEVNULL,
         )
     except FileNotFoundError:
         where = Location(Path(project_dir).as_posix())

@@ -75,3 +75,19 @@ def test_outside_a_repository_git_says_why(tmp_path: Path, monkeypatch: pytest.M
         project_at_ref(plain, "HEAD", tmp_path)
     assert codes(error) == ["L841"]
     assert "git says: fatal: not a git repository" in error.value.diagnostics[0].message
+
+
+def test_export_attributes_neither_hide_nor_rewrite_a_file(repo: Path, tmp_path: Path) -> None:
+    (repo / ".gitattributes").write_text("deploy/actions/a.yaml export-ignore export-subst\n")
+    (repo / "deploy" / "actions" / "b.yaml").write_text("ref: $Format:%H$\n")
+    (repo / "deploy" / "notes.txt").write_text("not YAML: not needed\n")
+    (repo / "deploy" / "actions" / "link.yaml").symlink_to("/etc/hostname")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "attributes")
+    dest = tmp_path / "out"
+    dest.mkdir()
+    project_at_ref(repo / "deploy", "HEAD", dest)
+    files = sorted(p.relative_to(dest).as_posix() for p in dest.rglob("*") if p.is_file())
+    assert files == ["actionctl.yaml", "actions/a.yaml", "actions/b.yaml"]
+    assert (dest / "actions" / "b.yaml").read_text() == "ref: $Format:%H$\n"
+    assert not (dest / "actions" / "link.yaml").exists()
