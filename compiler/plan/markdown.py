@@ -31,6 +31,7 @@ from compiler.diagnostics import Diagnostic
 from compiler.plan.commit import short
 from compiler.plan.lines import SYMBOLS, VERBS, Line, headline, review_lines, summary_line
 from compiler.plan.model import CREATE, DELETE, DESTRUCTIVE, REPLACE, Change, Plan, UnmanagedTool
+from compiler.plan.threeway_render import markdown as three_way_markdown
 
 MARKER = "<!-- actionctl-plan -->"
 SUMMARY_PREFIX = "<!-- actionctl-plan-summary: "
@@ -95,6 +96,7 @@ def _render(
         omitted_list=_omitted_list(omitted),
         limit=f"{limit:,}",
         unmanaged=[_unmanaged(tool) for tool in plan.unmanaged],
+        three_way=three_way_markdown(plan),
     )
 
 

@@ -11,7 +11,10 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from compiler.plan.threeway import ThreeWay
 
 FORMAT_VERSION = 1
 _COMMIT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
@@ -112,6 +115,9 @@ class Plan:
     changes: list[Change] = field(default_factory=list)
     unmanaged: list[UnmanagedTool] = field(default_factory=list)
     prune: bool = False
+    # ``plan --base REF``: each change classified against git (``compiler.plan.threeway``);
+    # None (and absent from the JSON) otherwise.
+    three_way: ThreeWay | None = None
     # The commit the configuration was read from (``git rev-parse HEAD``, else the CI's
     # commit variable), for reviewers; None outside git and CI. Not checked by apply.
     commit: str | None = None
@@ -151,7 +157,7 @@ class Plan:
         return [c for c in ordered(self.changes) if c.is_change]
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data = {
             "format_version": FORMAT_VERSION,
             "environment": self.environment,
             "target": dict(self.target),
@@ -162,6 +168,9 @@ class Plan:
             "changes": [change.to_json() for change in self.changes],
             "unmanaged": [tool.to_json() for tool in self.unmanaged],
         }
+        if self.three_way is not None:
+            data["three_way"] = self.three_way.to_json()
+        return data
 
     def dumps(self) -> str:
         return json.dumps(self.to_json(), indent=2, ensure_ascii=False) + "\n"
@@ -230,10 +239,15 @@ def _parse_plan(data: Any) -> Plan:
     changes = [_parse_change(raw, i) for i, raw in enumerate(raw_changes)]
     unmanaged = [_parse_unmanaged(raw, i) for i, raw in enumerate(data.get("unmanaged") or [])]
     prune = data.get("prune", False)
+    from compiler.plan.threeway import parse_three_way
+
+    three_way = parse_three_way(data.get("three_way"))
     commit = data.get("commit")
     # Shown in comments: only a commit id, never text someone wrote into the plan file.
     commit = commit if isinstance(commit, str) and _COMMIT_ID.fullmatch(commit) else None
-    return Plan(environment, dict(target), changes, unmanaged, bool(prune), commit)
+    return Plan(
+        environment, dict(target), changes, unmanaged, bool(prune), three_way, commit=commit
+    )
 
 
 def _parse_change(raw: Any, index: int) -> Change:

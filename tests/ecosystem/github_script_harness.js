@@ -16,6 +16,9 @@ const github = {
       listLabelsOnIssue: async (params) => { calls.push(['listLabelsOnIssue', params]); return { data: state.labels || [] }; },
       addLabels: record('addLabels'),
       removeLabel: record('removeLabel'),
+      listForRepo: async (params) => { calls.push(['listForRepo', params]); return { data: state.issues || [] }; },
+      update: record('update'),
+      create: record('create'),
     },
     actions: {
       listWorkflowRuns: async (params) => {
