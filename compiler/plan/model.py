@@ -136,13 +136,18 @@ class Plan:
     @property
     def review(self) -> dict[str, Any]:
         """What a CI job needs to label the pull request, without parsing Markdown:
-        ``labels`` are ready to add (``actionctl:changes``/``actionctl:no-changes``, and
-        ``actionctl:destructive`` when anything is deleted or replaced)."""
+        ``labels`` are ready to add (``actionctl:changes``/``actionctl:no-changes``,
+        ``actionctl:destructive`` when anything is deleted or replaced, and with
+        ``--base`` ``actionctl:conflict``/``actionctl:drift``)."""
         counts = self.summary
         destructive = sum(counts[action] for action in DESTRUCTIVE)
         labels = ["actionctl:changes" if self.has_changes else "actionctl:no-changes"]
         if destructive:
             labels.append("actionctl:destructive")
+        if self.three_way is not None and self.three_way.has_conflicts:
+            labels.append("actionctl:conflict")  # plan --base: overwrites an edit outside git
+        if self.three_way is not None and self.three_way.has_drift:
+            labels.append("actionctl:drift")
         return {
             "status": "planned",
             "environment": self.environment,

@@ -234,3 +234,22 @@ def test_plan_command_puts_the_checkout_commit_in_the_comment(
     assert result.stdout.startswith(f"{markdown.MARKER}\n{markdown.FAILED_MARKER}\n")
     assert f"### :x: Plan failed for `nowhere` at `{head[:12]}`" in result.stdout
     assert " E101 " in result.stdout and " E101 " in result.stderr
+
+
+def test_plan_base_conflicts_and_drift_become_labels(plan: Plan) -> None:
+    from compiler.plan.threeway import CONFLICT, DRIFT, ThreeWay, ToolClass
+
+    tools = [
+        ToolClass("support/a", "uid", "a", "update", CONFLICT, "edited in both"),
+        ToolClass("support/b", "uid", "b", "update", DRIFT, "edited in the dashboard"),
+    ]
+    plan.three_way = ThreeWay("origin/main", "0" * 40, tools)
+    labels = summary_of(markdown.render(plan))["labels"]
+    assert labels == [
+        "actionctl:changes",
+        "actionctl:destructive",
+        "actionctl:conflict",
+        "actionctl:drift",
+    ]
+    plan.three_way = ThreeWay("origin/main", "0" * 40, [])
+    assert "actionctl:conflict" not in plan.review["labels"]
