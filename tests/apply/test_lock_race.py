@@ -25,7 +25,6 @@ import pytest
 from compiler.platform.lock_tools import LOCK_PREFIX
 from tests.apply.test_lock import CALL_CONTROL, SUPPORT, diverge, start_apply
 
-
 FILLER = 4  # more creates per plan: the winner holds the lock longer, the applies overlap
 
 
