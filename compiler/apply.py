@@ -376,15 +376,15 @@ def create_once(
     if len(found) > 1:
         ids = ", ".join(str(t.get("id")) for t in found)
         raise PlatformError(
-            f"after a lost response agent {agent_uid!r} has {len(found)} tools named "
+            f"after a create whose {created.why} agent {agent_uid!r} has {len(found)} tools named "
             f"{name!r} (ids {ids}); delete all but one, then plan again"
         )
     if found[0].get("type") != payload.get("type"):
         raise PlatformError(
-            f"after a lost response a tool named {name!r} of type "
+            f"after a create whose {created.why} a tool named {name!r} of type "
             f"{found[0].get('type')!r} exists on agent {agent_uid!r}; plan again"
         )
-    return found[0], f"created (id {found[0]['id']}, response lost, found)"
+    return found[0], f"created (id {found[0]['id']}, {created.why}, found)"
 
 
 def patch_fields(change: Change) -> dict[str, Any]:

@@ -31,7 +31,8 @@ class Created:
     tools of that name found by listing after a lost response (normally one)."""
 
     tools: list[Tool]
-    found: bool  # True: adopted after a lost response, not the create's own answer
+    found: bool  # True: adopted by name, not the create's own answer
+    why: str = ""  # when found: "response was lost", or "response was not the tool"
 
 
 def create_exactly_once(
@@ -57,13 +58,21 @@ def create_exactly_once(
     reason = ""
     for attempt in range(1, attempts + 1):
         try:
-            return Created([platform.create_tool(agent_uid, payload)], found=False)
+            answer = platform.create_tool(agent_uid, payload)
         except WriteOutcomeUnknown as error:
             reason = write_failure_reason(error)
+        else:
+            if isinstance(answer.get("id"), int):
+                return Created([answer], found=False)
+            # Created, but the answer does not say which id: look it up by name.
+            found = [t for t in platform.list_tools(agent_uid) if t.get("name") == name]
+            if found:
+                return Created(found, found=True, why="response was not the tool")
+            reason = "the response was not the tool and no tool of that name exists"
         time.sleep(_backoff(attempt, base))
         found = [t for t in platform.list_tools(agent_uid) if t.get("name") == name]
         if found:
-            return Created(found, found=True)
+            return Created(found, found=True, why="response was lost")
     raise CreateAttemptsExhausted(
         f"create of {name!r} failed {attempts} times (last: {reason}) and the tool does "
         "not exist; nothing was created"

@@ -522,6 +522,8 @@ class _Handler(BaseHTTPRequestHandler):
         if fault == "lost":
             emulator.stats.record(self.command, fault=fault)
             return self._drop()
+        if fault == "empty" and 200 <= response.status < 300 and response.status != 204:
+            response = Response(response.status, {})
         emulator.stats.record(self.command, response.status)
         self._send(response)
 

@@ -40,7 +40,7 @@ def live_names(server: Any) -> list[str]:
 def test_a_lost_create_response_is_adopted_not_repeated(server: Any, client: Any) -> None:
     server.inject("lost")
     tool, how = create_once(client, AGENT, TOOL)
-    assert "response lost, found" in how
+    assert "response was lost, found" in how
     assert live_names(server) == ["hang_up"]
     assert server.store.get_tool(AGENT, tool["id"]) == tool  # as listed, no GET of its own
 

@@ -103,7 +103,12 @@ def start_apply(root: Path, plan_file: Path, *extra: str) -> subprocess.Popen[by
     command = [sys.executable, "-m", "compiler", "--project", str(root), "--no-color"]
     command += ["apply", str(plan_file), "--parallelism", "1", *extra]
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
-    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    # Unbuffered: a test reads the first progress line with readline() and the rest with
+    # communicate(), which reads the pipe itself; a buffered reader would keep (and
+    # lose) whatever arrived with that first line.
+    return subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, bufsize=0
+    )
 
 
 def race(root: Path, plan_a: Path, plan_b: Path) -> tuple[list[int], str, str]:
@@ -431,7 +436,20 @@ def test_locks_are_released_on_ctrl_c(site_factory: Any, tmp_path: Path) -> None
     assert 0 < len(site.pending()) < EXAMPLE_TOOLS
 
 
-def test_ctrl_c_reports_every_change_that_finished(site_factory: Any, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("signum", "summary"),
+    [
+        (signal.SIGINT, "Interrupted:"),
+        (signal.SIGTERM, "Interrupted (SIGTERM):"),
+        (signal.SIGHUP, "Interrupted (SIGHUP):"),
+    ],
+    ids=["SIGINT", "SIGTERM", "SIGHUP"],
+)
+def test_a_signal_reports_every_change_that_finished(
+    site_factory: Any, tmp_path: Path, signum: int, summary: str
+) -> None:
+    """SIGTERM and SIGHUP stop an apply as Ctrl-C does: changes under way finish, every
+    finished change has its line, the locks are released, the exit is 128 + signal."""
     site = site_factory(latency_ms=150)
     plan_file = tmp_path / "plan.json"
     assert site.run("plan", "--out", plan_file).exit_code == 0
@@ -439,19 +457,44 @@ def test_ctrl_c_reports_every_change_that_finished(site_factory: Any, tmp_path: 
     assert process.stderr is not None
     first = process.stderr.readline().decode()
     assert first.startswith("[1/13]"), first
-    process.send_signal(signal.SIGINT)  # the next changes are under way
+    process.send_signal(signum)  # the next changes are under way
     _out, rest = process.communicate(timeout=30)
     err = first + rest.decode()
-    assert process.returncode == 130, err
+    assert process.returncode == 128 + signum, err
     settle(site)
+    assert all_locks(site) == [], err
     reported = {line.split()[-1] for line in err.splitlines() if line.startswith("[")}
     live = {f"{'support' if uid == SUPPORT else 'billing'}/{t['name']}"
             for uid in (SUPPORT, BILLING) for t in site.tools(uid)}  # fmt: skip
     assert reported == live, err  # nothing made without being reported
     not_started = EXAMPLE_TOOLS - len(live)
     assert not_started > 0, err
-    summary = f"Interrupted: {len(live)} done, {not_started} not started; run `actionctl plan`"
-    assert summary in err, err
+    counted = f"{summary} {len(live)} done, {not_started} not started; run `actionctl plan`"
+    assert counted in err, err
+
+
+def test_ctrl_c_reports_every_change_that_finished(site_factory: Any, tmp_path: Path) -> None:
+    test_a_signal_reports_every_change_that_finished(
+        site_factory, tmp_path, signal.SIGINT, "Interrupted:"
+    )
+
+
+def test_a_signal_while_the_locks_are_taken_changes_nothing(
+    site_factory: Any, tmp_path: Path
+) -> None:
+    site = site_factory(latency_ms=400)
+    plan_file = tmp_path / "plan.json"
+    assert site.run("plan", "--out", plan_file).exit_code == 0
+    process = start_apply(site.root, plan_file)
+    deadline = time.monotonic() + 30
+    while not all_locks(site) and time.monotonic() < deadline:  # billing's lock exists
+        time.sleep(0.02)
+    process.send_signal(signal.SIGTERM)
+    _out, err = process.communicate(timeout=30)
+    assert process.returncode == 143, err.decode()
+    settle(site)
+    assert all_locks(site) == []
+    assert len(site.pending()) == EXAMPLE_TOOLS, err.decode()  # nothing written
 
 
 # --- invisible to everything else ---
