@@ -97,7 +97,15 @@ def lock_notes(agent_uid: str, tools: list[Mapping[str, Any]]) -> list[str]:
         if not is_lock_tool(tool):
             continue
         holder = parse_holder(tool)
-        who = holder.describe() if holder else ""
+        if holder is None:
+            notes.append(
+                f"agent {agent_uid!r} has a tool named {tool.get('name')!r} (id "
+                f"{tool.get('id')}) that actionctl did not create, named like an apply lock: "
+                "it blocks applies until it is older than the lock expiry, and apply leaves "
+                "it alone unless given --remove-foreign-locks"
+            )
+            continue
+        who = holder.describe()
         if abandoned(tool, now):
             notes.append(
                 f"agent {agent_uid!r} has an apply lock left by an apply that was killed "
