@@ -1,4 +1,4 @@
-"""The per-agent apply lock (compiler/apply_lock.py): two applies at once, lost lock
+"""The per-agent apply lock (compiler/platform/lock.py): two applies at once, lost lock
 responses, locks left by killed applies, renewal, and lock tools being invisible to
 plan. Real emulator over HTTP, real processes, and the local platform."""
 
