@@ -78,7 +78,7 @@ def mark_active(name: str, active: bool) -> None:
 
 
 def utc_now() -> datetime:
-    return datetime.now(UTC).replace(microsecond=0)
+    return datetime.now(UTC)
 
 
 def iso(moment: datetime) -> str:
@@ -110,6 +110,10 @@ class Holder:
 
 
 def lock_description(since: datetime, expires: datetime) -> str:
+    """The description holds whole seconds: the expiry is rounded up, so nobody reading
+    it counts the lock as expired before its holder stops writing."""
+    if expires.microsecond:
+        expires = expires.replace(microsecond=0) + timedelta(seconds=1)
     return _DESCRIPTION.format(
         host=HOST, machine=MACHINE, pid=os.getpid(), since=iso(since), expires=iso(expires)
     )

@@ -68,9 +68,9 @@ def test_a_young_hand_made_lock_blocks_and_is_left(site: Any) -> None:
 def test_an_expired_hand_made_lock_is_reported_not_deleted(
     site: Any, monkeypatch: pytest.MonkeyPatch, prune: str
 ) -> None:
-    monkeypatch.setenv(EXPIRY_ENV, "1")
+    monkeypatch.setenv(EXPIRY_ENV, "3")
     theirs = hand_made_lock(site)
-    time.sleep(2.1)  # older than the expiry: it no longer blocks
+    time.sleep(3.2)  # older than the expiry: it no longer blocks
     result = site.run("apply", "--auto-approve", prune)
     assert result.exit_code == 0, result.output
     assert "A911" in result.stderr and HAND_MADE in result.stderr
@@ -85,9 +85,9 @@ def test_an_expired_hand_made_lock_is_reported_not_deleted(
 def test_an_expired_hand_made_lock_is_removed_when_asked(
     site: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv(EXPIRY_ENV, "1")
+    monkeypatch.setenv(EXPIRY_ENV, "3")
     hand_made_lock(site)
-    time.sleep(2.1)
+    time.sleep(3.2)
     result = site.run("apply", "--auto-approve", "--remove-foreign-locks")
     assert result.exit_code == 0, result.output
     assert "A911" not in result.stderr
