@@ -4,7 +4,8 @@ Exit 0 applied (or nothing to do), 1 error or partial failure, 3 stale plan or a
 apply holds the lock on an agent (nothing was changed), 128 + the signal's number when
 stopped by SIGINT (130, Ctrl-C), SIGTERM (143) or SIGHUP (129): changes under way
 finish and are reported, those not started are not made, the locks are released. A
-second signal stops at once (locks left behind then expire).
+second signal interrupts at once (a lock left behind is freed once this process has
+ended, on this machine, or when it expires).
 Progress goes to stderr, one line per finished change, unless -q.
 
 ``ACTIONCTL_LOCK_EXPIRY_SECONDS`` sets how long an apply lock counts without renewal
