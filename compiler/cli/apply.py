@@ -47,6 +47,7 @@ Examples:
   actionctl plan --out plan.json && actionctl apply plan.json
   actionctl apply --auto-approve          plan and apply in one go (CI)
   actionctl apply plan.json --allow-empty a prune that removes an agent's last tool
+  actionctl apply --revert plan.json      undo an applied plan (puts each `before` back)
 """
 )
 @click.argument("planfile", required=False, type=click.Path(dir_okay=False, path_type=Path))
@@ -74,6 +75,11 @@ Examples:
     help="Delete expired actionctl-lock-* tools that actionctl did not create "
     "(otherwise they are reported and left alone).",
 )
+@click.option(
+    "--revert",
+    is_flag=True,
+    help="Undo the applied PLANFILE: put back each tool's `before` (refused if changed since).",
+)
 @pass_app
 def command(
     app: AppContext,
@@ -83,12 +89,26 @@ def command(
     parallelism: int,
     prune: bool | None,
     remove_foreign_locks: bool,
+    revert: bool,
 ) -> int:
     """Apply a saved plan (or plan, confirm and apply)."""
     from compiler.apply import LockSettings
     from compiler.cli.plan import connected, planned, show_plan
 
     locking = LockSettings(_lock_expiry(), remove_foreign_locks)
+    if revert:
+        from compiler.cli.revert import revert as revert_applied
+
+        if planfile is None or prune is not None:
+            raise click.UsageError("--revert needs PLANFILE (the applied plan) and no --prune")
+        return revert_applied(
+            app,
+            planfile,
+            auto_approve=auto_approve,
+            allow_empty=allow_empty,
+            parallelism=parallelism,
+        )
+
     if planfile is not None and prune is not None:
         raise click.UsageError(
             "--prune/--no-prune apply only without PLANFILE (a saved plan is fixed)"
@@ -99,7 +119,7 @@ def command(
             _check_target(plan, platform, planfile)
             if not plan.has_changes:
                 _sweep(app, platform, plan, environment, locking, str(planfile))
-            return _apply(app, platform, plan, allow_empty, parallelism, locking, str(planfile))
+            return _apply(app, platform, plan, allow_empty, parallelism, str(planfile), locking)
     with planned(app, prune) as result:
         plan, platform = result.plan, result.platform
         emit_diagnostics(app, result.diagnostics, err=True)
@@ -116,7 +136,7 @@ def command(
             return 0
         if not auto_approve and not _confirmed(app):
             return EXIT_ERROR
-        return _apply(app, platform, plan, allow_empty, parallelism, locking, "actionctl.yaml")
+        return _apply(app, platform, plan, allow_empty, parallelism, "actionctl.yaml", locking)
 
 
 def _lock_expiry() -> timedelta:
@@ -243,8 +263,8 @@ def _apply(
     plan: Plan,
     allow_empty: bool,
     parallelism: int,
-    locking: LockSettings,
     origin: str,
+    locking: LockSettings | None = None,
 ) -> int:
     """Refusals are diagnostics located at ``origin`` (the plan file, or the project
     file for a fresh plan), so CI sees them in --diagnostics-format."""
@@ -253,6 +273,10 @@ def _apply(
     if not plan.has_changes:
         click.echo("No changes. Nothing to apply.")
         return 0
+    if locking is None:
+        from compiler.apply import LockSettings
+
+        locking = LockSettings(_lock_expiry())
     with stopped_by_signals() as stop:
         result = apply_safely(
             platform,
