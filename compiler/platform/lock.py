@@ -218,11 +218,14 @@ class AgentLocks:
             if self._delete(uid, tool_id) is not None:
                 break  # left behind: abandoned (this process, inactive), next apply deletes
 
-    @staticmethod
-    def _wait(attempt: int, round_trip: float) -> None:
+    def _wait(self, attempt: int, round_trip: float) -> None:
         # Random and longer than a contender's create-list-delete, so one of two
-        # contenders retries after the other has given way.
-        time.sleep(random.uniform(1.0, 3.0) * max(round_trip, 0.05) * attempt)
+        # contenders retries after the other has given way. A stop cuts it short.
+        seconds = random.uniform(1.0, 3.0) * max(round_trip, 0.05) * attempt
+        if self.stop is None:
+            time.sleep(seconds)
+        else:
+            self.stop.wait(seconds)
 
     def tidy(self, uid: str, others: list[Tool], now: datetime) -> None:
         """Abandoned locks actionctl made are deleted; one someone else made is
