@@ -32,14 +32,14 @@ def hand_made_lock(site: Any) -> dict[str, Any]:
 
 
 def test_a_long_apply_keeps_its_locks(site_factory: Any, tmp_path: Path) -> None:
-    """Expiry 3 s (renewed every second), an apply of 30+ s-scaled changes lasting
-    several expiries: every change succeeds, the heartbeat renewed, no lock is left."""
-    site = site_factory(latency_ms=150)
+    """Expiry 4 s (renewed every 1.3 s), an apply of 53 changes lasting more than two
+    expiries: every change succeeds, the heartbeat renewed, no lock is left."""
+    site = site_factory(latency_ms=200)
     path = site.root / CALL_CONTROL
-    path.write_text(path.read_text() + "".join(dtmf(f"filler_{i}", "F") for i in range(25)))
+    path.write_text(path.read_text() + "".join(dtmf(f"filler_{i}", "F") for i in range(40)))
     plan_file = tmp_path / "plan.json"
     assert site.run("plan", "--out", plan_file).exit_code == 0
-    os.environ[EXPIRY_ENV] = "3"
+    os.environ[EXPIRY_ENV] = "4"
     try:
         started = time.monotonic()
         process = start_apply(site.root, plan_file)
@@ -49,9 +49,9 @@ def test_a_long_apply_keeps_its_locks(site_factory: Any, tmp_path: Path) -> None
         del os.environ[EXPIRY_ENV]
     text = (out + err).decode()
     assert process.returncode == 0, text
-    assert elapsed > 2 * 3, f"the apply took {elapsed:.1f} s, not several expiries"
+    assert elapsed > 2 * 4, f"the apply took {elapsed:.1f} s, not several expiries"
     assert "no longer held" not in text
-    assert f"Apply complete: {EXAMPLE_TOOLS + 25} created." in text
+    assert f"Apply complete: {EXAMPLE_TOOLS + 40} created." in text
     assert site.server.stats.snapshot()["methods"].get("PATCH", 0) >= 2  # renewals only
     assert all_locks(site) == []
 
