@@ -20,7 +20,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from compiler.apply_lock import without_locks
 from compiler.diagnostics import Diagnostic, Location, has_errors
 from compiler.importer.decompile import (
     ChannelBook,
@@ -42,6 +41,7 @@ from compiler.importer.writer import (
 )
 from compiler.model import Environment, Project
 from compiler.platform.base import NotFoundError, Platform, PlatformError
+from compiler.platform.lock_tools import without_locks
 
 __all__ = ["ImportResult", "ImportedTool", "SkippedTool", "import_tools", "resolve_agents"]
 
