@@ -51,12 +51,14 @@ def load_project(root: Path) -> LoadResult:
 
 
 def _empty_project(root: Path) -> Diagnostic:
-    """Nothing to load is almost always a wrong --project (or a misnamed folder)."""
+    """Nothing to load is a wrong --project (or a misnamed folder): an error, so that
+    ``validate`` outside a project never reports "ok: 0 actions"."""
     message = (
-        f"no {PROJECT_FILE}, channels/*.yaml or actions/**/*.yaml under {root.as_posix()}: "
-        "is --project right?"
+        f"not an actionctl project: looked for {PROJECT_FILE}, channels/*.yaml and "
+        f"actions/**/*.yaml in {root.resolve().as_posix()} and found none; is --project "
+        "right? (`actionctl init` starts a project)"
     )
-    return Diagnostic.warning(Location(root.as_posix()), "E111", message)
+    return Diagnostic.error(Location(root.as_posix()), "E111", message)
 
 
 def _has_config(root: Path) -> bool:
