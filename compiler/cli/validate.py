@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from compiler.cli.context import AppContext, diagnostics_format_option, emit_diagnostics, pass_app
-from compiler.diagnostics import Diagnostic, Location, has_errors, sorted_diagnostics
+from compiler.diagnostics import Diagnostic, Location, Severity, has_errors, sorted_diagnostics
 from compiler.git_changes import read_changes
 from compiler.validate.involved import Change, involved
+from compiler.validate.suppress import apply_rules
 
 if TYPE_CHECKING:
     from compiler.model import Project
@@ -31,9 +32,12 @@ if TYPE_CHECKING:
     is_flag=True,
     help="Also check what git says changed (deleted and renamed files too); the hook's mode.",
 )
+@click.option("--strict", is_flag=True, help="Warnings fail too (exit 1), as errors do.")
 @diagnostics_format_option("Output format (default: --diagnostics-format, text).")
 @pass_app
-def command(app: AppContext, paths: tuple[Path, ...], changed: bool, fmt: str | None) -> int:
+def command(
+    app: AppContext, paths: tuple[Path, ...], changed: bool, strict: bool, fmt: str | None
+) -> int:
     """Check action and channel files (schema, references, names, numbers, templates).
 
     With PATHS, report what involves those files: their own diagnostics, and those of
@@ -46,7 +50,8 @@ def command(app: AppContext, paths: tuple[Path, ...], changed: bool, fmt: str | 
       actionctl validate
       actionctl validate actions/support/send_booking_confirmation.yaml --format github
       actionctl validate --changed     files git sees changed, deleted ones included
-    Exit codes: 0 clean or warnings only, 1 errors.
+    Exit codes: 0 clean or warnings only, 1 errors (or warnings, with --strict).
+    Rules of actionctl.yaml and `# actionctl: ignore[CODE]` comments apply first.
     """
     from compiler.cli.context import unknown_environment
     from compiler.load import load_project
@@ -59,6 +64,7 @@ def command(app: AppContext, paths: tuple[Path, ...], changed: bool, fmt: str | 
         diagnostics += validate_project(loaded.project)
         if app.env and loaded.project.config.environment(app.env) is None:
             diagnostics.append(unknown_environment(app, loaded.project))
+    diagnostics = apply_rules(diagnostics, loaded.project)
     selection: Selection | None = None
     if (paths or changed) and loaded.project is not None and loaded.files:
         selection = Selection.of(app.project_dir, paths, loaded.files, changed)
@@ -66,7 +72,9 @@ def command(app: AppContext, paths: tuple[Path, ...], changed: bool, fmt: str | 
         diagnostics += selection.problems
     diagnostics = sorted_diagnostics(diagnostics)
     emit_diagnostics(app, diagnostics, fmt=fmt, err=False)
-    if has_errors(diagnostics):
+    if has_errors(diagnostics) or (
+        strict and any(d.severity is Severity.WARNING for d in diagnostics)
+    ):
         return 1
     if fmt == "text" and not app.quiet and loaded.project is not None:
         click.echo(_summary(loaded.project, selection))

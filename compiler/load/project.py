@@ -11,7 +11,7 @@ from typing import Any
 from compiler.diagnostics import Diagnostic, Location
 from compiler.load.schema_check import check_action_type, check_document, check_kind
 from compiler.load.yaml_source import LoadedDocument, read_yaml_file
-from compiler.model import Action, Channel, Environment, Project, ProjectConfig
+from compiler.model import Action, Channel, Environment, Project, ProjectConfig, RuleConfig
 
 PROJECT_FILE = "actionctl.yaml"
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -170,7 +170,19 @@ def _config_from(data: dict[str, Any], loaded: LoadedDocument) -> ProjectConfig:
         default_environment=data.get("default_environment", _default_name(environments)),
         environments=environments,
         prune=data.get("prune", defaults.prune),
+        rules=_rules_from(data.get("rules") or {}),
         source=loaded.document,
+    )
+
+
+def _rules_from(data: dict[str, Any]) -> RuleConfig:
+    """``rules:`` as the schema checked it (compiler.validate.suppress applies it)."""
+    return RuleConfig(
+        ignore=tuple(data.get("ignore") or ()),
+        per_path_ignores={
+            pattern: tuple(codes) for pattern, codes in (data.get("per_path_ignores") or {}).items()
+        },
+        severity=dict(data.get("severity") or {}),
     )
 
 
