@@ -24,7 +24,9 @@ if TYPE_CHECKING:
 
 # name -> (module, one-line help shown in ``actionctl --help`` without importing it)
 COMMANDS: dict[str, tuple[str, str]] = {
+    "init": ("compiler.cli.init", "Start a project: actionctl.yaml, channels/, actions/."),
     "validate": ("compiler.cli.validate", "Check action and channel files (no network)."),
+    "fmt": ("compiler.cli.fmt", "Lay the YAML files out canonically (comments kept)."),
     "compile": ("compiler.cli.compile", "Print the platform API payloads as JSON."),
     "plan": ("compiler.cli.plan", "Show what apply would change on the live platform."),
     "apply": ("compiler.cli.apply", "Apply a saved plan (or plan, confirm and apply)."),

@@ -145,21 +145,34 @@ def _scan(file: str, text: str) -> tuple[list[Suppression], list[Diagnostic]]:
 
 
 def _comments(text: str) -> list[tuple[int, int, str]]:
-    """(line, column, text after ``actionctl:``) of each real comment with the marker; a
-    ``#`` inside a quoted or block scalar is text, not a comment."""
-    candidates = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        match = _COMMENT.search(line)
-        if match is None:
-            continue
-        start = match.start()
-        if start > 0 and not line[start - 1].isspace():
-            continue  # YAML comments need a space before the #
-        candidates.append((number, start + 1, match.group("rest")))
-    if not candidates:
+    """(line, column, text after ``actionctl:``) of each comment that starts with the
+    marker. A ``#`` inside a quoted or block scalar is text, and a marker further along
+    a comment (``# e.g. # actionctl: ...``) is part of that comment."""
+    lines = text.splitlines()
+    if not any(_MARKER in line for line in lines):
         return []
     spans = _scalar_spans(text)
-    return [c for c in candidates if not any(_inside(c[0], c[1], span) for span in spans)]
+    found = []
+    for number, line in enumerate(lines, start=1):
+        if _MARKER not in line:
+            continue
+        start = _comment_start(line, number, spans)
+        if start is None:
+            continue
+        match = _COMMENT.match(line, start)
+        if match is not None:
+            found.append((number, start + 1, match.group("rest")))
+    return found
+
+
+def _comment_start(line: str, number: int, spans: list[tuple[int, int, int, int]]) -> int | None:
+    """Index of the ``#`` that starts this line's comment (YAML wants a space before it)."""
+    for index, char in enumerate(line):
+        if char != "#" or (index > 0 and not line[index - 1].isspace()):
+            continue
+        if not any(_inside(number, index + 1, span) for span in spans):
+            return index
+    return None
 
 
 def _scalar_spans(text: str) -> list[tuple[int, int, int, int]]:

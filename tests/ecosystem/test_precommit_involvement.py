@@ -25,7 +25,7 @@ from tests.ecosystem.conftest import VENV_BIN, git, git_env, offline_env
 
 CHANNEL_FILE = "channels/customer-notifications.yaml"
 CHANNEL = "Customer notifications"
-HOOKS = ("actionctl-validate",)
+HOOKS = ("actionctl-validate", "actionctl-fmt")
 
 
 def hook(hook_id: str = "actionctl-validate") -> dict[str, object]:
@@ -238,6 +238,29 @@ def test_git_commit_with_pre_commit_refuses_a_deletion_that_breaks_actions(repo:
         ["git", "commit", "-m", "notes"], cwd=repo, env=env, capture_output=True, text=True
     )
     assert unrelated.returncode == 0, unrelated.stdout + unrelated.stderr
+
+
+def test_git_commit_with_pre_commit_refuses_a_file_out_of_canonical_layout(repo: Path) -> None:
+    local_hook_config(repo)
+    env = pre_commit_env(repo)
+    subprocess.run([sys.executable, "-m", "pre_commit", "install"], cwd=repo, env=env, check=True)
+    channel = repo / CHANNEL_FILE
+    original = channel.read_text()
+    messy = "capabilities: [sms]\n" + original.replace("capabilities: [sms]\n", "")
+    channel.write_text(messy)
+    git(repo, "add", CHANNEL_FILE)
+    commit = subprocess.run(
+        ["git", "commit", "-m", "reorder"], cwd=repo, env=env, capture_output=True, text=True
+    )
+    output = commit.stdout + commit.stderr
+    assert commit.returncode != 0, output
+    assert f"would reformat {CHANNEL_FILE}" in output
+    assert channel.read_text() == messy  # the hook checks; it never rewrites
+    fixed = subprocess.run(
+        [str(VENV_BIN / "actionctl"), "fmt", CHANNEL_FILE], cwd=repo, env=env, check=True
+    )
+    assert fixed.returncode == 0
+    assert channel.read_text() == original  # the example file was canonical already
 
 
 @pytest.mark.slow
