@@ -58,10 +58,10 @@ class _Repository:
 def read_changes(project_root: Path, paths: set[str], *, with_diff: bool) -> GitChanges:
     """The base, the old text of ``paths`` (project-relative) and, ``with_diff``, every
     project file the change adds, modifies, deletes or renames (with their old texts)."""
-    repository = _open(project_root)
+    repository, head = _open_at_head(project_root)
     if repository is None:
         return GitChanges()
-    base = _base(repository)
+    base = _base(repository, head)
     changes = GitChanges(base=base)
     if with_diff:
         _diff(repository, base, changes)
@@ -77,6 +77,10 @@ def _open(project_root: Path) -> _Repository | None:
     if top is None:
         return None
     top_path = Path(os.fsdecode(top.strip())).resolve()
+    return _at(project_root, top_path)
+
+
+def _at(project_root: Path, top_path: Path) -> _Repository | None:
     try:
         prefix = project_root.resolve().relative_to(top_path).as_posix()
     except ValueError:
@@ -84,15 +88,23 @@ def _open(project_root: Path) -> _Repository | None:
     return _Repository(top_path, "" if prefix == "." else prefix + "/")
 
 
-def _base(repository: _Repository) -> str | None:
+def _open_at_head(project_root: Path) -> tuple[_Repository | None, str | None]:
+    """The repository and its HEAD commit, in one git call (two on an unborn branch)."""
+    both = _Repository(project_root, "").git("rev-parse", "--show-toplevel", "HEAD")
+    if both is None:
+        return _open(project_root), None
+    top, head = os.fsdecode(both).strip().splitlines()[:2]
+    return _at(project_root, Path(top).resolve()), head
+
+
+def _base(repository: _Repository, head: str | None) -> str | None:
     from_ref = os.environ.get("PRE_COMMIT_FROM_REF")
     to_ref = os.environ.get("PRE_COMMIT_TO_REF")
     if from_ref and to_ref:
         merged = repository.git("merge-base", from_ref, to_ref)
         if merged is not None:
             return merged.decode().strip()
-    head = repository.git("rev-parse", "--verify", "-q", "HEAD")
-    return head.decode().strip() if head is not None else None
+    return head
 
 
 def _diff(repository: _Repository, base: str | None, changes: GitChanges) -> None:

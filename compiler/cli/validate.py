@@ -64,12 +64,14 @@ def command(
         diagnostics += validate_project(loaded.project)
         if app.env and loaded.project.config.environment(app.env) is None:
             diagnostics.append(unknown_environment(app, loaded.project))
-    diagnostics = apply_rules(diagnostics, loaded.project)
     selection: Selection | None = None
     if (paths or changed) and loaded.project is not None and loaded.files:
         selection = Selection.of(app.project_dir, paths, loaded.files, changed)
+        diagnostics = apply_rules(diagnostics, loaded.project, scan=selection.covers)
         diagnostics = involved(diagnostics, loaded.project, selection.change)
         diagnostics += selection.problems
+    else:
+        diagnostics = apply_rules(diagnostics, loaded.project)
     diagnostics = sorted_diagnostics(diagnostics)
     emit_diagnostics(app, diagnostics, fmt=fmt, err=False)
     if has_errors(diagnostics) or (

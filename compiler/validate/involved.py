@@ -14,8 +14,9 @@ it involves the whole project.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from compiler.diagnostics import Diagnostic, Location
@@ -44,7 +45,7 @@ def involved(
     if PROJECT_FILE in change.files or "" in change.folders:
         return diagnostics
     names = touched_names(project, change)
-    sites = name_sites(project) if names else {}
+    sites = name_sites(project, names) if names else {}
     return [d for d in diagnostics if change.covers(d.file) or sites.get(d.location, set()) & names]
 
 
@@ -77,32 +78,33 @@ def declared_names(path: str, data: Any) -> Iterator[str]:
             yield f"agent:{agent}"
 
 
-def name_sites(project: Project) -> dict[Location, set[str]]:
-    """Where each name is declared or referred to, at the locations rules report at."""
+def name_sites(project: Project, names: set[str]) -> dict[Location, set[str]]:
+    """Where each of ``names`` is declared or referred to, at the locations rules report
+    at (only those names: locating every value of a large project costs)."""
     sites: dict[Location, set[str]] = {}
 
-    def add(location: Location, name: str) -> None:
-        sites.setdefault(location, set()).add(name)
+    def add(name: str, locate: Callable[[], Location]) -> None:
+        if name in names:
+            sites.setdefault(locate(), set()).add(name)
 
     for channel in project.channels:
-        add(channel.source.locate("name"), f"channel:{channel.name}")
-    agents = {action.agent for action in project.actions}
+        add(f"channel:{channel.name}", partial(channel.source.locate, "name"))
     for action in project.actions:
-        add(action.locate("name"), f"action:{action.name}")
-        add(action.locate("agent"), f"agent:{action.agent}")
+        add(f"action:{action.name}", partial(action.locate, "name"))
+        add(f"agent:{action.agent}", partial(action.locate, "agent"))
         channel = action.fields.get("messaging_channel")
         if isinstance(channel, str):
-            add(action.locate("messaging_channel"), f"channel:{channel}")
+            add(f"channel:{channel}", partial(action.locate, "messaging_channel"))
     config = project.config.source
     if config is None:
         return sites
+    agents = {f"agent:{action.agent}" for action in project.actions} & names
     for environment in project.config.environments.values():
         for channel in environment.channels:
-            key = config.locate_key("environments", environment.name, "channels", channel)
-            add(key, f"channel:{channel}")
+            path = ("environments", environment.name, "channels", channel)
+            add(f"channel:{channel}", partial(config.locate_key, *path))
         # Unmapped agents are reported at the ``agents`` key: any agent may be the one.
-        if environment.agents:
+        if environment.agents and agents:
             key = config.locate_key("environments", environment.name, "agents")
-            for agent in agents:
-                add(key, f"agent:{agent}")
+            sites.setdefault(key, set()).update(agents)
     return sites

@@ -20,7 +20,7 @@ R005. These R codes go through ``rules`` themselves (``ignore: [R001]`` works).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from fnmatch import fnmatchcase
 from pathlib import Path
@@ -53,13 +53,25 @@ class Suppression:
         )
 
 
-def apply_rules(diagnostics: Iterable[Diagnostic], project: Project | None) -> list[Diagnostic]:
-    """The diagnostics as the project's configuration and comments say to show them."""
+def apply_rules(
+    diagnostics: Iterable[Diagnostic],
+    project: Project | None,
+    *,
+    scan: Callable[[str], bool] | None = None,
+) -> list[Diagnostic]:
+    """The diagnostics as the project's configuration and comments say to show them.
+
+    Comments are read from the files that have a diagnostic and those ``scan`` accepts
+    (default: every file; ``validate FILE...`` reads only the changed ones, so the hook
+    does not read the whole project twice). Unused suppressions are found there only.
+    """
     diagnostics = list(diagnostics)
     if project is None:
         return diagnostics
     config = project.config.rules
-    suppressions, malformed = read_suppressions(project)
+    with_diagnostics = {d.file for d in diagnostics}
+    wanted = None if scan is None else (lambda f: f in with_diagnostics or scan(f))
+    suppressions, malformed = read_suppressions(project, wanted)
     kept: list[Diagnostic] = []
     config_refusals: set[str] = set()
     for diagnostic in diagnostics:
@@ -102,17 +114,22 @@ def _ignored_by_config(diagnostic: Diagnostic, config: RuleConfig) -> bool:
     )
 
 
-def read_suppressions(project: Project) -> tuple[list[Suppression], list[Diagnostic]]:
+def read_suppressions(
+    project: Project, wanted: Callable[[str], bool] | None = None
+) -> tuple[list[Suppression], list[Diagnostic]]:
     """Every ``# actionctl:`` comment of the project's files (read again: the YAML
-    loader drops comments; only files holding the marker are scanned)."""
+    loader drops comments; only files holding the marker are parsed)."""
     suppressions: list[Suppression] = []
     problems: list[Diagnostic] = []
     for file in sorted({document.file for document in project.documents}):
-        try:
-            text = (Path(project.root) / file).read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeError):
+        if wanted is not None and not wanted(file):
             continue
-        if _MARKER not in text:
+        try:
+            raw = (Path(project.root) / file).read_bytes()
+            if _MARKER.encode() not in raw:
+                continue
+            text = raw.decode("utf-8-sig")
+        except (OSError, UnicodeError):
             continue
         found, bad = _scan(file, text)
         suppressions += found

@@ -277,3 +277,18 @@ def test_pre_commit_try_repo_fails_a_staged_channel_deletion(repo: Path, tmp_pat
     )
     assert result.returncode == 1, result.stdout + result.stderr
     assert "N301" in result.stdout
+
+
+def test_the_first_commit_of_a_repository_is_checked(tmp_path: Path) -> None:
+    root = tmp_path / "fresh"
+    root.mkdir()
+    for name in ("actions", "channels"):
+        shutil.copytree(REPO_ROOT / name, root / name)
+    shutil.copy(REPO_ROOT / "actionctl.yaml", root / "actionctl.yaml")
+    (root / CHANNEL_FILE).unlink()  # the first commit already lacks the channel
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", ".")
+    files = [p.relative_to(root).as_posix() for p in root.rglob("*.yaml")]
+    result = run_entry(root, files)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert reported_files(result.stdout) == users_of_channel(root)
