@@ -9,6 +9,10 @@ account, written by the importer.
 from __future__ import annotations
 
 PROJECT_FILE = "actionctl.yaml"
+# Written only where there is no .gitignore yet: the local platform's state and locks.
+GITIGNORE = (
+    "# actionctl: the embedded local platform's state (not part of the project)\n.actionctl/\n"
+)
 EXAMPLE_CHANNEL = "channels/customer-notifications.yaml"
 EXAMPLE_ACTION = "actions/support/send_booking_confirmation.yaml"
 

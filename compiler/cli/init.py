@@ -51,16 +51,18 @@ def command(app: AppContext, platform: str, from_account: bool, agents: tuple[st
       actionctl init                                  example project, local platform
       actionctl --project voice init --platform openmic --import --agent agent_123
     """
-    from compiler.project_skeleton import example_files, project_file
+    from compiler.project_skeleton import GITIGNORE, example_files, project_file
 
     root = app.project_dir
     _refuse_existing(root)
     mapping = {uid: uid for uid in agents} if agents else None
+    ignore = {} if (root / ".gitignore").exists() else {".gitignore": GITIGNORE}
     if not from_account:
-        written = _write_all(root, example_files(platform, mapping))
+        written = _write_all(root, {**example_files(platform, mapping), **ignore})
         _report(app, root, written)
         return 0
-    written = _write_all(root, {"actionctl.yaml": project_file(platform, mapping or {})})
+    first = {"actionctl.yaml": project_file(platform, mapping or {}), **ignore}
+    written = _write_all(root, first)
     try:
         imported = _import(app, root, agents)
     except BaseException:
@@ -163,11 +165,7 @@ def _report(app: AppContext, root: Path, written: list[str]) -> None:
         return
     for name in written:
         click.echo(f"created {(root / name).as_posix()}", err=True)
-    click.echo(
-        "Next: actionctl validate, then actionctl plan (add .actionctl/ to .gitignore: "
-        "it holds the local platform's state).",
-        err=True,
-    )
+    click.echo("Next: actionctl validate, then actionctl plan.", err=True)
 
 
 def _error(root: Path, message: str) -> Diagnostic:

@@ -48,6 +48,7 @@ def test_init_writes_a_project_that_validates_plans_and_is_canonical(
         "channels/customer-notifications.yaml",
     ]
     assert "# " in (root / "actions/support/send_booking_confirmation.yaml").read_text()
+    assert ".actionctl/" in (root / ".gitignore").read_text()
     checked = cli("--project", root, "validate", "--strict")
     assert checked.exit_code == 0, checked.output
     assert "ok: 1 action, 1 channel checked" in checked.stdout
@@ -192,3 +193,10 @@ def test_fmt_outside_a_project_is_an_error(cli: Callable[..., CliResult], tmp_pa
     result = cli("--project", tmp_path, "fmt")
     assert result.exit_code == 1
     assert "not an actionctl project" in result.stderr
+
+
+def test_the_repository_s_example_project_is_canonical(cli: Callable[..., CliResult]) -> None:
+    from tests.conftest import REPO_ROOT
+
+    result = cli("--project", REPO_ROOT, "fmt", "--check")
+    assert result.exit_code == 0, result.output
