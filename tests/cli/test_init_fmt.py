@@ -200,3 +200,29 @@ def test_the_repository_s_example_project_is_canonical(cli: Callable[..., CliRes
 
     result = cli("--project", REPO_ROOT, "fmt", "--check")
     assert result.exit_code == 0, result.output
+
+
+def test_init_import_from_an_openmic_account_over_http(
+    cli: Callable[..., CliResult], emulator: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    from tests.cli.test_import import BILLING_TOOLS
+    from tests.conftest import TEST_API_KEY, emulator_rest
+
+    monkeypatch.setenv("OPENMIC_API_KEY", TEST_API_KEY)
+    monkeypatch.setenv("OPENMIC_BASE_URL", emulator.url)
+    uid = str(
+        emulator_rest(emulator.url, "POST", "/agents", {"name": "billing", "prompt": "p"})["uid"]
+    )
+    for tool in BILLING_TOOLS:
+        emulator_rest(emulator.url, "POST", f"/agents/{uid}/tools", tool)
+    root = tmp_path / "adopted"
+    result = cli("--project", root, "init", "--platform", "openmic", "--import", "--agent", uid)
+    assert result.exit_code == 0, result.output
+    config = (root / "actionctl.yaml").read_text()
+    assert "platform: openmic" in config and TEST_API_KEY not in config
+    names = {d["name"] for p in root.glob("actions/**/*.yaml") for d in data(p.read_text())}
+    assert names == {tool["name"] for tool in BILLING_TOOLS}
+    assert cli("--project", root, "validate").exit_code == 0
+    planned = cli("--project", root, "--no-color", "plan")
+    assert planned.exit_code == 0, planned.output
+    assert "No changes" in planned.stdout
