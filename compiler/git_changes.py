@@ -24,6 +24,7 @@ _TIMEOUT = 30
 class GitChanges:
     """Paths relative to the project root, posix style."""
 
+    in_git: bool = False  # False: no repository or no git; nothing else is known
     base: str | None = None  # revision the change is compared with
     changed: set[str] = field(default_factory=set)  # added, modified, renamed-to
     removed: set[str] = field(default_factory=set)  # deleted, renamed-from
@@ -62,7 +63,7 @@ def read_changes(project_root: Path, paths: set[str], *, with_diff: bool) -> Git
     if repository is None:
         return GitChanges()
     base = _base(repository, head)
-    changes = GitChanges(base=base)
+    changes = GitChanges(in_git=True, base=base)
     if with_diff:
         _diff(repository, base, changes)
     if base is not None:

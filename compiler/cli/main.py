@@ -76,7 +76,9 @@ class LazyGroup(click.Group):
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
     epilog="""\b
 Examples:
+  actionctl init                          start a project in this directory
   actionctl validate                      check every file in the project
+  actionctl fmt --check                   are the files in the canonical layout?
   actionctl plan --out plan.json          show and save what would change
   actionctl apply plan.json               apply exactly that plan
   actionctl --env prod plan --format markdown

@@ -123,6 +123,12 @@ class Selection:
                 )
                 problems.append(Diagnostic.warning(Location(relative), "E109", message))
         git = read_changes(root, change.files | set(missing), with_diff=changed)
+        if changed and not git.in_git:
+            message = (
+                f"--changed asks git what changed, but {root.as_posix()} is not in a git "
+                "work tree (or git is not installed); name the files instead"
+            )
+            problems.append(_problem(root.as_posix(), "E133", message))
         for relative, problem in missing.items():
             if relative in git.old_texts:  # deleted by the change: what it declared counts
                 change.files.add(relative)

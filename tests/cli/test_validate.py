@@ -180,3 +180,12 @@ def test_the_help_example_paths_exist(example_project: Path) -> None:
     for word in (command.help or "").split():
         if word.startswith("actions/"):
             assert (example_project / word).is_file(), word
+
+
+def test_changed_outside_git_is_an_error_not_a_silent_ok(
+    cli: Callable[..., CliResult], example_project: Path
+) -> None:
+    result = cli("--project", example_project, "validate", "--changed")
+    assert result.exit_code == 1
+    assert "E133" in result.stdout and "not in a git work tree" in result.stdout
+    assert "ok:" not in result.stdout
