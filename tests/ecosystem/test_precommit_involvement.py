@@ -292,3 +292,15 @@ def test_the_first_commit_of_a_repository_is_checked(tmp_path: Path) -> None:
     result = run_entry(root, files)
     assert result.returncode == 1, result.stdout + result.stderr
     assert reported_files(result.stdout) == users_of_channel(root)
+
+
+def test_a_change_to_the_project_file_checks_the_whole_project(repo: Path) -> None:
+    broken = repo / "actions/billing/send_invoice_email.yaml"
+    broken.write_text(broken.read_text() + "\nnot_a_field: 1\n")
+    git(repo, "commit", "-qam", "already broken")
+    config = repo / "actionctl.yaml"
+    config.write_text(config.read_text() + "# reviewed\n")
+    git(repo, "add", "actionctl.yaml")
+    result = run_entry(repo, ["actionctl.yaml"])
+    assert result.returncode == 1  # environments and rules configure every document
+    assert reported_files(result.stdout) == {"actions/billing/send_invoice_email.yaml"}
