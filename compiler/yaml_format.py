@@ -72,23 +72,73 @@ def format_text(original: str, shown: str) -> FormatResult:
     before = read_yaml_text(original, shown)
     if has_errors(before.diagnostics):
         return FormatResult(shown, original, None, list(before.diagnostics))
+    if not any(data is not None for data in _data(before)):
+        return FormatResult(shown, original, original)  # only comments: nothing to lay out
+    preamble, body = _split_preamble(original)
     try:
-        formatted = _layout(original, _kind_of(shown))
+        formatted = preamble + _layout(body, _kind_of(shown))
     except Exception as error:  # ruamel's own errors: any of its exception classes
         message = f"cannot lay this file out: {type(error).__name__}: {error}"
-        return FormatResult(
-            shown, original, None, [Diagnostic.error(Location(shown), "E130", message)]
-        )
+        return _left(shown, original, "E130", message)
     after = read_yaml_text(formatted, shown)
-    if _data(after) != _data(before) or has_errors(after.diagnostics):
+    same_data = _data(after) == _data(before) and not has_errors(after.diagnostics)
+    if not same_data or not _comments_kept(original, formatted):
+        what = "read differently" if not same_data else "lose a comment"
         message = (
-            "left as it is: the canonical layout would read differently (please report "
-            "this file); the file is unchanged"
+            f"left as it is: the canonical layout would {what} (please report this file); "
+            "the file is unchanged"
         )
-        return FormatResult(
-            shown, original, None, [Diagnostic.error(Location(shown), "E131", message)]
-        )
+        return _left(shown, original, "E131", message)
     return FormatResult(shown, original, formatted)
+
+
+def _left(shown: str, original: str, code: str, message: str) -> FormatResult:
+    return FormatResult(shown, original, None, [Diagnostic.error(Location(shown), code, message)])
+
+
+def _split_preamble(text: str) -> tuple[str, str]:
+    """Comments and directives before a first ``---`` are kept verbatim: ruamel drops
+    them (a comment written after the ``---`` it keeps)."""
+    lines = text.splitlines(keepends=True)
+    for index, line in enumerate(lines):
+        stripped = line.strip()
+        if not stripped or stripped.startswith(("#", "%")):
+            continue
+        if stripped == "---":
+            preamble = "".join(line.rstrip("\r\n") + "\n" for line in lines[: index + 1])
+            return preamble, "".join(lines[index + 1 :])
+        return "", text
+    return "", text
+
+
+def _comments_kept(before: str, after: str) -> bool:
+    """Every comment of ``before`` is still in ``after`` (as text, anywhere)."""
+    kept = _comment_texts(after)
+    return all(comment in kept for comment in _comment_texts(before))
+
+
+def _comment_texts(text: str) -> set[str]:
+    """The comments of a YAML text: a ``#`` after a space, outside any scalar."""
+    import yaml
+
+    spans = []
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if isinstance(token, yaml.ScalarToken):
+                start, end = token.start_mark, token.end_mark
+                spans.append(((start.line, start.column), (end.line, end.column)))
+    except yaml.YAMLError:
+        return set()
+    found = set()
+    for number, line in enumerate(text.splitlines()):
+        for column, char in enumerate(line):
+            if char != "#" or (column and not line[column - 1].isspace()):
+                continue
+            if any(a <= (number, column) < b for a, b in spans):
+                continue
+            found.add(line[column:].strip())
+            break
+    return found
 
 
 def _data(result: Any) -> list[Any]:

@@ -226,3 +226,16 @@ def test_init_import_from_an_openmic_account_over_http(
     planned = cli("--project", root, "--no-color", "plan")
     assert planned.exit_code == 0, planned.output
     assert "No changes" in planned.stdout
+
+
+def test_fmt_keeps_comments_above_the_first_document_marker_and_comment_only_files(
+    cli: Callable[..., CliResult], tmp_path: Path
+) -> None:
+    root = tmp_path / "p"
+    channel = "# Owned by the front desk\n---\nname: A\nkind: channel\n"
+    write_files(root, {"channels/a.yaml": channel, "channels/notes.yaml": "# nothing yet\n"})
+    assert cli("--project", root, "fmt").exit_code == 0
+    assert (root / "channels/a.yaml").read_text() == (
+        "# Owned by the front desk\n---\nkind: channel\nname: A\n"
+    )
+    assert (root / "channels/notes.yaml").read_text() == "# nothing yet\n"
