@@ -12,7 +12,9 @@ Why ruamel.yaml: it is the maintained round-trip YAML library for Python; it kee
 comments and scalar styles, which PyYAML (our loader) drops by design.
 
 Formatting must never change what a file means: the result is read back with our own
-YAML 1.1 loader and must give the same data, or the file is left as it is (E131).
+YAML 1.1 loader and must give the same data, and keep every comment, or the file is left
+as it is (E131). Known limit (ruamel's): a comment on its own line between two keys
+belongs to the key above it, and moves with that key when keys are reordered.
 A file our loader cannot read is left as it is, with the loader's diagnostics.
 """
 
