@@ -98,10 +98,20 @@ def _open_at_head(project_root: Path) -> tuple[_Repository | None, str | None]:
     return _at(project_root, Path(top).resolve()), head
 
 
+def _pre_commit_refs() -> tuple[str, str] | None:
+    """pre-commit's range, if it set one; a ref starting with ``-`` (which git would read
+    as an option) is ignored."""
+    from_ref = os.environ.get("PRE_COMMIT_FROM_REF", "")
+    to_ref = os.environ.get("PRE_COMMIT_TO_REF", "")
+    if not from_ref or not to_ref or from_ref.startswith("-") or to_ref.startswith("-"):
+        return None
+    return from_ref, to_ref
+
+
 def _base(repository: _Repository, head: str | None) -> str | None:
-    from_ref = os.environ.get("PRE_COMMIT_FROM_REF")
-    to_ref = os.environ.get("PRE_COMMIT_TO_REF")
-    if from_ref and to_ref:
+    refs = _pre_commit_refs()
+    if refs is not None:
+        from_ref, to_ref = refs
         merged = repository.git("merge-base", from_ref, to_ref)
         if merged is not None:
             return merged.decode().strip()
@@ -109,7 +119,8 @@ def _base(repository: _Repository, head: str | None) -> str | None:
 
 
 def _diff(repository: _Repository, base: str | None, changes: GitChanges) -> None:
-    to_ref = os.environ.get("PRE_COMMIT_TO_REF") if os.environ.get("PRE_COMMIT_FROM_REF") else None
+    refs = _pre_commit_refs()
+    to_ref = refs[1] if refs is not None else None
     if base is None:  # unborn branch: everything staged is new, nothing was removed
         args = ["diff", "--cached", "--name-status", "-z", "--no-renames"]
     elif to_ref:
