@@ -41,7 +41,7 @@ EXIT_ERROR = 1
 
 # Flags that delete, overwrite or skip a safety question. A mistyped option never gets
 # them as a "Did you mean" hint: whoever wants one types it out.
-DESTRUCTIVE_FLAGS = frozenset({"--prune", "--allow-empty", "--auto-approve", "--force"})
+DESTRUCTIVE_FLAGS = frozenset({"--prune", "--allow-empty", "--auto-approve", "--force", "--revert"})
 
 
 class LazyGroup(click.Group):

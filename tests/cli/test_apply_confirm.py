@@ -64,3 +64,20 @@ def test_a_plan_that_only_creates_still_takes_y(example_project: Path) -> None:
     assert code == 0, output
     assert "Only 'yes'" not in output
     assert live_names(example_project)
+
+
+def test_reverting_creates_deletes_so_it_needs_yes(
+    run: Any, example_project: Path, tmp_path: Path
+) -> None:
+    plan_file = tmp_path / "plan.json"
+    assert run("plan", "--out", plan_file).exit_code == 0
+    assert run("apply", plan_file).exit_code == 0
+    applied = live_names(example_project)
+    code, output = apply_in_terminal(example_project, b"y\n", "--revert", str(plan_file))
+    assert code == 1, output
+    assert "Only 'yes'" in output
+    assert live_names(example_project) == applied
+    args = ("--revert", str(plan_file), "--allow-empty")  # it empties both agents
+    code, output = apply_in_terminal(example_project, b"yes\n", *args)
+    assert code == 0, output
+    assert live_names(example_project) == []
