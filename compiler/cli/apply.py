@@ -134,7 +134,7 @@ def command(
             if app.quiet:
                 click.echo("No changes. Nothing to apply.")
             return 0
-        if not auto_approve and not _confirmed(app):
+        if not auto_approve and not _confirmed(app, plan):
             return EXIT_ERROR
         return _apply(app, platform, plan, allow_empty, parallelism, "actionctl.yaml", locking)
 
@@ -186,7 +186,7 @@ def _warn_foreign_locks(app: AppContext, notes: list[str], origin: str) -> None:
     )
 
 
-def _confirmed(app: AppContext) -> bool:
+def _confirmed(app: AppContext, plan: Plan) -> bool:
     if not sys.stdin.isatty():
         message = (
             "refusing to apply without confirmation: stdin is not a terminal; pass "
@@ -195,10 +195,24 @@ def _confirmed(app: AppContext) -> bool:
         )
         _refuse(app, "A906", message, "actionctl.yaml")
         return False
-    if click.confirm("\nApply these changes?", default=False, err=True):
+    if _answered_yes(plan):
         return True
     click.echo("Apply cancelled; nothing was changed.", err=True)
     return False
+
+
+def _answered_yes(plan: Plan) -> bool:
+    """y/N for creates and updates; a plan that deletes or replaces needs the word ``yes``
+    (as Terraform asks): a reflexive ``y`` must not remove live tools."""
+    from compiler.plan.model import DESTRUCTIVE
+
+    if not any(change.action in DESTRUCTIVE for change in plan.changes):
+        return click.confirm("\nApply these changes?", default=False, err=True)
+    click.echo("\nThis plan deletes or replaces live tools. Only 'yes' will apply it.", err=True)
+    answer = str(click.prompt("Apply these changes?", default="", show_default=False, err=True))
+    if answer.strip().lower() in ("y", "ye"):
+        click.echo("Only 'yes' applies a plan that deletes or replaces.", err=True)
+    return answer.strip() == "yes"
 
 
 def _refuse(app: AppContext, code: str, message: str, file: str) -> None:
