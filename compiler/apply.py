@@ -43,6 +43,7 @@ from compiler.diff import MISSING, field_changes, split_ignored, top_level_field
 from compiler.plan.build import emptied_agents
 from compiler.plan.model import CREATE, DELETE, REPLACE, UPDATE, Change, Plan
 from compiler.platform.base import NotFoundError, Platform, PlatformError
+from compiler.removal import patch_body
 
 DEFAULT_PARALLELISM = 4
 
@@ -321,9 +322,9 @@ def create_once(
 
 
 def patch_fields(change: Change) -> dict[str, Any]:
-    """Every changed top-level field, whole; a field no longer wanted is sent as null."""
-    after = change.after or {}
-    return {name: after.get(name) for name in top_level_fields(change.changed_paths)}
+    """Every changed top-level field, whole; a field no longer wanted is sent as the value
+    the platform treats as absent, never as null (``compiler.removal``)."""
+    return patch_body(change.after or {}, top_level_fields(change.changed_paths))
 
 
 def _update(platform: Platform, change: Change) -> Outcome:

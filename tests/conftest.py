@@ -56,13 +56,30 @@ def emulator_rest(
 
     response = httpx.request(
         method,
-        f"{url}/v2{path}",
+        f"{url}/h/v2{path}",
         headers={"Authorization": f"Bearer {key}"},
         json=body,
         timeout=timeout,
     )
     response.raise_for_status()
     return response.json() if response.content else None
+
+
+CUSTOM_RECIPIENT_ACTION = "actions/support/send_directions_to_number.yaml"
+
+
+def deployable_on_openmic(root: Path) -> Path:
+    """Make the example project at ``root`` deployable on ``platform: openmic``: its one
+    action with a custom recipient (which OpenMic's send_sms cannot express, C630) texts
+    the caller instead. Returns ``root``."""
+    path = root / CUSTOM_RECIPIENT_ACTION
+    if path.is_file():
+        text = path.read_text(encoding="utf-8")
+        path.write_text(
+            text.replace('recipient: "{{ .parameters.phone_number }}"', "recipient: contact"),
+            encoding="utf-8",
+        )
+    return root
 
 
 def write_openmic_config(
