@@ -100,6 +100,7 @@ def write_openmic_config(
     }
     root.mkdir(parents=True, exist_ok=True)
     (root / "actionctl.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
+    deployable_on_openmic(root)
 
 
 def billion_laughs() -> str:

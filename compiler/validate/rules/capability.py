@@ -11,10 +11,10 @@ For ``platform: openmic`` only (the local platform keeps both as ``static_params
 - C631 warning: ``send_text_message`` with a ``messaging_channel``: OpenMic's send_sms
   has no sender field; the agent's number sends, and nothing about the channel is sent.
 
-On every platform:
-
 - C632 warning: a native ``openmic.send_sms`` whose ``static_params`` has keys the
-  vendor does not document (named); they are sent as written, and most likely ignored.
+  vendor does not document (named; the schema allows only ``to_number`` and
+  ``from_number`` besides ``type`` and ``message``, for the local platform): on OpenMic
+  they are sent as written, and most likely stored and ignored.
 
 The compiler refuses the same actions with the same codes (C630; C631 and C632 are
 warnings of validate only).
