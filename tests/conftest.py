@@ -161,15 +161,24 @@ def emulator_factory(tmp_path: Path) -> Iterator[Callable[..., Any]]:
 
     Keyword arguments are ``EmulatorConfig`` fields; ``db_path`` and ``api_key`` default
     to a fresh database in tmp_path and TEST_API_KEY. Servers stop at teardown.
+
+    Every server runs the contract check (tests/contract/openapi_check.py): each request
+    actionctl's client sends and each response of the emulator is validated against
+    docs/openapi/openmic-tools.yaml, and the test fails at teardown on any violation.
+    ``server.contract`` is the check (``.violations``, ``.checked_requests``).
     """
     from compiler.platform.emulator import EmulatorConfig, EmulatorServer
+    from tests.contract.openapi_check import ContractCheck
 
     servers: list[Any] = []
 
     def start(**overrides: Any) -> Any:
         overrides.setdefault("db_path", tmp_path / f"emulator-{len(servers)}.db")
         overrides.setdefault("api_key", TEST_API_KEY)
+        check = ContractCheck()
+        overrides.setdefault("observer", check.observe)
         server = EmulatorServer(EmulatorConfig(**overrides))
+        server.contract = check
         server.start()
         servers.append(server)
         return server
@@ -177,6 +186,8 @@ def emulator_factory(tmp_path: Path) -> Iterator[Callable[..., Any]]:
     yield start
     for server in servers:
         server.stop()
+    violations = [v for server in servers for v in server.contract.violations]
+    assert not violations, "OpenAPI contract violations:\n" + "\n".join(violations[:20])
 
 
 @pytest.fixture

@@ -298,12 +298,13 @@ class EmulatorApp:
         page = self.store.list_phone_numbers(
             after=after, limit=size, phone_number=query.get("phone_number"), name=query.get("name")
         )
-        return Response(200, self._page_body("phone_numbers", page))
+        numbers = Page([_number(n) for n in page.items], page.has_more, page.last_key)
+        return Response(200, self._page_body("phone_numbers", numbers))
 
     def get_number(self, number_id: str, *, query: dict[str, str], body: Any) -> Response:
         if not _digits(number_id):
             raise NotFound("Phone number not found", f"no phone number with id {number_id!r}")
-        return Response(200, self.store.get_phone_number(int(number_id)))
+        return Response(200, _number(self.store.get_phone_number(int(number_id))))
 
     def link_agent(self, *, query: dict[str, str], body: Any) -> Response:
         number_id = _number_id(body)
@@ -311,11 +312,12 @@ class EmulatorApp:
         if not isinstance(agent_uid, str) or not agent_uid:
             raise InvalidRequest("Validation failed", "agent_uid is required")
         direction = body.get("direction", "both")
-        return Response(200, self.store.link_agent(number_id, agent_uid, direction))
+        return Response(200, _number(self.store.link_agent(number_id, agent_uid, direction)))
 
     def unlink_agent(self, *, query: dict[str, str], body: Any) -> Response:
         number_id = _number_id(body)
-        return Response(200, self.store.unlink_agent(number_id, body.get("direction", "both")))
+        number = self.store.unlink_agent(number_id, body.get("direction", "both"))
+        return Response(200, _number(number))
 
     def _page_body(self, kind: str, page: Page) -> dict[str, Any]:
         """A list page. ``next_cursor`` is absent (never null) on the last page, and on
@@ -325,6 +327,12 @@ class EmulatorApp:
         if page.has_more and page.last_key and not self.config.omit_next_cursor:
             body["next_cursor"] = encode_cursor(kind, page.last_key)
         return body
+
+
+def _number(number: Mapping[str, Any]) -> dict[str, Any]:
+    """A phone number as the API shows it: an agent uid that is not linked is absent
+    (no field of the schema is nullable), not null."""
+    return {k: v for k, v in number.items() if v is not None}
 
 
 def _no_route(method: str, path: str) -> Response:

@@ -241,11 +241,12 @@ def test_phone_numbers_list_get_link_unlink(emulator: Any, api: httpx.Client):
         "/h/v2/phone-numbers/link-agent",
         json={"phone_number_id": number["id"], "agent_uid": uid, "direction": "outbound"},
     ).json()
-    assert (linked["inbound_agent_uid"], linked["outbound_agent_uid"]) == (None, uid)
+    # an agent uid that is not linked is absent, never null
+    assert ("inbound_agent_uid" in linked, linked["outbound_agent_uid"]) == (False, uid)
     unlinked = api.post(
         "/h/v2/phone-numbers/unlink-agent", json={"phone_number_id": number["id"]}
     ).json()
-    assert unlinked["outbound_agent_uid"] is None
+    assert "outbound_agent_uid" not in unlinked
     assert api.get("/h/v2/phone-numbers/999").status_code == 404
     bad = api.post("/h/v2/phone-numbers/link-agent", json={"phone_number_id": number["id"]})
     assert bad.status_code == 400

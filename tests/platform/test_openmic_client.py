@@ -178,6 +178,11 @@ def test_other_statuses_become_platform_errors(emulator: Any, client: OpenMicCli
     with pytest.raises(PlatformError, match="409") as caught:
         client._request("DELETE", "/h/v2/agents/busy")
     assert type(caught.value) is PlatformError
+    # Deleting an agent is not an operation actionctl uses: the contract check says so.
+    assert emulator.contract.violations == [
+        "DELETE /h/v2/agents/busy -> 409: request: method not documented for this path"
+    ]
+    emulator.contract.violations.clear()
 
 
 def test_network_down_names_the_url():
@@ -412,6 +417,11 @@ def test_the_key_never_appears_in_messages_logs_or_reprs(
             wrong.list_tools(uid)
         except PlatformError as error:
             texts.append(str(error))
+    # The invalid type was sent on purpose: the contract check caught it, nothing else.
+    assert server.contract.violations and all(
+        "type: 'nope' is not one of" in v for v in server.contract.violations
+    )
+    server.contract.violations.clear()
     assert lines, "-v logging produced request lines"
     assert any("GET /h/v2/agents/support/tools?page_size=100 -> 200" in line for line in lines)
     everything = "\n".join(texts + lines + [r.getMessage() for r in caplog.records])
