@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from compiler.canonical import TOOL_TYPES
+from compiler.canonical import TOOL_TYPES, find_null
 from compiler.platform.faults import FAULT_KINDS, FaultInjector, TokenBucket
 from compiler.platform.seed import load_seed
 from compiler.platform.store import (
@@ -42,7 +42,6 @@ from compiler.platform.store import (
     Page,
     Store,
     StoreError,
-    find_null,
     normalize_timestamp,
 )
 

@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from compiler.canonical import DEFAULTS, SERVER_FIELDS, TOOL_TYPES
+from compiler.canonical import DEFAULTS, SERVER_FIELDS, TOOL_TYPES, find_null
 from compiler.platform.base import PlatformError
 
 SCHEMA_VERSION = 1
@@ -600,24 +600,6 @@ def _check_sms(static_params: Any) -> None:
         raise InvalidRequest("Validation failed", "static_params.message is required for send_sms")
     if static_params.get("type", "static") not in ("prompt", "static"):
         raise InvalidRequest("Validation failed", "static_params.type must be prompt or static")
-
-
-def find_null(value: Any, path: str = "") -> str | None:
-    """The dotted path of the first ``null`` in a JSON value (``"body"`` for the root),
-    or None: no field of the platform's schema is nullable."""
-    if value is None:
-        return path or "body"
-    if isinstance(value, dict):
-        items: Any = value.items()
-    elif isinstance(value, list):
-        items = enumerate(value)
-    else:
-        return None
-    for key, item in items:
-        found = find_null(item, f"{path}.{key}" if path else str(key))
-        if found is not None:
-            return found
-    return None
 
 
 def _refuse_null(body: Mapping[str, Any]) -> None:

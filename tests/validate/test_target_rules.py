@@ -162,3 +162,18 @@ def test_native_names_that_look_like_others_are_refused(
 ) -> None:
     (diagnostic,) = validate_files(tmp_path, {"actions/a.yaml": NATIVE.format(name=name)})
     assert (diagnostic.code, diagnostic.severity, diagnostic.line) == (code, "error", 4)
+
+
+def test_a_null_in_a_native_payload_is_a_compile_error_never_sent(tmp_path: Path) -> None:
+    text = "kind: action\ntype: openmic.end_call\nagent: support\nname: bye\n"
+    text += "parameters:\n  type: object\n  properties:\n    a: {type: string, default: ~}\n"
+    root = write_files(tmp_path, {"actions/a.yaml": text})
+    project = load_project(root).project
+    assert project is not None and project.actions
+    environment = project.config.environment(None)
+    assert environment is not None
+    compiled = compile_project(project, environment)
+    assert compiled.tools == {}
+    (error,) = [d for d in compiled.diagnostics if d.is_error]
+    assert (error.code, error.line) == ("C633", 8)
+    assert "parameters.properties.a.default is null" in error.message
