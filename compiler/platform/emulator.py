@@ -174,6 +174,7 @@ class EmulatorApp:
             return route
         handler, args = route
         try:
+            _check_query(handler, query)
             body = _json_body(raw_body) if method in ("POST", "PATCH") else None
             return handler(*args, query=query, body=body)
         except StoreError as error:
@@ -328,6 +329,28 @@ class EmulatorApp:
         return body
 
 
+# The query parameters each operation documents; any other is refused (400), so a
+# client sending one the platform would ignore finds out in tests.
+_PAGING = frozenset({"page_size", "cursor"})
+QUERY_KEYS: Mapping[str, frozenset[str]] = {
+    "list_agents": _PAGING | {"name"},
+    "list_tools": _PAGING | {"type", "created_after", "created_before"},
+    "list_tools_v1": frozenset({"limit", "offset"}),
+    "list_numbers": _PAGING | {"phone_number", "name"},
+}
+
+
+def _check_query(handler: Callable[..., Response], query: Mapping[str, str]) -> None:
+    allowed = QUERY_KEYS.get(handler.__name__, frozenset())
+    unknown = sorted(k for k in query if k not in allowed)
+    if unknown:
+        listed = ", ".join(sorted(allowed)) or "none"
+        raise InvalidRequest(
+            "Validation failed",
+            f"unknown query parameter {unknown[0]!r} (this operation takes: {listed})",
+        )
+
+
 def _number(number: Mapping[str, Any]) -> dict[str, Any]:
     """A phone number as the API shows it: an agent uid that is not linked is absent
     (no field of the schema is nullable), not null."""
@@ -342,7 +365,8 @@ def _no_route(method: str, path: str) -> Response:
 
 def _json_body(raw: bytes) -> Any:
     if not raw.strip():
-        return {}
+        # Every POST and PATCH of the API takes a JSON object (required request body).
+        raise InvalidRequest("Validation failed", "the request body must be a JSON object")
     try:
         body = json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
@@ -404,6 +428,8 @@ def _timestamp(query: Mapping[str, str], key: str) -> str | None:
 
 
 def _tool_id(raw: str) -> int:
+    if raw.startswith("-") and _digits(raw[1:]):
+        return NO_TOOL_ID  # an integer, but no tool has it: 404
     if not _digits(raw):
         raise InvalidRequest("Validation failed", f"tool_id must be an integer, got {raw!r}")
     # Beyond SQLite's integers no tool can exist: look up an id that never does, so the
@@ -530,14 +556,12 @@ class _Handler(BaseHTTPRequestHandler):
     def do_PUT(self) -> None:
         self._serve()
 
-    def do_OPTIONS(self) -> None:
-        self._serve()
-
-    def do_TRACE(self) -> None:
-        self._serve()
-
-    def do_HEAD(self) -> None:
-        self._serve()
+    def __getattr__(self, name: str) -> Any:
+        # http.server looks up do_<VERB>: every other verb (HEAD, OPTIONS, QUERY, ...)
+        # goes through routing too, so a known path answers 405 with Allow, as JSON.
+        if name.startswith("do_"):
+            return self._serve
+        raise AttributeError(name)
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """http.server's own errors (an unknown verb: 501, a bad request line: 400) as the

@@ -244,8 +244,11 @@ class Store:
 
     def update_agent(self, uid: str, fields: Mapping[str, Any]) -> dict[str, Any]:
         changes = _plain_object(fields, "agent")
+        _refuse_null(changes)
         if "name" in changes and (not isinstance(changes["name"], str) or not changes["name"]):
             raise InvalidRequest("Validation failed", "name must be a non-empty string")
+        if "prompt" in changes and not isinstance(changes["prompt"], str):
+            raise InvalidRequest("Validation failed", "prompt must be a string")
         with self._write() as db:
             row = db.execute("SELECT * FROM agents WHERE uid = ?", (uid,)).fetchone()
             if row is None:
