@@ -186,6 +186,12 @@ def emulator_factory(tmp_path: Path) -> Iterator[Callable[..., Any]]:
     yield start
     for server in servers:
         server.stop()
+    tally = os.environ.get("ACTIONCTL_CONTRACT_TALLY")  # a file: counts per test, appended
+    if tally:
+        with open(tally, "a", encoding="utf-8") as out:
+            for server in servers:
+                check = server.contract
+                out.write(f"{check.checked_requests} {check.checked_responses}\n")
     violations = [v for server in servers for v in server.contract.violations]
     assert not violations, "OpenAPI contract violations:\n" + "\n".join(violations[:20])
 

@@ -70,9 +70,16 @@ def operations() -> tuple[Operation, ...]:
     return tuple(found)
 
 
+_VALIDATORS: dict[int, Draft202012Validator] = {}
+
+
 def _validator(schema: Mapping[str, Any]) -> Draft202012Validator:
-    # The whole document rides along, so "#/components/schemas/X" resolves.
-    return Draft202012Validator({**schema, "components": openapi()["components"]})
+    """One validator per schema node of the (cached, never mutated) document. The whole
+    document rides along, so "#/components/schemas/X" resolves."""
+    key = id(schema)
+    if key not in _VALIDATORS:
+        _VALIDATORS[key] = Draft202012Validator({**schema, "components": openapi()["components"]})
+    return _VALIDATORS[key]
 
 
 def schema_errors(schema: Mapping[str, Any], value: Any) -> list[str]:
@@ -220,8 +227,11 @@ class ContractCheck:
         return [f"response body {e}" for e in schema_errors(schema, body)]
 
 
+_ERROR_SCHEMA: Mapping[str, Any] = {"$ref": "#/components/schemas/Error"}
+
+
 def _error_schema() -> Mapping[str, Any]:
-    return {"$ref": "#/components/schemas/Error"}
+    return _ERROR_SCHEMA
 
 
 def _response_body(response: Any) -> Any:
