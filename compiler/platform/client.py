@@ -523,10 +523,12 @@ class OpenMicClient:
                 self._prefix_checked = False
             else:
                 try:
-                    answer = self._attempt("GET", probe, {"page_size": 1}, None)
+                    status = self._attempt("GET", probe, {"page_size": 1}, None).status_code
                 except _Failure:
                     return False  # cannot tell: report the 404 as it came
-                self._prefix_checked = answer.status_code != 404
+                if status != 404 and not (200 <= status < 300 or status in (401, 403)):
+                    return False  # 429, 5xx: cannot tell now, ask again next time
+                self._prefix_checked = status != 404
         return not self._prefix_checked
 
     @staticmethod
