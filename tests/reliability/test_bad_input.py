@@ -28,8 +28,11 @@ from tests.reliability.hostile import (
     validate_measured,
 )
 
-CPU_LIMIT_S = 2.0
-WALL_LIMIT_S = 10.0  # a hang detector; the machine is shared, CPU time is the real bound
+# Bounds that catch a blow-up (quadratic work, unbounded expansion), not a speed goal:
+# speed is measured in bench/. Quiet, each file takes 0.2-1 s CPU; CPU time still grows
+# when the two shared cores are busy (seen: 2.1 s under a load of 10), hence the margin.
+CPU_LIMIT_S = 5.0
+WALL_LIMIT_S = 20.0  # a hang detector; the machine is shared, CPU time is the real bound
 RSS_LIMIT_MB = 300.0
 MESSAGE_LIMIT = 2_000  # a diagnostic is one readable line, not the input echoed back
 
@@ -65,7 +68,7 @@ EXPECTED: dict[str, tuple[int, set[str]]] = {
     "python_tag.yaml": (1, {"Y105"}),
     "raw_control_chars.yaml": (1, {"Y101"}),
     "tab_indent.yaml": (1, {"Y103"}),
-    "template_hostile.yaml": (1, {"N304", "T401", "T420"}),
+    "template_hostile.yaml": (1, {"N304", "T401", "T402", "T403", "T404", "T405", "T420"}),
     "unterminated.yaml": (1, {"Y101"}),
     "yaml11_traps.yaml": (1, {"S204"}),
     "zero_width_name.yaml": (1, {"N315"}),  # native: the platform rule, no look-alikes
