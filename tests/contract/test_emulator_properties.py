@@ -2,7 +2,7 @@
 (schemathesis): generated requests, valid and invalid, must never get a 5xx, every
 response must match the description, a request the description forbids must be refused
 and a method it does not list must be 405. Slow (``-m slow``); skipped where
-schemathesis is not installed (``pip install schemathesis``).
+schemathesis is not installed (``pip install -e '.[dev,contract]'``).
 
 One check is left out: "positive data acceptance". The emulator is deliberately
 stricter than the description where the vendor's per-type pages or our documented
