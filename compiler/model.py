@@ -96,7 +96,7 @@ class RuleConfig:
 class ProjectConfig:
     platform: str = "local"  # "local" | "openmic"
     base_url: str = "https://api.openmic.ai"
-    api_prefix: str = "/v2"
+    api_prefix: str = "/h/v2"  # the vendor publishes every operation there
     api_key_env: str = "OPENMIC_API_KEY"
     default_environment: str = "default"
     environments: dict[str, Environment] = field(
