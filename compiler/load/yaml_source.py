@@ -12,6 +12,8 @@ a string is kept in ``LoadedDocument.plain`` so the schema stage can say "quote 
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -91,13 +93,41 @@ class _Stop(Exception):
 def read_yaml_file(path: Path, display: str) -> FileResult:
     """Parse ``path`` (shown to users as ``display``) into positioned documents."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return _fail(display, 1, 1, "Y108", _too_large(size))
-        raw = path.read_bytes()
+        raw = read_regular_file(path, MAX_FILE_BYTES)
+    except FileTooLargeError as error:
+        return _fail(display, 1, 1, "Y108", _too_large(error.size))
+    except NotRegularFileError:
+        return _fail(display, 0, 0, "Y111", "cannot read file: not a regular file")
     except OSError as error:
         return _fail(display, 0, 0, "Y111", f"cannot read file: {error.strerror or error}")
     return read_yaml_bytes(raw, display)
+
+
+class NotRegularFileError(OSError):
+    """A FIFO, device or folder where a file was expected: never read (a FIFO hangs)."""
+
+
+class FileTooLargeError(OSError):
+    def __init__(self, size: int) -> None:
+        super().__init__(f"{size} bytes")
+        self.size = size
+
+
+def read_regular_file(path: Path, limit: int) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes. Opened without blocking and
+    checked on the open descriptor, so a FIFO swapped in after a check cannot hang us and
+    ``/dev/zero`` cannot grow memory: at most ``limit + 1`` bytes are ever read."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(descriptor, "rb") as handle:
+        status = os.fstat(handle.fileno())
+        if not stat.S_ISREG(status.st_mode):
+            raise NotRegularFileError(f"{path} is not a regular file")
+        if status.st_size > limit:
+            raise FileTooLargeError(status.st_size)
+        raw = handle.read(limit + 1)
+    if len(raw) > limit:  # grew since fstat
+        raise FileTooLargeError(len(raw))
+    return raw
 
 
 def read_yaml_bytes(raw: bytes, display: str) -> FileResult:
