@@ -148,7 +148,9 @@ class _Walker:
                     if recursive:
                         stack.append((real, child_display))
                     elif _is_yaml(child):
-                        self.error(child_display, "E115", f"{child_display} is a folder, not a file")
+                        self.error(
+                            child_display, "E115", f"{child_display} is a folder, not a file"
+                        )
                     continue
                 if not _is_yaml(child):
                     continue
@@ -179,7 +181,9 @@ class _Walker:
         try:
             return sorted(os.listdir(path))
         except OSError as error:
-            message = f"cannot read the folder {display}: {_reason(error)}; its files would be missed"
+            message = (
+                f"cannot read the folder {display}: {_reason(error)}; its files would be missed"
+            )
             self.error(display, "E114", message)
             return []
 
