@@ -120,7 +120,7 @@ class _Walker:
             return None
 
     def walk(self, top: Path, display: PurePosixPath, folder: str, recursive: bool) -> None:
-        """Every document file under ``top`` (an explicit stack, not recursion: trees may be deep)."""
+        """Every document file under ``top`` (a stack, not recursion: trees may be deep)."""
         resolved = self.resolve(top, display)
         if resolved is None:
             return
