@@ -203,9 +203,7 @@ def test_prune_deletes_nothing_while_a_file_failed_to_load(
 # ------------------------------------------------------------------ helpers
 
 
-def run_cli(
-    root: Path, *args: str, unprivileged: bool = False
-) -> subprocess.CompletedProcess[str]:
+def run_cli(root: Path, *args: str, unprivileged: bool = False) -> subprocess.CompletedProcess[str]:
     """The CLI in a child process with a time bound (a hang fails, it does not block).
     ``unprivileged``: without root's power to read any file (file modes then count)."""
     prefix: list[str] = []
