@@ -40,7 +40,7 @@ _RANGE_MESSAGES: dict[str, str] = {
 # Marks a schema whose pattern a validate rule also checks (see check_document).
 RULE_CHECKED = "x-actionctl-diagnostic"
 # Fields whose wrong values are never quoted in messages.
-SECRET_PATHS: frozenset[DataPath] = frozenset({("api_key_env",)})
+SECRET_PATHS: frozenset[DataPath] = frozenset({("api_key_env",), ("base_url",)})
 MAX_UNKNOWN_FIELDS = 20  # per mapping; the rest are counted in one more diagnostic
 MAX_MESSAGE = 300
 _JSON_TYPE_NAMES = {

@@ -18,7 +18,6 @@ exceptions are wrapped, never chained.
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import random
 import threading
@@ -41,6 +40,7 @@ from compiler.platform.base import (
     ValidationFailed,
     WriteOutcomeUnknown,
 )
+from compiler.platform.urls import base_url_problem, hide_in_http_logs, shown_url
 
 LOGGER = logging.getLogger("actionctl.platform.http")
 MAX_PAGES = 10_000  # a server that never stops paging is a bug, not a big account
@@ -60,32 +60,11 @@ class UnexpectedResponseError(PlatformError):
 
 def check_base_url(base_url: str) -> str:
     """The base URL without a trailing slash; refuses plain http unless it is loopback."""
-    try:
-        parts = urlsplit(base_url.strip())
-        parts.port  # noqa: B018 - parses the port: "abc" or 99999 raise ValueError here
-    except ValueError as error:  # not echoed: the text may hold credentials
-        raise InsecureBaseUrlError(f"the base URL is not a valid URL ({error})") from None
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise InsecureBaseUrlError(f"the base URL {base_url!r} is not an http(s) URL")
-    if parts.username or parts.password:
-        raise InsecureBaseUrlError(
-            "the base URL must not contain credentials; the key comes from the environment"
-        )
-    if parts.scheme == "http" and not is_loopback(parts.hostname):
-        raise InsecureBaseUrlError(
-            f"refusing plain http to {parts.hostname}: the API key would travel unencrypted; "
-            "use https (plain http is allowed only for loopback, e.g. the emulator)"
-        )
+    problem = base_url_problem(base_url)
+    if problem is not None:  # never echoes the URL: it may hold credentials or a key
+        raise InsecureBaseUrlError(problem)
+    parts = urlsplit(base_url.strip())
     return f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}"
-
-
-def is_loopback(host: str) -> bool:
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 class _Pacer:
@@ -146,7 +125,10 @@ class OpenMicClient:
         page_size: int = 100,
         log: Callable[[str], None] | None = None,
     ) -> None:
-        self.base_url = check_base_url(base_url)
+        url = check_base_url(base_url)
+        self.base_url = shown_url(url)  # in messages, plans and logs; httpx alone gets url
+        self._base_path = urlsplit(url).path
+        hide_in_http_logs(url)
         self.api_prefix = "/" + api_prefix.strip("/")
         self.api_key_env = api_key_env
         self.description = f"OpenMic API at {self.base_url}"
@@ -163,7 +145,7 @@ class OpenMicClient:
         self._pacer = _Pacer(requests_per_minute)
         self._count_lock = threading.Lock()
         self._http = httpx.Client(
-            base_url=self.base_url,
+            base_url=url,
             headers={
                 "Authorization": f"Bearer {self._secret}",
                 "Accept": "application/json",
@@ -432,12 +414,12 @@ class OpenMicClient:
             raise self._not_found(response, agent_uid)
         if status in (400, 422):
             raise ValidationFailed(
-                f"{self.base_url} rejected {method} {response.request.url.path}: "
+                f"{self.base_url} rejected {method} {self._shown_path(response)}: "
                 f"{self._error_text(response)}",
                 status=status,
             )
         raise PlatformError(
-            f"{self.base_url} answered {status} to {method} {response.request.url.path}: "
+            f"{self.base_url} answered {status} to {method} {self._shown_path(response)}: "
             f"{self._error_text(response)}",
             status=status,
         )
@@ -485,7 +467,7 @@ class OpenMicClient:
         except ValueError:
             body = None
         error = str(body.get("error", "")) if isinstance(body, dict) else ""
-        path = response.request.url.path
+        path = self._shown_path(response)
         # The error names what is missing ("Agent not found" / "Tool not found"); without
         # one, a 404 on a tools list means the agent, on a single tool the tool.
         if agent_uid is not None and ("agent" in error.lower() or "/tools/" not in path):
@@ -525,6 +507,11 @@ class OpenMicClient:
                 f"{self.base_url} answered unexpectedly ({message}); is it the OpenMic API?"
             )
         )
+
+    def _shown_path(self, response: httpx.Response) -> str:
+        """The request path without the base URL's own path (it may hold a key)."""
+        path = response.request.url.path
+        return path.removeprefix(self._base_path) if self._base_path else path
 
     def _scrub(self, text: str) -> str:
         # Belt and braces: no message we build should hold the key, but if a server echoes
