@@ -24,7 +24,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from compiler.diagnostics import Diagnostic, Location
+from compiler.diagnostics import Diagnostic, Location, printable
 
 YAML_SUFFIXES = (".yaml", ".yml")
 FOLDERS = (("channels", False), ("actions", True))  # (folder, recursive)
@@ -155,7 +155,8 @@ class _Walker:
                 if not _is_yaml(child):
                     continue
                 if stat.S_ISREG(child_mode):
-                    self.documents.append(DocumentFile(folder, real, child_display.as_posix()))
+                    shown = printable(child_display.as_posix())  # also in plans and payloads
+                    self.documents.append(DocumentFile(folder, real, shown))
                     continue
                 message = (
                     f"{child_display} is {_kind(child_mode)}, not a regular file; it is not "
