@@ -158,8 +158,11 @@ def read_yaml_text(text: str, display: str) -> FileResult:
     diagnostics: list[Diagnostic] = []
     builder = _Builder(display, may_alias="*" in text, may_merge="<<" in text)
     try:
+        sites = _alias_sites(text) if builder.may_alias else {}
         for index, node in enumerate(yaml.compose_all(text, Loader=_Loader)):
             loaded = builder.document(node, index)
+            if loaded is not None and sites.get(index):
+                _move_to_alias_sites(loaded.document.source_map, sites[index])
             if loaded is not None:
                 documents.append(loaded)
             diagnostics.extend(builder.take_diagnostics())
@@ -169,6 +172,68 @@ def read_yaml_text(text: str, display: str) -> FileResult:
         diagnostics.extend(builder.take_diagnostics())
         diagnostics.append(stop.diagnostic)
     return FileResult(documents, diagnostics)
+
+
+def _alias_sites(text: str) -> dict[int, dict[DataPath, tuple[int, int]]]:
+    """Per document: the data path where each ``*alias`` is used, and its position.
+
+    The composed graph shares one node between an anchor and its aliases, so the
+    positions the builder records inside an aliased value are the anchor's; an error
+    there must point where the alias is used. The event stream still has the alias
+    events with their marks: walk it, tracking each event's data path.
+    """
+    sites: dict[int, dict[DataPath, tuple[int, int]]] = {}
+    frames: list[list[Any]] = []  # [path, is_mapping, expecting_key, key or index]
+    document = -1
+    for event in yaml.parse(text, Loader=_Loader):
+        kind = event.__class__
+        if kind is yaml.DocumentStartEvent:
+            document += 1
+            frames = []
+            continue
+        if kind in (yaml.MappingEndEvent, yaml.SequenceEndEvent):
+            frames.pop()
+            continue
+        if kind not in (yaml.ScalarEvent, yaml.AliasEvent, yaml.MappingStartEvent,
+                        yaml.SequenceStartEvent):  # fmt: skip
+            continue
+        path = _event_path(frames, event)
+        if kind is yaml.AliasEvent and path is not None:
+            mark = event.start_mark
+            sites.setdefault(document, {})[path] = (mark.line + 1, mark.column + 1)
+        elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+            frames.append([path, kind is yaml.MappingStartEvent, True, 0])
+    return sites
+
+
+def _event_path(frames: list[list[Any]], event: Any) -> DataPath | None:
+    """The data path of the node this event starts (None for a mapping key)."""
+    if not frames:
+        return ()
+    frame = frames[-1]
+    parent, is_mapping = frame[0], frame[1]
+    if not is_mapping:
+        frame[3] += 1
+        return None if parent is None else (*parent, frame[3] - 1)
+    if frame[2]:  # a key: remember it (a non-scalar key makes its value unlocatable)
+        frame[2] = False
+        frame[3] = event.value if event.__class__ is yaml.ScalarEvent else None
+        return None
+    frame[2] = True
+    if parent is None or frame[3] is None:
+        return None
+    return (*parent, frame[3])
+
+
+def _move_to_alias_sites(source_map: SourceMap, sites: dict[DataPath, tuple[int, int]]) -> None:
+    """Everything reached through an alias is located where the alias is used."""
+    for positions, own in ((source_map.values, 1), (source_map.keys, 0)):
+        for path in positions:  # (the key that holds an alias is already at the site)
+            for length in range(len(path) + own):
+                site = sites.get(path[:length])
+                if site is not None:
+                    positions[path] = site
+                    break
 
 
 class _Builder:
