@@ -184,8 +184,19 @@ def _missing(
     location = loaded.document.locate(*path)
     for name in error.validator_value:
         if name not in instance:
-            where = f" in {_dotted(path)}" if path else ""
+            where = f" in {_dotted(path)}" if path else _which_action(loaded.document.data)
             yield _error(location, "S202", f"missing required field {quoted(name)}{where}")
+
+
+def _which_action(data: Any) -> str:
+    """`` of handover support/desk``: a file may hold many documents, and the one with
+    the problem is left out of the project, so the message names it."""
+    if not isinstance(data, Mapping) or data.get("kind") != "action":
+        return ""
+    agent, name = data.get("agent"), data.get("name")
+    if not isinstance(agent, str) or not isinstance(name, str):
+        return ""
+    return f" of {data.get('type')} {quoted(f'{agent}/{name}')}"
 
 
 def _wrong_type(error: ValidationError, loaded: LoadedDocument, path: DataPath) -> Diagnostic:
