@@ -212,7 +212,11 @@ class OpenMicClient:
             agent_uid=agent_uid,
             action=f"creating tool {name!r} on agent {agent_uid!r}",
         )
-        return self._object(response, f"the new tool {name!r}")
+        try:
+            return self._object(response, f"the new tool {name!r}")
+        except UnexpectedResponseError as error:  # a 2xx whose body is unreadable: the
+            # tool was most likely created; the caller looks it up instead of "FAILED"
+            raise WriteOutcomeUnknown(str(error)) from None
 
     def update_tool(self, agent_uid: str, tool_id: int, fields: Mapping[str, Any]) -> Tool:
         response = self._request(
