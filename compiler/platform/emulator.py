@@ -303,11 +303,18 @@ def _json_body(raw: bytes) -> Any:
     if not raw.strip():
         return {}
     try:
-        return json.loads(raw)
+        value = json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise InvalidRequest(
             "Invalid JSON", f"the request body is not valid JSON: {error}"
         ) from None
+    try:  # "\ud800" parses, but a lone surrogate is no character: storing it would fail
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidRequest(
+            "Invalid JSON", "the request body holds a lone surrogate escape (\\ud800-\\udfff)"
+        ) from None
+    return value
 
 
 def _paging(query: Mapping[str, str], kind: str) -> tuple[int, int]:
