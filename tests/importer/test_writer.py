@@ -151,7 +151,11 @@ def test_readable_style() -> None:
         ("Café crème", "Cafe-creme"),
         ("日本語", "tool"),
         ("CON", "CON_"),
-        ("nul.txt", "nul.txt_"),
+        ("nul.txt", "nul_.txt"),  # Windows reserves NUL with any extension
+        ("aux.txt", "aux_.txt"),
+        ("COM1.tar.gz", "COM1_.tar.gz"),
+        ("lpt9", "lpt9_"),
+        ("auxiliary", "auxiliary"),
         ('a<b>c:d"e|f?g*h\\i', "a-b-c-d-e-f-g-h-i"),
         (".hidden", "hidden"),
         ("x" * 300, "x" * 80),
