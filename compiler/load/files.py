@@ -129,21 +129,24 @@ class _Walker:
             message = f"{display} is {_kind(mode)}, not a folder: make it a folder of YAML files"
             self.error(display, "E115", message)
             return
-        stack = [(path, display)]
+        stack = [(Path(os.path.realpath(path)), display)]  # real paths from here on
         while stack:
             folder_path, folder_display = stack.pop()
             if not self.enter(folder_path, folder_display):
                 continue
-            for child in self.list(folder_path, folder_display):
+            for child, known_mode in self.list(folder_path, folder_display):
                 child_display = folder_display / child
                 self.budget -= 1
                 if self.budget < 0:
                     self.error(display, "E114", f"more than {MAX_ENTRIES} entries under {display}")
                     return
-                entry = self.resolve(folder_path / child, child_display)
-                if entry is None:
-                    continue
-                real, child_mode = entry
+                if known_mode:  # a plain file or folder: no link to resolve, no stat
+                    real, child_mode = folder_path / child, known_mode
+                else:
+                    entry = self.resolve(folder_path / child, child_display)
+                    if entry is None:
+                        continue
+                    real, child_mode = entry
                 if stat.S_ISDIR(child_mode):
                     if recursive:
                         stack.append((real, child_display))
@@ -165,8 +168,9 @@ class _Walker:
                 self.error(child_display, "E115", message)
 
     def enter(self, path: Path, display: PurePosixPath) -> bool:
-        """False for a folder already walked (a link back up the tree would loop)."""
-        real = Path(os.path.realpath(path))
+        """False for a folder already walked (a link back up the tree would loop);
+        ``path`` is real: links were resolved on the way."""
+        real = path
         if real in self.visited:
             message = (
                 f"{display} leads back to a folder already read (a link loop, or two links "
@@ -177,10 +181,12 @@ class _Walker:
         self.visited.add(real)
         return True
 
-    def list(self, path: Path, display: PurePosixPath) -> list[str]:
-        """A folder's entry names, sorted; unreadable -> E114 and nothing."""
+    def list(self, path: Path, display: PurePosixPath) -> list[tuple[str, int]]:
+        """A folder's entries, sorted: (name, mode when the directory listing already
+        says it is a plain file or folder, else 0); unreadable -> E114 and nothing."""
         try:
-            return sorted(os.listdir(path))
+            with os.scandir(path) as entries:
+                return sorted((entry.name, _known_mode(entry)) for entry in entries)
         except OSError as error:
             message = (
                 f"cannot read the folder {display}: {_reason(error)}; its files would be missed"
@@ -232,6 +238,21 @@ def _has_entries(path: Path) -> bool:
             return any(True for _ in entries)
     except OSError:
         return False
+
+
+def _known_mode(entry: os.DirEntry[str]) -> int:
+    """S_IFREG or S_IFDIR from the listing's file type (no system call); 0 for a link or
+    anything else, which is then inspected."""
+    try:
+        if entry.is_symlink():
+            return 0
+        if entry.is_file(follow_symlinks=False):
+            return stat.S_IFREG
+        if entry.is_dir(follow_symlinks=False):
+            return stat.S_IFDIR
+    except OSError:
+        return 0
+    return 0
 
 
 def _is_yaml(name: str) -> bool:
