@@ -220,3 +220,15 @@ def run_cli(root: Path, *args: str, unprivileged: bool = False) -> subprocess.Co
         cwd=REPO_ROOT,
         check=False,
     )
+
+
+def test_a_project_file_linked_outside_is_not_read(cli: Callable[..., Any], tmp_path: Path) -> None:
+    root = tmp_path / "p"
+    root.mkdir()
+    outside = tmp_path / "shadow"
+    outside.write_text("platform: openmic\nsecret: hunter2\n")
+    (root / "actionctl.yaml").symlink_to(outside)
+    result = cli("--project", root, "validate", "--format", "json")
+    assert result.exit_code == 1
+    assert located(json.loads(result.stdout), "E113") == ["actionctl.yaml"]
+    assert "hunter2" not in result.output
