@@ -24,6 +24,7 @@ BENCHMARKS: dict[str, str] = {
     "apply, 300 creates vs rate limit": "bench.bench_apply",
     "startup": "bench.bench_startup",
     "pre-commit: one changed file of 1,000": "bench.bench_precommit",
+    "plan --base HEAD vs plan, 1,000 actions in git": "bench.bench_drift",
 }
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
@@ -60,6 +61,7 @@ HEADLINES: dict[str, tuple[str, str, str, str, str]] = {
         "<= 0.4 s",
         "meets_goal",
     ),
+    "bench.bench_drift": ("plan_base_s", "plan_s", "ratio_base_to_plan", "<= 2x", "meets_goal"),
 }
 
 
