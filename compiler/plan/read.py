@@ -28,7 +28,10 @@ MAX_NUMBER_CHARS = 100
 MAX_NAME_CHARS = 1_000  # addresses, agents, uids, names, fingerprints, target values
 LOCK_PREFIX = "actionctl-lock-"  # = compiler.apply_lock.LOCK_PREFIX (plan must not import apply)
 
-PLAN_KEYS = {"format_version", "environment", "target", "prune", "summary", "changes", "unmanaged"}
+PLAN_KEYS = {
+    "format_version", "environment", "target", "prune", "summary", "changes", "unmanaged",
+    "three_way",  # plan --base (compiler.plan.threeway parses it)
+}  # fmt: skip
 CHANGE_KEYS = {
     "address", "agent", "agent_uid", "name", "action", "tool_id", "before", "after",
     "changed_paths", "live_fingerprint", "source", "ignored_live_fields",
@@ -170,6 +173,19 @@ def check_plan_shape(data: Any) -> None:
         _check_change(change, f"changes[{index}]")
     for index, tool in enumerate(_typed(data, "unmanaged", list, "plan", optional=True) or []):
         _check_unmanaged(tool, f"unmanaged[{index}]")
+    if data.get("three_way") is not None:
+        _check_three_way(data["three_way"])
+
+
+def _check_three_way(three_way: Any) -> None:
+    """Only the containers (the drift parser reads the rest leniently)."""
+    tools = three_way.get("tools") if isinstance(three_way, dict) else None
+    if not isinstance(tools, list):
+        raise PlanReadError("not a valid plan: three_way must be an object with a 'tools' list")
+    for index, tool in enumerate(tools):
+        fields = tool.get("fields") if isinstance(tool, dict) else None
+        if not isinstance(tool, dict) or not isinstance(fields, list | None):
+            raise PlanReadError(f"not a valid plan: three_way.tools[{index}] has the wrong type")
 
 
 def _check_change(change: Any, where: str) -> None:

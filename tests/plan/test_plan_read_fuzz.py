@@ -43,6 +43,10 @@ VALID: dict[str, Any] = {
         }
     ],
     "unmanaged": [],
+    "three_way": {
+        "base": {"ref": "main", "commit": "0" * 40},
+        "tools": [{"address": "support/desk", "class": "change", "fields": []}],
+    },
 }
 
 json_values = st.recursive(
@@ -64,6 +68,10 @@ PATHS = [
     ("changes", 0, "tool_id"),
     ("changes", 0, "before"),
     ("unmanaged",),
+    ("three_way",),
+    ("three_way", "tools"),
+    ("three_way", "tools", 0),
+    ("three_way", "tools", 0, "fields"),
 ]
 
 
