@@ -43,6 +43,8 @@ def load_project(root: Path) -> LoadResult:
         files.append(display)
         result = read_yaml_file(path, display)
         diagnostics.extend(result.diagnostics)
+        if not result.documents:
+            _reject(project, folder.removesuffix("s"), result.diagnostics)
         for loaded in result.documents:
             project.documents.append(loaded.document)
             _add_document(project, loaded, folder, diagnostics)
@@ -71,6 +73,7 @@ def _add_document(
     problems = check_kind(loaded, expected, folder)
     if problems:
         diagnostics.extend(problems)
+        _reject(project, expected, problems)
         return
     if expected == "channel":
         _add_channel(project, loaded, diagnostics)
@@ -82,6 +85,7 @@ def _add_channel(project: Project, loaded: LoadedDocument, diagnostics: list[Dia
     problems = check_document(loaded, "channel")
     if problems:
         diagnostics.extend(problems)
+        _reject(project, "channel", problems)
         return
     data = loaded.document.data
     channel = Channel(
@@ -98,10 +102,12 @@ def _add_action(project: Project, loaded: LoadedDocument, diagnostics: list[Diag
     action_type, problems = check_action_type(loaded)
     if action_type is None:
         diagnostics.extend(problems)
+        _reject(project, "action", problems)
         return
     problems = check_document(loaded, action_type)
     if problems:
         diagnostics.extend(problems)
+        _reject(project, "action", problems)
         return
     data = loaded.document.data
     action = Action(
@@ -112,6 +118,13 @@ def _add_action(project: Project, loaded: LoadedDocument, diagnostics: list[Diag
         source=loaded.document,
     )
     project.actions.append(action)
+
+
+def _reject(project: Project, kind: str, problems: list[Diagnostic]) -> None:
+    """Remember a document left out, by its first error (what later errors follow from)."""
+    errors = [d for d in problems if d.is_error]
+    if errors:
+        project.rejected.setdefault(kind, []).append(min(errors, key=Diagnostic.sort_key))
 
 
 def _load_config(root: Path, diagnostics: list[Diagnostic]) -> ProjectConfig:
