@@ -31,6 +31,7 @@ LOCK_PREFIX = "actionctl-lock-"  # = compiler.apply_lock.LOCK_PREFIX (plan must 
 PLAN_KEYS = {
     "format_version", "environment", "target", "prune", "summary", "changes", "unmanaged",
     "three_way",  # plan --base (compiler.plan.threeway parses it)
+    "commit", "review",  # for reviewers; model.py keeps only a commit id, apply ignores both
 }  # fmt: skip
 CHANGE_KEYS = {
     "address", "agent", "agent_uid", "name", "action", "tool_id", "before", "after",
@@ -175,6 +176,10 @@ def check_plan_shape(data: Any) -> None:
         _check_unmanaged(tool, f"unmanaged[{index}]")
     if data.get("three_way") is not None:
         _check_three_way(data["three_way"])
+    if data.get("commit") is not None:
+        _string(data, "commit", "plan")
+    if data.get("review") is not None:
+        _typed(data, "review", dict, "plan")
 
 
 def _check_three_way(three_way: Any) -> None:

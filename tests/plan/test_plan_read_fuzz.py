@@ -69,6 +69,8 @@ PATHS = [
     ("changes", 0, "before"),
     ("unmanaged",),
     ("three_way",),
+    ("commit",),
+    ("review",),
     ("three_way", "tools"),
     ("three_way", "tools", 0),
     ("three_way", "tools", 0, "fields"),
