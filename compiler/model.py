@@ -80,17 +80,30 @@ class Environment:
     channels: Mapping[str, str] = field(default_factory=dict)  # channel name -> E.164 override
 
 
+@dataclass(frozen=True)
+class RuleConfig:
+    """``rules:`` in actionctl.yaml: which warnings to drop and how severe codes are.
+
+    Applied in one place, ``compiler.validate.suppress``; rules themselves never read it.
+    """
+
+    ignore: tuple[str, ...] = ()  # codes dropped everywhere
+    per_path_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # glob -> codes
+    severity: Mapping[str, str] = field(default_factory=dict)  # code -> error|warning|info
+
+
 @dataclass
 class ProjectConfig:
     platform: str = "local"  # "local" | "openmic"
     base_url: str = "https://api.openmic.ai"
-    api_prefix: str = "/v2"
+    api_prefix: str = "/h/v2"  # the vendor publishes every operation there
     api_key_env: str = "OPENMIC_API_KEY"
     default_environment: str = "default"
     environments: dict[str, Environment] = field(
         default_factory=lambda: {"default": Environment("default")}
     )
     prune: bool = False
+    rules: RuleConfig = field(default_factory=RuleConfig)
     source: SourceDocument | None = None  # None when the project has no actionctl.yaml
 
     def environment(self, name: str | None) -> Environment | None:

@@ -17,6 +17,7 @@ Examples:
   actionctl emulator                              http://127.0.0.1:8080, no auth
   OPENMIC_API_KEY=dev actionctl emulator --port 9000 --db sandbox.db
   actionctl emulator --latency-ms 50 --fault-rate 0.05 --fault-seed 7 --rate-limit 100
+  actionctl emulator --id-order shuffled          ids not in commit order (race tests)
 Point a project at it with platform: openmic and OPENMIC_BASE_URL=<printed URL>.
 Behaviour where the OpenMic docs are silent: docs/emulator.md.
 """
@@ -70,6 +71,20 @@ Behaviour where the OpenMic docs are silent: docs/emulator.md.
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="YAML with agents (and their tools) and phone numbers to create at start.",
 )
+@click.option(
+    "--id-order",
+    type=click.Choice(["sequential", "shuffled"]),
+    default="sequential",
+    show_default=True,
+    help="shuffled: a tool's id is taken at insert and it becomes visible after a random "
+    "commit delay, so ids do not follow the order creates become visible.",
+)
+@click.option(
+    "--legacy-v2-prefix",
+    "legacy_v2",
+    is_flag=True,
+    help="Also answer under /v2, an older revision of the API (the vendor publishes /h/v2).",
+)
 def command(
     host: str,
     port: int,
@@ -80,8 +95,10 @@ def command(
     fault_seed: int,
     rate_limit: int | None,
     seed_file: Path | None,
+    id_order: str,
+    legacy_v2: bool,
 ) -> int:
-    """Serve the OpenMic v2 tools API (under /v2 and /h/v2) from a local SQLite file."""
+    """Serve the OpenMic v2 tools API (under /h/v2) from a local SQLite file."""
     if math.isnan(latency_ms):  # FloatRange lets nan through (every comparison is false)
         raise click.BadParameter("must be a number of milliseconds", param_hint="--latency-ms")
     from compiler.platform.emulator import EmulatorConfig, EmulatorServer
@@ -97,6 +114,8 @@ def command(
         fault_seed=fault_seed,
         rate_limit_per_min=rate_limit,
         seed_file=seed_file,
+        id_order=id_order,
+        legacy_v2_prefix=legacy_v2,
     )
     server = EmulatorServer(config)
     try:
@@ -109,7 +128,8 @@ def command(
     previous = signal.signal(signal.SIGTERM, _interrupt)
     auth = "Bearer key required" if config.api_key else "no auth"
     try:
-        click.echo(f"OpenMic emulator serving {server.url} (/v2 and /h/v2; {auth}; db {db_path})")
+        prefixes = " and ".join(config.prefixes)
+        click.echo(f"OpenMic emulator serving {server.url} ({prefixes}; {auth}; db {db_path})")
         click.echo("Press Ctrl-C to stop.", err=True)
         server.serve_forever()
     except KeyboardInterrupt:

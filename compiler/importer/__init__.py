@@ -20,7 +20,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from compiler.apply_lock import without_locks
 from compiler.diagnostics import Diagnostic, Location, has_errors
 from compiler.importer.decompile import (
     ChannelBook,
@@ -42,6 +41,7 @@ from compiler.importer.writer import (
 )
 from compiler.model import Environment, Project
 from compiler.platform.base import NotFoundError, Platform, PlatformError
+from compiler.platform.lock_tools import without_locks
 
 __all__ = ["ImportResult", "ImportedTool", "SkippedTool", "import_tools", "resolve_agents"]
 
@@ -326,8 +326,9 @@ def _agent_warnings(agent: str, imported: list[ImportedTool], target: _Target) -
             diagnostics.append(Diagnostic.warning(where, CODE_DUPLICATE, message))
         if not valid_action_name(name):
             message = (
-                f"tool name {name!r} is not a valid action name (letters, digits, _ and -, "
-                "1-255 characters); the file will not validate until it is renamed"
+                f"tool name {name!r} breaks the platform's name rule as actionctl holds it "
+                "(1-255 characters, no control or invisible characters, no word mixing "
+                "scripts); the file will not validate until it is renamed"
             )
             diagnostics.append(Diagnostic.warning(where, CODE_INVALID_NAME, message))
         for note in tool.result.notes:

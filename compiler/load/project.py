@@ -11,7 +11,7 @@ from compiler.diagnostics import Diagnostic, Location
 from compiler.load.files import find_document_files, project_file
 from compiler.load.schema_check import check_action_type, check_document, check_kind
 from compiler.load.yaml_source import LoadedDocument, read_yaml_file
-from compiler.model import Action, Channel, Environment, Project, ProjectConfig
+from compiler.model import Action, Channel, Environment, Project, ProjectConfig, RuleConfig
 
 PROJECT_FILE = "actionctl.yaml"
 
@@ -54,12 +54,14 @@ def load_project(root: Path) -> LoadResult:
 
 
 def _empty_project(root: Path) -> Diagnostic:
-    """Nothing to load is almost always a wrong --project (or a misnamed folder)."""
+    """Nothing to load is a wrong --project (or a misnamed folder): an error, so that
+    ``validate`` outside a project never reports "ok: 0 actions"."""
     message = (
-        f"no {PROJECT_FILE}, channels/*.yaml or actions/**/*.yaml under {root.as_posix()}: "
-        "is --project right?"
+        f"not an actionctl project: looked for {PROJECT_FILE}, channels/*.yaml and "
+        f"actions/**/*.yaml in {root.resolve().as_posix()} and found none; is --project "
+        "right? (`actionctl init` starts a project)"
     )
-    return Diagnostic.warning(Location(root.as_posix()), "E111", message)
+    return Diagnostic.error(Location(root.as_posix()), "E111", message)
 
 
 def _has_config(root: Path) -> bool:
@@ -174,7 +176,19 @@ def _config_from(data: dict[str, Any], loaded: LoadedDocument) -> ProjectConfig:
         default_environment=data.get("default_environment", _default_name(environments)),
         environments=environments,
         prune=data.get("prune", defaults.prune),
+        rules=_rules_from(data.get("rules") or {}),
         source=loaded.document,
+    )
+
+
+def _rules_from(data: dict[str, Any]) -> RuleConfig:
+    """``rules:`` as the schema checked it (compiler.validate.suppress applies it)."""
+    return RuleConfig(
+        ignore=tuple(data.get("ignore") or ()),
+        per_path_ignores={
+            pattern: tuple(codes) for pattern, codes in (data.get("per_path_ignores") or {}).items()
+        },
+        severity=dict(data.get("severity") or {}),
     )
 
 

@@ -7,14 +7,22 @@ the store safe to share between the emulator's request threads. WAL mode lets an
 process (a second emulator, an ``actionctl`` run) read while one writes.
 
 Rows come back as plain dicts in the platform's JSON shape; tool ids are integers.
+
+``id_order="shuffled"`` makes tool ids unordered with respect to visibility, as a SQL
+sequence under concurrency does: a create takes its id from a sequence first, then
+commits after a random delay (up to ``commit_delay_ms``, outside the store's lock), so
+a tool with a lower id can become visible after one with a higher id. Nothing in the
+vendor's contract promises otherwise; clients must not rely on id order.
 """
 
 from __future__ import annotations
 
 import json
+import random
 import secrets
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,12 +30,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from compiler.canonical import DEFAULTS, SERVER_FIELDS, TOOL_TYPES
+from compiler.canonical import DEFAULTS, SERVER_FIELDS, TOOL_TYPES, find_null
 from compiler.platform.base import PlatformError
 
 SCHEMA_VERSION = 1
 BUSY_TIMEOUT_MS = 5000  # how long a write waits for another process's transaction
 MAX_NAME_LENGTH = 255
+ID_ORDERS = ("sequential", "shuffled")
 
 # Filled in on create when the payload omits them: the platform's documented defaults
 # (speak flags, async), i.e. canonical.DEFAULTS without "description". That one is
@@ -133,9 +142,21 @@ class Store:
     ``display`` is how messages name the file (default: ``path``).
     """
 
-    def __init__(self, path: Path | str, *, display: str | None = None) -> None:
+    def __init__(
+        self,
+        path: Path | str,
+        *,
+        display: str | None = None,
+        id_order: str = "sequential",
+        commit_delay_ms: float = 50.0,
+    ) -> None:
+        if id_order not in ID_ORDERS:
+            raise ValueError(f"id_order must be one of {ID_ORDERS}, got {id_order!r}")
         self.path = Path(path)
         self.display = display or str(path)
+        self.id_order = id_order
+        self.commit_delay_ms = commit_delay_ms
+        self._next_id: int | None = None  # the shuffled mode's sequence
         if str(path) != ":memory:":
             self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
@@ -244,8 +265,11 @@ class Store:
 
     def update_agent(self, uid: str, fields: Mapping[str, Any]) -> dict[str, Any]:
         changes = _plain_object(fields, "agent")
+        _refuse_null(changes)
         if "name" in changes and (not isinstance(changes["name"], str) or not changes["name"]):
             raise InvalidRequest("Validation failed", "name must be a non-empty string")
+        if "prompt" in changes and not isinstance(changes["prompt"], str):
+            raise InvalidRequest("Validation failed", "prompt must be a string")
         with self._write() as db:
             row = db.execute("SELECT * FROM agents WHERE uid = ?", (uid,)).fetchone()
             if row is None:
@@ -282,15 +306,29 @@ class Store:
     def create_tool(self, agent_uid: str, payload: Mapping[str, Any]) -> dict[str, Any]:
         body = prepare_tool(payload)
         stamp = now_iso()
+        tool_id = self._allocate_id() if self.id_order == "shuffled" else None
+        if tool_id is not None:
+            # Committed late: ids taken after this one may become visible before it.
+            time.sleep(random.uniform(0, self.commit_delay_ms) / 1000.0)
         with self._write() as db:
             self._require_agent(db, agent_uid)
             cursor = db.execute(
-                "INSERT INTO tools (agent_uid, type, name, body, created_at, updated_at) "
-                "VALUES (?,?,?,?,?,?)",
-                (agent_uid, body["type"], body["name"], _dump(body), stamp, stamp),
+                "INSERT INTO tools (id, agent_uid, type, name, body, created_at, updated_at) "
+                "VALUES (?,?,?,?,?,?,?)",
+                (tool_id, agent_uid, body["type"], body["name"], _dump(body), stamp, stamp),
             )
             tool_id = int(cursor.lastrowid or 0)
         return self.get_tool(agent_uid, tool_id)
+
+    def _allocate_id(self) -> int:
+        """The next id of the shuffled mode's sequence (taken, never given back)."""
+        with self._lock, self._sqlite_errors():
+            if self._next_id is None:
+                row = self._db.execute("SELECT MAX(id) FROM tools").fetchone()
+                self._next_id = int(row[0] or 0) + 1
+            tool_id = self._next_id
+            self._next_id += 1
+            return tool_id
 
     def get_tool(self, agent_uid: str, tool_id: int) -> dict[str, Any]:
         rows = self._read(
@@ -380,14 +418,14 @@ class Store:
     def update_tool(
         self, agent_uid: str, tool_id: int, fields: Mapping[str, Any], *, merge_nested: bool = False
     ) -> dict[str, Any]:
-        """Partial update: only the fields sent change; ``null`` removes a field.
+        """Partial update: only the fields sent change (a ``null`` is refused: no field of
+        the platform's schema is nullable, so nothing can be removed that way).
 
         Nested objects (``static_params``, ``parameters``) are replaced whole unless
         ``merge_nested`` (the emulator's optional shallow-merge mode) is set.
         """
         changes = _plain_object(fields, "tool")
-        if isinstance(changes.get("method"), str):
-            changes["method"] = changes["method"].lower()
+        _refuse_null(changes)
         with self._write() as db:
             row = db.execute(
                 "SELECT * FROM tools WHERE id = ? AND agent_uid = ?", (tool_id, agent_uid)
@@ -512,14 +550,12 @@ class Store:
 
 
 def prepare_tool(payload: Any) -> dict[str, Any]:
-    """The tool as a create stores it: server fields and nulls dropped, ``method`` in
-    lower case, validated, defaults filled in. Raises InvalidRequest."""
+    """The tool as a create stores it: server fields dropped, validated, defaults filled
+    in. Raises InvalidRequest (a null anywhere, as in every request body, included)."""
     body = _plain_object(payload, "tool")
+    _refuse_null(body)
     for key in SERVER_FIELDS:
         body.pop(key, None)
-    body = {k: v for k, v in body.items() if v is not None}
-    if isinstance(body.get("method"), str):
-        body["method"] = body["method"].lower()
     check_tool(body)
     for key, default in TOOL_DEFAULTS.items():
         body.setdefault(key, default)
@@ -563,7 +599,12 @@ def check_tool(body: Mapping[str, Any]) -> None:
         if not isinstance(body.get("url"), str) or not body["url"]:
             raise InvalidRequest("Validation failed", "url is required for api_request tools")
         if body.get("method", "get") not in ("get", "post"):
-            raise InvalidRequest("Validation failed", "method must be get or post")
+            raise InvalidRequest("Validation failed", "method must be get or post (lower case)")
+    elif "method" in body:
+        # The schema documents method for api_request only: stricter than storing it.
+        raise InvalidRequest(
+            "Validation failed", f"method is only allowed on api_request tools, not {tool_type}"
+        )
     if tool_type == "send_sms":
         _check_sms(body.get("static_params"))
 
@@ -599,6 +640,12 @@ def _check_sms(static_params: Any) -> None:
         raise InvalidRequest("Validation failed", "static_params.type must be prompt or static")
 
 
+def _refuse_null(body: Mapping[str, Any]) -> None:
+    null_at = find_null(body)
+    if null_at is not None:
+        raise InvalidRequest("Validation failed", f"{null_at} must not be null")
+
+
 def _apply_changes(
     body: dict[str, Any], changes: Mapping[str, Any], *, merge_nested: bool
 ) -> dict[str, Any]:
@@ -606,9 +653,7 @@ def _apply_changes(
     for key, value in changes.items():
         if key in SERVER_FIELDS:
             continue
-        if value is None:
-            result.pop(key, None)
-        elif merge_nested and isinstance(value, dict) and isinstance(result.get(key), dict):
+        if merge_nested and isinstance(value, dict) and isinstance(result.get(key), dict):
             result[key] = {**result[key], **value}
         else:
             result[key] = value

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.conftest import TEST_API_KEY, emulator_rest
+from tests.conftest import TEST_API_KEY, deployable_on_openmic, emulator_rest
 
 KEY_ENV = "ACTIONCTL_TEST_OPENMIC_KEY"
 AGENTS = {"support": "agent_support_dev", "billing": "agent_billing_dev"}
@@ -77,6 +77,7 @@ def point_at(root: Path, url: str, **config: Any) -> None:
     data = yaml.safe_load((root / "actionctl.yaml").read_text())
     data.update({"platform": "openmic", "base_url": url, "api_key_env": KEY_ENV}, **config)
     (root / "actionctl.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
+    deployable_on_openmic(root)
 
 
 def add_agents(server: Any) -> None:
@@ -88,7 +89,7 @@ def add_agents(server: Any) -> None:
 def quick_create_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
     """Creates whose outcome is unknown wait before looking up; in-process tests keep
     that wait short (subprocess applies use the real one)."""
-    monkeypatch.setattr("compiler.apply_lock.CREATE_BACKOFF_BASE", 0.01)
+    monkeypatch.setattr("compiler.platform.create_once.CREATE_BACKOFF_BASE", 0.01)
 
 
 @pytest.fixture

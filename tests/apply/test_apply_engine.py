@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 
 from compiler.apply import apply_plan, create_once, patch_fields
-from compiler.apply_lock import AgentLocks
 from compiler.canonical import canonical_tool
 from compiler.plan.model import CREATE, UPDATE, Change, Plan
 from compiler.platform.base import PlatformError
 from compiler.platform.client import OpenMicClient
+from compiler.platform.lock import AgentLocks
 from tests.conftest import TEST_API_KEY
 
 AGENT = "agent_engine"
@@ -39,10 +39,10 @@ def live_names(server: Any) -> list[str]:
 
 def test_a_lost_create_response_is_adopted_not_repeated(server: Any, client: Any) -> None:
     server.inject("lost")
-    tool_id, how = create_once(client, AGENT, TOOL)
-    assert "response lost, found" in how
+    tool, how = create_once(client, AGENT, TOOL)
+    assert "response was lost, found" in how
     assert live_names(server) == ["hang_up"]
-    assert server.store.get_tool(AGENT, tool_id)["name"] == "hang_up"
+    assert server.store.get_tool(AGENT, tool["id"]) == tool  # as listed, no GET of its own
 
 
 def test_a_create_that_never_arrived_is_sent_again(server: Any, client: Any) -> None:
@@ -94,16 +94,17 @@ def test_the_apply_lock_creates_through_the_same_routine(server: Any, client: An
     assert live_names(server) == []
 
 
-def test_patch_sends_whole_top_level_fields_and_null_for_removed_ones() -> None:
+def test_patch_sends_whole_top_level_fields_and_never_null() -> None:
     after = canonical_tool(
-        {"type": "api_request", "name": "x", "url": "https://a.example", "parameters": {
+        {"type": "end_call", "name": "x", "parameters": {
             "type": "object", "properties": {"a": {"type": "string"}}, "required": []}}
     )  # fmt: skip
     change = Change(
         "s/x", "s", AGENT, "x", UPDATE, tool_id=1, after=after,
-        changed_paths=["parameters.properties.a.description", "api_timeout"],
+        changed_paths=["parameters.properties.a.description", "static_params.end_message"],
     )  # fmt: skip
-    assert patch_fields(change) == {"parameters": after["parameters"], "api_timeout": None}
+    # static_params removed: sent as {}, the value the platform treats as absent
+    assert patch_fields(change) == {"parameters": after["parameters"], "static_params": {}}
 
 
 def test_progress_counts_every_change_once(server: Any, client: Any) -> None:
