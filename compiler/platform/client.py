@@ -505,7 +505,7 @@ class OpenMicClient:
             return False
         if self._prefix_checked is None:
             probe = f"{self.api_prefix}/agents"
-            if response.request.url.path == probe:
+            if self._shown_path(response) == probe:
                 self._prefix_checked = False
             else:
                 try:
@@ -527,7 +527,7 @@ class OpenMicClient:
         return isinstance(error, str) and any(w in error.lower() for w in _RESOURCE_WORDS)
 
     def _unknown_path(self, response: httpx.Response, method: str) -> UnknownPathError:
-        path = response.request.url.path
+        path = self._shown_path(response)
         return UnknownPathError(
             self._scrub(
                 f"{self.base_url} has no {method} {path} (404, and {self.api_prefix}/agents "

@@ -401,7 +401,7 @@ def test_a_lone_surrogate_escape_is_400_not_500(
 ):
     body = '{"type": "end_call", "name": "x", "description": "' + escape + '"}'
     response = api.post(
-        f"/v2/agents/{make_agent()}/tools",
+        f"/h/v2/agents/{make_agent()}/tools",
         content=body.encode(),
         headers={"Content-Type": "application/json"},
     )
