@@ -13,8 +13,37 @@ real mistake first and the report formats can say "(4 more caused by this)".
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+
+# docs/reliability.md promises it; a 300 KB template expression must not make a 300 KB line.
+MAX_MESSAGE_CHARS = 2_000
+# Control characters (a newline in a file name would forge a line of output, or a
+# ``::error`` command in GitHub's log), Unicode line separators and bidi controls (which
+# reorder what is shown), and lone surrogates (the undecodable bytes of a non-UTF-8 file
+# name, which no UTF-8 output can carry: json and sarif would not even print).
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """``text`` with each unsafe character as a visible escape (``\\n``, ``\\xff``)."""
+    return _UNSAFE.sub(_escape, text) if _UNSAFE.search(text) else text
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if 0xDC80 <= code <= 0xDCFF:  # a byte os.fsdecode could not decode (surrogateescape)
+        return f"\\x{code - 0xDC00:02x}"
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}"
+
+
+def capped(message: str) -> str:
+    if len(message) <= MAX_MESSAGE_CHARS:
+        return message
+    return message[: MAX_MESSAGE_CHARS - 1] + "\u2026"
 
 
 class Severity(enum.StrEnum):
@@ -60,6 +89,11 @@ class Diagnostic:
     caused_by: Cause | None = None
     # Diagnostics caused by this one, folded under it by ``sorted_diagnostics``.
     consequences: tuple[Diagnostic, ...] = field(default=(), compare=False)
+
+    def __post_init__(self) -> None:
+        # Every format (text, json, github, sarif) gets one safe line: done once, here.
+        object.__setattr__(self, "file", printable(self.file))
+        object.__setattr__(self, "message", capped(printable(self.message)))
 
     @classmethod
     def at(

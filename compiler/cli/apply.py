@@ -254,7 +254,9 @@ def _saved_plan(app: AppContext, planfile: Path) -> tuple[Plan, Project, Environ
     try:
         plan = Plan.load(planfile)
     except PlanFormatError as error:
-        diagnostic = Diagnostic.error(Location(str(planfile)), "A901", str(error))
+        diagnostic = Diagnostic.error(
+            Location(str(planfile), error.line, error.column), "A901", str(error)
+        )
         raise DiagnosticError([diagnostic]) from None
     project = _project_file_only(app)
     environment = select_environment(app, project)

@@ -178,8 +178,9 @@ def slugify(name: str, *, fallback: str = "tool") -> str:
     stem = re.sub(r"\.{2,}", ".", stem).strip(".-")[:MAX_STEM].rstrip(".-")
     if not stem:
         return fallback
-    if stem.split(".")[0].lower() in _WINDOWS_RESERVED:
-        stem = f"{stem}_"
+    first, dot, rest = stem.partition(".")
+    if first.lower() in _WINDOWS_RESERVED:  # Windows reserves AUX and AUX.anything
+        stem = f"{first}_{dot}{rest}"
     return stem
 
 

@@ -3,18 +3,17 @@ the ``Project`` model. Documents that fail are reported and left out of the mode
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from compiler.diagnostics import Diagnostic, Location
+from compiler.load.files import find_document_files, project_file
 from compiler.load.schema_check import check_action_type, check_document, check_kind
 from compiler.load.yaml_source import LoadedDocument, read_yaml_file
 from compiler.model import Action, Channel, Environment, Project, ProjectConfig, RuleConfig
 
 PROJECT_FILE = "actionctl.yaml"
-YAML_SUFFIXES = (".yaml", ".yml")
 
 
 @dataclass
@@ -37,8 +36,10 @@ def load_project(root: Path) -> LoadResult:
     if config.source is not None:
         project.documents.append(config.source)
     files: list[str] = [PROJECT_FILE] if config.source is not None or _has_config(root) else []
-    for folder, path in _document_files(root):
-        display = path.relative_to(root).as_posix()
+    found = find_document_files(root)
+    diagnostics.extend(found.diagnostics)
+    for document_file in found.documents:
+        folder, path, display = document_file.folder, document_file.path, document_file.display
         files.append(display)
         result = read_yaml_file(path, display)
         diagnostics.extend(result.diagnostics)
@@ -65,17 +66,6 @@ def _empty_project(root: Path) -> Diagnostic:
 
 def _has_config(root: Path) -> bool:
     return (root / PROJECT_FILE).is_file()
-
-
-def _document_files(root: Path) -> Iterator[tuple[str, Path]]:
-    """(folder, path) of every document file, in a sorted, deterministic order."""
-    for folder, pattern in (("channels", "*"), ("actions", "**/*")):
-        base = root / folder
-        if not base.is_dir():
-            continue
-        found = [p for p in base.glob(pattern) if p.suffix in YAML_SUFFIXES and p.is_file()]
-        for path in sorted(found, key=lambda p: p.parts):
-            yield folder, path
 
 
 def _add_document(
@@ -141,8 +131,11 @@ def _reject(project: Project, kind: str, problems: list[Diagnostic]) -> None:
 
 def _load_config(root: Path, diagnostics: list[Diagnostic]) -> ProjectConfig:
     """The project file's settings; defaults (SPEC §2.1) when it is absent or broken."""
-    path = root / PROJECT_FILE
-    if not path.is_file():
+    path, refused = project_file(root, PROJECT_FILE)
+    diagnostics.extend(refused)
+    if refused:
+        return ProjectConfig()
+    if path is None:
         if (root / "actionctl.yml").is_file():
             message = f"actionctl.yml is not read: rename it to {PROJECT_FILE}"
             diagnostics.append(Diagnostic.warning(Location("actionctl.yml", 1, 1), "E105", message))

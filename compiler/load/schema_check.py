@@ -41,7 +41,7 @@ _RANGE_MESSAGES: dict[str, str] = {
 # Marks a schema whose pattern a validate rule also checks (see check_document).
 RULE_CHECKED = "x-actionctl-diagnostic"
 # Fields whose wrong values are never quoted in messages.
-SECRET_PATHS: frozenset[DataPath] = frozenset({("api_key_env",)})
+SECRET_PATHS: frozenset[DataPath] = frozenset({("api_key_env",), ("base_url",)})
 MAX_UNKNOWN_FIELDS = 20  # per mapping; the rest are counted in one more diagnostic
 MAX_MESSAGE = 300
 _JSON_TYPE_NAMES = {
@@ -185,8 +185,19 @@ def _missing(
     location = loaded.document.locate(*path)
     for name in error.validator_value:
         if name not in instance:
-            where = f" in {_dotted(path)}" if path else ""
+            where = f" in {_dotted(path)}" if path else _which_action(loaded.document.data)
             yield _error(location, "S202", f"missing required field {quoted(name)}{where}")
+
+
+def _which_action(data: Any) -> str:
+    """`` of handover support/desk``: a file may hold many documents, and the one with
+    the problem is left out of the project, so the message names it."""
+    if not isinstance(data, Mapping) or data.get("kind") != "action":
+        return ""
+    agent, name = data.get("agent"), data.get("name")
+    if not isinstance(agent, str) or not isinstance(name, str):
+        return ""
+    return f" of {data.get('type')} {quoted(f'{agent}/{name}')}"
 
 
 def _wrong_type(error: ValidationError, loaded: LoadedDocument, path: DataPath) -> Diagnostic:

@@ -12,6 +12,8 @@ a string is kept in ``LoadedDocument.plain`` so the schema stage can say "quote 
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -91,13 +93,41 @@ class _Stop(Exception):
 def read_yaml_file(path: Path, display: str) -> FileResult:
     """Parse ``path`` (shown to users as ``display``) into positioned documents."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return _fail(display, 1, 1, "Y108", _too_large(size))
-        raw = path.read_bytes()
+        raw = read_regular_file(path, MAX_FILE_BYTES)
+    except FileTooLargeError as error:
+        return _fail(display, 1, 1, "Y108", _too_large(error.size))
+    except NotRegularFileError:
+        return _fail(display, 0, 0, "Y111", "cannot read file: not a regular file")
     except OSError as error:
         return _fail(display, 0, 0, "Y111", f"cannot read file: {error.strerror or error}")
     return read_yaml_bytes(raw, display)
+
+
+class NotRegularFileError(OSError):
+    """A FIFO, device or folder where a file was expected: never read (a FIFO hangs)."""
+
+
+class FileTooLargeError(OSError):
+    def __init__(self, size: int) -> None:
+        super().__init__(f"{size} bytes")
+        self.size = size
+
+
+def read_regular_file(path: Path, limit: int) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes. Opened without blocking and
+    checked on the open descriptor, so a FIFO swapped in after a check cannot hang us and
+    ``/dev/zero`` cannot grow memory: at most ``limit + 1`` bytes are ever read."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(descriptor, "rb") as handle:
+        status = os.fstat(handle.fileno())
+        if not stat.S_ISREG(status.st_mode):
+            raise NotRegularFileError(f"{path} is not a regular file")
+        if status.st_size > limit:
+            raise FileTooLargeError(status.st_size)
+        raw = handle.read(limit + 1)
+    if len(raw) > limit:  # grew since fstat
+        raise FileTooLargeError(len(raw))
+    return raw
 
 
 def read_yaml_bytes(raw: bytes, display: str) -> FileResult:
@@ -128,8 +158,11 @@ def read_yaml_text(text: str, display: str) -> FileResult:
     diagnostics: list[Diagnostic] = []
     builder = _Builder(display, may_alias="*" in text, may_merge="<<" in text)
     try:
+        sites = _alias_sites(text) if builder.may_alias else {}
         for index, node in enumerate(yaml.compose_all(text, Loader=_Loader)):
             loaded = builder.document(node, index)
+            if loaded is not None and sites.get(index):
+                _move_to_alias_sites(loaded.document.source_map, sites[index])
             if loaded is not None:
                 documents.append(loaded)
             diagnostics.extend(builder.take_diagnostics())
@@ -141,6 +174,68 @@ def read_yaml_text(text: str, display: str) -> FileResult:
         diagnostics.extend(builder.take_diagnostics())
         diagnostics.append(stop.diagnostic)
     return FileResult(documents, diagnostics)
+
+
+def _alias_sites(text: str) -> dict[int, dict[DataPath, tuple[int, int]]]:
+    """Per document: the data path where each ``*alias`` is used, and its position.
+
+    The composed graph shares one node between an anchor and its aliases, so the
+    positions the builder records inside an aliased value are the anchor's; an error
+    there must point where the alias is used. The event stream still has the alias
+    events with their marks: walk it, tracking each event's data path.
+    """
+    sites: dict[int, dict[DataPath, tuple[int, int]]] = {}
+    frames: list[list[Any]] = []  # [path, is_mapping, expecting_key, key or index]
+    document = -1
+    for event in yaml.parse(text, Loader=_Loader):
+        kind = event.__class__
+        if kind is yaml.DocumentStartEvent:
+            document += 1
+            frames = []
+            continue
+        if kind in (yaml.MappingEndEvent, yaml.SequenceEndEvent):
+            frames.pop()
+            continue
+        if kind not in (yaml.ScalarEvent, yaml.AliasEvent, yaml.MappingStartEvent,
+                        yaml.SequenceStartEvent):  # fmt: skip
+            continue
+        path = _event_path(frames, event)
+        if kind is yaml.AliasEvent and path is not None:
+            mark = event.start_mark
+            sites.setdefault(document, {})[path] = (mark.line + 1, mark.column + 1)
+        elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+            frames.append([path, kind is yaml.MappingStartEvent, True, 0])
+    return sites
+
+
+def _event_path(frames: list[list[Any]], event: Any) -> DataPath | None:
+    """The data path of the node this event starts (None for a mapping key)."""
+    if not frames:
+        return ()
+    frame = frames[-1]
+    parent, is_mapping = frame[0], frame[1]
+    if not is_mapping:
+        frame[3] += 1
+        return None if parent is None else (*parent, frame[3] - 1)
+    if frame[2]:  # a key: remember it (a non-scalar key makes its value unlocatable)
+        frame[2] = False
+        frame[3] = event.value if event.__class__ is yaml.ScalarEvent else None
+        return None
+    frame[2] = True
+    if parent is None or frame[3] is None:
+        return None
+    return (*parent, frame[3])
+
+
+def _move_to_alias_sites(source_map: SourceMap, sites: dict[DataPath, tuple[int, int]]) -> None:
+    """Everything reached through an alias is located where the alias is used."""
+    for positions, own in ((source_map.values, 1), (source_map.keys, 0)):
+        for path in positions:  # (the key that holds an alias is already at the site)
+            for length in range(len(path) + own):
+                site = sites.get(path[:length])
+                if site is not None:
+                    positions[path] = site
+                    break
 
 
 class _Builder:

@@ -31,7 +31,12 @@ DISPLAY_ORDER: tuple[str, ...] = (DELETE, REPLACE, UPDATE, CREATE, NO_OP)
 
 
 class PlanFormatError(ValueError):
-    """A plan file that cannot be used: bad JSON, unknown version, missing fields."""
+    """A plan file that cannot be used: bad JSON, unknown version, missing fields;
+    ``line``/``column`` say where in the file when known (else 0)."""
+
+    def __init__(self, message: str, line: int = 0, column: int = 0) -> None:
+        super().__init__(message)
+        self.line, self.column = line, column
 
 
 @dataclass
@@ -192,20 +197,11 @@ class Plan:
 
     @classmethod
     def load(cls, path: Path) -> Plan:
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as error:
-            raise PlanFormatError(f"cannot read plan file: {error.strerror or error}") from None
-        except UnicodeDecodeError as error:  # a binary file, or a plan re-saved as UTF-16
-            raise PlanFormatError(
-                f"not a plan: not UTF-8 text (byte {error.start}: {error.reason})"
-            ) from None
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as error:
-            raise PlanFormatError(
-                f"not a plan: invalid JSON at line {error.lineno} column {error.colno}: {error.msg}"
-            ) from None
+        """A saved plan, read as untrusted input (see ``compiler.plan.read``)."""
+        from compiler.plan.read import check_plan_shape, read_plan_json
+
+        data = read_plan_json(path)
+        check_plan_shape(data)
         return _parse_plan(data)
 
 

@@ -18,7 +18,6 @@ exceptions are wrapped, never chained.
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import random
 import threading
@@ -41,6 +40,7 @@ from compiler.platform.base import (
     ValidationFailed,
     WriteOutcomeUnknown,
 )
+from compiler.platform.urls import base_url_problem, hide_in_http_logs, shown_url
 
 LOGGER = logging.getLogger("actionctl.platform.http")
 _PUBLISHED_PREFIX = "/h/v2"
@@ -75,32 +75,11 @@ _RESOURCE_WORDS = ("agent", "tool", "bot", "phone")
 
 def check_base_url(base_url: str) -> str:
     """The base URL without a trailing slash; refuses plain http unless it is loopback."""
-    try:
-        parts = urlsplit(base_url.strip())
-        parts.port  # noqa: B018 - parses the port: "abc" or 99999 raise ValueError here
-    except ValueError as error:  # not echoed: the text may hold credentials
-        raise InsecureBaseUrlError(f"the base URL is not a valid URL ({error})") from None
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise InsecureBaseUrlError(f"the base URL {base_url!r} is not an http(s) URL")
-    if parts.username or parts.password:
-        raise InsecureBaseUrlError(
-            "the base URL must not contain credentials; the key comes from the environment"
-        )
-    if parts.scheme == "http" and not is_loopback(parts.hostname):
-        raise InsecureBaseUrlError(
-            f"refusing plain http to {parts.hostname}: the API key would travel unencrypted; "
-            "use https (plain http is allowed only for loopback, e.g. the emulator)"
-        )
+    problem = base_url_problem(base_url)
+    if problem is not None:  # never echoes the URL: it may hold credentials or a key
+        raise InsecureBaseUrlError(problem)
+    parts = urlsplit(base_url.strip())
     return f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}"
-
-
-def is_loopback(host: str) -> bool:
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 class _Pacer:
@@ -161,7 +140,10 @@ class OpenMicClient:
         page_size: int = 100,
         log: Callable[[str], None] | None = None,
     ) -> None:
-        self.base_url = check_base_url(base_url)
+        url = check_base_url(base_url)
+        self.base_url = shown_url(url)  # in messages, plans and logs; httpx alone gets url
+        self._base_path = urlsplit(url).path
+        hide_in_http_logs(url)
         self.api_prefix = "/" + api_prefix.strip("/")
         self.api_key_env = api_key_env
         self.description = f"OpenMic API at {self.base_url}"
@@ -179,7 +161,7 @@ class OpenMicClient:
         self._prefix_checked: bool | None = None  # does {prefix}/agents exist? (404 triage)
         self._count_lock = threading.Lock()
         self._http = httpx.Client(
-            base_url=self.base_url,
+            base_url=url,
             headers={
                 "Authorization": f"Bearer {self._secret}",
                 "Accept": "application/json",
@@ -246,7 +228,11 @@ class OpenMicClient:
             agent_uid=agent_uid,
             action=f"creating tool {name!r} on agent {agent_uid!r}",
         )
-        return self._object(response, f"the new tool {name!r}")
+        try:
+            return self._object(response, f"the new tool {name!r}")
+        except UnexpectedResponseError as error:  # a 2xx whose body is unreadable: the
+            # tool was most likely created; the caller looks it up instead of "FAILED"
+            raise WriteOutcomeUnknown(str(error)) from None
 
     def update_tool(self, agent_uid: str, tool_id: int, fields: Mapping[str, Any]) -> Tool:
         response = self._request(
@@ -464,12 +450,12 @@ class OpenMicClient:
             raise self._not_found(response, agent_uid)
         if status in (400, 422):
             raise ValidationFailed(
-                f"{self.base_url} rejected {method} {response.request.url.path}: "
+                f"{self.base_url} rejected {method} {self._shown_path(response)}: "
                 f"{self._error_text(response)}",
                 status=status,
             )
         raise PlatformError(
-            f"{self.base_url} answered {status} to {method} {response.request.url.path}: "
+            f"{self.base_url} answered {status} to {method} {self._shown_path(response)}: "
             f"{self._error_text(response)}",
             status=status,
         )
@@ -519,7 +505,7 @@ class OpenMicClient:
             return False
         if self._prefix_checked is None:
             probe = f"{self.api_prefix}/agents"
-            if response.request.url.path == probe:
+            if self._shown_path(response) == probe:
                 self._prefix_checked = False
             else:
                 try:
@@ -541,7 +527,7 @@ class OpenMicClient:
         return isinstance(error, str) and any(w in error.lower() for w in _RESOURCE_WORDS)
 
     def _unknown_path(self, response: httpx.Response, method: str) -> UnknownPathError:
-        path = response.request.url.path
+        path = self._shown_path(response)
         return UnknownPathError(
             self._scrub(
                 f"{self.base_url} has no {method} {path} (404, and {self.api_prefix}/agents "
@@ -559,7 +545,7 @@ class OpenMicClient:
         except ValueError:
             body = None
         error = str(body.get("error", "")) if isinstance(body, dict) else ""
-        path = response.request.url.path
+        path = self._shown_path(response)
         # The error names what is missing ("Agent not found" / "Tool not found"); without
         # one, a 404 on a tools list means the agent, on a single tool the tool.
         if agent_uid is not None and ("agent" in error.lower() or "/tools/" not in path):
@@ -599,6 +585,11 @@ class OpenMicClient:
                 f"{self.base_url} answered unexpectedly ({message}); is it the OpenMic API?"
             )
         )
+
+    def _shown_path(self, response: httpx.Response) -> str:
+        """The request path without the base URL's own path (it may hold a key)."""
+        path = response.request.url.path
+        return path.removeprefix(self._base_path) if self._base_path else path
 
     def _scrub(self, text: str) -> str:
         # Belt and braces: no message we build should hold the key, but if a server echoes

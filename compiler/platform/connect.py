@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from compiler.platform.local import LocalPlatform
 
 LOCAL_DB = Path(".actionctl") / "platform.db"
 BASE_URL_ENV = "OPENMIC_BASE_URL"
+ENV_NAME = re.compile(r"[A-Z_][A-Z0-9_]{0,63}")  # = project.schema.json api_key_env
 
 
 class MissingApiKeyError(PlatformError):
@@ -57,6 +59,13 @@ def _state_dir(path: Path) -> None:
 
 def _openmic(config: ProjectConfig, verbose: int) -> OpenMicClient:
     base_url = os.environ.get(BASE_URL_ENV) or config.base_url
+    if not ENV_NAME.fullmatch(config.api_key_env):
+        # Not echoed: what is not a variable name may be the key itself, pasted there.
+        raise MissingApiKeyError(
+            "actionctl.yaml api_key_env does not look like the name of an environment "
+            "variable (upper-case letters, digits, _); put the variable's NAME there, "
+            "never the key (value not shown)"
+        )
     api_key = os.environ.get(config.api_key_env)
     if not api_key:
         raise MissingApiKeyError(

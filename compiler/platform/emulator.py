@@ -380,6 +380,12 @@ def _json_body(raw: bytes) -> Any:
         raise InvalidRequest(
             "Invalid JSON", f"the request body is not valid JSON: {error}"
         ) from None
+    try:  # "\ud800" parses, but a lone surrogate is no character: storing it would fail
+        json.dumps(body, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidRequest(
+            "Invalid JSON", "the request body holds a lone surrogate escape (\\ud800-\\udfff)"
+        ) from None
     null_at = find_null(body)
     if null_at is not None:
         # No field of the vendor's schema is nullable: a validating server refuses it.

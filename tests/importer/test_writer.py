@@ -189,7 +189,11 @@ def test_block_styles_are_what_docs_import_md_says() -> None:
         ("Café crème", "Cafe-creme"),
         ("日本語", "tool"),
         ("CON", "CON_"),
-        ("nul.txt", "nul.txt_"),
+        ("nul.txt", "nul_.txt"),  # Windows reserves NUL with any extension
+        ("aux.txt", "aux_.txt"),
+        ("COM1.tar.gz", "COM1_.tar.gz"),
+        ("lpt9", "lpt9_"),
+        ("auxiliary", "auxiliary"),
         ('a<b>c:d"e|f?g*h\\i', "a-b-c-d-e-f-g-h-i"),
         (".hidden", "hidden"),
         ("x" * 300, "x" * 80),

@@ -393,3 +393,17 @@ def test_odd_request_values_are_400_not_emulator_errors(
         body = {"phone_number_id": number, "agent_uid": uid, "direction": ["inbound"]}
         assert api.post(path, json=body).status_code == 400
     assert emulator.stats.snapshot()["internal_errors"] == 0
+
+
+@pytest.mark.parametrize("escape", ["\\ud800", "\\udfff", "a\\udc80b"])
+def test_a_lone_surrogate_escape_is_400_not_500(
+    api: httpx.Client, make_agent: Callable[..., str], escape: str
+):
+    body = '{"type": "end_call", "name": "x", "description": "' + escape + '"}'
+    response = api.post(
+        f"/h/v2/agents/{make_agent()}/tools",
+        content=body.encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    assert response.status_code == 400
+    assert response.json()["error"] == "Invalid JSON"

@@ -471,8 +471,33 @@ def test_credentials_in_the_url_are_refused():
 
 @pytest.mark.parametrize("url", ["http://127.0.0.1:1", "http://localhost:1", "http://[::1]:1"])
 def test_loopback_http_and_https_are_allowed(url: str):
-    OpenMicClient(url, TEST_API_KEY).close()
-    OpenMicClient("https://api.openmic.ai/", TEST_API_KEY).close()
+    client = OpenMicClient(url, TEST_API_KEY)
+    assert client.target["base_url"] == url
+    client.close()
+    client = OpenMicClient("https://api.openmic.ai/", TEST_API_KEY)
+    assert client.target["base_url"] == "https://api.openmic.ai"
+    client.close()
+
+
+def test_plain_http_to_localhost_reaches_the_server(emulator: Any):
+    url = emulator.url.replace("127.0.0.1", "localhost")
+    client = OpenMicClient(url, TEST_API_KEY, max_retries=0)
+    try:
+        assert client.agent_exists("no_such_agent") is False  # a real round trip
+    finally:
+        client.close()
+
+
+def test_a_base_path_is_used_but_never_shown(emulator: Any):
+    """A gateway path may hold a key: requests go there, messages show ``/...``."""
+    client = OpenMicClient(emulator.url + "/gateway-KEY-1234567890", TEST_API_KEY, max_retries=0)
+    try:
+        with pytest.raises(PlatformError) as caught:
+            client.list_tools("agent_x")
+    finally:
+        client.close()
+    assert client.target["base_url"] == emulator.url + "/..."
+    assert "KEY-1234567890" not in str(caught.value)
 
 
 @pytest.mark.parametrize(

@@ -33,6 +33,9 @@ from tests.reliability.fleet import (
 
 FLEET = Fleet(agents=1, keep=3, updates=1, deletes=1, replaces=1, creates=2)
 WRONG_KEY = "wrong-K3y-77aa1c0ffee-SECRET"
+# A key made only of letters, digits and _ (as many vendors' are): it passed for a
+# variable name until issue 15, and P109 printed it.
+PASTED_KEY = "omk_live_4f9a8b7c6d5e4f3a2b1cQZ"
 
 
 def forms(key: str) -> list[str]:
@@ -77,7 +80,7 @@ class Sweep:
 
     def leaks(self) -> list[str]:
         found = []
-        patterns = forms(RELIABILITY_KEY) + forms(WRONG_KEY)
+        patterns = forms(RELIABILITY_KEY) + forms(WRONG_KEY) + forms(PASTED_KEY)
         for label, text in self.texts:
             found += [f"{label}: contains {p!r}" for p in patterns if p in text]
             found += [f"{label}: {m.group(0)[:20]}..." for m in BEARER.finditer(text)]
@@ -242,6 +245,70 @@ def test_a_key_pasted_where_the_variable_name_goes_is_not_echoed(
     assert result.exit_code == 1
     assert "S206" in result.output
     sweep.check(minimum=10)
+
+
+def test_a_key_of_letters_digits_and_underscores_pasted_as_the_variable_name(
+    workspace_factory: Callable[..., Workspace],
+    sweep: Sweep,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``api_key_env: omk_live_...`` looked like a variable name: validate passed and plan
+    printed it in P109, in every format. Also through a saved plan, where apply reads the
+    project file without validating it."""
+    ws = workspace_factory(FLEET)
+    plan_file = tmp_path / "plan.json"
+    assert ws.run("plan", "--out", plan_file).exit_code in (0, 2)
+    set_project(ws, api_key_env=PASTED_KEY)
+    monkeypatch.setenv(PASTED_KEY, RELIABILITY_KEY)  # even when such a variable exists
+    for fmt in ("text", "json", "github", "sarif"):
+        result = sweep.add_result(f"validate {fmt}", ws.run("validate", "--format", fmt))
+        assert result.exit_code == 1 and "S206" in result.output
+        result = ws.run("--diagnostics-format", fmt, "plan")
+        sweep.add_result(f"plan {fmt}", result)
+        assert result.exit_code == 1
+    monkeypatch.delenv(PASTED_KEY)
+    result = sweep.add_result("apply saved", ws.run("apply", plan_file))
+    assert result.exit_code == 1
+    sweep.check(minimum=18)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "{url}/" + PASTED_KEY,
+        "{url}/gateway/" + PASTED_KEY + "/",
+        "{url}/v?key=" + PASTED_KEY,
+        "http://user:" + PASTED_KEY + "@127.0.0.1:9",
+        "http://127.0.0.1:99999/" + PASTED_KEY,
+        "ftp://127.0.0.1/" + PASTED_KEY,
+    ],
+)
+def test_a_key_in_the_base_url_is_never_printed(
+    workspace_factory: Callable[..., Workspace],
+    sweep: Sweep,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    url: str,
+) -> None:
+    """A key in ``$OPENMIC_BASE_URL``'s path was echoed by L801 (the emulator answers 404
+    to every path under it, so every agent looks unknown); credentials, queries and bad
+    URLs must not be echoed either, from the environment or from actionctl.yaml."""
+    ws = workspace_factory(FLEET)
+    base_url = url.format(url=ws.server.url)
+    monkeypatch.setenv("OPENMIC_BASE_URL", base_url)
+    for args in (("-vv", "plan"), ("-vv", "apply", "--auto-approve"), ("import", "--out", "x")):
+        result = sweep.add_result(" ".join(args), ws.run(*args))
+        assert result.exit_code == 1, result.output
+        assert "Traceback" not in result.output
+    monkeypatch.delenv("OPENMIC_BASE_URL")
+    set_project(ws, base_url=base_url)
+    for fmt in ("text", "json", "github", "sarif"):
+        result = sweep.add_result(f"validate {fmt}", ws.run("validate", "--format", fmt))
+        if not base_url.startswith(ws.server.url):
+            assert result.exit_code == 1, result.output
+    sweep.add_result("plan from the file", ws.run("plan"))
+    sweep.check(minimum=12)
 
 
 @pytest.mark.parametrize(

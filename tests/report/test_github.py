@@ -68,7 +68,7 @@ def test_message_and_path_are_escaped_in_the_annotation() -> None:
     out = format_diagnostics([diagnostic], "github")
     assert out == (
         "::warning file=actions/odd%2Cname%3A1.yaml,line=2,col=3,title=S102"
-        "::50%25 off%0Aline two: a,b"
+        "::50%25 off\\x0aline two: a,b"  # the Diagnostic escaped the newline already
     )
     assert "\n" not in out
 
@@ -121,7 +121,7 @@ def test_job_summary_gets_the_full_list_as_a_markdown_table(
     assert "| severity | code | location | message |" in text
     rows = [line for line in text.splitlines() if line.startswith("| error ")]
     assert len(rows) == 13
-    assert "| warning | `S103` | `actions/pipe.yaml:1:1` | a \\| b c |" in text
+    assert "| warning | `S103` | `actions/pipe.yaml:1:1` | a \\| b\\\\x0ac |" in text
     assert "3 not shown as annotations" in text
     assert "job summary" in out
 

@@ -14,6 +14,7 @@ from compiler.validate.rules import (
     names,
     parameters,
     phones,
+    project_file,
     sms,
     templates,
 )
@@ -24,6 +25,7 @@ class Rule(Protocol):
 
 
 ALL_RULES: tuple[Rule, ...] = (
+    project_file,
     environments,
     channels,
     names,

@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
-from compiler.diagnostics import Diagnostic
+from compiler.diagnostics import Diagnostic, Location
 from compiler.model import Action, Project
 
 TARGET = "OpenMic"
@@ -44,6 +44,7 @@ def check(project: Project) -> Iterable[Diagnostic]:
     for action in project.actions:
         yield from check_action(action)
         yield from check_target(action, platform)
+    yield from _static_responses_left_out(project)
 
 
 def check_target(action: Action, platform: str) -> Iterator[Diagnostic]:
@@ -100,14 +101,30 @@ def _undocumented_sms_keys(action: Action, platform: str) -> Iterator[Diagnostic
 
 def check_action(action: Action) -> Iterator[Diagnostic]:
     if action.type == "static_response":
-        yield Diagnostic.error(
-            action.locate("type"),
-            "C601",
-            f"{TARGET} has no static response tool, so static_response cannot be compiled "
-            f"for {TARGET}; use send_text_message, or openmic.end_call with an end_message",
-        )
+        yield no_static_response(action.locate("type"))
     if action.type == "api_call":
         yield from _check_api_call(action)
+
+
+def no_static_response(location: Location) -> Diagnostic:
+    return Diagnostic.error(
+        location,
+        "C601",
+        f"{TARGET} has no static response tool, so static_response cannot be compiled "
+        f"for {TARGET}; use send_text_message, or openmic.end_call with an end_message",
+    )
+
+
+def _static_responses_left_out(project: Project) -> Iterator[Diagnostic]:
+    """A static_response whose fields are also wrong is left out of the project; fixing
+    those fields would only lead to C601, so say it now."""
+    loaded = {id(action.source) for action in project.actions}
+    for document in project.documents:
+        data = document.data
+        if id(document) in loaded or not isinstance(data, dict):
+            continue
+        if data.get("kind") == "action" and data.get("type") == "static_response":
+            yield no_static_response(document.locate("type"))
 
 
 def _check_api_call(action: Action) -> Iterator[Diagnostic]:

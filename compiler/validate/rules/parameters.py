@@ -3,12 +3,16 @@
 - M501 ``parameters_schema`` (native: ``parameters``) is not valid JSON Schema 2020-12,
   located at the offending subpath;
 - M502 its top-level ``type`` is not ``object``;
-- M503 a ``required`` name is not among ``properties`` (at the required item);
+- M503 a ``required`` name is not among ``properties`` (at the required item), at the
+  top and in every nested object schema (under properties, items, $defs...);
 - M504 a user-declared ``message`` parameter on a send_text_message with an empty
   message (the dashboard adds one itself in prompt mode);
 - M505 ``prompt`` together with a non-empty ``message`` (the prompt would be ignored);
 - M506 (warning) prompt mode with neither ``prompt`` nor ``description``: the agent
   gets no instruction for the text;
+- M530 a ``$ref`` (or ``$dynamicRef``) that is not a local ``#/...`` pointer resolving
+  inside the schema: a remote URL, ``file://``, a relative file or a dangling pointer.
+  The platform does not fetch references either, and we never read what they name;
 - S204 inside the schema: a keyword that needs text (``description: on``) or an
   ``enum``/``const``/``default``/``examples`` value of a ``type: string`` parameter that
   YAML 1.1 read as a boolean or number (``enum: [yes, no]`` is ``[true, false]``), with
@@ -23,16 +27,27 @@ import json
 from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 from typing import Any
+from urllib.parse import unquote
 
 from compiler.diagnostics import Diagnostic
 from compiler.load.yaml11 import is_yaml11_only, quote_hint
 from compiler.model import Action, DataPath, Project
-from compiler.wording import did_you_mean
+from compiler.wording import did_you_mean, quoted
 
 UI_PARAMETER_TYPES = frozenset(
     {"send_text_message", "handover", "api_call", "client_action", "static_response"}
 )
 JSON_TYPES = frozenset({"array", "boolean", "integer", "null", "number", "object", "string"})
+# Keywords whose value is one subschema / a list of them / a name -> subschema mapping.
+# ``whole``: the subschema describes a value on its own, so its ``required`` must name its
+# ``properties``; under allOf/anyOf/not/if... a ``required`` may refer to a sibling's.
+_ONE = {"items": True, "additionalProperties": True, "contains": True, "not": False,
+        "if": False, "then": False, "else": False, "propertyNames": False,
+        "unevaluatedItems": True, "unevaluatedProperties": True}  # fmt: skip
+_LIST = {"prefixItems": True, "allOf": False, "anyOf": False, "oneOf": False}
+_NAMED = {"properties": True, "patternProperties": True, "$defs": True, "definitions": True,
+          "dependentSchemas": False}  # fmt: skip
+MAX_SCHEMA_DEPTH = 256  # the YAML loader stops at 200 levels anyway
 
 
 def check(project: Project) -> Iterable[Diagnostic]:
@@ -92,20 +107,98 @@ def _check_schema(action: Action, field: str, schema: Mapping[str, Any]) -> Iter
 
 
 def _check_required(action: Action, field: str, schema: Mapping[str, Any]) -> Iterator[Diagnostic]:
+    for subschema, path, whole in subschemas(schema):
+        if whole:
+            yield from _required_declared(action, field, subschema, path)
+        yield from _local_reference(action, field, schema, subschema, path)
+
+
+def subschemas(
+    schema: Mapping[str, Any],
+) -> Iterator[tuple[Mapping[str, Any], tuple[str | int, ...], bool]]:
+    """(subschema, its path, describes a whole value) for the schema and every schema
+    nested in it, without recursion; values of enum, const, default are data, skipped."""
+    stack: list[tuple[Any, tuple[str | int, ...], bool]] = [(schema, (), True)]
+    while stack:
+        node, path, whole = stack.pop()
+        if not isinstance(node, Mapping) or len(path) > MAX_SCHEMA_DEPTH:
+            continue
+        yield node, path, whole
+        for key, value in node.items():
+            if key in _ONE:
+                stack.append((value, (*path, key), _ONE[key]))
+            elif key in _LIST and isinstance(value, list):
+                stack += [(v, (*path, key, i), _LIST[key]) for i, v in enumerate(value)]
+            elif key in _NAMED and isinstance(value, Mapping):
+                stack += [(v, (*path, key, str(k)), _NAMED[key]) for k, v in value.items()]
+
+
+def _required_declared(
+    action: Action, field: str, schema: Mapping[str, Any], path: tuple[str | int, ...]
+) -> Iterator[Diagnostic]:
     required = schema.get("required")
     if not isinstance(required, list):
         return
     properties = schema.get("properties")
+    if path and properties is None and "type" not in schema:
+        return  # a nested bare ``required`` (e.g. under dependentSchemas-like use)
     names = set(properties) if isinstance(properties, Mapping) else set()
+    where = ".".join(str(p) for p in (field, *path, "properties"))
     for index, name in enumerate(required):
         if name in names:
             continue
         yield Diagnostic.error(
-            action.locate(field, "required", index),
+            action.locate(field, *path, "required", index),
             "M503",
-            f"required parameter {name!r} is not declared under {field}.properties"
+            f"required parameter {name!r} is not declared under {where}"
             + did_you_mean(str(name), sorted(names)),
         )
+
+
+def _local_reference(
+    action: Action,
+    field: str,
+    root: Mapping[str, Any],
+    schema: Mapping[str, Any],
+    path: tuple[str | int, ...],
+) -> Iterator[Diagnostic]:
+    for keyword in ("$ref", "$dynamicRef"):
+        reference = schema.get(keyword)
+        if reference is None:
+            continue
+        problem = reference_problem(root, reference)
+        if problem is None:
+            continue
+        yield Diagnostic.error(
+            action.locate(field, *path, keyword),
+            "M530",
+            f"{keyword} {quoted(reference)} {problem}; only local references like "
+            "'#/$defs/address' that resolve inside this schema are allowed (nothing is fetched)",
+        )
+
+
+def reference_problem(root: Mapping[str, Any], reference: Any) -> str | None:
+    """Why ``reference`` is not a local JSON pointer resolving in ``root`` (or None)."""
+    if not isinstance(reference, str):
+        return "is not a string"
+    if not reference.startswith("#"):
+        return "points outside this schema (a URL or a file)"
+    if reference == "#":
+        return None
+    if not reference.startswith("#/"):
+        return "is an anchor, not a JSON pointer"
+    node: Any = root
+    for raw in reference[2:].split("/"):
+        token = unquote(raw).replace("~1", "/").replace("~0", "~")
+        if isinstance(node, Mapping) and token in node:
+            node = node[token]
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            return "does not resolve: nothing is at that pointer"
+    if not isinstance(node, Mapping | bool):
+        return "does not resolve to a schema"
+    return None
 
 
 def _schema_errors(action: Action, field: str, schema: Mapping[str, Any]) -> Iterator[Diagnostic]:

@@ -4,7 +4,9 @@
 - N322 a number written in an action: a custom ``recipient``, a handover
   ``phone_number``, a native tool's ``default_transfer_number``/``transfer_number``/
   ``to_number``/``from_number`` (templates are checked by the templates rule instead);
-- N323 an environment's channel number override in actionctl.yaml.
+- N323 an environment's channel number override in actionctl.yaml;
+- N324 such a number built from placeholders and text that cannot be part of a number
+  (``contact{{ .parameters.x }}``): only a ``+`` and digits may stand around placeholders.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from compiler.canonical import PLACEHOLDER
 from compiler.diagnostics import Diagnostic, Location
 from compiler.model import Action, Project
 from compiler.wording import quoted
@@ -20,6 +23,7 @@ from compiler.wording import quoted
 # ASCII digits only and \Z, not $: "\d" admits other scripts' digits, "$" a trailing newline.
 E164 = re.compile(r"\+[1-9][0-9]{6,14}\Z")
 _SEPARATORS = re.compile(r"[\s().\-/]")
+_NUMBER_TEXT = re.compile(r"\+?[0-9]*")  # what may stand next to placeholders in a number
 
 # Where each action type writes phone numbers: paths into the document.
 _NUMBER_FIELDS: dict[str, tuple[tuple[str, ...], ...]] = {
@@ -50,7 +54,10 @@ def check(project: Project) -> Iterable[Diagnostic]:
 def _check_action(action: Action) -> Iterator[Diagnostic]:
     for path in _NUMBER_FIELDS.get(action.type, ()):
         value = _get(action.fields, path)
-        if not isinstance(value, str) or "{{" in value or is_e164(value):
+        if isinstance(value, str) and "{{" in value:
+            yield from _check_templated(action, path, value)
+            continue
+        if not isinstance(value, str) or is_e164(value):
             continue
         if path == ("recipient",) and value == "contact":
             continue
@@ -59,6 +66,21 @@ def _check_action(action: Action) -> Iterator[Diagnostic]:
         if path == ("recipient",):
             message += ' (or "contact" for the caller, or a template)'
         yield Diagnostic.error(action.locate(*path), "N322", message)
+
+
+def _check_templated(action: Action, path: tuple[str, ...], value: str) -> Iterator[Diagnostic]:
+    """A number built from placeholders may only add a ``+`` and digits around them:
+    ``contact{{x}}`` or ``tel:{{x}}`` can never be a phone number."""
+    literal = PLACEHOLDER.sub("", value).strip()
+    if _NUMBER_TEXT.fullmatch(literal):
+        return
+    field = ".".join(path)
+    message = (
+        f"{action.address} {field} {quoted(value)} mixes placeholders with text that is "
+        f"not part of a phone number ({quoted(literal)}); use one placeholder alone, "
+        'e.g. "{{ .parameters.phone }}", or "contact" for the caller'
+    )
+    yield Diagnostic.error(action.locate(*path), "N324", message)
 
 
 def _check_overrides(project: Project) -> Iterator[Diagnostic]:
