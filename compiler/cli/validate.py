@@ -17,12 +17,10 @@ import click
 
 from compiler.cli.context import AppContext, diagnostics_format_option, emit_diagnostics, pass_app
 from compiler.diagnostics import Diagnostic, Location, Severity, has_errors, sorted_diagnostics
-from compiler.git_changes import read_changes
-from compiler.validate.involved import Change, involved
-from compiler.validate.suppress import apply_rules
 
 if TYPE_CHECKING:
     from compiler.model import Project
+    from compiler.validate.involved import Change
 
 
 @click.command("validate")
@@ -56,6 +54,8 @@ def command(
     from compiler.cli.context import unknown_environment
     from compiler.load import load_project
     from compiler.validate import validate_project
+    from compiler.validate.involved import involved
+    from compiler.validate.suppress import apply_rules
 
     fmt = fmt or app.diagnostics_format
     loaded = load_project(app.project_dir)
@@ -95,6 +95,9 @@ class Selection:
     def of(
         cls, root: Path, paths: Sequence[Path], project_files: list[str], changed: bool
     ) -> Selection:
+        from compiler.git_changes import read_changes
+        from compiler.validate.involved import Change
+
         change = Change()
         problems: list[Diagnostic] = []
         missing: dict[str, Diagnostic] = {}
