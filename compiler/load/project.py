@@ -165,6 +165,9 @@ def _config_from(data: dict[str, Any], loaded: LoadedDocument) -> ProjectConfig:
         base_url=data.get("base_url", defaults.base_url),
         api_prefix=data.get("api_prefix", defaults.api_prefix),
         api_key_env=data.get("api_key_env", defaults.api_key_env),
+        requests_per_minute=(data.get("rate_limit") or {}).get(
+            "requests_per_minute", defaults.requests_per_minute
+        ),
         default_environment=data.get("default_environment", _default_name(environments)),
         environments=environments,
         prune=data.get("prune", defaults.prune),
