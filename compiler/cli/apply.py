@@ -3,7 +3,8 @@
 Exit 0 applied (or nothing to do), 1 error or partial failure, 3 stale plan or another
 apply holds the lock on an agent (nothing was changed), 130 interrupted by Ctrl-C
 (changes under way finish and are reported; those not started are not made).
-Progress goes to stderr, one line per finished change, unless -q.
+Progress goes to stderr, one line per finished change with the time left (estimated
+from the pace changes finish at, or the client's configured pace at first), unless -q.
 """
 
 from __future__ import annotations
@@ -191,7 +192,11 @@ def _apply(
         click.echo("No changes. Nothing to apply.")
         return 0
     result = apply_safely(
-        platform, plan, allow_empty=allow_empty, parallelism=parallelism, progress=_progress(app)
+        platform,
+        plan,
+        allow_empty=allow_empty,
+        parallelism=parallelism,
+        progress=_progress(app, platform),
     )
     emit_diagnostics(app, [_refusal(refusal, origin) for refusal in result.refusals], err=True)
     if result.report is not None:
@@ -218,13 +223,23 @@ def _warn_left_behind(app: AppContext, messages: list[str], origin: str) -> None
     emit_diagnostics(app, warnings, err=True)
 
 
-def _progress(app: AppContext) -> Callable[[int, int, Outcome], None]:
+def _progress(app: AppContext, platform: Platform) -> Callable[[int, int, Outcome], None]:
+    from compiler.eta import Eta, format_duration
+
+    pace = getattr(platform, "requests_per_minute", None)  # the OpenMic client's bucket
+    eta: Eta | None = None
+
     def show(done: int, total: int, outcome: Outcome) -> None:
+        nonlocal eta
+        eta = eta or Eta(total, requests_per_minute=pace)
+        left = eta.finished(done)
         if app.quiet and outcome.ok:
             return
         line = f"[{done}/{total}] {outcome.verb} {outcome.change.address}"
         if not outcome.ok:
             line += f": {outcome.message}"
+        if left and done < total:
+            line += f" (about {format_duration(left)} left)"
         if app.color and not outcome.ok and sys.stderr.isatty():
             line = click.style(line, fg="red")
         click.echo(line, err=True)

@@ -1,0 +1,64 @@
+"""The time left shown during apply: from the pace changes finish at, or the client's
+configured pace before there is one to measure."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from compiler.eta import Eta, format_duration
+from tests.apply.conftest import Site, point_at
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_the_configured_pace_estimates_until_enough_changes_finished():
+    clock = Clock()
+    eta = Eta(101, requests_per_minute=100, clock=clock)
+    assert eta.finished(1) == pytest.approx(100 * 0.6)  # one request per change
+
+
+def test_the_measured_pace_takes_over_and_follows_recent_changes():
+    clock = Clock()
+    eta = Eta(200, requests_per_minute=100, clock=clock)
+    left = None
+    for done in range(1, 31):  # one change per 2 s, slower than the configured pace
+        clock.now += 2.0
+        left = eta.finished(done)
+    assert left == pytest.approx(170 * 2.0)
+    for done in range(31, 61):  # then twice as fast: the recent window follows
+        clock.now += 1.0
+        left = eta.finished(done)
+    assert left == pytest.approx(140 * 1.0)
+
+
+def test_unpaced_and_nothing_measured_yet_is_no_estimate():
+    eta = Eta(10, clock=Clock())
+    assert eta.finished(1) is None
+    assert eta.seconds_left(10) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [(0.2, "1s"), (59, "59s"), (60, "1m 00s"), (185.5, "3m 06s"), (3720, "1h 02m")],
+)
+def test_durations_read_naturally(seconds: float, text: str):
+    assert format_duration(seconds) == text
+
+
+def test_apply_shows_the_time_left_at_the_configured_pace(site: Site):
+    # 600/min keeps the test short; the emulator itself is not limited.
+    point_at(site.root, site.url, rate_limit={"requests_per_minute": 600})
+    result = site.run("apply", "--auto-approve")
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.stderr.splitlines() if line.startswith("[")]
+    assert len(lines) == 13
+    assert all(re.search(r"\(about \d+s left\)$", line) for line in lines[:-1]), lines
+    assert "left" not in lines[-1]
