@@ -26,6 +26,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+CHILD_TIMEOUT = 600.0  # s; subprocess.run kills the child when it expires
 GOAL_SECONDS = 0.4
 AGENTS = 10
 WORK = Path(__file__).resolve().parent / ".work" / "precommit"
@@ -84,7 +85,7 @@ def action_yaml(i: int, agent: str, *, channel: str | None = None, note: str = "
 
 def timed(command: list[str], cwd: Path) -> tuple[float, int, str]:
     start = time.perf_counter()
-    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
+    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=CHILD_TIMEOUT)
     return time.perf_counter() - start, done.returncode, done.stdout + done.stderr
 
 
