@@ -1,8 +1,10 @@
 """``actionctl validate [PATHS]...``: schema and semantic checks, no network.
 
-The whole project is always loaded and checked, so references resolve across files;
-with PATHS only diagnostics located in those files (or under those directories) are
-reported, which is what a pre-commit hook with ``pass_filenames`` needs. Diagnostics go
+References always resolve across the whole project; with PATHS only diagnostics
+located in those files (or under those directories) are reported, which is what a
+pre-commit hook with ``pass_filenames`` needs. Then the other files come from the
+per-file cache in ``.actionctl/cache/`` when unchanged (``compiler/load/cache.py``), so
+the hook costs about what the named files cost. Diagnostics go
 to stdout; the exit code is 1 when any reported diagnostic is an error.
 """
 
@@ -18,6 +20,7 @@ from compiler.cli.context import AppContext, diagnostics_format_option, emit_dia
 from compiler.diagnostics import Diagnostic, Location, has_errors, sorted_diagnostics
 
 if TYPE_CHECKING:
+    from compiler.load.cache import FileCache
     from compiler.model import Project
 
 
@@ -42,7 +45,10 @@ def command(app: AppContext, paths: tuple[Path, ...], fmt: str | None) -> int:
     from compiler.validate import validate_project
 
     fmt = fmt or app.diagnostics_format
-    loaded = load_project(app.project_dir)
+    cache = _cache(app.project_dir, paths)
+    loaded = load_project(app.project_dir, cache=cache)
+    if cache is not None:
+        cache.save()
     diagnostics = list(loaded.diagnostics)
     if loaded.project is not None:
         diagnostics += validate_project(loaded.project)
@@ -62,6 +68,16 @@ def command(app: AppContext, paths: tuple[Path, ...], fmt: str | None) -> int:
     return 0
 
 
+def _cache(root: Path, paths: tuple[Path, ...]) -> FileCache | None:
+    """With PATHS, files outside them are taken from the per-file cache when unchanged
+    (only diagnostics in PATHS are reported, and references need just their index)."""
+    if not paths:
+        return None
+    from compiler.load.cache import FileCache
+
+    return FileCache(root, Selection.of(root, paths, None).covers)
+
+
 class Selection:
     """The files (and directories) named on the command line, as diagnostics show them."""
 
@@ -71,12 +87,13 @@ class Selection:
         self.problems = problems
 
     @classmethod
-    def of(cls, root: Path, paths: Sequence[Path], project_files: list[str]) -> Selection:
+    def of(cls, root: Path, paths: Sequence[Path], project_files: list[str] | None) -> Selection:
+        """``project_files`` None: before loading, when files cannot be checked yet."""
         files: set[str] = set()
         folders: list[str] = []
         problems: list[Diagnostic] = []
         root = root.resolve()
-        known = set(project_files)
+        known = set(project_files or ())
         for path in paths:
             shown = path.as_posix()
             if not path.exists():
@@ -92,7 +109,7 @@ class Selection:
                 folders.append("" if relative == "." else relative + "/")
                 continue
             files.add(relative)
-            if relative not in known:
+            if project_files is not None and relative not in known:
                 message = (
                     f"{relative} is not read by actionctl (only actionctl.yaml, "
                     "channels/*.yaml and actions/**/*.yaml are)"
@@ -101,7 +118,9 @@ class Selection:
         return cls(files, folders, problems)
 
     def covers(self, file: str) -> bool:
-        return file in self.files or any(file.startswith(folder) for folder in self.folders)
+        if file in self.files:
+            return True
+        return bool(self.folders) and file.startswith(tuple(self.folders))
 
 
 def _problem(file: str, code: str, message: str) -> Diagnostic:

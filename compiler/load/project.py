@@ -6,12 +6,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from compiler.diagnostics import Diagnostic, Location
 from compiler.load.schema_check import check_action_type, check_document, check_kind
 from compiler.load.yaml_source import LoadedDocument, read_yaml_file
 from compiler.model import Action, Channel, Environment, Project, ProjectConfig
+
+if TYPE_CHECKING:
+    from compiler.load.cache import FileCache
 
 PROJECT_FILE = "actionctl.yaml"
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -24,8 +27,11 @@ class LoadResult:
     files: list[str] = field(default_factory=list)  # every file read, as displayed
 
 
-def load_project(root: Path) -> LoadResult:
-    """Load ``actionctl.yaml``, ``channels/*.yaml`` and ``actions/**/*.yaml`` under root."""
+def load_project(root: Path, *, cache: FileCache | None = None) -> LoadResult:
+    """Load ``actionctl.yaml``, ``channels/*.yaml`` and ``actions/**/*.yaml`` under root.
+
+    With a ``cache`` (``validate FILE``), unchanged files outside its focus are not
+    parsed: their cached index stands in for them (``compiler/load/cache.py``)."""
     root = Path(root)
     if not root.is_dir():
         what = "does not exist" if not root.exists() else "is not a directory"
@@ -40,11 +46,16 @@ def load_project(root: Path) -> LoadResult:
     for folder, path in _document_files(root):
         display = path.relative_to(root).as_posix()
         files.append(display)
+        if cache is not None and cache.reuse(project, path, display):
+            continue
+        before = (len(project.actions), len(project.channels))
         result = read_yaml_file(path, display)
         diagnostics.extend(result.diagnostics)
         for loaded in result.documents:
             project.documents.append(loaded.document)
             _add_document(project, loaded, folder, diagnostics)
+        if cache is not None:
+            cache.remember(project, path, display, before)
     if not files and not diagnostics:  # (an actionctl.yml alone already got E105)
         diagnostics.append(_empty_project(root))
     return LoadResult(project, diagnostics, files)
