@@ -235,11 +235,14 @@ def _progress(app: AppContext, platform: Platform) -> Callable[[int, int, Outcom
         left = eta.finished(done)
         if app.quiet and outcome.ok:
             return
-        line = f"[{done}/{total}] {outcome.verb} {outcome.change.address}"
+        # The time left goes after the counter: the address stays the line's last word
+        # (before a failure's reason), where scripts find it.
+        counter = f"[{done}/{total}]"
+        if left and done < total:
+            counter += f" (about {format_duration(left)} left)"
+        line = f"{counter} {outcome.verb} {outcome.change.address}"
         if not outcome.ok:
             line += f": {outcome.message}"
-        if left and done < total:
-            line += f" (about {format_duration(left)} left)"
         if app.color and not outcome.ok and sys.stderr.isatty():
             line = click.style(line, fg="red")
         click.echo(line, err=True)

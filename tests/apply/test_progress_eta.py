@@ -60,5 +60,7 @@ def test_apply_shows_the_time_left_at_the_configured_pace(site: Site):
     assert result.exit_code == 0, result.output
     lines = [line for line in result.stderr.splitlines() if line.startswith("[")]
     assert len(lines) == 13
-    assert all(re.search(r"\(about \d+s left\)$", line) for line in lines[:-1]), lines
+    assert all(
+        re.match(r"\[\d+/13\] \(about \d+s left\) created \w+/\w+$", line) for line in lines[:-1]
+    ), lines
     assert "left" not in lines[-1]
