@@ -10,7 +10,10 @@ outside the focus whose content hash matches is not parsed: its index entries go
 the project as *stubs* (``Action.type`` is ``STUB_TYPE``, ``fields`` hold kind, agent
 and name only) that take part in the rules across files (duplicate names, channel
 references, agent mappings). Rules about a stub alone may then say wrong things, but
-only about the stub's own file, which is outside the focus and not reported.
+only about the stub's own file, which is outside the focus and not reported. Of the
+actions, only the stubs that can matter to the focus are made (``FileCache.finish``
+says which): a rule across files that needs more must be taught here, and
+tests/load/test_validate_cache.py compares every file's answer with a full load.
 
 Safe when stale or corrupt: any error reading the store or an entry is a miss (the file
 is loaded in full); the store is tied to the actionctl version and the loader's and
@@ -33,6 +36,7 @@ from compiler import __version__
 from compiler.atomic_write import write_atomically
 from compiler.model import Action, Channel, DataPath, Project, SourceDocument, SourceMap
 
+PROJECT_FILE = "actionctl.yaml"
 STATE_DIR = Path(".actionctl")
 STORE = STATE_DIR / "cache" / "validate.json"
 FORMAT = 2
@@ -55,6 +59,7 @@ class FileCache:
         self.stamp = _stamp()
         self.entries: dict[str, list[Any]] = _read_store(root / STORE, self.stamp)
         self.seen: set[str] = set()
+        self.deferred: list[tuple[int, str, list[Any]]] = []  # (position, file, records)
         self.changed = False
         self.reused = 0
 
@@ -71,14 +76,46 @@ class FileCache:
             digest, size, mtime_ns, recorded_ns, actions, channels = entry
             if not _unchanged(path, digest, size, mtime_ns, recorded_ns):
                 return False
-            stubs = [_action_stub(display, record) for record in actions]
+            if not all(_is_action_record(record) for record in actions):
+                return False
             channel_stubs = [_channel_stub(display, record) for record in channels]
         except (OSError, KeyError, TypeError, ValueError, IndexError):
             return False  # unreadable now, or an entry of another shape: load it in full
-        project.actions.extend(stubs)  # (not in project.documents: those are parsed ones)
-        project.channels.extend(channel_stubs)
+        # Actions wait for ``finish``: which of them matter depends on the focus files,
+        # which may come later. Where they go in the order is kept (first one wins).
+        self.deferred.append((len(project.actions), display, actions))
+        project.channels.extend(channel_stubs)  # (stubs are not in project.documents)
         self.reused += 1
         return True
+
+    def finish(self, project: Project) -> None:
+        """Put the stub actions that can matter to the focus into ``project``, in the
+        order a full load has: those sharing a name with a focus action (duplicates per
+        agent and per platform agent), those of a focus action's agent where some
+        environment leaves that agent unmapped (E104/E110 count its users), and all of
+        them when actionctl.yaml is in focus. The rest could only be reported in their
+        own files; leaving them out spares the rules 10,000 look-alikes."""
+        if not self.deferred:
+            return
+        relevant = self._relevance(project)
+        merged: list[Action] = []
+        taken = 0
+        for position, display, records in self.deferred:
+            merged.extend(project.actions[taken:position])
+            taken = position
+            merged.extend(_action_stub(display, r) for r in records if relevant(r))
+        merged.extend(project.actions[taken:])
+        project.actions[:] = merged
+        self.deferred.clear()
+
+    def _relevance(self, project: Project) -> Callable[[list[Any]], bool]:
+        if self.focus(PROJECT_FILE):
+            return lambda record: True
+        focus = [a for a in project.actions if self.focus(a.source.file)]
+        names = {a.name for a in focus}
+        mappings = [e.agents for e in project.config.environments.values() if e.agents]
+        agents = {a.agent for a in focus if any(a.agent not in m for m in mappings)}
+        return lambda record: record[1] in names or record[0] in agents
 
     def remember(self, project: Project, path: Path, display: str, before: tuple[int, int]) -> None:
         """Store the index of a file just loaded in full: the actions and channels added
@@ -207,10 +244,18 @@ def _action_record(action: Action) -> list[Any]:
     return record
 
 
+def _is_action_record(record: Any) -> bool:
+    return (
+        isinstance(record, list)
+        and len(record) == 9
+        and isinstance(record[0], str)
+        and isinstance(record[1], str)
+        and all(isinstance(n, int) for n in record[2:])
+    )
+
+
 def _action_stub(display: str, record: list[Any]) -> Action:
     agent, name, index, line, column, name_line, name_column, agent_line, agent_column = record
-    if not isinstance(agent, str) or not isinstance(name, str):
-        raise TypeError("an action's agent and name are strings")
     values: dict[DataPath, tuple[int, int]] = {
         (): (line, column),
         ("name",): (name_line, name_column),

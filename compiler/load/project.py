@@ -56,6 +56,8 @@ def load_project(root: Path, *, cache: FileCache | None = None) -> LoadResult:
             _add_document(project, loaded, folder, diagnostics)
         if cache is not None:
             cache.remember(project, path, display, before)
+    if cache is not None:
+        cache.finish(project)
     if not files and not diagnostics:  # (an actionctl.yml alone already got E105)
         diagnostics.append(_empty_project(root))
     return LoadResult(project, diagnostics, files)

@@ -84,7 +84,15 @@ def test_a_warm_cache_reuses_every_other_file(project: Path):
     second = FileCache(project, lambda f: f == focus)
     loaded = load_project(project, cache=second)
     assert second.reused == 7  # all but the focus (and actionctl.yaml, always read)
+    assert loaded.project is not None
+    # Only the actions that can matter to the focus: no other is named n3, and every
+    # agent is mapped. The channels always come (references).
+    assert [a.name for a in loaded.project.actions] == ["n3"]
+    assert [c.name for c in loaded.project.channels] == ["Main", "Voice"]
+    everything = FileCache(project, lambda f: f == "actionctl.yaml")
+    loaded = load_project(project, cache=everything)
     assert loaded.project is not None and len(loaded.project.actions) == 6
+    assert everything.reused == 8
 
 
 def test_duplicates_in_other_files_are_found_from_the_cache(cli: Callable[..., Any], project: Path):
@@ -179,9 +187,18 @@ def test_every_file_answers_as_without_the_cache(cli: Callable[..., Any], projec
     write(project, "actions/a5.yaml", SMS.format(agent="support", name="n1", channel="Voice"))
     write(project, "actions/a4.yaml", SMS.format(agent="sales", name="n4", channel="Mian"))
     write(project, "channels/again.yaml", CHANNEL.format(name="Main", caps="sms"))
+    look_alike = "supp\u043ert"  # a Cyrillic o: E110 at its first user, counting them all
+    write(project, "actions/b1.yaml", SMS.format(agent=look_alike, name="x1", channel="Main"))
+    write(project, "actions/b2.yaml", SMS.format(agent=look_alike, name="x2", channel="Main"))
+    write(project, "actions/c1.yaml", SMS.format(agent="billing", name="n1", channel="Main"))
+    # helpdesk is platform agent uid_support too: its n3 collides with support's (N313).
+    write(project, "actionctl.yaml", CONFIG + "      helpdesk: uid_support\n")
+    write(project, "actions/d3.yaml", SMS.format(agent="helpdesk", name="n3", channel="Main"))
     files = sorted(p.relative_to(project).as_posix() for p in project.rglob("*.yaml"))
     expected = {f: uncached(cli, project, f) for f in files}
     answers(cli, project, "actions/a0.yaml")  # warm everything but a0
     for f in files:
         assert answers(cli, project, f) == expected[f], f
-    assert any(code == 1 for code, _ in expected.values())
+    found = " ".join(out for _, out in expected.values())
+    for code in ("E104", "E110", "N301", "N302", "N303", "N312", "N313"):
+        assert code in found, code
