@@ -134,7 +134,9 @@ def read_yaml_text(text: str, display: str) -> FileResult:
                 documents.append(loaded)
             diagnostics.extend(builder.take_diagnostics())
     except yaml.YAMLError as error:
-        diagnostics.append(_yaml_error(error, text, display))
+        diagnostics.append(
+            _nesting_refused(error, text, display) or _yaml_error(error, text, display)
+        )
     except _Stop as stop:
         diagnostics.extend(builder.take_diagnostics())
         diagnostics.append(stop.diagnostic)
@@ -195,7 +197,7 @@ class _Builder:
                 return node.value
             return self._scalar(node, path)
         if depth >= MAX_DEPTH:
-            raise _Stop(self._at(node, "Y110", f"nesting deeper than {MAX_DEPTH} levels"))
+            raise _Stop(self._at(node, "Y110", _TOO_DEEP))
         if not self.may_alias:
             return self._collection(node, path, depth, expanding)
         node_id = id(node)
@@ -440,25 +442,54 @@ def _precheck(text: str, file: str) -> Diagnostic | None:
     estimate = 2 * (text.count(":") + text.count("?")) + text.count(",") + dashes
     if brackets <= _BRACKET_SCAN_THRESHOLD and estimate + brackets <= MAX_NODES:
         return None
+    try:
+        return _scan_events(text, file, _Loader)
+    except yaml.YAMLError as error:
+        # Anything else: composing reports the parse error with its position.
+        return _nesting_refused(error, text, file)
+
+
+def _scan_events(text: str, file: str, loader: Any) -> Diagnostic | None:
+    """Y110 at the first collection nested deeper than MAX_DEPTH, Y112 past MAX_NODES."""
     depth = 0
     nodes = 0
-    try:
-        for event in yaml.parse(text, Loader=_Loader):
-            kind = event.__class__
-            if kind is yaml.ScalarEvent or kind is yaml.AliasEvent:
-                nodes += depth > 0  # a document's lone root scalar is no content
-            elif kind is yaml.SequenceStartEvent or kind is yaml.MappingStartEvent:
-                nodes += 1
-                depth += 1
-                if depth > MAX_DEPTH:
-                    return _at_event(event, file, "Y110", f"nesting deeper than {MAX_DEPTH} levels")
-            elif kind is yaml.SequenceEndEvent or kind is yaml.MappingEndEvent:
-                depth -= 1
-            if nodes > MAX_NODES:
-                return _at_event(event, file, "Y112", _TOO_MANY_NODES)
-    except yaml.YAMLError:
-        return None  # composing reports the parse error with its position
+    for event in yaml.parse(text, Loader=loader):
+        kind = event.__class__
+        if kind is yaml.ScalarEvent or kind is yaml.AliasEvent:
+            nodes += depth > 0  # a document's lone root scalar is no content
+        elif kind is yaml.SequenceStartEvent or kind is yaml.MappingStartEvent:
+            nodes += 1
+            depth += 1
+            if depth > MAX_DEPTH:
+                return _at_event(event, file, "Y110", _TOO_DEEP)
+        elif kind is yaml.SequenceEndEvent or kind is yaml.MappingEndEvent:
+            depth -= 1
+        if nodes > MAX_NODES:
+            return _at_event(event, file, "Y112", _TOO_MANY_NODES)
     return None
+
+
+def _nesting_refused(error: yaml.YAMLError, text: str, file: str) -> Diagnostic | None:
+    """Y110, exactly as our own guard words and places it, when libyaml refused the
+    nesting itself.
+
+    libyaml 0.2.5 as bundled since PyYAML 6.0.4 stops at 1,000 flow levels with
+    "exceeded maximum nesting depth", and its scanner runs ahead of the parser, so the
+    refusal arrives before the parser has produced a single deep event. Our limit is far
+    lower: scanning the text up to the refusal finds the collection that crossed it.
+    """
+    if not isinstance(error, yaml.MarkedYAMLError) or "nesting depth" not in str(error.problem):
+        return None
+    mark = error.problem_mark
+    if mark is None:
+        return Diagnostic.error(Location(file, 1, 1), "Y110", _TOO_DEEP)
+    try:
+        found = _scan_events(text[: mark.index], file, _Loader)
+    except yaml.YAMLError:
+        found = None  # the prefix ends inside a collection; only the depth mattered
+    if found is not None and found.code == "Y110":
+        return found
+    return Diagnostic.error(Location(file, mark.line + 1, mark.column + 1), "Y110", _TOO_DEEP)
 
 
 def _at_event(event: Any, file: str, code: str, message: str) -> Diagnostic:
@@ -466,4 +497,5 @@ def _at_event(event: Any, file: str, code: str, message: str) -> Diagnostic:
     return Diagnostic.error(Location(file, mark.line + 1, mark.column + 1), code, message)
 
 
+_TOO_DEEP = f"nesting deeper than {MAX_DEPTH} levels"
 _TOO_MANY_NODES = f"more than {MAX_NODES} values in one file; split it into several files"

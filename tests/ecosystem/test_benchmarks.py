@@ -23,9 +23,9 @@ def test_startup_bench_reports_actionctl_beside_bare_python() -> None:
     assert result["ratio_to_python"] == pytest.approx(
         result["actionctl_version_s"] / result["python_pass_s"]
     )
-    # The goal is 0.12 s; a shared CI machine gets generous slack, a regression to
-    # eager imports of the whole pipeline (~0.4 s) still fails.
-    assert result["actionctl_version_s"] < 0.3
+    # The 0.12 s goal is measured by the benchmark, not asserted on a shared machine; an
+    # eager import of the pipeline at start-up is caught deterministically by
+    # tests/ecosystem/test_cli_polish.py::test_startup_paths_import_none_of_the_pipeline.
 
 
 def test_precommit_bench_resolves_references_on_a_small_project() -> None:
