@@ -132,7 +132,10 @@ class FileCache:
         entry = [digest, stat.st_size, stat.st_mtime_ns, time.time_ns(), actions, channels]
         if old is None or old[:3] != entry[:3] or old[4:] != entry[4:]:
             self.entries[display] = entry
-            self.changed = True
+            # The files being committed change on every run; rewriting a 10,000-file
+            # store for them alone would cost more than parsing them again next time,
+            # when they are outside the focus (their stored entry is then a miss).
+            self.changed = self.changed or not self.focus(display)
 
     def save(self) -> None:
         """Write the store if anything changed (files gone are dropped); a store that

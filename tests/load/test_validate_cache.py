@@ -202,3 +202,20 @@ def test_every_file_answers_as_without_the_cache(cli: Callable[..., Any], projec
     found = " ".join(out for _, out in expected.values())
     for code in ("E104", "E110", "N301", "N302", "N303", "N312", "N313"):
         assert code in found, code
+
+
+def test_a_change_to_the_named_file_alone_does_not_rewrite_the_store(
+    cli: Callable[..., Any], project: Path
+):
+    age(project)
+    answers(cli, project, "actions/a1.yaml")  # warm
+    store = project / STORE
+    written = store.stat().st_mtime_ns
+    write(project, "actions/a1.yaml", SMS.format(agent="support", name="n9", channel="Main"))
+    assert answers(cli, project, "actions/a1.yaml")[0] == 0
+    assert store.stat().st_mtime_ns == written
+    # Named with another file next time, its stale entry is a miss: read in full.
+    write(project, "actions/a3.yaml", SMS.format(agent="support", name="n9", channel="Main"))
+    code, out = answers(cli, project, "actions/a3.yaml")
+    assert code == 1 and "N312" in out and "actions/a1.yaml" in out
+    assert store.stat().st_mtime_ns != written
