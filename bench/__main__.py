@@ -26,6 +26,7 @@ BENCHMARKS: dict[str, str] = {
     "apply, 2,000 creates, locks over a long run (time-scaled 60x)": "bench.bench_long_apply",
     "startup": "bench.bench_startup",
     "pre-commit: one changed file of 1,000 and of 10,000": "bench.bench_precommit",
+    "plan --base HEAD vs plan, 1,000 actions in git": "bench.bench_drift",
 }
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
@@ -76,6 +77,7 @@ HEADLINES: dict[str, tuple[str, str, str, str, str]] = {
         "<= 0.4 s (10k, warm cache)",
         "meets_goal",
     ),
+    "bench.bench_drift": ("plan_base_s", "plan_s", "ratio_base_to_plan", "<= 2x", "meets_goal"),
 }
 
 

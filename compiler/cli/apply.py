@@ -36,6 +36,7 @@ Examples:
   actionctl plan --out plan.json && actionctl apply plan.json
   actionctl apply --auto-approve          plan and apply in one go (CI)
   actionctl apply plan.json --allow-empty a prune that removes an agent's last tool
+  actionctl apply --revert plan.json      undo an applied plan (puts each `before` back)
 """
 )
 @click.argument("planfile", required=False, type=click.Path(dir_okay=False, path_type=Path))
@@ -57,6 +58,11 @@ Examples:
     default=None,
     help="Without PLANFILE: as for `plan` (default: the project's prune).",
 )
+@click.option(
+    "--revert",
+    is_flag=True,
+    help="Undo the applied PLANFILE: put back each tool's `before` (refused if changed since).",
+)
 @pass_app
 def command(
     app: AppContext,
@@ -65,9 +71,23 @@ def command(
     allow_empty: bool,
     parallelism: int,
     prune: bool | None,
+    revert: bool,
 ) -> int:
     """Apply a saved plan (or plan, confirm and apply)."""
     from compiler.cli.plan import connected, planned, show_plan
+
+    if revert:
+        from compiler.cli.revert import revert as revert_applied
+
+        if planfile is None or prune is not None:
+            raise click.UsageError("--revert needs PLANFILE (the applied plan) and no --prune")
+        return revert_applied(
+            app,
+            planfile,
+            auto_approve=auto_approve,
+            allow_empty=allow_empty,
+            parallelism=parallelism,
+        )
 
     if planfile is not None and prune is not None:
         raise click.UsageError(

@@ -26,6 +26,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "compile": ("compiler.cli.compile", "Print the platform API payloads as JSON."),
     "plan": ("compiler.cli.plan", "Show what apply would change on the live platform."),
     "apply": ("compiler.cli.apply", "Apply a saved plan (or plan, confirm and apply)."),
+    "drift": ("compiler.cli.drift", "Report live tools that differ from the configuration in git."),
     "import": ("compiler.cli.import_", "Write YAML for tools that already live on the platform."),
     "render": ("compiler.cli.render", "Preview an SMS message: text, encoding, segments."),
     "emulator": ("compiler.cli.emulator", "Serve the OpenMic-compatible API over HTTP."),
@@ -62,7 +63,8 @@ Examples:
   actionctl apply plan.json               apply exactly that plan
   actionctl --env prod plan --format markdown
 
-Exit codes: 0 ok, 1 error, 2 changes (plan --detailed-exitcode), 3 stale plan.""",
+Exit codes: 0 ok, 1 error, 2 changes (plan --detailed-exitcode) or drift, 3 stale plan,
+4 conflict (plan --base REF --fail-on-conflict).""",
 )
 @click.version_option(__version__, "--version", prog_name="actionctl")
 @click.option(

@@ -19,11 +19,14 @@ from compiler.cli.context import AppContext, emit_diagnostics, pass_app
 
 if TYPE_CHECKING:
     from compiler.diagnostics import Diagnostic
+    from compiler.load.git_source import GitRevision
     from compiler.model import Environment, Project
     from compiler.plan.model import Plan
+    from compiler.plan.threeway import BaseTools
     from compiler.platform.base import Platform
 
 EXIT_CHANGES = 2
+EXIT_CONFLICT = 4  # plan --base REF --fail-on-conflict: applying would overwrite an edit
 
 RENDERERS = {
     "text": "compiler.plan.text",
@@ -39,6 +42,8 @@ Examples:
   actionctl plan --out plan.json               ...and save it for `actionctl apply plan.json`
   actionctl plan --format markdown > plan.md   one pull-request comment
   actionctl plan --detailed-exitcode           exit 2 when there are changes (CI)
+  actionctl plan --base origin/main            mark each change, drift and conflict
+  actionctl plan --base origin/main --fail-on-conflict   exit 4 on a conflict (CI)
 """
 )
 @click.option(
@@ -64,12 +69,31 @@ Examples:
     default=None,
     help="Delete tools on managed agents that no file declares (default: the project's prune).",
 )
+@click.option(
+    "--base",
+    metavar="REF",
+    help="Git revision last applied (e.g. origin/main): class each difference as change, "
+    "drift (edited outside git) or conflict.",
+)
+@click.option(
+    "--fail-on-conflict",
+    is_flag=True,
+    help="With --base: exit 4 when applying would overwrite an edit made outside git.",
+)
 @pass_app
 def command(
-    app: AppContext, out: Path | None, fmt: str, detailed_exitcode: bool, prune: bool | None
+    app: AppContext,
+    out: Path | None,
+    fmt: str,
+    detailed_exitcode: bool,
+    prune: bool | None,
+    base: str | None,
+    fail_on_conflict: bool,
 ) -> int:
     """Show what `apply` would change on the live platform."""
-    with planned(app, prune) as result:
+    if fail_on_conflict and base is None:
+        raise click.UsageError("--fail-on-conflict needs --base REF (the revision last applied)")
+    with planned(app, prune, base=base) as result:
         plan = result.plan
     emit_diagnostics(app, result.diagnostics, err=True)
     if out is not None:
@@ -77,6 +101,8 @@ def command(
         if not app.quiet:
             click.echo(f"Saved the plan to {out}; apply it with: actionctl apply {out}", err=True)
     show_plan(app, plan, fmt)
+    if fail_on_conflict and plan.three_way is not None and plan.three_way.has_conflicts:
+        return EXIT_CONFLICT
     if detailed_exitcode and plan.has_changes:
         return EXIT_CHANGES
     return 0
@@ -105,18 +131,38 @@ class Planned:
 
 
 @contextmanager
-def planned(app: AppContext, prune: bool | None) -> Iterator[Planned]:
+def planned(app: AppContext, prune: bool | None, *, base: str | None = None) -> Iterator[Planned]:
     """Load, validate, compile, read live and build the plan; the platform stays open
-    for the ``with`` body. Raises DiagnosticError for anything that stops planning."""
+    for the ``with`` body. Raises DiagnosticError for anything that stops planning.
+    ``base``: a git revision to classify the plan against (``compiler.plan.threeway``)."""
     from compiler.cli.context import load_valid_project, select_environment
     from compiler.plan.make import make_plan
 
     project, warnings = load_valid_project(app)
     environment = select_environment(app, project)
     use_prune = project.config.prune if prune is None else prune
+    at_base = _tools_at(app, base, environment) if base is not None else None
     with connected(app, project, environment) as platform:
         plan, diagnostics = make_plan(project, environment, platform, prune=use_prune)
+        if at_base is not None:
+            diagnostics += _classify(plan, *at_base)
         yield Planned(plan, warnings + diagnostics, platform, environment)
+
+
+def _tools_at(app: AppContext, ref: str, environment: Environment) -> tuple[GitRevision, BaseTools]:
+    """(revision, tools) of the configuration at ``ref``: read before connecting, so a
+    missing ref fails fast and offline."""
+    from compiler.plan.at_ref import base_tools, project_at
+
+    with project_at(app.project_dir, ref) as at_ref:
+        return at_ref.revision, base_tools(at_ref, environment)
+
+
+def _classify(plan: Plan, revision: GitRevision, tools: BaseTools) -> list[Diagnostic]:
+    from compiler.plan.threeway import ThreeWay, classify, three_way_warnings
+
+    plan.three_way = ThreeWay(revision.ref, revision.commit, classify(plan, tools))
+    return three_way_warnings(plan)
 
 
 @contextmanager

@@ -19,6 +19,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from compiler.plan.lines import SYMBOLS, VERBS, Line, change_lines, headline, summary_line
 from compiler.plan.model import CREATE, DELETE, Change, Plan, UnmanagedTool
+from compiler.plan.threeway_render import markdown as three_way_markdown
 
 MARKER = "<!-- actionctl-plan -->"
 LIMIT = 65_000
@@ -76,6 +77,7 @@ def _render(
         omitted_list=_omitted_list(omitted),
         limit=f"{limit:,}",
         unmanaged=[_unmanaged(tool) for tool in plan.unmanaged],
+        three_way=three_way_markdown(plan),
     )
 
 

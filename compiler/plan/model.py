@@ -10,7 +10,10 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from compiler.plan.threeway import ThreeWay
 
 FORMAT_VERSION = 1
 
@@ -110,6 +113,9 @@ class Plan:
     changes: list[Change] = field(default_factory=list)
     unmanaged: list[UnmanagedTool] = field(default_factory=list)
     prune: bool = False
+    # ``plan --base REF``: each change classified against git (``compiler.plan.threeway``);
+    # None (and absent from the JSON) otherwise.
+    three_way: ThreeWay | None = None
 
     @property
     def summary(self) -> dict[str, int]:
@@ -127,7 +133,7 @@ class Plan:
         return [c for c in ordered(self.changes) if c.is_change]
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data = {
             "format_version": FORMAT_VERSION,
             "environment": self.environment,
             "target": dict(self.target),
@@ -136,6 +142,9 @@ class Plan:
             "changes": [change.to_json() for change in self.changes],
             "unmanaged": [tool.to_json() for tool in self.unmanaged],
         }
+        if self.three_way is not None:
+            data["three_way"] = self.three_way.to_json()
+        return data
 
     def dumps(self) -> str:
         return json.dumps(self.to_json(), indent=2, ensure_ascii=False) + "\n"
@@ -204,7 +213,10 @@ def _parse_plan(data: Any) -> Plan:
     changes = [_parse_change(raw, i) for i, raw in enumerate(raw_changes)]
     unmanaged = [_parse_unmanaged(raw, i) for i, raw in enumerate(data.get("unmanaged") or [])]
     prune = data.get("prune", False)
-    return Plan(environment, dict(target), changes, unmanaged, bool(prune))
+    from compiler.plan.threeway import parse_three_way
+
+    three_way = parse_three_way(data.get("three_way"))
+    return Plan(environment, dict(target), changes, unmanaged, bool(prune), three_way)
 
 
 def _parse_change(raw: Any, index: int) -> Change:

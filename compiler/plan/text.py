@@ -14,13 +14,14 @@ from compiler.plan.lines import (
     target_line,
 )
 from compiler.plan.model import Change, Plan
+from compiler.plan.threeway_render import text_lines as three_way_lines
 
 COLOURS = {"+": "green", "-": "red", "~": "yellow", "-/+": "magenta", " ": None}
 INDENT = "    "
 
 
 def render(plan: Plan, *, color: bool = False) -> str:
-    out = [summary_line(plan), target_line(plan)]
+    out = [summary_line(plan), target_line(plan), *three_way_lines(plan, color=color)]
     for change in plan.pending():
         out.append("")
         out += render_change(change, color=color)

@@ -13,6 +13,9 @@ const github = {
       listComments: async (params) => { calls.push(['listComments', params]); return { data: state.comments || [] }; },
       updateComment: record('updateComment'),
       createComment: record('createComment'),
+      listForRepo: async (params) => { calls.push(['listForRepo', params]); return { data: state.issues || [] }; },
+      update: record('update'),
+      create: record('create'),
     },
     actions: {
       listWorkflowRuns: async (params) => {

@@ -77,9 +77,13 @@ def test_github_workflows_validate_plan_apply_replan(runner: Runner) -> None:
 
     plan_script, plan_env = step_script("actionctl-plan.yml", "Plan")
     plan_env["ACTIONCTL_ENV"] = "dev"  # the sample project's environment
+    plan_env["GITHUB_BASE_REF"] = "main"
+    # As "Fetch the base branch" leaves it: origin/main, here the commit itself.
+    runner.run("git update-ref refs/remotes/origin/main HEAD", {})
     planned = runner.run(plan_script, plan_env)
     assert planned.returncode == 0, planned.stdout + planned.stderr
     assert runner.outputs()["changes"] == "true"
+    assert runner.outputs()["conflict"] == "false"
     markdown = (runner.repo / "plan.md").read_text()
     assert "<!-- actionctl-plan -->" in markdown
     assert "send_booking_confirmation" in markdown
@@ -122,7 +126,7 @@ def test_github_plan_step_fails_on_invalid_files(
 ) -> None:
     runner = Runner(sample_repo("bad"), tmp_path)
     script, env = step_script("actionctl-plan.yml", "Plan")
-    result = runner.run(script, {**env, "ACTIONCTL_ENV": "dev"})
+    result = runner.run(script, {**env, "ACTIONCTL_ENV": "dev", "GITHUB_BASE_REF": "main"})
     assert result.returncode == 1
     assert "::error file=actions/support/booking.yaml," in result.stdout + result.stderr
     assert "changes" not in runner.outputs()

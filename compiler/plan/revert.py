@@ -1,0 +1,141 @@
+"""The plan that undoes an applied plan: rollback without snapshots.
+
+A saved plan holds each tool's ``before`` (live, as planned against) and ``after``
+(what apply wrote). Reverting it is a new plan from the live tools back to ``before``:
+
+- a create is undone by a delete;
+- an update is undone by an update back (a replace by a replace back, with the fields
+  the old tool carried that actionctl does not manage);
+- a delete is undone by a create of the whole tool as it was.
+
+It is only safe if nothing changed since the apply, so each live tool must equal the
+plan's ``after`` (and a deleted one must still be absent); otherwise the revert is
+refused with one reason per tool, as a stale plan is. The revert plan carries fresh
+fingerprints of the live tools, so apply checks it again under its locks.
+
+    revert_plan(saved, live) -> (Plan, reasons)   (reasons empty: safe to apply)
+"""
+
+from __future__ import annotations
+
+from compiler.diff import changed_paths, split_ignored
+from compiler.live import LiveState, LiveTool
+from compiler.plan.model import CREATE, DELETE, NO_OP, REPLACE, UPDATE, Change, Plan
+
+
+def revert_plan(saved: Plan, live: LiveState) -> tuple[Plan, list[str]]:
+    plan = Plan(environment=saved.environment, target=dict(saved.target))
+    reasons: list[str] = []
+    for change in saved.pending():
+        now = live.get(change.agent_uid, change.name)
+        reverted, reason = _revert(change, now)
+        if reason:
+            reasons.append(f"{change.address}: {reason}")
+        elif reverted is not None:
+            plan.changes.append(reverted)
+    plan.prune = any(c.action == DELETE for c in plan.changes)
+    plan.changes += _untouched(saved, live, plan)
+    plan.changes.sort(key=lambda c: (c.address, c.agent_uid))
+    return plan, reasons
+
+
+def _untouched(saved: Plan, live: LiveState, plan: Plan) -> list[Change]:
+    """The other live tools of the touched agents, as no-ops: the revert leaves them as
+    they are, and apply must know they are there (deleting what the plan created does
+    not empty an agent that has other tools)."""
+    agents = {c.agent_uid: c.agent for c in saved.pending()}
+    reverted = {(c.agent_uid, c.name) for c in plan.changes}
+    out = []
+    for uid, agent in sorted(agents.items()):
+        for name, tool in sorted(live.tools.get(uid, {}).items()):
+            if (uid, name) in reverted:
+                continue
+            out.append(
+                Change(
+                    address=f"{agent}/{name}",
+                    agent=agent,
+                    agent_uid=uid,
+                    name=name,
+                    action=NO_OP,
+                    tool_id=tool.tool_id,
+                    before=tool.canonical,
+                    after=tool.canonical,
+                    live_fingerprint=tool.fingerprint,
+                )
+            )
+    return out
+
+
+def agents_of(saved: Plan) -> dict[str, str]:
+    """Logical agent -> uid for every agent the saved plan touched (to read live)."""
+    return {c.agent: c.agent_uid for c in saved.pending()}
+
+
+def _revert(change: Change, now: LiveTool | None) -> tuple[Change | None, str | None]:
+    if change.action == DELETE:
+        if now is not None:
+            return None, f"a tool of this name exists again (id {now.tool_id}); not re-created"
+        return _recreate(change), None
+    if now is None:
+        return None, "is not live any more (deleted since the apply, or the plan was never applied)"
+    compared, ignored = split_ignored(now.canonical, change.after or {})
+    differs = changed_paths(compared, change.after or {})
+    if differs:
+        return None, (
+            f"changed since the plan was applied ({', '.join(differs[:5])}), or the plan "
+            "was never applied; reverting would overwrite that"
+        )
+    if change.action == CREATE:
+        return _delete(change, now), None
+    return _restore(change, now, compared, ignored), None
+
+
+def _recreate(change: Change) -> Change:
+    return Change(
+        address=change.address,
+        agent=change.agent,
+        agent_uid=change.agent_uid,
+        name=change.name,
+        action=CREATE,
+        after=dict(change.before or {}),
+        changed_paths=list(change.before or {}),
+        source=change.source,
+    )
+
+
+def _delete(change: Change, now: LiveTool) -> Change:
+    return Change(
+        address=change.address,
+        agent=change.agent,
+        agent_uid=change.agent_uid,
+        name=change.name,
+        action=DELETE,
+        tool_id=now.tool_id,
+        before=now.canonical,
+        live_fingerprint=now.fingerprint,
+        source=change.source,
+    )
+
+
+def _restore(
+    change: Change, now: LiveTool, compared: dict[str, object], ignored: dict[str, object]
+) -> Change:
+    target = dict(change.before or {})
+    action = REPLACE if now.type != target.get("type") else UPDATE
+    if action == REPLACE:
+        # A replace creates a new tool: give it back what the old one carried.
+        target = {**change.ignored_live_fields, **target}
+    return Change(
+        address=change.address,
+        agent=change.agent,
+        agent_uid=change.agent_uid,
+        name=change.name,
+        action=action,
+        tool_id=now.tool_id,
+        before=dict(compared),
+        after=target,
+        changed_paths=changed_paths(compared, target),
+        live_fingerprint=now.fingerprint,
+        source=change.source,
+        ignored_live_fields=dict(ignored),
+    )

@@ -1,0 +1,414 @@
+"""Drift-aware plans from git, end to end: real git repositories in tmp_path (commits,
+branches, shallow clones), the emulator over HTTP as the platform, and edits made
+"in the dashboard" straight through its API (plain httpx, no product code)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import TEST_API_KEY, write_openmic_config
+from tests.plan.git_project import (
+    AGENTS,
+    BOOKING,
+    BOOKING_TOOL,
+    GIT_ENV,
+    KEY_ENV,
+    NEW_MESSAGE,
+    OLD_MESSAGE,
+    GitProject,
+    field_classes,
+    git,
+)
+
+ADDRESS = f"support/{BOOKING_TOOL}"
+DASHBOARD_DESCRIPTION = "Sends the booking confirmation SMS (edited in the dashboard)."
+
+
+@pytest.fixture
+def deployed(
+    example_project: Path,
+    emulator: Any,
+    cli: Callable[..., Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> GitProject:
+    """The example project committed on ``main`` of a fresh repository and applied to
+    an emulator; the working tree is then on branch ``pr``."""
+    for name, value in GIT_ENV.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("HOME", str(example_project.parent))  # no user git config
+    monkeypatch.setenv(KEY_ENV, TEST_API_KEY)
+    monkeypatch.delenv("OPENMIC_BASE_URL", raising=False)
+    for uid in AGENTS.values():
+        emulator.store.create_agent({"name": uid, "prompt": ""}, uid=uid)
+    write_openmic_config(example_project, emulator.url, KEY_ENV, AGENTS)
+    project = GitProject(example_project, emulator.url, cli)
+    project.git("init", "-q", "-b", "main")
+    project.commit_all("deployed configuration")
+    result = project.run("apply", "--auto-approve")
+    assert result.exit_code == 0, result.output
+    project.git("checkout", "-q", "-b", "pr")
+    return project
+
+
+def test_a_branch_edit_and_a_dashboard_edit_are_one_change_and_one_drift(
+    deployed: GitProject,
+) -> None:
+    deployed.edit(BOOKING, OLD_MESSAGE, NEW_MESSAGE)
+    deployed.commit_all("pr: reword the confirmation")
+    deployed.dashboard_patch(BOOKING_TOOL, {"description": DASHBOARD_DESCRIPTION})
+
+    three_way = deployed.three_way("--base", "main")
+
+    assert field_classes(three_way) == {
+        (ADDRESS, "static_params.message"): "change",
+        (ADDRESS, "description"): "drift",
+    }
+    assert three_way["summary"] == {"conflict": 0, "drift": 1, "change": 1}
+    assert three_way["base"]["commit"] == deployed.git("rev-parse", "main").strip()
+    (tool,) = three_way["tools"]
+    drift = next(f for f in tool["fields"] if f["class"] == "drift")
+    assert drift["live"] == DASHBOARD_DESCRIPTION
+    assert drift["branch"] == drift["base"] != DASHBOARD_DESCRIPTION
+
+    text = deployed.run("plan", "--base", "main")
+    assert text.exit_code == 0, text.output
+    assert "1 drift, 1 change" in text.stdout
+    lines = text.stdout.splitlines()
+    drift_at = next(i for i, line in enumerate(lines) if "drift" in line and "description" in line)
+    change_at = next(i for i, line in enumerate(lines) if "change" in line and "message" in line)
+    assert drift_at < change_at  # drift and conflicts first
+    assert "L832" in text.stderr and "description" in text.stderr  # a CI annotation
+
+    markdown = deployed.run("plan", "--base", "main", "--format", "markdown")
+    assert markdown.stdout.startswith("<!-- actionctl-plan -->")
+    code = f"`{ADDRESS}`"
+    assert f"| :leftwards_arrow_with_hook: drift | {code} | `description` |" in markdown.stdout
+    assert f"| change | {code} | `static_params.message` |" in markdown.stdout
+
+
+def test_both_editing_one_field_is_a_conflict_and_fails_the_check(deployed: GitProject) -> None:
+    deployed.edit(BOOKING, OLD_MESSAGE, NEW_MESSAGE)
+    deployed.commit_all("pr: reword the confirmation")
+    deployed.dashboard_message(BOOKING_TOOL, "Confirmed! Ref {{booking_reference}} (dashboard)")
+
+    three_way = deployed.three_way("--base", "main")
+    assert field_classes(three_way) == {(ADDRESS, "static_params.message"): "conflict"}
+
+    failing = deployed.run("plan", "--base", "main", "--fail-on-conflict")
+    assert failing.exit_code == 4, failing.output
+    assert "conflict" in failing.stdout and "overwrites edits made outside git" in failing.stdout
+    assert "L831" in failing.stderr
+    # The same flag with nothing to overwrite passes: the check is not always-failing.
+    deployed.dashboard_message(
+        BOOKING_TOOL,
+        OLD_MESSAGE.replace("{{ .parameters.booking_reference }}", "{{booking_reference}}"),
+    )
+    passing = deployed.run("plan", "--base", "main", "--fail-on-conflict", "--detailed-exitcode")
+    assert passing.exit_code == 2, passing.output  # changes, but no conflict
+
+
+def test_both_making_the_same_edit_is_no_conflict(deployed: GitProject) -> None:
+    deployed.edit(BOOKING, OLD_MESSAGE, NEW_MESSAGE)
+    deployed.dashboard_message(
+        BOOKING_TOOL, "Booking confirmed. Your reference: {{booking_reference}}."
+    )
+
+    result = deployed.run("plan", "--base", "main", "--fail-on-conflict", "--format", "json")
+
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["three_way"]["tools"] == []
+    assert not any(c["action"] != "no-op" for c in data["changes"])
+
+
+def test_creates_and_deletes_are_classified_too(deployed: GitProject) -> None:
+    # This branch removes one billing action; the dashboard deleted a support tool and
+    # created one no file declares.
+    (deployed.root / "actions/billing/send_payment_link.yaml").unlink()
+    deployed.commit_all("pr: drop the payment link")
+    from tests.conftest import emulator_rest
+
+    directions = deployed.tool("send_directions_to_number")
+    emulator_rest(deployed.url, "DELETE", f"/agents/{AGENTS['support']}/tools/{directions['id']}")
+    emulator_rest(
+        deployed.url,
+        "POST",
+        f"/agents/{AGENTS['support']}/tools",
+        {"type": "end_call", "name": "dashboard_hangup", "static_params": {"end_message": "Bye"}},
+    )
+
+    three_way = deployed.three_way("--base", "main", "--prune")
+
+    assert field_classes(three_way) == {
+        ("support/send_directions_to_number", ""): "drift",  # applying re-creates it
+        ("support/dashboard_hangup", ""): "drift",  # created outside git: prune deletes it
+        ("billing/send_payment_link", ""): "change",  # deleted in this branch
+    }
+    notes = {t["address"]: t["note"] for t in three_way["tools"]}
+    assert "re-creates" in notes["support/send_directions_to_number"]
+    assert "created outside git" in notes["support/dashboard_hangup"]
+
+
+def test_without_base_the_plan_is_as_before(deployed: GitProject) -> None:
+    deployed.edit(BOOKING, OLD_MESSAGE, NEW_MESSAGE)
+    deployed.dashboard_patch(BOOKING_TOOL, {"description": DASHBOARD_DESCRIPTION})
+    plain = deployed.run("plan", "--format", "json")
+    assert "three_way" not in json.loads(plain.stdout)
+    text = deployed.run("plan")
+    assert "drift" not in text.output and "Against" not in text.stdout
+    assert deployed.run("plan", "--fail-on-conflict").exit_code == 1  # needs --base
+
+
+def test_the_base_is_read_from_git_not_the_working_tree(deployed: GitProject) -> None:
+    # An uncommitted edit on main is the working tree's, never the base's.
+    deployed.git("checkout", "-q", "main")
+    deployed.edit(BOOKING, OLD_MESSAGE, NEW_MESSAGE)
+    three_way = deployed.three_way("--base", "HEAD")
+    assert field_classes(three_way) == {(ADDRESS, "static_params.message"): "change"}
+
+
+def test_a_project_in_a_subdirectory_reads_that_directory_at_the_ref(
+    deployed: GitProject, tmp_path: Path
+) -> None:
+    repo = tmp_path / "mono"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    (repo / "README").write_text("other things\n")
+    sub = repo / "deploy" / "voice"
+    sub.parent.mkdir()
+    deployed.root.rename(sub)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "monorepo")
+    project = GitProject(sub, deployed.url, deployed.cli)
+    project.edit(BOOKING, OLD_MESSAGE, NEW_MESSAGE)
+    three_way = project.three_way("--base", "main")
+    assert field_classes(three_way) == {(ADDRESS, "static_params.message"): "change"}
+
+
+# --- drift ---
+
+
+def test_drift_reports_dashboard_edits_against_head(deployed: GitProject) -> None:
+    clean = deployed.run("drift", "--format", "json")
+    assert clean.exit_code == 0, clean.output
+    assert json.loads(clean.stdout)["drift"] is False
+
+    deployed.dashboard_patch(BOOKING_TOOL, {"description": DASHBOARD_DESCRIPTION})
+    deployed.edit(BOOKING, OLD_MESSAGE, NEW_MESSAGE)  # uncommitted: not what drift compares
+
+    report = deployed.run("drift", "--format", "json")
+    assert report.exit_code == 2, report.output
+    data = json.loads(report.stdout)
+    assert data["drift"] is True and data["ref"] == "HEAD"
+    assert field_classes(data) == {(ADDRESS, "description"): "drift"}
+    (tool,) = data["tools"]
+    assert tool["live"]["description"] == DASHBOARD_DESCRIPTION
+
+    markdown = deployed.run("drift", "--ref", "main", "--format", "markdown")
+    assert markdown.exit_code == 2
+    assert markdown.stdout.startswith("<!-- actionctl-drift -->\n### Drift: 1 live tool differs")
+    assert "```diff" in markdown.stdout and "[-(edited in-]" in markdown.stdout  # - live, + git
+    text = deployed.run("drift")
+    assert text.exit_code == 2 and "(- live, + git)" in text.stdout
+
+
+# --- revert ---
+
+
+def live_tools(project: GitProject) -> dict[str, list[dict[str, Any]]]:
+    """Every live tool without what the server assigns (ids, timestamps)."""
+    server = {"id", "created_at", "updated_at"}
+    return {
+        agent: [{k: v for k, v in t.items() if k not in server} for t in project.tools(agent)]
+        for agent in AGENTS
+    }
+
+
+def test_revert_of_an_applied_plan_restores_the_live_tools_exactly(
+    deployed: GitProject, tmp_path: Path
+) -> None:
+    deployed.dashboard_patch(BOOKING_TOOL, {"voice_hint": "calm"})  # a field we don't manage
+    before = live_tools(deployed)
+    deployed.edit(BOOKING, OLD_MESSAGE, NEW_MESSAGE)  # update
+    (deployed.root / "actions/billing/send_payment_link.yaml").unlink()  # delete (prune)
+    (deployed.root / "actions/support/hang_up.yaml").write_text(  # create
+        "kind: action\ntype: openmic.end_call\nagent: support\nname: hang_up\n"
+        "static_params: {end_message: Goodbye}\n"
+    )
+    plan_file = tmp_path / "plan.json"
+    planned = deployed.run("plan", "--prune", "--out", plan_file)
+    assert planned.exit_code == 0, planned.output
+    assert json.loads(plan_file.read_text())["summary"] | {"no_op": 0} == {
+        "create": 1,
+        "update": 1,
+        "replace": 0,
+        "delete": 1,
+        "no_op": 0,
+    }
+    applied = deployed.run("apply", plan_file)
+    assert applied.exit_code == 0, applied.output
+    assert live_tools(deployed) != before
+
+    reverted = deployed.run("apply", "--revert", plan_file, "--auto-approve")
+
+    assert reverted.exit_code == 0, reverted.output
+    assert "Apply complete" in reverted.stdout
+    assert live_tools(deployed) == before
+    deployed.git("checkout", "-q", "--", ".")
+    deployed.git("clean", "-q", "-f")
+    after = deployed.run("plan", "--prune", "--detailed-exitcode")
+    assert after.exit_code == 0, after.output
+    assert after.stdout.startswith("No changes.")
+    # Reverting again finds the live tools no longer as the plan left them: refused.
+    again = deployed.run("apply", "--revert", plan_file, "--auto-approve")
+    assert again.exit_code == 3, again.output
+    assert "L850" in again.stderr
+
+
+def test_revert_is_refused_when_a_tool_changed_since_the_apply(
+    deployed: GitProject, tmp_path: Path
+) -> None:
+    deployed.edit(BOOKING, OLD_MESSAGE, NEW_MESSAGE)
+    plan_file = tmp_path / "plan.json"
+    assert deployed.run("plan", "--out", plan_file).exit_code == 0
+    assert deployed.run("apply", plan_file).exit_code == 0
+    deployed.dashboard_patch(BOOKING_TOOL, {"description": DASHBOARD_DESCRIPTION})
+    edited = live_tools(deployed)
+
+    refused = deployed.run("apply", "--revert", plan_file, "--auto-approve")
+
+    assert refused.exit_code == 3, refused.output
+    assert "L850" in refused.stderr and "description" in refused.stderr
+    assert live_tools(deployed) == edited  # nothing was changed
+
+
+def test_revert_without_a_terminal_needs_auto_approve(deployed: GitProject, tmp_path: Path) -> None:
+    deployed.edit(BOOKING, OLD_MESSAGE, NEW_MESSAGE)
+    plan_file = tmp_path / "plan.json"
+    assert deployed.run("plan", "--out", plan_file).exit_code == 0
+    assert deployed.run("apply", plan_file).exit_code == 0
+    applied = live_tools(deployed)
+    result = deployed.run("apply", "--revert", plan_file)
+    assert result.exit_code == 1
+    assert "A906" in result.stderr
+    assert live_tools(deployed) == applied
+
+
+# --- git problems: located diagnostics, exit 1 ---
+
+
+def test_a_missing_ref_in_a_shallow_clone_names_the_fetch_that_fixes_it(
+    deployed: GitProject, tmp_path: Path
+) -> None:
+    deployed.edit(BOOKING, OLD_MESSAGE, NEW_MESSAGE)
+    deployed.commit_all("pr: reword")
+    clone = tmp_path / "ci-clone"
+    git(
+        tmp_path,
+        "clone",
+        "-q",
+        "--depth",
+        "1",
+        "--branch",
+        "pr",
+        f"file://{deployed.root}",
+        str(clone),
+    )
+    project = GitProject(clone, deployed.url, deployed.cli)
+    assert project.git("rev-parse", "--is-shallow-repository").strip() == "true"
+
+    missing = project.run("plan", "--base", "origin/main")
+
+    assert missing.exit_code == 1
+    assert "L840" in missing.stderr and "shallow clone" in missing.stderr
+    assert "Traceback" not in missing.output
+    fix = re.search(r"fetch it first: `(git fetch --depth=1 origin main[^`]*)`", missing.stderr)
+    assert fix is not None, missing.stderr
+    project.git(*fix.group(1).split()[1:])
+    three_way = project.three_way("--base", "origin/main")
+    assert field_classes(three_way) == {(ADDRESS, "static_params.message"): "change"}
+
+
+def test_in_a_checkout_with_the_default_refspec_the_fix_is_the_short_fetch(
+    deployed: GitProject, tmp_path: Path
+) -> None:
+    # What actions/checkout does: a remote with the default refspec, then one commit.
+    deployed.git("commit", "-q", "--allow-empty", "-m", "pr")
+    clone = tmp_path / "checkout"
+    clone.mkdir()
+    git(clone, "init", "-q")
+    git(clone, "remote", "add", "origin", f"file://{deployed.root}")
+    git(clone, "fetch", "-q", "--depth=1", "origin", "+refs/heads/pr:refs/remotes/origin/pr")
+    git(clone, "checkout", "-q", "origin/pr")
+    project = GitProject(clone, deployed.url, deployed.cli)
+    missing = project.run("plan", "--base", "origin/main")
+    assert missing.exit_code == 1
+    assert "fetch it first: `git fetch --depth=1 origin main`" in missing.stderr
+    project.git("fetch", "-q", "--depth=1", "origin", "main")
+    assert project.run("plan", "--base", "origin/main").exit_code == 0
+
+
+def test_git_problems_are_located_diagnostics(
+    deployed: GitProject, tmp_path: Path, cli: Callable[..., Any]
+) -> None:
+    unknown = deployed.run("plan", "--base", "no-such-branch")
+    assert unknown.exit_code == 1 and "L840" in unknown.stderr
+    assert str(deployed.root) in unknown.stderr  # located at the project directory
+    option = deployed.run("plan", "--base", "--output=/tmp/x")
+    assert option.exit_code == 1 and "L844" in option.stderr
+    plain = tmp_path / "not-git"
+    write_openmic_config(plain, deployed.url, KEY_ENV, AGENTS)
+    outside = cli("--project", plain, "--no-color", "drift")
+    assert outside.exit_code == 1 and "L841" in outside.stderr
+    assert "Traceback" not in unknown.output + option.output + outside.output
+
+
+def test_a_base_that_does_not_compile_is_reported_at_the_ref(deployed: GitProject) -> None:
+    deployed.git("checkout", "-q", "main")
+    deployed.edit(BOOKING, "recipient: contact", "recipient: [nonsense")
+    deployed.commit_all("broken")
+    deployed.git("checkout", "-q", "pr")
+    result = deployed.run("plan", "--base", "main")
+    assert result.exit_code == 1
+    assert "L843" in result.stderr
+    assert f"main:{BOOKING}" in result.stderr
+
+
+def test_drift_counts_tools_no_file_declares_only_with_prune(deployed: GitProject) -> None:
+    from tests.conftest import emulator_rest
+
+    body = {"type": "end_call", "name": "dashboard_hangup", "static_params": {"end_message": "Bye"}}
+    emulator_rest(deployed.url, "POST", f"/agents/{AGENTS['support']}/tools", body)
+
+    listed = deployed.run("drift", "--format", "json")
+    assert listed.exit_code == 0, listed.output
+    data = json.loads(listed.stdout)
+    assert data["drift"] is False
+    assert [t["name"] for t in data["unmanaged"]] == ["dashboard_hangup"]
+
+    pruning = deployed.run("drift", "--prune", "--format", "json")
+    assert pruning.exit_code == 2, pruning.output
+    assert field_classes(json.loads(pruning.stdout)) == {("support/dashboard_hangup", ""): "drift"}
+
+
+def test_revert_of_a_plan_that_only_created_a_tool_deletes_just_that(
+    deployed: GitProject, tmp_path: Path
+) -> None:
+    before = live_tools(deployed)
+    (deployed.root / "actions/support/hang_up.yaml").write_text(
+        "kind: action\ntype: openmic.end_call\nagent: support\nname: hang_up\n"
+        "static_params: {end_message: Goodbye}\n"
+    )
+    plan_file = tmp_path / "plan.json"
+    assert deployed.run("plan", "--out", plan_file).exit_code == 0
+    assert deployed.run("apply", plan_file).exit_code == 0
+    reverted = deployed.run("apply", "--revert", plan_file, "--auto-approve")
+    assert reverted.exit_code == 0, reverted.output  # not refused as emptying the agent
+    assert "1 to delete" in reverted.stdout
+    assert live_tools(deployed) == before

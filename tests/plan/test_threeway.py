@@ -1,0 +1,241 @@
+"""Three-way classification and the revert plan on plain values: hand-made plans, bases
+and live tools, every case of the definitions in compiler/plan/threeway.py."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from compiler.canonical import canonical_tool
+from compiler.diff import changed_paths
+from compiler.live import LiveState, LiveTool
+from compiler.plan.model import CREATE, DELETE, NO_OP, REPLACE, UPDATE, Change, Plan
+from compiler.plan.revert import revert_plan
+from compiler.plan.threeway import CHANGE, CONFLICT, DRIFT, ThreeWay, classify
+
+UID = "agent_support"
+
+
+def sms(**fields: Any) -> dict[str, Any]:
+    tool: dict[str, Any] = {
+        "type": "send_sms",
+        "name": "confirm",
+        "description": "Sends a confirmation.",
+        "parameters": {
+            "type": "object",
+            "properties": {"ref": {"type": "string"}, "day": {"type": "string"}},
+            "required": ["ref", "day"],
+        },
+        "static_params": {"type": "static", "message": "Booked: {{ref}}"},
+    }
+    tool.update(fields)
+    return canonical_tool(tool)
+
+
+def with_message(message: str, **fields: Any) -> dict[str, Any]:
+    tool = sms(**fields)
+    tool["static_params"] = {**tool["static_params"], "message": message}
+    return canonical_tool(tool)
+
+
+def change(
+    before: dict[str, Any] | None, after: dict[str, Any] | None, name: str = "confirm"
+) -> Change:
+    if before is None:
+        action = CREATE
+    elif after is None:
+        action = DELETE
+    else:
+        paths = changed_paths(before, after)
+        action = UPDATE if paths else NO_OP
+        if before.get("type") != after.get("type"):
+            action = REPLACE
+    return Change(
+        address=f"support/{name}",
+        agent="support",
+        agent_uid=UID,
+        name=name,
+        action=action,
+        tool_id=None if before is None else 7,
+        before=before,
+        after=after,
+        changed_paths=changed_paths(before, after) if before and after else [],
+        live_fingerprint=None if before is None else "sha256:x",
+    )
+
+
+def plan_of(*changes: Change) -> Plan:
+    return Plan(environment="dev", target={"platform": "local"}, changes=list(changes))
+
+
+def fields_of(plan: Plan, base: dict[tuple[str, str], dict[str, Any]]) -> dict[str, str]:
+    out = {}
+    for tool in classify(plan, base):
+        for field in tool.fields or ():
+            out[f"{tool.name}:{field.path}"] = field.kind
+        if not tool.fields:
+            out[tool.name] = tool.kind
+    return out
+
+
+def test_each_field_is_a_change_a_drift_or_a_conflict() -> None:
+    base = sms()
+    branch = with_message("New: {{ref}}", description="Branch description.")
+    live = with_message("Live: {{ref}}", speak_after_execution=False)
+    # description: branch only (change); message: both, differently (conflict);
+    # speak_after_execution: live only (drift).
+    plan = plan_of(change(live, branch))
+    assert fields_of(plan, {(UID, "confirm"): base}) == {
+        "confirm:description": CHANGE,
+        "confirm:static_params.message": CONFLICT,
+        "confirm:speak_after_execution": DRIFT,
+    }
+    (tool,) = classify(plan, {(UID, "confirm"): base})
+    assert tool.kind == CONFLICT  # the worst field's
+    by_path = {f.path: f for f in tool.fields}
+    assert by_path["static_params.message"].base == "Booked: {{ref}}"
+    assert by_path["static_params.message"].branch == "New: {{ref}}"
+    assert by_path["static_params.message"].live == "Live: {{ref}}"
+
+
+def test_both_making_the_same_edit_is_nothing_to_classify() -> None:
+    edited = with_message("Same: {{ref}}")
+    plan = plan_of(change(edited, copy.deepcopy(edited)))
+    assert plan.changes[0].action == NO_OP
+    assert classify(plan, {(UID, "confirm"): sms()}) == []
+
+
+def test_an_order_only_difference_from_the_base_is_not_an_edit() -> None:
+    base = sms()
+    branch = copy.deepcopy(base)
+    branch["parameters"]["required"] = ["day", "ref"]  # same set
+    live = copy.deepcopy(base)
+    live["parameters"]["required"] = ["ref"]
+    plan = plan_of(change(live, branch))
+    assert fields_of(plan, {(UID, "confirm"): base}) == {"confirm:parameters.required": DRIFT}
+
+
+def test_creates_in_the_same_terms() -> None:
+    new = sms()
+    assert fields_of(plan_of(change(None, new)), {}) == {"confirm": CHANGE}
+    # In the base, gone live, unchanged here: deleted outside git; applying re-creates it.
+    assert fields_of(plan_of(change(None, new)), {(UID, "confirm"): sms()}) == {"confirm": DRIFT}
+    edited = with_message("Edited: {{ref}}")
+    (tool,) = classify(plan_of(change(None, edited)), {(UID, "confirm"): sms()})
+    assert tool.kind == CONFLICT and [f.path for f in tool.fields] == ["static_params.message"]
+
+
+def test_prune_deletes_in_the_same_terms() -> None:
+    live = sms(voice_hint="calm")  # a field actionctl does not manage is no edit
+    assert fields_of(plan_of(change(live, None)), {(UID, "confirm"): sms()}) == {"confirm": CHANGE}
+    assert fields_of(plan_of(change(live, None)), {}) == {"confirm": DRIFT}
+    edited = with_message("Live: {{ref}}")
+    (tool,) = classify(plan_of(change(edited, None)), {(UID, "confirm"): sms()})
+    assert tool.kind == CONFLICT and "edited outside git" in tool.note
+
+
+def test_a_tool_created_both_here_and_live_differently_is_a_conflict() -> None:
+    plan = plan_of(change(with_message("Live: {{ref}}"), sms()))
+    assert fields_of(plan, {}) == {"confirm:static_params.message": CONFLICT}
+
+
+def test_conflicts_come_first_then_drift_then_changes_and_counts_are_per_field() -> None:
+    base = {(UID, "a"): sms(name="a"), (UID, "b"): sms(name="b")}
+    plan = plan_of(
+        change(None, sms(name="c"), "c"),  # change
+        change(with_message("x", name="b"), sms(name="b"), "b"),  # drift
+        change(with_message("y", name="a"), with_message("z", name="a"), "a"),  # conflict
+    )
+    tools = classify(plan, base)
+    assert [t.kind for t in tools] == [CONFLICT, DRIFT, CHANGE]
+    three_way = ThreeWay("main", "0" * 40, tools)
+    assert three_way.counts == {CONFLICT: 1, DRIFT: 1, CHANGE: 1}
+    assert three_way.has_conflicts and three_way.has_drift
+
+
+def test_a_saved_plan_keeps_its_classes_and_a_plain_plan_has_none() -> None:
+    plan = plan_of(change(with_message("y"), with_message("z")))
+    assert "three_way" not in plan.to_json()
+    plan.three_way = ThreeWay("origin/main", "a" * 40, classify(plan, {(UID, "confirm"): sms()}))
+    loaded = Plan.from_json(plan.to_json())
+    assert loaded.three_way is not None
+    assert loaded.three_way.ref == "origin/main"
+    assert [(t.kind, [f.kind for f in t.fields]) for t in loaded.three_way.tools] == [
+        (CONFLICT, [CONFLICT])
+    ]
+
+
+# --- revert ---
+
+
+def live_state(*tools: dict[str, Any]) -> LiveState:
+    state = LiveState()
+    for i, tool in enumerate(tools, start=20):
+        live = LiveTool.from_platform(UID, {"id": i, **tool})
+        state.tools.setdefault(UID, {})[live.name] = live
+    return state
+
+
+def test_revert_puts_each_before_back() -> None:
+    old = sms(name="upd")
+    gone = sms(name="del", description="Deleted by the plan.")
+    saved = plan_of(
+        change(None, sms(name="new"), "new"),
+        change(old, with_message("Changed", name="upd"), "upd"),
+        change(gone, None, "del"),
+    )
+    live = live_state(sms(name="new"), with_message("Changed", name="upd"))
+
+    plan, reasons = revert_plan(saved, live)
+
+    assert reasons == []
+    actions = {c.name: c for c in plan.changes}
+    assert actions["new"].action == DELETE and actions["new"].tool_id == 20
+    assert actions["upd"].action == UPDATE and actions["upd"].after == old
+    assert actions["upd"].changed_paths == ["static_params.message"]
+    assert actions["del"].action == CREATE and actions["del"].after == gone
+    assert plan.prune  # it deletes what the plan created
+
+
+def test_revert_refuses_tools_that_changed_since_the_apply() -> None:
+    saved = plan_of(
+        change(sms(name="upd"), with_message("Changed", name="upd"), "upd"),
+        change(sms(name="del"), None, "del"),
+        change(None, sms(name="new"), "new"),
+    )
+    live = live_state(with_message("Edited again", name="upd"), sms(name="del"))
+    plan, reasons = revert_plan(saved, live)
+    assert plan.pending() == []
+    assert any("support/upd: changed since" in r and "static_params.message" in r for r in reasons)
+    assert any("support/del: a tool of this name exists again" in r for r in reasons)
+    assert any("support/new: is not live any more" in r for r in reasons)
+
+
+def test_revert_of_a_replace_recreates_the_old_type_with_its_unmanaged_fields() -> None:
+    old = sms(name="swap")
+    new = canonical_tool(
+        {"type": "end_call", "name": "swap", "static_params": {"end_message": "Bye"}}
+    )
+    applied = change(old, new, "swap")
+    applied.ignored_live_fields = {"voice_hint": "calm"}
+    assert applied.action == REPLACE
+    plan, reasons = revert_plan(plan_of(applied), live_state(new))
+    assert reasons == []
+    (back,) = plan.changes
+    assert back.action == REPLACE
+    assert back.after == {**old, "voice_hint": "calm"}
+
+
+def test_undoing_a_create_does_not_empty_an_agent_with_other_tools() -> None:
+    from compiler.plan.build import emptied_agents
+
+    saved = plan_of(change(None, sms(name="new"), "new"))
+    plan, reasons = revert_plan(saved, live_state(sms(name="new"), sms(name="kept")))
+    assert reasons == []
+    assert [(c.name, c.action) for c in plan.changes] == [("kept", NO_OP), ("new", DELETE)]
+    assert emptied_agents(plan) == []
+    assert [c.name for c in plan.pending()] == ["new"]
+    # Only the tool the plan created: undoing it empties the agent (apply asks for
+    # --allow-empty, as for any such plan).
+    alone, _ = revert_plan(saved, live_state(sms(name="new")))
+    assert emptied_agents(alone) == [UID]
