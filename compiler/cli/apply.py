@@ -244,30 +244,54 @@ def _warn_left_behind(app: AppContext, messages: list[str], origin: str) -> None
 
 
 def _progress(app: AppContext, platform: Platform) -> Callable[[int, int, Outcome], None]:
-    from compiler.eta import Eta, format_duration
+    from compiler.eta import Eta
 
     pace = getattr(platform, "requests_per_minute", None)  # the OpenMic client's bucket
     eta: Eta | None = None
 
     def show(done: int, total: int, outcome: Outcome) -> None:
+        # This change was made: its line must come out even when Ctrl-C lands while it
+        # is being written (the apply counts it as reported); the interrupt follows.
         nonlocal eta
-        eta = eta or Eta(total, requests_per_minute=pace)
-        left = eta.finished(done)
-        if app.quiet and outcome.ok:
-            return
-        # The time left goes after the counter: the address stays the line's last word
-        # (before a failure's reason), where scripts find it.
-        counter = f"[{done}/{total}]"
-        if left and done < total:
-            counter += f" (about {format_duration(left)} left)"
-        line = f"{counter} {outcome.verb} {outcome.change.address}"
-        if not outcome.ok:
-            line += f": {outcome.message}"
-        if app.color and not outcome.ok and sys.stderr.isatty():
-            line = click.style(line, fg="red")
-        click.echo(line, err=True)
+        interrupted = False
+        left: float | None = None
+        recorded = False
+        while True:
+            try:
+                if not recorded:
+                    eta = eta or Eta(total, requests_per_minute=pace)
+                    left = eta.finished(done)
+                    recorded = True
+                line = _progress_line(app, done, total, outcome, left)
+                if line is not None:
+                    click.echo(line, err=True)
+                break
+            except KeyboardInterrupt:
+                interrupted = True
+        if interrupted:
+            raise KeyboardInterrupt
 
     return show
+
+
+def _progress_line(
+    app: AppContext, done: int, total: int, outcome: Outcome, left: float | None
+) -> str | None:
+    from compiler.eta import format_duration
+
+    if app.quiet and outcome.ok:
+        return None
+    # The time left goes after the counter: the address stays the line's last word
+    # (before a failure's reason), where scripts find it.
+    counter = f"[{done}/{total}]"
+    if left and done < total:
+        counter += f" (about {format_duration(left)} left)"
+    line = f"{counter} {outcome.verb} {outcome.change.address}"
+    if not outcome.ok:
+        line += f": {outcome.message}"
+    if app.color and not outcome.ok and sys.stderr.isatty():
+        line = click.style(line, fg="red")
+    return line
 
 
 def _readback_warnings(report: ApplyReport) -> list[Diagnostic]:

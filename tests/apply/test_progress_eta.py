@@ -3,7 +3,9 @@ configured pace before there is one to measure."""
 
 from __future__ import annotations
 
+import io
 import re
+import sys
 
 import pytest
 
@@ -64,3 +66,35 @@ def test_apply_shows_the_time_left_at_the_configured_pace(site: Site):
         re.match(r"\[\d+/13\] \(about \d+s left\) created \w+/\w+$", line) for line in lines[:-1]
     ), lines
     assert "left" not in lines[-1]
+
+
+class InterruptedOnce(io.StringIO):
+    """stderr that Ctrl-C interrupts in the middle of the first progress line."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.interrupted = False
+
+    def write(self, text: str) -> int:
+        if not self.interrupted and isinstance(text, str) and text.startswith("[1/"):
+            self.interrupted = True
+            super().write(text[:5])
+            raise KeyboardInterrupt
+        return super().write(text)
+
+
+def test_a_line_interrupted_by_ctrl_c_still_comes_out_then_the_interrupt(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    from compiler.apply import Outcome
+    from compiler.cli.apply import _progress
+    from compiler.cli.context import AppContext
+    from compiler.plan.model import CREATE, Change
+
+    stderr = InterruptedOnce()
+    monkeypatch.setattr(sys, "stderr", stderr)
+    show = _progress(AppContext(), platform=object())  # type: ignore[arg-type]
+    change = Change("support/x", "support", "uid", "x", CREATE)
+    with pytest.raises(KeyboardInterrupt):
+        show(1, 2, Outcome(change, ok=True))
+    assert stderr.getvalue().endswith("[1/2] created support/x\n")
