@@ -3,7 +3,7 @@
 The apply benchmarks run the CLI in this process (``compiler.cli.main.run``: the same
 code as the ``actionctl`` command, plan, confirm-less apply, locks, pacing) against an
 emulator on loopback HTTP, and count what reaches the emulator. Projects go to
-bench/.work/ (git-ignored).
+bench/.work/ (git-ignored) and are removed afterwards.
 """
 
 from __future__ import annotations
@@ -138,11 +138,10 @@ def site(
     rate_limit_per_min: int | None = None,
     rate_limit_burst: float | None = None,
 ) -> Iterator[Site]:
-    """A fresh project under bench/.work/``name`` and an emulator for the ``with`` body."""
-    root = WORK / name
-    if root.exists():
-        shutil.rmtree(root)
-    root.mkdir(parents=True)
+    """A fresh project under bench/.work/``name``-* and an emulator for the ``with``
+    body; both are removed afterwards (two runs at once each have their own)."""
+    WORK.mkdir(parents=True, exist_ok=True)
+    root = Path(tempfile.mkdtemp(prefix=f"{name}-", dir=WORK))
     previous = os.environ.get(KEY_ENV)
     os.environ[KEY_ENV] = API_KEY
     try:
@@ -156,6 +155,7 @@ def site(
             with EmulatorServer(config) as server:
                 yield Site(root, server, agents)
     finally:
+        shutil.rmtree(root, ignore_errors=True)
         if previous is None:
             os.environ.pop(KEY_ENV, None)
         else:
