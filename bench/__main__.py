@@ -27,6 +27,7 @@ BENCHMARKS: dict[str, str] = {
     "startup": "bench.bench_startup",
     "pre-commit: one changed file of 1,000 and of 10,000": "bench.bench_precommit",
     "plan --base HEAD vs plan, 1,000 actions in git": "bench.bench_drift",
+    "templates: 16,000 stray '}}' / 450 KB message": "bench.bench_templates",
 }
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
@@ -78,6 +79,13 @@ HEADLINES: dict[str, tuple[str, str, str, str, str]] = {
         "meets_goal",
     ),
     "bench.bench_drift": ("plan_base_s", "plan_s", "ratio_base_to_plan", "<= 2x", "meets_goal"),
+    "bench.bench_templates": (
+        "stray_validate_s",
+        "stray_load_s",
+        "stray_ratio_to_load",
+        "<= 0.5 s",
+        "meets_goal",
+    ),
 }
 
 

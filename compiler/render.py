@@ -2,6 +2,7 @@
 
     find_action(project, ref) -> Action          (DiagnosticError M523 when none/ambiguous)
     render_sms(action, project, environment, params, variables) -> RenderedSms
+    terminal_safe(text) -> text with control characters escaped, for printing
 
 The action is compiled for the environment (``compiler.compile.compile_action``), so
 the sender is that environment's number and the text is the platform's form of the
@@ -18,6 +19,7 @@ not an SMS, does not compile) raises ``DiagnosticError``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -74,6 +76,25 @@ class RenderedSms:
     @property
     def ok(self) -> bool:
         return not has_errors(self.diagnostics)
+
+
+# Characters that act on a terminal instead of showing: C0 and C1 controls (ESC starts
+# colour, cursor and title sequences), DEL, and the bidirectional controls and line
+# separators that reorder or break what is shown. Newline and tab print as themselves.
+_UNSAFE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` with each character that would act on the terminal written as an escape
+    (``\x1b``, ``\u202e``): the message shows what it holds, and does nothing else."""
+    return _UNSAFE.sub(_escaped, text)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
 
 
 def find_action(project: Project, ref: str) -> Action:

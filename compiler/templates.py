@@ -1,14 +1,20 @@
-"""Go ``text/template`` placeholders in UI-style fields, parsed with positions.
+"""Go ``text/template`` placeholders in UI-style fields: parsed as Go parses them,
+compiled to the platform's ``{{x}}``.
 
 The dashboard writes placeholders the Go way (``{{ .parameters.booking_reference }}``,
 ``{{ .variables.call.from }}``); the platform stores them as ``{{booking_reference}}``
-and ``{{call.from}}``. Only plain references can be translated, so anything else Go's
-template language allows (``if``/``range``/``end``, pipes, function calls, ``$x``
-variables, comments, ``{{-`` trim markers) is reported as an error at its position:
-the target cannot express it.
+and ``{{call.from}}``. A template is accepted when Go accepts it and its meaning can be
+written for the platform: text, plain references (an empty trailing pipe, which Go
+ignores, included), comments (dropped) and trim markers (``{{- `` / `` -}}`` remove the
+adjacent spaces, tabs, CRs and LFs, exactly as Go does). Everything else Go's template
+language allows (``if``/``range``, pipes, functions, ``$x``, constants, parentheses) is
+an error at its action: the target cannot express it. A stray ``}}`` is text to Go but
+is reported too: it is nearly always a broken placeholder, and on the platform braces
+mark placeholders. The lexing follows Go's ``lex.go`` (``compiler.template_lexer``);
+``tests/templates/go_corpus.jsonl`` holds Go's own verdicts on 500+ templates.
 
-    parse_template(text) -> ParsedTemplate(references, errors)
-    to_platform(text)    -> text with references written the platform way
+    parse_template(text) -> ParsedTemplate(pieces, references, errors)
+    to_platform(text)    -> the platform's text (Go's trims applied, comments dropped)
     from_platform(text, declared_parameters) -> the inverse (for import)
     locate_in_value(document, path, line, column, root) -> file Location of a text position
 """
@@ -16,17 +22,30 @@ the target cannot express it.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
+from typing import NamedTuple
 
-from compiler.diagnostics import Location
-from compiler.model import SourceDocument
+from compiler.template_lexer import SPACE, LexedAction, Token, is_go_alphanumeric, lex_action
+from compiler.value_positions import locate_in_value
+
+__all__ = [
+    "ParsedTemplate",
+    "TemplateError",
+    "TemplateReference",
+    "from_platform",
+    "locate_in_value",
+    "parse_template",
+    "render",
+    "to_platform",
+]
 
 SCOPES = ("parameters", "variables")
+MAX_ERRORS = 20  # per field; then one TOO_MANY_ERRORS with the count left
 
-# Template error codes (docs/codes/compile.md).
+# Template error codes (docs/codes/compile.md). T408 (comments) and T409 (trim markers)
+# are retired: Go gives both a meaning the platform can express, so they compile.
 UNTERMINATED = "T401"
 STRAY_CLOSE = "T402"
 EMPTY = "T403"
@@ -34,264 +53,487 @@ CONTROL_FLOW = "T404"
 PIPE = "T405"
 FUNCTION_CALL = "T406"
 TEMPLATE_VARIABLE = "T407"
-COMMENT = "T408"
-TRIM_MARKER = "T409"
 PLATFORM_FORM = "T410"
 UNKNOWN_SCOPE = "T411"
 NESTED_PARAMETER = "T412"
 UNSUPPORTED = "T413"
+SCOPE_CONFLICT = "T414"  # raised by the templates rule, which sees the whole action
+LEXICAL = "T415"
+BAD_COMMENT = "T416"
+CONSTANT = "T417"
+PARENTHESES = "T418"
+TOO_MANY_ERRORS = "T419"
 
-_KEYWORDS = frozenset(
-    {"if", "else", "end", "range", "with", "define", "template", "block", "break", "continue"}
+# text/template's builtin functions: a bare one is a call, not a platform placeholder.
+GO_BUILTINS = frozenset(
+    [
+        "and",
+        "call",
+        "html",
+        "index",
+        "slice",
+        "js",
+        "len",
+        "not",
+        "or",
+        "print",
+        "printf",
+        "println",
+        "urlquery",
+        "eq",
+        "ge",
+        "gt",
+        "le",
+        "lt",
+        "ne",
+    ]
 )
-_NAME = r"[A-Za-z_][A-Za-z0-9_]*"  # a Go identifier
-_REFERENCE = re.compile(rf"^\.({_NAME})((?:\.{_NAME})*)$")
-_BARE_NAME = re.compile(rf"^{_NAME}(?:\.{_NAME})*$")
-_FIRST_WORD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*")
-# A valid reference with no trim markers: what nearly every action is.
-_QUICK_REFERENCE = re.compile(rf"[ \t\r\n]*\.(parameters|variables)\.({_NAME}(?:\.{_NAME})*)\s*")
-_PLAIN_INSIDE = re.compile(r"(?:[^\"'`{]|\{(?!\{))*")
+# The action every template is made of, matched at once: a plain ASCII reference, an
+# optional empty pipe, "}}" or " -}}". Whatever it does not match goes through the lexer,
+# which reads it exactly as Go does (the differential corpus checks both agree).
+_QUICK_REFERENCE = re.compile(
+    r"[ \t\r\n]*\.(parameters|variables)((?:\.[A-Za-z_][A-Za-z0-9_]*)+)"
+    r"[ \t\r\n]*(?:\|[ \t\r\n]*)?(?:\}\}|(?<=[ \t\r\n])-\}\})"
+)
+_OPERANDS = frozenset(
+    [
+        "field",
+        "variable",
+        "dot",
+        "identifier",
+        "bool",
+        "nil",
+        "number",
+        "complex",
+        "string",
+        "raw_string",
+        "char_constant",
+        "left_paren",
+    ]
+)
 
 
-@dataclass(frozen=True)
-class TemplateReference:
+class TemplateReference(NamedTuple):
     scope: str  # "parameters" | "variables"
     name: str  # dotted for variables: "call.from"
     offset: int  # of the opening "{{" within the text
     line: int  # 1-based, within the text
     column: int  # 1-based, within the text
     end: int = 0  # offset just past the closing "}}"
+    field_offset: int = 0  # of ".parameters"/".variables" (Go's position of the field)
 
 
-@dataclass(frozen=True)
-class TemplateError:
+class TemplateError(NamedTuple):
     message: str
-    offset: int
+    offset: int  # of the offending action's "{{" (or of the stray "}}")
     line: int
     column: int
     code: str = UNSUPPORTED
+    end: int = 0  # just past what the error covers
+
+
+class Piece(NamedTuple):
+    """One part of a template in order: ``text`` (as Go outputs it, trims applied), a
+    ``reference``, a ``comment`` (outputs nothing) or an ``error`` (an action that is not
+    compiled; ``source`` is as written)."""
+
+    kind: str
+    start: int
+    end: int
+    text: str = ""
+    reference: TemplateReference | None = None
 
 
 @dataclass
 class ParsedTemplate:
     text: str
     references: list[TemplateReference] = field(default_factory=list)
-    errors: list[TemplateError] = field(default_factory=list)
+    errors: list[TemplateError] = field(default_factory=list)  # at most MAX_ERRORS + 1
+    pieces: list[Piece] = field(default_factory=list)
+    error_count: int = 0  # every error found, shown or not
 
     @property
     def literal_text(self) -> str:
-        """The text with every action (valid or not) removed: what is sent as written."""
-        return _strip_actions(self.text)
+        """The text Go outputs around the actions: what is sent as written."""
+        return "".join(piece.text for piece in self.pieces if piece.kind == "text")
 
 
-def parse_template(text: str) -> ParsedTemplate:
-    """Find every ``{{ ... }}`` action in ``text``; keep references, report the rest."""
-    parsed = ParsedTemplate(text)
-    if "{" not in text and "}" not in text:
-        return parsed  # the common case for plain text: nothing to scan
-    lines = _LineIndex(text)
-    position = 0
-    while True:
-        start = text.find("{{", position)
-        _report_stray_closers(text, position, len(text) if start < 0 else start, lines, parsed)
-        if start < 0:
-            return parsed
-        end = _find_action_end(text, start + 2)
-        if end < 0:
-            line, column = lines.position(start)
-            parsed.errors.append(
-                TemplateError(
-                    "unterminated '{{': no matching '}}' on this action; close it with "
-                    "'}}' or remove the braces",
-                    start,
-                    line,
-                    column,
-                    UNTERMINATED,
-                )
+class _Parser:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.parsed = ParsedTemplate(text)
+        self.lines = _LineIndex(text)
+        self._next_open = -2  # memo of text.find("{{", ...): keeps recovery linear
+        self._next_close = -2
+
+    def find_open(self, position: int) -> int:
+        if self._next_open != -1 and self._next_open < position:
+            self._next_open = self.text.find("{{", position)
+        return self._next_open
+
+    def find_close(self, position: int) -> int:
+        if self._next_close != -1 and self._next_close < position:
+            self._next_close = self.text.find("}}", position)
+        return self._next_close
+
+    def error(self, code: str, message: str, offset: int, end: int) -> None:
+        self.parsed.error_count += 1
+        if self.parsed.error_count > MAX_ERRORS:
+            return
+        line, column = self.lines.position(offset)
+        self.parsed.errors.append(TemplateError(message, offset, line, column, code, end))
+
+    def run(self) -> ParsedTemplate:
+        text, position = self.text, 0
+        while position >= 0:
+            start = self.find_open(position)
+            stop = len(text) if start < 0 else start
+            self._stray_closers(position, stop)
+            if start < 0:
+                self._text(position, stop, trim=False)
+                break
+            left_trim = _has_left_trim_marker(text, start + 2)
+            self._text(position, start, trim=left_trim)
+            inside = start + 2 + (2 if left_trim else 0)
+            if text.startswith("/*", inside):
+                position = self._comment(start, inside)
+            else:
+                position = self._action(start, inside)
+        self._summarize()
+        return self.parsed
+
+    def _text(self, start: int, stop: int, *, trim: bool) -> None:
+        chunk = self.text[start:stop]
+        if trim:
+            chunk = chunk.rstrip(SPACE)
+        if chunk:
+            self.parsed.pieces.append(Piece("text", start, start + len(chunk), chunk))
+
+    def _stray_closers(self, start: int, stop: int) -> None:
+        index = self.find_close(start)
+        while 0 <= index < stop and self.parsed.error_count < MAX_ERRORS:
+            self.error(
+                STRAY_CLOSE,
+                "stray '}}' with no opening '{{' (Go would print it as text, but it is "
+                "almost always a broken placeholder); remove it or add the missing '{{'",
+                index,
+                index + 2,
             )
-            return parsed
-        _classify(text, start, end, lines, parsed)
-        position = end
+            index = self.find_close(index + 2)
+        if 0 <= index < stop:  # past the cap: only the count matters
+            self.parsed.error_count += self.text.count("}}", index, stop)
 
+    def _after_right_trim(self, position: int) -> int:
+        while position < len(self.text) and self.text[position] in SPACE:
+            position += 1
+        return position
 
-def _report_stray_closers(
-    text: str, begin: int, stop: int, lines: _LineIndex, parsed: ParsedTemplate
-) -> None:
-    index = text.find("}}", begin, stop)
-    while index >= 0:
-        line, column = lines.position(index)
-        parsed.errors.append(
-            TemplateError("stray '}}' with no opening '{{'", index, line, column, STRAY_CLOSE)
-        )
-        index = text.find("}}", index + 2, stop)
-
-
-def _find_action_end(text: str, index: int) -> int:
-    """Offset just past the ``}}`` closing the action opened before ``index``; -1 if none.
-
-    Quoted strings inside an action may hold ``}}`` (Go's lexer skips them too)."""
-    close = text.find("}}", index)
-    if close >= 0 and _PLAIN_INSIDE.fullmatch(text, index, close):
-        return close + 2  # the common case: no quotes and no "{{" before the "}}"
-    length = len(text)
-    while index < length:
-        char = text[index]
-        if char in "\"'`":
-            closing = _skip_quoted(text, index)
-            if closing < 0:
-                return -1
-            index = closing
-            continue
-        if text.startswith("}}", index):
-            return index + 2
-        if text.startswith("{{", index):
-            return -1  # a new action before this one closed: this one is unterminated
-        index += 1
-    return -1
-
-
-def _skip_quoted(text: str, index: int) -> int:
-    quote = text[index]
-    index += 1
-    while index < len(text):
-        char = text[index]
-        if char == "\\" and quote != "`":
-            index += 2
-            continue
-        if char == quote:
-            return index + 1
-        if char == "\n" and quote != "`":
+    def _comment(self, start: int, inside: int) -> int:
+        close = self.text.find("*/", inside + 2)
+        if close < 0:
+            self._give_up(start, BAD_COMMENT, "unclosed comment: '/*' has no '*/'; close it")
             return -1
-        index += 1
-    return -1
+        after = close + 2
+        if self.text.startswith("}}", after):
+            end, trim = after + 2, False
+        elif self.text[after : after + 1] in SPACE and self.text.startswith("-}}", after + 1):
+            end, trim = after + 4, True
+        else:
+            resume = self._resume(after)
+            self.error(
+                BAD_COMMENT,
+                "comment ends before closing delimiter: Go needs '*/}}' (or '*/ -}}') "
+                "right after the comment; nothing may stand between them",
+                start,
+                resume if resume >= 0 else len(self.text),
+            )
+            self._error_piece(start, resume)
+            return resume
+        self.parsed.pieces.append(Piece("comment", start, end))
+        return self._after_right_trim(end) if trim else end
 
+    def _give_up(self, start: int, code: str, message: str) -> None:
+        self.error(code, message, start, len(self.text))
+        self._error_piece(start, -1)
 
-def _classify(text: str, start: int, end: int, lines: _LineIndex, parsed: ParsedTemplate) -> None:
-    inner = text[start + 2 : end - 2]
-    line, column = lines.position(start)
-    quick = _QUICK_REFERENCE.fullmatch(inner)
-    if quick and (quick.group(1) == "variables" or "." not in quick.group(2)):
-        parsed.references.append(
-            TemplateReference(quick.group(1), quick.group(2), start, line, column, end)
+    def _error_piece(self, start: int, resume: int) -> None:
+        end = len(self.text) if resume < 0 else resume
+        self.parsed.pieces.append(Piece("error", start, end, self.text[start:end]))
+
+    def _resume(self, position: int) -> int:
+        """Where to go on after an error at ``position``: past the next ``}}``, or at the
+        next ``{{`` when that comes first; -1 when neither follows."""
+        close = self.find_close(position)
+        opening = self.find_open(position)
+        if opening >= 0 and (close < 0 or opening < close):
+            return opening
+        return close + 2 if close >= 0 else -1
+
+    def _quick(self, start: int, inside: int) -> int:
+        """The end of the action at ``start`` when it is a plain reference; else -1."""
+        match = _QUICK_REFERENCE.match(self.text, inside)
+        if match is None:
+            return -1
+        scope, chain = match.group(1), match.group(2)
+        if scope == "parameters" and chain.count(".") > 1:
+            return -1
+        end = match.end()
+        line, column = self.lines.position(start)
+        field_offset = match.start(1) - 1
+        reference = TemplateReference(scope, chain[1:], start, line, column, end, field_offset)
+        self.parsed.references.append(reference)
+        self.parsed.pieces.append(
+            Piece("reference", start, end, "{{" + reference.name + "}}", reference)
         )
-        return
-    problem = _problem(inner)
-    if problem is not None:
-        code, message = problem
-        parsed.errors.append(TemplateError(message, start, line, column, code))
-        return
-    match = _REFERENCE.match(inner.strip())
-    assert match is not None  # _problem returned None only for a valid reference
-    parsed.references.append(
-        TemplateReference(match.group(1), match.group(2)[1:], start, line, column, end)
+        return self._after_right_trim(end) if self.text[end - 3] == "-" else end
+
+    def _action(self, start: int, inside: int) -> int:
+        quick = self._quick(start, inside)
+        if quick >= 0:
+            return quick
+        lexed = lex_action(self.text, inside)
+        if lexed.nested_open:
+            self.error(
+                UNTERMINATED,
+                "unterminated '{{': a new '{{' starts before this action's '}}'; close it "
+                "with '}}' or remove the braces",
+                start,
+                lexed.end,
+            )
+            self._error_piece(start, lexed.end)
+            return lexed.end
+        if lexed.error is not None:
+            return self._lex_error(start, lexed)
+        problem = _classify(lexed.tokens)
+        if isinstance(problem, tuple):
+            code, message = problem
+            self.error(code, message, start, lexed.end)
+            self._error_piece(start, lexed.end)
+        else:
+            line, column = self.lines.position(start)
+            reference = TemplateReference(
+                problem.scope, problem.name, start, line, column, lexed.end, problem.offset
+            )
+            self.parsed.references.append(reference)
+            self.parsed.pieces.append(
+                Piece("reference", start, lexed.end, "{{" + reference.name + "}}", reference)
+            )
+        return self._after_right_trim(lexed.end) if lexed.right_trim else lexed.end
+
+    def _lex_error(self, start: int, lexed: LexedAction) -> int:
+        assert lexed.error is not None
+        if lexed.error.message == "unclosed action":
+            self._give_up(
+                start,
+                UNTERMINATED,
+                "unterminated '{{': no matching '}}' on this action; close it with '}}' "
+                "or remove the braces",
+            )
+            return -1
+        resume = self._resume(lexed.error.stop)
+        self.error(
+            LEXICAL,
+            _lexical_message(
+                lexed.error.message, self.text[start : min(lexed.error.stop, start + 60)]
+            ),
+            start,
+            len(self.text) if resume < 0 else resume,
+        )
+        self._error_piece(start, resume)
+        return resume
+
+    def _summarize(self) -> None:
+        hidden = self.parsed.error_count - MAX_ERRORS
+        if hidden <= 0:
+            return
+        last = self.parsed.errors[-1]
+        self.parsed.errors.append(
+            TemplateError(
+                f"{hidden} more template error{'s' if hidden > 1 else ''} in this field not "
+                f"shown (the first {MAX_ERRORS} are); fix those and validate again",
+                last.offset,
+                last.line,
+                last.column,
+                TOO_MANY_ERRORS,
+                last.end,
+            )
+        )
+
+
+def _has_left_trim_marker(text: str, position: int) -> bool:
+    """Go's hasLeftTrimMarker: '-' then one of Go's four spaces."""
+    return text.startswith("-", position) and text[position + 1 : position + 2] in tuple(SPACE)
+
+
+def _lexical_message(go_message: str, source: str) -> str:
+    """Go's message, the action up to where Go stopped (invisible characters escaped by
+    repr, so a no-break space shows as \\xa0), and what to do."""
+    hint = ""
+    if go_message.startswith(("bad character", "unrecognized character")):
+        hint = (
+            "; between the words of an action Go allows only space, tab, CR and LF, and "
+            "names are letters, digits and '_'"
+        )
+    return f"Go cannot read this action: {go_message} in {source!r}{hint}"
+
+
+@dataclass(frozen=True)
+class _Reference:
+    scope: str
+    name: str
+    offset: int
+
+
+def _classify(tokens: list[Token]) -> _Reference | tuple[str, str]:
+    """The reference a lexed action is, or (code, message) for why it cannot be one."""
+    words = [token for token in tokens if token.kind != "space"]
+    if len(words) > 1 and words[-1].kind == "pipe" and words[-2].kind != "pipe":
+        words = words[:-1]  # "{{ .x | }}": Go ends the pipeline there; it is plain ".x"
+    if not words:
+        return (
+            EMPTY,
+            "empty action: Go needs a value here; write {{ .parameters.NAME }} or remove it",
+        )
+    shown = _shown(tokens)
+    first = words[0]
+    kinds = {token.kind for token in words}
+    if kinds & {"assign", "declare"} or first.kind == "variable":
+        return TEMPLATE_VARIABLE, (
+            f"template variable in {shown}: the platform has no variables; use "
+            "{{ .parameters.NAME }} or {{ .variables.NAME }}"
+        )
+    if first.kind == "keyword":
+        return CONTROL_FLOW, (
+            f"'{{{{ {first.value} }}}}': control flow cannot be expressed on the platform; "
+            "only references like {{ .parameters.NAME }} or {{ .variables.NAME }} are allowed"
+        )
+    if "pipe" in kinds:
+        return PIPE, (
+            f"pipe in {shown}: the platform cannot pass a value through commands; use a "
+            "plain reference like {{ .parameters.NAME }}"
+        )
+    if first.kind == "identifier":
+        return _identifier_problem(first, words, shown)
+    if kinds & {"left_paren", "right_paren"}:
+        return PARENTHESES, (
+            f"parentheses in {shown}: the platform cannot express a nested expression; "
+            "write the reference alone, {{ .parameters.NAME }}"
+        )
+    if first.kind == "nil":
+        return CONSTANT, (
+            f"{shown} has no value to print: Go stops there with 'nil is not a command' "
+            "when the template runs; remove the action"
+        )
+    if first.kind in ("bool", "number", "complex", "string", "raw_string", "char_constant"):
+        return CONSTANT, (
+            f"constant {_printable(first.value)} in {shown}: Go would print it as it "
+            "stands; write the text itself, outside the braces"
+        )
+    if first.kind == "dot":
+        return UNSUPPORTED, (
+            f"{shown} prints all of Go's data, which the platform cannot express; write "
+            "{{ .parameters.NAME }} or {{ .variables.NAME }}"
+        )
+    if first.kind == "field":
+        return _field_problem(words, shown)
+    if first.kind == "char" and first.value == "/":
+        return BAD_COMMENT, (
+            f"{shown}: a comment must start right after '{{{{' or '{{{{- ' and end right "
+            "before '}}' or ' -}}', as in {{/* note */}}"
+        )
+    return UNSUPPORTED, (
+        f"unexpected {first.value!r} in {shown}; only {{{{ .parameters.NAME }}}} and "
+        "{{ .variables.NAME }} are allowed"
     )
 
 
-def _problem(inner: str) -> tuple[str, str] | None:
-    """(code, message) for an action that is not a plain reference; None when it is one."""
-    if inner[:2] in {"- ", "-\t", "-\n"} or inner[-2:] in {" -", "\t-", "\n-"}:
-        return TRIM_MARKER, (
-            "'{{-'/'-}}' whitespace trimming cannot be expressed on the platform; "
-            "remove the '-' and write the spacing you want"
-        )
-    body = inner.strip()
-    if not body:
-        return EMPTY, "empty template action '{{}}'; write {{ .parameters.NAME }} or remove it"
-    if body.startswith("/*"):
-        return COMMENT, "template comments '{{/* */}}' are not supported; remove the comment"
-    word_match = _FIRST_WORD.match(body)
-    word = word_match.group(0) if word_match else ""
-    if word in _KEYWORDS:
-        return CONTROL_FLOW, (
-            f"'{{{{ {word} }}}}': control flow cannot be expressed on the platform; only "
-            "references like {{ .parameters.NAME }} or {{ .variables.NAME }} are allowed"
-        )
-    if _has_unquoted(body, "|"):
-        return PIPE, (
-            "pipes ('|') cannot be expressed on the platform; use a plain reference "
-            "like {{ .parameters.NAME }}"
-        )
-    if body.startswith("$"):
-        return TEMPLATE_VARIABLE, (
-            f"template variable {body.split()[0]!r} is not supported; use "
-            "{{ .parameters.NAME }} or {{ .variables.NAME }}"
-        )
-    words = _split_unquoted(body)
-    if len(words) > 1 or "(" in body:
-        return FUNCTION_CALL, (
-            f"function call or arguments in {{{{ {body} }}}} cannot be expressed on the "
-            "platform; only a single reference is allowed"
-        )
-    if _BARE_NAME.match(body):
+def _shown(tokens: list[Token]) -> str:
+    inner = "".join(token.value for token in tokens).strip(SPACE)
+    if len(inner) > 60:
+        inner = inner[:57] + "..."
+    return "{{ " + _printable(inner) + " }}"
+
+
+def _printable(text: str) -> str:
+    """``text`` with invisible and control characters escaped: a string constant may
+    hold ESC and the like, which must not reach the terminal raw."""
+    if text.isprintable():
+        return text
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
+
+
+def _chain(words: list[Token]) -> list[Token]:
+    """``words[0]`` and the fields written right after it (``.a.b.c``, no spaces)."""
+    chain = [words[0]]
+    for token in words[1:]:
+        previous = chain[-1]
+        if token.kind != "field" or token.start != previous.start + len(previous.value):
+            break
+        chain.append(token)
+    return chain
+
+
+def _identifier_problem(first: Token, words: list[Token], shown: str) -> tuple[str, str]:
+    chain = _chain(words)
+    name = "".join(token.value for token in chain)
+    if len(chain) == len(words) and (len(chain) > 1 or first.value not in GO_BUILTINS):
         return PLATFORM_FORM, (
-            f"platform-style placeholder {{{{{body}}}}} in a UI-style field: write "
-            f"{{{{ .parameters.{body} }}}} for a tool parameter or "
-            f"{{{{ .variables.{body} }}}} for a conversation variable"
+            f"platform-style placeholder {{{{{name}}}}} in a UI-style field: write "
+            f"{{{{ .parameters.{name} }}}} for a tool parameter or "
+            f"{{{{ .variables.{name} }}}} for a conversation variable"
         )
-    return _reference_problem(body)
+    if first.value in GO_BUILTINS:
+        return FUNCTION_CALL, (
+            f"{shown} calls Go's function {first.value!r}, which the platform cannot "
+            "express; only a single reference like {{ .parameters.NAME }} is allowed"
+        )
+    return FUNCTION_CALL, (
+        f"function call or arguments in {shown} cannot be expressed on the platform (Go: "
+        f"function {first.value!r} not defined); only a single reference is allowed"
+    )
 
 
-def _reference_problem(body: str) -> tuple[str, str] | None:
-    match = _REFERENCE.match(body)
-    if match is None:
+def _field_problem(words: list[Token], shown: str) -> _Reference | tuple[str, str]:
+    chain = _chain(words)
+    names = [token.value[1:] for token in chain]
+    body = "." + ".".join(names)
+    if len(chain) < len(words):
+        following = words[len(chain)]
+        if following.kind in _OPERANDS:
+            return FUNCTION_CALL, (
+                f"arguments after {body} in {shown} cannot be expressed on the platform; "
+                "only a single reference is allowed"
+            )
         return UNSUPPORTED, (
-            f"unsupported template expression {{{{ {body} }}}}; only "
+            f"unexpected {following.value!r} after {body} in {shown}; only "
             "{{ .parameters.NAME }} and {{ .variables.NAME }} are allowed"
         )
-    scope, rest = match.group(1), match.group(2)
-    if scope not in SCOPES or not rest:
+    if names[0] not in SCOPES or len(names) == 1:
         return UNKNOWN_SCOPE, (
             f"{{{{ {body} }}}} is not a reference the platform can fill; write "
             "{{ .parameters.NAME }} or {{ .variables.NAME }}"
         )
-    if scope == "parameters" and "." in rest[1:]:
+    if names[0] == "parameters" and len(names) > 2:
         return NESTED_PARAMETER, (
             f"{{{{ {body} }}}}: fields of a parameter cannot be referenced; declare "
-            f"{rest[1:].replace('.', '_')!r} as its own parameter"
+            f"{'_'.join(names[1:])!r} as its own parameter"
         )
-    return None
+    return _Reference(names[0], ".".join(names[1:]), chain[0].start)
 
 
-def _has_unquoted(body: str, char: str) -> bool:
-    return char in _unquoted(body)
+@lru_cache(maxsize=512)
+def parse_template(text: str) -> ParsedTemplate:
+    """Every piece of ``text`` as Go's parser sees it; references kept, the rest
+    reported (at most ``MAX_ERRORS`` errors, then one saying how many more).
 
-
-def _split_unquoted(body: str) -> list[str]:
-    return _unquoted(body).split()
-
-
-def _unquoted(body: str) -> str:
-    """``body`` with the contents of quoted strings replaced by ``_``."""
-    out: list[str] = []
-    index = 0
-    while index < len(body):
-        char = body[index]
-        if char in "\"'`":
-            closing = _skip_quoted(body, index)
-            closing = len(body) if closing < 0 else closing
-            out.append("_" * (closing - index))
-            index = closing
-            continue
-        out.append(char)
-        index += 1
-    return "".join(out)
-
-
-def _strip_actions(text: str) -> str:
-    if "{{" not in text:
-        return text
-    out: list[str] = []
-    position = 0
-    while True:
-        start = text.find("{{", position)
-        if start < 0:
-            out.append(text[position:])
-            return "".join(out)
-        end = _find_action_end(text, start + 2)
-        out.append(text[position:start])
-        if end < 0:
-            return "".join(out)
-        position = end
+    Cached: validate, the SMS rule and compile all read the same fields, so the result
+    is shared and must not be changed by callers."""
+    if "{" not in text and "}" not in text:
+        parsed = ParsedTemplate(text)  # plain text: nothing to scan
+        if text:
+            parsed.pieces.append(Piece("text", 0, len(text), text))
+        return parsed
+    return _Parser(text).run()
 
 
 class _LineIndex:
@@ -305,34 +547,31 @@ class _LineIndex:
             index = text.find("\n", index + 1)
 
     def position(self, offset: int) -> tuple[int, int]:
-        low, high = 0, len(self.starts) - 1
-        while low < high:
-            middle = (low + high + 1) // 2
-            if self.starts[middle] <= offset:
-                low = middle
-            else:
-                high = middle - 1
-        return low + 1, offset - self.starts[low] + 1
+        line = bisect_right(self.starts, offset)
+        return line, offset - self.starts[line - 1] + 1
 
 
 def to_platform(text: str) -> str:
-    """``{{ .parameters.x }}``/``{{ .variables.call.from }}`` -> ``{{x}}``/``{{call.from}}``.
-
-    Anything that is not a valid reference is left as written (it is an error elsewhere)."""
-    if "{{" not in text:
+    """``{{ .parameters.x }}``/``{{ .variables.call.from }}`` -> ``{{x}}``/``{{call.from}}``,
+    with Go's trims applied and comments dropped: the text Go would output, placeholders
+    written the platform's way. Actions that are errors are left as written."""
+    if "{" not in text and "}" not in text:
         return text
-    parsed = parse_template(text)
-    out: list[str] = []
-    position = 0
-    for reference in parsed.references:
-        out.append(text[position : reference.offset])
-        out.append("{{" + reference.name + "}}")
-        position = reference.end
-    out.append(text[position:])
-    return "".join(out)
+    return "".join(piece.text for piece in parse_template(text).pieces)
 
 
-_PLATFORM_PLACEHOLDER = re.compile(rf"\{{\{{\s*({_NAME}(?:\.{_NAME})*)\s*\}}\}}")
+def _is_go_name(name: str) -> bool:
+    return bool(name) and all(is_go_alphanumeric(char) for char in name)
+
+
+def _platform_name(inner: str) -> str | None:
+    """The name of a platform placeholder's inside (``x``, `` call.from ``), if Go can
+    write it as a field chain."""
+    name = inner.strip()  # the platform trims spaces inside the braces
+    parts = name.split(".")
+    if not all(_is_go_name(part) and not part[0].isdigit() for part in parts):
+        return None
+    return name
 
 
 def from_platform(text: str, declared_parameters: set[str]) -> str:
@@ -340,164 +579,23 @@ def from_platform(text: str, declared_parameters: set[str]) -> str:
     ``{{ .variables.x }}``. Other ``{{...}}`` content is left as it is."""
     if "{{" not in text:
         return text
-
-    def replace(match: re.Match[str]) -> str:
-        name = match.group(1)
+    out: list[str] = []
+    position = 0
+    while (start := text.find("{{", position)) >= 0:
+        close = text.find("}}", start + 2)
+        if close < 0:
+            break
+        inner = text[start + 2 : close]
+        name = None if "{" in inner else _platform_name(inner)
+        if name is None:
+            out.append(text[position : start + 2])
+            position = start + 2
+            continue
         scope = "parameters" if name in declared_parameters else "variables"
-        return "{{ ." + scope + "." + name + " }}"
-
-    return _PLATFORM_PLACEHOLDER.sub(replace, text)
-
-
-# ---------------------------------------------------------------------------
-# From a position in a field's text to a position in the file.
-
-
-def locate_in_value(
-    document: SourceDocument,
-    path: Sequence[str | int],
-    line: int,
-    column: int,
-    root: Path | None = None,
-) -> Location:
-    """File location of (``line``, ``column``) of the string value at ``path``.
-
-    The source map gives where the value starts: at its first character for a plain
-    scalar, at the quote for a quoted one, at the ``|``/``>`` indicator for a block
-    scalar. When the file can be read (``root / document.file``) its style decides a
-    first guess:
-
-    - block scalar: text line N is file line ``start + N``, column = the block's
-      indentation + ``column``;
-    - quoted: one column right of the quote on the first line;
-    - plain: ``start column + column - 1`` on the first line; later lines at their
-      indentation.
-
-    The guess is then checked against the raw file: if the text found there is not the
-    text at that position of the value (escapes in a quoted string, lines joined by
-    ``>`` folding or by a multi-line flow scalar), the raw file is searched from the
-    value's start for the same occurrence of that text: for ``{{``/``}}`` the n-th brace
-    pair (braces are never escaped or split by wrapping), else the text itself.
-    Without the file, the plain-scalar arithmetic is used.
-    """
-    base = document.source_map.locate(tuple(path))
-    raw = _file_lines(root / document.file) if root is not None else None
-    if raw is None or not 0 < base.line <= len(raw):
-        return _plain(base, line, column)
-    guess = _guess(base, raw, line, column)
-    value = _value_at(document.data, path)
-    if not isinstance(value, str):
-        return guess
-    return _confirm(base, raw, value, line, column, guess)
-
-
-def _guess(base: Location, raw: list[str], line: int, column: int) -> Location:
-    indicator = raw[base.line - 1][base.column - 1 : base.column] if base.column >= 1 else ""
-    if indicator in ("|", ">"):
-        indent = _block_indent(raw, base.line)
-        return Location(base.file, base.line + line, indent + column)
-    if line == 1:
-        shift = 1 if indicator in ("'", '"') else 0
-        return Location(base.file, base.line, base.column + column - 1 + shift)
-    return _continuation(base, raw, line, column)
-
-
-def _plain(base: Location, line: int, column: int) -> Location:
-    if line == 1:
-        return Location(base.file, base.line, base.column + column - 1)
-    return Location(base.file, base.line + line - 1, column)
-
-
-def _block_indent(raw: list[str], indicator_line: int) -> int:
-    for text in raw[indicator_line:]:
-        if text.strip():
-            return len(text) - len(text.lstrip(" "))
-    return 0
-
-
-def _continuation(base: Location, raw: list[str], line: int, column: int) -> Location:
-    file_line = base.line + line - 1
-    if file_line > len(raw):
-        return Location(base.file, file_line, column)
-    text = raw[file_line - 1]
-    indent = len(text) - len(text.lstrip(" "))
-    return Location(base.file, file_line, indent + column)
-
-
-def _confirm(
-    base: Location, raw: list[str], value: str, line: int, column: int, guess: Location
-) -> Location:
-    lines = value.split("\n")
-    if not 0 < line <= len(lines):
-        return guess
-    offset = sum(len(text) + 1 for text in lines[: line - 1]) + column - 1
-    snippet = _snippet(value, offset)
-    if not snippet:
-        return guess
-    token = snippet[:2]
-    if token in ("{{", "}}"):
-        # Braces are never escaped nor split by line wrapping: the n-th "{{" of the
-        # value is the n-th "{{" in the file from the value's start. (Checking the guess
-        # instead would be fooled by the same reference on a neighbouring line.)
-        found = _find_occurrence(raw, base, token, value.count(token, 0, offset))
-        return found if found is not None else guess
-    if 0 < guess.line <= len(raw):
-        at_guess = raw[guess.line - 1][guess.column - 1 : guess.column - 1 + len(snippet)]
-        if at_guess == snippet:
-            return guess
-    found = _find_occurrence(raw, base, snippet, value.count(snippet, 0, offset))
-    return found if found is not None else guess
-
-
-def _snippet(value: str, offset: int) -> str:
-    """The text at ``offset`` to look for in the raw file: the whole ``{{...}}`` action
-    when it stays on one line, else the rest of the line (at most 24 characters)."""
-    line_end = value.find("\n", offset)
-    line_end = len(value) if line_end < 0 else line_end
-    close = value.find("}}", offset, line_end)
-    end = close + 2 if close >= 0 else min(line_end, offset + 24)
-    return value[offset:end]
-
-
-def _find_occurrence(
-    raw: list[str], base: Location, snippet: str, occurrence: int
-) -> Location | None:
-    seen = 0
-    for index in range(base.line - 1, len(raw)):
-        start = base.column - 1 if index == base.line - 1 else 0
-        column = raw[index].find(snippet, start)
-        while column >= 0:
-            if seen == occurrence:
-                return Location(base.file, index + 1, column + 1)
-            seen += 1
-            column = raw[index].find(snippet, column + len(snippet))
-    return None
-
-
-def _value_at(data: object, path: Sequence[str | int]) -> object:
-    for key in path:
-        try:
-            data = data[key]  # type: ignore[index]
-        except (KeyError, IndexError, TypeError):
-            return None
-    return data
-
-
-def _file_lines(path: Path) -> list[str] | None:
-    """The file's lines; cached by (path, mtime, size) since only diagnostics need them."""
-    try:
-        stat = path.stat()
-    except OSError:
-        return None
-    return _read_lines(str(path), stat.st_mtime_ns, stat.st_size)
-
-
-@lru_cache(maxsize=64)
-def _read_lines(path: str, mtime_ns: int, size: int) -> list[str] | None:
-    try:
-        return Path(path).read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return None
+        out.append(text[position:start] + "{{ ." + scope + "." + name + " }}")
+        position = close + 2
+    out.append(text[position:])
+    return "".join(out)
 
 
 @dataclass(frozen=True)
@@ -507,22 +605,20 @@ class Rendered:
 
 
 def render(text: str, parameters: dict[str, str], variables: dict[str, str]) -> Rendered:
-    """Fill the references of a UI-style template with values (``actionctl render``).
-
-    Values are looked up by scope; a reference with no value is left as written and
+    """Fill the references of a UI-style template with values, as Go would print them
+    (trims applied, comments dropped). A reference with no value is left as written and
     listed in ``missing``."""
-    parsed = parse_template(text)
     out: list[str] = []
     missing: dict[tuple[str, str], TemplateReference] = {}
-    position = 0
-    for reference in parsed.references:
+    for piece in parse_template(text).pieces:
+        reference = piece.reference
+        if reference is None:
+            out.append(piece.text)
+            continue
         values = parameters if reference.scope == "parameters" else variables
-        out.append(text[position : reference.offset])
         if reference.name in values:
             out.append(values[reference.name])
         else:
             missing.setdefault((reference.scope, reference.name), reference)
             out.append(text[reference.offset : reference.end])
-        position = reference.end
-    out.append(text[position:])
     return Rendered("".join(out), list(missing.values()))

@@ -145,6 +145,10 @@ the schema's `default` where it gives one (descriptions say what an absent field
 """
 
 
+# How templates are read and compiled (compiler/templates.py; issue 14), kept as Markdown.
+TEMPLATES = ROOT / "docs" / "yaml-reference-templates.md"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Write docs/yaml-reference.md.")
     parser.add_argument("--check", action="store_true", help="verify instead of writing")
@@ -172,7 +176,13 @@ def render(root: Path = ROOT) -> str:
     lines += _project_section(root)
     lines += _channel_section(root)
     lines += _actions_section(root)
+    lines += [_templates_section()]
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _templates_section() -> str:
+    text = TEMPLATES.read_text(encoding="utf-8")
+    return text.split("-->\n", 1)[1] if text.startswith("<!--") else text
 
 
 def compiles_to(action_type: str) -> str | None:

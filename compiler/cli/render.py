@@ -44,7 +44,7 @@ def command(
     """
     from compiler.cli.context import load_valid_project, select_environment
     from compiler.diagnostics import DiagnosticError
-    from compiler.render import find_action, render_sms
+    from compiler.render import find_action, render_sms, terminal_safe
 
     param_values = _pairs(params, "--param")
     var_values = _pairs(variables, "--var")
@@ -56,7 +56,7 @@ def command(
     if not rendered.ok:
         raise DiagnosticError(rendered.diagnostics)
     emit_diagnostics(app, rendered.diagnostics)
-    click.echo("\n".join(_lines(rendered)))
+    click.echo(terminal_safe("\n".join(_lines(rendered))))
     return 0
 
 

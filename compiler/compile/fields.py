@@ -11,7 +11,7 @@ from compiler.diagnostics import Diagnostic
 from compiler.model import Action, Environment, Project
 from compiler.templates import parse_template, to_platform
 from compiler.validate.rules.parameters import did_you_mean
-from compiler.validate.rules.templates import syntax_diagnostics
+from compiler.validate.rules.templates import scope_conflicts, syntax_diagnostics
 
 
 def speak_flags(action: Action, *, during: bool, after: bool) -> dict[str, bool]:
@@ -49,8 +49,12 @@ def template(
     if "{" not in value and "}" not in value:
         return value
     parsed = parse_template(value)
-    if parsed.errors:
-        diagnostics.extend(syntax_diagnostics(action, name, parsed, project.root))
+    problems = [
+        *syntax_diagnostics(action, name, parsed, project.root),
+        *scope_conflicts(action, name, project.root),
+    ]
+    if problems:
+        diagnostics.extend(problems)
         return None
     return to_platform(value)
 

@@ -317,3 +317,25 @@ def test_payload_shares_nothing_mutable_with_the_model(project: Callable[..., Pr
     assert schema == {"type": "object", "properties": {"a": {"type": "string"}}, "required": ["a"]}
     assert native.fields["static_params"]["to"] == "{{a}}"
     assert native.fields["extra"] == {"nested": [1]}
+
+
+def test_variable_named_like_a_declared_parameter_blocks_the_action(
+    project: Callable[..., Project],
+) -> None:
+    act = sms_action(
+        message="Hi {{ .variables.name }} {{ .parameters.name }}",
+        parameters_schema={"type": "object", "properties": {"name": {"type": "string"}}},
+    )
+    payload, diagnostics = compiled(project, act)
+    assert payload is None
+    assert [code for code, _ in diagnostics] == ["T414"]
+
+
+def test_trims_and_comments_compile_as_go_prints_them(project: Callable[..., Project]) -> None:
+    act = sms_action(
+        message="Ref: \n  {{- .parameters.ref -}}  .{{/* internal */}} Bye",
+        parameters_schema={"type": "object", "properties": {"ref": {"type": "string"}}},
+    )
+    payload, diagnostics = compiled(project, act)
+    assert diagnostics == []
+    assert payload is not None and payload["static_params"]["message"] == "Ref:{{ref}}. Bye"

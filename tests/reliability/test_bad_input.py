@@ -68,7 +68,7 @@ EXPECTED: dict[str, tuple[int, set[str]]] = {
     "python_tag.yaml": (1, {"Y105"}),
     "raw_control_chars.yaml": (1, {"Y101"}),
     "tab_indent.yaml": (1, {"Y103"}),
-    "template_hostile.yaml": (1, {"N304", "T401", "T420"}),
+    "template_hostile.yaml": (1, {"N304", "T401", "T402", "T403", "T404", "T405", "T420"}),
     "unterminated.yaml": (1, {"Y101"}),
     "yaml11_traps.yaml": (1, {"S204"}),
     "zero_width_name.yaml": (1, {"N311"}),

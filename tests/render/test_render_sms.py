@@ -6,6 +6,7 @@ directories are not packages, so pytest would refuse to collect both.)
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,8 @@ from compiler.compile import compile_action
 from compiler.diagnostics import DiagnosticError, Severity
 from compiler.load import load_project
 from compiler.model import Environment, Project
-from compiler.render import RenderedSms, Value, find_action, render_sms
+from compiler.render import RenderedSms, Value, find_action, render_sms, terminal_safe
+from tests.conftest import CliResult
 
 
 @pytest.fixture
@@ -137,3 +139,28 @@ def test_not_an_sms(project: Project) -> None:
     [diagnostic] = raised.value.diagnostics
     assert diagnostic.code == "M524"
     assert "is of type openmic.end_call" in diagnostic.message
+
+
+def test_control_characters_are_escaped_for_the_terminal(
+    cli: Callable[..., CliResult], example_project: Path
+) -> None:
+    """A value (or a project file) holding ESC or a bidi override must not act on the
+    user's terminal: render prints it escaped, the text itself stays as it is."""
+    value = "X1\x1b[2J\x1b]0;owned\x07\u202eevil\x9b"
+    result = cli(
+        "--project",
+        example_project,
+        "render",
+        "support/send_booking_confirmation",
+        "--param",
+        f"booking_reference={value}",
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "\x1b" not in result.stdout and "\u202e" not in result.stdout
+    assert "\x07" not in result.stdout and "\x9b" not in result.stdout
+    assert "Reference: X1\\x1b[2J\\x1b]0;owned\\x07\\u202eevil\\x9b." in result.stdout
+
+
+def test_terminal_safe_keeps_newlines_tabs_and_text() -> None:
+    assert terminal_safe("Hi\tthere\nçà 😀 {x}") == "Hi\tthere\nçà 😀 {x}"
+    assert terminal_safe("\r\x00\x7f\u2028") == "\\x0d\\x00\\x7f\\u2028"

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import pytest
+import regex
+from hypothesis import given
+from hypothesis import strategies as st
 
 from compiler.sms import GSM_BASIC, GSM_EXTENSION, analyze_sms
 
@@ -53,3 +56,57 @@ def test_offending_characters_in_order_of_first_appearance() -> None:
 def test_gsm_tables_hold_the_standard_sets() -> None:
     assert len(GSM_BASIC) == 127  # 128 code points minus ESC
     assert set("\f^{}\\[~]|€") == GSM_EXTENSION
+
+
+def test_a_grapheme_is_never_split_across_parts() -> None:
+    """Twilio's calculator and phones keep an emoji with its skin tone whole: 65 units
+    then a 4-unit emoji do not fit 67, so the emoji starts part two (counting code points
+    alone would put the thumb in part one and the tone in part two: one part fewer)."""
+    text = "ç" * 65 + "👍🏽" + "ç" * 64
+    analysis = analyze_sms(text)
+    assert (analysis.units, analysis.segments) == (133, 3)
+    family = "👨\u200d👩\u200d👧"  # 8 UTF-16 units, one grapheme
+    assert analyze_sms("ç" * 60 + family + "ç" * 60).segments == 3
+    assert analyze_sms("x" * 152 + "\r\n" + "y" * 152).segments == 3  # CR LF stays whole
+
+
+def test_extension_characters_are_listed() -> None:
+    analysis = analyze_sms("Total: 5€ [incl. ~tax] {ok}")
+    assert analysis.extension == ["€", "[", "~", "]", "{", "}"]
+    assert analysis.units == len("Total: 5€ [incl. ~tax] {ok}") + 6
+
+
+def test_room_left_in_the_last_segment() -> None:
+    assert analyze_sms("x" * 150).room == 10
+    assert analyze_sms("x" * 160).room == 0
+    assert analyze_sms("x" * 200).room == 153 - 47
+    assert analyze_sms("ç" * 60).room == 10
+
+
+def _greedy_parts(text: str) -> tuple[int, int]:
+    """The plain definition: graphemes in order, a part closed when the next one does
+    not fit (a grapheme longer than a part is cut)."""
+    analysis = analyze_sms(text)
+    gsm = analysis.encoding == "GSM-7"
+    single, part = (160, 153) if gsm else (70, 67)
+    if analysis.units <= single:
+        return 1, single - analysis.units
+    segments, used = 1, 0
+    for grapheme in regex.findall(r"\X", text):
+        if gsm:
+            size = sum(2 if char in GSM_EXTENSION else 1 for char in grapheme)
+        else:
+            size = len(grapheme.encode("utf-16-le")) // 2
+        if used and used + size > part:
+            segments, used = segments + 1, 0
+        used += size
+        while used > part:
+            segments, used = segments + 1, used - part
+    return segments, part - used
+
+
+@given(st.lists(st.sampled_from(["a", "€", "\r\n", "ç", "😀", "👍🏽", "e\u0301", "🇫🇷", "{"])))
+def test_packing_matches_the_greedy_definition(pieces: list[str]) -> None:
+    text = "".join(pieces * 3)
+    analysis = analyze_sms(text)
+    assert (analysis.segments, analysis.room) == _greedy_parts(text)

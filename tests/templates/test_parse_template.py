@@ -36,7 +36,7 @@ def test_reference_with_any_spacing() -> None:
 
 def test_dotted_variable_and_offsets() -> None:
     parsed = parse_template("x {{ .variables.call.from }} y")
-    assert parsed.references == [TemplateReference("variables", "call.from", 2, 1, 3, 28)]
+    assert parsed.references == [TemplateReference("variables", "call.from", 2, 1, 3, 28, 5)]
 
 
 def test_reference_on_a_later_line() -> None:
@@ -59,15 +59,21 @@ def test_plain_text_has_nothing() -> None:
         ('{{ printf "%s" .parameters.x }}', "T406", 1, 1),
         ("{{ len(.parameters.x) }}", "T406", 1, 1),
         ("{{ $name }}", "T407", 1, 1),
-        ("{{/* a comment */}}", "T408", 1, 1),
-        ("{{- .parameters.x }}", "T409", 1, 1),
-        ("{{ .parameters.x -}}", "T409", 1, 1),
+        ("{{/* open", "T416", 1, 1),
+        ("{{/* a */ }}", "T416", 1, 1),
+        ("{{ /* a */ }}", "T416", 1, 1),
+        ("a\n{{ .parameters.x\u00a0}}", "T415", 2, 1),
+        ("{{ print }}", "T406", 1, 1),
+        ("{{ true }}", "T417", 1, 1),
+        ("{{ nil }}", "T417", 1, 1),
+        ("{{ (.parameters.x) }}", "T418", 1, 1),
+        ("{{ .parameters.x | | }}", "T405", 1, 1),
         ("ab\ncd {{booking_reference}}", "T410", 2, 4),
         ("{{ .call.from }}", "T411", 1, 1),
         ("{{ . }}", "T413", 1, 1),
         ("{{ .parameters }}", "T411", 1, 1),
         ("{{ .parameters.address.city }}", "T412", 1, 1),
-        ("{{ 42 }}", "T413", 1, 1),
+        ("{{ 42 }}", "T417", 1, 1),
         ("{{}}", "T403", 1, 1),
         ("{{   }}", "T403", 1, 1),
         ("one\ntwo {{ .parameters.x", "T401", 2, 5),
@@ -85,11 +91,56 @@ def test_every_error_is_reported_not_only_the_first() -> None:
 
 
 def test_unterminated_before_a_later_action() -> None:
+    """The later action is still read (its reference is checked too)."""
     assert errors("{{ .parameters.a {{ .parameters.b }}") == [("T401", 1, 1)]
+    assert refs("{{ .parameters.a {{ .parameters.b }}") == [("parameters", "b", 1, 18)]
+
+
+def test_a_comment_holding_braces_is_a_comment_and_later_errors_are_found() -> None:
+    text = "{{/* {{ .parameters.old }} */}}Hi {{ if }}"
+    assert errors(text) == [("T404", 1, 35)]
+    assert refs(text) == []
+
+
+def test_print_true_nil_are_not_told_to_write_parameters() -> None:
+    for text in ("{{ print }}", "{{ true }}", "{{ nil }}"):
+        (error,) = parse_template(text).errors
+        assert ".parameters.print" not in error.message and "platform-style" not in error.message
+    assert "'print'" in parse_template("{{ print }}").errors[0].message
+    assert "nil is not a command" in parse_template("{{ nil }}").errors[0].message
+
+
+def test_trim_markers_after_a_carriage_return() -> None:
+    assert to_platform("x\r\n{{- .parameters.a -}}\r\ny") == "x{{a}}y"
+    assert errors("x\r{{- .parameters.a -}}") == []
+
+
+def test_trims_and_comments_compile_to_what_go_prints() -> None:
+    text = "Dear \n {{- .parameters.name -}} \t, {{/* internal */}}see you {{- /* c */ -}} !"
+    assert to_platform(text) == "Dear{{name}}, see you!"
+    assert parse_template(text).literal_text == "Dear, see you!"
+
+
+def test_trailing_pipe_is_a_plain_reference_as_in_go() -> None:
+    assert to_platform("{{ .parameters.x | }}") == "{{x}}"
+    assert errors("{{ .parameters.x | upper }}") == [("T405", 1, 1)]
+
+
+@pytest.mark.parametrize("name", ["prénom", "名前", "имя", "x٣", "_1"])
+def test_unicode_names_as_go_reads_them(name: str) -> None:
+    assert refs("{{ .parameters." + name + " }}") == [("parameters", name, 1, 1)]
+    assert to_platform("{{ .parameters." + name + " }}") == "{{" + name + "}}"
+
+
+def test_errors_are_capped_with_a_count_of_the_rest() -> None:
+    parsed = parse_template(" }}" * 16_000)
+    assert parsed.error_count == 16_000
+    assert [e.code for e in parsed.errors] == ["T402"] * 20 + ["T419"]
+    assert "15980 more template errors" in parsed.errors[-1].message
 
 
 def test_closing_braces_inside_a_quoted_string_do_not_close() -> None:
-    assert errors('{{ "}}" }}') == [("T413", 1, 1)]
+    assert errors('{{ "}}" }}') == [("T417", 1, 1)]
 
 
 def test_platform_form_message_suggests_both_scopes() -> None:
@@ -102,6 +153,12 @@ def test_to_platform() -> None:
     text = "Ref {{ .parameters.booking_reference }} from {{.variables.call.from}}."
     assert to_platform(text) == "Ref {{booking_reference}} from {{call.from}}."
     assert to_platform("no placeholders") == "no placeholders"
+
+
+def test_from_platform_reads_unicode_names_and_leaves_the_rest() -> None:
+    assert from_platform("{{prénom}} {{ 1x }} {{a-b}}", {"prénom"}) == (
+        "{{ .parameters.prénom }} {{ 1x }} {{a-b}}"
+    )
 
 
 def test_to_platform_leaves_invalid_actions_alone() -> None:
@@ -154,4 +211,12 @@ def test_parser_never_raises(text: str) -> None:
     parsed = parse_template(text)
     for item in [*parsed.references, *parsed.errors]:
         assert 0 <= item.offset < max(len(text), 1)
+        assert item.offset < (item.end or len(text) + 1) <= len(text) + 1
         assert item.line >= 1 and item.column >= 1
+
+
+def test_messages_never_carry_control_characters() -> None:
+    text = '{{ "\x1b[2J" }} {{ `a\nb\x07` }} {{ .parameters.x\x1b }} {{ \x9b }}'
+    messages = [error.message for error in parse_template(text).errors]
+    assert len(messages) == 4
+    assert all(message.isprintable() for message in messages), messages

@@ -1,0 +1,3 @@
+module actionctl/tools/gotemplate-verdicts
+
+go 1.19
