@@ -3,10 +3,10 @@
 2,000 creates over 20 agents (the issue's case) at the client's pace of 100
 requests/minute take well over the apply lock's 15-minute expiry. Scaled 60x: the
 client paces at 6,000/min and the locks expire (and renew) 60 times sooner
-(``bench.site.lock_expiry_scaled``: it scales whatever expiry settings
-``compiler.apply_lock`` has), so the run lasts as many expiry periods as the real one
-would. The emulator has no limit here: the client's pace sets the duration (its
-whole-second ``retryAfter`` would not scale), and the refusal figures are bench_apply's.
+(``ACTIONCTL_LOCK_EXPIRY_SECONDS``, which the heartbeat follows), so the run lasts
+as many expiry periods as the real one would. The emulator has no limit here: the
+client's pace sets the duration (its whole-second ``retryAfter`` would not scale), and
+the refusal figures are bench_apply's.
 
 Figures: the run's length in lock expiries, changes made, changes refused because a
 lock was lost (``no longer held``), other failures, and lock tools left behind.
@@ -23,7 +23,7 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: bench/ and the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.site import lock_expiry_scaled, site
+from bench.site import EXPIRY_ENV, lock_expiry_scaled, site
 
 LIMIT_PER_MIN = 100
 SCALE = 60
@@ -41,10 +41,7 @@ def run(
         result = s.run("apply", "--auto-approve")
         assert s.server.store is not None
         live = [t for uid in s.uids for t in s.server.store.list_tools(uid).items]
-    from compiler import apply_lock
-
-    ttl = getattr(apply_lock, "LOCK_TTL", None)
-    expiry_s = ttl.total_seconds() / scale if ttl is not None else None
+    expiry_s = float(scaled["expiry_s"])
     lost = sum(
         1 for line in result.stderr.splitlines() if "FAILED" in line and "no longer held" in line
     )
@@ -53,7 +50,7 @@ def run(
         "changes": agents * per_agent,
         "agents": agents,
         "time_scale": scale,
-        "scaled_settings": ", ".join(f"{k}={v}" for k, v in scaled.items()) or "none found",
+        "scaled_settings": f"{EXPIRY_ENV}={scaled[EXPIRY_ENV]}",
         "elapsed_s": round(result.seconds, 1),
         "elapsed_at_limit_min": round(result.seconds * scale / 60, 1),
         "lock_expiries_spanned": round(result.seconds / expiry_s, 2) if expiry_s else None,

@@ -12,13 +12,11 @@ import contextlib
 import io
 import math
 import os
-import re
 import shutil
 import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +29,7 @@ API_KEY = "bench-key-0123456789"  # a throwaway key for a loopback emulator
 KEY_ENV = "ACTIONCTL_BENCH_OPENMIC_KEY"
 PAGE = 100  # the platform's page size
 WORK = Path(__file__).resolve().parent / ".work"
-# Numbers (seconds) among apply_lock's settings that are times: scaled with the expiry.
-_TIME_WORDS = re.compile(r"TTL|EXPIR|HEARTBEAT|RENEW|SECONDS|INTERVAL")
+EXPIRY_ENV = "ACTIONCTL_LOCK_EXPIRY_SECONDS"  # apply's lock expiry (compiler/cli/apply.py)
 
 
 @dataclass
@@ -164,31 +161,18 @@ def site(
 
 @contextlib.contextmanager
 def lock_expiry_scaled(scale: float) -> Iterator[dict[str, Any]]:
-    """Apply locks that expire ``scale`` times sooner (and renew as much sooner), for a
-    time-scaled long run. Uses the settings ``compiler.apply_lock`` has, whatever they
-    are: every module-level ``timedelta`` and every number named like a time (TTL,
-    expiry, heartbeat, renewal, seconds, interval), and ``AgentLocks``' ``ttl`` default.
-    Yields what was scaled, for the report."""
-    from compiler import apply_lock
+    """Apply locks that expire ``scale`` times sooner (the heartbeat follows), for a
+    time-scaled long run, through apply's own setting ``ACTIONCTL_LOCK_EXPIRY_SECONDS``.
+    Yields what was set, for the report."""
+    from compiler.platform.lock_tools import LOCK_EXPIRY
 
-    saved: dict[str, Any] = {}
-    for name, value in vars(apply_lock).items():
-        if not name.isupper() or isinstance(value, bool):
-            continue
-        if isinstance(value, timedelta) or (
-            isinstance(value, int | float) and _TIME_WORDS.search(name)
-        ):
-            saved[name] = value
-            setattr(apply_lock, name, value / scale)
-    defaults = getattr(getattr(apply_lock, "AgentLocks", None), "__init__", None)
-    kwdefaults = getattr(defaults, "__kwdefaults__", None) or {}
-    saved_ttl = kwdefaults.get("ttl")
-    if isinstance(saved_ttl, timedelta):
-        kwdefaults["ttl"] = saved_ttl / scale
+    seconds = LOCK_EXPIRY.total_seconds() / scale
+    previous = os.environ.get(EXPIRY_ENV)
+    os.environ[EXPIRY_ENV] = f"{seconds:g}"
     try:
-        yield {name: str(getattr(apply_lock, name)) for name in saved}
+        yield {EXPIRY_ENV: f"{seconds:g}", "expiry_s": seconds}
     finally:
-        for name, value in saved.items():
-            setattr(apply_lock, name, value)
-        if isinstance(saved_ttl, timedelta):
-            kwdefaults["ttl"] = saved_ttl
+        if previous is None:
+            os.environ.pop(EXPIRY_ENV, None)
+        else:
+            os.environ[EXPIRY_ENV] = previous

@@ -1,10 +1,12 @@
 """Executing a plan against the live platform, safely.
 
-- ``stale_reasons``: before anything is written, with the agents'
-  apply locks held (``compiler/apply_lock.py``), compare the listing of each touched
-  agent with the plan and refuse if any tool the plan touches changed since planning
-  (fingerprint) or a tool it would create now exists. Nothing is written when the plan
-  is stale. Lock tools (``actionctl-lock-*``) are never part of this comparison.
+- ``stale_reasons``: before anything is written, with the agents' apply locks held
+  (``compiler/platform/lock.py``), compare the listing of each touched agent (read once
+  per agent, pages of 100, right after its lock was taken) with the plan and refuse if
+  any tool the plan touches changed since planning (fingerprint) or a tool it would
+  create now exists. Nothing is written when the plan is stale. This is the
+  concurrency guard: per agent, not one GET per tool. Lock tools (``actionctl-lock-*``)
+  are never part of this comparison.
 - ``reserved_names``: a plan that would create or update a tool named like a lock tool
   is refused (lock tools are invisible to planning, so it would never converge).
 - ``refuse_emptying``: prune never deletes every tool of an agent without allow_empty.
@@ -14,35 +16,35 @@
   operation (replace: delete, then create), so an interrupted or partly failed apply
   leaves only whole operations behind and the next plan shows exactly what is left.
   Updates PATCH every changed top-level field whole (the platform's merge rule for
-  nested objects is undocumented). Right before each PATCH or DELETE the tool is read
-  (one GET) and must still be what the plan was made from: the locks keep other applies
-  out, this narrows the window for edits made elsewhere (the dashboard). After each
-  write the tool is read back and any field the platform dropped or rewrote is
-  reported. A create whose outcome is unknown (a 5xx, a dropped connection) is looked
-  up by name, after a backoff, before it is ever tried again
-  (``apply_lock.create_exactly_once``, shared with the apply locks).
+  nested objects is undocumented). Each write's own response (the POST/PATCH body is
+  the tool) is compared with what was sent and any field the platform dropped or
+  rewrote is reported; a GET is made only when that response is not the tool. A create
+  whose outcome is unknown (a 5xx, a dropped connection) is looked up by name, after a
+  backoff, before it is ever tried again (``platform.create_once``, shared with the
+  apply locks). So an apply costs the listing, one request per change, and the lock's
+  create and delete per agent.
+- A stop (``threading.Event``, set by the CLI's SIGINT/SIGTERM/SIGHUP handlers) is
+  looked at between changes: changes under way finish, those not started are not
+  made, the locks are released and every finished change is reported.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
-from compiler.apply_lock import (
-    LOCK_PREFIX,
-    CreateAttemptsExhausted,
-    LockRefused,
-    create_exactly_once,
-    holding,
-    without_locks,
-)
 from compiler.canonical import canonical_tool, fingerprint
 from compiler.diff import MISSING, field_changes, split_ignored, top_level_fields
 from compiler.plan.build import emptied_agents
 from compiler.plan.model import CREATE, DELETE, REPLACE, UPDATE, Change, Plan
 from compiler.platform.base import NotFoundError, Platform, PlatformError
+from compiler.platform.create_once import CreateAttemptsExhausted, create_exactly_once
+from compiler.platform.lock import AcquireInterrupted, LockRefused, holding
+from compiler.platform.lock_tools import LOCK_EXPIRY, LOCK_PREFIX, without_locks
 
 DEFAULT_PARALLELISM = 4
 
@@ -168,8 +170,18 @@ class Refusal:
 @dataclass
 class ApplyResult:
     refusals: list[Refusal] = field(default_factory=list)
-    report: ApplyReport | None = None  # None when refused
+    report: ApplyReport | None = None  # None when refused or stopped before writing
     left_behind: list[str] = field(default_factory=list)  # locks that could not be released
+    notes: list[str] = field(default_factory=list)  # lock tools someone else made, left alone
+    interrupted: bool = False  # stopped while taking the locks: nothing was changed
+
+
+@dataclass(frozen=True)
+class LockSettings:
+    """How this apply's locks behave (``actionctl apply`` fills it from its options)."""
+
+    expiry: timedelta = LOCK_EXPIRY
+    remove_foreign: bool = False  # delete expired ``actionctl-lock-*`` tools we did not make
 
 
 def apply_safely(
@@ -179,8 +191,11 @@ def apply_safely(
     allow_empty: bool = False,
     parallelism: int = DEFAULT_PARALLELISM,
     progress: Progress | None = None,
+    locking: LockSettings | None = None,
+    stop: threading.Event | None = None,
 ) -> ApplyResult:
     """Check, lock, re-check staleness, then write: the whole of ``actionctl apply``."""
+    locking = locking or LockSettings()
     result = ApplyResult()
     result.refusals = [
         Refusal("A909", f"{text}; nothing was changed", change)
@@ -192,7 +207,15 @@ def apply_safely(
     if result.refusals:
         return result
     try:
-        with holding(platform, touched_agents(plan), result.left_behind.append) as locks:
+        with holding(
+            platform,
+            touched_agents(plan),
+            result.left_behind.append,
+            expiry=locking.expiry,
+            remove_foreign=locking.remove_foreign,
+            stop=stop,
+        ) as locks:
+            result.notes = locks.notes
             # The listings the locks were taken with are the ones the stale check reads.
             stale = stale_reasons(plan, locks.listed)
             result.refusals = [
@@ -201,10 +224,17 @@ def apply_safely(
             ]
             if not stale:
                 result.report = apply_plan(
-                    platform, plan, parallelism=parallelism, progress=progress, guard=locks.check
+                    platform,
+                    plan,
+                    parallelism=parallelism,
+                    progress=progress,
+                    guard=locks.check,
+                    stop=stop,
                 )
     except LockRefused as refused:
         result.refusals = [Refusal("A907", f"{refused}; nothing was changed")]
+    except AcquireInterrupted:
+        result.interrupted = True
     except NotFoundError as error:  # only taking the locks can raise it: an agent is gone
         text = f"stale plan: an agent the plan touches is gone: {error}; nothing was changed"
         result.refusals = [Refusal("A904", f"{text}. Run `actionctl plan` again")]
@@ -221,20 +251,29 @@ def apply_plan(
     parallelism: int = DEFAULT_PARALLELISM,
     progress: Progress | None = None,
     guard: Guard | None = None,
+    stop: threading.Event | None = None,
 ) -> ApplyReport:
     """Execute every pending change; never raises for a failed change (see the report).
 
-    ``guard(agent_uid)`` runs before each change (the apply lock's check and renewal);
-    if it raises ``PlatformError`` that change fails and is not attempted."""
+    ``guard(agent_uid)`` runs before each change (the apply lock's check); if it raises
+    ``PlatformError`` that change fails and is not attempted. When ``stop`` is set,
+    changes not yet started are not made and the report says interrupted."""
     pending = plan.pending()
     report = ApplyReport()
-    futures: list[Future[Outcome]] = []
+    futures: list[Future[Outcome | None]] = []
 
-    def record(future: Future[Outcome]) -> None:
+    def run(change: Change) -> Outcome | None:
+        if stop is not None and stop.is_set():
+            return None  # not started
+        return execute(platform, change, guard)
+
+    def record(future: Future[Outcome | None]) -> None:
         # Only ever called on this (the main) thread: the workers just return outcomes.
+        if future.cancelled():
+            return
         outcome = future.result()
-        if any(seen is outcome for seen in report.outcomes):
-            return  # Ctrl-C arrived while it was being reported
+        if outcome is None or any(seen is outcome for seen in report.outcomes):
+            return
         report.outcomes.append(outcome)
         if progress is not None:
             progress(len(report.outcomes), len(pending), outcome)
@@ -242,22 +281,48 @@ def apply_plan(
     pool = ThreadPoolExecutor(max_workers=max(1, parallelism), thread_name_prefix="apply")
     try:
         for change in pending:  # one by one: a Ctrl-C meanwhile keeps those submitted
-            futures.append(pool.submit(execute, platform, change, guard))
-        for future in as_completed(futures):
-            record(future)
+            futures.append(pool.submit(run, change))
+        _collect(futures, record, stop)
     except KeyboardInterrupt:
-        # Ctrl-C: changes not yet started are dropped, the ones under way finish (only
-        # whole platform operations are left behind), and every change that finished
-        # is reported, so the summary says exactly what was done.
+        # Ctrl-C without a stop event (a library caller): changes not yet started are
+        # dropped, the ones under way finish (only whole platform operations are left
+        # behind), and every change that finished is reported.
         pool.shutdown(wait=True, cancel_futures=True)
         for future in futures:
-            if future.done() and not future.cancelled():
+            if future.done():
                 record(future)
         report.interrupted = True
-        report.not_started = len(pending) - len(report.outcomes)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+    if stop is not None and stop.is_set():
+        report.interrupted = True
+    if report.interrupted:
+        report.not_started = len(pending) - len(report.outcomes)
     return report
+
+
+def _collect(
+    futures: list[Future[Outcome | None]],
+    record: Callable[[Future[Outcome | None]], None],
+    stop: threading.Event | None,
+) -> None:
+    """Record outcomes as they finish; on a stop, cancel what has not started and wait
+    for what has. The stop is a flag, not an exception: nothing is cut off halfway
+    (an outcome counted but its progress line never printed)."""
+    remaining = set(futures)
+    order = {future: index for index, future in enumerate(futures)}
+    while remaining:
+        done, remaining = wait(remaining, timeout=0.1, return_when=FIRST_COMPLETED)
+        for future in sorted(done, key=order.__getitem__):
+            record(future)
+        if stop is not None and stop.is_set():
+            for future in remaining:
+                future.cancel()
+            for future in sorted(remaining, key=order.__getitem__):
+                if not future.cancelled():
+                    wait([future])
+                    record(future)
+            return
 
 
 def execute(platform: Platform, change: Change, guard: Guard | None = None) -> Outcome:
@@ -279,9 +344,10 @@ def execute(platform: Platform, change: Change, guard: Guard | None = None) -> O
 
 
 def _create(platform: Platform, change: Change) -> Outcome:
-    tool_id, how = create_once(platform, change.agent_uid, change.after or {})
+    tool, how = create_once(platform, change.agent_uid, change.after or {})
+    tool_id = int(tool["id"])
     outcome = Outcome(change, ok=True, message=how, tool_id=tool_id)
-    outcome.warnings = read_back(platform, change, tool_id)
+    outcome.warnings = read_back(platform, change, tool_id, tool)
     return outcome
 
 
@@ -291,8 +357,9 @@ def create_once(
     payload: Mapping[str, Any],
     *,
     backoff_base: float | None = None,
-) -> tuple[int, str]:
-    """Create a tool exactly once (``create_exactly_once``); returns its id and how.
+) -> tuple[Mapping[str, Any], str]:
+    """Create a tool exactly once (``create_exactly_once``); returns the tool (the
+    POST's answer, or as listed when that answer was lost) and how it was made.
 
     One tool of that name found after a lost response is adopted (the lost create did
     happen); several, or one of another type, is an error for a person to sort out.
@@ -303,21 +370,21 @@ def create_once(
     except CreateAttemptsExhausted as error:
         raise PlatformError(f"{error}; plan and apply again") from None
     if not created.found:
-        tool_id = created.tools[0]["id"]
-        return int(tool_id), f"created (id {tool_id})"
+        tool = created.tools[0]
+        return tool, f"created (id {tool.get('id')})"
     found = created.tools
     if len(found) > 1:
         ids = ", ".join(str(t.get("id")) for t in found)
         raise PlatformError(
-            f"after a lost response agent {agent_uid!r} has {len(found)} tools named "
+            f"after a create whose {created.why} agent {agent_uid!r} has {len(found)} tools named "
             f"{name!r} (ids {ids}); delete all but one, then plan again"
         )
     if found[0].get("type") != payload.get("type"):
         raise PlatformError(
-            f"after a lost response a tool named {name!r} of type "
+            f"after a create whose {created.why} a tool named {name!r} of type "
             f"{found[0].get('type')!r} exists on agent {agent_uid!r}; plan again"
         )
-    return int(found[0]["id"]), f"created (id {found[0]['id']}, response lost, found)"
+    return found[0], f"created (id {found[0]['id']}, {created.why}, found)"
 
 
 def patch_fields(change: Change) -> dict[str, Any]:
@@ -329,25 +396,24 @@ def patch_fields(change: Change) -> dict[str, Any]:
 def _update(platform: Platform, change: Change) -> Outcome:
     assert change.tool_id is not None
     try:
-        _require_as_planned(platform, change)
+        returned = platform.update_tool(change.agent_uid, change.tool_id, patch_fields(change))
     except NotFoundError:
         raise PlatformError(
             f"tool id {change.tool_id} was deleted since planning; not recreated, plan again"
         ) from None
-    platform.update_tool(change.agent_uid, change.tool_id, patch_fields(change))
     outcome = Outcome(change, ok=True, message=f"updated (id {change.tool_id})")
     outcome.tool_id = change.tool_id
-    outcome.warnings = read_back(platform, change, change.tool_id)
+    outcome.warnings = read_back(platform, change, change.tool_id, returned)
     return outcome
 
 
 def _delete(platform: Platform, change: Change) -> Outcome:
     assert change.tool_id is not None
     try:
-        _require_as_planned(platform, change)
         platform.delete_tool(change.agent_uid, change.tool_id)
     except NotFoundError:
-        # A retried DELETE whose first response was lost: the goal state holds.
+        # Deleted meanwhile (by hand, or a retried DELETE whose first response was
+        # lost): the goal state holds.
         return Outcome(change, ok=True, message=f"deleted (id {change.tool_id}, already gone)")
     return Outcome(change, ok=True, message=f"deleted (id {change.tool_id})")
 
@@ -355,37 +421,50 @@ def _delete(platform: Platform, change: Change) -> Outcome:
 def _replace(platform: Platform, change: Change) -> Outcome:
     deleted = _delete(platform, change)
     try:
-        tool_id, how = create_once(platform, change.agent_uid, change.after or {})
+        tool, how = create_once(platform, change.agent_uid, change.after or {})
     except PlatformError as error:
         # The old tool is gone, the new one is not there: the next plan shows a create.
         message = f"old tool deleted, create failed: {error.code} {error}"
         return Outcome(change, ok=False, message=message)
+    tool_id = int(tool["id"])
     outcome = Outcome(change, ok=True, message=f"{deleted.message}, {how}", tool_id=tool_id)
-    outcome.warnings = read_back(platform, change, tool_id)
+    outcome.warnings = read_back(platform, change, tool_id, tool)
     return outcome
 
 
-def _require_as_planned(platform: Platform, change: Change) -> None:
-    """One GET right before a PATCH/DELETE: the tool must still be the one planned
-    against, else someone edited it meanwhile and writing would overwrite their edit."""
-    assert change.tool_id is not None
-    live = platform.get_tool(change.agent_uid, change.tool_id)
-    if fingerprint(canonical_tool(live)) != change.live_fingerprint:
-        raise PlatformError(
-            f"tool id {change.tool_id} changed since planning (checked right before "
-            f"writing); left as it is, plan again"
-        )
+def read_back(
+    platform: Platform, change: Change, tool_id: int, returned: Mapping[str, Any] | None = None
+) -> list[str]:
+    """Fields the platform dropped, added or rewrote compared with what was sent.
 
-
-def read_back(platform: Platform, change: Change, tool_id: int) -> list[str]:
-    """Fields the platform dropped, added or rewrote compared with what was sent."""
+    ``returned`` is the write's own response: when it is the tool (its id, type and
+    name), it is what the platform stored and no request is needed; otherwise the tool
+    is read with one GET."""
     try:
-        live = canonical_tool(platform.get_tool(change.agent_uid, tool_id))
+        live = canonical_tool(
+            returned if _is_tool(returned, tool_id) else _get(platform, change, tool_id)
+        )
     except PlatformError as error:
         return [f"could not read the tool back to verify it: {error}"]
     # Fields the platform keeps that actionctl does not manage are not a rewrite.
     compared, _ = split_ignored(live, change.after or {})
     return [_describe(fc) for fc in field_changes(change.after or {}, compared)]
+
+
+def _get(platform: Platform, change: Change, tool_id: int) -> Mapping[str, Any]:
+    return platform.get_tool(change.agent_uid, tool_id)
+
+
+def _is_tool(returned: Mapping[str, Any] | None, tool_id: int) -> bool:
+    if not isinstance(returned, Mapping):
+        return False
+    found_id = returned.get("id")
+    return (
+        isinstance(found_id, int)
+        and found_id == tool_id
+        and isinstance(returned.get("type"), str)
+        and isinstance(returned.get("name"), str)
+    )
 
 
 def _describe(change: Any) -> str:

@@ -2,13 +2,19 @@
 
 A diagnostic has a location (``file``, ``line``, ``column``; 1-based, 0 when unknown),
 a severity, a stable ``code`` (documented in docs/codes.md) and a one-line message.
+
+One mistake can cause others: a channel file that fails to load makes every reference to
+that channel "unknown". The later stage marks such a diagnostic ``caused_by`` the earlier
+one (a ``Cause``: its location and code); ``sorted_diagnostics`` then folds each
+consequence under its cause (``consequences``) and puts causes first, so people read the
+real mistake first and the report formats can say "(4 more caused by this)".
 """
 
 from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 
 class Severity(enum.StrEnum):
@@ -29,6 +35,19 @@ class Location:
         return f"{self.file}:{self.line}:{self.column}"
 
 
+@dataclass(frozen=True, order=True)
+class Cause:
+    """Points at the diagnostic that explains another: its location and code."""
+
+    file: str
+    line: int
+    column: int
+    code: str
+
+    def __str__(self) -> str:
+        return f"{self.code} at {Location(self.file, self.line, self.column)}"
+
+
 @dataclass(frozen=True)
 class Diagnostic:
     file: str
@@ -37,6 +56,10 @@ class Diagnostic:
     severity: Severity
     code: str
     message: str
+    # The earlier diagnostic this one follows from (set by the stage that knows).
+    caused_by: Cause | None = None
+    # Diagnostics caused by this one, folded under it by ``sorted_diagnostics``.
+    consequences: tuple[Diagnostic, ...] = field(default=(), compare=False)
 
     @classmethod
     def at(
@@ -60,16 +83,61 @@ class Diagnostic:
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
 
+    @property
+    def cause(self) -> Cause:
+        """This diagnostic as the cause of others."""
+        return Cause(self.file, self.line, self.column, self.code)
+
+    def because_of(self, cause: Diagnostic) -> Diagnostic:
+        return replace(self, caused_by=cause.cause)
+
+    def expanded(self) -> list[Diagnostic]:
+        """This diagnostic, then its consequences (each without them): the flat list."""
+        return [replace(self, consequences=()), *self.consequences]
+
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.file, self.line, self.column, self.code)
 
 
 def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
-    return any(d.is_error for d in diagnostics)
+    return any(d.is_error or has_errors(d.consequences) for d in diagnostics)
 
 
 def sorted_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
-    return sorted(set(diagnostics), key=Diagnostic.sort_key)
+    """Deduplicated; each consequence folded under its cause when the cause is present
+    (a filtered-out cause leaves it standing alone, still marked ``caused_by``); causes
+    of others first, then the rest, each group by location."""
+    flat = {item for d in diagnostics for item in d.expanded()}
+    by_cause = {d.cause: d for d in flat}
+    folded: dict[Cause, list[Diagnostic]] = {}
+    roots: list[Diagnostic] = []
+    for diagnostic in sorted(flat, key=Diagnostic.sort_key):
+        cause = _root_cause(diagnostic, by_cause)
+        if cause is None:
+            roots.append(diagnostic)
+        else:
+            folded.setdefault(cause, []).append(diagnostic)
+    result = [replace(d, consequences=tuple(folded.get(d.cause, ()))) for d in roots]
+    return sorted(result, key=lambda d: (not d.consequences, d.sort_key()))
+
+
+def _root_cause(diagnostic: Diagnostic, by_cause: dict[Cause, Diagnostic]) -> Cause | None:
+    """The first cause in the chain that has no present cause of its own; None for a root."""
+    seen = {diagnostic.cause}
+    cause = diagnostic.caused_by
+    if cause is None or cause not in by_cause or cause in seen:
+        return None
+    while True:
+        seen.add(cause)
+        earlier = by_cause[cause].caused_by
+        if earlier is None or earlier not in by_cause or earlier in seen:
+            return cause
+        cause = earlier
+
+
+def flattened(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """Every diagnostic, consequences right after their cause (for counting and filters)."""
+    return [item for d in diagnostics for item in d.expanded()]
 
 
 class DiagnosticError(Exception):

@@ -5,7 +5,7 @@ target allows). Problems a person must fix before anything can be planned become
 diagnostics: an agent uid the platform does not know (L801), and two live tools with
 one name on one agent (L802, naming both ids: matching by name would be a guess).
 
-Apply lock tools (``actionctl-lock-*``, see ``compiler/apply_lock.py``) are not part of
+Apply lock tools (``actionctl-lock-*``, see ``compiler/platform/lock_tools.py``) are not part of
 live state: plan never shows them (not unmanaged, never deleted by prune, never a
 duplicate name). A plan made while one is on an agent warns (L804): an apply is
 running there, or one was killed and the next apply removes its lock.
@@ -17,10 +17,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from compiler.apply_lock import abandoned, is_lock_tool, parse_holder, utc_now
 from compiler.canonical import canonical_tool, fingerprint
 from compiler.diagnostics import Diagnostic, Location
 from compiler.platform.base import NotFoundError, Platform
+from compiler.platform.lock_tools import abandoned, is_lock_tool, parse_holder, utc_now
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,15 @@ def lock_notes(agent_uid: str, tools: list[Mapping[str, Any]]) -> list[str]:
         if not is_lock_tool(tool):
             continue
         holder = parse_holder(tool)
-        who = holder.describe() if holder else ""
+        if holder is None:
+            notes.append(
+                f"agent {agent_uid!r} has a tool named {tool.get('name')!r} (id "
+                f"{tool.get('id')}) that actionctl did not create, named like an apply lock: "
+                "it blocks applies until it is older than the lock expiry, and apply leaves "
+                "it alone unless given --remove-foreign-locks"
+            )
+            continue
+        who = holder.describe()
         if abandoned(tool, now):
             notes.append(
                 f"agent {agent_uid!r} has an apply lock left by an apply that was killed "

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from compiler.diagnostics import Location
+from compiler.diagnostics import Diagnostic, Location
 
 # A path into a YAML document's data, as keys and list indexes: ("static_params", "message").
 DataPath = tuple[str | int, ...]
@@ -63,6 +63,10 @@ class SourceDocument:
     index: int  # 0-based document index within the file
     data: Any
     source_map: SourceMap
+    # Original text of plain scalars that YAML 1.1 read as bool/int/float/null (``yes``,
+    # ``12:30``), by path: rules that look inside free-form values (parameters_schema)
+    # use it for the "quote it" hint.
+    plain: dict[DataPath, str] = field(default_factory=dict)
 
     def locate(self, *path: str | int) -> Location:
         return self.source_map.locate(path)
@@ -76,6 +80,18 @@ class Environment:
     name: str
     agents: Mapping[str, str] = field(default_factory=dict)  # logical agent -> platform uid
     channels: Mapping[str, str] = field(default_factory=dict)  # channel name -> E.164 override
+
+
+@dataclass(frozen=True)
+class RuleConfig:
+    """``rules:`` in actionctl.yaml: which warnings to drop and how severe codes are.
+
+    Applied in one place, ``compiler.validate.suppress``; rules themselves never read it.
+    """
+
+    ignore: tuple[str, ...] = ()  # codes dropped everywhere
+    per_path_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # glob -> codes
+    severity: Mapping[str, str] = field(default_factory=dict)  # code -> error|warning|info
 
 
 @dataclass
@@ -92,6 +108,7 @@ class ProjectConfig:
         default_factory=lambda: {"default": Environment("default")}
     )
     prune: bool = False
+    rules: RuleConfig = field(default_factory=RuleConfig)
     source: SourceDocument | None = None  # None when the project has no actionctl.yaml
 
     def environment(self, name: str | None) -> Environment | None:
@@ -140,6 +157,9 @@ class Project:
     channels: list[Channel] = field(default_factory=list)
     actions: list[Action] = field(default_factory=list)
     documents: list[SourceDocument] = field(default_factory=list)
+    # Documents left out because they failed to load: kind ("channel", "action") -> the
+    # first error of each. References to what they declared are then consequences.
+    rejected: dict[str, list[Diagnostic]] = field(default_factory=dict)
 
     def channel(self, name: str) -> Channel | None:
         for channel in self.channels:

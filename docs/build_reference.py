@@ -46,6 +46,26 @@ COMPILES_TO: dict[str, str | None] = {
 # deployed to OpenMic), said next to the example.
 EXPECTED_CODES: dict[str, tuple[str, ...]] = {"static_response": ("C601",)}
 
+# What a type's field table cannot say, after its "Compiles to" sentence. The derived
+# instruction's wording is compiler/compile/send_text_message.py's (a test compiles it).
+TYPE_NOTES: dict[str, str] = {
+    "send_text_message": """\
+**An empty message means the agent writes the text.** With `message` empty or absent
+(or only white space) the tool is sent in prompt mode, `static_params: {type: prompt,
+message: <instruction>}`, and the instruction is `prompt` when you give one. Without a
+`prompt` it is derived from `description`:
+
+- to the caller (`recipient: contact` or none): `Write a short SMS to the caller that does
+  the following: <description>`
+- to a custom recipient: `Write a short SMS that does the following: <description>`
+- with no description either: `Write a short SMS to the caller.` (or `Write a short SMS.`),
+  and `actionctl validate` warns ([M506](codes.md#m506)).
+
+So the description is what the agent is told to write: say what the SMS must contain
+("Sends the caller the clinic's address and parking directions."). A non-empty `message`
+is sent as written (`{type: static, message}`).""",
+}
+
 # Examples for the types the example project does not use.
 WRITTEN_EXAMPLES: dict[str, str] = {
     "static_response": """\
@@ -262,6 +282,8 @@ def _action_type_section(action_type: str, root: Path) -> list[str]:
     path = f"schemas/actions/{action_type}.schema.json"
     lines = ["", f"### `{action_type}`", "", f"**{schema['title']}.** {schema['description']}"]
     lines += ["", _compiles_to_sentence(action_type), ""]
+    if action_type in TYPE_NOTES:
+        lines += [TYPE_NOTES[action_type], ""]
     lines += [f"Schema: [`{path}`](../{path}).", ""]
     lines += _tables(schema, action_type, heading="####")
     lines += _repository_example(root, "actions", "action", action_type)

@@ -1,16 +1,27 @@
 """``actionctl apply [PLANFILE]``: apply a saved plan, or plan, confirm and apply.
 
 Exit 0 applied (or nothing to do), 1 error or partial failure, 3 stale plan or another
-apply holds the lock on an agent (nothing was changed), 130 interrupted by Ctrl-C
-(changes under way finish and are reported; those not started are not made).
+apply holds the lock on an agent (nothing was changed), 128 + the signal's number when
+stopped by SIGINT (130, Ctrl-C), SIGTERM (143) or SIGHUP (129): changes under way
+finish and are reported, those not started are not made, the locks are released. A
+second signal interrupts at once (a lock left behind is freed once this process has
+ended, on this machine, or when it expires).
 Progress goes to stderr, one line per finished change with the time left (estimated
 from the pace changes finish at, or the client's configured pace at first), unless -q.
+
+``ACTIONCTL_LOCK_EXPIRY_SECONDS`` sets how long an apply lock counts without renewal
+(default 900; the heartbeat renews it every third of that).
 """
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,7 +30,7 @@ import click
 from compiler.cli.context import AppContext, emit_diagnostics, pass_app
 
 if TYPE_CHECKING:
-    from compiler.apply import ApplyReport, Outcome, Refusal
+    from compiler.apply import ApplyReport, LockSettings, Outcome, Refusal
     from compiler.diagnostics import Diagnostic, Location
     from compiler.model import Environment, Project
     from compiler.plan.model import Plan
@@ -27,7 +38,8 @@ if TYPE_CHECKING:
 
 EXIT_ERROR = 1
 EXIT_STALE = 3
-EXIT_INTERRUPTED = 130  # the shell's convention for SIGINT, as main uses
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+EXPIRY_ENV = "ACTIONCTL_LOCK_EXPIRY_SECONDS"
 
 
 @click.command(
@@ -59,6 +71,12 @@ Examples:
     help="Without PLANFILE: as for `plan` (default: the project's prune).",
 )
 @click.option(
+    "--remove-foreign-locks",
+    is_flag=True,
+    help="Delete expired actionctl-lock-* tools that actionctl did not create "
+    "(otherwise they are reported and left alone).",
+)
+@click.option(
     "--revert",
     is_flag=True,
     help="Undo the applied PLANFILE: put back each tool's `before` (refused if changed since).",
@@ -71,11 +89,14 @@ def command(
     allow_empty: bool,
     parallelism: int,
     prune: bool | None,
+    remove_foreign_locks: bool,
     revert: bool,
 ) -> int:
     """Apply a saved plan (or plan, confirm and apply)."""
+    from compiler.apply import LockSettings
     from compiler.cli.plan import connected, planned, show_plan
 
+    locking = LockSettings(_lock_expiry(), remove_foreign_locks)
     if revert:
         from compiler.cli.revert import revert as revert_applied
 
@@ -98,8 +119,8 @@ def command(
         with connected(app, project, environment) as platform:
             _check_target(plan, platform, planfile)
             if not plan.has_changes:
-                _sweep(platform, plan, environment)
-            return _apply(app, platform, plan, allow_empty, parallelism, str(planfile))
+                _sweep(app, platform, plan, environment, locking, str(planfile))
+            return _apply(app, platform, plan, allow_empty, parallelism, str(planfile), locking)
     with planned(app, prune) as result:
         plan, platform = result.plan, result.platform
         emit_diagnostics(app, result.diagnostics, err=True)
@@ -107,25 +128,66 @@ def command(
         if not app.quiet or asking:  # -q: only the result line (unless asked to confirm)
             show_plan(app, plan, "text")
         if not plan.has_changes:
-            _sweep(platform, plan, result.environment)
+            # Only when the plan's own listing showed a lock tool (L804): a no-change
+            # apply costs exactly the listing.
+            if any(d.code == "L804" for d in result.diagnostics):
+                _sweep(app, platform, plan, result.environment, locking, "actionctl.yaml")
             if app.quiet:
                 click.echo("No changes. Nothing to apply.")
             return 0
-        if not auto_approve and not _confirmed(app):
+        if not auto_approve and not _confirmed(app, plan):
             return EXIT_ERROR
-        return _apply(app, platform, plan, allow_empty, parallelism, "actionctl.yaml")
+        return _apply(app, platform, plan, allow_empty, parallelism, "actionctl.yaml", locking)
 
 
-def _sweep(platform: Platform, plan: Plan, environment: Environment) -> None:
+def _lock_expiry() -> timedelta:
+    from compiler.diagnostics import Diagnostic, DiagnosticError, Location
+    from compiler.platform.lock_tools import LOCK_EXPIRY
+
+    raw = os.environ.get(EXPIRY_ENV)
+    if raw is None or not raw.strip():
+        return LOCK_EXPIRY
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = -1.0
+    if not 1 <= seconds <= 86_400:  # also refuses nan
+        message = f"{EXPIRY_ENV} must be a number of seconds from 1 to 86400, got {raw[:40]!r}"
+        raise DiagnosticError([Diagnostic.error(Location(EXPIRY_ENV), "A912", message)])
+    return timedelta(seconds=seconds)
+
+
+def _sweep(
+    app: AppContext,
+    platform: Platform,
+    plan: Plan,
+    environment: Environment,
+    locking: LockSettings,
+    origin: str,
+) -> None:
     """Nothing to apply: still remove apply locks a killed apply left on these agents
     (they are tools the voice agent would otherwise carry)."""
-    from compiler.apply_lock import sweep_abandoned
+    from compiler.platform.lock import sweep_abandoned
 
     uids = set(environment.agents.values()) | {c.agent_uid for c in plan.changes}
-    sweep_abandoned(platform, uids | {u.agent_uid for u in plan.unmanaged})
+    notes = sweep_abandoned(
+        platform,
+        uids | {u.agent_uid for u in plan.unmanaged},
+        expiry=locking.expiry,
+        remove_foreign=locking.remove_foreign,
+    )
+    _warn_foreign_locks(app, notes, origin)
 
 
-def _confirmed(app: AppContext) -> bool:
+def _warn_foreign_locks(app: AppContext, notes: list[str], origin: str) -> None:
+    from compiler.diagnostics import Diagnostic, Location
+
+    emit_diagnostics(
+        app, [Diagnostic.warning(Location(origin), "A911", n) for n in notes], err=True
+    )
+
+
+def _confirmed(app: AppContext, plan: Plan) -> bool:
     if not sys.stdin.isatty():
         message = (
             "refusing to apply without confirmation: stdin is not a terminal; pass "
@@ -134,10 +196,24 @@ def _confirmed(app: AppContext) -> bool:
         )
         _refuse(app, "A906", message, "actionctl.yaml")
         return False
-    if click.confirm("\nApply these changes?", default=False, err=True):
+    if _answered_yes(plan):
         return True
     click.echo("Apply cancelled; nothing was changed.", err=True)
     return False
+
+
+def _answered_yes(plan: Plan) -> bool:
+    """y/N for creates and updates; a plan that deletes or replaces needs the word ``yes``
+    (as Terraform asks): a reflexive ``y`` must not remove live tools."""
+    from compiler.plan.model import DESTRUCTIVE
+
+    if not any(change.action in DESTRUCTIVE for change in plan.changes):
+        return click.confirm("\nApply these changes?", default=False, err=True)
+    click.echo("\nThis plan deletes or replaces live tools. Only 'yes' will apply it.", err=True)
+    answer = str(click.prompt("Apply these changes?", default="", show_default=False, err=True))
+    if answer.strip().lower() in ("y", "ye"):
+        click.echo("Only 'yes' applies a plan that deletes or replaces.", err=True)
+    return answer.strip() == "yes"
 
 
 def _refuse(app: AppContext, code: str, message: str, file: str) -> None:
@@ -203,6 +279,7 @@ def _apply(
     allow_empty: bool,
     parallelism: int,
     origin: str,
+    locking: LockSettings | None = None,
 ) -> int:
     """Refusals are diagnostics located at ``origin`` (the plan file, or the project
     file for a fresh plan), so CI sees them in --diagnostics-format."""
@@ -211,21 +288,78 @@ def _apply(
     if not plan.has_changes:
         click.echo("No changes. Nothing to apply.")
         return 0
-    result = apply_safely(
-        platform,
-        plan,
-        allow_empty=allow_empty,
-        parallelism=parallelism,
-        progress=_progress(app, platform),
-    )
-    emit_diagnostics(app, [_refusal(refusal, origin) for refusal in result.refusals], err=True)
-    if result.report is not None:
-        emit_diagnostics(app, _readback_warnings(result.report), err=True)
-    _warn_left_behind(app, result.left_behind, origin)
-    if result.refusals:
-        return EXIT_STALE if any(r.stale for r in result.refusals) else EXIT_ERROR
-    assert result.report is not None
-    return _summarise(app, result.report)
+    if locking is None:
+        from compiler.apply import LockSettings
+
+        locking = LockSettings(_lock_expiry())
+    with stopped_by_signals() as stop:
+        result = apply_safely(
+            platform,
+            plan,
+            allow_empty=allow_empty,
+            parallelism=parallelism,
+            progress=_progress(app, platform),
+            locking=locking,
+            stop=stop.event,
+        )
+        emit_diagnostics(app, [_refusal(r, origin) for r in result.refusals], err=True)
+        if result.report is not None:
+            emit_diagnostics(app, _readback_warnings(result.report), err=True)
+        _warn_foreign_locks(app, result.notes, origin)
+        _warn_left_behind(app, result.left_behind, origin)
+        if result.refusals:
+            return EXIT_STALE if any(r.stale for r in result.refusals) else EXIT_ERROR
+        if result.interrupted:
+            click.echo(
+                f"Interrupted ({stop.name}) while taking the apply locks; nothing was changed.",
+                err=True,
+            )
+            return stop.exit_code
+        assert result.report is not None
+        if result.report.interrupted:
+            return _summarise_interrupted(result.report, stop)
+        return _summarise(app, result.report)
+
+
+class SignalStop:
+    """What the signal handlers saw: the first SIGINT/SIGTERM/SIGHUP sets ``event``
+    (the apply stops between changes, cleanly); a second one stops at once."""
+
+    def __init__(self) -> None:
+        self.event = threading.Event()
+        self.signum: int = signal.SIGINT
+
+    @property
+    def name(self) -> str:
+        return signal.Signals(self.signum).name
+
+    @property
+    def exit_code(self) -> int:
+        return 128 + int(self.signum)
+
+    def handle(self, signum: int, frame: object) -> None:
+        if self.event.is_set():
+            raise KeyboardInterrupt  # asked twice: stop now
+        self.signum = signum
+        self.event.set()
+
+
+@contextmanager
+def stopped_by_signals() -> Iterator[SignalStop]:
+    """SIGINT, SIGTERM and SIGHUP set a flag instead of raising wherever the main
+    thread happens to be (a progress line half printed, a lock half released)."""
+    stop = SignalStop()
+    previous = {}
+    try:
+        for signum in STOP_SIGNALS:
+            previous[signum] = signal.signal(signum, stop.handle)
+    except ValueError:  # not the main thread: signals stay as they are
+        pass
+    try:
+        yield stop
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def _refusal(refusal: Refusal, origin: str) -> Diagnostic:
@@ -318,8 +452,8 @@ def _parse_location(text: str) -> Location:
 
 
 def _summarise(app: AppContext, report: ApplyReport) -> int:
-    if report.interrupted:
-        return _summarise_interrupted(report)
+    if report.interrupted:  # Ctrl-C seen as KeyboardInterrupt (outside the handlers)
+        return _summarise_interrupted(report, SignalStop())
     done = ", ".join(f"{n} {verb}" for verb, n in sorted(report.counts().items())) or "nothing"
     if not report.failed:
         click.echo(f"Apply complete: {done}.")
@@ -340,10 +474,11 @@ def _summarise(app: AppContext, report: ApplyReport) -> int:
     return EXIT_ERROR
 
 
-def _summarise_interrupted(report: ApplyReport) -> int:
+def _summarise_interrupted(report: ApplyReport, stop: SignalStop) -> int:
     failed = f", {len(report.failed)} failed" if report.failed else ""
+    by = "" if stop.signum == signal.SIGINT else f" ({stop.name})"
     click.echo(
-        f"Interrupted: {len(report.succeeded)} done{failed}, {report.not_started} not "
+        f"Interrupted{by}: {len(report.succeeded)} done{failed}, {report.not_started} not "
         "started; run `actionctl plan` to see what is left.",
         err=True,
     )
@@ -351,4 +486,4 @@ def _summarise_interrupted(report: ApplyReport) -> int:
         click.echo(
             f"  {outcome.change.action} {outcome.change.address}: {outcome.message}", err=True
         )
-    return EXIT_INTERRUPTED
+    return stop.exit_code

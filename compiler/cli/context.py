@@ -69,12 +69,13 @@ def load_valid_project(app: AppContext) -> tuple[Project, list[Diagnostic]]:
     from compiler.diagnostics import DiagnosticError, has_errors, sorted_diagnostics
     from compiler.load import load_project
     from compiler.validate import validate_project
+    from compiler.validate.suppress import apply_rules
 
     loaded = load_project(app.project_dir)
     diagnostics = list(loaded.diagnostics)
     if loaded.project is not None:
         diagnostics += validate_project(loaded.project)
-    diagnostics = sorted_diagnostics(diagnostics)
+    diagnostics = sorted_diagnostics(apply_rules(diagnostics, loaded.project))
     if has_errors(diagnostics) or loaded.project is None:
         raise DiagnosticError(diagnostics)
     return loaded.project, diagnostics

@@ -17,6 +17,7 @@ Examples:
   actionctl emulator                              http://127.0.0.1:8080, no auth
   OPENMIC_API_KEY=dev actionctl emulator --port 9000 --db sandbox.db
   actionctl emulator --latency-ms 50 --fault-rate 0.05 --fault-seed 7 --rate-limit 100
+  actionctl emulator --id-order shuffled          ids not in commit order (race tests)
 Point a project at it with platform: openmic and OPENMIC_BASE_URL=<printed URL>.
 Behaviour where the OpenMic docs are silent: docs/emulator.md.
 """
@@ -70,6 +71,14 @@ Behaviour where the OpenMic docs are silent: docs/emulator.md.
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="YAML with agents (and their tools) and phone numbers to create at start.",
 )
+@click.option(
+    "--id-order",
+    type=click.Choice(["sequential", "shuffled"]),
+    default="sequential",
+    show_default=True,
+    help="shuffled: a tool's id is taken at insert and it becomes visible after a random "
+    "commit delay, so ids do not follow the order creates become visible.",
+)
 def command(
     host: str,
     port: int,
@@ -80,6 +89,7 @@ def command(
     fault_seed: int,
     rate_limit: int | None,
     seed_file: Path | None,
+    id_order: str,
 ) -> int:
     """Serve the OpenMic v2 tools API (under /v2 and /h/v2) from a local SQLite file."""
     if math.isnan(latency_ms):  # FloatRange lets nan through (every comparison is false)
@@ -97,6 +107,7 @@ def command(
         fault_seed=fault_seed,
         rate_limit_per_min=rate_limit,
         seed_file=seed_file,
+        id_order=id_order,
     )
     server = EmulatorServer(config)
     try:

@@ -6,13 +6,15 @@ pattern), so ``actionctl --version`` and shell completion start fast.
 
 from __future__ import annotations
 
+import difflib
 import importlib
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
+from click.core import ParameterSource
 
 from compiler import __version__
 from compiler.cli.context import DIAGNOSTIC_FORMATS, AppContext
@@ -22,7 +24,9 @@ if TYPE_CHECKING:
 
 # name -> (module, one-line help shown in ``actionctl --help`` without importing it)
 COMMANDS: dict[str, tuple[str, str]] = {
+    "init": ("compiler.cli.init", "Start a project: actionctl.yaml, channels/, actions/."),
     "validate": ("compiler.cli.validate", "Check action and channel files (no network)."),
+    "fmt": ("compiler.cli.fmt", "Lay the YAML files out canonically (comments kept)."),
     "compile": ("compiler.cli.compile", "Print the platform API payloads as JSON."),
     "plan": ("compiler.cli.plan", "Show what apply would change on the live platform."),
     "apply": ("compiler.cli.apply", "Apply a saved plan (or plan, confirm and apply)."),
@@ -35,6 +39,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
 
 EXIT_ERROR = 1
 
+# Flags that delete, overwrite or skip a safety question. A mistyped option never gets
+# them as a "Did you mean" hint: whoever wants one types it out.
+DESTRUCTIVE_FLAGS = frozenset({"--prune", "--allow-empty", "--auto-approve", "--force", "--revert"})
+
 
 class LazyGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -45,7 +53,18 @@ class LazyGroup(click.Group):
             return None
         module = importlib.import_module(COMMANDS[cmd_name][0])
         command: click.Command = module.command
+        _accept_global_options(command)
         return command
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name = args[0] if args else ""
+        if name in COMMANDS or name.startswith("-") or ctx.resilient_parsing:
+            return super().resolve_command(ctx, args)
+        close = difflib.get_close_matches(name, COMMANDS, n=1, cutoff=0.5)
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        raise click.UsageError(f"No such command {name!r}.{hint}", ctx)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, short) for name, (_, short) in COMMANDS.items()]
@@ -58,10 +77,14 @@ class LazyGroup(click.Group):
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
     epilog="""\b
 Examples:
+  actionctl init                          start a project in this directory
   actionctl validate                      check every file in the project
+  actionctl fmt --check                   are the files in the canonical layout?
   actionctl plan --out plan.json          show and save what would change
   actionctl apply plan.json               apply exactly that plan
   actionctl --env prod plan --format markdown
+
+Global options may also follow the command: actionctl plan --env prod -q
 
 Exit codes: 0 ok, 1 error, 2 changes (plan --detailed-exitcode) or drift, 3 stale plan,
 4 conflict (plan --base REF --fail-on-conflict).""",
@@ -115,6 +138,53 @@ def cli(
     ctx.color = None if color else False
 
 
+def _accept_global_options(command: click.Command) -> None:
+    """Let the global options follow the command too (``actionctl plan --env prod``), as
+    git and kubectl users type them. They are hidden from the command's own help."""
+    if getattr(command, "_actionctl_globals", False):
+        return
+    command.params.extend(
+        [
+            _global("--project", type=click.Path(file_okay=False, path_type=Path)),
+            _global("--env"),
+            _global("--no-color", is_flag=True),
+            _global("-q", "--quiet", is_flag=True),
+            _global("-v", "--verbose", count=True),
+            _global("--diagnostics-format", type=click.Choice(DIAGNOSTIC_FORMATS)),
+        ]
+    )
+    command._actionctl_globals = True  # type: ignore[attr-defined]
+
+
+def _global(*decls: str, **attrs: Any) -> click.Option:
+    return click.Option(
+        decls, hidden=True, expose_value=False, callback=_set_global_option, **attrs
+    )
+
+
+def _set_global_option(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+    """A global option given after the command overrides (or, for -v, adds to) the one
+    given before it; options not typed after the command change nothing."""
+    if ctx.get_parameter_source(str(param.name)) is not ParameterSource.COMMANDLINE:
+        return
+    app = ctx.find_object(AppContext)
+    if app is None:
+        return
+    if param.name == "project":
+        app.project_dir = value
+    elif param.name == "env":
+        app.env = value
+    elif param.name == "no_color":
+        app.color = False
+        ctx.color = False
+    elif param.name == "quiet":
+        app.quiet = True
+    elif param.name == "verbose":
+        app.verbose += value
+    elif param.name == "diagnostics_format":
+        app.diagnostics_format = value
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI and turn every failure into a message and an exit code."""
     code = run(argv)
@@ -137,6 +207,8 @@ def run(argv: list[str] | None = None) -> int:
         return exit_.exit_code
     except click.UsageError as error:
         # Usage errors exit 1, not click's 2: 2 means "changes" under --detailed-exitcode.
+        if isinstance(error, click.NoSuchOption):
+            error.possibilities = [p for p in error.possibilities if p not in DESTRUCTIVE_FLAGS]
         error.show()
         return EXIT_ERROR
     except click.ClickException as error:

@@ -93,7 +93,7 @@ def command(
     """Show what `apply` would change on the live platform."""
     if fail_on_conflict and base is None:
         raise click.UsageError("--fail-on-conflict needs --base REF (the revision last applied)")
-    with planned(app, prune, base=base) as result:
+    with failure_comment(app, fmt), planned(app, prune, base=base) as result:
         plan = result.plan
     emit_diagnostics(app, result.diagnostics, err=True)
     if out is not None:
@@ -106,6 +106,29 @@ def command(
     if detailed_exitcode and plan.has_changes:
         return EXIT_CHANGES
     return 0
+
+
+@contextmanager
+def failure_comment(app: AppContext, fmt: str) -> Iterator[None]:
+    """With ``--format markdown``, a plan that cannot be made still prints a comment on
+    stdout, saying that it failed and why, so CI replaces the last plan's comment instead
+    of leaving a stale plan in place; the diagnostics still go to stderr, exit 1."""
+    from compiler.diagnostics import DiagnosticError, sorted_diagnostics
+
+    try:
+        yield
+    except DiagnosticError as error:
+        if fmt == "markdown":
+            from compiler.plan.commit import source_commit
+            from compiler.plan.markdown import render_failure
+
+            text = render_failure(
+                sorted_diagnostics(error.diagnostics),
+                environment=app.env,
+                commit=source_commit(app.project_dir),
+            )
+            click.echo(text, nl=False)
+        raise
 
 
 def show_plan(app: AppContext, plan: Plan, fmt: str) -> None:

@@ -51,6 +51,6 @@ def revert(
         if not app.quiet or asking:
             click.echo(f"Reverting {planfile}:", err=True)
             show_plan(app, plan, "text")
-        if plan.has_changes and not auto_approve and not _confirmed(app):
+        if plan.has_changes and not auto_approve and not _confirmed(app, plan):
             return EXIT_ERROR
         return _apply(app, platform, plan, allow_empty, parallelism, str(planfile))

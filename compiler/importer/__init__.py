@@ -20,7 +20,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from compiler.apply_lock import without_locks
 from compiler.diagnostics import Diagnostic, Location, has_errors
 from compiler.importer.decompile import (
     ChannelBook,
@@ -42,6 +41,7 @@ from compiler.importer.writer import (
 )
 from compiler.model import Environment, Project
 from compiler.platform.base import NotFoundError, Platform, PlatformError
+from compiler.platform.lock_tools import without_locks
 
 __all__ = ["ImportResult", "ImportedTool", "SkippedTool", "import_tools", "resolve_agents"]
 
@@ -249,11 +249,13 @@ class _Target:
     out: Path  # absolute
     include_declared: bool
 
-    @property
-    def inside_project(self) -> bool:
-        root = Path(os.path.realpath(self.project.root))
-        out = Path(os.path.realpath(self.out))
-        return out == root or root in out.parents
+    def project_loads(self, path: Path) -> bool:
+        """Whether the project would load ``path`` as an action file: it lies under the
+        project's ``actions/``. ``--out imported`` inside the project writes
+        ``imported/actions/...``, which the project never reads, so nothing there can
+        declare a tool twice."""
+        actions = Path(os.path.realpath(self.project.root)) / "actions"
+        return actions in Path(os.path.realpath(path)).parents
 
     def declared_in(self, agent: str, name: Any) -> str | None:
         """The project file (relative to the project) declaring agent/name, if any."""
@@ -339,10 +341,10 @@ def _agent_warnings(agent: str, imported: list[ImportedTool], target: _Target) -
 def _declared_twice(target: _Target, agent: str, name: Any, file: PlannedFile) -> str | None:
     """Why writing ``file`` makes the project declare agent/name twice, if it does.
 
-    Only a file written into the project adds a declaration, and rewriting the very file
-    that declares the tool replaces it rather than adding one."""
+    Only a file the project loads (under its ``actions/``) adds a declaration, and
+    rewriting the very file that declares the tool replaces it rather than adding one."""
     declared = target.declared_in(agent, name)
-    if declared is None or not target.inside_project:
+    if declared is None or not target.project_loads(file.path):
         return None
     declaring = target.project.root / declared
     if os.path.realpath(declaring) == os.path.realpath(file.path):

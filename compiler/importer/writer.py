@@ -58,6 +58,12 @@ class _Dumper(yaml.SafeDumper):
     def ignore_aliases(self, data: Any) -> bool:
         return True  # never emit anchors: every value is written out where it is used
 
+    def write_double_quoted(self, text: str, split: bool = True) -> None:
+        # PyYAML breaks a long double-quoted line at a space with ``\`` continuations,
+        # which can cut a placeholder in two (``{{ .parameters.x\`` / ``\ }}``): text
+        # with placeholders stays on one line, whole.
+        super().write_double_quoted(text, split=split and "{{" not in text)
+
 
 class _LiteralDumper(_Dumper):
     block_styles = "|"

@@ -1,5 +1,8 @@
-"""A per-file cache that lets ``actionctl validate FILE`` (the pre-commit hook) load only
-the files it reports on, while references still resolve across the whole project.
+"""A per-file cache that lets a check of some files (the pre-commit case) load only
+those files, while references still resolve across the whole project:
+``load_project(root, cache=FileCache(root, focus))``, then only diagnostics located in
+the focus files are exact. (``actionctl validate PATHS`` does not use it since it also
+reports other files' diagnostics that involve PATHS; stubs cannot give those.)
 
 What a file contributes to checks across files is small: each action's agent and name,
 each channel's name, number and capabilities, and where those are written. The first

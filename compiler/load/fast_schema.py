@@ -17,7 +17,10 @@ Check = Callable[[Any], bool]
 
 # Keywords that never affect validity.
 _ANNOTATIONS = frozenset(
-    {"$schema", "$id", "$defs", "title", "description", "errorMessage", "default", "examples"}
+    {
+        *("$schema", "$id", "$defs", "title", "description", "errorMessage", "default"),
+        *("examples", "defaultSnippets"),  # defaultSnippets: editor snippets (YAML LS)
+    }
 )
 _TYPES: dict[str, Check] = {
     "object": lambda v: isinstance(v, dict),
@@ -45,7 +48,7 @@ def compile_check(schema: Any) -> Check:
         return _never
     checks: list[Check] = []
     for keyword, argument in schema.items():
-        if keyword in _ANNOTATIONS or keyword in ("properties", "additionalProperties"):
+        if keyword in _ANNOTATIONS or keyword in _OBJECT_KEYWORDS:
             continue
         if keyword.startswith("x-"):
             continue  # our own annotations (jsonschema ignores unknown keywords too)
@@ -53,15 +56,21 @@ def compile_check(schema: Any) -> Check:
         if builder is None:
             return _never  # unknown keyword: let jsonschema decide
         checks.append(builder(argument, schema))
-    if "properties" in schema or "additionalProperties" in schema:
+    if any(keyword in schema for keyword in _OBJECT_KEYWORDS):
         checks.append(_object_check(schema))
     if len(checks) == 1:
         return checks[0]
     return lambda value: all(check(value) for check in checks)
 
 
+_OBJECT_KEYWORDS = ("properties", "patternProperties", "additionalProperties")
+
+
 def _object_check(schema: Mapping[str, Any]) -> Check:
     properties = {k: compile_check(v) for k, v in schema.get("properties", {}).items()}
+    patterns = [
+        (re.compile(p), compile_check(v)) for p, v in schema.get("patternProperties", {}).items()
+    ]
     additional = schema.get("additionalProperties", True)
     extra = None if additional is True else compile_check(additional)
 
@@ -73,7 +82,18 @@ def _object_check(schema: Mapping[str, Any]) -> Check:
             if prop is not None:
                 if not prop(item):
                     return False
-            elif extra is not None and not extra(item):
+            elif extra is not None and not patterns and not extra(item):
+                return False
+        return not patterns or _pattern_keys_valid(value)
+
+    def _pattern_keys_valid(value: dict[Any, Any]) -> bool:
+        # JSON Schema: every matching pattern applies, even to a listed property;
+        # additionalProperties only to keys neither listed nor matched.
+        for key, item in value.items():
+            matched = [check for pattern, check in patterns if pattern.search(str(key))]
+            if not all(check(item) for check in matched):
+                return False
+            if key not in properties and not matched and extra is not None and not extra(item):
                 return False
         return True
 

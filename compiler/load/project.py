@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from compiler.diagnostics import Diagnostic, Location
 from compiler.load.schema_check import check_action_type, check_document, check_kind
 from compiler.load.yaml_source import LoadedDocument, read_yaml_file
-from compiler.model import Action, Channel, Environment, Project, ProjectConfig
+from compiler.model import Action, Channel, Environment, Project, ProjectConfig, RuleConfig
 
 if TYPE_CHECKING:
     from compiler.load.cache import FileCache
@@ -51,6 +51,8 @@ def load_project(root: Path, *, cache: FileCache | None = None) -> LoadResult:
         before = (len(project.actions), len(project.channels))
         result = read_yaml_file(path, display)
         diagnostics.extend(result.diagnostics)
+        if not result.documents:
+            _reject(project, folder.removesuffix("s"), result.diagnostics)
         for loaded in result.documents:
             project.documents.append(loaded.document)
             _add_document(project, loaded, folder, diagnostics)
@@ -64,12 +66,14 @@ def load_project(root: Path, *, cache: FileCache | None = None) -> LoadResult:
 
 
 def _empty_project(root: Path) -> Diagnostic:
-    """Nothing to load is almost always a wrong --project (or a misnamed folder)."""
+    """Nothing to load is a wrong --project (or a misnamed folder): an error, so that
+    ``validate`` outside a project never reports "ok: 0 actions"."""
     message = (
-        f"no {PROJECT_FILE}, channels/*.yaml or actions/**/*.yaml under {root.as_posix()}: "
-        "is --project right?"
+        f"not an actionctl project: looked for {PROJECT_FILE}, channels/*.yaml and "
+        f"actions/**/*.yaml in {root.resolve().as_posix()} and found none; is --project "
+        "right? (`actionctl init` starts a project)"
     )
-    return Diagnostic.warning(Location(root.as_posix()), "E111", message)
+    return Diagnostic.error(Location(root.as_posix()), "E111", message)
 
 
 def _has_config(root: Path) -> bool:
@@ -94,6 +98,7 @@ def _add_document(
     problems = check_kind(loaded, expected, folder)
     if problems:
         diagnostics.extend(problems)
+        _reject(project, expected, problems)
         return
     if expected == "channel":
         _add_channel(project, loaded, diagnostics)
@@ -105,6 +110,7 @@ def _add_channel(project: Project, loaded: LoadedDocument, diagnostics: list[Dia
     problems = check_document(loaded, "channel")
     if problems:
         diagnostics.extend(problems)
+        _reject(project, "channel", problems)
         return
     data = loaded.document.data
     channel = Channel(
@@ -121,10 +127,12 @@ def _add_action(project: Project, loaded: LoadedDocument, diagnostics: list[Diag
     action_type, problems = check_action_type(loaded)
     if action_type is None:
         diagnostics.extend(problems)
+        _reject(project, "action", problems)
         return
     problems = check_document(loaded, action_type)
     if problems:
         diagnostics.extend(problems)
+        _reject(project, "action", problems)
         return
     data = loaded.document.data
     action = Action(
@@ -135,6 +143,13 @@ def _add_action(project: Project, loaded: LoadedDocument, diagnostics: list[Diag
         source=loaded.document,
     )
     project.actions.append(action)
+
+
+def _reject(project: Project, kind: str, problems: list[Diagnostic]) -> None:
+    """Remember a document left out, by its first error (what later errors follow from)."""
+    errors = [d for d in problems if d.is_error]
+    if errors:
+        project.rejected.setdefault(kind, []).append(min(errors, key=Diagnostic.sort_key))
 
 
 def _load_config(root: Path, diagnostics: list[Diagnostic]) -> ProjectConfig:
@@ -184,7 +199,19 @@ def _config_from(data: dict[str, Any], loaded: LoadedDocument) -> ProjectConfig:
         default_environment=data.get("default_environment", _default_name(environments)),
         environments=environments,
         prune=data.get("prune", defaults.prune),
+        rules=_rules_from(data.get("rules") or {}),
         source=loaded.document,
+    )
+
+
+def _rules_from(data: dict[str, Any]) -> RuleConfig:
+    """``rules:`` as the schema checked it (compiler.validate.suppress applies it)."""
+    return RuleConfig(
+        ignore=tuple(data.get("ignore") or ()),
+        per_path_ignores={
+            pattern: tuple(codes) for pattern, codes in (data.get("per_path_ignores") or {}).items()
+        },
+        severity=dict(data.get("severity") or {}),
     )
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from compiler import schemas
 from compiler.diagnostics import Diagnostic, Location
 from compiler.load.fast_schema import Check, compile_check
+from compiler.load.yaml11 import quote_hint
 from compiler.load.yaml_source import LoadedDocument
 from compiler.model import DataPath
 from compiler.wording import did_you_mean, quoted
@@ -233,25 +234,7 @@ def _yaml11_trap(
     loaded: LoadedDocument, path: DataPath, value: Any, wants_string: bool
 ) -> str | None:
     """The "quote it" hint for a plain scalar YAML 1.1 read as something else."""
-    if not wants_string or isinstance(value, str) or path not in loaded.plain:
-        return None
-    text = loaded.plain[path]
-    if len(text) > 40:  # a long number: the message shows its start
-        text = text[:40] + "..."
-    key = path[-1] if path and isinstance(path[-1], str) else None
-    if key is not None and len(key) > 40:
-        key = key[:40] + "..."
-    written = f'{key}: "{text}"' if key is not None else f'- "{text}"'
-    if value is None:
-        if text in ("", "~"):
-            empty = f'{key}: ""' if key is not None else '- ""'
-            return f"{_dotted(path)} is empty, which YAML reads as null; write {empty} or remove it"
-        return f"`{text}` is read as null by YAML; quote it: {written}"
-    what = "a boolean" if isinstance(value, bool) else "a number"
-    shown = ""
-    if not isinstance(value, bool) and len(text) <= 40 and str(value) != text:
-        shown = f" ({quoted(value)})"
-    return f"`{text}` is read as {what}{shown} by YAML 1.1; quote it: {written}"
+    return quote_hint(loaded.plain, path, value) if wants_string else None
 
 
 def _range(error: ValidationError, path: DataPath) -> str:

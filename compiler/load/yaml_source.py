@@ -176,7 +176,9 @@ class _Builder:
         data = self._node(node, (), 0, False)
         source_map = SourceMap(self.file, self.values, self.keys)
         loaded = LoadedDocument(
-            SourceDocument(self.file, index, data, source_map), self.plain, (line, column)
+            SourceDocument(self.file, index, data, source_map, self.plain),
+            self.plain,
+            (line, column),
         )
         if len(self.diagnostics) > errors_before:
             return None  # the document's problems are reported; do not guess its content

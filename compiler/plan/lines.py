@@ -172,3 +172,123 @@ def _value_lines(sign: str, depth: int, key: str | None, value: Any) -> Iterator
             yield Line(sign, depth + 1, text)
         return
     yield Line(sign, depth, f"{key}: {scalar(value)}")
+
+
+# --- review lines: only "-", "+" and context, for ```diff blocks (the PR comment) ---
+
+WRAP = 76  # characters of long text per display line in review lines
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+HINT_CONTEXT = 3  # words of context around each edit in the word-level hint
+
+
+def review_lines(change: Change) -> list[Line]:
+    """Like ``change_lines`` but every change is a ``-`` line and a ``+`` line, which a
+    ```diff block colours red and green; long text is wrapped at sentences so it stays
+    within a comment's width, and a one-line edit gets a word-level hint after it."""
+    if change.action == CREATE:
+        return list(_review_value_lines("+", 0, None, change.after or {}))
+    if change.action == DELETE:
+        return list(_review_value_lines("-", 0, None, change.before or {}))
+    if change.action == NO_OP:
+        return []
+    lines: list[Line] = []
+    for field in field_changes(change.before or {}, change.after or {}):
+        lines += review_field_lines(field)
+    return lines
+
+
+def review_field_lines(field: FieldChange) -> list[Line]:
+    before, after = field.before, field.after
+    if field.kind == "added":
+        return list(_review_value_lines("+", 0, field.path, after))
+    if field.kind == "removed":
+        return list(_review_value_lines("-", 0, field.path, before))
+    if isinstance(before, str) and isinstance(after, str) and _is_long(before, after):
+        return [Line(" ", 0, f"{field.path}:"), *text_review(before, after, depth=1)]
+    if isinstance(before, Mapping) or isinstance(after, Mapping):
+        return field_lines(field)
+    return [
+        Line("-", 0, f"{field.path}: {scalar(before)}"),
+        Line("+", 0, f"{field.path}: {scalar(after)}"),
+    ]
+
+
+def text_review(before: str, after: str, *, depth: int) -> list[Line]:
+    """A line diff of both texts as display lines (see ``display_lines``), then, for a
+    one-line text, the changed words with a little context."""
+    old, new = display_lines(before), display_lines(after)
+    lines: list[Line] = []
+    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            lines += [Line(" ", depth, text) for text in old[i1:i2]]
+            continue
+        lines += [Line("-", depth, text) for text in old[i1:i2]]
+        lines += [Line("+", depth, text) for text in new[j1:j2]]
+    if "\n" not in before and "\n" not in after:
+        lines.append(Line(" ", depth, f"(words: {word_hint(before, after)})"))
+    return lines
+
+
+def display_lines(text: str) -> list[str]:
+    """The text's own lines, each cut at sentence ends and wrapped at ``WRAP`` characters;
+    a wrapped piece is indented by two spaces, so it never reads as a line of its own."""
+    import textwrap
+
+    out: list[str] = []
+    for line in text.splitlines() or [""]:
+        pieces = [s for s in _SENTENCE_END.split(line) if s] or [line]
+        first = True
+        for sentence in pieces:
+            wrapped = textwrap.wrap(
+                sentence, WRAP, break_long_words=False, break_on_hyphens=False
+            ) or [sentence]
+            for part in wrapped:
+                out.append(part if first else f"  {part}")
+                first = False
+    return out
+
+
+def word_hint(before: str, after: str) -> str:
+    """Only the edited words, ``[-old-]{+new+}``, with ``HINT_CONTEXT`` words around each
+    edit and ``…`` for what is left out."""
+    old, new = _WORDS.findall(before), _WORDS.findall(after)
+    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    out: list[str] = []
+    opcodes = matcher.get_opcodes()
+    keep = HINT_CONTEXT * 2  # tokens: words and the spaces between them
+    for index, (tag, i1, i2, j1, j2) in enumerate(opcodes):
+        if tag != "equal":
+            if i2 > i1:
+                out.append("[-" + "".join(old[i1:i2]) + "-]")
+            if j2 > j1:
+                out.append("{+" + "".join(new[j1:j2]) + "+}")
+            continue
+        same = old[i1:i2]
+        head = same[:keep] if index > 0 else []
+        tail = same[-keep:] if index < len(opcodes) - 1 else []
+        if len(same) <= len(head) + len(tail):
+            out.append("".join(same))
+            continue
+        out.append("".join(head) + "…" + "".join(tail))
+    return "".join(out).strip()
+
+
+def _review_value_lines(sign: str, depth: int, key: str | None, value: Any) -> Iterator[Line]:
+    """``_value_lines`` with one-line text longer than ``WRAP`` wrapped at sentences
+    under its key (as an update shows it), so it stays within a comment's width."""
+    if key is None and isinstance(value, Mapping):
+        for name, item in value.items():
+            yield from _review_value_lines(sign, depth, str(name), item)
+        return
+    if isinstance(value, Mapping) and value:
+        yield Line(sign, depth, f"{key}:")
+        for name, item in value.items():
+            yield from _review_value_lines(sign, depth + 1, str(name), item)
+        return
+    if isinstance(value, str) and "\n" not in value and len(value) > WRAP:
+        yield Line(sign, depth, f"{key}:")
+        for text in display_lines(value):
+            yield Line(sign, depth + 1, text)
+        return
+    yield from _value_lines(sign, depth, key, value)

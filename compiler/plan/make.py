@@ -14,6 +14,7 @@ from compiler.diagnostics import Diagnostic, DiagnosticError, Location, has_erro
 from compiler.live import read_live
 from compiler.model import CompiledTool, Environment, Project
 from compiler.plan.build import build_plan, empty_agent_warnings
+from compiler.plan.commit import source_commit
 from compiler.plan.model import Plan
 from compiler.platform.base import Platform
 
@@ -39,6 +40,7 @@ def make_plan(
         agents=agents,
         prune=prune,
     )
+    plan.commit = source_commit(project.root)
     diagnostics += live.diagnostics + empty_agent_warnings(plan, _config_location(project))
     return plan, diagnostics
 

@@ -1,7 +1,16 @@
 """The plan as one pull-request comment (GitHub-flavoured Markdown).
 
-A hidden marker comment comes first so CI can find and update its own comment. The
-template runs in Jinja2's sandbox: plan content (descriptions, messages) is data and
+A hidden marker comment comes first so CI can find and update its own comment, then a
+hidden, labels-ready JSON summary (``Plan.review``: status, environment, commit, counts,
+labels) that a workflow can read without parsing Markdown. The headline names the
+environment and the commit; deletes and replaces come first, under a caution block, and
+their details are open. Each tool's diff is a ```diff block of ``-``/``+`` lines
+(``lines.review_lines``), which GitHub colours, with long text wrapped at sentences.
+
+When the plan cannot be made, ``render_failure`` writes the comment that replaces the
+last plan: it says the plan failed and why (the diagnostics, causes first).
+
+The template runs in Jinja2's sandbox: plan content (descriptions, messages) is data and
 can never reach Python. The comment stays under ``LIMIT`` characters (GitHub refuses
 comments over 65,536): when the whole plan does not fit, the tail's per-tool diffs and
 then its table rows are summarised, in display order, so destructive changes survive.
@@ -10,6 +19,7 @@ then its table rows are summarised, in display order, so destructive changes sur
 from __future__ import annotations
 
 import html
+import json
 import re
 from functools import cache
 from typing import Any
@@ -17,11 +27,16 @@ from typing import Any
 from jinja2 import PackageLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
-from compiler.plan.lines import SYMBOLS, VERBS, Line, change_lines, headline, summary_line
-from compiler.plan.model import CREATE, DELETE, Change, Plan, UnmanagedTool
+from compiler.diagnostics import Diagnostic
+from compiler.plan.commit import short
+from compiler.plan.lines import SYMBOLS, VERBS, Line, headline, review_lines, summary_line
+from compiler.plan.model import CREATE, DELETE, DESTRUCTIVE, REPLACE, Change, Plan, UnmanagedTool
 from compiler.plan.threeway_render import markdown as three_way_markdown
 
 MARKER = "<!-- actionctl-plan -->"
+SUMMARY_PREFIX = "<!-- actionctl-plan-summary: "
+FAILED_MARKER = "<!-- actionctl-plan-failed -->"  # CI: actionctl explained the failure
+FAILED_LABEL = "actionctl:plan-failed"
 LIMIT = 65_000
 MAX_BODY = 12_000  # characters of one tool's diff before it is cut
 
@@ -69,8 +84,12 @@ def _render(
     omitted = rows[detailed:]
     template = _environment().get_template("plan.md.j2")
     return template.render(
-        headline=summary_line(plan),
+        marker=MARKER,
+        summary_comment=summary_comment(plan.review),
+        headline=_headline(plan),
         target=_escape(_target(plan)),
+        commit=plan.commit,
+        caution=_caution(plan),
         changes=shown,
         detailed=rows[:detailed],
         omitted=len(omitted),
@@ -79,6 +98,51 @@ def _render(
         unmanaged=[_unmanaged(tool) for tool in plan.unmanaged],
         three_way=three_way_markdown(plan),
     )
+
+
+def summary_comment(review: dict[str, Any]) -> str:
+    """The review summary as one hidden HTML comment; ``<`` and ``>`` are escaped inside
+    the JSON so no value can end the comment early."""
+    text = json.dumps(review, ensure_ascii=False, sort_keys=True)
+    return SUMMARY_PREFIX + text.replace("<", "\\u003c").replace(">", "\\u003e") + " -->"
+
+
+def _headline(plan: Plan) -> str:
+    """``Plan for `prod` at `1a2b3c4d5e6f`: 1 to create, ...``."""
+    where = f"`{_plain(plan.environment)}`"
+    if plan.commit:
+        where += f" at `{short(plan.commit)}`"
+    summary = summary_line(plan)
+    if not plan.has_changes:
+        rest = summary.removeprefix("No changes. ")
+        return f"No changes for {where}: " + rest[:1].lower() + rest[1:]
+    return f"Plan for {where}: " + summary.removeprefix("Plan: ")
+
+
+def _caution(plan: Plan) -> str:
+    """The loud line before destructive changes; empty when there are none."""
+    counts = plan.summary
+    parts = []
+    if counts[DELETE]:
+        parts.append(f"**deletes {_tools(counts[DELETE])}**")
+    if counts[REPLACE]:
+        parts.append(f"**replaces {_tools(counts[REPLACE])}** (deleted, then created anew)")
+    if not parts:
+        return ""
+    listed = "It is" if counts[DELETE] + counts[REPLACE] == 1 else "They are"
+    return (
+        f"This plan {' and '.join(parts)} on `{_plain(plan.environment)}`. "
+        f"{listed} listed first; review {'it' if listed == 'It is' else 'them'} before merging."
+    )
+
+
+def _tools(n: int) -> str:
+    return f"{n} tool" + ("" if n == 1 else "s")
+
+
+def _plain(text: str) -> str:
+    """Text inside an inline code span of our own: no backticks, no newlines."""
+    return text.replace("`", "'").replace("\n", " ")
 
 
 def _omitted_list(rows: list[dict[str, Any]]) -> str:
@@ -95,7 +159,7 @@ def _target(plan: Plan) -> str:
 
 
 def _row(change: Change) -> dict[str, Any]:
-    body = "\n".join(_diff_line(line) for line in change_lines(change))
+    body = "\n".join(_diff_line(line) for line in review_lines(change))
     if len(body) > MAX_BODY:
         body = body[:MAX_BODY].rsplit("\n", 1)[0] + "\n  … (cut: run `actionctl plan` for all)"
     detail = headline(change).split("  (", 1)[-1].rstrip(")")
@@ -109,6 +173,7 @@ def _row(change: Change) -> dict[str, Any]:
         "headline_detail": _escape(detail),
         "body": body,
         "fence": _fence(body),
+        "open": change.action in DESTRUCTIVE,
     }
 
 
@@ -137,7 +202,7 @@ def _code(text: str) -> str:
 
 def _diff_line(line: Line) -> str:
     # ``diff`` highlighting keys on the first column: + and - colour, others do not.
-    sign = "!" if line.sign == "~" else line.sign
+    sign = " " if line.sign == "~" else line.sign
     return f"{sign} {'    ' * line.depth}{line.text}".rstrip()
 
 
@@ -150,3 +215,52 @@ def _fence(body: str) -> str:
 def _escape(text: str) -> str:
     """Table cells and summaries: keep ``|`` and raw HTML from breaking the layout."""
     return text.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
+
+
+# --- when the plan cannot be made ---
+
+
+def render_failure(
+    diagnostics: list[Diagnostic],
+    *,
+    environment: str | None,
+    commit: str | None,
+    limit: int = LIMIT,
+) -> str:
+    """The comment that replaces the last plan when planning failed: what failed and why,
+    the diagnostics as text (causes first, consequences folded under them)."""
+    from compiler.report.text import render as render_text
+
+    review = {
+        "status": "failed",
+        "environment": environment,
+        "commit": commit,
+        "changes": None,
+        "destructive": None,
+        "labels": [FAILED_LABEL],
+    }
+    where = f"`{_plain(environment)}`" if environment else "the default environment"
+    if commit:
+        where += f" at `{short(commit)}`"
+    details = render_text(diagnostics) or "(no diagnostics: see the job log)"
+    budget = max(limit - 1_000, 0)
+    if len(details) > budget:
+        details = details[:budget].rsplit("\n", 1)[0] + "\n… (cut: see the job log for all)"
+    fence = _fence(details)
+    lines = [
+        MARKER,
+        FAILED_MARKER,
+        summary_comment(review),
+        f"### :x: Plan failed for {where}",
+        "",
+        "actionctl could not make a plan, so this comment shows no changes: the previous "
+        "plan no longer applies. Fix the problems below and push again.",
+        "",
+        f"{fence}text",
+        details,
+        fence,
+        "",
+    ]
+    if commit:
+        lines[5:5] = [f"Commit {commit}", ""]
+    return "\n".join(lines)[:limit]

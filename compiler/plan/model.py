@@ -7,6 +7,7 @@ platform's secret-free identity (``Platform.target``).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
     from compiler.plan.threeway import ThreeWay
 
 FORMAT_VERSION = 1
+_COMMIT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 
 CREATE = "create"
 UPDATE = "update"
@@ -116,6 +118,9 @@ class Plan:
     # ``plan --base REF``: each change classified against git (``compiler.plan.threeway``);
     # None (and absent from the JSON) otherwise.
     three_way: ThreeWay | None = None
+    # The commit the configuration was read from (``git rev-parse HEAD``, else the CI's
+    # commit variable), for reviewers; None outside git and CI. Not checked by apply.
+    commit: str | None = None
 
     @property
     def summary(self) -> dict[str, int]:
@@ -128,6 +133,30 @@ class Plan:
     def has_changes(self) -> bool:
         return any(change.is_change for change in self.changes)
 
+    @property
+    def review(self) -> dict[str, Any]:
+        """What a CI job needs to label the pull request, without parsing Markdown:
+        ``labels`` are ready to add (``actionctl:changes``/``actionctl:no-changes``,
+        ``actionctl:destructive`` when anything is deleted or replaced, and with
+        ``--base`` ``actionctl:conflict``/``actionctl:drift``)."""
+        counts = self.summary
+        destructive = sum(counts[action] for action in DESTRUCTIVE)
+        labels = ["actionctl:changes" if self.has_changes else "actionctl:no-changes"]
+        if destructive:
+            labels.append("actionctl:destructive")
+        if self.three_way is not None and self.three_way.has_conflicts:
+            labels.append("actionctl:conflict")  # plan --base: overwrites an edit outside git
+        if self.three_way is not None and self.three_way.has_drift:
+            labels.append("actionctl:drift")
+        return {
+            "status": "planned",
+            "environment": self.environment,
+            "commit": self.commit,
+            "changes": sum(counts[a.replace("-", "_")] for a in ACTIONS if a != NO_OP),
+            "destructive": destructive,
+            "labels": labels,
+        }
+
     def pending(self) -> list[Change]:
         """The changes apply executes (everything but no-ops), in display order."""
         return [c for c in ordered(self.changes) if c.is_change]
@@ -138,7 +167,9 @@ class Plan:
             "environment": self.environment,
             "target": dict(self.target),
             "prune": self.prune,
+            "commit": self.commit,
             "summary": self.summary,
+            "review": self.review,
             "changes": [change.to_json() for change in self.changes],
             "unmanaged": [tool.to_json() for tool in self.unmanaged],
         }
@@ -216,7 +247,12 @@ def _parse_plan(data: Any) -> Plan:
     from compiler.plan.threeway import parse_three_way
 
     three_way = parse_three_way(data.get("three_way"))
-    return Plan(environment, dict(target), changes, unmanaged, bool(prune), three_way)
+    commit = data.get("commit")
+    # Shown in comments: only a commit id, never text someone wrote into the plan file.
+    commit = commit if isinstance(commit, str) and _COMMIT_ID.fullmatch(commit) else None
+    return Plan(
+        environment, dict(target), changes, unmanaged, bool(prune), three_way, commit=commit
+    )
 
 
 def _parse_change(raw: Any, index: int) -> Change:

@@ -6,4 +6,7 @@
 - ``client``: the httpx client for the OpenMic REST API (and our emulator).
 - ``emulator``: an HTTP server speaking the OpenMic v2 API over the store, with faults.
 - ``connect``: picks and builds the right ``Platform`` for a project and environment.
+- ``create_once``: creating a tool exactly once without idempotency keys.
+- ``lock_tools``: what an apply lock tool is and says (every stage that reads live
+  tools leaves them out with it); ``lock``: taking, renewing and releasing the locks.
 """

@@ -67,6 +67,8 @@ class EmulatorConfig:
     fault_retry_after: int = 1  # retryAfter (seconds) of an injected "429" fault
     rate_limit_burst: float | None = None  # token-bucket capacity; default 1 s of requests
     patch_merge_nested: bool = False  # True: PATCH shallow-merges nested objects
+    id_order: str = "sequential"  # "shuffled": ids not in commit order (store.py)
+    commit_delay_ms: float = 50.0  # shuffled: a create commits up to this long after its id
 
 
 @dataclass
@@ -520,6 +522,8 @@ class _Handler(BaseHTTPRequestHandler):
         if fault == "lost":
             emulator.stats.record(self.command, fault=fault)
             return self._drop()
+        if fault == "empty" and 200 <= response.status < 300 and response.status != 204:
+            response = Response(response.status, {})
         emulator.stats.record(self.command, response.status)
         self._send(response)
 
@@ -616,7 +620,11 @@ class EmulatorServer:
         """Open the store, apply the seed and bind the socket (without serving yet)."""
         if self._httpd is not None:
             return
-        self.store = Store(self.config.db_path)
+        self.store = Store(
+            self.config.db_path,
+            id_order=self.config.id_order,
+            commit_delay_ms=self.config.commit_delay_ms,
+        )
         if self.config.seed_file is not None:
             load_seed(self.store, self.config.seed_file)
         self.app = EmulatorApp(self.store, self.config)

@@ -7,6 +7,9 @@ Fault kinds (what a careful client must survive):
 - ``"drop"``: the connection is closed before the request is handled (no response).
 - ``"lost"``: the request is handled and committed, then the connection is closed
   without a response — a create the client cannot know happened.
+- ``"empty"`` (scripted only, never drawn at random): the request is handled and
+  committed, and a success is answered with an empty JSON object instead of the
+  resource (a proxy or gateway that drops bodies): a write whose answer is not the tool.
 
 Random faults come from ``random.Random(seed)``, drawn once per request in arrival
 order, so a sequential client sees the same faults on every run with the same seed.
@@ -22,6 +25,7 @@ from collections import deque
 from collections.abc import Callable, Iterable
 
 FAULT_KINDS: tuple[str, ...] = ("500", "429", "drop", "lost")
+SCRIPTED_KINDS: tuple[str, ...] = (*FAULT_KINDS, "empty")
 
 
 class FaultInjector:
@@ -42,7 +46,7 @@ class FaultInjector:
     def inject(self, *kinds: str | None) -> None:
         """Script the next requests' fates, in order (``None`` = no fault)."""
         for kind in kinds:
-            if kind is not None and kind not in FAULT_KINDS:
+            if kind is not None and kind not in SCRIPTED_KINDS:
                 raise ValueError(f"unknown fault kind {kind!r}")
         with self._lock:
             self._script.extend(kinds)

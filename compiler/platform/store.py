@@ -7,14 +7,22 @@ the store safe to share between the emulator's request threads. WAL mode lets an
 process (a second emulator, an ``actionctl`` run) read while one writes.
 
 Rows come back as plain dicts in the platform's JSON shape; tool ids are integers.
+
+``id_order="shuffled"`` makes tool ids unordered with respect to visibility, as a SQL
+sequence under concurrency does: a create takes its id from a sequence first, then
+commits after a random delay (up to ``commit_delay_ms``, outside the store's lock), so
+a tool with a lower id can become visible after one with a higher id. Nothing in the
+vendor's contract promises otherwise; clients must not rely on id order.
 """
 
 from __future__ import annotations
 
 import json
+import random
 import secrets
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -28,6 +36,7 @@ from compiler.platform.base import PlatformError
 SCHEMA_VERSION = 1
 BUSY_TIMEOUT_MS = 5000  # how long a write waits for another process's transaction
 MAX_NAME_LENGTH = 255
+ID_ORDERS = ("sequential", "shuffled")
 
 # Filled in on create when the payload omits them: the platform's documented defaults
 # (speak flags, async), i.e. canonical.DEFAULTS without "description". That one is
@@ -133,9 +142,21 @@ class Store:
     ``display`` is how messages name the file (default: ``path``).
     """
 
-    def __init__(self, path: Path | str, *, display: str | None = None) -> None:
+    def __init__(
+        self,
+        path: Path | str,
+        *,
+        display: str | None = None,
+        id_order: str = "sequential",
+        commit_delay_ms: float = 50.0,
+    ) -> None:
+        if id_order not in ID_ORDERS:
+            raise ValueError(f"id_order must be one of {ID_ORDERS}, got {id_order!r}")
         self.path = Path(path)
         self.display = display or str(path)
+        self.id_order = id_order
+        self.commit_delay_ms = commit_delay_ms
+        self._next_id: int | None = None  # the shuffled mode's sequence
         if str(path) != ":memory:":
             self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
@@ -282,15 +303,29 @@ class Store:
     def create_tool(self, agent_uid: str, payload: Mapping[str, Any]) -> dict[str, Any]:
         body = prepare_tool(payload)
         stamp = now_iso()
+        tool_id = self._allocate_id() if self.id_order == "shuffled" else None
+        if tool_id is not None:
+            # Committed late: ids taken after this one may become visible before it.
+            time.sleep(random.uniform(0, self.commit_delay_ms) / 1000.0)
         with self._write() as db:
             self._require_agent(db, agent_uid)
             cursor = db.execute(
-                "INSERT INTO tools (agent_uid, type, name, body, created_at, updated_at) "
-                "VALUES (?,?,?,?,?,?)",
-                (agent_uid, body["type"], body["name"], _dump(body), stamp, stamp),
+                "INSERT INTO tools (id, agent_uid, type, name, body, created_at, updated_at) "
+                "VALUES (?,?,?,?,?,?,?)",
+                (tool_id, agent_uid, body["type"], body["name"], _dump(body), stamp, stamp),
             )
             tool_id = int(cursor.lastrowid or 0)
         return self.get_tool(agent_uid, tool_id)
+
+    def _allocate_id(self) -> int:
+        """The next id of the shuffled mode's sequence (taken, never given back)."""
+        with self._lock, self._sqlite_errors():
+            if self._next_id is None:
+                row = self._db.execute("SELECT MAX(id) FROM tools").fetchone()
+                self._next_id = int(row[0] or 0) + 1
+            tool_id = self._next_id
+            self._next_id += 1
+            return tool_id
 
     def get_tool(self, agent_uid: str, tool_id: int) -> dict[str, Any]:
         rows = self._read(

@@ -4,14 +4,20 @@ GitHub shows at most 10 annotations of each type (error, warning, notice) per st
 50 per job; the rest are silently dropped. So we emit at most 10 of each type, then one
 ``::notice`` saying how many more there are, print those as plain log lines, and write
 the full list to the job summary when ``GITHUB_STEP_SUMMARY`` is set.
+
+Consequences of an earlier diagnostic (``Diagnostic.consequences``) are not annotations
+of their own: the cause's annotation says how many follow from it, and they are log
+lines right after it, so a fix-this-first mistake is never crowded out by its echoes.
 """
 
 from __future__ import annotations
 
 import os
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
-from compiler.diagnostics import Diagnostic, Severity
+from compiler.diagnostics import Diagnostic, Severity, flattened
+from compiler.report.github_summary import append_step_summary
+from compiler.report.paths import repository_path
 
 PER_TYPE_CAP = 10  # GitHub: annotations of one type per step
 
@@ -21,16 +27,25 @@ COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO:
 def render(diagnostics: list[Diagnostic], *, color: bool = False) -> str:
     """Annotations for the first diagnostics of each type, then a note about the rest."""
     shown, omitted = split_by_cap(diagnostics)
-    lines = [annotation(d) for d in shown]
+    lines: list[str] = []
+    for diagnostic in shown:
+        lines.append(annotation(diagnostic))
+        lines.extend(_consequence_lines(diagnostic))
     if omitted:
         lines.append(_omitted_notice(omitted))
         # The annotations are capped, the log is not: keep every diagnostic readable there.
-        lines.extend(_plain_line(d) for d in omitted)
+        for diagnostic in omitted:
+            lines.append(_plain_line(diagnostic))
+            lines.extend(_consequence_lines(diagnostic))
     if diagnostics and os.environ.get("GITHUB_STEP_SUMMARY"):
-        from compiler.report.github_summary import append_step_summary
-
-        append_step_summary(Path(os.environ["GITHUB_STEP_SUMMARY"]), diagnostics, len(omitted))
+        every = flattened(diagnostics)
+        hidden = len(every) - len(shown)
+        append_step_summary(Path(os.environ["GITHUB_STEP_SUMMARY"]), every, hidden)
     return "\n".join(lines)
+
+
+def _consequence_lines(diagnostic: Diagnostic) -> list[str]:
+    return [f"  caused by {diagnostic.code}: {_plain_line(d)}" for d in diagnostic.consequences]
 
 
 def split_by_cap(diagnostics: list[Diagnostic]) -> tuple[list[Diagnostic], list[Diagnostic]]:
@@ -69,7 +84,11 @@ def annotation(diagnostic: Diagnostic) -> str:
     properties["title"] = diagnostic.code
     rendered = ",".join(f"{key}={escape_property(value)}" for key, value in properties.items())
     command = COMMANDS[diagnostic.severity]
-    return f"::{command} {rendered}::{escape_data(diagnostic.message)}"
+    message = diagnostic.message
+    if diagnostic.consequences:
+        n = len(diagnostic.consequences)
+        message += f" ({n} more caused by this; see the log)"
+    return f"::{command} {rendered}::{escape_data(message)}"
 
 
 def _omitted_notice(omitted: list[Diagnostic]) -> str:
@@ -107,42 +126,3 @@ def escape_data(text: str) -> str:
 
 def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
-def repository_path(file: str) -> str:
-    """A diagnostic's path (relative to the project root) as seen from the working directory.
-
-    CI tools resolve annotation and SARIF paths against the checkout root, where the job
-    runs; with ``--project sub/dir`` the project's files live under that prefix.
-    """
-    if not file or PurePosixPath(file).is_absolute():
-        return file
-    prefix = _project_prefix()
-    if not prefix:
-        return file
-    return (PurePosixPath(prefix) / file).as_posix()
-
-
-def _project_prefix() -> str:
-    project_dir = _current_project_dir()
-    if project_dir is None:
-        return ""
-    try:
-        relative = project_dir.resolve().relative_to(Path.cwd().resolve())
-    except (OSError, ValueError):
-        return ""
-    text = relative.as_posix()
-    return "" if text == "." else text
-
-
-def _current_project_dir() -> Path | None:
-    """The running command's ``--project``, when called from inside the CLI."""
-    import click
-
-    from compiler.cli.context import AppContext
-
-    context = click.get_current_context(silent=True)
-    if context is None:
-        return None
-    app = context.find_object(AppContext)
-    return None if app is None else Path(app.project_dir)

@@ -1,6 +1,6 @@
 """The full list of diagnostics as a Markdown table in the GitHub job summary.
 
-Annotations are capped by GitHub (see ``compiler.report.github``); the job summary
+Annotations are capped by GitHub (``compiler.report.github`` calls this module); the job summary
 (``$GITHUB_STEP_SUMMARY``, appended to, 1 MiB per step) holds every diagnostic.
 """
 
@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from compiler.diagnostics import Diagnostic, Severity
+from compiler.report.paths import repository_path
 
 # Rows beyond this are counted, not listed: the summary file is limited to 1 MiB per step.
 MAX_ROWS = 2000
@@ -26,8 +27,6 @@ def append_step_summary(path: Path, diagnostics: list[Diagnostic], omitted: int)
 
 
 def summary_markdown(diagnostics: list[Diagnostic], omitted: int) -> str:
-    from compiler.report.github import repository_path
-
     errors = sum(1 for d in diagnostics if d.severity is Severity.ERROR)
     warnings = sum(1 for d in diagnostics if d.severity is Severity.WARNING)
     lines = [

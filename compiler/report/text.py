@@ -1,19 +1,45 @@
-"""``path:line:col: severity CODE message``, one per line, then a count."""
+"""``path:line:col: severity CODE message``, one per line, then a count.
+
+Diagnostics caused by an earlier one follow it, indented, under "N more caused by this"
+(each keeps its own clickable location).
+"""
 
 from __future__ import annotations
 
 import click
 
-from compiler.diagnostics import Diagnostic, Severity
+from compiler.diagnostics import Diagnostic, Severity, flattened
 
 _COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
+CONSEQUENCE_INDENT = "    "
 
 
 def render(diagnostics: list[Diagnostic], *, color: bool = False) -> str:
-    lines = [_line(d, color) for d in diagnostics]
+    lines: list[str] = []
+    for diagnostic in diagnostics:
+        lines.append(_line(diagnostic, color))
+        lines.extend(_consequence_lines(diagnostic, color))
     if diagnostics:
         lines.append(summary(diagnostics))
     return "\n".join(lines)
+
+
+def _consequence_lines(diagnostic: Diagnostic, color: bool) -> list[str]:
+    if not diagnostic.consequences:
+        return []
+    head = f"{CONSEQUENCE_INDENT}{consequence_count(diagnostic)} caused by this:"
+    return [head, *(CONSEQUENCE_INDENT + _line(d, color) for d in diagnostic.consequences)]
+
+
+def consequence_count(diagnostic: Diagnostic) -> str:
+    """``4 more errors`` / ``1 more warning`` / ``2 more diagnostics`` (mixed)."""
+    folded = diagnostic.consequences
+    n = len(folded)
+    kinds = {d.severity for d in folded}
+    word = {Severity.ERROR: "error", Severity.WARNING: "warning"}.get(
+        next(iter(kinds)) if len(kinds) == 1 else Severity.INFO, "diagnostic"
+    )
+    return f"{n} more {word}" + ("" if n == 1 else "s")
 
 
 def _line(diagnostic: Diagnostic, color: bool) -> str:
@@ -24,9 +50,12 @@ def _line(diagnostic: Diagnostic, color: bool) -> str:
 
 
 def summary(diagnostics: list[Diagnostic]) -> str:
-    errors = sum(1 for d in diagnostics if d.severity is Severity.ERROR)
-    warnings = sum(1 for d in diagnostics if d.severity is Severity.WARNING)
-    return f"{_count(errors, 'error')}, {_count(warnings, 'warning')}"
+    every = flattened(diagnostics)
+    errors = sum(1 for d in every if d.severity is Severity.ERROR)
+    warnings = sum(1 for d in every if d.severity is Severity.WARNING)
+    folded = len(every) - len(diagnostics)
+    tail = f" ({folded} caused by others)" if folded else ""
+    return f"{_count(errors, 'error')}, {_count(warnings, 'warning')}{tail}"
 
 
 def _count(n: int, word: str) -> str:

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from compiler.diagnostics import Diagnostic
 from compiler.model import Project
+from compiler.validate.causes import link_causes
 from compiler.validate.rules import ALL_RULES
 
 
 def validate_project(project: Project) -> list[Diagnostic]:
-    """Run every rule over the whole project."""
+    """Run every rule over the whole project; errors that follow from a document that
+    failed to load are marked as caused by its error."""
     diagnostics: list[Diagnostic] = []
     for rule in ALL_RULES:
         diagnostics.extend(rule.check(project))
-    return diagnostics
+    return link_causes(project, diagnostics)

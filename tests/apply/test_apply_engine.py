@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 
 from compiler.apply import apply_plan, create_once, patch_fields
-from compiler.apply_lock import AgentLocks
 from compiler.canonical import canonical_tool
 from compiler.plan.model import CREATE, UPDATE, Change, Plan
 from compiler.platform.base import PlatformError
 from compiler.platform.client import OpenMicClient
+from compiler.platform.lock import AgentLocks
 from tests.conftest import TEST_API_KEY
 
 AGENT = "agent_engine"
@@ -39,10 +39,10 @@ def live_names(server: Any) -> list[str]:
 
 def test_a_lost_create_response_is_adopted_not_repeated(server: Any, client: Any) -> None:
     server.inject("lost")
-    tool_id, how = create_once(client, AGENT, TOOL)
-    assert "response lost, found" in how
+    tool, how = create_once(client, AGENT, TOOL)
+    assert "response was lost, found" in how
     assert live_names(server) == ["hang_up"]
-    assert server.store.get_tool(AGENT, tool_id)["name"] == "hang_up"
+    assert server.store.get_tool(AGENT, tool["id"]) == tool  # as listed, no GET of its own
 
 
 def test_a_create_that_never_arrived_is_sent_again(server: Any, client: Any) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from compiler.apply_lock import LOCK_PREFIX
+from compiler.platform.lock import LOCK_PREFIX
 from tests.conftest import REPO_ROOT
 
 EXAMPLE_TOOLS = 13
@@ -118,9 +118,9 @@ def test_killed_apply_leaves_exactly_the_remainder(site_factory: Any, tmp_path: 
     assert finished >= 3, "the apply finished too few changes before the kill"
 
     settled = settled_names(site)
-    # The killed apply could not release its apply lock: one lock tool (one name, on
-    # each agent it touched) stays until the next apply, which sees its pid is dead.
-    assert len(lock_names(settled)) == 1
+    # The killed apply could not release its apply locks: one lock tool on each agent
+    # it touched stays until the next apply, which sees its pid is dead.
+    assert len(lock_names(settled)) == 2
     live = settled - lock_names(settled)
     assert 3 <= len(live) < EXAMPLE_TOOLS, "the kill should land mid-apply"
     remainder = site.pending()

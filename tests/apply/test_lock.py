@@ -1,4 +1,4 @@
-"""The per-agent apply lock (compiler/apply_lock.py): two applies at once, lost lock
+"""The per-agent apply lock (compiler/platform/lock.py): two applies at once, lost lock
 responses, locks left by killed applies, renewal, and lock tools being invisible to
 plan. Real emulator over HTTP, real processes, and the local platform."""
 
@@ -18,19 +18,10 @@ from typing import Any
 
 import pytest
 
-from compiler.apply import apply_plan
-from compiler.apply_lock import (
-    HOST,
-    LOCK_PREFIX,
-    MACHINE,
-    AgentLocks,
-    LockRefused,
-    iso,
-    parse_holder,
-)
-from compiler.plan.model import Plan
 from compiler.platform.base import PlatformError
 from compiler.platform.client import OpenMicClient
+from compiler.platform.lock import AgentLocks, LockRefused
+from compiler.platform.lock_tools import HOST, LOCK_PREFIX, MACHINE, iso, parse_holder
 from tests.conftest import REPO_ROOT, TEST_API_KEY
 
 SUPPORT = "agent_support_dev"
@@ -112,7 +103,12 @@ def start_apply(root: Path, plan_file: Path, *extra: str) -> subprocess.Popen[by
     command = [sys.executable, "-m", "compiler", "--project", str(root), "--no-color"]
     command += ["apply", str(plan_file), "--parallelism", "1", *extra]
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
-    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    # Unbuffered: a test reads the first progress line with readline() and the rest with
+    # communicate(), which reads the pipe itself; a buffered reader would keep (and
+    # lose) whatever arrived with that first line.
+    return subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, bufsize=0
+    )
 
 
 def race(root: Path, plan_a: Path, plan_b: Path) -> tuple[list[int], str, str]:
@@ -172,12 +168,12 @@ def test_two_applies_started_together_one_wins_one_refuses(applied: Any, tmp_pat
 def test_the_loser_of_the_lock_names_the_agent_and_changes_nothing(
     applied: Any, tmp_path: Path
 ) -> None:
-    plan_a, plan_b = two_plans(applied.run, applied.root, tmp_path, filler_a=5)
+    plan_a, plan_b = two_plans(applied.run, applied.root, tmp_path, filler_a=30)
     applied.server.config.latency_ms = 300
     first = start_apply(applied.root, plan_a)
     assert first.stderr is not None
     progress = first.stderr.readline().decode()
-    assert progress.startswith("[1/7]"), progress  # A holds the lock, 6 changes to go
+    assert progress.startswith("[1/32]"), progress  # A holds the lock, 31 changes to go
     second = start_apply(applied.root, plan_b)
     out_b, err_b = second.communicate(timeout=60)
     out_a, err_a = first.communicate(timeout=60)
@@ -222,7 +218,8 @@ def test_a_lost_lock_create_response_is_found_by_name(site: Any, client: Any) ->
     locks.acquire([SUPPORT])
     assert site.server.stats.snapshot()["methods"]["POST"] == 1  # adopted, not sent again
     (lock,) = locks_on(site)
-    assert lock["name"] == locks.name and locks.held[SUPPORT].tool_ids == [lock["id"]]
+    held = locks.held[SUPPORT]
+    assert lock["name"] == held.name and held.tool_ids == [lock["id"]]
     holder = parse_holder(lock)
     assert holder is not None and (holder.host, holder.pid) == (HOST, os.getpid())
     assert locks.release() == []
@@ -333,10 +330,11 @@ def test_within_one_process_the_first_lock_wins(site: Any, client: Any) -> None:
     first.acquire([SUPPORT])
     with pytest.raises(LockRefused, match="another apply holds the lock on agent"):
         second.acquire([BILLING, SUPPORT])
-    assert [t["name"] for t in all_locks(site)] == [first.name]  # second took none
+    assert [t["name"] for t in all_locks(site)] == [first.held[SUPPORT].name]  # none of second's
     first.release()
     second.acquire([BILLING, SUPPORT])
-    assert sorted(t["name"] for t in all_locks(site)) == [second.name, second.name]
+    names = sorted(held.name for held in second.held.values())
+    assert sorted(t["name"] for t in all_locks(site)) == names
     second.release()
 
 
@@ -355,24 +353,24 @@ def test_our_own_leftover_lock_is_abandoned_once_its_apply_is_over(site: Any, cl
 # --- renewal ---
 
 
-def test_a_long_apply_renews_its_lock_and_stops_when_it_is_lost(site: Any, client: Any) -> None:
+def test_a_renewal_pushes_the_expiry_and_a_deleted_lock_is_lost(site: Any, client: Any) -> None:
     now = [datetime(2030, 1, 1, 12, 0, tzinfo=UTC)]
     locks = AgentLocks(client, clock=lambda: now[0])
     locks.acquire([SUPPORT])
     patches = lambda: site.server.stats.snapshot()["methods"].get("PATCH", 0)  # noqa: E731
-    locks.check(SUPPORT)
-    assert patches() == 0  # fresh: nothing to renew
+    locks.check(SUPPORT)  # fresh: no request at all
+    assert patches() == 0
     now[0] += timedelta(minutes=6)
-    locks.check(SUPPORT)
+    locks.renew()
     assert patches() == 1
     (lock,) = locks_on(site)
     holder = parse_holder(lock)
     assert holder is not None and holder.expires == now[0] + timedelta(minutes=15)
-    now[0] += timedelta(minutes=1)
+    assert holder.since == "2030-01-01T12:00:00Z"  # since stays the time it was taken
+    now[0] += timedelta(minutes=10)  # 16 minutes after it was taken: still held
     locks.check(SUPPORT)
-    assert patches() == 1
     site.rest("DELETE", f"/agents/{SUPPORT}/tools/{lock['id']}")  # taken over meanwhile
-    now[0] += timedelta(minutes=6)
+    locks.renew()
     with pytest.raises(PlatformError, match="no longer held"):
         locks.check(SUPPORT)
     with pytest.raises(PlatformError, match="no longer held"):
@@ -380,15 +378,36 @@ def test_a_long_apply_renews_its_lock_and_stops_when_it_is_lost(site: Any, clien
     locks.release()
 
 
-def test_a_lock_past_its_expiry_is_not_renewed(site: Any, client: Any) -> None:
+def test_a_lock_near_its_expiry_is_not_written_under(site: Any, client: Any) -> None:
     now = [datetime(2030, 1, 1, 12, 0, tzinfo=UTC)]
     locks = AgentLocks(client, clock=lambda: now[0])
     locks.acquire([SUPPORT])
-    now[0] += timedelta(minutes=16)
+    now[0] += timedelta(minutes=13)  # less than a sixth of the expiry left: no renewal came
     with pytest.raises(PlatformError, match="no longer held"):
         locks.check(SUPPORT)
+    locks.renew()  # a late beat does not bring it back
     assert site.server.stats.snapshot()["methods"].get("PATCH", 0) == 0
     locks.release()
+    assert locks_on(site) == []
+
+
+def test_the_heartbeat_renews_by_time_alone(site: Any, client: Any) -> None:
+    """Expiry scaled to 1.5 s (beats every 0.5 s): after three expiries with no write at
+    all, the lock is still held, its tool says so, and it was renewed several times."""
+    locks = AgentLocks(client, expiry=timedelta(seconds=1.5), clock=lambda: datetime.now(UTC))
+    locks.acquire([SUPPORT])
+    try:
+        time.sleep(4.5)
+        locks.check(SUPPORT)
+        (lock,) = locks_on(site)
+        holder = parse_holder(lock)
+        assert holder is not None and holder.expires > datetime.now(UTC)
+        assert site.server.stats.snapshot()["methods"].get("PATCH", 0) >= 5
+    finally:
+        locks.release()
+    patches = site.server.stats.snapshot()["methods"].get("PATCH", 0)
+    time.sleep(1.0)
+    assert site.server.stats.snapshot()["methods"].get("PATCH", 0) == patches  # stopped
     assert locks_on(site) == []
 
 
@@ -417,7 +436,20 @@ def test_locks_are_released_on_ctrl_c(site_factory: Any, tmp_path: Path) -> None
     assert 0 < len(site.pending()) < EXAMPLE_TOOLS
 
 
-def test_ctrl_c_reports_every_change_that_finished(site_factory: Any, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("signum", "summary"),
+    [
+        (signal.SIGINT, "Interrupted:"),
+        (signal.SIGTERM, "Interrupted (SIGTERM):"),
+        (signal.SIGHUP, "Interrupted (SIGHUP):"),
+    ],
+    ids=["SIGINT", "SIGTERM", "SIGHUP"],
+)
+def test_a_signal_reports_every_change_that_finished(
+    site_factory: Any, tmp_path: Path, signum: int, summary: str
+) -> None:
+    """SIGTERM and SIGHUP stop an apply as Ctrl-C does: changes under way finish, every
+    finished change has its line, the locks are released, the exit is 128 + signal."""
     site = site_factory(latency_ms=150)
     plan_file = tmp_path / "plan.json"
     assert site.run("plan", "--out", plan_file).exit_code == 0
@@ -425,19 +457,44 @@ def test_ctrl_c_reports_every_change_that_finished(site_factory: Any, tmp_path: 
     assert process.stderr is not None
     first = process.stderr.readline().decode()
     assert first.startswith("[1/13]"), first
-    process.send_signal(signal.SIGINT)  # the next changes are under way
+    process.send_signal(signum)  # the next changes are under way
     _out, rest = process.communicate(timeout=30)
     err = first + rest.decode()
-    assert process.returncode == 130, err
+    assert process.returncode == 128 + signum, err
     settle(site)
+    assert all_locks(site) == [], err
     reported = {line.split()[-1] for line in err.splitlines() if line.startswith("[")}
     live = {f"{'support' if uid == SUPPORT else 'billing'}/{t['name']}"
             for uid in (SUPPORT, BILLING) for t in site.tools(uid)}  # fmt: skip
     assert reported == live, err  # nothing made without being reported
     not_started = EXAMPLE_TOOLS - len(live)
     assert not_started > 0, err
-    summary = f"Interrupted: {len(live)} done, {not_started} not started; run `actionctl plan`"
-    assert summary in err, err
+    counted = f"{summary} {len(live)} done, {not_started} not started; run `actionctl plan`"
+    assert counted in err, err
+
+
+def test_ctrl_c_reports_every_change_that_finished(site_factory: Any, tmp_path: Path) -> None:
+    test_a_signal_reports_every_change_that_finished(
+        site_factory, tmp_path, signal.SIGINT, "Interrupted:"
+    )
+
+
+def test_a_signal_while_the_locks_are_taken_changes_nothing(
+    site_factory: Any, tmp_path: Path
+) -> None:
+    site = site_factory(latency_ms=400)
+    plan_file = tmp_path / "plan.json"
+    assert site.run("plan", "--out", plan_file).exit_code == 0
+    process = start_apply(site.root, plan_file)
+    deadline = time.monotonic() + 30
+    while not all_locks(site) and time.monotonic() < deadline:  # billing's lock exists
+        time.sleep(0.02)
+    process.send_signal(signal.SIGTERM)
+    _out, err = process.communicate(timeout=30)
+    assert process.returncode == 143, err.decode()
+    settle(site)
+    assert all_locks(site) == []
+    assert len(site.pending()) == EXAMPLE_TOOLS, err.decode()  # nothing written
 
 
 # --- invisible to everything else ---
@@ -530,9 +587,11 @@ def test_an_agent_gone_since_planning_is_stale_and_no_lock_is_left(
 # --- the re-check right before each write ---
 
 
-def test_a_tool_edited_after_the_stale_check_is_not_overwritten(
-    applied: Any, client: Any, tmp_path: Path
+def test_a_tool_edited_since_planning_is_refused_from_one_listing(
+    applied: Any, tmp_path: Path
 ) -> None:
+    """The "still as planned?" guard reads each agent's list once under its lock, not
+    one GET per tool: the refusal costs the lock's create and delete and one listing."""
     path = applied.root / CALL_CONTROL
     path.write_text(path.read_text().replace("Goodbye!", "Bye now!"))
     plan_file = tmp_path / "plan.json"
@@ -540,12 +599,12 @@ def test_a_tool_edited_after_the_stale_check_is_not_overwritten(
     end_call = applied.tool("end_call")
     applied.rest("PATCH", f"/agents/{SUPPORT}/tools/{end_call['id']}", {"description": "edited"})
     applied.server.stats.reset()
-    report = apply_plan(client, Plan.load(plan_file))  # as if the edit came after the check
-    (outcome,) = report.outcomes
-    assert not outcome.ok
-    assert "changed since planning (checked right before writing)" in outcome.message
+    result = applied.run("apply", plan_file)
+    assert result.exit_code == 3, result.output
+    assert "A904" in result.stderr and "changed since planning" in result.stderr
     assert applied.tool("end_call")["description"] == "edited"
-    assert applied.server.stats.snapshot()["methods"] == {"GET": 1}  # one GET, no PATCH
+    assert applied.server.stats.snapshot()["methods"] == {"POST": 1, "GET": 1, "DELETE": 1}
+    assert locks_on(applied) == []
 
 
 def test_lock_tool_is_read_only_and_harmless_if_called(site: Any, client: Any) -> None:

@@ -341,6 +341,23 @@ def test_include_declared_writes_everything_elsewhere(
     ) in into_project.stderr
 
 
+def test_include_declared_into_a_folder_inside_the_project_is_not_a_duplicate(
+    example_project: Path, cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--out imported`` inside the project writes imported/actions/..., which the
+    project never loads: no I013 (it used to warn once per declared tool)."""
+    assert cli("--project", example_project, "apply", "--auto-approve").exit_code == 0
+    monkeypatch.chdir(example_project)
+    result = cli("--no-color", "import", "--include-declared", "--out", "imported")
+    assert result.exit_code == 0, result.output
+    assert "I013" not in result.stderr and "warning" not in result.stderr
+    assert len(list((example_project / "imported/actions").rglob("*.yaml"))) == 13
+    assert cli("validate").exit_code == 0
+    # Under the project's own actions/ a copy is loaded, so it is declared twice.
+    nested = cli("--no-color", "import", "--include-declared", "--out", "actions/copy")
+    assert nested.stderr.count("warning I013") == 13
+
+
 def test_duplicate_names_are_both_imported_with_a_warning(account: Account) -> None:
     twin = {"type": "dtmf", "name": "press", "static_params": {"digits": "1"}}
     account.add_agent("support", [twin, {**twin, "static_params": {"digits": "2"}}])

@@ -39,7 +39,10 @@ def test_out_saves_json_whatever_the_format(run: Any, tmp_path: Path) -> None:
     out = tmp_path / "saved" / "plan.json"
     result = run("plan", "--format", "markdown", "--out", out)
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("<!-- actionctl-plan -->\n### Plan: 13 to create")
+    lines = result.stdout.splitlines()
+    assert lines[0] == "<!-- actionctl-plan -->"
+    assert lines[1].startswith("<!-- actionctl-plan-summary: {")
+    assert lines[2].startswith("### Plan for `dev`") and ": 13 to create" in lines[2]
     saved = json.loads(out.read_text())
     assert saved["format_version"] == 1
     assert saved["environment"] == "dev"

@@ -151,8 +151,27 @@ def test_an_empty_project_directory_is_flagged(
     cli: Callable[..., CliResult], tmp_path: Path
 ) -> None:
     result = cli("--project", tmp_path, "validate")
-    assert result.exit_code == 0
-    assert "warning E111" in result.stdout and "is --project right?" in result.stdout
+    assert result.exit_code == 1
+    assert "error E111" in result.stdout and "is --project right?" in result.stdout
+    # It says where it looked, and never claims success.
+    assert f"in {tmp_path.resolve().as_posix()} and found none" in result.stdout
+    assert "ok:" not in result.stdout
+
+
+def test_validate_outside_a_project_from_the_current_directory(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "compiler", "validate"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1"},
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "not an actionctl project" in result.stdout
+    assert tmp_path.resolve().as_posix() in result.stdout
 
 
 def test_the_help_example_paths_exist(example_project: Path) -> None:
@@ -161,3 +180,12 @@ def test_the_help_example_paths_exist(example_project: Path) -> None:
     for word in (command.help or "").split():
         if word.startswith("actions/"):
             assert (example_project / word).is_file(), word
+
+
+def test_changed_outside_git_is_an_error_not_a_silent_ok(
+    cli: Callable[..., CliResult], example_project: Path
+) -> None:
+    result = cli("--project", example_project, "validate", "--changed")
+    assert result.exit_code == 1
+    assert "E133" in result.stdout and "not in a git work tree" in result.stdout
+    assert "ok:" not in result.stdout

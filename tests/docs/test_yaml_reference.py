@@ -237,3 +237,50 @@ def test_example_compiles_to_the_documented_platform_type(
     assert payload is not None, shown(diagnostics)
     assert payload["type"] == target
     assert f"`{target}`" in section_of(block_label(block))
+
+
+DESCRIPTION = "Sends the caller the clinic's address and parking directions."
+
+
+def _derived_instruction(tmp_path: Path, extra: str) -> str:
+    """Compile a send_text_message without message or prompt; its static_params.message."""
+    from compiler.compile import compile_project
+
+    (tmp_path / "actions").mkdir()
+    (tmp_path / "actions" / "a.yaml").write_text(
+        "kind: action\ntype: send_text_message\nagent: support\nname: directions\n" + extra
+    )
+    loaded = load_project(tmp_path)
+    assert loaded.project is not None and not loaded.diagnostics, loaded.diagnostics
+    result = compile_project(loaded.project, loaded.project.config.environment(None))  # type: ignore[arg-type]
+    (tool,) = result.tools.values()
+    assert tool.payload["static_params"]["type"] == "prompt"
+    message: str = tool.payload["static_params"]["message"]
+    return message
+
+
+@pytest.mark.parametrize(
+    ("extra", "documented"),
+    [
+        (
+            f"description: {DESCRIPTION}\n",
+            "Write a short SMS to the caller that does the following: <description>",
+        ),
+        (
+            f"description: {DESCRIPTION}\nrecipient: '+15550000199'\n",
+            "Write a short SMS that does the following: <description>",
+        ),
+        ("", "Write a short SMS to the caller."),
+    ],
+)
+def test_the_derived_instruction_is_documented_word_for_word(
+    tmp_path: Path, extra: str, documented: str
+) -> None:
+    """README and the YAML reference quote the instruction an empty message becomes."""
+    compiled = _derived_instruction(tmp_path, extra)
+    assert compiled == documented.replace("<description>", DESCRIPTION)
+    reference = " ".join(REFERENCE.read_text().split())
+    assert f"`{documented}`" in reference
+    if "<description>" in documented:
+        readme = " ".join((REPO_ROOT / "README.md").read_text().split())
+        assert f'"{documented}"' in readme

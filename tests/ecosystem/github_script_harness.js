@@ -13,6 +13,9 @@ const github = {
       listComments: async (params) => { calls.push(['listComments', params]); return { data: state.comments || [] }; },
       updateComment: record('updateComment'),
       createComment: record('createComment'),
+      listLabelsOnIssue: async (params) => { calls.push(['listLabelsOnIssue', params]); return { data: state.labels || [] }; },
+      addLabels: record('addLabels'),
+      removeLabel: record('removeLabel'),
       listForRepo: async (params) => { calls.push(['listForRepo', params]); return { data: state.issues || [] }; },
       update: record('update'),
       create: record('create'),
@@ -25,7 +28,12 @@ const github = {
     },
   },
 };
-const context = { repo: { owner: 'octo', repo: 'voice' }, issue: { number: state.issue || 7 }, payload: state.payload || {} };
+const context = {
+  repo: { owner: 'octo', repo: 'voice' }, issue: { number: state.issue || 7 }, payload: state.payload || {},
+  serverUrl: 'https://github.com', runId: 99, sha: state.sha || 'feedc0de'.repeat(5),
+};
+// The step's `env:` (actions/github-script passes it as the process environment).
+Object.assign(process.env, state.env || {});
 const core = {
   setFailed: (message) => calls.push(['setFailed', message]),
   setOutput: (key, value) => calls.push(['setOutput', key, value]),

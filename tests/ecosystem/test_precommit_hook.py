@@ -56,9 +56,10 @@ def run_entry(repo: Path, files: list[str]) -> subprocess.CompletedProcess[str]:
 
 def test_hook_definition_matches_the_contract() -> None:
     declared = hook()
-    assert declared["entry"] == "actionctl validate"
+    assert declared["entry"] == "actionctl validate --changed"
     assert declared["language"] == "python"
     assert declared["pass_filenames"] is True
+    assert declared["always_run"] is True  # a commit that only deletes must run it too
     assert declared["require_serial"] is True
     pattern = re.compile(str(declared["files"]))
     for path in ("actions/a.yaml", "actions/x/y.yml", "channels/c.yaml", "actionctl.yaml"):

@@ -130,6 +130,36 @@ def test_github_plan_step_fails_on_invalid_files(
     assert result.returncode == 1
     assert "::error file=actions/support/booking.yaml," in result.stdout + result.stderr
     assert "changes" not in runner.outputs()
+    # stdout was the "plan failed" comment, with the reasons, for the comment step
+    comment = (runner.repo / "plan.md").read_text()
+    assert comment.startswith("<!-- actionctl-plan -->\n<!-- actionctl-plan-failed -->\n")
+    assert "### :x: Plan failed for `dev` at `" in comment
+    assert "actions/support/booking.yaml:" in comment and " N301 " in comment
+    assert "### :x: Plan failed" in runner.summary.read_text()
+
+
+def test_gitlab_failed_plan_replaces_the_note_then_fails_the_job(
+    sample_repo: Callable[[str], Path], tmp_path: Path, gitlab: FakeGitLabNotes
+) -> None:
+    runner = Runner(sample_repo("bad"), tmp_path)
+    gitlab.notes.append(
+        {"id": 2, "body": "<!-- actionctl-plan -->\n### Plan for `dev`: 1 to create"}
+    )
+    env = {
+        "ACTIONCTL_ENV": "dev",
+        "CI_API_V4_URL": gitlab.api,
+        "CI_PROJECT_ID": "42",
+        "CI_MERGE_REQUEST_IID": "7",
+        "GITLAB_API_TOKEN": "glpat-test",
+        "NO_PROXY": "127.0.0.1",
+        "no_proxy": "127.0.0.1",
+    }
+    result = runner.run(gitlab_script("plan"), env)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert [m for m, _, _ in gitlab.requests] == ["GET", "PUT"]
+    body = gitlab.notes[1]["body"]
+    assert "<!-- actionctl-plan-failed -->" in body and " N301 " in body
+    assert "1 to create" not in body
 
 
 def gitlab_script(job: str) -> str:

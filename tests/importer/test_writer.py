@@ -140,6 +140,44 @@ def test_readable_style() -> None:
     )
 
 
+placeholders = st.builds(
+    lambda name, before, after: f"{before}{{{{ .parameters.{name} }}}}{after}",
+    st.from_regex(r"[a-z_]{1,30}", fullmatch=True),
+    st.text(alphabet=st.sampled_from("ab ,.-\t"), max_size=90),
+    st.text(alphabet=st.sampled_from("ab ,.- "), max_size=90),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=placeholders, depth=st.integers(0, 6), trailing=st.sampled_from(["", "  "]))
+def test_a_placeholder_is_never_split_across_lines(text: str, depth: int, trailing: str) -> None:
+    """At any nesting depth and in any style (quoted, literal, the quoted fallback for
+    trailing spaces), every ``{{`` has its ``}}`` on the same line."""
+    data: dict[str, Any] = {"message": text + trailing}
+    for level in range(depth):
+        data = {f"level{level}": data}
+    emitted = dump_document(data)
+    assert yaml.safe_load(emitted) == data
+    for line in emitted.splitlines():
+        assert line.count("{{") == line.count("}}"), emitted
+
+
+def test_block_styles_are_what_docs_import_md_says() -> None:
+    """docs/import.md: multi-line text is ``|``; long one-line prose is folded ``>-`` (it
+    reloads to the same single line); long one-line text with a placeholder is ``|-`` on
+    one line, never folded through a placeholder."""
+    from tests.conftest import REPO_ROOT
+
+    docs = " ".join((REPO_ROOT / "docs" / "import.md").read_text().split())
+    assert "Multi-line text is a literal block scalar (`|`)" in docs
+    assert "folded block scalar (`>-`)" in docs
+    prose = "Looks up a booking by its reference and returns the date, time and practitioner."
+    assert dump_document({"d": prose + " " + prose}).startswith("d: >-\n  Looks up")
+    assert dump_document({"d": "a\nb"}) == "d: |-\n  a\n  b\n"
+    template = "Hi {{ .parameters.name }}, " + "your booking is confirmed. " * 4 + "Bye."
+    assert dump_document({"m": template}) == f"m: |-\n  {template}\n"
+
+
 @pytest.mark.parametrize(
     ("name", "stem"),
     [

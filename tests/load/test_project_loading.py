@@ -30,8 +30,8 @@ def test_project_path_is_a_file(tmp_path: Path) -> None:
 
 def test_defaults_without_project_file(tmp_path: Path) -> None:
     result = load_project(tmp_path)
-    # Nothing at all to load: defaults, and a warning that --project may be wrong.
-    assert [(d.code, d.is_error) for d in result.diagnostics] == [("E111", False)]
+    # Nothing at all to load: defaults, and an error that --project is wrong.
+    assert [(d.code, d.is_error) for d in result.diagnostics] == [("E111", True)]
     assert result.project is not None
     config = result.project.config
     assert (config.platform, config.default_environment, config.source) == (

@@ -162,10 +162,32 @@ def test_range(tmp_path: Path) -> None:
     assert only(tmp_path, text)[:3] == ("S207", 6, 13)
 
 
-def test_transfer_settings_are_open_but_known_keys_typed(tmp_path: Path) -> None:
+def test_transfer_settings_allow_only_the_documented_fields(tmp_path: Path) -> None:
     base = "kind: action\ntype: handover\nagent: a\nname: t\nphone_number: '+15550000001'\n"
-    assert load(tmp_path, base + "transfer_settings: {custom_flag: 1, ring_duration: 30}\n") == []
+    documented = (
+        "transfer_settings: {ring_duration: 30, on_hold_music: music, human_detection: true,"
+        " detection_timeout: 20, max_session_duration_after_transfer: 15,"
+        " whisper_type: static, whisper_static: Incoming call, fallback_message_type: prompt,"
+        " fallback_message_prompt: Apologise}\n"
+    )
+    assert load(tmp_path, base + documented) == []
     assert only(tmp_path, base + "transfer_settings: {ring_duration: 5}\n")[:2] == ("S207", 6)
+    code, line, column, message = only(tmp_path, base + "transfer_settings:\n  ring_duraton: 40\n")
+    assert (code, line, column) == ("S201", 7, 3)
+    assert "did you mean 'ring_duration'?" in message
+    code, _, _, message = only(tmp_path, base + "transfer_settings: {custom_flag: 1}\n")
+    assert code == "S201" and "custom_flag" in message
+
+
+def test_native_transfer_call_settings_are_strict_too(tmp_path: Path) -> None:
+    text = (
+        "kind: action\ntype: openmic.transfer_call\nagent: a\nname: t\n"
+        "static_params:\n  transfer_type: warm\n  default_transfer_number: '+15550000001'\n"
+        "  transfer_settings:\n    ring_duraton: 40\n    success_type: prompt\n"
+    )
+    code, line, column, message = only(tmp_path, text)
+    assert (code, line, column) == ("S201", 9, 5)
+    assert "did you mean 'ring_duration'?" in message
 
 
 def test_native_send_sms_type_is_optional_message_required(tmp_path: Path) -> None:

@@ -66,7 +66,10 @@ json_values = st.recursive(
         st.lists(children, max_size=3)
         | st.dictionaries(
             st.sampled_from(
-                ["type", "message", "name", "start", "end", "monday", "transfer_type", "x"]
+                [
+                    *("type", "message", "name", "start", "end", "monday", "transfer_type"),
+                    *("x", "ring_duration", "whisper_type", "fallback_message_static"),
+                ]
             ),
             children,
             max_size=4,

@@ -17,7 +17,11 @@ def test_text_golden(plan: Plan) -> None:
     assert text.render(plan) == (GOLDEN / "every_kind.txt").read_text()
 
 
+COMMIT = "0123456789abcdef0123456789abcdef01234567"
+
+
 def test_markdown_golden(plan: Plan) -> None:
+    plan.commit = COMMIT
     assert markdown.render(plan) == (GOLDEN / "every_kind.md").read_text()
 
 

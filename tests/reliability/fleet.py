@@ -27,7 +27,7 @@ from tests.conftest import REPO_ROOT, emulator_rest, write_openmic_config
 RELIABILITY_KEY = "rel-K3y-5f1e9c7a2b-SECRET-do-not-log"
 KEY_ENV = "ACTIONCTL_RELIABILITY_KEY"
 UNMANAGED_AGENT = "agent_not_in_project"
-LOCK_PREFIX = "actionctl-lock-"  # apply lock tools (compiler/apply_lock.py)
+LOCK_PREFIX = "actionctl-lock-"  # apply lock tools (compiler/platform/lock_tools.py)
 
 
 @dataclass(frozen=True)

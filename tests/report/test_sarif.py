@@ -135,3 +135,56 @@ def test_validate_command_sarif_validates_and_names_the_problems(
     rules = log["runs"][0]["tool"]["driver"]["rules"]
     # rules describe themselves from docs/codes/*.md where documented
     assert all(rule["shortDescription"]["text"] for rule in rules)
+
+
+def test_rules_are_described_from_docs_codes_with_a_readable_name(
+    validator: jsonschema.Draft7Validator,
+) -> None:
+    from compiler.report.sarif import documented_codes
+
+    diagnostics = [
+        Diagnostic("actions/a.yaml", 3, 1, Severity.ERROR, "S201", "unknown field 'mesage'"),
+        Diagnostic("actions/a.yaml", 4, 1, Severity.ERROR, "S204", "`no` is a boolean"),
+    ]
+    log = sarif(diagnostics)
+    assert_valid(validator, log)
+    rules = {rule["id"]: rule for rule in log["runs"][0]["tool"]["driver"]["rules"]}
+    documented = documented_codes()["S201"]
+    unknown_field = rules["S201"]
+    assert unknown_field["name"] == "UnknownField"
+    assert unknown_field["fullDescription"]["text"] == documented.meaning
+    assert unknown_field["shortDescription"]["text"] == "Unknown field; the message suggests " + (
+        "the nearest known one or lists them all."
+    )
+    assert documented.fix in unknown_field["help"]["text"]
+    assert f"**Fix:** {documented.fix}" in unknown_field["help"]["markdown"]
+    assert unknown_field["helpUri"] in unknown_field["help"]["markdown"]
+    assert rules["S204"]["name"] == "StringWasExpectedButYAML"
+    for rule in rules.values():
+        assert rule["name"] != rule["id"] and rule["name"][:1].isupper()
+        assert " " not in rule["name"]
+
+
+def test_every_documented_code_gets_a_distinct_pascal_case_name() -> None:
+    import re
+
+    from compiler.report.sarif import documented_codes, rule_name
+
+    docs = documented_codes()
+    assert len(docs) > 100  # read from docs/codes.md, not an empty dict
+    for code, doc in docs.items():
+        assert re.fullmatch(r"[A-Z][A-Za-z0-9]+", rule_name(doc.meaning, code)), code
+    every = [Diagnostic("a.yaml", 1, 1, Severity.ERROR, code, "m") for code in sorted(docs)]
+    names = [rule["name"] for rule in sarif(every)["runs"][0]["tool"]["driver"]["rules"]]
+    assert len(set(names)) == len(names)
+
+
+def test_undocumented_codes_fall_back_to_their_message(
+    validator: jsonschema.Draft7Validator,
+) -> None:
+    log = sarif([Diagnostic("a.yaml", 1, 1, Severity.ERROR, "Z999", "something odd")])
+    assert_valid(validator, log)
+    (rule,) = log["runs"][0]["tool"]["driver"]["rules"]
+    assert rule["fullDescription"]["text"] == "something odd"
+    assert rule["name"] == "SomethingOdd"
+    assert rule["help"]["text"].startswith("something odd\nSee https://")

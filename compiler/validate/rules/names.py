@@ -16,9 +16,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
-from compiler.apply_lock import LOCK_PREFIX
 from compiler.diagnostics import Diagnostic
 from compiler.model import Action, Project
+from compiler.platform.lock_tools import LOCK_PREFIX
 from compiler.wording import quoted
 
 NAME_RULE = re.compile(r"^[A-Za-z0-9_-]{1,255}$")

@@ -8,17 +8,25 @@
   message (the dashboard adds one itself in prompt mode);
 - M505 ``prompt`` together with a non-empty ``message`` (the prompt would be ignored);
 - M506 (warning) prompt mode with neither ``prompt`` nor ``description``: the agent
-  gets no instruction for the text.
+  gets no instruction for the text;
+- S204 inside the schema: a keyword that needs text (``description: on``) or an
+  ``enum``/``const``/``default``/``examples`` value of a ``type: string`` parameter that
+  YAML 1.1 read as a boolean or number (``enum: [yes, no]`` is ``[true, false]``), with
+  the "quote it" hint at the value;
+- S220 (warning) the same for a parameter without ``type: string``, when the text is one
+  only YAML 1.1 reads as non-text (``yes``/``no``/``on``/``off``, ``12:30``).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 from typing import Any
 
 from compiler.diagnostics import Diagnostic
-from compiler.model import Action, Project
+from compiler.load.yaml11 import is_yaml11_only, quote_hint
+from compiler.model import Action, DataPath, Project
 from compiler.wording import did_you_mean
 
 UI_PARAMETER_TYPES = frozenset(
@@ -68,6 +76,10 @@ def is_prompt_mode(action: Action) -> bool:
 def _check_schema(action: Action, field: str, schema: Mapping[str, Any]) -> Iterator[Diagnostic]:
     invalid = list(_schema_errors(action, field, schema))
     yield from invalid
+    # Only a plain scalar that YAML 1.1 read as non-text can be a trap: most schemas
+    # have none (bare ``true``/numbers aside), and then there is nothing to walk.
+    if any(path[:1] == (field,) for path in action.source.plain):
+        yield from _yaml11_values(action, (field,), schema)
     if invalid:
         return
     if schema.get("type") != "object":
@@ -106,11 +118,76 @@ def _schema_errors(action: Action, field: str, schema: Mapping[str, Any]) -> Ite
         if path in seen:
             continue
         seen.add(path)
+        trap = _string_trap(action, (field, *path), error)
+        if trap is not None:
+            yield trap
+            continue
         where = ".".join(str(p) for p in (field, *path))
         yield Diagnostic.error(
             action.locate(field, *path),
             "M501",
             f"{field} is not valid JSON Schema at {where}: {_short(error.message)}",
+        )
+
+
+def _string_trap(action: Action, path: DataPath, error: Any) -> Diagnostic | None:
+    """``description: on`` inside the schema: text was meant, YAML 1.1 read a boolean."""
+    expected = error.validator_value
+    wants_string = error.validator == "type" and (
+        expected == "string" or (isinstance(expected, list) and "string" in expected)
+    )
+    hint = quote_hint(action.source.plain, path, error.instance) if wants_string else None
+    return None if hint is None else Diagnostic.error(action.locate(*path), "S204", hint)
+
+
+# Keywords whose values are instances of the parameter (what the model may send).
+_VALUE_KEYWORDS = ("enum", "const", "default", "examples")
+
+
+def _yaml11_values(
+    action: Action, path: DataPath, schema: Mapping[str, Any]
+) -> Iterator[Diagnostic]:
+    """Walk every subschema for values YAML 1.1 turned from words into booleans/numbers."""
+    wants_text = _declares_string(schema)
+    typed = "type" in schema  # a declared boolean/number type means the value is meant
+    for keyword, value in schema.items():
+        here = (*path, str(keyword))
+        if keyword in _VALUE_KEYWORDS:
+            items = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
+            for index, item in items:
+                at = here if index is None or keyword in ("const", "default") else (*here, index)
+                if wants_text or not typed:
+                    yield from _value_trap(action, at, item, wants_text)
+        elif isinstance(value, Mapping):
+            yield from _yaml11_values(action, here, value)
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                if isinstance(item, Mapping):
+                    yield from _yaml11_values(action, (*here, index), item)
+
+
+def _declares_string(schema: Mapping[str, Any]) -> bool:
+    declared = schema.get("type")
+    types = [declared] if isinstance(declared, str) else declared
+    return (
+        isinstance(types, list)
+        and "string" in types
+        and not ({"boolean", "number", "integer", "null"} & set(types))
+    )
+
+
+def _value_trap(
+    action: Action, path: DataPath, value: Any, wants_text: bool
+) -> Iterator[Diagnostic]:
+    plain = action.source.plain
+    hint = quote_hint(plain, path, value)
+    if hint is None:
+        return
+    if wants_text:
+        yield Diagnostic.error(action.locate(*path), "S204", f"{hint} (the parameter is a string)")
+    elif is_yaml11_only(plain, path, value):
+        yield Diagnostic.warning(
+            action.locate(*path), "S220", f"{hint} (if you meant the word, not {json.dumps(value)})"
         )
 
 

@@ -1,0 +1,124 @@
+"""``actionctl fmt [PATHS]...``: rewrite the project's YAML files in the canonical layout.
+
+``--check`` (CI, the pre-commit hook) writes nothing, lists the files that would change
+and exits 1 if any would; ``--diff`` prints what would change, writes nothing, exits 1
+likewise. Each file is replaced atomically (compiler/atomic_write.py); a file that
+cannot be read as YAML is reported and left as it is.
+"""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from compiler.cli.context import AppContext, emit_diagnostics, pass_app
+
+if TYPE_CHECKING:
+    from compiler.diagnostics import Diagnostic
+
+
+@click.command("fmt")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--check", is_flag=True, help="Write nothing; list files that would change; exit 1.")
+@click.option(
+    "--diff", "show_diff", is_flag=True, help="Print the changes as a diff; write nothing."
+)
+@pass_app
+def command(app: AppContext, paths: tuple[Path, ...], check: bool, show_diff: bool) -> int:
+    """Lay the YAML files out canonically (key order, indentation, quoting; comments kept).
+
+    Without PATHS: actionctl.yaml, channels/*.yaml and actions/**/*.yaml of the project.
+
+    \b
+    Examples:
+      actionctl fmt                  rewrite what is not canonical
+      actionctl fmt --check          CI: list files that would change, exit 1 if any
+      actionctl fmt --diff actions/support/
+    Exit codes: 0 canonical (or rewritten), 1 would change (--check, --diff) or errors.
+    """
+    from compiler.atomic_write import write_atomically
+    from compiler.diagnostics import DiagnosticError, has_errors
+    from compiler.yaml_format import format_file
+
+    root = app.project_dir
+    files = _files(root, paths)
+    results = [format_file(path, _shown(root, path)) for path in files]
+    diagnostics = [d for result in results for d in result.diagnostics]
+    changed = [result for result in results if result.changed]
+    for result in changed:
+        if show_diff:
+            click.echo(_diff(result.file, result.original, result.formatted or ""), nl=False)
+        elif check:
+            click.echo(f"would reformat {result.file}")
+        else:
+            write_atomically(root / result.file, result.formatted or "")
+            if not app.quiet:
+                click.echo(f"reformatted {result.file}", err=True)
+    emit_diagnostics(app, diagnostics, err=True)
+    if not files and not paths:
+        raise DiagnosticError(_no_files(root))
+    if not app.quiet:
+        click.echo(_summary(len(results), len(changed), check or show_diff), err=True)
+    if has_errors(diagnostics):
+        return 1
+    return 1 if changed and (check or show_diff) else 0
+
+
+def _files(root: Path, paths: tuple[Path, ...]) -> list[Path]:
+    from compiler.yaml_format import yaml_files
+
+    if not paths:
+        return list(yaml_files(root))
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found += [f for f in yaml_files(root) if _under(f, path)]
+        elif path.suffix in (".yaml", ".yml"):
+            found.append(path if path.is_absolute() or path.exists() else root / path)
+    return list(dict.fromkeys(found))
+
+
+def _under(file: Path, folder: Path) -> bool:
+    try:
+        file.resolve().relative_to(folder.resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def _shown(root: Path, path: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _diff(file: str, before: str, after: str) -> str:
+    lines = difflib.unified_diff(
+        before.splitlines(keepends=True), after.splitlines(keepends=True), f"a/{file}", f"b/{file}"
+    )
+    return "".join(lines)
+
+
+def _summary(total: int, changed: int, dry: bool) -> str:
+    if not changed:
+        return f"{_count(total, 'file')} already canonical"
+    verb = "would be reformatted" if dry else "reformatted"
+    return f"{_count(changed, 'file')} {verb}, {total - changed} already canonical"
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def _no_files(root: Path) -> list[Diagnostic]:
+    from compiler.diagnostics import Diagnostic, Location
+
+    message = (
+        f"not an actionctl project: no actionctl.yaml, channels/*.yaml or actions/**/*.yaml "
+        f"in {root.resolve().as_posix()}; is --project right?"
+    )
+    return [Diagnostic.error(Location(root.as_posix()), "E111", message)]

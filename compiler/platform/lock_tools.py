@@ -1,0 +1,180 @@
+"""What an apply lock tool is, says and whether it still counts.
+
+Apply locks (``compiler/platform/lock.py``) are tools named ``actionctl-lock-<token>``.
+Every stage that reads live tools (live state, validate's reserved names, import, the
+stale check) needs to recognise them and leave them out; this module is all they need,
+so none of them depends on how locks are taken.
+
+A lock tool actionctl wrote carries its holder in the description (host, machine, pid,
+since, expiry). A tool with the prefix whose description does not say that was made by
+someone else (by hand, or a tool rewritten by the platform): it counts as a lock until
+its creation time plus the expiry, and is never deleted unless the user asks.
+
+"This machine, in this pid namespace" is ``MACHINE``, a short hash of the kernel's boot
+id and the inode of this process's pid namespace. The hostname alone is not enough: two
+CI containers with the same hostname each see the other's pids as dead. A lock without
+that identity (an older actionctl) or with another one is freed only by its expiry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import socket
+import threading
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+LOCK_PREFIX = "actionctl-lock-"
+LOCK_EXPIRY = timedelta(minutes=15)
+HOST = re.sub(r"\s+", "_", socket.gethostname()) or "unknown-host"
+
+Tool = Mapping[str, Any]
+
+
+def machine_identity() -> str:
+    """This kernel boot and pid namespace, hashed short: where a pid means this process.
+
+    Without /proc (macOS, BSD) there are no pid namespaces; the hostname and the
+    network card's address stand in for the machine."""
+    parts: list[str] = []
+    try:
+        with open("/proc/sys/kernel/random/boot_id", encoding="ascii") as boot_id:
+            parts.append(boot_id.read().strip())
+        parts.append(str(os.stat("/proc/self/ns/pid").st_ino))
+    except OSError:
+        parts = [socket.gethostname(), str(uuid.getnode()), "no-proc"]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:12]
+
+
+MACHINE = machine_identity()
+
+_DESCRIPTION = (
+    "actionctl apply lock: not an action, never call it. Held by host {host} machine "
+    "{machine} pid {pid} since {since}; safe to delete after {expires}."
+)
+_HOLDER = re.compile(
+    r"host (?P<host>\S+) (?:machine (?P<machine>[0-9a-f]+) )?pid (?P<pid>\d+) "
+    r"since (?P<since>\S+); safe to delete after (?P<expires>[0-9T:Z-]+)"
+)
+
+# Lock tool names of this process's applies still running: a lock tool naming this
+# host and pid but not listed here was left by an apply of this process that could not
+# remove it (or that backed off), so it is abandoned.
+_ACTIVE: set[str] = set()
+_ACTIVE_GUARD = threading.Lock()
+
+
+def mark_active(name: str, active: bool) -> None:
+    with _ACTIVE_GUARD:
+        if active:
+            _ACTIVE.add(name)
+        else:
+            _ACTIVE.discard(name)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def is_lock_tool(tool: Tool) -> bool:
+    name = tool.get("name")
+    return isinstance(name, str) and name.startswith(LOCK_PREFIX)
+
+
+def without_locks(tools: Iterable[Tool]) -> list[Any]:
+    """The agent's tools as everything but the lock machinery should see them."""
+    return [tool for tool in tools if not is_lock_tool(tool)]
+
+
+@dataclass(frozen=True)
+class Holder:
+    """Who took a lock and until when it counts, read from the lock tool's description."""
+
+    host: str
+    pid: int
+    since: str
+    expires: datetime
+    machine: str | None = None  # None: written by an actionctl that did not record it
+
+    def describe(self) -> str:
+        return f"since {self.since} (host {self.host}, pid {self.pid})"
+
+
+def lock_description(since: datetime, expires: datetime) -> str:
+    """The description holds whole seconds: the expiry is rounded up, so nobody reading
+    it counts the lock as expired before its holder stops writing."""
+    if expires.microsecond:
+        expires = expires.replace(microsecond=0) + timedelta(seconds=1)
+    return _DESCRIPTION.format(
+        host=HOST, machine=MACHINE, pid=os.getpid(), since=iso(since), expires=iso(expires)
+    )
+
+
+def parse_holder(tool: Tool) -> Holder | None:
+    match = _HOLDER.search(str(tool.get("description") or ""))
+    if match is None:
+        return None
+    expires = parse_time(match["expires"])
+    if expires is None:
+        return None
+    return Holder(match["host"], int(match["pid"]), match["since"], expires, match["machine"])
+
+
+def parse_time(text: str) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def made_by_actionctl(tool: Tool) -> bool:
+    """A lock tool whose description names its holder; anything else with the prefix
+    was made by someone else and is never deleted without the user's say-so."""
+    return parse_holder(tool) is not None
+
+
+def abandoned(tool: Tool, now: datetime, expiry: timedelta = LOCK_EXPIRY) -> bool:
+    """True when the lock tool no longer protects a running apply."""
+    holder = parse_holder(tool)
+    if holder is None:
+        # Not written by us: it counts until its creation time plus the expiry; with no
+        # readable creation time it counts until someone deletes it (the refusal names
+        # its id).
+        created = parse_time(str(tool.get("created_at") or ""))
+        return created is not None and now >= created + expiry
+    if now >= holder.expires:
+        return True
+    if holder.host != HOST or holder.machine != MACHINE:
+        # Another machine or pid namespace (or unknown): its pids are not ours to
+        # check, only its expiry time can tell.
+        return False
+    if holder.pid == os.getpid():
+        with _ACTIVE_GUARD:
+            return tool.get("name") not in _ACTIVE
+    return not pid_alive(holder.pid)
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether a process runs (a zombie, killed but not yet reaped, does not)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process: it exists
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
+            state = stat.read().rsplit(")", 1)[-1].split()[0]
+    except (OSError, IndexError):
+        return True
+    return state != "Z"

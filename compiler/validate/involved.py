@@ -1,0 +1,110 @@
+"""Which diagnostics a change to some files involves: what ``validate FILE...`` reports.
+
+A diagnostic is involved when it stands in a changed file, or when it stands where
+another file declares or refers to a name that a changed file declares now or declared
+before the change: renaming a channel involves the actions (and environment overrides)
+that name the old channel; a new action involves the other action of the same name.
+
+Rules need not know about this: a name's *sites* (where a document declares it, where a
+document refers to it) are the very locations the rules report at (``messaging_channel``,
+an environment's channel key, ``name``, ``agent``), so matching the location is enough.
+``actionctl.yaml`` configures every document (environments, agents, rules): a change to
+it involves the whole project.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
+
+from compiler.diagnostics import Diagnostic, Location
+from compiler.model import Project
+
+PROJECT_FILE = "actionctl.yaml"
+
+
+@dataclass
+class Change:
+    """The files a change touches (project-relative) and what they declared before."""
+
+    files: set[str] = field(default_factory=set)
+    folders: list[str] = field(default_factory=list)  # "actions/support/" (or "" = all)
+    old_documents: dict[str, list[Any]] = field(default_factory=dict)  # path -> data list
+
+    def covers(self, file: str) -> bool:
+        return file in self.files or any(file.startswith(folder) for folder in self.folders)
+
+
+def involved(
+    diagnostics: Iterable[Diagnostic], project: Project, change: Change
+) -> list[Diagnostic]:
+    """The diagnostics that stand in a changed file or at a site of a name it touches."""
+    diagnostics = list(diagnostics)
+    if PROJECT_FILE in change.files or "" in change.folders:
+        return diagnostics
+    names = touched_names(project, change)
+    sites = name_sites(project, names) if names else {}
+    return [d for d in diagnostics if change.covers(d.file) or sites.get(d.location, set()) & names]
+
+
+def touched_names(project: Project, change: Change) -> set[str]:
+    """Names declared by the changed files now (in the project) or at the base revision."""
+    names: set[str] = set()
+    for document in project.documents:
+        if change.covers(document.file):
+            names |= set(declared_names(document.file, document.data))
+    for path, documents in change.old_documents.items():
+        for data in documents:
+            names |= set(declared_names(path, data))
+    return names
+
+
+def declared_names(path: str, data: Any) -> Iterator[str]:
+    """``channel:NAME`` for a channel document; ``action:NAME`` and ``agent:AGENT`` for an
+    action document (names of one agent must be unique, as must those of agents that are
+    one platform agent). Whatever the shape of ``data``: an old text may be anything."""
+    if not isinstance(data, dict):
+        return
+    name = data.get("name")
+    if path.startswith("channels/") and isinstance(name, str):
+        yield f"channel:{name}"
+    if path.startswith("actions/"):
+        if isinstance(name, str):
+            yield f"action:{name}"
+        agent = data.get("agent")
+        if isinstance(agent, str):
+            yield f"agent:{agent}"
+
+
+def name_sites(project: Project, names: set[str]) -> dict[Location, set[str]]:
+    """Where each of ``names`` is declared or referred to, at the locations rules report
+    at (only those names: locating every value of a large project costs)."""
+    sites: dict[Location, set[str]] = {}
+
+    def add(name: str, locate: Callable[[], Location]) -> None:
+        if name in names:
+            sites.setdefault(locate(), set()).add(name)
+
+    for channel in project.channels:
+        add(f"channel:{channel.name}", partial(channel.source.locate, "name"))
+    for action in project.actions:
+        add(f"action:{action.name}", partial(action.locate, "name"))
+        add(f"agent:{action.agent}", partial(action.locate, "agent"))
+        channel = action.fields.get("messaging_channel")
+        if isinstance(channel, str):
+            add(f"channel:{channel}", partial(action.locate, "messaging_channel"))
+    config = project.config.source
+    if config is None:
+        return sites
+    agents = {f"agent:{action.agent}" for action in project.actions} & names
+    for environment in project.config.environments.values():
+        for channel in environment.channels:
+            path = ("environments", environment.name, "channels", channel)
+            add(f"channel:{channel}", partial(config.locate_key, *path))
+        # Unmapped agents are reported at the ``agents`` key: any agent may be the one.
+        if environment.agents and agents:
+            key = config.locate_key("environments", environment.name, "agents")
+            sites.setdefault(key, set()).update(agents)
+    return sites
