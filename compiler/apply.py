@@ -45,6 +45,7 @@ from compiler.platform.base import NotFoundError, Platform, PlatformError
 from compiler.platform.create_once import CreateAttemptsExhausted, create_exactly_once
 from compiler.platform.lock import AcquireInterrupted, LockRefused, holding
 from compiler.platform.lock_tools import LOCK_EXPIRY, LOCK_PREFIX, without_locks
+from compiler.removal import patch_body
 
 DEFAULT_PARALLELISM = 4
 
@@ -388,9 +389,9 @@ def create_once(
 
 
 def patch_fields(change: Change) -> dict[str, Any]:
-    """Every changed top-level field, whole; a field no longer wanted is sent as null."""
-    after = change.after or {}
-    return {name: after.get(name) for name in top_level_fields(change.changed_paths)}
+    """Every changed top-level field, whole; a field no longer wanted is sent as the value
+    the platform treats as absent, never as null (``compiler.removal``)."""
+    return patch_body(change.after or {}, top_level_fields(change.changed_paths))
 
 
 def _update(platform: Platform, change: Change) -> Outcome:

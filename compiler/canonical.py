@@ -140,6 +140,24 @@ def _ordered(tool: dict[str, Any]) -> dict[str, Any]:
     return {k: tool[k] for k in known + extra}
 
 
+def find_null(value: Any, path: str = "") -> str | None:
+    """The dotted path of the first ``null`` in a JSON value (``"body"`` for the root),
+    or None: no field of the platform's schema is nullable."""
+    if value is None:
+        return path or "body"
+    if isinstance(value, dict):
+        items: Any = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return None
+    for key, item in items:
+        found = find_null(item, f"{path}.{key}" if path else str(key))
+        if found is not None:
+            return found
+    return None
+
+
 def fingerprint(value: Any) -> str:
     """Stable content hash (``sha256:<hex>``) of any JSON-able value; key order ignored."""
     text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)

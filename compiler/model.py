@@ -98,7 +98,7 @@ class RuleConfig:
 class ProjectConfig:
     platform: str = "local"  # "local" | "openmic"
     base_url: str = "https://api.openmic.ai"
-    api_prefix: str = "/v2"
+    api_prefix: str = "/h/v2"  # the vendor publishes every operation there
     api_key_env: str = "OPENMIC_API_KEY"
     # Client-side pacing of OpenMic requests (the platform allows 100/min per organisation);
     # None: unpaced. The local platform is never paced.

@@ -61,10 +61,16 @@ def yaml_files(root: Path) -> Iterator[Path]:
 
 def format_file(path: Path, shown: str) -> FormatResult:
     try:
-        original = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeError) as error:
-        message = f"cannot read this file: {getattr(error, 'strerror', None) or error}"
+        raw = path.read_bytes()
+    except OSError as error:
+        message = f"cannot read this file: {error.strerror or error}"
         return FormatResult(shown, "", None, [Diagnostic.error(Location(shown), "E130", message)])
+    try:
+        original = raw.decode("utf-8")
+    except UnicodeDecodeError:  # the loader's own Y104, located at the offending byte
+        from compiler.load.yaml_source import read_yaml_bytes
+
+        return FormatResult(shown, "", None, list(read_yaml_bytes(raw, shown).diagnostics))
     return format_text(original, shown)
 
 

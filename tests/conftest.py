@@ -56,13 +56,30 @@ def emulator_rest(
 
     response = httpx.request(
         method,
-        f"{url}/v2{path}",
+        f"{url}/h/v2{path}",
         headers={"Authorization": f"Bearer {key}"},
         json=body,
         timeout=timeout,
     )
     response.raise_for_status()
     return response.json() if response.content else None
+
+
+CUSTOM_RECIPIENT_ACTION = "actions/support/send_directions_to_number.yaml"
+
+
+def deployable_on_openmic(root: Path) -> Path:
+    """Make the example project at ``root`` deployable on ``platform: openmic``: its one
+    action with a custom recipient (which OpenMic's send_sms cannot express, C630) texts
+    the caller instead. Returns ``root``."""
+    path = root / CUSTOM_RECIPIENT_ACTION
+    if path.is_file():
+        text = path.read_text(encoding="utf-8")
+        path.write_text(
+            text.replace('recipient: "{{ .parameters.phone_number }}"', "recipient: contact"),
+            encoding="utf-8",
+        )
+    return root
 
 
 def write_openmic_config(
@@ -85,6 +102,7 @@ def write_openmic_config(
     }
     root.mkdir(parents=True, exist_ok=True)
     (root / "actionctl.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
+    deployable_on_openmic(root)
 
 
 def billion_laughs() -> str:
@@ -145,15 +163,24 @@ def emulator_factory(tmp_path: Path) -> Iterator[Callable[..., Any]]:
 
     Keyword arguments are ``EmulatorConfig`` fields; ``db_path`` and ``api_key`` default
     to a fresh database in tmp_path and TEST_API_KEY. Servers stop at teardown.
+
+    Every server runs the contract check (tests/contract/openapi_check.py): each request
+    actionctl's client sends and each response of the emulator is validated against
+    docs/openapi/openmic-tools.yaml, and the test fails at teardown on any violation.
+    ``server.contract`` is the check (``.violations``, ``.checked_requests``).
     """
     from compiler.platform.emulator import EmulatorConfig, EmulatorServer
+    from tests.contract.openapi_check import ContractCheck
 
     servers: list[Any] = []
 
     def start(**overrides: Any) -> Any:
         overrides.setdefault("db_path", tmp_path / f"emulator-{len(servers)}.db")
         overrides.setdefault("api_key", TEST_API_KEY)
+        check = ContractCheck()
+        overrides.setdefault("observer", check.observe)
         server = EmulatorServer(EmulatorConfig(**overrides))
+        server.contract = check
         server.start()
         servers.append(server)
         return server
@@ -161,6 +188,14 @@ def emulator_factory(tmp_path: Path) -> Iterator[Callable[..., Any]]:
     yield start
     for server in servers:
         server.stop()
+    tally = os.environ.get("ACTIONCTL_CONTRACT_TALLY")  # a file: counts per test, appended
+    if tally:
+        with open(tally, "a", encoding="utf-8") as out:
+            for server in servers:
+                check = server.contract
+                out.write(f"{check.checked_requests} {check.checked_responses}\n")
+    violations = [v for server in servers for v in server.contract.violations]
+    assert not violations, "OpenAPI contract violations:\n" + "\n".join(violations[:20])
 
 
 @pytest.fixture

@@ -135,6 +135,8 @@ def command(
             if app.quiet:
                 click.echo("No changes. Nothing to apply.")
             return 0
+        if not auto_approve and _refused_before_asking(app, plan, allow_empty, "actionctl.yaml"):
+            return EXIT_ERROR
         if not auto_approve and not _confirmed(app, plan):
             return EXIT_ERROR
         return _apply(app, platform, plan, allow_empty, parallelism, "actionctl.yaml", locking)
@@ -185,6 +187,17 @@ def _warn_foreign_locks(app: AppContext, notes: list[str], origin: str) -> None:
     emit_diagnostics(
         app, [Diagnostic.warning(Location(origin), "A911", n) for n in notes], err=True
     )
+
+
+def _refused_before_asking(app: AppContext, plan: Plan, allow_empty: bool, origin: str) -> bool:
+    """A prune that would empty an agent is refused anyway (A905): say so before the
+    user types ``yes``, not after."""
+    from compiler.apply import refuse_emptying
+
+    reasons = refuse_emptying(plan, allow_empty)
+    for text in reasons:
+        _refuse(app, "A905", f"{text}; nothing was changed", origin)
+    return bool(reasons)
 
 
 def _confirmed(app: AppContext, plan: Plan) -> bool:

@@ -58,5 +58,6 @@ def command(app: AppContext, out: Path | None, fmt: str | None) -> int:
 
     write_atomically(out, text)
     if not app.quiet:
-        click.echo(f"Wrote {len(payloads)} tools ({environment.name}) to {out}", err=True)
+        tools = f"{len(payloads)} tool" + ("" if len(payloads) == 1 else "s")
+        click.echo(f"Wrote {tools} ({environment.name}) to {out}", err=True)
     return 0

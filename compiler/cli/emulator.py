@@ -79,6 +79,12 @@ Behaviour where the OpenMic docs are silent: docs/emulator.md.
     help="shuffled: a tool's id is taken at insert and it becomes visible after a random "
     "commit delay, so ids do not follow the order creates become visible.",
 )
+@click.option(
+    "--legacy-v2-prefix",
+    "legacy_v2",
+    is_flag=True,
+    help="Also answer under /v2, an older revision of the API (the vendor publishes /h/v2).",
+)
 def command(
     host: str,
     port: int,
@@ -90,8 +96,9 @@ def command(
     rate_limit: int | None,
     seed_file: Path | None,
     id_order: str,
+    legacy_v2: bool,
 ) -> int:
-    """Serve the OpenMic v2 tools API (under /v2 and /h/v2) from a local SQLite file."""
+    """Serve the OpenMic v2 tools API (under /h/v2) from a local SQLite file."""
     if math.isnan(latency_ms):  # FloatRange lets nan through (every comparison is false)
         raise click.BadParameter("must be a number of milliseconds", param_hint="--latency-ms")
     from compiler.platform.emulator import EmulatorConfig, EmulatorServer
@@ -108,6 +115,7 @@ def command(
         rate_limit_per_min=rate_limit,
         seed_file=seed_file,
         id_order=id_order,
+        legacy_v2_prefix=legacy_v2,
     )
     server = EmulatorServer(config)
     try:
@@ -120,7 +128,8 @@ def command(
     previous = signal.signal(signal.SIGTERM, _interrupt)
     auth = "Bearer key required" if config.api_key else "no auth"
     try:
-        click.echo(f"OpenMic emulator serving {server.url} (/v2 and /h/v2; {auth}; db {db_path})")
+        prefixes = " and ".join(config.prefixes)
+        click.echo(f"OpenMic emulator serving {server.url} ({prefixes}; {auth}; db {db_path})")
         click.echo("Press Ctrl-C to stop.", err=True)
         server.serve_forever()
     except KeyboardInterrupt:

@@ -61,7 +61,8 @@ def command(app: AppContext, paths: tuple[Path, ...], check: bool, show_diff: bo
     if not files and not paths:
         raise DiagnosticError(_no_files(root))
     if not app.quiet:
-        click.echo(_summary(len(results), len(changed), check or show_diff), err=True)
+        left = sum(1 for result in results if result.formatted is None)
+        click.echo(_summary(len(results), len(changed), left, check or show_diff), err=True)
     if has_errors(diagnostics):
         return 1
     return 1 if changed and (check or show_diff) else 0
@@ -103,11 +104,18 @@ def _diff(file: str, before: str, after: str) -> str:
     return "".join(lines)
 
 
-def _summary(total: int, changed: int, dry: bool) -> str:
-    if not changed:
-        return f"{_count(total, 'file')} already canonical"
-    verb = "would be reformatted" if dry else "reformatted"
-    return f"{_count(changed, 'file')} {verb}, {total - changed} already canonical"
+def _summary(total: int, changed: int, left: int, dry: bool) -> str:
+    # a file left as it is (errors above) is neither reformatted nor canonical
+    canonical = total - changed - left
+    parts = [f"{canonical} already canonical"]
+    if changed:
+        verb = "would be reformatted" if dry else "reformatted"
+        parts.insert(0, f"{_count(changed, 'file')} {verb}")
+    else:
+        parts[0] = f"{_count(canonical, 'file')} already canonical"
+    if left:
+        parts.append(f"{left} left as {'it is' if left == 1 else 'they are'} (errors above)")
+    return ", ".join(parts)
 
 
 def _count(n: int, word: str) -> str:

@@ -26,7 +26,13 @@ def revert(
     allow_empty: bool,
     parallelism: int,
 ) -> int:
-    from compiler.cli.apply import _apply, _check_target, _confirmed, _saved_plan
+    from compiler.cli.apply import (
+        _apply,
+        _check_target,
+        _confirmed,
+        _refused_before_asking,
+        _saved_plan,
+    )
     from compiler.cli.plan import connected, show_plan
     from compiler.diagnostics import Diagnostic, DiagnosticError, Location, has_errors
     from compiler.live import read_live
@@ -51,6 +57,8 @@ def revert(
         if not app.quiet or asking:
             click.echo(f"Reverting {planfile}:", err=True)
             show_plan(app, plan, "text")
-        if plan.has_changes and not auto_approve and not _confirmed(app, plan):
+        if asking and _refused_before_asking(app, plan, allow_empty, str(planfile)):
+            return EXIT_ERROR
+        if asking and not _confirmed(app, plan):
             return EXIT_ERROR
         return _apply(app, platform, plan, allow_empty, parallelism, str(planfile))

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
 
-from compiler.canonical import canonical_tool
+from compiler.canonical import canonical_tool, find_null
 from compiler.compile import (
     api_call,
     client_action,
@@ -75,7 +75,21 @@ def compile_action(
     bad_path = None if _is_json(payload) else _non_json_path(payload)
     if bad_path is not None:
         return None, [*diagnostics, _non_json(action, payload, bad_path)]
-    return canonical_tool(payload), diagnostics
+    canonical = canonical_tool(payload)
+    null_at = find_null(canonical)
+    if null_at is not None:
+        return None, [*diagnostics, _null(action, null_at)]
+    return canonical, diagnostics
+
+
+def _null(action: Action, path: str) -> Diagnostic:
+    """C633: no field of OpenMic's schema is nullable, so a null cannot be sent."""
+    return Diagnostic.error(
+        action.locate(*path.split(".")),
+        "C633",
+        f"payload field {path} is null (an empty YAML value, `~` or `null`); the platform "
+        "accepts no null anywhere: give it a value or leave the key out",
+    )
 
 
 def compile_project(project: Project, environment: Environment) -> CompileResult:

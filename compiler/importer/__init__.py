@@ -326,8 +326,9 @@ def _agent_warnings(agent: str, imported: list[ImportedTool], target: _Target) -
             diagnostics.append(Diagnostic.warning(where, CODE_DUPLICATE, message))
         if not valid_action_name(name):
             message = (
-                f"tool name {name!r} is not a valid action name (letters, digits, _ and -, "
-                "1-255 characters); the file will not validate until it is renamed"
+                f"tool name {name!r} breaks the platform's name rule as actionctl holds it "
+                "(1-255 characters, no control or invisible characters, no word mixing "
+                "scripts); the file will not validate until it is renamed"
             )
             diagnostics.append(Diagnostic.warning(where, CODE_INVALID_NAME, message))
         for note in tool.result.notes:

@@ -10,7 +10,6 @@ fields, so it is the lossless fallback even when nothing else round-trips.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,8 +26,6 @@ from compiler.model import (
     SourceMap,
 )
 from compiler.validate.rules.phones import is_e164
-
-ACTION_NAME = re.compile(r"^[A-Za-z0-9_-]{1,255}$")
 
 # Keys every action document starts with; a live field of the same name cannot be kept.
 DOCUMENT_KEYS = ("kind", "type", "agent", "name")
@@ -402,4 +399,8 @@ def _client_action(tool: Mapping[str, Any], book: ChannelBook) -> Iterator[dict]
 
 
 def valid_action_name(name: Any) -> bool:
-    return isinstance(name, str) and bool(ACTION_NAME.match(name))
+    """Whether ``name`` is valid for the native form import falls back to (the platform's
+    rule: any 1-255 characters, none hidden, no mixed-script word)."""
+    from compiler.validate.rules.names import platform_name_problem
+
+    return platform_name_problem(name) is None

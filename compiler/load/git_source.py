@@ -81,8 +81,8 @@ def _prefix_in_repository(project_dir: Path, where: Location) -> str:
         inside, said = "false", _last_line(failed.stderr)
     if inside != "true":
         message = (
-            f"{where.file} is not inside a git work tree: --base/--ref read the "
-            "configuration from git (run in a clone, or drop --base)"
+            f"{where.file} is not inside a git work tree: plan --base and drift --ref "
+            "read the configuration from git; run them in a clone of the repository"
         )
         raise _error(where, "L841", message + (f"; git says: {said}" if said else ""))
     return _git(project_dir, "rev-parse", "--show-prefix").strip()

@@ -1,7 +1,8 @@
 """Desired (compiled) + live -> Plan.
 
 Tools are matched by (agent uid, name). Classification, per SPEC §4:
-create (nothing live), replace (the ``type`` changed: the platform cannot PATCH it),
+create (nothing live), replace (the ``type`` changed, or a field was dropped that no PATCH
+can remove, ``compiler.removal``: delete, then create),
 update (some field differs), no-op (canonical forms equal, live fields actionctl does
 not manage aside: ``compiler.diff.split_ignored``), delete (a live tool on a
 managed agent that no file declares, only with prune). Without prune such tools are
@@ -26,6 +27,7 @@ from compiler.plan.model import (
     Plan,
     UnmanagedTool,
 )
+from compiler.removal import unremovable
 
 
 def build_plan(
@@ -87,7 +89,7 @@ def _classify(tool: CompiledTool, live: LiveTool | None) -> Change:
     change.before, change.ignored_live_fields = split_ignored(live.canonical, after)
     change.live_fingerprint = live.fingerprint
     change.changed_paths = changed_paths(change.before, after)
-    if live.type != after.get("type"):
+    if live.type != after.get("type") or unremovable(change.before, after):
         change.action = REPLACE
     elif change.changed_paths:
         change.action = UPDATE

@@ -18,6 +18,7 @@ from typing import Any
 
 from compiler.diff import MISSING, SET_LIKE_KEYS, FieldChange, field_changes
 from compiler.plan.model import CREATE, DELETE, NO_OP, REPLACE, UPDATE, Change, Plan
+from compiler.removal import unremovable
 
 LONG_STRING = 60  # characters: longer single-line strings get a word diff
 
@@ -63,12 +64,20 @@ def headline(change: Change) -> str:
     """``support/x  (update in place, id 7)``."""
     details = [VERBS[change.action]]
     if change.action == REPLACE and change.before and change.after:
-        details[0] += f": type {change.before.get('type')} -> {change.after.get('type')}"
+        details[0] += ": " + replace_reason(change.before, change.after)
     if change.tool_id is not None:
         details.append(f"id {change.tool_id}")
     if change.source:
         details.append(change.source)
     return f"{change.address}  ({', '.join(details)})"
+
+
+def replace_reason(before: Mapping[str, Any], after: Mapping[str, Any]) -> str:
+    """Why a tool is replaced rather than updated in place."""
+    if before.get("type") != after.get("type"):
+        return f"type {before.get('type')} -> {after.get('type')}"
+    fields = ", ".join(unremovable(before, after))
+    return f"{fields} removed; the platform has no null to remove it in place"
 
 
 def change_lines(change: Change) -> list[Line]:

@@ -196,6 +196,10 @@ class Plan:
             text = path.read_text(encoding="utf-8")
         except OSError as error:
             raise PlanFormatError(f"cannot read plan file: {error.strerror or error}") from None
+        except UnicodeDecodeError as error:  # a binary file, or a plan re-saved as UTF-16
+            raise PlanFormatError(
+                f"not a plan: not UTF-8 text (byte {error.start}: {error.reason})"
+            ) from None
         try:
             data = json.loads(text)
         except json.JSONDecodeError as error:

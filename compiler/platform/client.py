@@ -43,6 +43,8 @@ from compiler.platform.base import (
 )
 
 LOGGER = logging.getLogger("actionctl.platform.http")
+_PUBLISHED_PREFIX = "/h/v2"
+_PUBLISHED_URL = "https://api.openmic.ai"
 MAX_PAGES = 10_000  # a server that never stops paging is a bug, not a big account
 
 
@@ -56,6 +58,19 @@ class ApiKeyUnusableError(PlatformError):
 
 class UnexpectedResponseError(PlatformError):
     code = "P111"  # the server answered, but not in the API's shape
+
+
+class UnknownPathError(PlatformError):
+    code = "P113"  # 404 for the path itself: the base URL or api_prefix is wrong
+
+
+class IncompleteListError(PlatformError):
+    code = "P114"  # has_more: true without a next_cursor: the rest of a list is unreachable
+
+
+# Words a 404's ``error`` uses when a resource is missing ("Agent not found", "Tool not
+# found", ...); a 404 without one may be about the path itself.
+_RESOURCE_WORDS = ("agent", "tool", "bot", "phone")
 
 
 def check_base_url(base_url: str) -> str:
@@ -156,7 +171,7 @@ class OpenMicClient:
         base_url: str,
         api_key: str,
         *,
-        api_prefix: str = "/v2",
+        api_prefix: str = "/h/v2",
         api_key_env: str = "OPENMIC_API_KEY",
         timeout: float = 30.0,
         max_concurrency: int = 8,
@@ -184,6 +199,7 @@ class OpenMicClient:
         self._slots = threading.BoundedSemaphore(self.max_concurrency)
         self._pacer = _Pacer(requests_per_minute)
         self.requests_per_minute = self._pacer.requests_per_minute  # None: unpaced
+        self._prefix_checked: bool | None = None  # does {prefix}/agents exist? (404 triage)
         self._count_lock = threading.Lock()
         self._http = httpx.Client(
             base_url=self.base_url,
@@ -295,7 +311,7 @@ class OpenMicClient:
 
     def _require_v2(self, what: str) -> None:
         if self.is_v1:
-            raise PlatformError(f"{what} needs the v2 API; set api_prefix: /v2 in actionctl.yaml")
+            raise PlatformError(f"{what} needs the v2 API; set api_prefix: /h/v2 in actionctl.yaml")
 
     def _tool_path(self, agent_uid: str, tool_id: int) -> str:
         return f"{self._agent_path(agent_uid)}/tools/{int(tool_id)}"
@@ -318,9 +334,23 @@ class OpenMicClient:
             if not isinstance(page, list):
                 raise self._unexpected(f"{what}: the response has no {key!r} list")
             items.extend(page)
-            cursor = data.get("next_cursor")
-            if not data.get("has_more") or not cursor:
+            has_more = data.get("has_more")
+            if not isinstance(has_more, bool):
+                raise self._unexpected(f"{what}: the response has no has_more (true or false)")
+            if not has_more:
                 return items
+            cursor = data.get("next_cursor")
+            if not isinstance(cursor, str) or not cursor:
+                # Spec-valid, but the rest is unreachable: a short list would make plan
+                # propose creates for tools that exist (duplicates), so it is an error.
+                raise IncompleteListError(
+                    self._scrub(
+                        f"{what}: {self.base_url} said has_more: true but sent no next_cursor "
+                        f"after {len(items)} items, so the rest of the list cannot be read; "
+                        "nothing was planned from a partial list. Run again; if it persists, "
+                        "report it to OpenMic"
+                    )
+                )
             if cursor in seen:
                 raise self._unexpected(f"{what}: the server repeated a page cursor")
             seen.add(cursor)
@@ -450,6 +480,8 @@ class OpenMicClient:
                 status=status,
             )
         if status == 404:
+            if self._path_unknown(response):
+                raise self._unknown_path(response, method)
             if allow_404:
                 return
             raise self._not_found(response, agent_uid)
@@ -501,6 +533,48 @@ class OpenMicClient:
             self._log(line)
 
     # -------------------------------------------------------------- errors
+
+    def _path_unknown(self, response: httpx.Response) -> bool:
+        """Whether a 404 is about the path itself (a wrong base URL or prefix), not an
+        agent or tool: its error names no resource, and ``{prefix}/agents``, which every
+        v2 account has, is a 404 too. The check is made once per client."""
+        if self._error_names_resource(response) or self.is_v1:
+            return False
+        if self._prefix_checked is None:
+            probe = f"{self.api_prefix}/agents"
+            if response.request.url.path == probe:
+                self._prefix_checked = False
+            else:
+                try:
+                    status = self._attempt("GET", probe, {"page_size": 1}, None).status_code
+                except _Failure:
+                    return False  # cannot tell: report the 404 as it came
+                if status != 404 and not (200 <= status < 300 or status in (401, 403)):
+                    return False  # 429, 5xx: cannot tell now, ask again next time
+                self._prefix_checked = status != 404
+        return not self._prefix_checked
+
+    @staticmethod
+    def _error_names_resource(response: httpx.Response) -> bool:
+        try:
+            body = response.json()
+        except ValueError:
+            return False
+        error = body.get("error") if isinstance(body, dict) else None
+        return isinstance(error, str) and any(w in error.lower() for w in _RESOURCE_WORDS)
+
+    def _unknown_path(self, response: httpx.Response, method: str) -> UnknownPathError:
+        path = response.request.url.path
+        return UnknownPathError(
+            self._scrub(
+                f"{self.base_url} has no {method} {path} (404, and {self.api_prefix}/agents "
+                f"is unknown there too): the base URL or api_prefix is wrong, not the agent. "
+                f"OpenMic publishes its API under {_PUBLISHED_PREFIX} at {_PUBLISHED_URL}; "
+                f"api_prefix is {self.api_prefix!r} (actionctl.yaml), base URL {self.base_url} "
+                "($OPENMIC_BASE_URL or base_url)"
+            ),
+            status=404,
+        )
 
     def _not_found(self, response: httpx.Response, agent_uid: str | None) -> NotFoundError:
         try:

@@ -2,8 +2,9 @@
 
 ``EmulatorServer(EmulatorConfig(db_path=...))`` serves in a background thread
 (``start``/``stop``, or as a context manager) or in the calling thread
-(``serve_forever``, for ``actionctl emulator``). The same routes answer under ``/v2``
-and ``/h/v2``. Behaviour where the platform's docs are silent is written down in
+(``serve_forever``, for ``actionctl emulator``). The routes answer under ``/h/v2``, the
+vendor's published prefix (and under ``/v2``, an older revision, only with
+``legacy_v2_prefix``). Behaviour where the platform's docs are silent is written down in
 ``docs/emulator.md``.
 
 Layers: ``EmulatorApp`` turns (method, path, query, body) into a ``Response`` and knows
@@ -32,7 +33,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from compiler.canonical import TOOL_TYPES
+from compiler.canonical import TOOL_TYPES, find_null
 from compiler.platform.faults import FAULT_KINDS, FaultInjector, TokenBucket
 from compiler.platform.seed import load_seed
 from compiler.platform.store import (
@@ -44,11 +45,14 @@ from compiler.platform.store import (
     normalize_timestamp,
 )
 
-PREFIXES = ("/h/v2", "/v2")
+PREFIX = "/h/v2"  # every operation of the vendor's current OpenAPI file
+LEGACY_PREFIX = "/v2"  # an older revision; served only with legacy_v2_prefix
 V1_PREFIX = "/v1"
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 100
 MAX_BODY_BYTES = 1_000_000
+MAX_TOOL_ID = 2**63 - 1  # SQLite's largest integer
+NO_TOOL_ID = -1  # ids are positive: a lookup that finds nothing
 STATS_PATH = "/_emulator/stats"  # request counters; not counted, no latency or faults
 
 
@@ -67,8 +71,20 @@ class EmulatorConfig:
     fault_retry_after: int = 1  # retryAfter (seconds) of an injected "429" fault
     rate_limit_burst: float | None = None  # token-bucket capacity; default 1 s of requests
     patch_merge_nested: bool = False  # True: PATCH shallow-merges nested objects
+    # True: a created tool's description is stored without surrounding white space, a
+    # normalisation a platform may do silently; apply's read-back must report it.
+    trim_descriptions: bool = False
     id_order: str = "sequential"  # "shuffled": ids not in commit order (store.py)
     commit_delay_ms: float = 50.0  # shuffled: a create commits up to this long after its id
+    legacy_v2_prefix: bool = False  # True: also answer under /v2 (an older API revision)
+    omit_next_cursor: bool = False  # True: has_more pages without next_cursor (spec-valid)
+    # Called with every exchange (method, target, headers, body, Response): the contract
+    # tests validate requests and responses against the OpenAPI description with it.
+    observer: Callable[[str, str, Mapping[str, str], bytes, Response], None] | None = None
+
+    @property
+    def prefixes(self) -> tuple[str, ...]:
+        return (PREFIX, LEGACY_PREFIX) if self.legacy_v2_prefix else (PREFIX,)
 
 
 @dataclass
@@ -137,9 +153,10 @@ class EmulatorApp:
     ) -> Response:
         url = urlsplit(target)
         path = url.path.rstrip("/") or "/"
-        prefix = next((p for p in (*PREFIXES, V1_PREFIX) if path.startswith(p + "/")), None)
+        prefixes = (*self.config.prefixes, V1_PREFIX)
+        prefix = next((p for p in prefixes if path.startswith(p + "/")), None)
         if prefix is None:
-            return _error(404, "Not found", f"no route for {method} {url.path}")
+            return _no_route(method, url.path)
         if not self.authorized(headers):
             return _error(401, "Unauthorized", "missing or invalid API key")
         if self.bucket is not None:
@@ -162,6 +179,7 @@ class EmulatorApp:
             return route
         handler, args = route
         try:
+            _check_query(handler, query)
             body = _json_body(raw_body) if method in ("POST", "PATCH") else None
             return handler(*args, query=query, body=body)
         except StoreError as error:
@@ -172,7 +190,7 @@ class EmulatorApp:
     ) -> Response:
         """v1: the same tools under ``/v1/bots/{uid}``, paged by ``limit``/``offset``."""
         if not path.startswith("/bots/"):
-            return _error(404, "Not found", f"no route for {method} /v1{path}")
+            return _no_route(method, f"/v1{path}")
         v2_path = "/agents/" + path[len("/bots/") :]
         route = self._route(method, v2_path)
         if not isinstance(route, Response) and route[0] == self.list_tools:
@@ -189,24 +207,26 @@ class EmulatorApp:
     def _route(
         self, method: str, path: str
     ) -> tuple[Callable[..., Response], list[str]] | Response:
-        path_matched = False
+        allowed: list[str] = []
         for route_method, pattern, handler in self.routes:
             match = pattern.fullmatch(path)
             if match is None:
                 continue
-            path_matched = True
+            allowed.append(route_method)
             if route_method == method:
                 return handler, [unquote(g) for g in match.groups()]
-        if path_matched:
-            return _error(405, "Method not allowed", f"{method} is not supported on {path}")
-        return _error(404, "Not found", f"no route for {method} {path}")
+        if allowed:
+            response = _error(405, "Method not allowed", f"{method} is not supported on {path}")
+            response.headers["Allow"] = ", ".join(allowed)
+            return response
+        return _no_route(method, path)
 
     # ---------------------------------------------------------------- agents
 
     def list_agents(self, *, query: dict[str, str], body: Any) -> Response:
         size, after = _paging(query, "agents")
         page = self.store.list_agents(after=after, limit=size, name=query.get("name"))
-        return Response(200, _page_body("agents", page))
+        return Response(200, self._page_body("agents", page))
 
     def create_agent(self, *, query: dict[str, str], body: Any) -> Response:
         return Response(201, self.store.create_agent(body))
@@ -237,12 +257,14 @@ class EmulatorApp:
             created_before=_timestamp(query, "created_before"),
         )
         # Spliced, not re-encoded: listing is the hot path of every plan.
-        tail = _page_body("tools", Page([], page.has_more, page.last_key))
+        tail = self._page_body("tools", Page([], page.has_more, page.last_key))
+        cursor = (
+            f',"next_cursor":{json.dumps(tail["next_cursor"])}' if "next_cursor" in tail else ""
+        )
         raw = (
             '{"tools":['
             + ",".join(page.items)
-            + f'],"has_more":{json.dumps(tail["has_more"])}'
-            + f',"next_cursor":{json.dumps(tail["next_cursor"])}}}'
+            + f'],"has_more":{json.dumps(tail["has_more"])}{cursor}}}'
         )
         return Response(200, raw=raw.encode())
 
@@ -259,6 +281,8 @@ class EmulatorApp:
         return Response(200, {"tools": tools, "pagination": pagination})
 
     def create_tool(self, uid: str, *, query: dict[str, str], body: Any) -> Response:
+        if self.config.trim_descriptions and isinstance(body.get("description"), str):
+            body = {**body, "description": body["description"].strip()}
         return Response(201, self.store.create_tool(uid, body))
 
     def get_tool(self, uid: str, tool_id: str, *, query: dict[str, str], body: Any) -> Response:
@@ -281,12 +305,13 @@ class EmulatorApp:
         page = self.store.list_phone_numbers(
             after=after, limit=size, phone_number=query.get("phone_number"), name=query.get("name")
         )
-        return Response(200, _page_body("phone_numbers", page))
+        numbers = Page([_number(n) for n in page.items], page.has_more, page.last_key)
+        return Response(200, self._page_body("phone_numbers", numbers))
 
     def get_number(self, number_id: str, *, query: dict[str, str], body: Any) -> Response:
         if not _digits(number_id):
             raise NotFound("Phone number not found", f"no phone number with id {number_id!r}")
-        return Response(200, self.store.get_phone_number(int(number_id)))
+        return Response(200, _number(self.store.get_phone_number(int(number_id))))
 
     def link_agent(self, *, query: dict[str, str], body: Any) -> Response:
         number_id = _number_id(body)
@@ -294,22 +319,72 @@ class EmulatorApp:
         if not isinstance(agent_uid, str) or not agent_uid:
             raise InvalidRequest("Validation failed", "agent_uid is required")
         direction = body.get("direction", "both")
-        return Response(200, self.store.link_agent(number_id, agent_uid, direction))
+        return Response(200, _number(self.store.link_agent(number_id, agent_uid, direction)))
 
     def unlink_agent(self, *, query: dict[str, str], body: Any) -> Response:
         number_id = _number_id(body)
-        return Response(200, self.store.unlink_agent(number_id, body.get("direction", "both")))
+        number = self.store.unlink_agent(number_id, body.get("direction", "both"))
+        return Response(200, _number(number))
+
+    def _page_body(self, kind: str, page: Page) -> dict[str, Any]:
+        """A list page. ``next_cursor`` is absent (never null) on the last page, and on
+        every page with ``omit_next_cursor``: spec-valid, and a careful client must not
+        take such a page for the last."""
+        body: dict[str, Any] = {kind: page.items, "has_more": page.has_more}
+        if page.has_more and page.last_key and not self.config.omit_next_cursor:
+            body["next_cursor"] = encode_cursor(kind, page.last_key)
+        return body
+
+
+# The query parameters each operation documents; any other is refused (400), so a
+# client sending one the platform would ignore finds out in tests.
+_PAGING = frozenset({"page_size", "cursor"})
+QUERY_KEYS: Mapping[str, frozenset[str]] = {
+    "list_agents": _PAGING | {"name"},
+    "list_tools": _PAGING | {"type", "created_after", "created_before"},
+    "list_tools_v1": frozenset({"limit", "offset"}),
+    "list_numbers": _PAGING | {"phone_number", "name"},
+}
+
+
+def _check_query(handler: Callable[..., Response], query: Mapping[str, str]) -> None:
+    allowed = QUERY_KEYS.get(handler.__name__, frozenset())
+    unknown = sorted(k for k in query if k not in allowed)
+    if unknown:
+        listed = ", ".join(sorted(allowed)) or "none"
+        raise InvalidRequest(
+            "Validation failed",
+            f"unknown query parameter {unknown[0]!r} (this operation takes: {listed})",
+        )
+
+
+def _number(number: Mapping[str, Any]) -> dict[str, Any]:
+    """A phone number as the API shows it: an agent uid that is not linked is absent
+    (no field of the schema is nullable), not null."""
+    return {k: v for k, v in number.items() if v is not None}
+
+
+def _no_route(method: str, path: str) -> Response:
+    """An unknown path. The error names no resource (unlike "Agent not found"), which is
+    how a client tells a wrong base URL or prefix from an unknown agent."""
+    return _error(404, "Route not found", f"no route for {method} {path}")
 
 
 def _json_body(raw: bytes) -> Any:
     if not raw.strip():
-        return {}
+        # Every POST and PATCH of the API takes a JSON object (required request body).
+        raise InvalidRequest("Validation failed", "the request body must be a JSON object")
     try:
-        return json.loads(raw)
+        body = json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise InvalidRequest(
             "Invalid JSON", f"the request body is not valid JSON: {error}"
         ) from None
+    null_at = find_null(body)
+    if null_at is not None:
+        # No field of the vendor's schema is nullable: a validating server refuses it.
+        raise InvalidRequest("Validation failed", f"{null_at} must not be null")
+    return body
 
 
 def _paging(query: Mapping[str, str], kind: str) -> tuple[int, int]:
@@ -354,20 +429,19 @@ def decode_cursor(cursor: str, kind: str) -> int:
     return int(key)
 
 
-def _page_body(kind: str, page: Page) -> dict[str, Any]:
-    cursor = encode_cursor(kind, page.last_key) if page.has_more and page.last_key else None
-    return {kind: page.items, "has_more": page.has_more, "next_cursor": cursor}
-
-
 def _timestamp(query: Mapping[str, str], key: str) -> str | None:
     value = query.get(key)
     return normalize_timestamp(value) if value else None
 
 
 def _tool_id(raw: str) -> int:
+    if raw.startswith("-") and _digits(raw[1:]):
+        return NO_TOOL_ID  # an integer, but no tool has it: 404
     if not _digits(raw):
         raise InvalidRequest("Validation failed", f"tool_id must be an integer, got {raw!r}")
-    return int(raw)
+    # Beyond SQLite's integers no tool can exist: look up an id that never does, so the
+    # answer is the same 404 (agent or tool) as for any other missing id, not a 500.
+    return int(raw) if len(raw) <= 19 and int(raw) <= MAX_TOOL_ID else NO_TOOL_ID
 
 
 def _digits(text: str) -> bool:
@@ -489,6 +563,22 @@ class _Handler(BaseHTTPRequestHandler):
     def do_PUT(self) -> None:
         self._serve()
 
+    def __getattr__(self, name: str) -> Any:
+        # http.server looks up do_<VERB>: every other verb (HEAD, OPTIONS, QUERY, ...)
+        # goes through routing too, so a known path answers 405 with Allow, as JSON.
+        if name.startswith("do_"):
+            return self._serve
+        raise AttributeError(name)
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """http.server's own errors (an unknown verb: 501, a bad request line: 400) as the
+        API's JSON error body instead of its HTML page."""
+        self.close_connection = True
+        if code == 501:
+            details = f"method {self.command} is not supported"
+            return self._send(_error(501, "Not implemented", details))
+        self._send(_error(code, message or "Bad request", explain))
+
     def _serve(self) -> None:
         emulator = self.server.emulator
         raw = self._read_body()
@@ -511,6 +601,8 @@ class _Handler(BaseHTTPRequestHandler):
                 else rate_limit_response(emulator.config.fault_retry_after)
             )
             emulator.stats.record(self.command, response.status, fault)
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            emulator.observe(self.command, self.path, headers, raw, response)
             _sleep_until(answer_at)
             return self._send(response)
         headers = {k.lower(): v for k, v in self.headers.items()}
@@ -518,6 +610,7 @@ class _Handler(BaseHTTPRequestHandler):
             response = emulator.app.handle(self.command, self.path, headers, raw)
         except Exception as error:  # a bug in the emulator must still answer, not hang the client
             response = emulator.internal_error(self.command, urlsplit(self.path).path, error)
+        emulator.observe(self.command, self.path, headers, raw, response)
         _sleep_until(answer_at)
         if fault == "lost":
             emulator.stats.record(self.command, fault=fault)
@@ -559,7 +652,8 @@ class _Handler(BaseHTTPRequestHandler):
             for name, value in response.headers.items():
                 self.send_header(name, value)
             self.end_headers()
-            self.wfile.write(payload)
+            if self.command != "HEAD":  # a HEAD answer has headers only
+                self.wfile.write(payload)
         except OSError:
             self.close_connection = True
 
@@ -611,6 +705,13 @@ class EmulatorServer:
         return _error(
             500, "Internal server error", f"emulator internal error: {type(error).__name__}"
         )
+
+    def observe(
+        self, method: str, target: str, headers: Mapping[str, str], raw: bytes, response: Response
+    ) -> None:
+        """Hand one exchange to ``config.observer`` (the contract tests' check)."""
+        if self.config.observer is not None:
+            self.config.observer(method, target, headers, raw, response)
 
     def inject(self, *kinds: str | None) -> None:
         """Script faults for the next requests, in arrival order (``None`` = none)."""

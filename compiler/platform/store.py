@@ -30,7 +30,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from compiler.canonical import DEFAULTS, SERVER_FIELDS, TOOL_TYPES
+from compiler.canonical import DEFAULTS, SERVER_FIELDS, TOOL_TYPES, find_null
 from compiler.platform.base import PlatformError
 
 SCHEMA_VERSION = 1
@@ -265,8 +265,11 @@ class Store:
 
     def update_agent(self, uid: str, fields: Mapping[str, Any]) -> dict[str, Any]:
         changes = _plain_object(fields, "agent")
+        _refuse_null(changes)
         if "name" in changes and (not isinstance(changes["name"], str) or not changes["name"]):
             raise InvalidRequest("Validation failed", "name must be a non-empty string")
+        if "prompt" in changes and not isinstance(changes["prompt"], str):
+            raise InvalidRequest("Validation failed", "prompt must be a string")
         with self._write() as db:
             row = db.execute("SELECT * FROM agents WHERE uid = ?", (uid,)).fetchone()
             if row is None:
@@ -415,14 +418,14 @@ class Store:
     def update_tool(
         self, agent_uid: str, tool_id: int, fields: Mapping[str, Any], *, merge_nested: bool = False
     ) -> dict[str, Any]:
-        """Partial update: only the fields sent change; ``null`` removes a field.
+        """Partial update: only the fields sent change (a ``null`` is refused: no field of
+        the platform's schema is nullable, so nothing can be removed that way).
 
         Nested objects (``static_params``, ``parameters``) are replaced whole unless
         ``merge_nested`` (the emulator's optional shallow-merge mode) is set.
         """
         changes = _plain_object(fields, "tool")
-        if isinstance(changes.get("method"), str):
-            changes["method"] = changes["method"].lower()
+        _refuse_null(changes)
         with self._write() as db:
             row = db.execute(
                 "SELECT * FROM tools WHERE id = ? AND agent_uid = ?", (tool_id, agent_uid)
@@ -547,14 +550,12 @@ class Store:
 
 
 def prepare_tool(payload: Any) -> dict[str, Any]:
-    """The tool as a create stores it: server fields and nulls dropped, ``method`` in
-    lower case, validated, defaults filled in. Raises InvalidRequest."""
+    """The tool as a create stores it: server fields dropped, validated, defaults filled
+    in. Raises InvalidRequest (a null anywhere, as in every request body, included)."""
     body = _plain_object(payload, "tool")
+    _refuse_null(body)
     for key in SERVER_FIELDS:
         body.pop(key, None)
-    body = {k: v for k, v in body.items() if v is not None}
-    if isinstance(body.get("method"), str):
-        body["method"] = body["method"].lower()
     check_tool(body)
     for key, default in TOOL_DEFAULTS.items():
         body.setdefault(key, default)
@@ -598,7 +599,12 @@ def check_tool(body: Mapping[str, Any]) -> None:
         if not isinstance(body.get("url"), str) or not body["url"]:
             raise InvalidRequest("Validation failed", "url is required for api_request tools")
         if body.get("method", "get") not in ("get", "post"):
-            raise InvalidRequest("Validation failed", "method must be get or post")
+            raise InvalidRequest("Validation failed", "method must be get or post (lower case)")
+    elif "method" in body:
+        # The schema documents method for api_request only: stricter than storing it.
+        raise InvalidRequest(
+            "Validation failed", f"method is only allowed on api_request tools, not {tool_type}"
+        )
     if tool_type == "send_sms":
         _check_sms(body.get("static_params"))
 
@@ -634,6 +640,12 @@ def _check_sms(static_params: Any) -> None:
         raise InvalidRequest("Validation failed", "static_params.type must be prompt or static")
 
 
+def _refuse_null(body: Mapping[str, Any]) -> None:
+    null_at = find_null(body)
+    if null_at is not None:
+        raise InvalidRequest("Validation failed", f"{null_at} must not be null")
+
+
 def _apply_changes(
     body: dict[str, Any], changes: Mapping[str, Any], *, merge_nested: bool
 ) -> dict[str, Any]:
@@ -641,9 +653,7 @@ def _apply_changes(
     for key, value in changes.items():
         if key in SERVER_FIELDS:
             continue
-        if value is None:
-            result.pop(key, None)
-        elif merge_nested and isinstance(value, dict) and isinstance(result.get(key), dict):
+        if merge_nested and isinstance(value, dict) and isinstance(result.get(key), dict):
             result[key] = {**result[key], **value}
         else:
             result[key] = value

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.conftest import TEST_API_KEY, emulator_rest
+from tests.conftest import TEST_API_KEY, deployable_on_openmic, emulator_rest
 
 KEY_ENV = "ACTIONCTL_TEST_OPENMIC_KEY"
 AGENTS = {"support": "agent_support_dev", "billing": "agent_billing_dev"}
@@ -79,6 +79,7 @@ def point_at(root: Path, url: str, **config: Any) -> None:
     data.update({"platform": "openmic", "base_url": url, "api_key_env": KEY_ENV})
     data.update({"rate_limit": {"requests_per_minute": None}}, **config)
     (root / "actionctl.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
+    deployable_on_openmic(root)
 
 
 def add_agents(server: Any) -> None:

@@ -34,7 +34,7 @@ def test_saved_plan_is_applied_exactly(site: Any, tmp_path: Path) -> None:
     assert site.run("plan", "--out", plan_file).exit_code == 0
     saved = json.loads(plan_file.read_text())
     assert saved["format_version"] == 1
-    assert saved["target"] == {"platform": "openmic", "base_url": site.url, "api_prefix": "/v2"}
+    assert saved["target"] == {"platform": "openmic", "base_url": site.url, "api_prefix": "/h/v2"}
     result = site.run("apply", plan_file)
     assert result.exit_code == 0, result.output
     assert site.pending() == {}

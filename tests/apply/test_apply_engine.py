@@ -94,16 +94,17 @@ def test_the_apply_lock_creates_through_the_same_routine(server: Any, client: An
     assert live_names(server) == []
 
 
-def test_patch_sends_whole_top_level_fields_and_null_for_removed_ones() -> None:
+def test_patch_sends_whole_top_level_fields_and_never_null() -> None:
     after = canonical_tool(
-        {"type": "api_request", "name": "x", "url": "https://a.example", "parameters": {
+        {"type": "end_call", "name": "x", "parameters": {
             "type": "object", "properties": {"a": {"type": "string"}}, "required": []}}
     )  # fmt: skip
     change = Change(
         "s/x", "s", AGENT, "x", UPDATE, tool_id=1, after=after,
-        changed_paths=["parameters.properties.a.description", "api_timeout"],
+        changed_paths=["parameters.properties.a.description", "static_params.end_message"],
     )  # fmt: skip
-    assert patch_fields(change) == {"parameters": after["parameters"], "api_timeout": None}
+    # static_params removed: sent as {}, the value the platform treats as absent
+    assert patch_fields(change) == {"parameters": after["parameters"], "static_params": {}}
 
 
 def test_progress_counts_every_change_once(server: Any, client: Any) -> None:

@@ -123,15 +123,19 @@ def test_a_failed_read_back_is_a_warning_not_a_failure(server: Any, client: Any)
     assert server.store.get_tool(AGENT, old["id"])["static_params"] == {"end_message": "Goodbye"}
 
 
-def test_read_back_reports_rewritten_and_dropped_fields(server: Any, client: Any) -> None:
-    api = canonical_tool({"type": "api_request", "name": "hang_up", "url": "https://a.example"})
-    api["method"] = "GET"  # the platform stores it in lower case
+def test_read_back_reports_rewritten_and_dropped_fields(emulator_factory: Any) -> None:
+    server = emulator_factory(trim_descriptions=True)  # stores descriptions stripped
+    server.store.create_agent({"name": AGENT, "prompt": ""}, uid=AGENT)
+    api = canonical_tool(
+        {"type": "api_request", "name": "hang_up", "url": "https://a.example", "description": "x "}
+    )
     api["created_at"] = "2020-01-01T00:00:00Z"  # a server field: the platform sets its own
-    (outcome,) = run(client, change(CREATE, api, None)).outcomes
+    with OpenMicClient(server.url, TEST_API_KEY) as client:
+        (outcome,) = run(client, change(CREATE, api, None)).outcomes
     assert outcome.ok
     assert sorted(outcome.warnings) == [
         "the platform dropped created_at",
-        "the platform rewrote method",
+        "the platform rewrote description",
     ]
     assert server.stats.snapshot()["methods"] == {"POST": 1}  # from the POST's own answer
 

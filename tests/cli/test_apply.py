@@ -95,7 +95,7 @@ def test_plan_for_another_target_is_refused(
     data["target"] = {
         "platform": "openmic",
         "base_url": "https://api.openmic.ai",
-        "api_prefix": "/v2",
+        "api_prefix": "/h/v2",
     }
     plan_file.write_text(json.dumps(data))
     result = run("apply", plan_file)

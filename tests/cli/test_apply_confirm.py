@@ -73,11 +73,28 @@ def test_reverting_creates_deletes_so_it_needs_yes(
     assert run("plan", "--out", plan_file).exit_code == 0
     assert run("apply", plan_file).exit_code == 0
     applied = live_names(example_project)
-    code, output = apply_in_terminal(example_project, b"y\n", "--revert", str(plan_file))
+    result = run("apply", "--revert", plan_file)  # it empties both agents: refused unasked
+    assert result.exit_code == 1
+    assert "A905" in result.stderr and "A906" not in result.stderr
+    args = ("--revert", str(plan_file), "--allow-empty")
+    code, output = apply_in_terminal(example_project, b"y\n", *args)
     assert code == 1, output
     assert "Only 'yes'" in output
     assert live_names(example_project) == applied
-    args = ("--revert", str(plan_file), "--allow-empty")  # it empties both agents
     code, output = apply_in_terminal(example_project, b"yes\n", *args)
     assert code == 0, output
     assert live_names(example_project) == []
+
+
+def test_a_prune_that_empties_an_agent_is_refused_before_the_question(
+    run: Any, example_project: Path
+) -> None:
+    assert run("apply", "--auto-approve").exit_code == 0
+    before = live_names(example_project)
+    for file in (example_project / "actions/billing").glob("*.yaml"):
+        file.unlink()
+    result = run("apply", "--prune")  # stdin is not a terminal: A906 if it asked
+    assert result.exit_code == 1
+    assert "A905" in result.stderr and "--allow-empty" in result.stderr
+    assert "A906" not in result.stderr
+    assert live_names(example_project) == before

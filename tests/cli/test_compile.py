@@ -136,3 +136,20 @@ def test_out_to_an_unwritable_place_is_an_error_not_a_traceback(
     assert result.exit_code == 1
     assert "Traceback" not in result.output and "internal error" not in result.output
     assert "a-file" in result.stderr
+
+
+def test_out_of_one_tool_says_one_tool(cli: Cli, tmp_path: Path) -> None:
+    from compiler.project_skeleton import ACTION, CHANNEL, project_file
+    from tests.conftest import write_files
+
+    root = write_files(
+        tmp_path / "p",
+        {
+            "actionctl.yaml": project_file("local", None),
+            "channels/c.yaml": CHANNEL,
+            "actions/support/a.yaml": ACTION,
+        },
+    )
+    result = cli("--project", root, "compile", "--out", tmp_path / "tools.json")
+    assert result.exit_code == 0
+    assert "Wrote 1 tool (dev) to " in result.stderr

@@ -177,6 +177,21 @@ def test_fmt_leaves_a_broken_file_alone_and_formats_the_rest(
     assert "actions/support/broken.yaml:" in result.stderr
     assert broken.read_text() == "kind: action\nname: [unclosed\n"
     assert (root / "actions/support/booking.yaml").read_text() != MESSY
+    # the broken file is not counted as canonical
+    assert "1 file reformatted, 2 already canonical, 1 left as it is" in result.stderr
+
+
+def test_fmt_of_a_non_utf8_file_is_the_loader_s_located_y104(
+    cli: Callable[..., CliResult], tmp_path: Path
+) -> None:
+    root = messy_project(tmp_path)
+    binary = root / "actions/support/latin1.yaml"
+    binary.write_bytes(b"kind: action\nname: caf\xe9\n")
+    result = cli("--project", root, "fmt", "--check")
+    assert result.exit_code == 1
+    assert "actions/support/latin1.yaml:2:10: error Y104 file is not valid UTF-8" in result.stderr
+    assert "codec" not in result.stderr
+    assert binary.read_bytes() == b"kind: action\nname: caf\xe9\n"
 
 
 def test_fmt_keeps_yaml_1_1_text_as_written(cli: Callable[..., CliResult], tmp_path: Path):

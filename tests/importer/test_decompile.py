@@ -372,12 +372,19 @@ def decompile_only(root: Path, live: dict[str, Any]) -> Decompiled:
     return decompile(live, AGENT, book, compile_verifier(project, environment, book))
 
 
-def test_invalid_name_is_kept_and_explained(tmp_path: Path) -> None:
+def test_a_platform_name_the_dashboard_refuses_is_imported_native(tmp_path: Path) -> None:
     live = {"type": "dtmf", "name": "press 1/2", "static_params": {"digits": "1"}}
     result = decompile_only(tmp_path, live)
     assert result.document["name"] == "press 1/2"
+    assert (result.style, result.verified) == ("native", True)
+
+
+def test_invalid_name_is_kept_and_explained(tmp_path: Path) -> None:
+    live = {"type": "dtmf", "name": "press\u200b1", "static_params": {"digits": "1"}}
+    result = decompile_only(tmp_path, live)
+    assert result.document["name"] == "press\u200b1"
     assert not result.verified
-    assert "will not validate" in result.notes[0]
+    assert "will not validate" in result.notes[0] and "N315" in result.notes[0]
 
 
 # --- the property ------------------------------------------------------------------------

@@ -69,3 +69,10 @@ def test_bool_is_not_a_tool_id(plan: Plan) -> None:
 def test_missing_file_is_a_format_error(tmp_path: Path) -> None:
     with pytest.raises(PlanFormatError, match="cannot read plan file"):
         Plan.load(tmp_path / "absent.json")
+
+
+def test_non_utf8_file_is_a_format_error(tmp_path: Path, plan: Plan) -> None:
+    path = tmp_path / "plan.json"
+    path.write_bytes(b"\xff\xfe" + plan.dumps().encode("utf-16-le"))
+    with pytest.raises(PlanFormatError, match="not UTF-8 text"):
+        Plan.load(path)

@@ -28,7 +28,7 @@ def make_agent(api: httpx.Client) -> Callable[..., str]:
     """Create an agent over the API; returns its uid."""
 
     def create(name: str = "Support") -> str:
-        response = api.post("/v2/agents", json={"name": name, "prompt": "You help callers."})
+        response = api.post("/h/v2/agents", json={"name": name, "prompt": "You help callers."})
         assert response.status_code == 201, response.text
         uid: str = response.json()["uid"]
         return uid

@@ -44,9 +44,9 @@ def test_serves_until_interrupted_and_keeps_the_key_quiet(tmp_path: Path):
         match = re.search(r"http://127\.0\.0\.1:\d+", first)
         assert match, first
         headers = {"Authorization": f"Bearer {TEST_API_KEY}"}
-        response = httpx.get(f"{match.group(0)}/v2/agents/support/tools", headers=headers)
+        response = httpx.get(f"{match.group(0)}/h/v2/agents/support/tools", headers=headers)
         assert response.status_code == 200
-        assert httpx.get(f"{match.group(0)}/v2/agents").status_code == 401
+        assert httpx.get(f"{match.group(0)}/h/v2/agents").status_code == 401
     finally:
         process.send_signal(signal.SIGINT)
         out, err = process.communicate(timeout=10)

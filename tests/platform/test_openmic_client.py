@@ -76,9 +76,12 @@ def test_exactly_one_full_page_is_one_request(emulator: Any, client: OpenMicClie
     assert emulator.stats.snapshot()["requests"] == 1
 
 
-def test_h_prefix_works(emulator: Any):
-    uid = add_agent(emulator, tools=2)
-    with make_client(emulator, api_prefix="/h/v2") as c:
+def test_older_v2_prefix_works_against_an_emulator_serving_it(
+    emulator_factory: Callable[..., Any],
+):
+    server = emulator_factory(legacy_v2_prefix=True)
+    uid = add_agent(server, tools=2)
+    with make_client(server, api_prefix="/v2") as c:
         assert len(c.list_tools(uid)) == 2
 
 
@@ -126,7 +129,7 @@ def test_sees_a_change_made_behind_its_back(emulator: Any, client: OpenMicClient
     tool = client.create_tool(uid, sms_tool("confirm"))
     with httpx.Client(base_url=emulator.url) as other:  # someone using the dashboard
         other.patch(
-            f"/v2/agents/{uid}/tools/{tool['id']}",
+            f"/h/v2/agents/{uid}/tools/{tool['id']}",
             json={"description": "edited by hand"},
             headers={"Authorization": f"Bearer {TEST_API_KEY}"},
         )
@@ -173,7 +176,7 @@ def test_other_statuses_become_platform_errors(emulator: Any, client: OpenMicCli
     emulator.store.add_phone_number("+15550000001", inbound_agent_uid="busy")
     # 409 has no Platform method; reach it through the request core the methods share.
     with pytest.raises(PlatformError, match="409") as caught:
-        client._request("DELETE", "/v2/agents/busy")
+        client._request("DELETE", "/h/v2/agents/busy")
     assert type(caught.value) is PlatformError
 
 
@@ -409,8 +412,13 @@ def test_the_key_never_appears_in_messages_logs_or_reprs(
             wrong.list_tools(uid)
         except PlatformError as error:
             texts.append(str(error))
+    # The invalid type was sent on purpose: the contract check caught it, nothing else.
+    assert server.contract.violations and all(
+        "type: 'nope' is not one of" in v for v in server.contract.violations
+    )
+    server.contract.violations.clear()
     assert lines, "-v logging produced request lines"
-    assert any("GET /v2/agents/support/tools?page_size=100 -> 200" in line for line in lines)
+    assert any("GET /h/v2/agents/support/tools?page_size=100 -> 200" in line for line in lines)
     everything = "\n".join(texts + lines + [r.getMessage() for r in caplog.records])
     assert TEST_API_KEY not in everything
     assert "another-wrong-key-123" not in everything

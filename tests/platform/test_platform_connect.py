@@ -56,7 +56,7 @@ def test_openmic_uses_base_url_env_and_reaches_the_emulator(
     finally:
         platform.close()
     err = capsys.readouterr().err
-    assert "GET /v2/agents/support_dev/tools?page_size=100 -> 200" in err
+    assert "GET /h/v2/agents/support_dev/tools?page_size=100 -> 200" in err
     assert TEST_API_KEY not in err
 
 

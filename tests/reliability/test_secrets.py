@@ -210,7 +210,9 @@ def test_real_processes_and_the_emulator_command_do_not_leak(
     for key in (RELIABILITY_KEY, WRONG_KEY):  # requests with a good and a bad key
         with contextlib.suppress(httpx.TransportError):
             httpx.get(
-                f"{url.group(0)}/v2/agents", headers={"Authorization": f"Bearer {key}"}, timeout=10
+                f"{url.group(0)}/h/v2/agents",
+                headers={"Authorization": f"Bearer {key}"},
+                timeout=10,
             )
     apply = actionctl_command(ws.root, "-vv", "apply", "--auto-approve")
     assert run_process(sweep, "apply process", apply) in (0, 1)

@@ -4,7 +4,20 @@
 - C602 ``api_call`` with a method other than GET/POST;
 - C603 ``api_call`` url with placeholders (OpenMic API call URLs are static).
 
-The compiler refuses the same actions with the same codes.
+For ``platform: openmic`` only (the local platform keeps both as ``static_params``):
+
+- C630 ``send_text_message`` with a custom recipient: OpenMic's send_sms has no
+  recipient field and texts the caller;
+- C631 warning: ``send_text_message`` with a ``messaging_channel``: OpenMic's send_sms
+  has no sender field; the agent's number sends, and nothing about the channel is sent.
+
+- C632 warning: a native ``openmic.send_sms`` whose ``static_params`` has keys the
+  vendor does not document (named; the schema allows only ``to_number`` and
+  ``from_number`` besides ``type`` and ``message``, for the local platform): on OpenMic
+  they are sent as written, and most likely stored and ignored.
+
+The compiler refuses the same actions with the same codes (C630; C631 and C632 are
+warnings of validate only).
 """
 
 from __future__ import annotations
@@ -20,9 +33,69 @@ SUPPORTED_METHODS = ("GET", "POST")
 _PLACEHOLDER = re.compile(r"\{\{.*?\}\}|\{[^{}]*\}")
 
 
+# static_params keys of send_sms in the vendor's API reference; the local platform also
+# keeps the recipient and sender UI-style actions compile to there.
+SMS_KEYS = frozenset({"type", "message"})
+LOCAL_SMS_KEYS = SMS_KEYS | {"to_number", "from_number"}
+
+
 def check(project: Project) -> Iterable[Diagnostic]:
+    platform = project.config.platform
     for action in project.actions:
         yield from check_action(action)
+        yield from check_target(action, platform)
+
+
+def check_target(action: Action, platform: str) -> Iterator[Diagnostic]:
+    """What the project's target platform cannot deploy as written."""
+    if action.type == "send_text_message" and platform == "openmic":
+        if custom_recipient(action):
+            yield custom_recipient_error(action)
+        if action.fields.get("messaging_channel") is not None:
+            yield Diagnostic.warning(
+                action.locate("messaging_channel"),
+                "C631",
+                f"{TARGET} send_sms has no sender field: the agent's own number sends the "
+                "SMS, so messaging_channel is not sent (platform: openmic); remove it, or "
+                "link the channel's number to the agent on OpenMic",
+            )
+    if action.type == "openmic.send_sms":
+        yield from _undocumented_sms_keys(action, platform)
+
+
+def custom_recipient(action: Action) -> bool:
+    recipient = action.fields.get("recipient")
+    return isinstance(recipient, str) and recipient.strip() not in ("", "contact")
+
+
+def custom_recipient_error(action: Action) -> Diagnostic:
+    """C630, shared with the compiler."""
+    return Diagnostic.error(
+        action.locate("recipient"),
+        "C630",
+        f"{TARGET} send_sms texts the caller; a custom recipient cannot be deployed there "
+        f"(platform: openmic): the SMS would go to the caller instead. Use recipient: "
+        "contact, or send it from your backend (an api_call)",
+    )
+
+
+def _undocumented_sms_keys(action: Action, platform: str) -> Iterator[Diagnostic]:
+    static_params = action.fields.get("static_params")
+    if not isinstance(static_params, dict):
+        return
+    known = SMS_KEYS if platform == "openmic" else LOCAL_SMS_KEYS
+    extra = sorted(str(k) for k in static_params if k not in known)
+    if not extra:
+        return
+    keys = ", ".join(extra)
+    yield Diagnostic.warning(
+        action.locate("static_params", extra[0]),
+        "C632",
+        f"static_params {keys}: not documented for {TARGET} send_sms (only type and "
+        f"message are); sent as written, but the platform most likely stores and ignores "
+        f"{'it' if len(extra) == 1 else 'them'} (send_sms texts the caller from the "
+        "agent's number)",
+    )
 
 
 def check_action(action: Action) -> Iterator[Diagnostic]:

@@ -4,7 +4,8 @@
 - N302 the channel has no ``sms`` capability;
 - N303 two channel files declare the same name (both named);
 - N304 warning: a send_text_message without ``messaging_channel`` uses the platform's
-  default sender.
+  default sender (not for ``platform: openmic``, where the agent's number always sends:
+  there is nothing to choose, see C631).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ def check(project: Project) -> Iterable[Diagnostic]:
         by_name.setdefault(channel.name, channel)
     for action in project.actions:
         if action.type == "send_text_message":
-            yield from _check_reference(action, by_name)
+            yield from _check_reference(action, by_name, project.config.platform)
 
 
 def _duplicates(channels: list[Channel]) -> Iterator[Diagnostic]:
@@ -41,8 +42,12 @@ def _duplicates(channels: list[Channel]) -> Iterator[Diagnostic]:
         )
 
 
-def _check_reference(action: Action, channels: dict[str, Channel]) -> Iterator[Diagnostic]:
+def _check_reference(
+    action: Action, channels: dict[str, Channel], platform: str
+) -> Iterator[Diagnostic]:
     name = action.fields.get("messaging_channel")
+    if name is None and platform == "openmic":
+        return
     if name is None:
         yield Diagnostic.warning(
             action.locate("type"),

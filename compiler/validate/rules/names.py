@@ -1,8 +1,16 @@
 """Rule family 'names' (N31x): action names.
 
-- N311 a name breaks the dashboard's rule ``^[A-Za-z0-9_-]+$`` (1-255 characters). The
-  schema reports it while loading (such actions never reach the project); this rule holds
-  it for any ``Project``, however it was built (e.g. from live tools);
+UI-style actions mirror the dashboard and keep its rule; native ``openmic.*`` actions
+(and everything ``import`` writes) follow the platform's: any 1-255 characters, so an
+account named the vendor's way ("Send Appointment Confirmation") can be managed.
+
+- N311 a UI-style name breaks the dashboard's rule ``^[A-Za-z0-9_-]+$`` (1-255
+  characters). The schema reports it while loading (such actions never reach the
+  project); this rule holds it for any ``Project``, however it was built;
+- N315 a native name holds control or invisible characters (zero-width, bidi controls,
+  NUL, a non-breaking space): two names that differ only there look the same in review;
+- N316 a native name mixes scripts within a word (a Cyrillic "о" among Latin letters):
+  it looks like another name;
 - N312 two actions of one agent share a name (both files and lines named);
 - N313 two logical agents map to one platform agent in an environment and both declare
   an action of the same name (they would be one tool on the platform);
@@ -14,6 +22,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 
 from compiler.diagnostics import Diagnostic
@@ -21,18 +30,15 @@ from compiler.model import Action, Project
 from compiler.platform.lock_tools import LOCK_PREFIX
 from compiler.wording import quoted
 
+MAX_NAME_LENGTH = 255
 NAME_RULE = re.compile(r"^[A-Za-z0-9_-]{1,255}$")
 
 
 def check(project: Project) -> Iterable[Diagnostic]:
     for action in project.actions:
-        if not NAME_RULE.match(action.name):
-            yield Diagnostic.error(
-                action.locate("name"),
-                "N311",
-                f"name {quoted(action.name)}: action names may hold only letters, digits, "
-                "_ and - (the dashboard's rule), 1-255 characters",
-            )
+        problem = name_problem(action)
+        if problem is not None:
+            yield problem
         elif action.name.startswith(LOCK_PREFIX):
             yield Diagnostic.error(
                 action.locate("name"),
@@ -43,6 +49,58 @@ def check(project: Project) -> Iterable[Diagnostic]:
             )
     yield from _unique_per_agent(project.actions)
     yield from _unique_per_uid(project)
+
+
+def name_problem(action: Action) -> Diagnostic | None:
+    """The name rule of the action's form: the dashboard's (UI style) or the platform's."""
+    if not action.is_native:
+        if NAME_RULE.match(action.name):
+            return None
+        return Diagnostic.error(
+            action.locate("name"),
+            "N311",
+            f"name {quoted(action.name)}: action names may hold only letters, digits, "
+            "_ and - (the dashboard's rule), 1-255 characters; native openmic.* actions "
+            "allow any characters",
+        )
+    found = platform_name_problem(action.name)
+    if found is None:
+        return None
+    code, message = found
+    return Diagnostic.error(action.locate("name"), code, f"name {quoted(action.name)}: {message}")
+
+
+def platform_name_problem(name: object) -> tuple[str, str] | None:
+    """(code, message) when ``name`` breaks the platform's rule as actionctl holds it."""
+    if not isinstance(name, str) or not 1 <= len(name) <= MAX_NAME_LENGTH:
+        return "N311", f"tool names are 1-{MAX_NAME_LENGTH} characters"
+    hidden = [c for c in name if _hidden(c)]
+    if hidden:
+        shown = ", ".join(f"U+{ord(c):04X}" for c in dict.fromkeys(hidden))
+        return "N315", (
+            f"holds control or invisible characters ({shown}), so it can look exactly like "
+            "another name in review; rename it on the platform and here"
+        )
+    for word in re.findall(r"\w+", name):
+        scripts = {_script(c) for c in word if c.isalpha()}
+        if len(scripts) > 1:
+            return "N316", (
+                f"the word {quoted(word)} mixes scripts ({', '.join(sorted(scripts))}), so it "
+                "looks like another name (a homoglyph); use one script per word"
+            )
+    return None
+
+
+def _hidden(char: str) -> bool:
+    category = unicodedata.category(char)
+    return category in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp") or (
+        category == "Zs" and char != " "
+    )
+
+
+def _script(char: str) -> str:
+    """The script of a letter, from its Unicode name ("LATIN SMALL LETTER O" -> LATIN)."""
+    return unicodedata.name(char, "UNKNOWN").split(" ", 1)[0]
 
 
 def _unique_per_agent(actions: list[Action]) -> Iterator[Diagnostic]:
