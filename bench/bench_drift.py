@@ -25,7 +25,15 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bench.bench_precommit import WORK, action_yaml, actionctl, best, generate, timed
+from bench.bench_precommit import (
+    CHILD_TIMEOUT,
+    WORK,
+    action_yaml,
+    actionctl,
+    best,
+    generate,
+    timed,
+)
 
 GOAL_RATIO = 2.0
 GIT_ENV = {
@@ -38,7 +46,12 @@ GIT_ENV = {
 
 def git(root: Path, *args: str) -> None:
     subprocess.run(
-        ["git", *args], cwd=root, check=True, capture_output=True, env={**os.environ, **GIT_ENV}
+        ["git", *args],
+        cwd=root,
+        check=True,
+        capture_output=True,
+        env={**os.environ, **GIT_ENV},
+        timeout=CHILD_TIMEOUT,  # run() kills the child on a timeout: nothing leaks
     )
 
 

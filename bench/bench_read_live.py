@@ -13,7 +13,6 @@ import json
 import math
 import os
 import re
-import signal
 import statistics
 import subprocess
 import sys
@@ -26,6 +25,10 @@ from typing import Any
 
 import httpx
 
+if __package__ in (None, ""):  # run as a script: bench/ and the repository importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.children import running
 from compiler.platform.client import OpenMicClient
 from compiler.platform.emulator import STATS_PATH, EmulatorConfig, EmulatorServer
 from compiler.platform.store import Store
@@ -99,18 +102,15 @@ def _emulator(db: Path, latency_ms: float, in_process: bool) -> Iterator[str]:
     command = [sys.executable, "-m", "compiler", "emulator", "--port", "0", "--db", str(db)]
     command += ["--latency-ms", str(latency_ms)]
     env = {**os.environ, "OPENMIC_API_KEY": API_KEY}  # never on the command line
-    process = subprocess.Popen(
+    # Stopped with SIGTERM (then killed): a background job ignores SIGINT (bench/children.py).
+    with running(
         command, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
-    )
-    try:
+    ) as process:
         assert process.stdout is not None
         match = re.search(r"http://[\w.:\[\]]+", process.stdout.readline())
         if match is None:
             raise RuntimeError("the emulator did not print its URL")
         yield match.group(0)
-    finally:
-        process.send_signal(signal.SIGINT)
-        process.wait(timeout=10)
 
 
 def _request_count(url: str) -> int:

@@ -14,6 +14,7 @@ import sys
 import time
 from pathlib import Path
 
+CHILD_TIMEOUT = 600.0  # s; subprocess.run kills the child when it expires
 GOAL_SECONDS = 0.12
 
 
@@ -30,7 +31,13 @@ def best_of(command: list[str], runs: int) -> float:
     best = float("inf")
     for _ in range(runs):
         start = time.perf_counter()
-        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            command,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            timeout=CHILD_TIMEOUT,  # run() kills the child on a timeout: nothing leaks
+        )
         best = min(best, time.perf_counter() - start)
     return best
 

@@ -34,6 +34,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+CHILD_TIMEOUT = 600.0  # s; subprocess.run kills the child when it expires
 REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(REPO_ROOT))
@@ -171,7 +172,9 @@ def in_process(root: Path) -> tuple[float, int, list[Any]]:
 
 def _timed(command: list[str]) -> tuple[float, subprocess.CompletedProcess[str]]:
     start = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        command, capture_output=True, text=True, check=False, timeout=CHILD_TIMEOUT
+    )
     return time.perf_counter() - start, done
 
 

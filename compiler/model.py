@@ -17,6 +17,8 @@ from compiler.diagnostics import Diagnostic, Location
 # A path into a YAML document's data, as keys and list indexes: ("static_params", "message").
 DataPath = tuple[str | int, ...]
 
+DEFAULT_REQUESTS_PER_MINUTE = 100.0  # OpenMic's documented limit per organisation
+
 
 @dataclass
 class SourceMap:
@@ -98,6 +100,9 @@ class ProjectConfig:
     base_url: str = "https://api.openmic.ai"
     api_prefix: str = "/h/v2"  # the vendor publishes every operation there
     api_key_env: str = "OPENMIC_API_KEY"
+    # Client-side pacing of OpenMic requests (the platform allows 100/min per organisation);
+    # None: unpaced. The local platform is never paced.
+    requests_per_minute: float | None = DEFAULT_REQUESTS_PER_MINUTE
     default_environment: str = "default"
     environments: dict[str, Environment] = field(
         default_factory=lambda: {"default": Environment("default")}

@@ -10,11 +10,12 @@ from __future__ import annotations
 import json
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urljoin
 
-from jsonschema import Draft202012Validator
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
+if TYPE_CHECKING:  # jsonschema costs ~65 ms to import: only a document that fails needs it
+    from jsonschema import Draft202012Validator
+    from referencing import Registry
 
 UI_ACTION_TYPES: tuple[str, ...] = (
     "send_text_message",
@@ -71,42 +72,71 @@ def load_schema(kind: str) -> dict[str, Any]:
 @cache
 def registry() -> Registry[Any]:
     """Every schema file under its ``$id``: ``$ref``s resolve with no network access."""
-    resources = []
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT202012
+
+    resources = [
+        (uri, Resource.from_contents(contents, DRAFT202012))
+        for uri, contents in _documents().items()
+    ]
+    return Registry().with_resources(resources)
+
+
+@cache
+def _documents() -> dict[str, dict[str, Any]]:
+    """Every schema file's contents by its ``$id``."""
+    documents: dict[str, dict[str, Any]] = {}
     for path in sorted(schema_dir().rglob("*.schema.json")):
         contents = json.loads(path.read_text(encoding="utf-8"))
-        resources.append((contents["$id"], Resource.from_contents(contents, DRAFT202012)))
-    return Registry().with_resources(resources)
+        documents[contents["$id"]] = contents
+    return documents
 
 
 def bundled(kind: str) -> dict[str, Any]:
     """The schema with every ``$ref`` replaced by what it points to: one self-contained
-    document for editors (and faster to validate against: no lookups at run time)."""
+    document for editors (and faster to validate against: no lookups at run time).
+
+    Resolved here (relative URI + JSON pointer, all our schemas use), not through
+    ``referencing``, so that checking valid documents never imports jsonschema."""
     schema = load_schema(kind)
-    resolver = registry().resolver(base_uri=schema["$id"])
-    inlined: dict[str, Any] = _inline(schema, resolver, depth=0)
+    inlined: dict[str, Any] = _inline(schema, schema["$id"], depth=0)
     return inlined
 
 
-def _inline(value: Any, resolver: Any, depth: int) -> Any:
+def _inline(value: Any, base: str, depth: int) -> Any:
     if isinstance(value, list):
-        return [_inline(item, resolver, depth) for item in value]
+        return [_inline(item, base, depth) for item in value]
     if not isinstance(value, dict):
         return value
     if "$ref" in value and depth < 20:
-        resolved = resolver.lookup(value["$ref"])
-        target = {k: v for k, v in resolved.contents.items() if k not in ("$schema", "$id")}
+        resolved, resolved_base = _lookup(value["$ref"], base)
+        target = {k: v for k, v in resolved.items() if k not in ("$schema", "$id")}
         siblings = {k: v for k, v in value.items() if k != "$ref"}
-        return _inline({**target, **siblings}, resolved.resolver, depth + 1)
-    return {key: _inline(item, resolver, depth) for key, item in value.items()}
+        return _inline({**target, **siblings}, resolved_base, depth + 1)
+    return {key: _inline(item, base, depth) for key, item in value.items()}
+
+
+def _lookup(ref: str, base: str) -> tuple[dict[str, Any], str]:
+    """What ``ref`` (relative to ``base``) points to, and the URI of its document."""
+    uri, _, pointer = urljoin(base, ref).partition("#")
+    target: Any = _documents()[uri]
+    for token in pointer.split("/")[1:]:
+        key = unquote(token).replace("~1", "/").replace("~0", "~")
+        target = target[int(key)] if isinstance(target, list) else target[key]
+    return target, uri
 
 
 @cache
 def validator(kind: str) -> Draft202012Validator:
     """A ready validator for one kind, built once per process."""
+    from jsonschema import Draft202012Validator
+
     return Draft202012Validator(bundled(kind))
 
 
 @cache
 def referencing_validator(kind: str) -> Draft202012Validator:
     """A validator over the schema as written, resolving ``$ref`` through the registry."""
+    from jsonschema import Draft202012Validator
+
     return Draft202012Validator(load_schema(kind), registry=registry())

@@ -87,7 +87,8 @@ def write_openmic_config(
 ) -> None:
     """``root/actionctl.yaml`` for ``platform: openmic`` at ``url`` with the key in
     ``$key_env`` and one environment, ``dev`` (the default), mapping logical agent -> uid;
-    ``extra`` adds top-level settings after those."""
+    unpaced (the emulator has no limit unless a test gives it one); ``extra`` adds
+    top-level settings after those."""
     import yaml
 
     config = {
@@ -96,6 +97,7 @@ def write_openmic_config(
         "api_key_env": key_env,
         "default_environment": "dev",
         "environments": {"dev": {"agents": dict(agents)}},
+        "rate_limit": {"requests_per_minute": None},
         **extra,
     }
     root.mkdir(parents=True, exist_ok=True)

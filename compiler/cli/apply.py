@@ -6,7 +6,8 @@ stopped by SIGINT (130, Ctrl-C), SIGTERM (143) or SIGHUP (129): changes under wa
 finish and are reported, those not started are not made, the locks are released. A
 second signal interrupts at once (a lock left behind is freed once this process has
 ended, on this machine, or when it expires).
-Progress goes to stderr, one line per finished change, unless -q.
+Progress goes to stderr, one line per finished change with the time left (estimated
+from the pace changes finish at, or the client's configured pace at first), unless -q.
 
 ``ACTIONCTL_LOCK_EXPIRY_SECONDS`` sets how long an apply lock counts without renewal
 (default 900; the heartbeat renews it every third of that).
@@ -312,7 +313,7 @@ def _apply(
             plan,
             allow_empty=allow_empty,
             parallelism=parallelism,
-            progress=_progress(app),
+            progress=_progress(app, platform),
             locking=locking,
             stop=stop.event,
         )
@@ -391,18 +392,55 @@ def _warn_left_behind(app: AppContext, messages: list[str], origin: str) -> None
     emit_diagnostics(app, warnings, err=True)
 
 
-def _progress(app: AppContext) -> Callable[[int, int, Outcome], None]:
+def _progress(app: AppContext, platform: Platform) -> Callable[[int, int, Outcome], None]:
+    from compiler.eta import Eta
+
+    pace = getattr(platform, "requests_per_minute", None)  # the OpenMic client's bucket
+    eta: Eta | None = None
+
     def show(done: int, total: int, outcome: Outcome) -> None:
-        if app.quiet and outcome.ok:
-            return
-        line = f"[{done}/{total}] {outcome.verb} {outcome.change.address}"
-        if not outcome.ok:
-            line += f": {outcome.message}"
-        if app.color and not outcome.ok and sys.stderr.isatty():
-            line = click.style(line, fg="red")
-        click.echo(line, err=True)
+        # This change was made: its line must come out even when Ctrl-C lands while it
+        # is being written (the apply counts it as reported); the interrupt follows.
+        nonlocal eta
+        interrupted = False
+        left: float | None = None
+        recorded = False
+        while True:
+            try:
+                if not recorded:
+                    eta = eta or Eta(total, requests_per_minute=pace)
+                    left = eta.finished(done)
+                    recorded = True
+                line = _progress_line(app, done, total, outcome, left)
+                if line is not None:
+                    click.echo(line, err=True)
+                break
+            except KeyboardInterrupt:
+                interrupted = True
+        if interrupted:
+            raise KeyboardInterrupt
 
     return show
+
+
+def _progress_line(
+    app: AppContext, done: int, total: int, outcome: Outcome, left: float | None
+) -> str | None:
+    from compiler.eta import format_duration
+
+    if app.quiet and outcome.ok:
+        return None
+    # The time left goes after the counter: the address stays the line's last word
+    # (before a failure's reason), where scripts find it.
+    counter = f"[{done}/{total}]"
+    if left and done < total:
+        counter += f" (about {format_duration(left)} left)"
+    line = f"{counter} {outcome.verb} {outcome.change.address}"
+    if not outcome.ok:
+        line += f": {outcome.message}"
+    if app.color and not outcome.ok and sys.stderr.isatty():
+        line = click.style(line, fg="red")
+    return line
 
 
 def _readback_warnings(report: ApplyReport) -> list[Diagnostic]:

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from compiler.diagnostics import Diagnostic, Location
 from compiler.load.files import find_document_files, project_file
 from compiler.load.schema_check import check_action_type, check_document, check_kind
 from compiler.load.yaml_source import LoadedDocument, read_yaml_file
 from compiler.model import Action, Channel, Environment, Project, ProjectConfig, RuleConfig
+
+if TYPE_CHECKING:
+    from compiler.load.cache import FileCache
 
 PROJECT_FILE = "actionctl.yaml"
 
@@ -23,8 +26,11 @@ class LoadResult:
     files: list[str] = field(default_factory=list)  # every file read, as displayed
 
 
-def load_project(root: Path) -> LoadResult:
-    """Load ``actionctl.yaml``, ``channels/*.yaml`` and ``actions/**/*.yaml`` under root."""
+def load_project(root: Path, *, cache: FileCache | None = None) -> LoadResult:
+    """Load ``actionctl.yaml``, ``channels/*.yaml`` and ``actions/**/*.yaml`` under root.
+
+    With a ``cache`` (``validate FILE``), unchanged files outside its focus are not
+    parsed: their cached index stands in for them (``compiler/load/cache.py``)."""
     root = Path(root)
     if not root.is_dir():
         what = "does not exist" if not root.exists() else "is not a directory"
@@ -41,6 +47,9 @@ def load_project(root: Path) -> LoadResult:
     for document_file in found.documents:
         folder, path, display = document_file.folder, document_file.path, document_file.display
         files.append(display)
+        if cache is not None and cache.reuse(project, path, display):
+            continue
+        before = (len(project.actions), len(project.channels))
         result = read_yaml_file(path, display)
         diagnostics.extend(result.diagnostics)
         if not result.documents:
@@ -48,6 +57,10 @@ def load_project(root: Path) -> LoadResult:
         for loaded in result.documents:
             project.documents.append(loaded.document)
             _add_document(project, loaded, folder, diagnostics)
+        if cache is not None:
+            cache.remember(project, path, display, before)
+    if cache is not None:
+        cache.finish(project)
     if not files and not diagnostics:  # (an actionctl.yml alone already got E105)
         diagnostics.append(_empty_project(root))
     return LoadResult(project, diagnostics, files)
@@ -173,6 +186,9 @@ def _config_from(data: dict[str, Any], loaded: LoadedDocument) -> ProjectConfig:
         base_url=data.get("base_url", defaults.base_url),
         api_prefix=data.get("api_prefix", defaults.api_prefix),
         api_key_env=data.get("api_key_env", defaults.api_key_env),
+        requests_per_minute=(data.get("rate_limit") or {}).get(
+            "requests_per_minute", defaults.requests_per_minute
+        ),
         default_environment=data.get("default_environment", _default_name(environments)),
         environments=environments,
         prune=data.get("prune", defaults.prune),

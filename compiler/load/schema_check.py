@@ -11,9 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from functools import cache
-from typing import Any
-
-from jsonschema import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from compiler import schemas
 from compiler.diagnostics import Diagnostic, Location
@@ -22,6 +20,9 @@ from compiler.load.yaml11 import quote_hint
 from compiler.load.yaml_source import LoadedDocument
 from compiler.model import DataPath
 from compiler.wording import did_you_mean, quoted
+
+if TYPE_CHECKING:  # imported by compiler.schemas.validator, only for a failing document
+    from jsonschema import ValidationError
 
 DOCUMENT_KINDS: tuple[str, ...] = ("action", "channel")
 # Range keywords -> how to say the limit (never echoing the value: it may be 1 MB long).

@@ -83,24 +83,44 @@ def check_base_url(base_url: str) -> str:
 
 
 class _Pacer:
-    """Shared start times: an optional steady pace, and a pause after a 429 for everyone."""
+    """The client's token bucket, shared by every worker thread of one client.
+
+    ``requests_per_minute`` tokens refill continuously and the bucket holds one: requests
+    go out evenly spaced. That stays inside the limit whatever window the platform counts
+    in (undocumented), while a saved-up burst that overshoots a sliding window costs a
+    ``retryAfter`` pause (the documented example: 45 s). Kept as a schedule: ``_due`` is
+    when the next token is there, so ``wait`` reserves a start time under the lock and
+    sleeps outside it.
+
+    A 429 drains the bucket: every worker waits out the pause, and the next requests
+    are spaced from its end rather than released together.
+    """
 
     def __init__(self, requests_per_minute: float | None) -> None:
+        self.requests_per_minute = requests_per_minute or None
         self._interval = 60.0 / requests_per_minute if requests_per_minute else 0.0
-        self._next = 0.0
+        self._due = 0.0
         self._paused_until = 0.0
+        self._pauses = 0  # how many pauses began: a sleeper re-checks after waking
         self._lock = threading.Lock()
 
     def wait(self) -> None:
-        with self._lock:
-            now = time.monotonic()
-            start = max(now, self._next, self._paused_until)
-            self._next = start + self._interval
-        if start > now:
+        while True:
+            with self._lock:
+                now = time.monotonic()
+                start = max(now, self._due, self._paused_until)
+                self._due = start + self._interval
+                pauses = self._pauses
+            if start <= now:
+                return
             time.sleep(start - now)
+            with self._lock:
+                if self._pauses == pauses:
+                    return
+            # A 429 arrived while this worker slept: its reserved time is void.
 
     def pause(self, seconds: float) -> None:
-        """Hold every worker for ``seconds`` after a 429.
+        """Hold every worker for ``seconds`` after a 429, and empty the bucket.
 
         Refusals of requests that were already in flight when the first one arrived do
         not extend a running pause: the limit refills from the first refusal on, and
@@ -110,6 +130,8 @@ class _Pacer:
             now = time.monotonic()
             if self._paused_until <= now:
                 self._paused_until = now + seconds
+                self._due = max(self._due, self._paused_until)
+                self._pauses += 1
 
 
 class _Failure(Exception):
@@ -158,6 +180,7 @@ class OpenMicClient:
         self._log = log
         self._slots = threading.BoundedSemaphore(self.max_concurrency)
         self._pacer = _Pacer(requests_per_minute)
+        self.requests_per_minute = self._pacer.requests_per_minute  # None: unpaced
         self._prefix_checked: bool | None = None  # does {prefix}/agents exist? (404 triage)
         self._count_lock = threading.Lock()
         self._http = httpx.Client(

@@ -77,6 +77,7 @@ def _openmic(config: ProjectConfig, verbose: int) -> OpenMicClient:
         api_key,
         api_prefix=config.api_prefix,
         api_key_env=config.api_key_env,
+        requests_per_minute=config.requests_per_minute,
         log=_stderr_log if verbose > 0 else None,
     )
 

@@ -73,9 +73,11 @@ class Site:
 
 
 def point_at(root: Path, url: str, **config: Any) -> None:
-    """Rewrite the project's actionctl.yaml to target the emulator at ``url``."""
+    """Rewrite the project's actionctl.yaml to target the emulator at ``url`` (unpaced:
+    the emulator has no limit unless a test gives it one)."""
     data = yaml.safe_load((root / "actionctl.yaml").read_text())
-    data.update({"platform": "openmic", "base_url": url, "api_key_env": KEY_ENV}, **config)
+    data.update({"platform": "openmic", "base_url": url, "api_key_env": KEY_ENV})
+    data.update({"rate_limit": {"requests_per_minute": None}}, **config)
     (root / "actionctl.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
     deployable_on_openmic(root)
 

@@ -29,10 +29,43 @@ def test_startup_bench_reports_actionctl_beside_bare_python() -> None:
 
 
 def test_precommit_bench_resolves_references_on_a_small_project() -> None:
-    result = bench("bench_precommit").run(actions=40, runs=1)
-    assert result["references_resolved"] is True
+    result = bench("bench_precommit").run(sizes=(40, 60), runs=1)
+    assert result["references_resolved"] is True and result["file_gone_noticed"] is True
+    assert result["references_resolved_0k"] is True  # the second size: 60 // 1000
     assert result["changed_file_s"] > 0
     assert result["file"].startswith("actions/")
+
+
+def test_requests_bench_counts_each_kind_of_change_beside_its_minimum() -> None:
+    result = bench("bench_requests").run(agents=2, tools=6, updates=2, deletes=1)
+    assert result["failures"] == 0
+    assert result["live_tools_at_end"] == 2 * 5
+    for kind, changes in (("creates", 12), ("no_change", 0), ("updates", 4), ("deletes", 2)):
+        assert result[f"{kind}_changes"] == changes
+        assert result[f"{kind}_minimum"] == 2 + changes  # one page per agent
+        assert result[f"{kind}_requests"] >= result[f"{kind}_minimum"]
+
+
+def test_paced_apply_bench_applies_everything() -> None:
+    result = bench("bench_apply").run(tools=12, scale=30)
+    assert result["failures"] == 0 and result["tools_live"] == 12
+    assert result["changes_per_min"] > 0 and result["requests_sent"] >= 12
+
+
+def test_long_apply_bench_scales_the_lock_expiry_and_restores_it() -> None:
+    import os
+
+    before = os.environ.get("ACTIONCTL_LOCK_EXPIRY_SECONDS")
+    with bench("site").lock_expiry_scaled(60) as scaled:
+        assert (
+            os.environ["ACTIONCTL_LOCK_EXPIRY_SECONDS"]
+            == "15"
+            == scaled["ACTIONCTL_LOCK_EXPIRY_SECONDS"]
+        )
+    assert os.environ.get("ACTIONCTL_LOCK_EXPIRY_SECONDS") == before
+    result = bench("bench_long_apply").run(agents=2, per_agent=3, scale=60)
+    assert result["changes_made"] == 6 and result["lock_tools_left"] == 0
+    assert result["changes_lost_lock"] == 0
 
 
 @pytest.mark.slow

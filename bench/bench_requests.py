@@ -1,0 +1,83 @@
+"""Requests per change: ``actionctl apply --auto-approve`` (plan, then apply) counted at
+the emulator, beside the minimum measured in the same run.
+
+The minimum is what any client must send: the list pages of every agent the plan
+reads (pages of 100), plus one request per change. Everything else (locks, re-reads,
+read-backs) is overhead. Goal: measured / minimum <= 1.05 for each kind of change.
+
+Scenarios, in order, on one emulator (3 agents, so that the lists spill onto a second
+page once an agent has more than 100 tools):
+
+- creates: 110 actions per agent, nothing live;
+- no changes: the same project again;
+- updates: 30 descriptions per agent changed;
+- deletes: 20 actions per agent removed, with --prune.
+
+Run: ``python -m bench.bench_requests`` (prints JSON).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+if __package__ in (None, ""):  # run as a script: bench/ and the repository importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.site import Run, Site, site
+
+AGENTS = 3
+TOOLS = 110
+UPDATES = 30
+DELETES = 20
+GOAL = 1.05
+
+
+def run(
+    agents: int = AGENTS, tools: int = TOOLS, updates: int = UPDATES, deletes: int = DELETES
+) -> dict[str, Any]:
+    figures: dict[str, Any] = {"agents": agents, "tools_per_agent": tools}
+    ratios = []
+    with site("requests", agents) as s:
+        s.configure(None)  # unpaced: this counts requests, the emulator has no limit
+        s.write_actions(tools)
+        ratios.append(_measure(figures, "creates", s, agents * tools))
+        ratios.append(_measure(figures, "no_change", s, 0))
+        s.write_actions(tools, revision=1, updated=updates)
+        ratios.append(_measure(figures, "updates", s, agents * updates))
+        s.write_actions(tools - deletes, revision=1, updated=updates)
+        ratios.append(_measure(figures, "deletes", s, agents * deletes, "--prune"))
+        figures["live_tools_at_end"] = s.live_tools()
+    figures["worst_ratio"] = max(ratios)
+    figures["goal"] = GOAL
+    figures["meets_goal"] = max(ratios) <= GOAL and not figures["failures"]
+    return figures
+
+
+def _measure(figures: dict[str, Any], kind: str, s: Site, changes: int, *extra: str) -> float:
+    pages = s.list_pages()  # before the apply: what its plan must read
+    result: Run = s.run("apply", "--auto-approve", *extra)
+    minimum = pages + changes
+    ratio = result.requests / minimum
+    figures[f"{kind}_changes"] = changes
+    figures[f"{kind}_requests"] = result.requests
+    figures[f"{kind}_minimum"] = minimum
+    figures[f"{kind}_ratio"] = round(ratio, 3)
+    figures[f"{kind}_per_change"] = round(result.requests / changes, 3) if changes else None
+    failures = figures.get("failures", 0) + (result.code != 0) + result.failed_changes
+    figures["failures"] = failures
+    if result.code != 0:
+        figures[f"{kind}_error"] = (result.stderr or result.stdout).strip().splitlines()[-1:]
+    return ratio
+
+
+def main() -> int:
+    result = run()
+    print(json.dumps(result, indent=2))
+    return 0 if result["meets_goal"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,38 @@
+"""Child processes of the benchmarks: started, and always stopped, even in the background.
+
+A job started in the background by a shell that has no job control (``python -m bench &``
+in a script, nohup, CI) ignores SIGINT, and so do its children: stopping one with SIGINT
+waits forever. Children are stopped with SIGTERM (the emulator exits cleanly on it),
+killed when they do not exit in time, and always reaped.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+STOP_TIMEOUT = 10.0
+
+
+def stop(process: subprocess.Popen[Any], timeout: float = STOP_TIMEOUT) -> None:
+    """SIGTERM, then SIGKILL after ``timeout``; returns once the process is reaped."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@contextmanager
+def running(command: Sequence[str], **popen: Any) -> Iterator[subprocess.Popen[Any]]:
+    """``Popen(command)`` for the ``with`` body; stopped (``stop``) however it ends."""
+    process = subprocess.Popen(list(command), **popen)
+    try:
+        yield process
+    finally:
+        stop(process)

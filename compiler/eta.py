@@ -1,0 +1,68 @@
+"""How long an apply has left, from the pace its changes finish at.
+
+At the platform's rate limit requests are the whole cost of an apply, so the pace is
+steady and the estimate simple: the changes left divided by the rate the last few
+finished at. Before enough have finished to measure, the client's configured pace
+(requests per minute, at least one request per change) gives the estimate; an unpaced
+target has none until the first changes finish.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Callable
+
+WINDOW = 20  # finished changes the measured pace is taken over (recent, not since start)
+MEASURED_AFTER = 3  # fewer finishes than this: the configured pace, if any
+
+
+class Eta:
+    """Feed it each finished change (``finished``); ask ``seconds_left``."""
+
+    def __init__(
+        self,
+        total: int,
+        *,
+        requests_per_minute: float | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.total = total
+        self.requests_per_minute = requests_per_minute
+        self._clock = clock
+        self._finishes: deque[float] = deque(maxlen=WINDOW + 1)
+
+    def finished(self, done: int) -> float | None:
+        """Record that ``done`` changes have finished; returns the seconds left."""
+        self._finishes.append(self._clock())
+        return self.seconds_left(done)
+
+    def seconds_left(self, done: int) -> float | None:
+        left = max(0, self.total - done)
+        if left == 0:
+            return 0.0
+        measured = self._measured_rate()
+        if measured:
+            return left / measured
+        if self.requests_per_minute:
+            return left * 60.0 / self.requests_per_minute
+        return None
+
+    def _measured_rate(self) -> float | None:
+        """Changes per second between the recent finishes."""
+        if len(self._finishes) < MEASURED_AFTER:
+            return None
+        span = self._finishes[-1] - self._finishes[0]
+        return (len(self._finishes) - 1) / span if span > 0 else None
+
+
+def format_duration(seconds: float) -> str:
+    """``45s``, ``3m 05s``, ``1h 02m``: rounded up, so "0s" means done."""
+    whole = int(-(-seconds // 1))
+    if whole < 60:
+        return f"{whole}s"
+    minutes, secs = divmod(whole, 60)
+    if minutes < 60:
+        return f"{minutes}m {secs:02}s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h {minutes:02}m"

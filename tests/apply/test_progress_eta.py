@@ -1,0 +1,100 @@
+"""The time left shown during apply: from the pace changes finish at, or the client's
+configured pace before there is one to measure."""
+
+from __future__ import annotations
+
+import io
+import re
+import sys
+
+import pytest
+
+from compiler.eta import Eta, format_duration
+from tests.apply.conftest import Site, point_at
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_the_configured_pace_estimates_until_enough_changes_finished():
+    clock = Clock()
+    eta = Eta(101, requests_per_minute=100, clock=clock)
+    assert eta.finished(1) == pytest.approx(100 * 0.6)  # one request per change
+
+
+def test_the_measured_pace_takes_over_and_follows_recent_changes():
+    clock = Clock()
+    eta = Eta(200, requests_per_minute=100, clock=clock)
+    left = None
+    for done in range(1, 31):  # one change per 2 s, slower than the configured pace
+        clock.now += 2.0
+        left = eta.finished(done)
+    assert left == pytest.approx(170 * 2.0)
+    for done in range(31, 61):  # then twice as fast: the recent window follows
+        clock.now += 1.0
+        left = eta.finished(done)
+    assert left == pytest.approx(140 * 1.0)
+
+
+def test_unpaced_and_nothing_measured_yet_is_no_estimate():
+    eta = Eta(10, clock=Clock())
+    assert eta.finished(1) is None
+    assert eta.seconds_left(10) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [(0.2, "1s"), (59, "59s"), (60, "1m 00s"), (185.5, "3m 06s"), (3720, "1h 02m")],
+)
+def test_durations_read_naturally(seconds: float, text: str):
+    assert format_duration(seconds) == text
+
+
+def test_apply_shows_the_time_left_at_the_configured_pace(site: Site):
+    # 600/min keeps the test short; the emulator itself is not limited.
+    point_at(site.root, site.url, rate_limit={"requests_per_minute": 600})
+    result = site.run("apply", "--auto-approve")
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.stderr.splitlines() if line.startswith("[")]
+    assert len(lines) == 13
+    assert all(
+        re.match(r"\[\d+/13\] \(about \d+s left\) created \w+/\w+$", line) for line in lines[:-1]
+    ), lines
+    assert "left" not in lines[-1]
+
+
+class InterruptedOnce(io.StringIO):
+    """stderr that Ctrl-C interrupts in the middle of the first progress line."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.interrupted = False
+
+    def write(self, text: str) -> int:
+        if not self.interrupted and isinstance(text, str) and text.startswith("[1/"):
+            self.interrupted = True
+            super().write(text[:5])
+            raise KeyboardInterrupt
+        return super().write(text)
+
+
+def test_a_line_interrupted_by_ctrl_c_still_comes_out_then_the_interrupt(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    from compiler.apply import Outcome
+    from compiler.cli.apply import _progress
+    from compiler.cli.context import AppContext
+    from compiler.plan.model import CREATE, Change
+
+    stderr = InterruptedOnce()
+    monkeypatch.setattr(sys, "stderr", stderr)
+    show = _progress(AppContext(), platform=object())  # type: ignore[arg-type]
+    change = Change("support/x", "support", "uid", "x", CREATE)
+    with pytest.raises(KeyboardInterrupt):
+        show(1, 2, Outcome(change, ok=True))
+    assert stderr.getvalue().endswith("[1/2] created support/x\n")
