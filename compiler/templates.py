@@ -37,7 +37,6 @@ __all__ = [
     "from_platform",
     "locate_in_value",
     "parse_template",
-    "render",
     "to_platform",
 ]
 
@@ -596,29 +595,3 @@ def from_platform(text: str, declared_parameters: set[str]) -> str:
         position = close + 2
     out.append(text[position:])
     return "".join(out)
-
-
-@dataclass(frozen=True)
-class Rendered:
-    text: str
-    missing: list[TemplateReference]  # references with no value given (first of each)
-
-
-def render(text: str, parameters: dict[str, str], variables: dict[str, str]) -> Rendered:
-    """Fill the references of a UI-style template with values, as Go would print them
-    (trims applied, comments dropped). A reference with no value is left as written and
-    listed in ``missing``."""
-    out: list[str] = []
-    missing: dict[tuple[str, str], TemplateReference] = {}
-    for piece in parse_template(text).pieces:
-        reference = piece.reference
-        if reference is None:
-            out.append(piece.text)
-            continue
-        values = parameters if reference.scope == "parameters" else variables
-        if reference.name in values:
-            out.append(values[reference.name])
-        else:
-            missing.setdefault((reference.scope, reference.name), reference)
-            out.append(text[reference.offset : reference.end])
-    return Rendered("".join(out), list(missing.values()))

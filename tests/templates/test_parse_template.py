@@ -11,7 +11,6 @@ from compiler.templates import (
     TemplateReference,
     from_platform,
     parse_template,
-    render,
     to_platform,
 )
 
@@ -174,16 +173,6 @@ def test_from_platform() -> None:
 
 def test_literal_text_drops_actions() -> None:
     assert parse_template("Ref {{ .parameters.x }}!").literal_text == "Ref !"
-
-
-def test_render_fills_values_and_lists_missing() -> None:
-    rendered = render(
-        "{{ .parameters.a }}-{{ .variables.call.from }}-{{ .parameters.b }}-{{ .parameters.b }}",
-        {"a": "A"},
-        {"call.from": "+1555"},
-    )
-    assert rendered.text == "A-+1555-{{ .parameters.b }}-{{ .parameters.b }}"
-    assert [(m.scope, m.name) for m in rendered.missing] == [("parameters", "b")]
 
 
 names = st.from_regex(r"[a-z_][a-z0-9_]{0,8}", fullmatch=True)
