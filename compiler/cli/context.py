@@ -58,7 +58,8 @@ def emit_diagnostics(
         diagnostics = [d for d in diagnostics if d.is_error]
     # Colour only on a terminal: `2> log`, `| grep` and CI logs get plain text.
     stream = sys.stderr if err else sys.stdout
-    text = format_diagnostics(diagnostics, fmt, color=app.color and stream.isatty())
+    color = app.color and stream.isatty()
+    text = format_diagnostics(diagnostics, fmt, color=color, project_dir=Path(app.project_dir))
     if text:
         click.echo(text, err=err)
 

@@ -10,6 +10,8 @@ import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from compiler.diagnostics import Diagnostic
 
 FORMATS: dict[str, str] = {
@@ -20,7 +22,17 @@ FORMATS: dict[str, str] = {
 }
 
 
-def format_diagnostics(diagnostics: list[Diagnostic], fmt: str, *, color: bool = False) -> str:
+def format_diagnostics(
+    diagnostics: list[Diagnostic],
+    fmt: str,
+    *,
+    color: bool = False,
+    project_dir: Path | None = None,
+) -> str:
+    """``project_dir`` (the command's ``--project``) lets the CI formats name files from
+    the checkout root, where annotations and SARIF paths are resolved."""
+    from compiler.report.paths import project_prefix
+
     module = importlib.import_module(FORMATS[fmt])
-    text: str = module.render(diagnostics, color=color)
+    text: str = module.render(diagnostics, color=color, prefix=project_prefix(project_dir))
     return text

@@ -24,28 +24,31 @@ PER_TYPE_CAP = 10  # GitHub: annotations of one type per step
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
 
-def render(diagnostics: list[Diagnostic], *, color: bool = False) -> str:
-    """Annotations for the first diagnostics of each type, then a note about the rest."""
+def render(diagnostics: list[Diagnostic], *, color: bool = False, prefix: str = "") -> str:
+    """Annotations for the first diagnostics of each type, then a note about the rest.
+    ``prefix``: the project directory from the checkout root (``paths.project_prefix``)."""
     shown, omitted = split_by_cap(diagnostics)
     lines: list[str] = []
     for diagnostic in shown:
-        lines.append(annotation(diagnostic))
-        lines.extend(_consequence_lines(diagnostic))
+        lines.append(annotation(diagnostic, prefix))
+        lines.extend(_consequence_lines(diagnostic, prefix))
     if omitted:
         lines.append(_omitted_notice(omitted))
         # The annotations are capped, the log is not: keep every diagnostic readable there.
         for diagnostic in omitted:
-            lines.append(_plain_line(diagnostic))
-            lines.extend(_consequence_lines(diagnostic))
+            lines.append(_plain_line(diagnostic, prefix))
+            lines.extend(_consequence_lines(diagnostic, prefix))
     if diagnostics and os.environ.get("GITHUB_STEP_SUMMARY"):
         every = flattened(diagnostics)
         hidden = len(every) - len(shown)
-        append_step_summary(Path(os.environ["GITHUB_STEP_SUMMARY"]), every, hidden)
+        append_step_summary(Path(os.environ["GITHUB_STEP_SUMMARY"]), every, hidden, prefix)
     return "\n".join(lines)
 
 
-def _consequence_lines(diagnostic: Diagnostic) -> list[str]:
-    return [f"  caused by {diagnostic.code}: {_plain_line(d)}" for d in diagnostic.consequences]
+def _consequence_lines(diagnostic: Diagnostic, prefix: str) -> list[str]:
+    return [
+        f"  caused by {diagnostic.code}: {_plain_line(d, prefix)}" for d in diagnostic.consequences
+    ]
 
 
 def split_by_cap(diagnostics: list[Diagnostic]) -> tuple[list[Diagnostic], list[Diagnostic]]:
@@ -75,8 +78,8 @@ def _overflows(diagnostics: list[Diagnostic]) -> bool:
     return any(count > PER_TYPE_CAP for count in counts.values())
 
 
-def annotation(diagnostic: Diagnostic) -> str:
-    properties = {"file": repository_path(diagnostic.file)}
+def annotation(diagnostic: Diagnostic, prefix: str = "") -> str:
+    properties = {"file": repository_path(diagnostic.file, prefix)}
     if diagnostic.line > 0:
         properties["line"] = str(diagnostic.line)
         if diagnostic.column > 0:
@@ -111,10 +114,10 @@ def _omitted_notice(omitted: list[Diagnostic]) -> str:
     return f"::notice title=actionctl::{escape_data(message)}"
 
 
-def _plain_line(diagnostic: Diagnostic) -> str:
+def _plain_line(diagnostic: Diagnostic, prefix: str) -> str:
     # Never starts with "::", so the runner does not treat it as a command.
     location = diagnostic.location
-    path = repository_path(location.file)
+    path = repository_path(location.file, prefix)
     where = f"{path}:{location.line}:{location.column}" if location.line else path
     return f"{where}: {diagnostic.severity.value} {diagnostic.code} {diagnostic.message}"
 

@@ -17,16 +17,18 @@ MAX_ROWS = 2000
 _ICONS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
 
-def append_step_summary(path: Path, diagnostics: list[Diagnostic], omitted: int) -> None:
+def append_step_summary(
+    path: Path, diagnostics: list[Diagnostic], omitted: int, prefix: str = ""
+) -> None:
     """Append the table; a summary we cannot write must not fail the validation step."""
     try:
         with path.open("a", encoding="utf-8") as handle:
-            handle.write(summary_markdown(diagnostics, omitted))
+            handle.write(summary_markdown(diagnostics, omitted, prefix))
     except OSError:
         return
 
 
-def summary_markdown(diagnostics: list[Diagnostic], omitted: int) -> str:
+def summary_markdown(diagnostics: list[Diagnostic], omitted: int, prefix: str = "") -> str:
     errors = sum(1 for d in diagnostics if d.severity is Severity.ERROR)
     warnings = sum(1 for d in diagnostics if d.severity is Severity.WARNING)
     lines = [
@@ -41,7 +43,7 @@ def summary_markdown(diagnostics: list[Diagnostic], omitted: int) -> str:
     ]
     for diagnostic in diagnostics[:MAX_ROWS]:
         location = diagnostic.location
-        where = repository_path(location.file)
+        where = repository_path(location.file, prefix)
         if location.line:
             where += f":{location.line}:{location.column}"
         lines.append(

@@ -38,5 +38,5 @@ def _as_dict(d: Diagnostic) -> dict[str, Any]:
     return item
 
 
-def render(diagnostics: list[Diagnostic], *, color: bool = False) -> str:
+def render(diagnostics: list[Diagnostic], *, color: bool = False, prefix: str = "") -> str:
     return json.dumps(as_dicts(diagnostics), indent=2, ensure_ascii=False)

@@ -46,11 +46,11 @@ class CodeDoc:
     fix: str
 
 
-def render(diagnostics: list[Diagnostic], *, color: bool = False) -> str:
-    return json.dumps(sarif_log(diagnostics), indent=2, ensure_ascii=False)
+def render(diagnostics: list[Diagnostic], *, color: bool = False, prefix: str = "") -> str:
+    return json.dumps(sarif_log(diagnostics, prefix), indent=2, ensure_ascii=False)
 
 
-def sarif_log(diagnostics: list[Diagnostic]) -> dict[str, Any]:
+def sarif_log(diagnostics: list[Diagnostic], prefix: str = "") -> dict[str, Any]:
     repository = repository_uri()
     rules, index = _rules(diagnostics, f"{repository}/blob/main/docs/codes.md")
     return {
@@ -68,7 +68,7 @@ def sarif_log(diagnostics: list[Diagnostic]) -> dict[str, Any]:
                     }
                 },
                 "columnKind": "unicodeCodePoints",
-                "results": [_result(d, index[d.code]) for d in diagnostics],
+                "results": [_result(d, index[d.code], prefix) for d in diagnostics],
             }
         ],
     }
@@ -156,7 +156,7 @@ def _words(clause: str) -> list[str]:
     return [w for w in words if w.lower() not in _FILLER]
 
 
-def _result(diagnostic: Diagnostic, rule_index: int) -> dict[str, Any]:
+def _result(diagnostic: Diagnostic, rule_index: int, prefix: str) -> dict[str, Any]:
     message = diagnostic.message
     if diagnostic.consequences:
         message += f" ({len(diagnostic.consequences)} more caused by this: related locations)"
@@ -167,25 +167,25 @@ def _result(diagnostic: Diagnostic, rule_index: int) -> dict[str, Any]:
         "message": {"text": message},
     }
     if diagnostic.file:
-        result["locations"] = [{"physicalLocation": _physical_location(diagnostic)}]
-    related = [_related(i, d) for i, d in enumerate(diagnostic.consequences) if d.file]
+        result["locations"] = [{"physicalLocation": _physical_location(diagnostic, prefix)}]
+    related = [_related(i, d, prefix) for i, d in enumerate(diagnostic.consequences) if d.file]
     if related:
         result["relatedLocations"] = related
     return result
 
 
-def _related(number: int, consequence: Diagnostic) -> dict[str, Any]:
+def _related(number: int, consequence: Diagnostic, prefix: str) -> dict[str, Any]:
     """A consequence as a related location: where it is and what it says."""
     text = f"{consequence.severity.value} {consequence.code}: {consequence.message}"
     return {
         "id": number,
-        "physicalLocation": _physical_location(consequence),
+        "physicalLocation": _physical_location(consequence, prefix),
         "message": {"text": text},
     }
 
 
-def _physical_location(diagnostic: Diagnostic) -> dict[str, Any]:
-    path = repository_path(diagnostic.file)
+def _physical_location(diagnostic: Diagnostic, prefix: str) -> dict[str, Any]:
+    path = repository_path(diagnostic.file, prefix)
     if PurePosixPath(path).is_absolute():
         artifact: dict[str, Any] = {"uri": Path(path).as_uri()}
     else:

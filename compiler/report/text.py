@@ -14,7 +14,7 @@ _COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "bl
 CONSEQUENCE_INDENT = "    "
 
 
-def render(diagnostics: list[Diagnostic], *, color: bool = False) -> str:
+def render(diagnostics: list[Diagnostic], *, color: bool = False, prefix: str = "") -> str:
     lines: list[str] = []
     for diagnostic in diagnostics:
         lines.append(_line(diagnostic, color))

@@ -138,17 +138,30 @@ def test_no_diagnostics_no_output_and_no_summary(
 def test_paths_are_prefixed_with_the_project_dir_relative_to_the_checkout(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import click
-
-    from compiler.cli.context import AppContext
-
     monkeypatch.chdir(tmp_path)
     (tmp_path / "infra" / "voice").mkdir(parents=True)
     diagnostic = Diagnostic("actions/x.yaml", 1, 2, Severity.ERROR, "S101", "m")
-    command = click.Command("validate")
-    with click.Context(command, obj=AppContext(project_dir=Path("infra/voice"))):
-        out = format_diagnostics([diagnostic], "github")
+    out = format_diagnostics([diagnostic], "github", project_dir=Path("infra/voice"))
     assert out.startswith("::error file=infra/voice/actions/x.yaml,line=1,col=2,")
+    outside = format_diagnostics([diagnostic], "github", project_dir=tmp_path.parent)
+    assert outside.startswith("::error file=actions/x.yaml,")  # not under the checkout
+
+
+def test_a_project_in_a_sub_directory_is_prefixed_end_to_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Any
+) -> None:
+    import shutil
+
+    from tests.ecosystem.conftest import SAMPLES
+
+    shutil.copytree(SAMPLES / "bad", tmp_path / "infra" / "bad")
+    monkeypatch.chdir(tmp_path)
+    result = cli("--project", "infra/bad", "validate", "--format", "github")
+    assert result.exit_code == 1, result.output
+    errors = lines_starting(result.stdout, "::error ")
+    assert any(line.startswith("::error file=infra/bad/actions/support/") for line in errors)
+    sarif = cli("--project", "infra/bad", "validate", "--format", "sarif")
+    assert '"uri": "infra/bad/actions/support/' in sarif.stdout
 
 
 def test_validate_command_github_format_end_to_end(
