@@ -44,9 +44,9 @@ def command(app: AppContext, paths: tuple[Path, ...], check: bool, show_diff: bo
     from compiler.yaml_format import format_file
 
     root = app.project_dir
-    files = _files(root, paths)
+    files, problems = _files(root, paths)
     results = [format_file(path, _shown(root, path)) for path in files]
-    diagnostics = [d for result in results for d in result.diagnostics]
+    diagnostics = problems + [d for result in results for d in result.diagnostics]
     changed = [result for result in results if result.changed]
     for result in changed:
         if show_diff:
@@ -68,18 +68,30 @@ def command(app: AppContext, paths: tuple[Path, ...], check: bool, show_diff: bo
     return 1 if changed and (check or show_diff) else 0
 
 
-def _files(root: Path, paths: tuple[Path, ...]) -> list[Path]:
+def _files(root: Path, paths: tuple[Path, ...]) -> tuple[list[Path], list[Diagnostic]]:
+    """The YAML files to format, and a diagnostic for each named path that is none
+    (a path given by mistake must not pass as "already canonical")."""
+    from compiler.diagnostics import Diagnostic, Location
     from compiler.yaml_format import yaml_files
 
     if not paths:
-        return list(yaml_files(root))
+        return list(yaml_files(root)), []
     found: list[Path] = []
+    problems: list[Diagnostic] = []
     for path in paths:
+        shown = path.as_posix()
         if path.is_dir():
             found += [f for f in yaml_files(root) if _under(f, path)]
+        elif not path.exists() and not (root / path).exists():
+            problems.append(
+                Diagnostic.error(Location(shown), "E107", f"{shown}: no such file or directory")
+            )
         elif path.suffix in (".yaml", ".yml"):
             found.append(path if path.is_absolute() or path.exists() else root / path)
-    return list(dict.fromkeys(found))
+        else:
+            message = f"{shown} is not a YAML file; fmt formats only .yaml and .yml files"
+            problems.append(Diagnostic.warning(Location(shown), "E109", message))
+    return list(dict.fromkeys(found)), problems
 
 
 def _under(file: Path, folder: Path) -> bool:

@@ -166,6 +166,19 @@ def test_fmt_of_given_files_only(cli: Callable[..., CliResult], tmp_path: Path) 
     assert result.stdout == "would reformat channels/other.yaml\n"
 
 
+def test_fmt_of_a_path_that_is_not_yaml_or_does_not_exist_says_so(
+    cli: Callable[..., CliResult], tmp_path: Path
+) -> None:
+    root = messy_project(tmp_path)
+    (root / "README.md").write_text("# notes\n")
+    readme = cli("--project", root, "fmt", "--check", root / "README.md")
+    assert readme.exit_code == 0  # a warning: nothing to format, nothing wrong
+    assert "E109" in readme.stderr and "not a YAML file" in readme.stderr
+    missing = cli("--project", root, "fmt", "--check", root / "actions/absent.yaml")
+    assert missing.exit_code == 1
+    assert "E107" in missing.stderr and "no such file" in missing.stderr
+
+
 def test_fmt_leaves_a_broken_file_alone_and_formats_the_rest(
     cli: Callable[..., CliResult], tmp_path: Path
 ) -> None:
