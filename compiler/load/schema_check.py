@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from compiler import schemas
 from compiler.diagnostics import Diagnostic, Location
 from compiler.load.fast_schema import Check, compile_check
-from compiler.load.yaml11 import quote_hint
+from compiler.load.yaml11 import dotted, quote_hint
 from compiler.load.yaml_source import LoadedDocument
 from compiler.model import DataPath
 from compiler.wording import did_you_mean, quoted
@@ -186,7 +186,7 @@ def _missing(
     location = loaded.document.locate(*path)
     for name in error.validator_value:
         if name not in instance:
-            where = f" in {_dotted(path)}" if path else _which_action(loaded.document.data)
+            where = f" in {dotted(path)}" if path else _which_action(loaded.document.data)
             yield _error(location, "S202", f"missing required field {quoted(name)}{where}")
 
 
@@ -210,7 +210,7 @@ def _wrong_type(error: ValidationError, loaded: LoadedDocument, path: DataPath) 
         return _error(location, "S204", trap)
     got = _JSON_TYPE_NAMES.get(type(error.instance), type(error.instance).__name__)
     wanted = " or ".join(_article(t) for t in expected_types)
-    return _error(location, "S203", f"{_dotted(path)} must be {wanted}, not {got}")
+    return _error(location, "S203", f"{dotted(path)} must be {wanted}, not {got}")
 
 
 def _not_allowed(error: ValidationError, loaded: LoadedDocument, path: DataPath) -> Diagnostic:
@@ -225,7 +225,7 @@ def _not_allowed(error: ValidationError, loaded: LoadedDocument, path: DataPath)
     shown = written if written is not None else error.instance
     hint = did_you_mean(shown, strings) if isinstance(shown, str) else ""
     listed = ", ".join(str(o) for o in options)
-    message = f"{_dotted(path)}: {quoted(shown)} is not allowed{hint}; use one of: {listed}"
+    message = f"{dotted(path)}: {quoted(shown)} is not allowed{hint}; use one of: {listed}"
     return _error(location, "S205", message)
 
 
@@ -238,7 +238,7 @@ def _pattern(
     message = _custom(error) or f"does not match the pattern {error.validator_value}"
     # A key pasted where its variable's name goes must not reach every CI log.
     shown = "(value not shown: it may be a key)" if path in SECRET_PATHS else quoted(error.instance)
-    return _error(location, code, f"{_dotted(path)} {shown}: {message}")
+    return _error(location, code, f"{dotted(path)} {shown}: {message}")
 
 
 def _yaml11_trap(
@@ -250,7 +250,7 @@ def _yaml11_trap(
 
 def _range(error: ValidationError, path: DataPath) -> str:
     wording = _RANGE_MESSAGES[str(error.validator)].format(limit=error.validator_value)
-    return f"{_dotted(path)} {wording}"
+    return f"{dotted(path)} {wording}"
 
 
 def _clip(message: str) -> str:
@@ -277,17 +277,8 @@ def _article(json_type: str) -> str:
     )
 
 
-def _dotted(path: DataPath) -> str:
-    if not path:
-        return "the document"
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
-    return text
-
-
 def _field(path: DataPath, message: str) -> str:
-    return f"{_dotted(path)}: {message}" if path else message
+    return f"{dotted(path)}: {message}" if path else message
 
 
 def _error(location: Location, code: str, message: str) -> Diagnostic:

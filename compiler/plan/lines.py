@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -81,15 +81,25 @@ def replace_reason(before: Mapping[str, Any], after: Mapping[str, Any]) -> str:
 
 
 def change_lines(change: Change) -> list[Line]:
+    return _lines_of(change, _value_lines, field_lines)
+
+
+def _lines_of(
+    change: Change,
+    value_lines: Callable[[str, int, str | None, Any], Iterable[Line]],
+    lines_of_field: Callable[[FieldChange], list[Line]],
+) -> list[Line]:
+    """A created or deleted tool whole, or each changed field: the shape shared by the
+    terminal's lines and the review comment's."""
     if change.action == CREATE:
-        return list(_value_lines("+", 0, None, change.after or {}))
+        return list(value_lines("+", 0, None, change.after or {}))
     if change.action == DELETE:
-        return list(_value_lines("-", 0, None, change.before or {}))
+        return list(value_lines("-", 0, None, change.before or {}))
     if change.action == NO_OP:
         return []
     lines: list[Line] = []
     for field in field_changes(change.before or {}, change.after or {}):
-        lines += field_lines(field)
+        lines += lines_of_field(field)
     return lines
 
 
@@ -194,16 +204,7 @@ def review_lines(change: Change) -> list[Line]:
     """Like ``change_lines`` but every change is a ``-`` line and a ``+`` line, which a
     ```diff block colours red and green; long text is wrapped at sentences so it stays
     within a comment's width, and a one-line edit gets a word-level hint after it."""
-    if change.action == CREATE:
-        return list(_review_value_lines("+", 0, None, change.after or {}))
-    if change.action == DELETE:
-        return list(_review_value_lines("-", 0, None, change.before or {}))
-    if change.action == NO_OP:
-        return []
-    lines: list[Line] = []
-    for field in field_changes(change.before or {}, change.after or {}):
-        lines += review_field_lines(field)
-    return lines
+    return _lines_of(change, _review_value_lines, review_field_lines)
 
 
 def review_field_lines(field: FieldChange) -> list[Line]:
