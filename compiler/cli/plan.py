@@ -124,11 +124,22 @@ def failure_comment(app: AppContext, fmt: str) -> Iterator[None]:
 
             text = render_failure(
                 sorted_diagnostics(error.diagnostics),
-                environment=app.env,
+                environment=_environment_name(app),
                 commit=source_commit(app.project_dir),
             )
             click.echo(text, nl=False)
         raise
+
+
+def _environment_name(app: AppContext) -> str | None:
+    """``--env``, else the project's default environment when its file can be read: the
+    failure comment names what the plan was for (read again only on this failure path)."""
+    if app.env:
+        return app.env
+    from compiler.load import load_project
+
+    project = load_project(app.project_dir).project
+    return None if project is None else project.config.default_environment
 
 
 def show_plan(app: AppContext, plan: Plan, fmt: str) -> None:

@@ -234,6 +234,11 @@ def test_plan_command_puts_the_checkout_commit_in_the_comment(
     assert result.stdout.startswith(f"{markdown.MARKER}\n{markdown.FAILED_MARKER}\n")
     assert f"### :x: Plan failed for `nowhere` at `{head[:12]}`" in result.stdout
     assert " E101 " in result.stdout and " E101 " in result.stderr
+    # Without --env, the project's default environment is named, not "the default".
+    (project / "actions" / "broken.yaml").write_text("kind: action\ntype: nope\n")
+    default = cli("--project", project, "plan", "--format", "markdown")
+    assert default.exit_code == 1
+    assert f"### :x: Plan failed for `dev` at `{head[:12]}`" in default.stdout
 
 
 def test_plan_base_conflicts_and_drift_become_labels(plan: Plan) -> None:
