@@ -174,20 +174,29 @@ def scalar(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _value_lines(sign: str, depth: int, key: str | None, value: Any) -> Iterator[Line]:
-    """A value key by key; top-level call with key None lists a whole payload."""
+def _value_lines(
+    sign: str, depth: int, key: str | None, value: Any, wrap: int | None = None
+) -> Iterator[Line]:
+    """A value key by key; top-level call with key None lists a whole payload. With
+    ``wrap`` (review lines), one-line text longer than that is wrapped at sentences under
+    its key, as an update shows it, so it stays within a comment's width."""
     if key is None and isinstance(value, Mapping):
         for name, item in value.items():
-            yield from _value_lines(sign, depth, str(name), item)
+            yield from _value_lines(sign, depth, str(name), item, wrap)
         return
     if isinstance(value, Mapping) and value:
         yield Line(sign, depth, f"{key}:")
         for name, item in value.items():
-            yield from _value_lines(sign, depth + 1, str(name), item)
+            yield from _value_lines(sign, depth + 1, str(name), item, wrap)
         return
     if isinstance(value, str) and "\n" in value:
         yield Line(sign, depth, f"{key}: |")
         for text in value.splitlines():
+            yield Line(sign, depth + 1, text)
+        return
+    if wrap is not None and isinstance(value, str) and len(value) > wrap:
+        yield Line(sign, depth, f"{key}:")
+        for text in display_lines(value):
             yield Line(sign, depth + 1, text)
         return
     yield Line(sign, depth, f"{key}: {scalar(value)}")
@@ -285,20 +294,4 @@ def word_hint(before: str, after: str) -> str:
 
 
 def _review_value_lines(sign: str, depth: int, key: str | None, value: Any) -> Iterator[Line]:
-    """``_value_lines`` with one-line text longer than ``WRAP`` wrapped at sentences
-    under its key (as an update shows it), so it stays within a comment's width."""
-    if key is None and isinstance(value, Mapping):
-        for name, item in value.items():
-            yield from _review_value_lines(sign, depth, str(name), item)
-        return
-    if isinstance(value, Mapping) and value:
-        yield Line(sign, depth, f"{key}:")
-        for name, item in value.items():
-            yield from _review_value_lines(sign, depth + 1, str(name), item)
-        return
-    if isinstance(value, str) and "\n" not in value and len(value) > WRAP:
-        yield Line(sign, depth, f"{key}:")
-        for text in display_lines(value):
-            yield Line(sign, depth + 1, text)
-        return
-    yield from _value_lines(sign, depth, key, value)
+    return _value_lines(sign, depth, key, value, WRAP)
