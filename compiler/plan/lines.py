@@ -137,7 +137,11 @@ def string_diff(before: str, after: str, *, depth: int) -> list[Line]:
     """A line diff for multi-line text, a word diff for one long line."""
     if "\n" not in before and "\n" not in after:
         return [Line(" ", depth, word_diff(before, after))]
-    old, new = before.splitlines(), after.splitlines()
+    return _line_diff(before.splitlines(), after.splitlines(), depth)
+
+
+def _line_diff(old: list[str], new: list[str], depth: int) -> list[Line]:
+    """Unchanged lines as context, changed ones as ``-`` then ``+``."""
     lines: list[Line] = []
     matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
@@ -235,15 +239,7 @@ def review_field_lines(field: FieldChange) -> list[Line]:
 def text_review(before: str, after: str, *, depth: int) -> list[Line]:
     """A line diff of both texts as display lines (see ``display_lines``), then, for a
     one-line text, the changed words with a little context."""
-    old, new = display_lines(before), display_lines(after)
-    lines: list[Line] = []
-    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            lines += [Line(" ", depth, text) for text in old[i1:i2]]
-            continue
-        lines += [Line("-", depth, text) for text in old[i1:i2]]
-        lines += [Line("+", depth, text) for text in new[j1:j2]]
+    lines = _line_diff(display_lines(before), display_lines(after), depth)
     if "\n" not in before and "\n" not in after:
         lines.append(Line(" ", depth, f"(words: {word_hint(before, after)})"))
     return lines
