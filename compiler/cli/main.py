@@ -6,7 +6,6 @@ pattern), so ``actionctl --version`` and shell completion start fast.
 
 from __future__ import annotations
 
-import difflib
 import importlib
 import os
 import sys
@@ -62,6 +61,8 @@ class LazyGroup(click.Group):
         name = args[0] if args else ""
         if name in COMMANDS or name.startswith("-") or ctx.resilient_parsing:
             return super().resolve_command(ctx, args)
+        import difflib  # only a mistyped command needs it, not every start
+
         close = difflib.get_close_matches(name, COMMANDS, n=1, cutoff=0.5)
         hint = f" Did you mean {close[0]!r}?" if close else ""
         raise click.UsageError(f"No such command {name!r}.{hint}", ctx)
@@ -192,9 +193,6 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def run(argv: list[str] | None = None) -> int:
-    from compiler.diagnostics import Diagnostic, DiagnosticError, Location
-    from compiler.platform.base import PlatformError
-
     if "_ACTIONCTL_COMPLETE" in os.environ:  # shell completion: click's own machinery
         cli.main(prog_name="actionctl")
     args = sys.argv[1:] if argv is None else list(argv)
@@ -217,26 +215,37 @@ def run(argv: list[str] | None = None) -> int:
     except click.Abort:
         click.echo("Aborted.", err=True)
         return EXIT_ERROR
-    except DiagnosticError as error:
-        _emit(ctx, error.diagnostics)
-        return EXIT_ERROR
-    except PlatformError as error:
-        # The platform refused or could not be reached: a message the user can act on,
-        # in the format they asked for (json, github, sarif too).
-        _emit(ctx, [Diagnostic.error(Location("actionctl.yaml"), error.code, str(error))])
-        return EXIT_ERROR
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
         return 130
     except BrokenPipeError:
         return EXIT_ERROR
-    except OSError as error:  # a file we were told to read or write: not a bug of ours
+    except Exception as error:  # the last line of defence: never a traceback for a user
+        return _failed(ctx, error)
+    return result if isinstance(result, int) else 0
+
+
+def _failed(ctx: click.Context | None, error: Exception) -> int:
+    """Report an error click did not handle: diagnostics for what the user can fix, an
+    internal-error note for the rest (our bugs). Returns the exit code."""
+    # Imported here, not at the top: only a failing command needs them, and
+    # ``actionctl --version`` should not pay for loading them.
+    from compiler.diagnostics import Diagnostic, DiagnosticError, Location
+    from compiler.platform.base import PlatformError
+
+    if isinstance(error, DiagnosticError):
+        _emit(ctx, error.diagnostics)
+        return EXIT_ERROR
+    if isinstance(error, PlatformError):
+        # The platform refused or could not be reached: a message the user can act on,
+        # in the format they asked for (json, github, sarif too).
+        _emit(ctx, [Diagnostic.error(Location("actionctl.yaml"), error.code, str(error))])
+        return EXIT_ERROR
+    if isinstance(error, OSError):  # a file we were told to read or write: not a bug of ours
         where = Location(str(error.filename or "actionctl"))
         _emit(ctx, [Diagnostic.error(where, "E120", str(error.strerror or error))])
         return EXIT_ERROR
-    except Exception as error:  # the last line of defence: never a traceback for a user
-        return _internal_error(error)
-    return result if isinstance(result, int) else 0
+    return _internal_error(error)
 
 
 def _emit(ctx: click.Context | None, diagnostics: list[Diagnostic]) -> None:
