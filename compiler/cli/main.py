@@ -9,16 +9,17 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 from click.core import ParameterSource
 
 from compiler import __version__
-from compiler.cli.context import DIAGNOSTIC_FORMATS, AppContext
+from compiler.cli.context import DIAGNOSTIC_FORMATS, AppContext, DirectoryPath
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from compiler.diagnostics import Diagnostic
 
 # name -> (module, one-line help shown in ``actionctl --help`` without importing it)
@@ -94,7 +95,7 @@ Exit codes: 0 ok, 1 error, 2 changes (plan --detailed-exitcode) or drift, 3 stal
 @click.option(
     "--project",
     "project_dir",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=DirectoryPath(),
     default=".",
     show_default=True,
     envvar="ACTIONCTL_PROJECT",
@@ -146,7 +147,7 @@ def _accept_global_options(command: click.Command) -> None:
         return
     command.params.extend(
         [
-            _global("--project", type=click.Path(file_okay=False, path_type=Path)),
+            _global("--project", type=DirectoryPath()),
             _global("--env"),
             _global("--no-color", is_flag=True),
             _global("-q", "--quiet", is_flag=True),
