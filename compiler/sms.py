@@ -16,8 +16,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import accumulate
 
-import regex
-
 # GSM 03.38 basic character set (ESC 0x1B excluded: it is not a character a user writes).
 GSM_BASIC = frozenset(
     "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
@@ -26,7 +24,6 @@ GSM_BASIC = frozenset(
 # Extension table: each costs two septets (ESC + code).
 GSM_EXTENSION = frozenset("\f^{}\\[~]|€")
 _GSM = GSM_BASIC | GSM_EXTENSION
-_GRAPHEME = regex.compile(r"\X")
 
 GSM_SINGLE, GSM_PART = 160, 153
 UCS2_SINGLE, UCS2_PART = 70, 67
@@ -89,7 +86,10 @@ def _pack(
     work per part is logarithmic and the Python work per grapheme a dictionary lookup."""
     if units <= single:
         return 1, single - units
-    graphemes = _GRAPHEME.findall(text)
+    # Imported here: most messages fit in one part, and regex costs ~14 ms to import.
+    import regex
+
+    graphemes = regex.findall(r"\X", text)
     costs = {grapheme: cost(grapheme) for grapheme in set(graphemes)}
     totals = list(accumulate(costs[grapheme] for grapheme in graphemes))
     segments, base, index, last_base = 0, 0, 0, 0

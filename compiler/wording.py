@@ -3,7 +3,6 @@ screen, and the "did you mean" hint."""
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from typing import Any
 
@@ -31,5 +30,7 @@ def escaped(value: str, limit: int = MAX_SHOWN) -> str:
 
 def did_you_mean(word: str, options: Iterable[str]) -> str:
     """`` (did you mean 'x'?)`` for the closest option, or "" when none is close."""
+    import difflib  # only a message with a hint needs it, not every run that loads this
+
     matches = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
     return f" (did you mean {quoted(matches[0])}?)" if matches else ""
