@@ -20,6 +20,8 @@ from compiler.cli.context import DIAGNOSTIC_FORMATS, AppContext, DirectoryPath
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from click.shell_completion import CompletionItem
+
     from compiler.diagnostics import Diagnostic
 
 # name -> (module, one-line help shown in ``actionctl --help`` without importing it)
@@ -67,6 +69,15 @@ class LazyGroup(click.Group):
         close = difflib.get_close_matches(name, COMMANDS, n=1, cutoff=0.5)
         hint = f" Did you mean {close[0]!r}?" if close else ""
         raise click.UsageError(f"No such command {name!r}.{hint}", ctx)
+
+    def shell_complete(self, ctx: click.Context, incomplete: str) -> list[CompletionItem]:
+        """Command names complete with the help ``actionctl --help`` shows, from COMMANDS:
+        click's own way imports every command module to read its help, on every Tab."""
+        from click.shell_completion import CompletionItem
+
+        names = [CompletionItem(name, help=short) for name, (_, short) in COMMANDS.items()]
+        options = click.Command.shell_complete(self, ctx, incomplete)
+        return [item for item in names if item.value.startswith(incomplete)] + options
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, short) for name, (_, short) in COMMANDS.items()]

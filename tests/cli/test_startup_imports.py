@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from compiler.cli.main import COMMANDS
 from tests.conftest import REPO_ROOT
 
 # module -> who needs it (and so may import it)
@@ -105,3 +106,28 @@ def test_the_functions_that_need_them_import_them() -> None:
     results, modules = _python(WHO_NEEDS_THEM)
     assert results == [2, True, True, " (did you mean 'validate'?)"]
     assert modules == ["difflib", "hashlib", "logging", "regex", "socket"]
+
+
+COMPLETE = """
+import json, os, sys
+from compiler.cli.main import cli
+os.environ.update(_ACTIONCTL_COMPLETE="zsh_complete", COMP_WORDS="actionctl ", COMP_CWORD="1")
+try:
+    cli.main(prog_name="actionctl")
+except SystemExit as exit_:
+    code = exit_.code
+commands = sorted(m for m in sys.modules if m.startswith("compiler.cli.") and m not in
+                  ("compiler.cli.main", "compiler.cli.context"))
+print(json.dumps([code, commands]), file=sys.stderr)
+"""
+
+
+def test_completing_a_command_name_imports_no_command_module() -> None:
+    # Every Tab runs actionctl; the names and their help come from COMMANDS.
+    done = subprocess.run(
+        [sys.executable, "-c", COMPLETE], cwd=REPO_ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert json.loads(done.stderr.strip().splitlines()[-1]) == [0, []]
+    lines = done.stdout.splitlines()  # zsh: type, value, help; three lines each
+    completions = dict(zip(lines[1::3], lines[2::3], strict=True))
+    assert completions == {name: short for name, (_, short) in COMMANDS.items()}
