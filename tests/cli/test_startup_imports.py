@@ -131,3 +131,20 @@ def test_completing_a_command_name_imports_no_command_module() -> None:
     lines = done.stdout.splitlines()  # zsh: type, value, help; three lines each
     completions = dict(zip(lines[1::3], lines[2::3], strict=True))
     assert completions == {name: short for name, (_, short) in COMMANDS.items()}
+
+
+NOT_IN_A_LOCAL_PLAN = {
+    "httpx": "the OpenMic client (platform: openmic)",
+    "deepdiff": "a tool that differs from its live version",
+}
+
+
+def test_a_plan_with_nothing_to_change_on_the_local_platform_needs_neither(
+    example_project: Path,
+) -> None:
+    assert _cli(NOT_IN_A_LOCAL_PLAN, "apply", "--auto-approve", cwd=example_project)[0] == 0
+    plan = ("plan", "--detailed-exitcode")
+    assert _cli(NOT_IN_A_LOCAL_PLAN, *plan, cwd=example_project) == (0, [])
+    action = example_project / "actions" / "billing" / "send_invoice_email.yaml"
+    action.write_text(action.read_text().replace("e.g. INV-1042", "e.g. INV-2042"))
+    assert _cli(NOT_IN_A_LOCAL_PLAN, *plan, cwd=example_project) == (2, ["deepdiff"])
