@@ -8,7 +8,6 @@ cannot be read as YAML is reported and left as it is.
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -39,7 +38,6 @@ def command(app: AppContext, paths: tuple[Path, ...], check: bool, show_diff: bo
       actionctl fmt --diff actions/support/
     Exit codes: 0 canonical (or rewritten), 1 would change (--check, --diff) or errors.
     """
-    from compiler.atomic_write import write_atomically
     from compiler.diagnostics import DiagnosticError, has_errors
     from compiler.yaml_format import format_file
 
@@ -54,6 +52,8 @@ def command(app: AppContext, paths: tuple[Path, ...], check: bool, show_diff: bo
         elif check:
             click.echo(f"would reformat {result.file}")
         else:
+            from compiler.atomic_write import write_atomically  # tempfile: only to write
+
             write_atomically(root / result.file, result.formatted or "")
             if not app.quiet:
                 click.echo(f"reformatted {result.file}", err=True)
@@ -110,6 +110,8 @@ def _shown(root: Path, path: Path) -> str:
 
 
 def _diff(file: str, before: str, after: str) -> str:
+    import difflib  # only --diff needs it
+
     lines = difflib.unified_diff(
         before.splitlines(keepends=True), after.splitlines(keepends=True), f"a/{file}", f"b/{file}"
     )

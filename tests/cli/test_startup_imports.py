@@ -148,3 +148,16 @@ def test_a_plan_with_nothing_to_change_on_the_local_platform_needs_neither(
     action = example_project / "actions" / "billing" / "send_invoice_email.yaml"
     action.write_text(action.read_text().replace("e.g. INV-1042", "e.g. INV-2042"))
     assert _cli(NOT_IN_A_LOCAL_PLAN, *plan, cwd=example_project) == (2, ["deepdiff"])
+
+
+def test_fmt_check_imports_what_only_writing_and_diffing_need_only_then(
+    example_project: Path,
+) -> None:
+    # The pre-commit hook's other command: it never writes, and shows no diff.
+    watched = {"tempfile": "writing a file atomically", "difflib": "fmt --diff"}
+    assert _cli(watched, "fmt", "--check", cwd=example_project) == (0, [])
+    action = example_project / "actions" / "billing" / "send_invoice_email.yaml"
+    kind, type_, rest = action.read_text().split("\n", 2)
+    action.write_text(f"{type_}\n{kind}\n{rest}")  # not the canonical key order
+    assert _cli(watched, "fmt", "--diff", cwd=example_project) == (1, ["difflib"])
+    assert _cli(watched, "fmt", cwd=example_project) == (0, ["tempfile"])
