@@ -160,6 +160,13 @@ class Project:
     # Documents left out because they failed to load: kind ("channel", "action") -> the
     # first error of each. References to what they declared are then consequences.
     rejected: dict[str, list[Diagnostic]] = field(default_factory=dict)
+    # Files the per-file cache stood in for (compiler.load.cache): not parsed, so not in
+    # ``documents``; their actions and channels are stubs.
+    cached_files: set[str] = field(default_factory=set)
+
+    def files(self) -> set[str]:
+        """Every file the project was loaded from, parsed or cached."""
+        return {document.file for document in self.documents} | self.cached_files
 
     def channel(self, name: str) -> Channel | None:
         for channel in self.channels:

@@ -100,9 +100,11 @@ def test_a_warm_cache_reuses_every_other_file(project: Path):
     loaded = load_project(project, cache=second)
     assert second.reused == 7  # all but the focus (and actionctl.yaml, always read)
     assert loaded.project is not None
-    # Only the actions that can matter to the focus: no other is named n3, and every
-    # agent is mapped. The channels always come (references).
-    assert [a.name for a in loaded.project.actions] == ["n3"]
+    # Only the actions that can matter to the focus: no other is named n3 (a file that
+    # was would be read in full), and every agent is mapped, so one action of each agent
+    # is enough (E104 lists the agents used). The channels always come.
+    assert [a.name for a in loaded.project.actions] == ["n0", "n3"]
+    assert [a.type for a in loaded.project.actions] == ["", "send_text_message"]
     assert [c.name for c in loaded.project.channels] == ["Main", "Voice"]
     everything = FileCache(project, lambda f: f == "actionctl.yaml")
     loaded = load_project(project, cache=everything)
@@ -192,12 +194,37 @@ def test_entries_of_the_wrong_shape_are_misses(cli: Callable[..., Any], project:
     assert answers(cli, project, "actions/a5.yaml") == expected
 
 
-def test_the_validate_command_does_not_use_it(cli: Callable[..., Any], project: Path):
-    """Not wired into ``validate`` (yet): with PATHS it now also reports diagnostics of
-    other files that name what the change touched, which stubs cannot give."""
-    for args in ((), (project / "actions" / "a1.yaml",)):
-        assert cli("--project", project, "validate", *args).exit_code == 0
+def test_a_record_whole_in_shape_but_not_in_kind_starts_over(
+    cli: Callable[..., Any], project: Path
+):
+    """A record found wrong only when made a stub (an agent that is not a string): the
+    load starts over without the cache, which is removed."""
+    age(project)
+    write(project, "actions/a5.yaml", SMS.format(agent="support", name="n1", channel="Main"))
+    expected = answers(cli, project, "actions/a5.yaml")
+    data = json.loads((project / STORE).read_text())
+    record = data["files"]["actions/a0.yaml"][4][0]  # sales' first action: always a stub
+    assert len(record) == 10 and record[0] == "sales"
+    record[0] = 7
+    (project / STORE).write_text(json.dumps(data))
+    focus = "actions/a5.yaml"
+    cache = FileCache(project, lambda f: f == focus)
+    loaded = load_project(project, cache=cache)
+    assert loaded.project is not None and not loaded.project.cached_files
     assert not (project / STORE).exists()
+    assert answers(cli, project, focus) == expected
+    assert (project / STORE).exists()
+
+
+def test_validate_uses_it_with_paths_only(cli: Callable[..., Any], project: Path):
+    """The whole project reports every file's diagnostics: nothing to stand in for."""
+    assert cli("--project", project, "validate").exit_code == 0
+    assert not (project / STORE).exists()
+    named = cli("--project", project, "validate", "--no-cache", project / "actions" / "a1.yaml")
+    assert named.exit_code == 0
+    assert not (project / STORE).exists()
+    assert cli("--project", project, "validate", project / "actions" / "a1.yaml").exit_code == 0
+    assert "actions/a0.yaml" in json.loads((project / STORE).read_text())["files"]
 
 
 def test_every_file_answers_as_without_the_cache(cli: Callable[..., Any], project: Path):
