@@ -110,14 +110,17 @@ class FileCache:
             channel_stubs = [_channel_stub(display, record) for record in channels]
             if self._involved(actions) or any(c.name in self._channels for c in channel_stubs):
                 return False
-            fresh = _freshness(path, digest, size, mtime_ns, recorded_ns)
+            stat = os.stat(path)
+            if stat.st_size != size:
+                return False
+            # Same size and mtime as when hashed, and modified well before that: the
+            # common case, no read. Else (or within the clock tick) hash it again.
+            if stat.st_mtime_ns != mtime_ns or mtime_ns >= recorded_ns - RACY_NS:
+                if _hash(path) != digest:
+                    return False
+                self._settle(entry, stat.st_mtime_ns)
         except (OSError, KeyError, TypeError, ValueError, IndexError):
             return False  # unreadable now, or an entry of another shape: load it in full
-        if fresh is None:
-            return False
-        if fresh != recorded_ns:  # hashed again, now settled: trust its mtime next time
-            entry[3] = fresh
-            self.changed = True
         # Actions wait for ``finish``: which of them matter depends on the focus files,
         # which may come later. Where they go in the order is kept (first one wins).
         self.deferred.append((len(project.actions), display, actions))
@@ -125,6 +128,16 @@ class FileCache:
         project.cached_files.add(display)
         self.reused += 1
         return True
+
+    def _settle(self, entry: list[Any], mtime_ns: int) -> None:
+        """The file was hashed again and is as stored. A file modified in the same clock
+        tick as it was hashed keeps its mtime on a coarse file system, so only once its
+        mtime is long past is it recorded as hashed now (its stat vouches for it next
+        time); until then it is hashed on every run."""
+        now = time.time_ns()
+        if mtime_ns < now - RACY_NS:
+            entry[2], entry[3] = mtime_ns, now
+            self.changed = True
 
     def _involved(self, actions: list[list[Any]]) -> bool:
         """An action declares or refers to a touched name (other than its agent: stubs
@@ -216,24 +229,6 @@ class FileCache:
             write_atomically(self.root / STORE, json.dumps(data, separators=(",", ":")))
         except OSError:
             pass
-
-
-def _freshness(path: str, digest: str, size: int, mtime_ns: int, recorded_ns: int) -> int | None:
-    """The file's content is as stored: the time to record as "hashed at" (``recorded_ns``
-    when its stat says so); None when it changed. Same size and modification time as
-    when it was hashed, and modified well before that, is unchanged; a file modified in
-    the same clock tick as it was hashed keeps its mtime on a coarse file system, so it
-    is hashed again (and, once that tick is long past, recorded as settled)."""
-    stat = os.stat(path)
-    if stat.st_size != size:
-        return None
-    if stat.st_mtime_ns == mtime_ns and mtime_ns < recorded_ns - RACY_NS:
-        return recorded_ns
-    if _hash(path) != digest:
-        return None
-    now = time.time_ns()
-    settled = stat.st_mtime_ns == mtime_ns and mtime_ns < now - RACY_NS
-    return now if settled else recorded_ns
 
 
 # --- the store ---

@@ -264,3 +264,23 @@ def test_a_change_to_the_named_file_alone_does_not_rewrite_the_store(
     code, out = answers(cli, project, "actions/a3.yaml")
     assert code == 1 and "N312" in out and "actions/a1.yaml" in out
     assert store.stat().st_mtime_ns != written
+
+
+def test_a_file_touched_but_unchanged_is_hashed_once_then_trusted(project: Path):
+    """A checkout that rewrites a file with the same content gives it a new mtime: it is
+    hashed, found unchanged (a stub still), and its new mtime recorded for next time."""
+    age(project, 7200)
+    focus = "actions/a3.yaml"
+    first = FileCache(project, lambda f: f == focus)
+    load_project(project, cache=first)
+    first.save()
+    path = project / "actions" / "a1.yaml"
+    stat = path.stat()
+    later = stat.st_mtime_ns + 3600 * 10**9  # still an hour ago: settled
+    os.utime(path, ns=(stat.st_atime_ns, later))
+    second = FileCache(project, lambda f: f == focus)
+    load_project(project, cache=second)
+    second.save()
+    assert second.reused == 7 and "actions/a1.yaml" in second.seen
+    entry = json.loads((project / STORE).read_text())["files"]["actions/a1.yaml"]
+    assert entry[2] == later and entry[3] > later
