@@ -50,9 +50,7 @@ from compiler.model import Action, Channel, DataPath, Project, SourceDocument, S
 PROJECT_FILE = "actionctl.yaml"
 STATE_DIR = Path(".actionctl")
 STORE = STATE_DIR / "cache" / "validate.json"
-FORMAT = 3
-RECORD_LENGTH = 10  # of an action record: see _action_record
-STUB_TYPE = ""  # no rule about one action looks at an action without a type
+FORMAT = 4
 RACY_NS = 2_000_000_000  # coarsest file-system timestamps (FAT: 2 s)
 # Where the rules across files point: the document, and these top-level fields.
 _CHANNEL_PATHS = ("name", "phone_number", "capabilities")
@@ -107,9 +105,9 @@ class FileCache:
             return False
         try:
             digest, size, mtime_ns, recorded_ns, actions, channels = entry
-            channel_stubs = [_channel_stub(display, record) for record in channels]
-            if self._involved(actions) or any(c.name in self._channels for c in channel_stubs):
+            if type(actions) is not list:
                 return False
+            channel_stubs = [_channel_stub(display, record) for record in channels]
             stat = os.stat(path)
             if stat.st_size != size:
                 return False
@@ -139,25 +137,15 @@ class FileCache:
             entry[2], entry[3] = mtime_ns, now
             self.changed = True
 
-    def _involved(self, actions: list[list[Any]]) -> bool:
-        """An action declares or refers to a touched name (other than its agent: stubs
-        serve those). (Records are checked whole when made stubs; here only what is read.)"""
-        names, channel_names = self._names, self._channels
-        for record in actions:
-            if type(record) is not list or len(record) != RECORD_LENGTH:
-                raise ValueError("not an action record")
-            if record[1] in names or record[9] in channel_names:
-                return True
-        return False
-
     def finish(self, project: Project) -> None:
         """Put the stub actions that can matter into ``project``, in the order a full
         load has: the first of each agent (E104 lists the agents that some environment
-        leaves unmapped), and every stub of a touched agent that some environment leaves
-        unmapped (E110 points at its first action and counts them); all of them when
-        actionctl.yaml is in focus.
-        The rest could only be reported in their own files; leaving them out spares the
-        rules 10,000 look-alikes."""
+        leaves unmapped), every stub of a touched agent that some environment leaves
+        unmapped (E110 points at its first action and counts them), every stub of a
+        touched name (N311-N316 stand at its name) and every stub that names a touched
+        channel (N301, N302 and C631 stand at its messaging_channel); all of them when
+        actionctl.yaml is in focus. The rest could only be reported in
+        their own files; leaving them out spares the rules 10,000 look-alikes."""
         if not self.deferred:
             return
         every = self.focus(PROJECT_FILE)
@@ -165,14 +153,23 @@ class FileCache:
         touched_agents = names_of("agent", self.touched)
         unmapped = {a for a in touched_agents if any(a not in m for m in mappings)}  # E104/E110
         agents = {a.agent for a in project.actions}
+        names, channels = self._names, self._channels
         merged: list[Action] = []
         taken = 0
         for position, display, records in self.deferred:
             merged.extend(project.actions[taken:position])
             taken = position
             for record in records:
-                agent = record[0]
-                if every or agent not in agents or agent in unmapped:
+                if type(record) is not list or len(record) != RECORD_LENGTH:
+                    raise StoreDamaged(display)
+                agent = record[AGENT]
+                if (
+                    every
+                    or agent not in agents
+                    or agent in unmapped
+                    or record[NAME] in names
+                    or record[CHANNEL] in channels
+                ):
                     if not _is_action_record(record):
                         raise StoreDamaged(display)
                     agents.add(agent)
@@ -304,41 +301,60 @@ def _pair(position: Position) -> tuple[int, int]:
     return int(line), int(column)
 
 
+# An action record: [type, agent, name, channel (or None), document index, then line
+# and column of each of _ACTION_PLACES (0, 0 where absent)]: compact, since a big
+# project has thousands.
+_ACTION_PLACES: tuple[DataPath, ...] = (
+    (),
+    ("type",),
+    ("name",),
+    ("agent",),
+    ("messaging_channel",),
+)
+TYPE, AGENT, NAME, CHANNEL = range(4)
+RECORD_LENGTH = 5 + 2 * len(_ACTION_PLACES)
+
+
 def _action_record(action: Action) -> list[Any]:
-    """[agent, name, document index, then line and column of the document, its name
-    and its agent, then the channel it names or None]: compact, since a big project has
-    thousands."""
     values = action.source.source_map.values
-    record: list[Any] = [action.agent, action.name, action.source.index]
-    for path in ((), ("name",), ("agent",)):
-        record.extend(values.get(path, values.get((), (1, 1))))
     channel = action.fields.get("messaging_channel")
-    record.append(channel if isinstance(channel, str) else None)
+    record: list[Any] = [
+        action.type,
+        action.agent,
+        action.name,
+        channel if isinstance(channel, str) else None,
+        action.source.index,
+    ]
+    for path in _ACTION_PLACES:
+        record.extend(values.get(path, (0, 0)))
     return record
 
 
 def _is_action_record(record: Any) -> bool:
     if type(record) is not list or len(record) != RECORD_LENGTH:
         return False
-    agent, name, *numbers, channel = record
+    kind, agent, name, channel, *numbers = record
     return (
-        type(agent) is str
+        type(kind) is str
+        and type(agent) is str
         and type(name) is str
-        and all(type(n) is int for n in numbers)
         and (channel is None or type(channel) is str)
+        and all(type(n) is int for n in numbers)
     )
 
 
 def _action_stub(display: str, record: list[Any]) -> Action:
-    agent, name, index, line, column, name_line, name_column, agent_line, agent_column, _ = record
-    values: dict[DataPath, tuple[int, int]] = {
-        (): (line, column),
-        ("name",): (name_line, name_column),
-        ("agent",): (agent_line, agent_column),
-    }
-    fields = {"kind": "action", "agent": agent, "name": name}
+    kind, agent, name, channel, index = record[:5]
+    places = iter(record[5:])
+    values: dict[DataPath, tuple[int, int]] = {}
+    for path, line, column in zip(_ACTION_PLACES, places, places, strict=True):
+        if line:
+            values[path] = (line, column)
+    fields = {"kind": "action", "type": kind, "agent": agent, "name": name}
+    if channel is not None:
+        fields["messaging_channel"] = channel
     source = SourceDocument(display, index, fields, SourceMap(display, values))
-    return Action(STUB_TYPE, agent, name, fields, source)
+    return Action(kind, agent, name, fields, source, stub=True)
 
 
 def _channel_record(channel: Channel) -> dict[str, Any]:

@@ -104,7 +104,14 @@ def test_a_warm_cache_reuses_every_other_file(project: Path):
     # was would be read in full), and every agent is mapped, so one action of each agent
     # is enough (E104 lists the agents used). The channels always come.
     assert [a.name for a in loaded.project.actions] == ["n0", "n3"]
-    assert [a.type for a in loaded.project.actions] == ["", "send_text_message"]
+    assert [a.stub for a in loaded.project.actions] == [True, False]
+    assert set(loaded.project.actions[0].fields) == {
+        "kind",
+        "type",
+        "agent",
+        "name",
+        "messaging_channel",
+    }
     assert [c.name for c in loaded.project.channels] == ["Main", "Voice"]
     everything = FileCache(project, lambda f: f == "actionctl.yaml")
     loaded = load_project(project, cache=everything)
@@ -204,8 +211,8 @@ def test_a_record_whole_in_shape_but_not_in_kind_starts_over(
     expected = answers(cli, project, "actions/a5.yaml")
     data = json.loads((project / STORE).read_text())
     record = data["files"]["actions/a0.yaml"][4][0]  # sales' first action: always a stub
-    assert len(record) == 10 and record[0] == "sales"
-    record[0] = 7
+    assert len(record) == 15 and record[1] == "sales"  # [type, agent, name, ...]
+    record[1] = 7
     (project / STORE).write_text(json.dumps(data))
     focus = "actions/a5.yaml"
     cache = FileCache(project, lambda f: f == focus)

@@ -18,7 +18,7 @@ from compiler.load.cache import STORE
 from tests.plan.git_project import git
 
 AGENTS = ["support", "sales", "billing", "supp\u043ert"]  # the last: a Cyrillic o (E110)
-NAMES = ["notify", "confirm", "remind", "follow_up", "welcome", "transfer"]
+NAMES = ["notify", "confirm", "remind", "follow_up", "welcome", "Send SMS"]  # (N311)
 CHANNELS = ["Main", "Backup", "Voice", "Night"]
 
 
@@ -68,6 +68,8 @@ def action(rng: random.Random) -> str:
     ]
     if rng.random() < 0.8:
         lines.append(f"messaging_channel: {rng.choice([*CHANNELS, 'Mian'])}")
+        if rng.random() < 0.3:  # a suppression at a site of the channel (C631 on openmic)
+            lines[-1] += "  # actionctl: ignore[C631]"
     elif rng.random() < 0.5:
         lines[4] += "  # actionctl: ignore[N304]"
     return "\n".join(lines) + "\n"
