@@ -31,7 +31,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-LOCK_PREFIX = "actionctl-lock-"
+from compiler.platform.reserved import LOCK_PREFIX
+
 LOCK_EXPIRY = timedelta(minutes=15)
 
 Tool = Mapping[str, Any]
