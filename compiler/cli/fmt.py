@@ -38,6 +38,7 @@ def command(app: AppContext, paths: tuple[Path, ...], check: bool, show_diff: bo
       actionctl fmt --diff actions/support/
     Exit codes: 0 canonical (or rewritten), 1 would change (--check, --diff) or errors.
     """
+    from compiler.atomic_write import write_atomically
     from compiler.diagnostics import DiagnosticError, has_errors
     from compiler.yaml_format import format_file
 
@@ -52,8 +53,6 @@ def command(app: AppContext, paths: tuple[Path, ...], check: bool, show_diff: bo
         elif check:
             click.echo(f"would reformat {result.file}")
         else:
-            from compiler.atomic_write import write_atomically  # tempfile: only to write
-
             write_atomically(root / result.file, result.formatted or "")
             if not app.quiet:
                 click.echo(f"reformatted {result.file}", err=True)

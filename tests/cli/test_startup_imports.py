@@ -133,6 +133,14 @@ def test_completing_a_command_name_imports_no_command_module() -> None:
     assert completions == {name: short for name, (_, short) in COMMANDS.items()}
 
 
+def test_validating_a_file_writes_its_cache_only_when_it_changes(example_project: Path) -> None:
+    # The hook's run: tempfile (~10 ms) is imported to write the cache, not to read it.
+    watched = {"tempfile": "writing a file atomically"}
+    file = "actions/billing/send_invoice_email.yaml"
+    assert _cli(watched, "validate", file, cwd=example_project) == (0, ["tempfile"])
+    assert _cli(watched, "validate", file, cwd=example_project) == (0, [])
+
+
 NOT_IN_A_LOCAL_PLAN = {
     "httpx": "the OpenMic client (platform: openmic)",
     "deepdiff": "a tool that differs from its live version",
