@@ -44,7 +44,7 @@ from typing import Any
 from compiler import __version__
 from compiler.atomic_write import write_atomically
 from compiler.load.declared import declared_names, names_of
-from compiler.load.yaml_source import MAX_FILE_BYTES, read_regular_file
+from compiler.load.yaml_source import MAX_FILE_BYTES, ReadFile, read_regular_file
 from compiler.model import Action, Channel, DataPath, Project, SourceDocument, SourceMap
 
 PROJECT_FILE = "actionctl.yaml"
@@ -180,24 +180,23 @@ class FileCache:
         self.deferred.clear()
 
     def remember(
-        self, project: Project, path: str, display: str, before: tuple[int, int], *, clean: bool
+        self, project: Project, display: str, read: ReadFile | None, before: tuple[int, int]
     ) -> None:
-        """Store the index of a file just loaded in full: the actions and channels added
-        to ``project`` since there were ``before`` = (actions, channels). A file whose
-        loading reported anything (``clean`` False) is not stored: read it every time."""
-        try:
-            if not clean:
-                raise OSError("not clean")
-            stat = os.stat(path)
-            digest = _hash(path)
-        except OSError:
+        """Store the index of a file just loaded in full from ``read`` (its bytes and its
+        status before they were read, so the entry describes exactly what was parsed):
+        the actions and channels added to ``project`` since there were ``before`` =
+        (actions, channels). None: the file was not read, or its loading reported
+        something; it is not stored, and is read in full every time."""
+        if read is None:
             if self.entries.pop(display, None) is not None:
                 self.updated += not self.focus(display)
             return
+        digest = _digest(read.raw)
+        size, mtime_ns = read.status.st_size, read.status.st_mtime_ns
         actions = [_action_record(a) for a in project.actions[before[0] :]]
         channels = [_channel_record(c) for c in project.channels[before[1] :]]
         old = self.entries.get(display)
-        entry = [digest, stat.st_size, stat.st_mtime_ns, time.time_ns(), actions, channels]
+        entry = [digest, size, mtime_ns, time.time_ns(), actions, channels]
         if old is None or old[:3] != entry[:3] or old[4:] != entry[4:]:
             self.entries[display] = entry
             # The files being committed change on every run: they do not count (next
@@ -275,7 +274,11 @@ def _schema_dir() -> Path:
 
 def _hash(path: str) -> str:
     """(Read as the loader reads: a FIFO swapped in since the walk must not hang us.)"""
-    return hashlib.blake2b(read_regular_file(path, MAX_FILE_BYTES), digest_size=16).hexdigest()
+    return _digest(read_regular_file(path, MAX_FILE_BYTES))
+
+
+def _digest(raw: bytes) -> str:
+    return hashlib.blake2b(raw, digest_size=16).hexdigest()
 
 
 def _state_dir(path: Path) -> None:

@@ -61,7 +61,7 @@ def load_project(root: Path, *, cache: FileCache | None = None) -> LoadResult:
             _add_document(project, loaded, folder, diagnostics)
         if cache is not None:
             clean = len(diagnostics) == before[2]
-            cache.remember(project, path, display, before[:2], clean=clean)
+            cache.remember(project, display, result.read if clean else None, before[:2])
     if cache is not None:
         from compiler.load.cache import StoreDamaged
 
