@@ -30,7 +30,7 @@ def load_project(root: Path, *, cache: FileCache | None = None) -> LoadResult:
     """Load ``actionctl.yaml``, ``channels/*.yaml`` and ``actions/**/*.yaml`` under root.
 
     With a ``cache`` (``validate FILE``), its focus files are read first, and unchanged
-    files they do not involve are not parsed: their cached index stands in for them
+    files outside the focus are not parsed: their cached index stands in for them
     (``compiler/load/cache.py``)."""
     root = Path(root)
     if not root.is_dir():
