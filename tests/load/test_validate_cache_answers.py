@@ -40,7 +40,8 @@ def channel(rng: random.Random, name: str) -> str:
     if rng.random() < 0.1:
         return "kind: channel\nname: [broken\n"  # rejected: N301s follow from it
     caps = rng.choice(["[sms]", "[sms, voice]", "[voice]"])
-    return f'kind: channel\nname: {name}\nphone_number: "+1555000{rng.randint(1000, 9999)}"\ncapabilities: {caps}\n'
+    number = f"+1555000{rng.randint(1000, 9999)}"
+    return f'kind: channel\nname: {name}\nphone_number: "{number}"\ncapabilities: {caps}\n'
 
 
 def action(rng: random.Random) -> str:
