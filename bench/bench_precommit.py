@@ -12,6 +12,8 @@ command as a subprocess, the way pre-commit runs it:
 - changed file: the file is rewritten before every run (what pre-commit sees; the
   other files come from the warm cache),
 - unchanged file: the same command again,
+- changed channel: a channel file that 15 % of the actions name is rewritten (those
+  actions are read in full: what the change does to them is reported),
 - the whole project, and ``actionctl --version`` and ``python -c pass`` as baselines.
 
 Each figure is the best (minimum) of the runs. It also checks the answers: the clean
@@ -24,6 +26,7 @@ project <= 0.4 s.
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import subprocess
 import sys
@@ -130,6 +133,17 @@ def case(actions: int, runs: int) -> dict[str, float | int | bool | str]:
 
     changed = best(validate_one, root, runs, before=touch)
     unchanged = best(validate_one, root, runs)
+    # A changed channel involves every action that names it (15 % of the actions
+    # here): those are read in full, to report what the change does to them.
+    channel_file = root / "channels" / "channel_0.yaml"
+    channel_text = channel_file.read_text()
+
+    def touch_channel(n: int) -> None:
+        channel_file.write_text(channel_text.replace("Outbound", f"Outbound ({n})"))
+
+    validate_channel = [actionctl(), "validate", "channels/channel_0.yaml"]
+    channel_s = best(validate_channel, root, max(1, runs // 2), before=touch_channel)
+    channel_file.write_text(channel_text)
     whole = best([actionctl(), "validate"], root, max(1, runs // 2))
 
     # Correctness: a reference to a channel that no file declares must fail...
@@ -145,11 +159,15 @@ def case(actions: int, runs: int) -> dict[str, float | int | bool | str]:
     channel.write_text(kept)
     disappears = gone_code == 1 and "N301" in gone_output
 
+    store = root / ".actionctl" / "cache" / "validate.json"
+    cached = len(json.loads(store.read_text())["files"]) if store.is_file() else 0
     return {
         "file": relative,
+        "cached_files": cached,
         "cold_s": cold,
         "changed_file_s": changed,
         "unchanged_file_s": unchanged,
+        "changed_channel_s": channel_s,
         "whole_project_s": whole,
         "references_resolved": resolves,
         "file_gone_noticed": disappears,

@@ -137,6 +137,9 @@ class Action:
     name: str
     fields: Mapping[str, Any]
     source: SourceDocument
+    # A stand-in from validate's per-file cache (compiler.load.cache): ``fields`` hold
+    # only what checks across files read (kind, type, agent, name, messaging_channel).
+    stub: bool = False
 
     @property
     def address(self) -> str:
@@ -160,6 +163,18 @@ class Project:
     # Documents left out because they failed to load: kind ("channel", "action") -> the
     # first error of each. References to what they declared are then consequences.
     rejected: dict[str, list[Diagnostic]] = field(default_factory=dict)
+    # Files the per-file cache stood in for (compiler.load.cache): not parsed, so not in
+    # ``documents``; their actions and channels are stubs.
+    cached_files: set[str] = field(default_factory=set)
+
+    def actions_read_in_full(self) -> list[Action]:
+        """The actions whose whole document was read: what rules about an action's own
+        content check (the cache's stubs hold only what rules across files read)."""
+        return [action for action in self.actions if not action.stub]
+
+    def files(self) -> set[str]:
+        """Every file the project was loaded from, parsed or cached."""
+        return {document.file for document in self.documents} | self.cached_files
 
     def channel(self, name: str) -> Channel | None:
         for channel in self.channels:

@@ -14,9 +14,13 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from itertools import accumulate
+from typing import TYPE_CHECKING
 
-import regex
+if TYPE_CHECKING:
+    import regex
+
 
 # GSM 03.38 basic character set (ESC 0x1B excluded: it is not a character a user writes).
 GSM_BASIC = frozenset(
@@ -26,7 +30,6 @@ GSM_BASIC = frozenset(
 # Extension table: each costs two septets (ESC + code).
 GSM_EXTENSION = frozenset("\f^{}\\[~]|€")
 _GSM = GSM_BASIC | GSM_EXTENSION
-_GRAPHEME = regex.compile(r"\X")
 
 GSM_SINGLE, GSM_PART = 160, 153
 UCS2_SINGLE, UCS2_PART = 70, 67
@@ -79,6 +82,14 @@ def _utf16_units(grapheme: str) -> int:
     return len(grapheme.encode("utf-16-le")) // 2
 
 
+@cache
+def _graphemes() -> regex.Pattern[str]:
+    """User-perceived characters (``\\X``); ``regex`` is loaded on the first long text."""
+    import regex
+
+    return regex.compile(r"\X")
+
+
 def _pack(
     text: str, units: int, single: int, part: int, cost: Callable[[str], int]
 ) -> tuple[int, int]:
@@ -89,7 +100,7 @@ def _pack(
     work per part is logarithmic and the Python work per grapheme a dictionary lookup."""
     if units <= single:
         return 1, single - units
-    graphemes = _GRAPHEME.findall(text)
+    graphemes = _graphemes().findall(text)
     costs = {grapheme: cost(grapheme) for grapheme in set(graphemes)}
     totals = list(accumulate(costs[grapheme] for grapheme in graphemes))
     segments, base, index, last_base = 0, 0, 0, 0

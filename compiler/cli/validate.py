@@ -19,6 +19,7 @@ from compiler.cli.context import AppContext, diagnostics_format_option, emit_dia
 from compiler.diagnostics import Diagnostic, Location, Severity, has_errors, sorted_diagnostics
 
 if TYPE_CHECKING:
+    from compiler.load.cache import FileCache
     from compiler.model import Project
     from compiler.validate.involved import Change
 
@@ -31,17 +32,29 @@ if TYPE_CHECKING:
     help="Also check what git says changed (deleted and renamed files too); the hook's mode.",
 )
 @click.option("--strict", is_flag=True, help="Warnings fail too (exit 1), as errors do.")
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Read every file in full; with PATHS, the cache in .actionctl/cache/ is not used.",
+)
 @diagnostics_format_option("Output format (default: --diagnostics-format, text).")
 @pass_app
 def command(
-    app: AppContext, paths: tuple[Path, ...], changed: bool, strict: bool, fmt: str | None
+    app: AppContext,
+    paths: tuple[Path, ...],
+    changed: bool,
+    strict: bool,
+    no_cache: bool,
+    fmt: str | None,
 ) -> int:
     """Check action and channel files (schema, references, names, numbers, templates).
 
     With PATHS, report what involves those files: their own diagnostics, and those of
     other files that refer to a name they declare, or declared before the change (git's
-    HEAD): renaming a channel reports the actions that still name the old one. The
-    whole project is always loaded, so references resolve across files.
+    HEAD): renaming a channel reports the actions that still name the old one.
+    References resolve across the whole project; with PATHS, files the change does not
+    involve come from a per-file cache (.actionctl/cache/, checked by content hash), so
+    the hook costs about what the changed files cost.
 
     \b
     Examples:
@@ -58,15 +71,22 @@ def command(
     from compiler.validate.suppress import apply_rules
 
     fmt = fmt or app.diagnostics_format
-    loaded = load_project(app.project_dir)
+    selection: Selection | None = None
+    if (paths or changed) and app.project_dir.is_dir():
+        selection = Selection.of(app.project_dir, paths, changed)
+    cache = selection.cache(app.project_dir) if selection and not no_cache else None
+    loaded = load_project(app.project_dir, cache=cache)
+    if cache is not None:
+        cache.save()
     diagnostics = list(loaded.diagnostics)
     if loaded.project is not None:
         diagnostics += validate_project(loaded.project)
         if app.env and loaded.project.config.environment(app.env) is None:
             diagnostics.append(unknown_environment(app, loaded.project))
-    selection: Selection | None = None
-    if (paths or changed) and loaded.project is not None and loaded.files:
-        selection = Selection.of(app.project_dir, paths, loaded.files, changed)
+    if loaded.project is None or not loaded.files:
+        selection = None
+    if selection is not None and loaded.project is not None:
+        selection.problems += selection.unread(loaded.files)
         diagnostics = apply_rules(diagnostics, loaded.project, scan=selection.covers)
         diagnostics = involved(diagnostics, loaded.project, selection.change)
         diagnostics += selection.problems
@@ -87,22 +107,21 @@ class Selection:
     """The files (and directories) named on the command line, and those git says the
     change touches, as diagnostics show them (relative to the project root)."""
 
-    def __init__(self, change: Change, problems: list[Diagnostic]) -> None:
+    def __init__(self, change: Change, problems: list[Diagnostic], named: list[str]) -> None:
         self.change = change
         self.problems = problems
+        self.named = named
 
     @classmethod
-    def of(
-        cls, root: Path, paths: Sequence[Path], project_files: list[str], changed: bool
-    ) -> Selection:
+    def of(cls, root: Path, paths: Sequence[Path], changed: bool) -> Selection:
         from compiler.git_changes import read_changes
         from compiler.validate.involved import Change
 
         change = Change()
         problems: list[Diagnostic] = []
         missing: dict[str, Diagnostic] = {}
+        named: list[str] = []  # files named on the command line, that exist
         root = root.resolve()
-        known = set(project_files)
         for path in paths:
             shown = path.as_posix()
             try:
@@ -119,12 +138,7 @@ class Selection:
                 change.folders.append("" if relative == "." else relative + "/")
                 continue
             change.files.add(relative)
-            if relative not in known:
-                message = (
-                    f"{relative} is not read by actionctl (only actionctl.yaml, "
-                    "channels/*.yaml and actions/**/*.yaml are)"
-                )
-                problems.append(Diagnostic.warning(Location(relative), "E109", message))
+            named.append(relative)
         git = read_changes(root, change.files | set(missing), with_diff=changed)
         if changed and not git.in_git:
             message = (
@@ -143,10 +157,42 @@ class Selection:
             for path, text in git.old_texts.items()
             if is_project_file(path)
         }
-        return cls(change, problems)
+        return cls(change, problems, named)
 
     def covers(self, file: str) -> bool:
         return self.change.covers(file)
+
+    def unread(self, project_files: list[str]) -> list[Diagnostic]:
+        """A warning for each file named that the project does not read."""
+        known = set(project_files)
+        message = (
+            "{} is not read by actionctl (only actionctl.yaml, channels/*.yaml and "
+            "actions/**/*.yaml are)"
+        )
+        return [
+            Diagnostic.warning(Location(file), "E109", message.format(file))
+            for file in self.named
+            if file not in known
+        ]
+
+    def cache(self, root: Path) -> FileCache | None:
+        """The per-file cache for this selection; None when the change involves the whole
+        project anyway (actionctl.yaml, or a folder: every file is read in full)."""
+        from compiler.load.cache import FileCache
+        from compiler.load.declared import declared_names
+
+        if PROJECT_FILE in self.change.files or self.change.folders:
+            return None
+        old_names = {
+            name
+            for path, documents in self.change.old_documents.items()
+            for data in documents
+            for name in declared_names(path, data)
+        }
+        return FileCache(root, self.covers, old_names)
+
+
+PROJECT_FILE = "actionctl.yaml"
 
 
 def is_project_file(path: str) -> bool:

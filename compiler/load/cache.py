@@ -1,22 +1,27 @@
-"""A per-file cache that lets a check of some files (the pre-commit case) load only
-those files, while references still resolve across the whole project:
-``load_project(root, cache=FileCache(root, focus))``, then only diagnostics located in
-the focus files are exact. (``actionctl validate PATHS`` does not use it since it also
-reports other files' diagnostics that involve PATHS; stubs cannot give those.)
+"""A per-file cache that lets ``actionctl validate FILE...`` (the pre-commit hook) read
+only the files it names and those that share a name with them, while references still
+resolve across the whole project and the answer is the one a full load gives.
 
-What a file contributes to checks across files is small: each action's agent and name,
-each channel's name, number and capabilities, and where those are written. The first
-time a file is loaded in full (parsed, schema-checked, turned into actions and
-channels) that index is stored, keyed by the file's path and a hash of its content, in
-``.actionctl/cache/validate.json`` (``.actionctl/`` is git-ignored). Next time, a file
-outside the focus whose content hash matches is not parsed: its index entries go into
-the project as *stubs* (``Action.type`` is ``STUB_TYPE``, ``fields`` hold kind, agent
-and name only) that take part in the rules across files (duplicate names, channel
-references, agent mappings). Rules about a stub alone may then say wrong things, but
-only about the stub's own file, which is outside the focus and not reported. Of the
-actions, only the stubs that can matter to the focus are made (``FileCache.finish``
-says which): a rule across files that needs more must be taught here, and
-tests/load/test_validate_cache.py compares every file's answer with a full load.
+What a file contributes to checks across files is small: each action's agent, name and
+``messaging_channel``, each channel's name, number and capabilities, and where those are
+written. The first time a file is loaded in full (parsed, schema-checked, turned into
+actions and channels) that index is stored, keyed by the file's path and a hash of its
+content, in ``.actionctl/cache/validate.json`` (``.actionctl/`` is git-ignored). Next
+time, a file whose content hash matches is not parsed unless it is *involved*: it is in
+the focus (the files named), or it declares or refers to a name the focus files declare
+now or declared before the change (``touched``, keys of compiler.load.declared). Its
+index entries go into the project as *stubs* (``Action.type`` is ``STUB_TYPE``,
+``fields`` hold kind, agent and name only) that take part in the rules across files.
+
+Why that gives the full answer: ``validate FILE`` reports the diagnostics in the focus
+files and those at a *site* of a touched name elsewhere (compiler.validate.involved).
+Every file holding such a site is read in full, except where the site is an action's
+``agent``: what is reported there (E110, and E104 at the environment's ``agents`` key)
+needs only the agents and the positions the stubs carry, so all stubs of a touched agent
+and the first of every other agent are made (``FileCache.finish``). A file whose loading
+said anything (a YAML or schema diagnostic) is never a stub: it is read in full every
+time, so nothing it says is lost. tests/load/test_validate_cache.py compares the answer
+for every file of projects with problems across files with a full load's.
 
 Safe when stale or corrupt: any error reading the store or an entry is a miss (the file
 is loaded in full); the store is tied to the actionctl version and the loader's and
@@ -27,23 +32,25 @@ planted must not run code.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from compiler import __version__
 from compiler.atomic_write import write_atomically
+from compiler.load.declared import declared_names, names_of
+from compiler.load.yaml_source import MAX_FILE_BYTES, read_regular_file
 from compiler.model import Action, Channel, DataPath, Project, SourceDocument, SourceMap
 
 PROJECT_FILE = "actionctl.yaml"
 STATE_DIR = Path(".actionctl")
 STORE = STATE_DIR / "cache" / "validate.json"
-FORMAT = 2
-STUB_TYPE = ""  # no rule about one action looks at an action without a type
+FORMAT = 4
 RACY_NS = 2_000_000_000  # coarsest file-system timestamps (FAT: 2 s)
 # Where the rules across files point: the document, and these top-level fields.
 _CHANNEL_PATHS = ("name", "phone_number", "capabilities")
@@ -52,13 +59,23 @@ _PACKAGE = Path(__file__).resolve().parent.parent
 Position = list[int]  # [line, column] in JSON
 
 
-class FileCache:
-    """One validate run's view of the store: ``reuse`` before loading a file,
-    ``remember`` after loading one in full, ``save`` at the end."""
+class StoreDamaged(Exception):
+    """An entry that looked whole was not (found when making its stubs): load again
+    without the cache."""
 
-    def __init__(self, root: Path, focus: Callable[[str], bool]) -> None:
+
+class FileCache:
+    """One validate run's view of the store: ``touch`` with what the focus files declare
+    (before loading them), ``reuse`` before loading any other file, ``remember`` after
+    loading one in full, ``finish`` after the last, ``save`` at the end."""
+
+    def __init__(
+        self, root: Path, focus: Callable[[str], bool], old_names: Iterable[str] = ()
+    ) -> None:
         self.root = root
         self.focus = focus
+        self.touched: set[str] = set(old_names)  # keys of compiler.load.declared
+        self._index_touched()
         self.stamp = _stamp()
         self.entries: dict[str, list[Any]] = _read_store(root / STORE, self.stamp)
         self.seen: set[str] = set()
@@ -66,8 +83,19 @@ class FileCache:
         self.changed = False
         self.reused = 0
 
-    def reuse(self, project: Project, path: Path, display: str) -> bool:
-        """Add the file's stubs to ``project`` if it is outside the focus and unchanged;
+    def touch(self, display: str, documents: Iterable[Any]) -> None:
+        """What a focus file declares now (its documents' data, as parsed)."""
+        for data in documents:
+            self.touched.update(declared_names(display, data))
+        self._index_touched()
+
+    def _index_touched(self) -> None:
+        # Names by kind, for the one lookup per record that ``_involved`` makes.
+        self._names = names_of("action", self.touched)
+        self._channels = names_of("channel", self.touched)
+
+    def reuse(self, project: Project, path: str, display: str) -> bool:
+        """Add the file's stubs to ``project`` if it is not involved and unchanged;
         False: load it in full (and ``remember`` it)."""
         self.seen.add(display)
         if self.focus(display):
@@ -77,57 +105,93 @@ class FileCache:
             return False
         try:
             digest, size, mtime_ns, recorded_ns, actions, channels = entry
-            if not _unchanged(path, digest, size, mtime_ns, recorded_ns):
-                return False
-            if not all(_is_action_record(record) for record in actions):
+            if type(actions) is not list:
                 return False
             channel_stubs = [_channel_stub(display, record) for record in channels]
+            stat = os.stat(path)
+            if stat.st_size != size:
+                return False
+            # Same size and mtime as when hashed, and modified well before that: the
+            # common case, no read. Else (or within the clock tick) hash it again.
+            if stat.st_mtime_ns != mtime_ns or mtime_ns >= recorded_ns - RACY_NS:
+                if _hash(path) != digest:
+                    return False
+                self._settle(entry, stat.st_mtime_ns)
         except (OSError, KeyError, TypeError, ValueError, IndexError):
             return False  # unreadable now, or an entry of another shape: load it in full
         # Actions wait for ``finish``: which of them matter depends on the focus files,
         # which may come later. Where they go in the order is kept (first one wins).
         self.deferred.append((len(project.actions), display, actions))
         project.channels.extend(channel_stubs)  # (stubs are not in project.documents)
+        project.cached_files.add(display)
         self.reused += 1
         return True
 
+    def _settle(self, entry: list[Any], mtime_ns: int) -> None:
+        """The file was hashed again and is as stored. A file modified in the same clock
+        tick as it was hashed keeps its mtime on a coarse file system, so only once its
+        mtime is long past is it recorded as hashed now (its stat vouches for it next
+        time); until then it is hashed on every run."""
+        now = time.time_ns()
+        if mtime_ns < now - RACY_NS:
+            entry[2], entry[3] = mtime_ns, now
+            self.changed = True
+
     def finish(self, project: Project) -> None:
-        """Put the stub actions that can matter to the focus into ``project``, in the
-        order a full load has: those sharing a name with a focus action (duplicates per
-        agent and per platform agent), those of a focus action's agent where some
-        environment leaves that agent unmapped (E104/E110 count its users), and all of
-        them when actionctl.yaml is in focus. The rest could only be reported in their
-        own files; leaving them out spares the rules 10,000 look-alikes."""
+        """Put the stub actions that can matter into ``project``, in the order a full
+        load has: the first of each agent (E104 lists the agents that some environment
+        leaves unmapped), every stub of a touched agent that some environment leaves
+        unmapped (E110 points at its first action and counts them), every stub of a
+        touched name (N311-N316 stand at its name) and every stub that names a touched
+        channel (N301, N302 and C631 stand at its messaging_channel); all of them when
+        actionctl.yaml is in focus. The rest could only be reported in
+        their own files; leaving them out spares the rules 10,000 look-alikes."""
         if not self.deferred:
             return
-        relevant = self._relevance(project)
+        every = self.focus(PROJECT_FILE)
+        mappings = [e.agents for e in project.config.environments.values() if e.agents]
+        touched_agents = names_of("agent", self.touched)
+        unmapped = {a for a in touched_agents if any(a not in m for m in mappings)}  # E104/E110
+        agents = {a.agent for a in project.actions}
+        names, channels = self._names, self._channels
         merged: list[Action] = []
         taken = 0
         for position, display, records in self.deferred:
             merged.extend(project.actions[taken:position])
             taken = position
-            merged.extend(_action_stub(display, r) for r in records if relevant(r))
+            for record in records:
+                if type(record) is not list or len(record) != RECORD_LENGTH:
+                    raise StoreDamaged(display)
+                agent = record[AGENT]
+                if (
+                    every
+                    or agent not in agents
+                    or agent in unmapped
+                    or record[NAME] in names
+                    or record[CHANNEL] in channels
+                ):
+                    if not _is_action_record(record):
+                        raise StoreDamaged(display)
+                    agents.add(agent)
+                    merged.append(_action_stub(display, record))
         merged.extend(project.actions[taken:])
         project.actions[:] = merged
         self.deferred.clear()
 
-    def _relevance(self, project: Project) -> Callable[[list[Any]], bool]:
-        if self.focus(PROJECT_FILE):
-            return lambda record: True
-        focus = [a for a in project.actions if self.focus(a.source.file)]
-        names = {a.name for a in focus}
-        mappings = [e.agents for e in project.config.environments.values() if e.agents]
-        agents = {a.agent for a in focus if any(a.agent not in m for m in mappings)}
-        return lambda record: record[1] in names or record[0] in agents
-
-    def remember(self, project: Project, path: Path, display: str, before: tuple[int, int]) -> None:
+    def remember(
+        self, project: Project, path: str, display: str, before: tuple[int, int], *, clean: bool
+    ) -> None:
         """Store the index of a file just loaded in full: the actions and channels added
-        to ``project`` since there were ``before`` = (actions, channels)."""
+        to ``project`` since there were ``before`` = (actions, channels). A file whose
+        loading reported anything (``clean`` False) is not stored: read it every time."""
         try:
+            if not clean:
+                raise OSError("not clean")
             stat = os.stat(path)
             digest = _hash(path)
         except OSError:
-            self.entries.pop(display, None)
+            if self.entries.pop(display, None) is not None:
+                self.changed = True
             return
         actions = [_action_record(a) for a in project.actions[before[0] :]]
         channels = [_channel_record(c) for c in project.channels[before[1] :]]
@@ -139,6 +203,14 @@ class FileCache:
             # store for them alone would cost more than parsing them again next time,
             # when they are outside the focus (their stored entry is then a miss).
             self.changed = self.changed or not self.focus(display)
+
+    def forget(self) -> None:
+        """Remove the store (it is damaged); this run then saves nothing."""
+        self.entries.clear()
+        self.seen.clear()
+        self.changed = False
+        with contextlib.suppress(OSError):
+            (self.root / STORE).unlink(missing_ok=True)
 
     def save(self) -> None:
         """Write the store if anything changed (files gone are dropped); a store that
@@ -154,18 +226,6 @@ class FileCache:
             write_atomically(self.root / STORE, json.dumps(data, separators=(",", ":")))
         except OSError:
             pass
-
-
-def _unchanged(path: Path, digest: str, size: int, mtime_ns: int, recorded_ns: int) -> bool:
-    """Same size and modification time as when it was hashed, and modified well before
-    that (a file changed in the same clock tick as it was hashed keeps its mtime on a
-    coarse file system: then its content is hashed again), or else the same hash."""
-    stat = os.stat(path)
-    if stat.st_size != size:
-        return False
-    if stat.st_mtime_ns == mtime_ns and mtime_ns < recorded_ns - RACY_NS:
-        return True
-    return _hash(path) == digest
 
 
 # --- the store ---
@@ -207,8 +267,9 @@ def _schema_dir() -> Path:
     return schema_dir()
 
 
-def _hash(path: Path) -> str:
-    return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+def _hash(path: str) -> str:
+    """(Read as the loader reads: a FIFO swapped in since the walk must not hang us.)"""
+    return hashlib.blake2b(read_regular_file(path, MAX_FILE_BYTES), digest_size=16).hexdigest()
 
 
 def _state_dir(path: Path) -> None:
@@ -240,36 +301,60 @@ def _pair(position: Position) -> tuple[int, int]:
     return int(line), int(column)
 
 
+# An action record: [type, agent, name, channel (or None), document index, then line
+# and column of each of _ACTION_PLACES (0, 0 where absent)]: compact, since a big
+# project has thousands.
+_ACTION_PLACES: tuple[DataPath, ...] = (
+    (),
+    ("type",),
+    ("name",),
+    ("agent",),
+    ("messaging_channel",),
+)
+TYPE, AGENT, NAME, CHANNEL = range(4)
+RECORD_LENGTH = 5 + 2 * len(_ACTION_PLACES)
+
+
 def _action_record(action: Action) -> list[Any]:
-    """[agent, name, document index, then line and column of the document, its name
-    and its agent]: compact, since a big project has thousands."""
     values = action.source.source_map.values
-    record: list[Any] = [action.agent, action.name, action.source.index]
-    for path in ((), ("name",), ("agent",)):
-        record.extend(values.get(path, values.get((), (1, 1))))
+    channel = action.fields.get("messaging_channel")
+    record: list[Any] = [
+        action.type,
+        action.agent,
+        action.name,
+        channel if isinstance(channel, str) else None,
+        action.source.index,
+    ]
+    for path in _ACTION_PLACES:
+        record.extend(values.get(path, (0, 0)))
     return record
 
 
 def _is_action_record(record: Any) -> bool:
+    if type(record) is not list or len(record) != RECORD_LENGTH:
+        return False
+    kind, agent, name, channel, *numbers = record
     return (
-        isinstance(record, list)
-        and len(record) == 9
-        and isinstance(record[0], str)
-        and isinstance(record[1], str)
-        and all(isinstance(n, int) for n in record[2:])
+        type(kind) is str
+        and type(agent) is str
+        and type(name) is str
+        and (channel is None or type(channel) is str)
+        and all(type(n) is int for n in numbers)
     )
 
 
 def _action_stub(display: str, record: list[Any]) -> Action:
-    agent, name, index, line, column, name_line, name_column, agent_line, agent_column = record
-    values: dict[DataPath, tuple[int, int]] = {
-        (): (line, column),
-        ("name",): (name_line, name_column),
-        ("agent",): (agent_line, agent_column),
-    }
-    fields = {"kind": "action", "agent": agent, "name": name}
+    kind, agent, name, channel, index = record[:5]
+    places = iter(record[5:])
+    values: dict[DataPath, tuple[int, int]] = {}
+    for path, line, column in zip(_ACTION_PLACES, places, places, strict=True):
+        if line:
+            values[path] = (line, column)
+    fields = {"kind": "action", "type": kind, "agent": agent, "name": name}
+    if channel is not None:
+        fields["messaging_channel"] = channel
     source = SourceDocument(display, index, fields, SourceMap(display, values))
-    return Action(STUB_TYPE, agent, name, fields, source)
+    return Action(kind, agent, name, fields, source, stub=True)
 
 
 def _channel_record(channel: Channel) -> dict[str, Any]:

@@ -23,6 +23,7 @@ import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import NamedTuple
 
 from compiler.diagnostics import Diagnostic, Location, printable
 from compiler.wording import file_kind as _kind  # one wording with the importer's
@@ -34,10 +35,9 @@ _GITMODULES_BYTES = 256 * 1024
 _SUBMODULE_PATH = re.compile(r"^\s*path\s*=\s*(.+?)\s*$", re.MULTILINE)
 
 
-@dataclass(frozen=True)
-class DocumentFile:
+class DocumentFile(NamedTuple):  # (a tuple: made once per file of the project)
     folder: str  # "channels" or "actions"
-    path: Path  # what to read: links resolved, inside the project
+    path: str  # what to read (an OS path): links resolved, inside the project
     display: str  # what users see: relative to the project root, as they named it
 
 
@@ -54,7 +54,7 @@ def find_document_files(root: Path) -> FoundFiles:
     documents: list[DocumentFile] = []
     for folder, recursive in FOLDERS:  # channels first, then actions, each sorted
         walker.walk(root / folder, PurePosixPath(folder), folder, recursive)
-        documents += sorted(walker.documents, key=lambda d: PurePosixPath(d.display).parts)
+        documents += sorted(walker.documents, key=lambda d: d.display.split("/"))
         walker.documents = []
     walker.diagnostics += _missing_submodules(walker.real_root)
     return FoundFiles(documents, walker.diagnostics)
@@ -121,7 +121,8 @@ class _Walker:
             return None
 
     def walk(self, top: Path, display: PurePosixPath, folder: str, recursive: bool) -> None:
-        """Every document file under ``top`` (a stack, not recursion: trees may be deep)."""
+        """Every document file under ``top`` (a stack, not recursion: trees may be deep).
+        Paths are plain strings inside the loop: it runs once per file of the project."""
         resolved = self.resolve(top, display)
         if resolved is None:
             return
@@ -130,43 +131,42 @@ class _Walker:
             message = f"{display} is {_kind(mode)}, not a folder: make it a folder of YAML files"
             self.error(display, "E115", message)
             return
-        stack = [(Path(os.path.realpath(path)), display)]  # real paths from here on
+        stack = [(os.path.realpath(path), display.as_posix())]  # real paths from here on
         while stack:
             folder_path, folder_display = stack.pop()
-            if not self.enter(folder_path, folder_display):
+            if not self.enter(Path(folder_path), PurePosixPath(folder_display)):
                 continue
-            for child, known_mode in self.list(folder_path, folder_display):
-                child_display = folder_display / child
+            for child, known_mode in self.list(folder_path, PurePosixPath(folder_display)):
+                child_display = f"{folder_display}/{child}"
                 self.budget -= 1
                 if self.budget < 0:
                     self.error(display, "E114", f"more than {MAX_ENTRIES} entries under {display}")
                     return
                 if known_mode:  # a plain file or folder: no link to resolve, no stat
-                    real, child_mode = folder_path / child, known_mode
+                    real, child_mode = f"{folder_path}/{child}", known_mode
                 else:
-                    entry = self.resolve(folder_path / child, child_display)
+                    entry = self.resolve(Path(folder_path, child), PurePosixPath(child_display))
                     if entry is None:
                         continue
-                    real, child_mode = entry
+                    real, child_mode = str(entry[0]), entry[1]
                 if stat.S_ISDIR(child_mode):
                     if recursive:
                         stack.append((real, child_display))
                     elif _is_yaml(child):
-                        self.error(
-                            child_display, "E115", f"{child_display} is a folder, not a file"
-                        )
+                        message = f"{child_display} is a folder, not a file"
+                        self.error(PurePosixPath(child_display), "E115", message)
                     continue
                 if not _is_yaml(child):
                     continue
                 if stat.S_ISREG(child_mode):
-                    shown = printable(child_display.as_posix())  # also in plans and payloads
+                    shown = printable(child_display)  # also in plans and payloads
                     self.documents.append(DocumentFile(folder, real, shown))
                     continue
                 message = (
                     f"{child_display} is {_kind(child_mode)}, not a regular file; it is not "
                     "opened: replace it with a file or remove it"
                 )
-                self.error(child_display, "E115", message)
+                self.error(PurePosixPath(child_display), "E115", message)
 
     def enter(self, path: Path, display: PurePosixPath) -> bool:
         """False for a folder already walked (a link back up the tree would loop);
@@ -182,7 +182,7 @@ class _Walker:
         self.visited.add(real)
         return True
 
-    def list(self, path: Path, display: PurePosixPath) -> list[tuple[str, int]]:
+    def list(self, path: str, display: PurePosixPath) -> list[tuple[str, int]]:
         """A folder's entries, sorted: (name, mode when the directory listing already
         says it is a plain file or folder, else 0); unreadable -> E114 and nothing."""
         try:
@@ -257,7 +257,10 @@ def _known_mode(entry: os.DirEntry[str]) -> int:
 
 
 def _is_yaml(name: str) -> bool:
-    return PurePosixPath(name).suffix in YAML_SUFFIXES
+    """Its suffix (as ``PurePosixPath.suffix`` says: ``.yaml`` alone has none) is one of
+    ``YAML_SUFFIXES``."""
+    dot = name.rfind(".")
+    return dot > 0 and name[dot:] in YAML_SUFFIXES
 
 
 def _reason(error: OSError) -> str:

@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from compiler.diagnostics import Diagnostic, Location
-from compiler.load.files import find_document_files, project_file
+from compiler.load.files import DocumentFile, find_document_files, project_file
 from compiler.load.schema_check import check_action_type, check_document, check_kind
-from compiler.load.yaml_source import LoadedDocument, read_yaml_file
+from compiler.load.yaml_source import FileResult, LoadedDocument, read_yaml_file
 from compiler.model import Action, Channel, Environment, Project, ProjectConfig, RuleConfig
 
 if TYPE_CHECKING:
@@ -29,8 +29,9 @@ class LoadResult:
 def load_project(root: Path, *, cache: FileCache | None = None) -> LoadResult:
     """Load ``actionctl.yaml``, ``channels/*.yaml`` and ``actions/**/*.yaml`` under root.
 
-    With a ``cache`` (``validate FILE``), unchanged files outside its focus are not
-    parsed: their cached index stands in for them (``compiler/load/cache.py``)."""
+    With a ``cache`` (``validate FILE``), its focus files are read first, and unchanged
+    files they do not involve are not parsed: their cached index stands in for them
+    (``compiler/load/cache.py``)."""
     root = Path(root)
     if not root.is_dir():
         what = "does not exist" if not root.exists() else "is not a directory"
@@ -44,13 +45,14 @@ def load_project(root: Path, *, cache: FileCache | None = None) -> LoadResult:
     files: list[str] = [PROJECT_FILE] if config.source is not None or _has_config(root) else []
     found = find_document_files(root)
     diagnostics.extend(found.diagnostics)
+    read_first = _read_focus(found.documents, cache) if cache is not None else {}
     for document_file in found.documents:
         folder, path, display = document_file.folder, document_file.path, document_file.display
         files.append(display)
         if cache is not None and cache.reuse(project, path, display):
             continue
-        before = (len(project.actions), len(project.channels))
-        result = read_yaml_file(path, display)
+        before = (len(project.actions), len(project.channels), len(diagnostics))
+        result = read_first.pop(display, None) or read_yaml_file(path, display)
         diagnostics.extend(result.diagnostics)
         if not result.documents:
             _reject(project, folder.removesuffix("s"), result.diagnostics)
@@ -58,12 +60,31 @@ def load_project(root: Path, *, cache: FileCache | None = None) -> LoadResult:
             project.documents.append(loaded.document)
             _add_document(project, loaded, folder, diagnostics)
         if cache is not None:
-            cache.remember(project, path, display, before)
+            clean = len(diagnostics) == before[2]
+            cache.remember(project, path, display, before[:2], clean=clean)
     if cache is not None:
-        cache.finish(project)
+        from compiler.load.cache import StoreDamaged
+
+        try:
+            cache.finish(project)
+        except StoreDamaged:  # rare: the answer must not depend on it, so start over
+            cache.forget()
+            return load_project(root)
     if not files and not diagnostics:  # (an actionctl.yml alone already got E105)
         diagnostics.append(_empty_project(root))
     return LoadResult(project, diagnostics, files)
+
+
+def _read_focus(documents: list[DocumentFile], cache: FileCache) -> dict[str, FileResult]:
+    """The focus files, read before the others: what they declare decides which other
+    files the cache must read in full."""
+    read: dict[str, FileResult] = {}
+    for document_file in documents:
+        if cache.focus(document_file.display):
+            result = read_yaml_file(document_file.path, document_file.display)
+            cache.touch(document_file.display, (d.document.data for d in result.documents))
+            read[document_file.display] = result
+    return read
 
 
 def _empty_project(root: Path) -> Diagnostic:

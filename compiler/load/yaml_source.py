@@ -90,7 +90,7 @@ class _Stop(Exception):
         self.diagnostic = diagnostic
 
 
-def read_yaml_file(path: Path, display: str) -> FileResult:
+def read_yaml_file(path: str | Path, display: str) -> FileResult:
     """Parse ``path`` (shown to users as ``display``) into positioned documents."""
     try:
         raw = read_regular_file(path, MAX_FILE_BYTES)
@@ -113,7 +113,7 @@ class FileTooLargeError(OSError):
         self.size = size
 
 
-def read_regular_file(path: Path, limit: int) -> bytes:
+def read_regular_file(path: str | Path, limit: int) -> bytes:
     """The bytes of a regular file of at most ``limit`` bytes. Opened without blocking and
     checked on the open descriptor, so a FIFO swapped in after a check cannot hang us and
     ``/dev/zero`` cannot grow memory: at most ``limit + 1`` bytes are ever read."""

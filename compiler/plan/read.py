@@ -21,12 +21,12 @@ from typing import Any
 
 from compiler.canonical import TOOL_TYPES, canonical_tool
 from compiler.plan.model import PlanFormatError as PlanReadError
+from compiler.platform.reserved import LOCK_PREFIX
 
 MAX_PLAN_BYTES = 64 * 1024 * 1024
 MAX_DEPTH = 256  # a parameter schema nests at most 200 levels (the YAML bound), plus the plan's own
 MAX_NUMBER_CHARS = 100
 MAX_NAME_CHARS = 1_000  # addresses, agents, uids, names, fingerprints, target values
-LOCK_PREFIX = "actionctl-lock-"  # = compiler.apply_lock.LOCK_PREFIX (plan must not import apply)
 
 PLAN_KEYS = {
     "format_version", "environment", "target", "prune", "summary", "changes", "unmanaged",

@@ -29,7 +29,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-LOCK_PREFIX = "actionctl-lock-"
+from compiler.platform.reserved import LOCK_PREFIX
+
 LOCK_EXPIRY = timedelta(minutes=15)
 HOST = re.sub(r"\s+", "_", socket.gethostname()) or "unknown-host"
 

@@ -14,12 +14,13 @@ it involves the whole project.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
 from compiler.diagnostics import Diagnostic, Location
+from compiler.load.declared import action_key, agent_key, channel_key, declared_names
 from compiler.model import Project
 
 PROJECT_FILE = "actionctl.yaml"
@@ -34,7 +35,9 @@ class Change:
     old_documents: dict[str, list[Any]] = field(default_factory=dict)  # path -> data list
 
     def covers(self, file: str) -> bool:
-        return file in self.files or any(file.startswith(folder) for folder in self.folders)
+        if file in self.files:
+            return True
+        return bool(self.folders) and file.startswith(tuple(self.folders))
 
 
 def involved(
@@ -61,23 +64,6 @@ def touched_names(project: Project, change: Change) -> set[str]:
     return names
 
 
-def declared_names(path: str, data: Any) -> Iterator[str]:
-    """``channel:NAME`` for a channel document; ``action:NAME`` and ``agent:AGENT`` for an
-    action document (names of one agent must be unique, as must those of agents that are
-    one platform agent). Whatever the shape of ``data``: an old text may be anything."""
-    if not isinstance(data, dict):
-        return
-    name = data.get("name")
-    if path.startswith("channels/") and isinstance(name, str):
-        yield f"channel:{name}"
-    if path.startswith("actions/"):
-        if isinstance(name, str):
-            yield f"action:{name}"
-        agent = data.get("agent")
-        if isinstance(agent, str):
-            yield f"agent:{agent}"
-
-
 def name_sites(project: Project, names: set[str]) -> dict[Location, set[str]]:
     """Where each of ``names`` is declared or referred to, at the locations rules report
     at (only those names: locating every value of a large project costs)."""
@@ -88,21 +74,21 @@ def name_sites(project: Project, names: set[str]) -> dict[Location, set[str]]:
             sites.setdefault(locate(), set()).add(name)
 
     for channel in project.channels:
-        add(f"channel:{channel.name}", partial(channel.source.locate, "name"))
+        add(channel_key(channel.name), partial(channel.source.locate, "name"))
     for action in project.actions:
-        add(f"action:{action.name}", partial(action.locate, "name"))
-        add(f"agent:{action.agent}", partial(action.locate, "agent"))
+        add(action_key(action.name), partial(action.locate, "name"))
+        add(agent_key(action.agent), partial(action.locate, "agent"))
         channel = action.fields.get("messaging_channel")
         if isinstance(channel, str):
-            add(f"channel:{channel}", partial(action.locate, "messaging_channel"))
+            add(channel_key(channel), partial(action.locate, "messaging_channel"))
     config = project.config.source
     if config is None:
         return sites
-    agents = {f"agent:{action.agent}" for action in project.actions} & names
+    agents = {agent_key(action.agent) for action in project.actions} & names
     for environment in project.config.environments.values():
         for channel in environment.channels:
             path = ("environments", environment.name, "channels", channel)
-            add(f"channel:{channel}", partial(config.locate_key, *path))
+            add(channel_key(channel), partial(config.locate_key, *path))
         # Unmapped agents are reported at the ``agents`` key: any agent may be the one.
         if environment.agents and agents:
             key = config.locate_key("environments", environment.name, "agents")

@@ -121,7 +121,7 @@ def read_suppressions(
     loader drops comments; only files holding the marker are parsed)."""
     suppressions: list[Suppression] = []
     problems: list[Diagnostic] = []
-    for file in sorted({document.file for document in project.documents}):
+    for file in sorted(project.files()):
         if wanted is not None and not wanted(file):
             continue
         try:
@@ -275,7 +275,7 @@ def _config_findings(
             findings.append(
                 Diagnostic.warning(source.locate("rules", "severity", code), "R004", message)
             )
-    files = {document.file for document in project.documents}
+    files = project.files()
     for pattern in config.per_path_ignores:
         if not any(fnmatchcase(file, pattern) for file in files):
             message = f"per_path_ignores pattern {pattern!r} matches no file of the project"

@@ -100,9 +100,18 @@ def test_a_warm_cache_reuses_every_other_file(project: Path):
     loaded = load_project(project, cache=second)
     assert second.reused == 7  # all but the focus (and actionctl.yaml, always read)
     assert loaded.project is not None
-    # Only the actions that can matter to the focus: no other is named n3, and every
-    # agent is mapped. The channels always come (references).
-    assert [a.name for a in loaded.project.actions] == ["n3"]
+    # Only the actions that can matter to the focus: no other is named n3 (a file that
+    # was would be read in full), and every agent is mapped, so one action of each agent
+    # is enough (E104 lists the agents used). The channels always come.
+    assert [a.name for a in loaded.project.actions] == ["n0", "n3"]
+    assert [a.stub for a in loaded.project.actions] == [True, False]
+    assert set(loaded.project.actions[0].fields) == {
+        "kind",
+        "type",
+        "agent",
+        "name",
+        "messaging_channel",
+    }
     assert [c.name for c in loaded.project.channels] == ["Main", "Voice"]
     everything = FileCache(project, lambda f: f == "actionctl.yaml")
     loaded = load_project(project, cache=everything)
@@ -192,12 +201,37 @@ def test_entries_of_the_wrong_shape_are_misses(cli: Callable[..., Any], project:
     assert answers(cli, project, "actions/a5.yaml") == expected
 
 
-def test_the_validate_command_does_not_use_it(cli: Callable[..., Any], project: Path):
-    """Not wired into ``validate`` (yet): with PATHS it now also reports diagnostics of
-    other files that name what the change touched, which stubs cannot give."""
-    for args in ((), (project / "actions" / "a1.yaml",)):
-        assert cli("--project", project, "validate", *args).exit_code == 0
+def test_a_record_whole_in_shape_but_not_in_kind_starts_over(
+    cli: Callable[..., Any], project: Path
+):
+    """A record found wrong only when made a stub (an agent that is not a string): the
+    load starts over without the cache, which is removed."""
+    age(project)
+    write(project, "actions/a5.yaml", SMS.format(agent="support", name="n1", channel="Main"))
+    expected = answers(cli, project, "actions/a5.yaml")
+    data = json.loads((project / STORE).read_text())
+    record = data["files"]["actions/a0.yaml"][4][0]  # sales' first action: always a stub
+    assert len(record) == 15 and record[1] == "sales"  # [type, agent, name, ...]
+    record[1] = 7
+    (project / STORE).write_text(json.dumps(data))
+    focus = "actions/a5.yaml"
+    cache = FileCache(project, lambda f: f == focus)
+    loaded = load_project(project, cache=cache)
+    assert loaded.project is not None and not loaded.project.cached_files
     assert not (project / STORE).exists()
+    assert answers(cli, project, focus) == expected
+    assert (project / STORE).exists()
+
+
+def test_validate_uses_it_with_paths_only(cli: Callable[..., Any], project: Path):
+    """The whole project reports every file's diagnostics: nothing to stand in for."""
+    assert cli("--project", project, "validate").exit_code == 0
+    assert not (project / STORE).exists()
+    named = cli("--project", project, "validate", "--no-cache", project / "actions" / "a1.yaml")
+    assert named.exit_code == 0
+    assert not (project / STORE).exists()
+    assert cli("--project", project, "validate", project / "actions" / "a1.yaml").exit_code == 0
+    assert "actions/a0.yaml" in json.loads((project / STORE).read_text())["files"]
 
 
 def test_every_file_answers_as_without_the_cache(cli: Callable[..., Any], project: Path):
@@ -237,3 +271,23 @@ def test_a_change_to_the_named_file_alone_does_not_rewrite_the_store(
     code, out = answers(cli, project, "actions/a3.yaml")
     assert code == 1 and "N312" in out and "actions/a1.yaml" in out
     assert store.stat().st_mtime_ns != written
+
+
+def test_a_file_touched_but_unchanged_is_hashed_once_then_trusted(project: Path):
+    """A checkout that rewrites a file with the same content gives it a new mtime: it is
+    hashed, found unchanged (a stub still), and its new mtime recorded for next time."""
+    age(project, 7200)
+    focus = "actions/a3.yaml"
+    first = FileCache(project, lambda f: f == focus)
+    load_project(project, cache=first)
+    first.save()
+    path = project / "actions" / "a1.yaml"
+    stat = path.stat()
+    later = stat.st_mtime_ns + 3600 * 10**9  # still an hour ago: settled
+    os.utime(path, ns=(stat.st_atime_ns, later))
+    second = FileCache(project, lambda f: f == focus)
+    load_project(project, cache=second)
+    second.save()
+    assert second.reused == 7 and "actions/a1.yaml" in second.seen
+    entry = json.loads((project / STORE).read_text())["files"]["actions/a1.yaml"]
+    assert entry[2] == later and entry[3] > later

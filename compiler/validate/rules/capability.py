@@ -42,26 +42,32 @@ LOCAL_SMS_KEYS = SMS_KEYS | {"to_number", "from_number"}
 def check(project: Project) -> Iterable[Diagnostic]:
     platform = project.config.platform
     for action in project.actions:
-        yield from check_action(action)
-        yield from check_target(action, platform)
+        yield from _sender_not_sent(action, platform)  # (stubs too: a site of a channel)
+        if not action.stub:
+            yield from check_action(action)
+            yield from check_target(action, platform)
     yield from _static_responses_left_out(project)
 
 
 def check_target(action: Action, platform: str) -> Iterator[Diagnostic]:
-    """What the project's target platform cannot deploy as written."""
-    if action.type == "send_text_message" and platform == "openmic":
-        if custom_recipient(action):
-            yield custom_recipient_error(action)
-        if action.fields.get("messaging_channel") is not None:
-            yield Diagnostic.warning(
-                action.locate("messaging_channel"),
-                "C631",
-                f"{TARGET} send_sms has no sender field: the agent's own number sends the "
-                "SMS, so messaging_channel is not sent (platform: openmic); remove it, or "
-                "link the channel's number to the agent on OpenMic",
-            )
+    """What the project's target platform cannot deploy as written (C631 aside)."""
+    if action.type == "send_text_message" and platform == "openmic" and custom_recipient(action):
+        yield custom_recipient_error(action)
     if action.type == "openmic.send_sms":
         yield from _undocumented_sms_keys(action, platform)
+
+
+def _sender_not_sent(action: Action, platform: str) -> Iterator[Diagnostic]:
+    if action.type != "send_text_message" or platform != "openmic":
+        return
+    if action.fields.get("messaging_channel") is not None:
+        yield Diagnostic.warning(
+            action.locate("messaging_channel"),
+            "C631",
+            f"{TARGET} send_sms has no sender field: the agent's own number sends the "
+            "SMS, so messaging_channel is not sent (platform: openmic); remove it, or "
+            "link the channel's number to the agent on OpenMic",
+        )
 
 
 def custom_recipient(action: Action) -> bool:

@@ -27,7 +27,7 @@ from collections.abc import Iterable, Iterator
 
 from compiler.diagnostics import Diagnostic
 from compiler.model import Action, Project
-from compiler.platform.lock_tools import LOCK_PREFIX
+from compiler.platform.reserved import LOCK_PREFIX
 from compiler.wording import quoted
 
 MAX_NAME_LENGTH = 255

@@ -51,7 +51,7 @@ MAX_SCHEMA_DEPTH = 256  # the YAML loader stops at 200 levels anyway
 
 
 def check(project: Project) -> Iterable[Diagnostic]:
-    for action in project.actions:
+    for action in project.actions_read_in_full():
         yield from check_action(action)
 
 

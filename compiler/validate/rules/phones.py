@@ -46,7 +46,7 @@ def check(project: Project) -> Iterable[Diagnostic]:
         if not is_e164(channel.phone_number):
             message = _problem(f"channel {quoted(channel.name)} phone_number", channel.phone_number)
             yield Diagnostic.error(channel.source.locate("phone_number"), "N321", message)
-    for action in project.actions:
+    for action in project.actions_read_in_full():
         yield from _check_action(action)
     yield from _check_overrides(project)
 

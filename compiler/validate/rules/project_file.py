@@ -12,7 +12,6 @@ from collections.abc import Iterable
 
 from compiler.diagnostics import Diagnostic
 from compiler.model import Project
-from compiler.platform.urls import base_url_problem
 
 
 def check(project: Project) -> Iterable[Diagnostic]:
@@ -22,6 +21,8 @@ def check(project: Project) -> Iterable[Diagnostic]:
     base_url = source.data.get("base_url")
     if not isinstance(base_url, str):
         return
+    from compiler.platform.urls import base_url_problem  # (network modules: only if set)
+
     problem = base_url_problem(base_url)
     if problem is not None:
         yield Diagnostic.error(source.locate("base_url"), "E117", f"base_url: {problem}")

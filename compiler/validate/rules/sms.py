@@ -35,7 +35,7 @@ _Part = tuple[str, str | None, bool]  # (literal text, placeholder name, is a pa
 
 
 def check(project: Project) -> Iterable[Diagnostic]:
-    for action in project.actions:
+    for action in project.actions_read_in_full():
         yield from check_action(action)
 
 

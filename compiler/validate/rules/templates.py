@@ -41,7 +41,7 @@ TEMPLATE_FIELDS: dict[str, tuple[str, ...]] = {
 
 
 def check(project: Project) -> Iterable[Diagnostic]:
-    for action in project.actions:
+    for action in project.actions_read_in_full():
         yield from check_action(action, project.root)
 
 
