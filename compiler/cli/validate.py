@@ -189,7 +189,7 @@ class Selection:
             for data in documents
             for name in declared_names(path, data)
         }
-        return FileCache(root, self.covers, old_names)
+        return FileCache(root, self.change.covers, old_names)
 
 
 PROJECT_FILE = "actionctl.yaml"

@@ -26,8 +26,8 @@ for every file of projects with problems across files with a full load's.
 Safe when stale or corrupt: any error reading the store or an entry is a miss (the file
 is loaded in full); the store is tied to the actionctl version and the loader's and
 schemas' files; files that disappeared are dropped from it; it is written atomically
-and only when something changed. JSON, never pickle: a store that somebody committed or
-planted must not run code.
+and only when enough changed (``FileCache.save``). JSON, never pickle: a store that
+somebody committed or planted must not run code.
 """
 
 from __future__ import annotations
@@ -51,6 +51,7 @@ PROJECT_FILE = "actionctl.yaml"
 STATE_DIR = Path(".actionctl")
 STORE = STATE_DIR / "cache" / "validate.json"
 FORMAT = 4
+STALE_COST = 64  # entries written and read back cost about as much as one file read
 RACY_NS = 2_000_000_000  # coarsest file-system timestamps (FAT: 2 s)
 # Where the rules across files point: the document, and these top-level fields.
 _CHANNEL_PATHS = ("name", "phone_number", "capabilities")
@@ -80,7 +81,7 @@ class FileCache:
         self.entries: dict[str, list[Any]] = _read_store(root / STORE, self.stamp)
         self.seen: set[str] = set()
         self.deferred: list[tuple[int, str, list[Any]]] = []  # (position, file, records)
-        self.changed = False
+        self.updated = 0  # entries of files outside the focus that changed (see save)
         self.reused = 0
 
     def touch(self, display: str, documents: Iterable[Any]) -> None:
@@ -95,7 +96,7 @@ class FileCache:
         self._channels = names_of("channel", self.touched)
 
     def reuse(self, project: Project, path: str, display: str) -> bool:
-        """Add the file's stubs to ``project`` if it is not involved and unchanged;
+        """Add the file's stubs to ``project`` if it is outside the focus and unchanged;
         False: load it in full (and ``remember`` it)."""
         self.seen.add(display)
         if self.focus(display):
@@ -135,7 +136,7 @@ class FileCache:
         now = time.time_ns()
         if mtime_ns < now - RACY_NS:
             entry[2], entry[3] = mtime_ns, now
-            self.changed = True
+            self.updated += 1
 
     def finish(self, project: Project) -> None:
         """Put the stub actions that can matter into ``project``, in the order a full
@@ -191,7 +192,7 @@ class FileCache:
             digest = _hash(path)
         except OSError:
             if self.entries.pop(display, None) is not None:
-                self.changed = True
+                self.updated += not self.focus(display)
             return
         actions = [_action_record(a) for a in project.actions[before[0] :]]
         channels = [_channel_record(c) for c in project.channels[before[1] :]]
@@ -199,26 +200,31 @@ class FileCache:
         entry = [digest, stat.st_size, stat.st_mtime_ns, time.time_ns(), actions, channels]
         if old is None or old[:3] != entry[:3] or old[4:] != entry[4:]:
             self.entries[display] = entry
-            # The files being committed change on every run; rewriting a 10,000-file
-            # store for them alone would cost more than parsing them again next time,
-            # when they are outside the focus (their stored entry is then a miss).
-            self.changed = self.changed or not self.focus(display)
+            # The files being committed change on every run: they do not count (next
+            # time, outside the focus, their stale entry is a miss and they are read).
+            self.updated += not self.focus(display)
 
     def forget(self) -> None:
         """Remove the store (it is damaged); this run then saves nothing."""
         self.entries.clear()
         self.seen.clear()
-        self.changed = False
+        self.updated = 0
         with contextlib.suppress(OSError):
             (self.root / STORE).unlink(missing_ok=True)
 
     def save(self) -> None:
-        """Write the store if anything changed (files gone are dropped); a store that
-        cannot be written is no error, the next run just loads more."""
+        """Write the store when enough of it changed (files gone are dropped); a store
+        that cannot be written is no error, the next run just loads more.
+
+        Enough: reading a stale file in full costs about what 64 entries cost to write
+        and read back, so a few stale files (those of the last commits) are read again
+        rather than the whole store rewritten on every run; a pull that changed many
+        files, or a first run, writes it."""
         gone = set(self.entries) - self.seen
         for display in gone:
             del self.entries[display]
-        if not (self.changed or gone):
+        stale = self.updated + len(gone)
+        if not stale or stale * STALE_COST < len(self.entries):
             return
         data = {"format": FORMAT, "stamp": self.stamp, "files": self.entries}
         try:

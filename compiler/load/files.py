@@ -54,7 +54,8 @@ def find_document_files(root: Path) -> FoundFiles:
     documents: list[DocumentFile] = []
     for folder, recursive in FOLDERS:  # channels first, then actions, each sorted
         walker.walk(root / folder, PurePosixPath(folder), folder, recursive)
-        documents += sorted(walker.documents, key=lambda d: d.display.split("/"))
+        # By path components ("a/x" before "a-b/x"): "/" as the lowest character.
+        documents += sorted(walker.documents, key=lambda d: d.display.replace("/", "\0"))
         walker.documents = []
     walker.diagnostics += _missing_submodules(walker.real_root)
     return FoundFiles(documents, walker.diagnostics)

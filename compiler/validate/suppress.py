@@ -69,9 +69,11 @@ def apply_rules(
     if project is None:
         return diagnostics
     config = project.config.rules
-    with_diagnostics = {d.file for d in diagnostics}
-    wanted = None if scan is None else (lambda f: f in with_diagnostics or scan(f))
-    suppressions, malformed = read_suppressions(project, wanted)
+    files = project.files()
+    if scan is not None:  # (what scan accepts was read in full: it is in the documents)
+        named = {document.file for document in project.documents if scan(document.file)}
+        files = named | ({d.file for d in diagnostics} & files)
+    suppressions, malformed = read_suppressions(project, files)
     kept: list[Diagnostic] = []
     config_refusals: set[str] = set()
     for diagnostic in diagnostics:
@@ -115,15 +117,13 @@ def _ignored_by_config(diagnostic: Diagnostic, config: RuleConfig) -> bool:
 
 
 def read_suppressions(
-    project: Project, wanted: Callable[[str], bool] | None = None
+    project: Project, files: Iterable[str]
 ) -> tuple[list[Suppression], list[Diagnostic]]:
-    """Every ``# actionctl:`` comment of the project's files (read again: the YAML
-    loader drops comments; only files holding the marker are parsed)."""
+    """Every ``# actionctl:`` comment of ``files``, files of the project (read again: the
+    YAML loader drops comments; only files holding the marker are parsed)."""
     suppressions: list[Suppression] = []
     problems: list[Diagnostic] = []
-    for file in sorted(project.files()):
-        if wanted is not None and not wanted(file):
-            continue
+    for file in sorted(files):
         try:
             raw = (Path(project.root) / file).read_bytes()
             if _MARKER.encode() not in raw:

@@ -291,3 +291,32 @@ def test_a_file_touched_but_unchanged_is_hashed_once_then_trusted(project: Path)
     assert second.reused == 7 and "actions/a1.yaml" in second.seen
     entry = json.loads((project / STORE).read_text())["files"]["actions/a1.yaml"]
     assert entry[2] == later and entry[3] > later
+
+
+def test_a_few_stale_files_are_read_again_rather_than_the_store_rewritten(
+    cli: Callable[..., Any], project: Path
+):
+    """One entry in 64 stale is worth a rewrite; fewer are cheaper to read again (and
+    still answer right: a stale entry is a miss)."""
+    for i in range(6, 130):
+        text = SMS.format(agent="sales", name=f"m{i}", channel="Main")
+        write(project, f"actions/m{i}.yaml", text)
+    focus = "actions/z.yaml"
+    write(project, focus, SMS.format(agent="sales", name="dup", channel="Main"))
+    age(project)
+    answers(cli, project, focus)  # warm: 133 entries
+    store = project / STORE
+    written = store.stat().st_mtime_ns
+    write(project, "actions/m7.yaml", SMS.format(agent="sales", name="dup", channel="Main"))
+    write(project, "actions/m8.yaml", SMS.format(agent="sales", name="m8", channel="Voice"))
+    code, out = answers(cli, project, focus)
+    assert code == 1 and "N312" in out and "actions/m7.yaml" in out
+    assert store.stat().st_mtime_ns == written  # two stale of 133: read again, not written
+    assert (code, out) == answers(cli, project, focus)
+    for i in (9, 10, 11):
+        write(
+            project, f"actions/m{i}.yaml", SMS.format(agent="sales", name=f"x{i}", channel="Main")
+        )
+    answers(cli, project, focus)
+    assert store.stat().st_mtime_ns != written  # five stale: rewritten
+    assert (code, out) == uncached(cli, project, focus)
