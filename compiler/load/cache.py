@@ -1,30 +1,32 @@
-"""A per-file cache that lets ``actionctl validate FILE...`` (the pre-commit hook) read
-only the files it names and those that share a name with them, while references still
-resolve across the whole project and the answer is the one a full load gives.
+"""A per-file cache that lets ``actionctl validate FILE...`` (the pre-commit hook) parse
+only the files it names, while references still resolve across the whole project and
+the answer is the one a full load gives.
 
-What a file contributes to checks across files is small: each action's agent, name and
-``messaging_channel``, each channel's name, number and capabilities, and where those are
-written. The first time a file is loaded in full (parsed, schema-checked, turned into
-actions and channels) that index is stored, keyed by the file's path and a hash of its
-content, in ``.actionctl/cache/validate.json`` (``.actionctl/`` is git-ignored). Next
-time, a file whose content hash matches is not parsed unless it is *involved*: it is in
-the focus (the files named), or it declares or refers to a name the focus files declare
-now or declared before the change (``touched``, keys of compiler.load.declared). Its
-index entries go into the project as *stubs* (``Action.type`` is ``STUB_TYPE``,
-``fields`` hold kind, agent and name only) that take part in the rules across files.
+What a file contributes to checks across files is small: each action's type, agent,
+name and ``messaging_channel``, each channel's name, number and capabilities, and where
+those are written. The first time a file is loaded in full (parsed, schema-checked,
+turned into actions and channels) that index is stored, keyed by the file's path and a
+hash of the bytes parsed, in ``.actionctl/cache/validate.json`` (``.actionctl/`` is
+git-ignored). Next time, a file outside the focus (the files named) whose content is
+unchanged is not parsed: its index entries go into the project as *stubs*
+(``Action.stub``; ``fields`` hold only kind, type, agent, name and messaging_channel).
 
 Why that gives the full answer: ``validate FILE`` reports the diagnostics in the focus
-files and those at a *site* of a touched name elsewhere (compiler.validate.involved).
-Every file holding such a site is read in full, except where the site is an action's
-``agent``: what is reported there (E110, and E104 at the environment's ``agents`` key)
-needs only the agents and the positions the stubs carry, so all stubs of a touched agent
-and the first of every other agent are made (``FileCache.finish``). A file whose loading
-said anything (a YAML or schema diagnostic) is never a stub: it is read in full every
-time, so nothing it says is lost. tests/load/test_validate_cache.py compares the answer
-for every file of projects with problems across files with a full load's.
+files and those at a *site* of a name they declare now or declared before the change
+(``touched``, keys of compiler.load.declared) elsewhere: an action's ``name``, ``agent``
+or ``messaging_channel``, a channel's ``name`` (compiler.validate.involved). What rules
+report at those sites needs only what stubs carry: names (N311-N316), duplicates
+(N312, N313), agents (E104, E110), channel references (N301, N302, C631). So the stubs
+that can stand at a touched site are made (``FileCache.finish``), and rules about an
+action's own content skip stubs (``Project.actions_read_in_full``). A file whose
+loading said anything (a YAML or schema diagnostic) is never a stub: it is read in full
+every time, so nothing it says is lost. tests/load/test_validate_cache_answers.py
+compares the answer for every file of generated projects full of problems across files
+with a full load's.
 
 Safe when stale or corrupt: any error reading the store or an entry is a miss (the file
-is loaded in full); the store is tied to the actionctl version and the loader's and
+is loaded in full), and an entry found wrong only when made a stub starts the load over
+without the cache; the store is tied to the actionctl version and the loader's and
 schemas' files; files that disappeared are dropped from it; it is written atomically
 and only when enough changed (``FileCache.save``). JSON, never pickle: a store that
 somebody committed or planted must not run code.
@@ -44,7 +46,7 @@ from typing import Any
 from compiler import __version__
 from compiler.atomic_write import write_atomically
 from compiler.load.declared import declared_names, names_of
-from compiler.load.yaml_source import MAX_FILE_BYTES, read_regular_file
+from compiler.load.yaml_source import MAX_FILE_BYTES, ReadFile, read_regular_file
 from compiler.model import Action, Channel, DataPath, Project, SourceDocument, SourceMap
 
 PROJECT_FILE = "actionctl.yaml"
@@ -91,7 +93,7 @@ class FileCache:
         self._index_touched()
 
     def _index_touched(self) -> None:
-        # Names by kind, for the one lookup per record that ``_involved`` makes.
+        # Names by kind, for the lookups ``finish`` makes per record.
         self._names = names_of("action", self.touched)
         self._channels = names_of("channel", self.touched)
 
@@ -145,8 +147,8 @@ class FileCache:
         unmapped (E110 points at its first action and counts them), every stub of a
         touched name (N311-N316 stand at its name) and every stub that names a touched
         channel (N301, N302 and C631 stand at its messaging_channel); all of them when
-        actionctl.yaml is in focus. The rest could only be reported in
-        their own files; leaving them out spares the rules 10,000 look-alikes."""
+        actionctl.yaml is in focus. The rest could only be reported in their own
+        files; leaving them out spares the rules 10,000 look-alikes."""
         if not self.deferred:
             return
         every = self.focus(PROJECT_FILE)
@@ -180,24 +182,23 @@ class FileCache:
         self.deferred.clear()
 
     def remember(
-        self, project: Project, path: str, display: str, before: tuple[int, int], *, clean: bool
+        self, project: Project, display: str, read: ReadFile | None, before: tuple[int, int]
     ) -> None:
-        """Store the index of a file just loaded in full: the actions and channels added
-        to ``project`` since there were ``before`` = (actions, channels). A file whose
-        loading reported anything (``clean`` False) is not stored: read it every time."""
-        try:
-            if not clean:
-                raise OSError("not clean")
-            stat = os.stat(path)
-            digest = _hash(path)
-        except OSError:
+        """Store the index of a file just loaded in full from ``read`` (its bytes and its
+        status before they were read, so the entry describes exactly what was parsed):
+        the actions and channels added to ``project`` since there were ``before`` =
+        (actions, channels). None: the file was not read, or its loading reported
+        something; it is not stored, and is read in full every time."""
+        if read is None:
             if self.entries.pop(display, None) is not None:
                 self.updated += not self.focus(display)
             return
+        digest = _digest(read.raw)
+        size, mtime_ns = read.status.st_size, read.status.st_mtime_ns
         actions = [_action_record(a) for a in project.actions[before[0] :]]
         channels = [_channel_record(c) for c in project.channels[before[1] :]]
         old = self.entries.get(display)
-        entry = [digest, stat.st_size, stat.st_mtime_ns, time.time_ns(), actions, channels]
+        entry = [digest, size, mtime_ns, time.time_ns(), actions, channels]
         if old is None or old[:3] != entry[:3] or old[4:] != entry[4:]:
             self.entries[display] = entry
             # The files being committed change on every run: they do not count (next
@@ -275,7 +276,11 @@ def _schema_dir() -> Path:
 
 def _hash(path: str) -> str:
     """(Read as the loader reads: a FIFO swapped in since the walk must not hang us.)"""
-    return hashlib.blake2b(read_regular_file(path, MAX_FILE_BYTES), digest_size=16).hexdigest()
+    return _digest(read_regular_file(path, MAX_FILE_BYTES))
+
+
+def _digest(raw: bytes) -> str:
+    return hashlib.blake2b(raw, digest_size=16).hexdigest()
 
 
 def _state_dir(path: Path) -> None:

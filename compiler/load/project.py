@@ -30,7 +30,7 @@ def load_project(root: Path, *, cache: FileCache | None = None) -> LoadResult:
     """Load ``actionctl.yaml``, ``channels/*.yaml`` and ``actions/**/*.yaml`` under root.
 
     With a ``cache`` (``validate FILE``), its focus files are read first, and unchanged
-    files they do not involve are not parsed: their cached index stands in for them
+    files outside the focus are not parsed: their cached index stands in for them
     (``compiler/load/cache.py``)."""
     root = Path(root)
     if not root.is_dir():
@@ -61,7 +61,7 @@ def load_project(root: Path, *, cache: FileCache | None = None) -> LoadResult:
             _add_document(project, loaded, folder, diagnostics)
         if cache is not None:
             clean = len(diagnostics) == before[2]
-            cache.remember(project, path, display, before[:2], clean=clean)
+            cache.remember(project, display, result.read if clean else None, before[:2])
     if cache is not None:
         from compiler.load.cache import StoreDamaged
 

@@ -77,10 +77,20 @@ class LoadedDocument:
     start: tuple[int, int] = (1, 1)
 
 
+@dataclass(frozen=True)
+class ReadFile:
+    """What was read: the bytes, and the file's status just before (the cache of
+    ``validate FILE`` keys a file by them; compiler.load.cache)."""
+
+    raw: bytes
+    status: os.stat_result
+
+
 @dataclass
 class FileResult:
     documents: list[LoadedDocument]
     diagnostics: list[Diagnostic]
+    read: ReadFile | None = None  # None: not read from a file
 
 
 class _Stop(Exception):
@@ -93,14 +103,16 @@ class _Stop(Exception):
 def read_yaml_file(path: str | Path, display: str) -> FileResult:
     """Parse ``path`` (shown to users as ``display``) into positioned documents."""
     try:
-        raw = read_regular_file(path, MAX_FILE_BYTES)
+        raw, status = read_with_status(path, MAX_FILE_BYTES)
     except FileTooLargeError as error:
         return _fail(display, 1, 1, "Y108", _too_large(error.size))
     except NotRegularFileError:
         return _fail(display, 0, 0, "Y111", "cannot read file: not a regular file")
     except OSError as error:
         return _fail(display, 0, 0, "Y111", f"cannot read file: {error.strerror or error}")
-    return read_yaml_bytes(raw, display)
+    result = read_yaml_bytes(raw, display)
+    result.read = ReadFile(raw, status)
+    return result
 
 
 class NotRegularFileError(OSError):
@@ -114,9 +126,15 @@ class FileTooLargeError(OSError):
 
 
 def read_regular_file(path: str | Path, limit: int) -> bytes:
-    """The bytes of a regular file of at most ``limit`` bytes. Opened without blocking and
-    checked on the open descriptor, so a FIFO swapped in after a check cannot hang us and
-    ``/dev/zero`` cannot grow memory: at most ``limit + 1`` bytes are ever read."""
+    """The bytes of a regular file of at most ``limit`` bytes (see ``read_with_status``)."""
+    return read_with_status(path, limit)[0]
+
+
+def read_with_status(path: str | Path, limit: int) -> tuple[bytes, os.stat_result]:
+    """The bytes of a regular file of at most ``limit`` bytes, and its status taken before
+    reading them. Opened without blocking and checked on the open descriptor, so a FIFO
+    swapped in after a check cannot hang us and ``/dev/zero`` cannot grow memory: at most
+    ``limit + 1`` bytes are ever read."""
     descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     with os.fdopen(descriptor, "rb") as handle:
         status = os.fstat(handle.fileno())
@@ -127,7 +145,7 @@ def read_regular_file(path: str | Path, limit: int) -> bytes:
         raw = handle.read(limit + 1)
     if len(raw) > limit:  # grew since fstat
         raise FileTooLargeError(len(raw))
-    return raw
+    return raw, status
 
 
 def read_yaml_bytes(raw: bytes, display: str) -> FileResult:

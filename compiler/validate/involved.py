@@ -9,7 +9,8 @@ Rules need not know about this: a name's *sites* (where a document declares it, 
 document refers to it) are the very locations the rules report at (``messaging_channel``,
 an environment's channel key, ``name``, ``agent``), so matching the location is enough.
 ``actionctl.yaml`` configures every document (environments, agents, rules): a change to
-it involves the whole project.
+it involves the whole project. (The per-file cache, compiler.load.cache, relies on this:
+what stands at a site must be what the cache's stubs can give.)
 """
 
 from __future__ import annotations
