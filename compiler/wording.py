@@ -1,8 +1,9 @@
 """Wording shared by diagnostic messages: user values shown short and unambiguous on
-screen, and the "did you mean" hint."""
+screen, the "did you mean" hint, and what kind of thing is at a path."""
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Iterable
 from typing import Any
 
@@ -34,3 +35,23 @@ def did_you_mean(word: str, options: Iterable[str]) -> str:
 
     matches = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
     return f" (did you mean {quoted(matches[0])}?)" if matches else ""
+
+
+FOLDER = "a folder"
+
+
+def file_kind(mode: int) -> str:
+    """What a ``st_mode`` is, in the words of every message about a path that is not the
+    file or folder expected (loading a project, writing an import): ``a folder``, ``a named
+    pipe (FIFO)``, ``a socket``, ``a device``, ``a file``, else ``a special file``."""
+    if stat.S_ISDIR(mode):
+        return FOLDER
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISREG(mode):
+        return "a file"
+    return "a special file"

@@ -44,6 +44,8 @@ EXIT_ERROR = 1
 # Flags that delete, overwrite or skip a safety question. A mistyped option never gets
 # them as a "Did you mean" hint: whoever wants one types it out.
 DESTRUCTIVE_FLAGS = frozenset({"--prune", "--allow-empty", "--auto-approve", "--force", "--revert"})
+# How alike (difflib ratio, without the dashes) a typo and an option must be to suggest it.
+OPTION_CUTOFF = 0.7
 
 
 class LazyGroup(click.Group):
@@ -218,7 +220,7 @@ def run(argv: list[str] | None = None) -> int:
     except click.UsageError as error:
         # Usage errors exit 1, not click's 2: 2 means "changes" under --detailed-exitcode.
         if isinstance(error, click.NoSuchOption):
-            error.possibilities = [p for p in error.possibilities if p not in DESTRUCTIVE_FLAGS]
+            _suggest_safely(error)
         error.show()
         return EXIT_ERROR
     except click.ClickException as error:
@@ -258,6 +260,28 @@ def _failed(ctx: click.Context | None, error: Exception) -> int:
         _emit(ctx, [Diagnostic.error(where, "E120", str(error.strerror or error))])
         return EXIT_ERROR
     return _internal_error(error)
+
+
+def _suggest_safely(error: click.NoSuchOption) -> None:
+    """Narrow click's "Did you mean" (difflib at 0.6 over names with their ``--``, which
+    every option shares, so ``--dry-run`` got ``--no-prune``) to options really like the
+    typo and closer to it than any destructive flag: dropping just the destructive ones
+    would answer ``--auto-aprove`` or ``--prun`` with the runner-up, ``--no-prune``."""
+    import difflib  # only a mistyped option needs it, not every start
+
+    typed = error.option_name.lstrip("-")
+
+    def likeness(option: str) -> float:
+        return difflib.SequenceMatcher(None, typed, option.lstrip("-")).ratio()
+
+    close = [p for p in error.possibilities or [] if likeness(p) >= OPTION_CUTOFF]
+    nearest_destructive = max((likeness(p) for p in close if p in DESTRUCTIVE_FLAGS), default=0)
+    safe = [p for p in close if p not in DESTRUCTIVE_FLAGS and likeness(p) > nearest_destructive]
+    error.possibilities = safe  # type: ignore[misc]  # Final in click's stubs; set on purpose
+    if nearest_destructive and not safe:
+        error.message += (
+            " (The nearest option deletes or skips a question, so it is not suggested: see --help.)"
+        )
 
 
 def _emit(ctx: click.Context | None, diagnostics: list[Diagnostic]) -> None:

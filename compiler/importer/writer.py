@@ -30,6 +30,7 @@ import yaml
 # not change); imported rather than copied so the two cannot drift apart.
 from compiler.atomic_write import mode_for as file_mode
 from compiler.diagnostics import Diagnostic, Location
+from compiler.wording import FOLDER, file_kind
 
 # Text longer than this goes into a block scalar even when it is one line.
 LONG_TEXT = 80
@@ -257,7 +258,7 @@ def _check_file(
             message += f" ({planned.display} is a symbolic link to {target})"
         return Diagnostic.error(where, CODE_OUTSIDE, message)
     kind = _not_regular(target)
-    if kind == "directory":
+    if kind == FOLDER:
         message = "a directory already exists where this file would be written"
         return Diagnostic.error(where, CODE_EXISTS, message)
     if kind is not None:
@@ -283,17 +284,7 @@ def _not_regular(path: Path) -> str | None:
         return None
     except OSError as error:  # a loop of symbolic links, no permission...
         return f"unusable ({error.strerror or error})"
-    if stat.S_ISREG(mode):
-        return None
-    if stat.S_ISDIR(mode):
-        return "directory"
-    if stat.S_ISFIFO(mode):
-        return "a FIFO"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    return "a special file"
+    return None if stat.S_ISREG(mode) else file_kind(mode)
 
 
 def write_files(files: Sequence[PlannedFile], out_dir: Path, *, force: bool) -> list[Diagnostic]:

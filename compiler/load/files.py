@@ -26,6 +26,7 @@ from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
 from compiler.diagnostics import Diagnostic, Location, printable
+from compiler.wording import file_kind as _kind  # one wording with the importer's
 
 YAML_SUFFIXES = (".yaml", ".yml")
 FOLDERS = (("channels", False), ("actions", True))  # (folder, recursive)
@@ -261,20 +262,6 @@ def _is_yaml(name: str) -> bool:
     ``YAML_SUFFIXES``."""
     dot = name.rfind(".")
     return dot > 0 and name[dot:] in YAML_SUFFIXES
-
-
-def _kind(mode: int) -> str:
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISFIFO(mode):
-        return "a named pipe (FIFO)"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    if stat.S_ISREG(mode):
-        return "a file"
-    return "not a regular file"
 
 
 def _reason(error: OSError) -> str:

@@ -20,7 +20,16 @@ from __future__ import annotations
 
 from compiler.diff import changed_paths, split_ignored
 from compiler.live import LiveState, LiveTool
-from compiler.plan.model import CREATE, DELETE, NO_OP, REPLACE, UPDATE, Change, Plan
+from compiler.plan.model import (
+    CREATE,
+    DELETE,
+    NO_OP,
+    REPLACE,
+    UPDATE,
+    Change,
+    Plan,
+    UnmanagedTool,
+)
 
 
 def revert_plan(saved: Plan, live: LiveState) -> tuple[Plan, list[str]]:
@@ -34,36 +43,47 @@ def revert_plan(saved: Plan, live: LiveState) -> tuple[Plan, list[str]]:
         elif reverted is not None:
             plan.changes.append(reverted)
     plan.prune = any(c.action == DELETE for c in plan.changes)
-    plan.changes += _untouched(saved, live, plan)
+    _untouched(saved, live, plan)
     plan.changes.sort(key=lambda c: (c.address, c.agent_uid))
     return plan, reasons
 
 
-def _untouched(saved: Plan, live: LiveState, plan: Plan) -> list[Change]:
-    """The other live tools of the touched agents, as no-ops: the revert leaves them as
-    they are, and apply must know they are there (deleting what the plan created does
-    not empty an agent that has other tools)."""
-    agents = {c.agent_uid: c.agent for c in saved.pending()}
+def _untouched(saved: Plan, live: LiveState, plan: Plan) -> None:
+    """What the revert leaves as it is, so that its summary counts what ``plan``'s does:
+    a tool the saved plan manages is a no-op ("unchanged"), any other is unmanaged.
+
+    On the agents the revert touches, that is every other live tool (apply needs them:
+    deleting what the plan created does not empty an agent that has other tools). The
+    other agents are not read: the revert cannot change them, so their tools are the
+    saved plan's no-ops and unmanaged tools, as planned."""
+    touched = {c.agent_uid: c.agent for c in saved.pending()}
+    managed = {(c.agent_uid, c.name) for c in saved.changes}
     reverted = {(c.agent_uid, c.name) for c in plan.changes}
-    out = []
-    for uid, agent in sorted(agents.items()):
+    for uid, agent in touched.items():
         for name, tool in sorted(live.tools.get(uid, {}).items()):
             if (uid, name) in reverted:
                 continue
-            out.append(
-                Change(
-                    address=f"{agent}/{name}",
-                    agent=agent,
-                    agent_uid=uid,
-                    name=name,
-                    action=NO_OP,
-                    tool_id=tool.tool_id,
-                    before=tool.canonical,
-                    after=tool.canonical,
-                    live_fingerprint=tool.fingerprint,
-                )
-            )
-    return out
+            if (uid, name) in managed:
+                plan.changes.append(_unchanged(agent, tool))
+            else:
+                plan.unmanaged.append(UnmanagedTool(agent, uid, name, tool.tool_id, tool.type))
+    plan.changes += [c for c in saved.changes if c.agent_uid not in touched]
+    plan.unmanaged += [t for t in saved.unmanaged if t.agent_uid not in touched]
+    plan.unmanaged.sort(key=lambda t: (t.address, t.agent_uid))
+
+
+def _unchanged(agent: str, tool: LiveTool) -> Change:
+    return Change(
+        address=f"{agent}/{tool.name}",
+        agent=agent,
+        agent_uid=tool.agent_uid,
+        name=tool.name,
+        action=NO_OP,
+        tool_id=tool.tool_id,
+        before=tool.canonical,
+        after=tool.canonical,
+        live_fingerprint=tool.fingerprint,
+    )
 
 
 def agents_of(saved: Plan) -> dict[str, str]:

@@ -27,11 +27,12 @@ def render(plan: Plan, *, color: bool = False) -> str:
         out += render_change(change, color=color)
     if plan.unmanaged:
         out += ["", _paint("Unmanaged tools (declared by no file; left untouched):", None, color)]
-        hint = "prune is on" if plan.prune else "plan --prune would delete them"
         for tool in plan.unmanaged:
             kind = f"id {tool.tool_id}, {tool.type}" if tool.tool_id is not None else tool.type
             out.append(f"  {tool.address}  ({kind})")
-        out.append(f"  ({hint})")
+        # Not "prune is on" when the plan deletes: a pruning plan has no unmanaged tools
+        # (they are its deletes), and a revert that deletes what it created leaves them.
+        out.append("  (plan --prune would delete them)")
     return "\n".join(out) + "\n"
 
 

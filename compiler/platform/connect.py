@@ -45,8 +45,11 @@ def connect(
     if config.platform == "local":
         from compiler.platform.local import LocalPlatform
 
-        _state_dir(project_root / LOCAL_DB.parent)
-        return LocalPlatform(project_root / LOCAL_DB, display_path=LOCAL_DB.as_posix())
+        # The state folder is made by the first write: a read-only or failed command
+        # leaves nothing behind (a directory that is not a project stays untouched).
+        return LocalPlatform(
+            project_root / LOCAL_DB, display_path=LOCAL_DB.as_posix(), prepare_dir=_state_dir
+        )
     if config.platform == "openmic":
         return _openmic(config, verbose)
     raise UnknownPlatformError(

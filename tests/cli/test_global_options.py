@@ -71,6 +71,35 @@ def test_a_harmless_option_is_still_suggested(cli: Any, example_project: Path) -
     assert "'--no-color'" in result.stderr
 
 
+@pytest.mark.parametrize(
+    "args, error",
+    [
+        # The nearest is destructive: nothing else is offered in its place.
+        (["apply", "--auto-aprove"], "No such option '--auto-aprove'. (The nearest option"),
+        (["plan", "--prun"], "No such option '--prun'. (The nearest option"),
+        (["import", "--forse"], "No such option '--forse'. (The nearest option"),
+        # Only options really like the typo, the best first.
+        (["plan", "--fromat", "json"], "No such option '--fromat'. Did you mean '--format'?"),
+        (["plan", "--no-colr"], "No such option '--no-colr'. Did you mean '--no-color'?"),
+        (["import", "--agnet", "x"], "No such option '--agnet'. Did you mean '--agent'?"),
+        (["render", "--pram", "a=b"], "No such option '--pram'. Did you mean '--param'?"),
+        (["apply", "--dry-run"], "No such option '--dry-run'.\n"),
+    ],
+)
+def test_a_mistyped_option_gets_the_option_meant_or_nothing(
+    cli: Any, example_project: Path, args: list[str], error: str
+) -> None:
+    result = cli("--project", example_project, *args)
+    assert result.exit_code == 1
+    assert f"Error: {error}" in result.stderr
+    assert "--no-prune" not in result.stderr  # once the answer to all three kinds
+    if "(The nearest option" in error:
+        assert "deletes or skips a question, so it is not suggested: see --help.)" in (
+            result.stderr
+        )
+        assert "Did you mean" not in result.stderr
+
+
 def test_every_destructive_flag_exists() -> None:
     import click
 

@@ -274,6 +274,23 @@ def test_force_never_replaces_a_fifo_and_writes_through_links(account: Account) 
     assert (account.root / "kept/confirmation.yaml").read_text() == (APPOINTMENT_CONFIRMATION_YAML)
 
 
+def test_import_and_validate_name_a_fifo_alike(account: Account) -> None:
+    """One wording of what is at a path (compiler.wording.file_kind) for the loader and
+    the importer: the same FIFO is the same thing in both messages."""
+    account.add_agent("support", SUPPORT_TOOLS[:2])
+    account.write_project()
+    directory = account.root / "actions/support"
+    directory.mkdir(parents=True)
+    os.mkfifo(directory / "send_follow_up.yaml")
+    imported = account.run("import")
+    validated = account.run("validate")
+    for result, code in ((imported, "I004"), (validated, "E115")):
+        assert result.exit_code == 1, result.output
+        (line,) = [line for line in result.output.splitlines() if f"error {code}" in line]
+        assert line.split(": error")[0].endswith("actions/support/send_follow_up.yaml")
+        assert "is a named pipe (FIFO), not a regular file;" in line
+
+
 def test_second_import_skips_what_the_first_wrote(account: Account) -> None:
     uid = account.add_agent("support", SUPPORT_TOOLS[:2])
     account.write_project()

@@ -290,7 +290,8 @@ def _special_files(tmp_path: Path) -> dict[str, str]:
     os.mkfifo(actions / "fifo.yaml")
     (actions / "to-fifo.yaml").symlink_to("fifo.yaml")
     (actions / "loop.yaml").symlink_to("loop.yaml")
-    return {"fifo.yaml": "a FIFO", "to-fifo.yaml": "a FIFO", "loop.yaml": "unusable"}
+    fifo = "a named pipe (FIFO)"
+    return {"fifo.yaml": fifo, "to-fifo.yaml": fifo, "loop.yaml": "unusable"}
 
 
 @pytest.mark.parametrize("force", [False, True])

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import TEST_API_KEY, write_openmic_config
+from tests.conftest import TEST_API_KEY, emulator_rest, write_openmic_config
 from tests.plan.git_project import (
     AGENTS,
     BOOKING,
@@ -269,6 +269,30 @@ def test_revert_of_an_applied_plan_restores_the_live_tools_exactly(
     again = deployed.run("apply", "--revert", plan_file, "--auto-approve")
     assert again.exit_code == 3, again.output
     assert "L850" in again.stderr
+
+
+def test_revert_counts_unchanged_tools_as_the_plan_did(
+    deployed: GitProject, tmp_path: Path
+) -> None:
+    """Its summary counts every managed tool it leaves as it is, on the agent it touches
+    and on the others, as the applied plan did; a tool no file declares is unmanaged."""
+    tool = {"type": "end_call", "name": "dashboard_bye"}
+    emulator_rest(deployed.url, "POST", f"/agents/{AGENTS['support']}/tools", tool)
+    deployed.edit(BOOKING, OLD_MESSAGE, NEW_MESSAGE)
+    plan_file = tmp_path / "plan.json"
+    planned = deployed.run("plan", "--out", plan_file)
+    saved = json.loads(plan_file.read_text())["summary"]
+    # Every live tool but the updated one and the one no file declares.
+    managed_unchanged = len(deployed.tools("support")) - 2 + len(deployed.tools("billing"))
+    assert (saved["update"], saved["no_op"]) == (1, managed_unchanged)
+    assert deployed.run("apply", plan_file).exit_code == 0
+
+    reverted = deployed.run("apply", "--revert", plan_file, "--auto-approve")
+
+    assert reverted.exit_code == 0, reverted.output
+    head = f"Plan: 0 to create, 1 to update, 0 to replace, 0 to delete, {saved['no_op']} unchanged."
+    assert head in planned.stdout and head in reverted.stdout
+    assert "support/dashboard_bye" in reverted.stdout.split("Unmanaged tools")[1]
 
 
 def test_revert_is_refused_when_a_tool_changed_since_the_apply(

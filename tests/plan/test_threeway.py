@@ -9,8 +9,19 @@ from typing import Any
 from compiler.canonical import canonical_tool
 from compiler.diff import changed_paths
 from compiler.live import LiveState, LiveTool
-from compiler.plan.model import CREATE, DELETE, NO_OP, REPLACE, UPDATE, Change, Plan
+from compiler.plan.lines import summary_line
+from compiler.plan.model import (
+    CREATE,
+    DELETE,
+    NO_OP,
+    REPLACE,
+    UPDATE,
+    Change,
+    Plan,
+    UnmanagedTool,
+)
 from compiler.plan.revert import revert_plan
+from compiler.plan.text import render as render_text
 from compiler.plan.threeway import CHANGE, CONFLICT, DRIFT, ThreeWay, classify
 
 UID = "agent_support"
@@ -232,10 +243,58 @@ def test_undoing_a_create_does_not_empty_an_agent_with_other_tools() -> None:
     saved = plan_of(change(None, sms(name="new"), "new"))
     plan, reasons = revert_plan(saved, live_state(sms(name="new"), sms(name="kept")))
     assert reasons == []
-    assert [(c.name, c.action) for c in plan.changes] == [("kept", NO_OP), ("new", DELETE)]
+    # "kept" is no tool of the saved plan: unmanaged, as plan would list it.
+    assert [(c.name, c.action) for c in plan.changes] == [("new", DELETE)]
+    assert [t.name for t in plan.unmanaged] == ["kept"]
     assert emptied_agents(plan) == []
     assert [c.name for c in plan.pending()] == ["new"]
+    managed = plan_of(
+        change(None, sms(name="new"), "new"), change(sms(name="kept"), sms(name="kept"), "kept")
+    )
+    plan, _ = revert_plan(managed, live_state(sms(name="new"), sms(name="kept")))
+    assert [(c.name, c.action) for c in plan.changes] == [("kept", NO_OP), ("new", DELETE)]
+    assert plan.unmanaged == [] and emptied_agents(plan) == []
     # Only the tool the plan created: undoing it empties the agent (apply asks for
     # --allow-empty, as for any such plan).
     alone, _ = revert_plan(saved, live_state(sms(name="new")))
     assert emptied_agents(alone) == [UID]
+
+
+def test_revert_counts_unchanged_as_plan_does_on_every_agent_of_the_saved_plan() -> None:
+    """ "unchanged" after a revert is what it was in the saved plan: the managed tools the
+    revert leaves as they are, on the agents it touches (read live) and on the others
+    (not read: the revert cannot change them); tools no file declared stay unmanaged."""
+    other = Change(
+        address="billing/invoice",
+        agent="billing",
+        agent_uid="agent_billing",
+        name="invoice",
+        action=NO_OP,
+        tool_id=3,
+        before=sms(name="invoice"),
+        after=sms(name="invoice"),
+        live_fingerprint="sha256:y",
+    )
+    saved = plan_of(
+        change(sms(name="upd"), with_message("Changed", name="upd"), "upd"),
+        change(sms(name="same"), sms(name="same"), "same"),
+        other,
+    )
+    saved.unmanaged = [
+        UnmanagedTool("support", UID, "by_hand", 9, "send_sms"),
+        UnmanagedTool("billing", "agent_billing", "legacy", 4, "end_call"),
+    ]
+    assert saved.summary["no_op"] == 2
+    live = live_state(with_message("Changed", name="upd"), sms(name="same"), sms(name="by_hand"))
+
+    plan, reasons = revert_plan(saved, live)
+
+    assert reasons == []
+    assert plan.summary == {"create": 0, "update": 1, "replace": 0, "delete": 0, "no_op": 2}
+    assert sorted(c.address for c in plan.changes if not c.is_change) == [
+        "billing/invoice",
+        "support/same",
+    ]
+    assert [t.address for t in plan.unmanaged] == ["billing/legacy", "support/by_hand"]
+    assert summary_line(plan).endswith("2 unchanged.")
+    assert "(plan --prune would delete them)" in render_text(plan)

@@ -139,3 +139,31 @@ def test_create_fills_the_documented_defaults_but_no_description(local: LocalPla
         False,
     )
     assert "description" not in tool
+
+
+def test_reading_an_empty_platform_makes_no_file(tmp_path: Path):
+    """Until the first write there is no database: reads see an empty platform and a
+    tool named by id does not exist; the first create makes the file (and its folder,
+    through ``prepare_dir``)."""
+    db = tmp_path / "state" / "platform.db"
+    prepared: list[Path] = []
+    platform = LocalPlatform(db, prepare_dir=prepared.append)
+    assert platform.list_agents() == [] and platform.list_tools("a") == []
+    assert platform.list_tools_many(["a"]) == {"a": []}
+    assert platform.list_phone_numbers() == []
+    with pytest.raises(NotFoundError, match="tool 3 of agent 'a'"):
+        platform.get_tool("a", 3)
+    with pytest.raises(NotFoundError):
+        platform.update_tool("a", 3, {"description": "x"})
+    with pytest.raises(NotFoundError):
+        platform.delete_tool("a", 3)
+    platform.close()
+    assert not (tmp_path / "state").exists() and prepared == []
+
+    platform = LocalPlatform(db, prepare_dir=prepared.append)
+    tool = platform.create_tool("a", sms_tool("first"))
+    platform.close()
+    assert prepared == [db.parent] and db.is_file()
+    reopened = LocalPlatform(db)
+    assert reopened.list_tools("a") == [tool]
+    reopened.close()

@@ -12,6 +12,7 @@ from compiler.platform.client import InsecureBaseUrlError, OpenMicClient
 from compiler.platform.connect import MissingApiKeyError, UnknownPlatformError, connect
 from compiler.platform.local import LocalPlatform
 from tests.conftest import TEST_API_KEY
+from tests.platform.conftest import sms_tool
 
 ENV = Environment("dev")
 
@@ -20,9 +21,14 @@ def test_local_is_the_default_and_lives_in_dot_actionctl(tmp_path: Path):
     platform = connect(ProjectConfig(), ENV, tmp_path)
     try:
         assert isinstance(platform, LocalPlatform)
+        assert platform.target == {"platform": "local", "base_url": ".actionctl/platform.db"}
+        # Reading makes nothing: an empty platform needs no file.
+        assert platform.list_agents() == [] and platform.list_tools("support") == []
+        assert platform.list_phone_numbers() == []
+        assert not (tmp_path / ".actionctl").exists()
+        platform.create_tool("support", sms_tool("first"))
         assert (tmp_path / ".actionctl" / "platform.db").is_file()
         assert (tmp_path / ".actionctl" / ".gitignore").read_text().endswith("*\n")
-        assert platform.target == {"platform": "local", "base_url": ".actionctl/platform.db"}
     finally:
         platform.close()
 
