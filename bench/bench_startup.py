@@ -13,7 +13,13 @@ import subprocess
 import sys
 import threading
 import time
+from functools import cache
 from pathlib import Path
+
+if __package__ in (None, ""):  # run as a script: bench/ and the repository importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.children import as_installed
 
 CHILD_TIMEOUT = 600.0  # s; a watchdog kills the child when it expires
 GOAL_SECONDS = 0.12
@@ -32,6 +38,11 @@ def best_of(command: list[str], runs: int) -> float:
     return min(timed(command) for _ in range(runs))
 
 
+@cache
+def child_env() -> dict[str, str]:
+    return as_installed()
+
+
 def timed(command: list[str]) -> float:
     """Wall time of one run, to the moment the child exits.
 
@@ -39,7 +50,8 @@ def timed(command: list[str]) -> float:
     (0.5 ms, 1 ms, ... 50 ms), which rounds every time up to 31.5, 63.5, 113.5, 163.5 ms.
     ``wait()`` blocks in waitpid instead, and a watchdog kills a child that hangs."""
     start = time.perf_counter()
-    with subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) as child:
+    devnull = subprocess.DEVNULL
+    with subprocess.Popen(command, stdout=devnull, stderr=devnull, env=child_env()) as child:
         watchdog = threading.Timer(CHILD_TIMEOUT, child.kill)
         watchdog.start()
         try:
