@@ -35,7 +35,6 @@ somebody committed or planted must not run code.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import time
@@ -265,7 +264,7 @@ def _stamp() -> str:
         except OSError:
             continue
         parts.append(f"{source.name}:{stat.st_size}:{stat.st_mtime_ns}")
-    return hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
+    return "\n".join(parts)  # (compared whole: a hash would only cost an import)
 
 
 def _schema_dir() -> Path:
@@ -280,6 +279,8 @@ def _hash(path: str) -> str:
 
 
 def _digest(raw: bytes) -> str:
+    import hashlib  # (only when a file is read: the stat of an unchanged one vouches for it)
+
     return hashlib.blake2b(raw, digest_size=16).hexdigest()
 
 
