@@ -228,6 +228,8 @@ class FileCache:
             return
         data = {"format": FORMAT, "stamp": self.stamp, "files": self.entries}
         try:
+            if not _inside(self.root, self.root / STORE):
+                return  # validate must not write outside the project (a linked .actionctl)
             _state_dir(self.root / STATE_DIR)
             write_atomically(self.root / STORE, json.dumps(data, separators=(",", ":")))
         except OSError:
@@ -282,6 +284,11 @@ def _digest(raw: bytes) -> str:
     import hashlib  # (only when a file is read: the stat of an unchanged one vouches for it)
 
     return hashlib.blake2b(raw, digest_size=16).hexdigest()
+
+
+def _inside(root: Path, path: Path) -> bool:
+    """``path`` (links resolved, as far as it exists) is under ``root``."""
+    return Path(os.path.realpath(path)).is_relative_to(os.path.realpath(root))
 
 
 def _state_dir(path: Path) -> None:

@@ -320,3 +320,15 @@ def test_a_few_stale_files_are_read_again_rather_than_the_store_rewritten(
     answers(cli, project, focus)
     assert store.stat().st_mtime_ns != written  # five stale: rewritten
     assert (code, out) == uncached(cli, project, focus)
+
+
+def test_a_state_dir_linked_outside_the_project_is_not_written(
+    cli: Callable[..., Any], project: Path, tmp_path: Path
+):
+    """A repository may commit .actionctl as a link: validate writes nothing through it."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (project / ".actionctl").symlink_to(elsewhere)
+    expected = uncached(cli, project, "actions/a1.yaml")
+    assert answers(cli, project, "actions/a1.yaml") == expected
+    assert list(elsewhere.iterdir()) == []
