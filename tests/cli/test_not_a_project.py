@@ -75,3 +75,20 @@ def test_a_saved_plan_is_not_applied_from_a_directory_that_is_not_a_project(
         # does not exist)
         assert "actionctl.yaml:1:1" not in result.output
     assert git(not_a_project, "status", "--porcelain", "--ignored") == ""
+
+
+@pytest.mark.parametrize("command", ["validate", "compile", "plan", "apply", "import"])
+def test_an_unknown_env_without_actionctl_yaml_points_at_the_directory(
+    cli: Callable[..., Any], example_project: Path, command: str
+) -> None:
+    """A project of channels/ and actions/ alone has only the environment 'default':
+    E101 cannot point into actionctl.yaml, which does not exist."""
+    (example_project / "actionctl.yaml").unlink()
+
+    result = cli("--project", example_project, "--no-color", "--env", "prod", command)
+
+    assert result.exit_code == 1, result.output
+    assert f"{example_project.as_posix()}: error E101 unknown environment 'prod'" in (result.output)
+    assert f"no actionctl.yaml in {example_project.resolve().as_posix()}" in result.output
+    assert "actionctl.yaml:1:1" not in result.output
+    assert sorted(p.name for p in example_project.iterdir()) == ["actions", "channels"]
