@@ -49,11 +49,18 @@ def not_a_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_each_command_refuses_a_repository_that_is_not_a_project(
     cli: Callable[..., Any], not_a_project: Path, args: list[str]
 ) -> None:
+    plan = cli("--project", not_a_project, "--no-color", "plan")
+    (plans,) = [line for line in plan.output.splitlines() if E111 in line]
+
     result = cli("--project", not_a_project, "--no-color", *args)
 
     assert result.exit_code == 1, result.output
-    assert E111 in result.output
-    assert f"{not_a_project.as_posix()}: error E111 " in result.output  # located there
+    (line,) = [line for line in result.output.splitlines() if E111 in line]
+    assert line.startswith(f"{not_a_project.as_posix()}: error E111 ")  # located there
+    if args[0] == "drift":  # said of the configuration at the ref it reads
+        assert line.startswith(f"{not_a_project.as_posix()}: {E111} at HEAD (")
+    else:
+        assert line == plans  # word for word
     assert not result.stdout.strip() or E111 in result.stdout  # no report on stdout
     assert "No drift" not in result.output and "internal error" not in result.output
     assert git(not_a_project, "status", "--porcelain", "--ignored") == ""
