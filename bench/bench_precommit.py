@@ -32,8 +32,14 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 from typing import Any
+
+if __package__ in (None, ""):  # run as a script: bench/ and the repository importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.children import as_installed
 
 CHILD_TIMEOUT = 600.0  # s; subprocess.run kills the child when it expires
 GOAL_SECONDS = 0.4
@@ -92,9 +98,16 @@ def action_yaml(i: int, agent: str, *, channel: str | None = None, note: str = "
     )
 
 
+@cache
+def child_env() -> dict[str, str]:
+    return as_installed()
+
+
 def timed(command: list[str], cwd: Path) -> tuple[float, int, str]:
     start = time.perf_counter()
-    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=CHILD_TIMEOUT)
+    done = subprocess.run(
+        command, cwd=cwd, capture_output=True, text=True, timeout=CHILD_TIMEOUT, env=child_env()
+    )
     return time.perf_counter() - start, done.returncode, done.stdout + done.stderr
 
 

@@ -7,7 +7,6 @@ importer stages many files and moves them into place itself (``importer/writer.p
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 
@@ -38,6 +37,10 @@ def _write_through(path: Path, text: str) -> None:
 
 
 def _write_replacing(path: Path, text: str) -> None:
+    # Imported here: tempfile costs ~10 ms (shutil, random), and modules that may write
+    # (the validate cache) are imported by runs that write nothing.
+    import tempfile
+
     directory = path.parent
     directory.mkdir(parents=True, exist_ok=True)
     fd, temp_name = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")

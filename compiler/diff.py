@@ -24,8 +24,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from deepdiff import DeepDiff
-
 # Lists whose order carries no meaning in a JSON Schema or a tool payload.
 SET_LIKE_KEYS: frozenset[str] = frozenset({"required", "type"})
 
@@ -84,6 +82,10 @@ def _collapse(path: Sequence[str | int]) -> tuple[str, ...]:
 
 
 def _raw_paths(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[tuple[str, ...]]:
+    if _identical(dict(before), dict(after)):
+        return []  # most tools of a plan are unchanged: no need for deepdiff (~90 ms to import)
+    from deepdiff import DeepDiff
+
     tree = DeepDiff(
         dict(before),
         dict(after),
@@ -97,6 +99,18 @@ def _raw_paths(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[tupl
             for path in _expand(before, after, _collapse(level.path(output_format="list"))):
                 seen.setdefault(path, None)
     return list(seen)
+
+
+def _identical(a: Any, b: Any) -> bool:
+    """Equal, with the same types all the way down: deepdiff reports ``1`` -> ``1.0`` and
+    ``1`` -> ``True`` as changes, which ``==`` does not."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(_identical(a[key], b[key]) for key in a)
+    if isinstance(a, list | tuple):
+        return len(a) == len(b) and all(map(_identical, a, b))
+    return bool(a == b)
 
 
 def _expand(before: Any, after: Any, path: tuple[str, ...]) -> list[tuple[str, ...]]:

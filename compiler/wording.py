@@ -3,7 +3,6 @@ screen, the "did you mean" hint, and what kind of thing is at a path."""
 
 from __future__ import annotations
 
-import difflib
 import stat
 from collections.abc import Iterable
 from typing import Any
@@ -32,6 +31,8 @@ def escaped(value: str, limit: int = MAX_SHOWN) -> str:
 
 def did_you_mean(word: str, options: Iterable[str]) -> str:
     """`` (did you mean 'x'?)`` for the closest option, or "" when none is close."""
+    import difflib  # only a message with a hint needs it, not every run that loads this
+
     matches = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
     return f" (did you mean {quoted(matches[0])}?)" if matches else ""
 

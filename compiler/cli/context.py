@@ -2,22 +2,43 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import click
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from compiler.diagnostics import Diagnostic
     from compiler.model import Environment, Project
 
 
+def _path(value: str | os.PathLike[str]) -> Path:
+    # pathlib is imported on first use, not at start-up: it costs ~5 ms (urllib.parse,
+    # ipaddress) that ``actionctl --version``, ``--help`` and shell completion never need.
+    from pathlib import Path
+
+    return Path(value)
+
+
+class DirectoryPath(click.Path):
+    """A directory option as a ``pathlib.Path``: ``click.Path(file_okay=False,
+    path_type=Path)``, with pathlib imported only when a value is converted."""
+
+    def __init__(self) -> None:
+        super().__init__(file_okay=False)
+
+    def coerce_path_result(self, value: str | os.PathLike[str]) -> Path:
+        return _path(value)
+
+
 @dataclass
 class AppContext:
-    project_dir: Path = Path(".")
+    project_dir: Path = field(default_factory=lambda: _path("."))
     env: str | None = None
     color: bool = False
     quiet: bool = False
@@ -59,7 +80,7 @@ def emit_diagnostics(
     # Colour only on a terminal: `2> log`, `| grep` and CI logs get plain text.
     stream = sys.stderr if err else sys.stdout
     color = app.color and stream.isatty()
-    text = format_diagnostics(diagnostics, fmt, color=color, project_dir=Path(app.project_dir))
+    text = format_diagnostics(diagnostics, fmt, color=color, project_dir=_path(app.project_dir))
     if text:
         click.echo(text, err=err)
 

@@ -6,20 +6,22 @@ pattern), so ``actionctl --version`` and shell completion start fast.
 
 from __future__ import annotations
 
-import difflib
 import importlib
 import os
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 from click.core import ParameterSource
 
 from compiler import __version__
-from compiler.cli.context import DIAGNOSTIC_FORMATS, AppContext
+from compiler.cli.context import DIAGNOSTIC_FORMATS, AppContext, DirectoryPath
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    from click.shell_completion import CompletionItem
+
     from compiler.diagnostics import Diagnostic
 
 # name -> (module, one-line help shown in ``actionctl --help`` without importing it)
@@ -64,9 +66,20 @@ class LazyGroup(click.Group):
         name = args[0] if args else ""
         if name in COMMANDS or name.startswith("-") or ctx.resilient_parsing:
             return super().resolve_command(ctx, args)
+        import difflib  # only a mistyped command needs it, not every start
+
         close = difflib.get_close_matches(name, COMMANDS, n=1, cutoff=0.5)
         hint = f" Did you mean {close[0]!r}?" if close else ""
         raise click.UsageError(f"No such command {name!r}.{hint}", ctx)
+
+    def shell_complete(self, ctx: click.Context, incomplete: str) -> list[CompletionItem]:
+        """Command names complete with the help ``actionctl --help`` shows, from COMMANDS:
+        click's own way imports every command module to read its help, on every Tab."""
+        from click.shell_completion import CompletionItem
+
+        names = [CompletionItem(name, help=short) for name, (_, short) in COMMANDS.items()]
+        options = click.Command.shell_complete(self, ctx, incomplete)
+        return [item for item in names if item.value.startswith(incomplete)] + options
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, short) for name, (_, short) in COMMANDS.items()]
@@ -95,7 +108,7 @@ Exit codes: 0 ok, 1 error, 2 changes (plan --detailed-exitcode) or drift, 3 stal
 @click.option(
     "--project",
     "project_dir",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=DirectoryPath(),
     default=".",
     show_default=True,
     envvar="ACTIONCTL_PROJECT",
@@ -147,7 +160,7 @@ def _accept_global_options(command: click.Command) -> None:
         return
     command.params.extend(
         [
-            _global("--project", type=click.Path(file_okay=False, path_type=Path)),
+            _global("--project", type=DirectoryPath()),
             _global("--env"),
             _global("--no-color", is_flag=True),
             _global("-q", "--quiet", is_flag=True),
@@ -194,9 +207,6 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def run(argv: list[str] | None = None) -> int:
-    from compiler.diagnostics import Diagnostic, DiagnosticError, Location
-    from compiler.platform.base import PlatformError
-
     if "_ACTIONCTL_COMPLETE" in os.environ:  # shell completion: click's own machinery
         cli.main(prog_name="actionctl")
     args = sys.argv[1:] if argv is None else list(argv)
@@ -219,26 +229,37 @@ def run(argv: list[str] | None = None) -> int:
     except click.Abort:
         click.echo("Aborted.", err=True)
         return EXIT_ERROR
-    except DiagnosticError as error:
-        _emit(ctx, error.diagnostics)
-        return EXIT_ERROR
-    except PlatformError as error:
-        # The platform refused or could not be reached: a message the user can act on,
-        # in the format they asked for (json, github, sarif too).
-        _emit(ctx, [Diagnostic.error(Location("actionctl.yaml"), error.code, str(error))])
-        return EXIT_ERROR
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
         return 130
     except BrokenPipeError:
         return EXIT_ERROR
-    except OSError as error:  # a file we were told to read or write: not a bug of ours
+    except Exception as error:  # the last line of defence: never a traceback for a user
+        return _failed(ctx, error)
+    return result if isinstance(result, int) else 0
+
+
+def _failed(ctx: click.Context | None, error: Exception) -> int:
+    """Report an error click did not handle: diagnostics for what the user can fix, an
+    internal-error note for the rest (our bugs). Returns the exit code."""
+    # Imported here, not at the top: only a failing command needs them, and
+    # ``actionctl --version`` should not pay for loading them.
+    from compiler.diagnostics import Diagnostic, DiagnosticError, Location
+    from compiler.platform.base import PlatformError
+
+    if isinstance(error, DiagnosticError):
+        _emit(ctx, error.diagnostics)
+        return EXIT_ERROR
+    if isinstance(error, PlatformError):
+        # The platform refused or could not be reached: a message the user can act on,
+        # in the format they asked for (json, github, sarif too).
+        _emit(ctx, [Diagnostic.error(Location("actionctl.yaml"), error.code, str(error))])
+        return EXIT_ERROR
+    if isinstance(error, OSError):  # a file we were told to read or write: not a bug of ours
         where = Location(str(error.filename or "actionctl"))
         _emit(ctx, [Diagnostic.error(where, "E120", str(error.strerror or error))])
         return EXIT_ERROR
-    except Exception as error:  # the last line of defence: never a traceback for a user
-        return _internal_error(error)
-    return result if isinstance(result, int) else 0
+    return _internal_error(error)
 
 
 def _suggest_safely(error: click.NoSuchOption) -> None:
@@ -246,6 +267,8 @@ def _suggest_safely(error: click.NoSuchOption) -> None:
     every option shares, so ``--dry-run`` got ``--no-prune``) to options really like the
     typo and closer to it than any destructive flag: dropping just the destructive ones
     would answer ``--auto-aprove`` or ``--prun`` with the runner-up, ``--no-prune``."""
+    import difflib  # only a mistyped option needs it, not every start
+
     typed = error.option_name.lstrip("-")
 
     def likeness(option: str) -> float:

@@ -14,14 +14,16 @@ its creation time plus the expiry, and is never deleted unless the user asks.
 id and the inode of this process's pid namespace. The hostname alone is not enough: two
 CI containers with the same hostname each see the other's pids as dead. A lock without
 that identity (an older actionctl) or with another one is freed only by its expiry.
+
+``HOST`` and ``MACHINE`` are worked out on first use, not on import: validate imports
+this module for ``LOCK_PREFIX`` alone, and socket and hashlib cost ~10 ms to import.
 """
 
 from __future__ import annotations
 
-import hashlib
+import functools
 import os
 import re
-import socket
 import threading
 import uuid
 from collections.abc import Iterable, Mapping
@@ -32,16 +34,26 @@ from typing import Any
 from compiler.platform.reserved import LOCK_PREFIX
 
 LOCK_EXPIRY = timedelta(minutes=15)
-HOST = re.sub(r"\s+", "_", socket.gethostname()) or "unknown-host"
 
 Tool = Mapping[str, Any]
 
 
+@functools.cache
+def host_name() -> str:
+    import socket
+
+    return re.sub(r"\s+", "_", socket.gethostname()) or "unknown-host"
+
+
+@functools.cache
 def machine_identity() -> str:
     """This kernel boot and pid namespace, hashed short: where a pid means this process.
 
     Without /proc (macOS, BSD) there are no pid namespaces; the hostname and the
     network card's address stand in for the machine."""
+    import hashlib
+    import socket
+
     parts: list[str] = []
     try:
         with open("/proc/sys/kernel/random/boot_id", encoding="ascii") as boot_id:
@@ -52,7 +64,14 @@ def machine_identity() -> str:
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:12]
 
 
-MACHINE = machine_identity()
+def __getattr__(name: str) -> str:
+    """``HOST`` and ``MACHINE`` as module constants, computed on first use."""
+    if name == "HOST":
+        return host_name()
+    if name == "MACHINE":
+        return machine_identity()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 _DESCRIPTION = (
     "actionctl apply lock: not an action, never call it. Held by host {host} machine "
@@ -116,7 +135,11 @@ def lock_description(since: datetime, expires: datetime) -> str:
     if expires.microsecond:
         expires = expires.replace(microsecond=0) + timedelta(seconds=1)
     return _DESCRIPTION.format(
-        host=HOST, machine=MACHINE, pid=os.getpid(), since=iso(since), expires=iso(expires)
+        host=host_name(),
+        machine=machine_identity(),
+        pid=os.getpid(),
+        since=iso(since),
+        expires=iso(expires),
     )
 
 
@@ -155,7 +178,7 @@ def abandoned(tool: Tool, now: datetime, expiry: timedelta = LOCK_EXPIRY) -> boo
         return created is not None and now >= created + expiry
     if now >= holder.expires:
         return True
-    if holder.host != HOST or holder.machine != MACHINE:
+    if holder.host != host_name() or holder.machine != machine_identity():
         # Another machine or pid namespace (or unknown): its pids are not ours to
         # check, only its expiry time can tell.
         return False

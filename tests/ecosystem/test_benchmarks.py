@@ -28,6 +28,15 @@ def test_startup_bench_reports_actionctl_beside_bare_python() -> None:
     # tests/ecosystem/test_cli_polish.py::test_startup_paths_import_none_of_the_pipeline.
 
 
+def test_startup_bench_kills_a_child_that_hangs(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Its timer waits in waitpid (polling would round times up); a watchdog does the timeout.
+    startup = bench("bench_startup")
+    monkeypatch.setattr(startup, "CHILD_TIMEOUT", 0.5)
+    with pytest.raises(subprocess.CalledProcessError) as failed:
+        startup.timed([sys.executable, "-c", "import time; time.sleep(60)"])
+    assert failed.value.returncode < 0  # killed by a signal, not left running
+
+
 def test_precommit_bench_resolves_references_on_a_small_project() -> None:
     result = bench("bench_precommit").run(sizes=(40, 60), runs=1)
     assert result["references_resolved"] is True and result["file_gone_noticed"] is True

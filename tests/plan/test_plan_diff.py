@@ -23,6 +23,12 @@ def test_equal_payloads_have_no_changed_paths() -> None:
     assert changed_paths(sms(), sms()) == []
 
 
+def test_a_change_of_type_alone_is_a_change() -> None:
+    # Identical payloads skip deepdiff; equal-but-retyped values must not count as identical.
+    assert changed_paths({"a": {"b": 1}}, {"a": {"b": 1.0}}) == ["a.b"]
+    assert changed_paths({"a": 1}, {"a": True}) == ["a"]
+
+
 def test_nested_change_is_reported_at_the_leaf() -> None:
     after = sms(static_params={"type": "static", "message": "Hello {{a}}"})
     assert changed_paths(sms(), after) == ["static_params.message"]
