@@ -237,13 +237,15 @@ def _refuse(app: AppContext, code: str, message: str, file: str) -> None:
 
 def _project_file_only(app: AppContext) -> Project:
     """A saved plan needs only the project file (the plan holds the payloads), so action
-    files that no longer load do not stop it."""
+    files that no longer load do not stop it; a directory that is not a project does
+    (E111, as for ``plan``): a plan must not be applied from a wrong --project."""
     from compiler.diagnostics import DiagnosticError
     from compiler.load import load_project
 
     loaded = load_project(app.project_dir)
-    if loaded.project is None:
-        raise DiagnosticError(loaded.diagnostics)
+    not_a_project = [d for d in loaded.diagnostics if d.code == "E111"]
+    if loaded.project is None or not_a_project:
+        raise DiagnosticError(not_a_project or loaded.diagnostics)
     return loaded.project
 
 

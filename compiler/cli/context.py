@@ -116,8 +116,18 @@ def select_environment(app: AppContext, project: Project) -> Environment:
 def unknown_environment(app: AppContext, project: Project) -> Diagnostic:
     from compiler.diagnostics import Diagnostic, Location
 
-    config_file = project.config.source.file if project.config.source else "actionctl.yaml"
     known = ", ".join(sorted(project.config.environments)) or "none"
     name = app.env or project.config.default_environment
     message = f"unknown environment {name!r} (known: {known})"
-    return Diagnostic.error(Location(config_file, 1, 1), "E101", message)
+    source = project.config.source
+    if source is not None:
+        return Diagnostic.error(Location(source.file, 1, 1), "E101", message)
+    # No actionctl.yaml to point into: the directory, and say where environments live.
+    from pathlib import Path  # (local: the module's imports are kept for startup time)
+
+    root = Path(project.root)
+    message += (
+        f"; there is no actionctl.yaml in {root.resolve().as_posix()} to declare any "
+        "(`actionctl init` writes one)"
+    )
+    return Diagnostic.error(Location(root.as_posix()), "E101", message)

@@ -2,7 +2,9 @@
 
 For a schedule: every difference is drift (an edit made outside git). The report goes
 to stdout in ``--format``; exit 0 no drift, 2 drift found, 1 error. The configuration
-is read from git objects at ``--ref`` (default HEAD), never from the working tree.
+is read from git objects at ``--ref`` (default HEAD), never from the working tree; a
+REF without the project is E111 (exit 1), as ``plan`` outside a project: "no drift"
+against nothing would pass a check pointed at the wrong --project.
 """
 
 from __future__ import annotations
@@ -52,7 +54,7 @@ def command(app: AppContext, ref: str, fmt: str, prune: bool | None) -> int:
     from compiler.plan.threeway import ThreeWay, classify
     from compiler.platform.connect import connect
 
-    with project_at(app.project_dir, ref) as at_ref:
+    with project_at(app.project_dir, ref, allow_empty=False) as at_ref:
         project = at_ref.project
         environment = project.config.environment(app.env)
         if environment is None:

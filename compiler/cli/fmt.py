@@ -138,8 +138,10 @@ def _count(n: int, word: str) -> str:
 def _no_files(root: Path) -> list[Diagnostic]:
     from compiler.diagnostics import Diagnostic, Location
 
+    # Word for word the loader's E111, so every command says it the same way.
     message = (
-        f"not an actionctl project: no actionctl.yaml, channels/*.yaml or actions/**/*.yaml "
-        f"in {root.resolve().as_posix()}; is --project right?"
+        "not an actionctl project: looked for actionctl.yaml, channels/*.yaml and "
+        f"actions/**/*.yaml in {root.resolve().as_posix()} and found none; is --project "
+        "right? (`actionctl init` starts a project)"
     )
     return [Diagnostic.error(Location(root.as_posix()), "E111", message)]

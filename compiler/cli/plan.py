@@ -188,7 +188,7 @@ def _tools_at(app: AppContext, ref: str, environment: Environment) -> tuple[GitR
     missing ref fails fast and offline."""
     from compiler.plan.at_ref import base_tools, project_at
 
-    with project_at(app.project_dir, ref) as at_ref:
+    with project_at(app.project_dir, ref, allow_empty=True) as at_ref:
         return at_ref.revision, base_tools(at_ref, environment)
 
 

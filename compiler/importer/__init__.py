@@ -99,7 +99,12 @@ class ImportResult:
 
 
 def resolve_agents(
-    requested: Sequence[str], environment: Environment, platform: Platform, *, local: bool
+    requested: Sequence[str],
+    project: Project,
+    environment: Environment,
+    platform: Platform,
+    *,
+    local: bool,
 ) -> tuple[list[tuple[str, str]], list[Diagnostic]]:
     """(logical name, uid) pairs to import.
 
@@ -124,11 +129,9 @@ def resolve_agents(
             if isinstance(uid, str) and uid not in by_uid:
                 pairs.append((uid, uid))
     if not pairs:
-        message = (
-            f"no agents to import: environment {environment.name!r} maps none and the "
-            "platform has none; pass --agent NAME"
-        )
-        return [], [Diagnostic.error(Location("actionctl.yaml"), CODE_NO_AGENTS, message)]
+        where = _agents_location(project, environment)
+        message = _no_agents(project, environment, platform)
+        return [], [Diagnostic.error(where, CODE_NO_AGENTS, message)]
     return sorted(dict.fromkeys(pairs)), []
 
 
@@ -150,15 +153,16 @@ def import_tools(
     ``include_declared`` also writes the tools the project already declares."""
     out = Path(os.path.abspath(out_dir if out_dir is not None else project.root))
     result = ImportResult()
-    pairs, problems = resolve_agents(agents, environment, platform, local=local)
+    pairs, problems = resolve_agents(agents, project, environment, platform, local=local)
     result.diagnostics += problems
-    tools, problems = _fetch(platform, pairs)
+    tools, problems = _fetch(platform, pairs, project, environment)
     result.diagnostics += problems
     if agents:
-        result.diagnostics += _empty_agents(platform, pairs, tools)
+        result.diagnostics += _empty_agents(platform, pairs, tools, project, environment)
     if not result.ok:
         return result
-    book = ChannelBook(project, environment, _phone_number_names(platform, result.diagnostics))
+    phone_names = _phone_number_names(platform, project, result.diagnostics)
+    book = ChannelBook(project, environment, phone_names)
     verify = verifier or compile_verifier(project, environment, book)
     target = _Target(project, out, include_declared)
     directories: set[str] = set()
@@ -177,8 +181,57 @@ def import_tools(
     return result
 
 
+def _project_file_location(project: Project) -> Location:
+    """actionctl.yaml (which names the platform), or the project directory without one."""
+    source = project.config.source
+    return source.locate() if source is not None else Location(Path(project.root).as_posix())
+
+
+def _agents_location(project: Project, environment: Environment, agent: str = "") -> Location:
+    """The line of actionctl.yaml that maps ``agent`` in the environment, else its
+    ``agents:`` (else the nearest enclosing key that exists). Without actionctl.yaml the
+    project directory: never a file that does not exist (the message says it is
+    missing)."""
+    source = project.config.source
+    if source is None:
+        return Location(Path(project.root).as_posix())
+    path: tuple[str, ...] = ("environments", environment.name, "agents")
+    if agent in environment.agents:
+        path += (agent,)
+    return source.locate_key(*path)
+
+
+def _no_agents(project: Project, environment: Environment, platform: Platform) -> str:
+    if project.config.source is not None:
+        return (
+            f"no agents to import: environment {environment.name!r} maps none and the "
+            "platform has none; pass --agent NAME"
+        )
+    return (
+        f"no agents to import: there is no actionctl.yaml in {_shown_root(project)} to map "
+        f"any, and {platform.description} has none; is --project right? Else pass --agent "
+        "NAME, or run `actionctl init` and map agents under environments.<env>.agents"
+    )
+
+
+def _without_project_file(project: Project) -> str:
+    """The end of an agent message when there is no actionctl.yaml (so no mapping, and
+    the local platform): say so, as the location is then the directory."""
+    if project.config.source is not None:
+        return ""
+    return f" (there is no actionctl.yaml in {_shown_root(project)}: is --project right?)"
+
+
+def _shown_root(project: Project) -> str:
+    return Path(project.root).resolve().as_posix()
+
+
 def _empty_agents(
-    platform: Platform, pairs: list[tuple[str, str]], tools: list[list[dict[str, Any]] | None]
+    platform: Platform,
+    pairs: list[tuple[str, str]],
+    tools: list[list[dict[str, Any]] | None],
+    project: Project,
+    environment: Environment,
 ) -> list[Diagnostic]:
     """A requested agent with no tools is worth a word: a typo in --agent looks like
     that on the local platform, where every agent exists implicitly. An agent that does
@@ -187,21 +240,29 @@ def _empty_agents(
     for (name, uid), live in zip(pairs, tools, strict=True):
         if live is not None and not live:
             shown = uid if name == uid else f"{name} ({uid})"
-            message = f"agent {shown} has no tools on {platform.description}; nothing to import"
-            diagnostics.append(
-                Diagnostic.warning(Location("actionctl.yaml"), CODE_NO_TOOLS, message)
+            message = (
+                f"agent {shown} has no tools on {platform.description}; nothing to "
+                f"import{_without_project_file(project)}"
             )
+            where = _agents_location(project, environment, name)
+            diagnostics.append(Diagnostic.warning(where, CODE_NO_TOOLS, message))
     return diagnostics
 
 
-def _unknown_agent(platform: Platform, name: str, uid: str) -> Diagnostic:
+def _unknown_agent(
+    platform: Platform, name: str, uid: str, project: Project, environment: Environment
+) -> Diagnostic:
     shown = uid if name == uid else f"{name} ({uid})"
     message = f"agent {shown} does not exist on {platform.description}"
-    return Diagnostic.error(Location("actionctl.yaml"), CODE_UNKNOWN_AGENT, message)
+    where = _agents_location(project, environment, name)
+    return Diagnostic.error(where, CODE_UNKNOWN_AGENT, message)
 
 
 def _fetch(
-    platform: Platform, pairs: list[tuple[str, str]]
+    platform: Platform,
+    pairs: list[tuple[str, str]],
+    project: Project,
+    environment: Environment,
 ) -> tuple[list[list[dict[str, Any]] | None], list[Diagnostic]]:
     """Each agent's tools, in the order of ``pairs``; None for an agent that does not
     exist (reported as I020)."""
@@ -218,20 +279,21 @@ def _fetch(
         try:
             tools.append(without_locks(platform.list_tools(uid)))
         except NotFoundError:
-            diagnostics.append(_unknown_agent(platform, name, uid))
+            diagnostics.append(_unknown_agent(platform, name, uid, project, environment))
             tools.append(None)
     return tools, diagnostics
 
 
-def _phone_number_names(platform: Platform, diagnostics: list[Diagnostic]) -> dict[str, str]:
+def _phone_number_names(
+    platform: Platform, project: Project, diagnostics: list[Diagnostic]
+) -> dict[str, str]:
     """E.164 -> the platform's name for that number (channels are named after it)."""
     try:
         numbers = platform.list_phone_numbers()
     except PlatformError as error:
         message = f"could not read phone numbers ({error}); new channels get generated names"
-        diagnostics.append(
-            Diagnostic.warning(Location("actionctl.yaml"), CODE_PHONE_NUMBERS, message)
-        )
+        where = _project_file_location(project)
+        diagnostics.append(Diagnostic.warning(where, CODE_PHONE_NUMBERS, message))
         return {}
     names: dict[str, str] = {}
     for number in numbers:

@@ -1,12 +1,13 @@
 """The project as committed at a git revision: loaded, validated and compiled by the same
 pipeline as the working tree, from files git exports (``compiler.load.git_source``).
 
-    with project_at(project_dir, ref) as at_ref: at_ref.project, at_ref.revision
+    with project_at(project_dir, ref, allow_empty=...) as at_ref: at_ref.project, ...
     base_tools(at_ref, environment) -> {(agent uid, name): canonical payload}
 
 A configuration at REF that does not load or compile is L843, followed by its own
 diagnostics with each file shown as ``REF:path`` (so they are never mistaken for the
-working tree's).
+working tree's). Nothing at REF (no actionctl.yaml, channels/ or actions/) is an empty
+project where the caller allows it (plan's base before the project existed), else E111.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from compiler.load.git_source import GitRevision, project_at_ref
 from compiler.model import Environment, Project
 from compiler.plan.threeway import BaseTools
 
-EMPTY_PROJECT = "E111"  # a base before the project existed is empty, not an error
+EMPTY_PROJECT = "E111"  # nothing to load; the caller says whether that is an error
 
 
 @dataclass
@@ -34,15 +35,20 @@ class ProjectAtRef:
 
 
 @contextmanager
-def project_at(project_dir: Path, ref: str) -> Iterator[ProjectAtRef]:
+def project_at(project_dir: Path, ref: str, *, allow_empty: bool) -> Iterator[ProjectAtRef]:
     """The project directory as committed at ``ref``, loaded and validated; the exported
-    files live in a temp dir for the ``with`` body."""
+    files live in a temp dir for the ``with`` body. ``allow_empty``: nothing at ``ref``
+    is an empty project (a plan's base before the project existed); else it is E111,
+    as for a working tree that is not a project."""
     from compiler.load import load_project
     from compiler.validate import validate_project
 
     with tempfile.TemporaryDirectory(prefix="actionctl-base-") as tmp:
         revision = project_at_ref(Path(project_dir), ref, Path(tmp))
         loaded = load_project(Path(tmp))
+        empty = any(d.code == EMPTY_PROJECT for d in loaded.diagnostics)
+        if empty and not allow_empty:
+            raise DiagnosticError([_not_a_project_at(project_dir, revision)])
         diagnostics = [d for d in loaded.diagnostics if d.code != EMPTY_PROJECT]
         if loaded.project is not None:
             diagnostics += validate_project(loaded.project)
@@ -71,6 +77,18 @@ def relocate(diagnostics: list[Diagnostic], ref: str) -> list[Diagnostic]:
     """``actions/x.yaml:3:1`` -> ``origin/main:actions/x.yaml:3:1`` (git's own spelling
     of a file at a revision)."""
     return [dataclasses.replace(d, file=f"{ref}:{d.file}") for d in diagnostics]
+
+
+def _not_a_project_at(project_dir: Path, revision: GitRevision) -> Diagnostic:
+    """The loader's E111, said of the revision: its message would name the temp dir."""
+    root = Path(project_dir)
+    message = (
+        f"not an actionctl project at {revision.label}: looked for actionctl.yaml, "
+        f"channels/*.yaml and actions/**/*.yaml in {root.resolve().as_posix()} as "
+        "committed there and found none; is --project right? (`actionctl init` starts a "
+        "project; commit it, the configuration is read from git)"
+    )
+    return Diagnostic.error(Location(root.as_posix()), EMPTY_PROJECT, message)
 
 
 def _broken_base(project_dir: Path, revision: GitRevision) -> Diagnostic:
