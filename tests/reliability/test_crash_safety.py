@@ -66,15 +66,23 @@ def expected_remainder(saved: dict[str, Any], ws: Workspace) -> dict[str, str]:
 
 
 def kill_mid_apply(ws: Workspace, plan_file: Path, rng: random.Random) -> dict[str, Any]:
-    """Start the apply, wait for its first finished change, then SIGKILL it after a
-    random delay. Returns what was seen (progress lines, delay)."""
+    """Start the apply, wait until a random number of its 34 changes have finished (its
+    progress lines), then SIGKILL it after a random few milliseconds, while others are
+    in flight. Counting progress, not time, lands the kill mid-apply however fast the
+    machine or actionctl is. Returns what was seen (progress lines, delay)."""
     command = actionctl_command(ws.root, "apply", plan_file, "--parallelism", "4")
     process = subprocess.Popen(
         command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=subprocess_env()
     )
     assert process.stderr is not None
-    first = process.stderr.readline().decode()
-    delay = rng.uniform(0.0, 1.2)  # the whole apply takes ~1 s after its first change
+    wanted = rng.randint(1, 30)
+    first = ""
+    while sum(line.startswith("[") for line in first.splitlines()) < wanted:
+        line = process.stderr.readline().decode()
+        if not line:  # finished (or failed) before: the checks below still hold
+            break
+        first += line
+    delay = rng.uniform(0.0, 0.05)
     time.sleep(delay)
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=10)
