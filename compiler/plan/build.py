@@ -52,7 +52,7 @@ def build_plan(
                 continue
             agent = logical.get(uid, uid)
             if prune:
-                plan.changes.append(_delete(agent, live_tool))
+                plan.changes.append(live_change(agent, live_tool, DELETE))
             else:
                 plan.unmanaged.append(
                     UnmanagedTool(agent, uid, name, live_tool.tool_id, live_tool.type)
@@ -98,16 +98,17 @@ def _classify(tool: CompiledTool, live: LiveTool | None) -> Change:
     return change
 
 
-def _delete(agent: str, live: LiveTool) -> Change:
+def live_change(agent: str, live: LiveTool, action: str) -> Change:
+    """A change that leaves a live tool as it is (``NO_OP``) or deletes it (``DELETE``)."""
     return Change(
         address=f"{agent}/{live.name}",
         agent=agent,
         agent_uid=live.agent_uid,
         name=live.name,
-        action=DELETE,
+        action=action,
         tool_id=live.tool_id,
         before=live.canonical,
-        after=None,
+        after=None if action == DELETE else live.canonical,
         changed_paths=[],
         live_fingerprint=live.fingerprint,
     )

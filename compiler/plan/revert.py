@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from compiler.diff import changed_paths, split_ignored
 from compiler.live import LiveState, LiveTool
+from compiler.plan.build import live_change
 from compiler.plan.model import (
     CREATE,
     DELETE,
@@ -64,26 +65,12 @@ def _untouched(saved: Plan, live: LiveState, plan: Plan) -> None:
             if (uid, name) in reverted:
                 continue
             if (uid, name) in managed:
-                plan.changes.append(_unchanged(agent, tool))
+                plan.changes.append(live_change(agent, tool, NO_OP))
             else:
                 plan.unmanaged.append(UnmanagedTool(agent, uid, name, tool.tool_id, tool.type))
     plan.changes += [c for c in saved.changes if c.agent_uid not in touched]
     plan.unmanaged += [t for t in saved.unmanaged if t.agent_uid not in touched]
     plan.unmanaged.sort(key=lambda t: (t.address, t.agent_uid))
-
-
-def _unchanged(agent: str, tool: LiveTool) -> Change:
-    return Change(
-        address=f"{agent}/{tool.name}",
-        agent=agent,
-        agent_uid=tool.agent_uid,
-        name=tool.name,
-        action=NO_OP,
-        tool_id=tool.tool_id,
-        before=tool.canonical,
-        after=tool.canonical,
-        live_fingerprint=tool.fingerprint,
-    )
 
 
 def agents_of(saved: Plan) -> dict[str, str]:
