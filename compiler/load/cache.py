@@ -37,6 +37,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import stat
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -51,7 +52,8 @@ from compiler.model import Action, Channel, DataPath, Project, SourceDocument, S
 PROJECT_FILE = "actionctl.yaml"
 STATE_DIR = Path(".actionctl")
 STORE = STATE_DIR / "cache" / "validate.json"
-FORMAT = 4
+FORMAT = 5
+MAX_STORE_BYTES = 256 * 1024 * 1024  # ~100 bytes a file: far beyond any project
 STALE_COST = 64  # entries written and read back cost about as much as one file read
 RACY_NS = 2_000_000_000  # coarsest file-system timestamps (FAT: 2 s)
 # Where the rules across files point: the document, and these top-level fields.
@@ -106,20 +108,22 @@ class FileCache:
         if entry is None:
             return False
         try:
-            digest, size, mtime_ns, recorded_ns, actions, channels = entry
-            if type(actions) is not list:
+            digest, size, identity, recorded_ns, actions, channels = entry
+            if type(actions) is not list or type(identity) is not list:
                 return False
             channel_stubs = [_channel_stub(display, record) for record in channels]
-            stat = os.stat(path)
-            if stat.st_size != size:
+            status = os.stat(path)
+            if status.st_size != size:
                 return False
-            # Same size and mtime as when hashed, and modified well before that: the
-            # common case, no read. Else (or within the clock tick) hash it again.
-            if stat.st_mtime_ns != mtime_ns or mtime_ns >= recorded_ns - RACY_NS:
+            # Same size, times and inode as when hashed, and changed well before that:
+            # the common case, no read. Else (a file moved or copied over with its times
+            # kept, or one changed within the clock tick) hash it again.
+            now_identity = _identity(status)
+            if now_identity != identity or max(identity[:2]) >= recorded_ns - RACY_NS:
                 if _hash(path) != digest:
                     return False
-                self._settle(entry, stat.st_mtime_ns)
-        except (OSError, KeyError, TypeError, ValueError, IndexError):
+                self._settle(entry, now_identity)
+        except (OSError, KeyError, TypeError, ValueError, IndexError, OverflowError):
             return False  # unreadable now, or an entry of another shape: load it in full
         # Actions wait for ``finish``: which of them matter depends on the focus files,
         # which may come later. Where they go in the order is kept (first one wins).
@@ -129,14 +133,14 @@ class FileCache:
         self.reused += 1
         return True
 
-    def _settle(self, entry: list[Any], mtime_ns: int) -> None:
+    def _settle(self, entry: list[Any], identity: list[int]) -> None:
         """The file was hashed again and is as stored. A file modified in the same clock
-        tick as it was hashed keeps its mtime on a coarse file system, so only once its
-        mtime is long past is it recorded as hashed now (its stat vouches for it next
-        time); until then it is hashed on every run."""
+        tick as it was hashed keeps its times on a coarse file system, so only once they
+        are long past is it recorded as hashed now (its stat vouches for it next time);
+        until then it is hashed on every run."""
         now = time.time_ns()
-        if mtime_ns < now - RACY_NS:
-            entry[2], entry[3] = mtime_ns, now
+        if max(identity[:2]) < now - RACY_NS:
+            entry[2], entry[3] = identity, now
             self.updated += 1
 
     def finish(self, project: Project) -> None:
@@ -193,12 +197,12 @@ class FileCache:
                 self.updated += not self.focus(display)
             return
         digest = _digest(read.raw)
-        size, mtime_ns = read.status.st_size, read.status.st_mtime_ns
         actions = [_action_record(a) for a in project.actions[before[0] :]]
         channels = [_channel_record(c) for c in project.channels[before[1] :]]
         old = self.entries.get(display)
-        entry = [digest, size, mtime_ns, time.time_ns(), actions, channels]
-        if old is None or old[:3] != entry[:3] or old[4:] != entry[4:]:
+        identity = _identity(read.status)
+        entry = [digest, read.status.st_size, identity, time.time_ns(), actions, channels]
+        if not isinstance(old, list) or old[:3] != entry[:3] or old[4:] != entry[4:]:
             self.entries[display] = entry
             # The files being committed change on every run: they do not count (next
             # time, outside the focus, their stale entry is a miss and they are read).
@@ -228,8 +232,8 @@ class FileCache:
             return
         data = {"format": FORMAT, "stamp": self.stamp, "files": self.entries}
         try:
-            if not _inside(self.root, self.root / STORE):
-                return  # validate must not write outside the project (a linked .actionctl)
+            if _unsafe_to_write(self.root, STORE):
+                return  # a link there (committed or planted) could aim anywhere: a project file
             _state_dir(self.root / STATE_DIR)
             write_atomically(self.root / STORE, json.dumps(data, separators=(",", ":")))
         except OSError:
@@ -239,21 +243,32 @@ class FileCache:
 # --- the store ---
 
 
+def _identity(status: os.stat_result) -> list[int]:
+    """What says a file is the one hashed: its modification and change times and its
+    inode (a file moved or copied over with its mtime kept has another ctime or inode,
+    as git's index also checks)."""
+    return [status.st_mtime_ns, status.st_ctime_ns, status.st_ino]
+
+
 def _read_store(path: Path, stamp: str) -> dict[str, list[Any]]:
+    """The entries, or none: read as the loader reads (a FIFO or device planted there
+    must not hang us or fill memory), and anything unexpected is a miss."""
     try:
-        data = json.loads(path.read_bytes())
+        data = json.loads(read_regular_file(path, MAX_STORE_BYTES))
         if data["format"] != FORMAT or data["stamp"] != stamp:
             return {}
         files = data["files"]
         return files if isinstance(files, dict) else {}
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, RecursionError):
         return {}
 
 
 def _stamp() -> str:
     """What the stored results depend on besides the files: this actionctl, its loader
     and its schemas (a development checkout changes them without a new version)."""
-    parts = [__version__]
+    import yaml  # (already loaded: the loader's parser decides what a file holds)
+
+    parts = [__version__, f"pyyaml {yaml.__version__} libyaml {yaml.__with_libyaml__}"]
     sources = [
         *sorted(_PACKAGE.glob("load/*.py")),
         _PACKAGE / "schemas.py",
@@ -262,10 +277,10 @@ def _stamp() -> str:
     ]
     for source in sources:
         try:
-            stat = source.stat()
+            status = source.stat()
         except OSError:
             continue
-        parts.append(f"{source.name}:{stat.st_size}:{stat.st_mtime_ns}")
+        parts.append(f"{source.name}:{status.st_size}:{status.st_mtime_ns}")
     return "\n".join(parts)  # (compared whole: a hash would only cost an import)
 
 
@@ -286,9 +301,22 @@ def _digest(raw: bytes) -> str:
     return hashlib.blake2b(raw, digest_size=16).hexdigest()
 
 
-def _inside(root: Path, path: Path) -> bool:
-    """``path`` (links resolved, as far as it exists) is under ``root``."""
-    return Path(os.path.realpath(path)).is_relative_to(os.path.realpath(root))
+def _unsafe_to_write(root: Path, relative: Path) -> bool:
+    """Some part of ``relative`` under ``root`` is a symbolic link, or the file is there
+    but not a regular file (a FIFO would block the write forever): validate writes its
+    cache only to a plain file no link leads to."""
+    path = root
+    for part in relative.parts:
+        path = path / part
+        try:
+            mode = os.lstat(path).st_mode
+        except FileNotFoundError:
+            return False  # the rest is made by us
+        except OSError:
+            return True
+        if stat.S_ISLNK(mode) or (path != root / relative and not stat.S_ISDIR(mode)):
+            return True
+    return not stat.S_ISREG(mode)
 
 
 def _state_dir(path: Path) -> None:
@@ -388,14 +416,23 @@ def _channel_record(channel: Channel) -> dict[str, Any]:
 
 
 def _channel_stub(display: str, record: dict[str, Any]) -> Channel:
+    """(A record of another shape or kind raises ValueError: the file is read in full.)"""
     data = {key: record[key] for key in ("name", "phone_number", "capabilities", "description")}
+    capabilities = data["capabilities"]
+    texts = [data["name"], data["phone_number"], data["description"], *capabilities]
+    if type(capabilities) is not list or not all(type(t) is str for t in texts):
+        raise ValueError("not a channel record")
+    if type(record["index"]) is not int:
+        raise ValueError("not a channel record")
     data["kind"] = "channel"
-    source = _source(display, int(record["index"]), data, record["at"])
-    capabilities = tuple(str(c) for c in record["capabilities"])
+    try:
+        source = _source(display, record["index"], data, record["at"])
+    except (AttributeError, TypeError, ValueError) as error:
+        raise ValueError("not a channel record") from error
     return Channel(
-        name=str(record["name"]),
-        phone_number=str(record["phone_number"]),
-        capabilities=capabilities,
-        description=str(record["description"]),
+        name=data["name"],
+        phone_number=data["phone_number"],
+        capabilities=tuple(capabilities),
+        description=data["description"],
         source=source,
     )

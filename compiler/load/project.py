@@ -31,7 +31,19 @@ def load_project(root: Path, *, cache: FileCache | None = None) -> LoadResult:
 
     With a ``cache`` (``validate FILE``), its focus files are read first, and unchanged
     files outside the focus are not parsed: their cached index stands in for them
-    (``compiler/load/cache.py``)."""
+    (``compiler/load/cache.py``). The cache must never change the answer: should
+    anything in it fail (a store damaged in a way no check foresaw), the project is
+    loaded again without it."""
+    if cache is None:
+        return _load_project(root, None)
+    try:
+        return _load_project(root, cache)
+    except Exception:  # (see above: loaded without the cache, a real error surfaces)
+        cache.forget()
+        return _load_project(root, None)
+
+
+def _load_project(root: Path, cache: FileCache | None) -> LoadResult:
     root = Path(root)
     if not root.is_dir():
         what = "does not exist" if not root.exists() else "is not a directory"
@@ -63,13 +75,7 @@ def load_project(root: Path, *, cache: FileCache | None = None) -> LoadResult:
             clean = len(diagnostics) == before[2]
             cache.remember(project, display, result.read if clean else None, before[:2])
     if cache is not None:
-        from compiler.load.cache import StoreDamaged
-
-        try:
-            cache.finish(project)
-        except StoreDamaged:  # rare: the answer must not depend on it, so start over
-            cache.forget()
-            return load_project(root)
+        cache.finish(project)  # (StoreDamaged: load_project starts over without it)
     if not files and not diagnostics:  # (an actionctl.yml alone already got E105)
         diagnostics.append(_empty_project(root))
     return LoadResult(project, diagnostics, files)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -274,23 +275,48 @@ def test_a_change_to_the_named_file_alone_does_not_rewrite_the_store(
 
 
 def test_a_file_touched_but_unchanged_is_hashed_once_then_trusted(project: Path):
-    """A checkout that rewrites a file with the same content gives it a new mtime: it is
-    hashed, found unchanged (a stub still), and its new mtime recorded for next time."""
+    """A checkout that rewrites a file with the same content gives it new times: it is
+    hashed, found unchanged (a stub still), and once its times are past the clock tick
+    its new identity is recorded for next time."""
     age(project, 7200)
     focus = "actions/a3.yaml"
-    first = FileCache(project, lambda f: f == focus)
-    load_project(project, cache=first)
-    first.save()
+
+    def run() -> FileCache:
+        cache = FileCache(project, lambda f: f == focus)
+        load_project(project, cache=cache)
+        cache.save()
+        return cache
+
+    run()
     path = project / "actions" / "a1.yaml"
     stat = path.stat()
-    later = stat.st_mtime_ns + 3600 * 10**9  # still an hour ago: settled
+    later = stat.st_mtime_ns + 3600 * 10**9  # still an hour ago; its ctime is now
     os.utime(path, ns=(stat.st_atime_ns, later))
-    second = FileCache(project, lambda f: f == focus)
-    load_project(project, cache=second)
-    second.save()
-    assert second.reused == 7 and "actions/a1.yaml" in second.seen
+    assert run().reused == 7  # hashed: the same content, a stub still
+    time.sleep(2.1)  # (RACY_NS: the change time must be well past to be trusted)
+    assert run().reused == 7
     entry = json.loads((project / STORE).read_text())["files"]["actions/a1.yaml"]
-    assert entry[2] == later and entry[3] > later
+    assert entry[2] == [later, path.stat().st_ctime_ns, path.stat().st_ino]
+    assert entry[3] > path.stat().st_ctime_ns
+
+
+def test_a_file_moved_over_another_with_the_same_size_and_times_is_read(
+    cli: Callable[..., Any], project: Path
+):
+    """mv, cp -p, rsync -a, an unpacked archive: another file at the path, with the
+    size and mtime of the one cached. Its inode and change time say so."""
+    write(project, "actions/a2.yaml", SMS.format(agent="sales", name="n8", channel="Main"))
+    write(project, "actions/a4.yaml", SMS.format(agent="sales", name="n9", channel="Main"))
+    age(project)
+    a2, a4 = project / "actions" / "a2.yaml", project / "actions" / "a4.yaml"
+    os.utime(a4, ns=(a2.stat().st_atime_ns, a2.stat().st_mtime_ns))  # same size and mtime
+    time.sleep(2.1)  # their change times well past: the stat alone vouches for them
+    answers(cli, project, "actions/a0.yaml")  # warm
+    a4.replace(a2)  # a2 now declares n9
+    write(project, "actions/z.yaml", SMS.format(agent="sales", name="n9", channel="Main"))
+    code, out = answers(cli, project, "actions/z.yaml")
+    assert code == 1 and "N312" in out and "actions/a2.yaml" in out
+    assert (code, out) == uncached(cli, project, "actions/z.yaml")
 
 
 def test_a_few_stale_files_are_read_again_rather_than_the_store_rewritten(
@@ -332,3 +358,62 @@ def test_a_state_dir_linked_outside_the_project_is_not_written(
     expected = uncached(cli, project, "actions/a1.yaml")
     assert answers(cli, project, "actions/a1.yaml") == expected
     assert list(elsewhere.iterdir()) == []
+
+
+def _damage(project: Path, edit: Callable[[dict[str, Any]], None]) -> None:
+    data = json.loads((project / STORE).read_text())
+    edit(data["files"])
+    (project / STORE).write_text(json.dumps(data))
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda f: f["actions/a0.yaml"][4][0].__setitem__(1, ["x"]),  # agent not a string
+        lambda f: f["channels/main.yaml"][5][0].__setitem__("index", 1e400),
+        lambda f: f["channels/main.yaml"][5][0]["at"].__setitem__("values", []),
+        lambda f: f["channels/main.yaml"][5][0].__setitem__("capabilities", "sms"),
+        lambda f: f.__setitem__("actions/a1.yaml", 5),  # the focus file's own entry
+        lambda f: f["actions/a2.yaml"].__setitem__(2, "not an identity"),
+    ],
+    ids=["agent-list", "index-inf", "values-list", "caps-string", "focus-int", "identity"],
+)
+def test_a_store_damaged_in_kind_answers_as_without_it(
+    cli: Callable[..., Any], project: Path, edit: Callable[[dict[str, Any]], None]
+):
+    age(project)
+    expected = uncached(cli, project, "actions/a1.yaml")
+    answers(cli, project, "actions/a1.yaml")  # warm
+    _damage(project, edit)
+    assert answers(cli, project, "actions/a1.yaml") == expected
+    result = cli("--project", project, "validate", project / "actions" / "a1.yaml")
+    assert result.exit_code == expected[0] and "internal error" not in result.stderr
+
+
+@pytest.mark.parametrize("kind", ["fifo", "deep", "device"])
+def test_a_store_that_is_no_file_is_a_miss_not_a_hang(
+    cli: Callable[..., Any], project: Path, kind: str
+):
+    store = project / STORE
+    store.parent.mkdir(parents=True)
+    if kind == "fifo":
+        os.mkfifo(store)
+    elif kind == "deep":
+        store.write_text("[" * 100_000)
+    else:
+        store.symlink_to("/dev/zero")
+    result = cli("--project", project, "validate", project / "actions" / "a1.yaml")
+    assert result.exit_code == 0 and "ok: 1 action" in result.stdout
+
+
+def test_a_store_linked_to_a_project_file_is_not_written_through(
+    cli: Callable[..., Any], project: Path
+):
+    """A committed link .actionctl/cache/validate.json -> ../../actionctl.yaml must not
+    let validate overwrite the project's configuration."""
+    store = project / STORE
+    store.parent.mkdir(parents=True)
+    store.symlink_to(Path("..") / ".." / "actionctl.yaml")
+    before = (project / "actionctl.yaml").read_bytes()
+    assert cli("--project", project, "validate", project / "actions" / "a1.yaml").exit_code == 0
+    assert (project / "actionctl.yaml").read_bytes() == before
