@@ -179,17 +179,10 @@ class Selection:
         """The per-file cache for this selection; None when the change involves the whole
         project anyway (actionctl.yaml, or a folder: every file is read in full)."""
         from compiler.load.cache import FileCache
-        from compiler.load.declared import declared_names
 
         if PROJECT_FILE in self.change.files or self.change.folders:
             return None
-        old_names = {
-            name
-            for path, documents in self.change.old_documents.items()
-            for data in documents
-            for name in declared_names(path, data)
-        }
-        return FileCache(root, self.change.covers, old_names)
+        return FileCache(root, self.change.covers, self.change.old_names())
 
 
 PROJECT_FILE = "actionctl.yaml"

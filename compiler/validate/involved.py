@@ -40,6 +40,15 @@ class Change:
             return True
         return bool(self.folders) and file.startswith(tuple(self.folders))
 
+    def old_names(self) -> set[str]:
+        """The names the changed files declared at the base revision."""
+        return {
+            name
+            for path, documents in self.old_documents.items()
+            for data in documents
+            for name in declared_names(path, data)
+        }
+
 
 def involved(
     diagnostics: Iterable[Diagnostic], project: Project, change: Change
@@ -55,13 +64,10 @@ def involved(
 
 def touched_names(project: Project, change: Change) -> set[str]:
     """Names declared by the changed files now (in the project) or at the base revision."""
-    names: set[str] = set()
+    names = change.old_names()
     for document in project.documents:
         if change.covers(document.file):
             names |= set(declared_names(document.file, document.data))
-    for path, documents in change.old_documents.items():
-        for data in documents:
-            names |= set(declared_names(path, data))
     return names
 
 
