@@ -29,8 +29,8 @@ if __package__ in (None, ""):  # run as a script: bench/ and the repository impo
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.children import running
+from compiler.emulator.server import STATS_PATH, EmulatorConfig, EmulatorServer
 from compiler.platform.client import OpenMicClient
-from compiler.platform.emulator import STATS_PATH, EmulatorConfig, EmulatorServer
 from compiler.platform.store import Store
 
 API_KEY = "bench-key-not-a-secret-0000"

@@ -16,8 +16,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from compiler.gotemplate.parser import parse_template
 from compiler.load import load_project
-from compiler.templates import parse_template
 from compiler.validate import validate_project
 
 GOAL_SECONDS = 0.5

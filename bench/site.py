@@ -23,7 +23,7 @@ from typing import Any
 import yaml
 
 from compiler.cli.main import run as actionctl
-from compiler.platform.emulator import EmulatorConfig, EmulatorServer
+from compiler.emulator.server import EmulatorConfig, EmulatorServer
 
 API_KEY = "bench-key-0123456789"  # a throwaway key for a loopback emulator
 KEY_ENV = "ACTIONCTL_BENCH_OPENMIC_KEY"

@@ -19,6 +19,15 @@ DataPath = tuple[str | int, ...]
 
 DEFAULT_REQUESTS_PER_MINUTE = 100.0  # OpenMic's documented limit per organisation
 
+# Tool names actionctl reserves on the platform: the apply lock's (compiler.apply.lock).
+# Here, not beside the lock, so that validate and plan, which only refuse such names, do
+# not load the lock's machinery (threads, sockets, the machine's identity).
+LOCK_PREFIX = "actionctl-lock-"
+
+
+def is_lock_name(name: str) -> bool:
+    return name.startswith(LOCK_PREFIX)
+
 
 @dataclass
 class SourceMap:

@@ -28,7 +28,7 @@ OUTPUT = ROOT / "docs" / "yaml-reference.md"
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from compiler import schemas  # noqa: E402
+from compiler.load import schemas  # noqa: E402
 
 Schema = dict[str, Any]
 
@@ -165,7 +165,7 @@ the schema's `default` where it gives one (descriptions say what an absent field
 """
 
 
-# How templates are read and compiled (compiler/templates.py; issue 14), kept as Markdown.
+# How templates are read and compiled (compiler/gotemplate/parser.py; issue 14), kept as Markdown.
 TEMPLATES = ROOT / "docs" / "yaml-reference-templates.md"
 
 

@@ -175,7 +175,7 @@ def emulator_factory(tmp_path: Path) -> Iterator[Callable[..., Any]]:
     docs/openapi/openmic-tools.yaml, and the test fails at teardown on any violation.
     ``server.contract`` is the check (``.violations``, ``.checked_requests``).
     """
-    from compiler.platform.emulator import EmulatorConfig, EmulatorServer
+    from compiler.emulator.server import EmulatorConfig, EmulatorServer
     from tests.contract.openapi_check import ContractCheck
 
     servers: list[Any] = []

@@ -30,7 +30,7 @@ import click
 from compiler.cli.context import AppContext, emit_diagnostics, pass_app
 
 if TYPE_CHECKING:
-    from compiler.apply import ApplyReport, LockSettings, Outcome, Refusal
+    from compiler.apply.engine import ApplyReport, LockSettings, Outcome, Refusal
     from compiler.diagnostics import Diagnostic, Location
     from compiler.model import Environment, Project
     from compiler.plan.model import Plan
@@ -93,7 +93,7 @@ def command(
     revert: bool,
 ) -> int:
     """Apply a saved plan (or plan, confirm and apply)."""
-    from compiler.apply import LockSettings
+    from compiler.apply.engine import LockSettings
     from compiler.cli.plan import connected, planned, show_plan
 
     locking = LockSettings(_lock_expiry(), remove_foreign_locks)
@@ -169,7 +169,7 @@ def _sweep(
 ) -> None:
     """Nothing to apply: still remove apply locks a killed apply left on these agents
     (they are tools the voice agent would otherwise carry)."""
-    from compiler.platform.lock import sweep_abandoned
+    from compiler.apply.lock import sweep_abandoned
 
     uids = set(environment.agents.values()) | {c.agent_uid for c in plan.changes}
     notes = sweep_abandoned(
@@ -192,7 +192,7 @@ def _warn_foreign_locks(app: AppContext, notes: list[str], origin: str) -> None:
 def _refused_before_asking(app: AppContext, plan: Plan, allow_empty: bool, origin: str) -> bool:
     """A prune that would empty an agent is refused anyway (A905): say so before the
     user types ``yes``, not after."""
-    from compiler.apply import refuse_emptying
+    from compiler.apply.engine import refuse_emptying
 
     reasons = refuse_emptying(plan, allow_empty)
     for text in reasons:
@@ -300,13 +300,13 @@ def _apply(
 ) -> int:
     """Refusals are diagnostics located at ``origin`` (the plan file, or the project
     file for a fresh plan), so CI sees them in --diagnostics-format."""
-    from compiler.apply import apply_safely
+    from compiler.apply.engine import apply_safely
 
     if not plan.has_changes:
         click.echo("No changes. Nothing to apply.")
         return 0
     if locking is None:
-        from compiler.apply import LockSettings
+        from compiler.apply.engine import LockSettings
 
         locking = LockSettings(_lock_expiry())
     with stopped_by_signals() as stop:
@@ -395,7 +395,7 @@ def _warn_left_behind(app: AppContext, messages: list[str], origin: str) -> None
 
 
 def _progress(app: AppContext, platform: Platform) -> Callable[[int, int, Outcome], None]:
-    from compiler.eta import Eta
+    from compiler.apply.eta import Eta
 
     pace = getattr(platform, "requests_per_minute", None)  # the OpenMic client's bucket
     eta: Eta | None = None
@@ -428,7 +428,7 @@ def _progress(app: AppContext, platform: Platform) -> Callable[[int, int, Outcom
 def _progress_line(
     app: AppContext, done: int, total: int, outcome: Outcome, left: float | None
 ) -> str | None:
-    from compiler.eta import format_duration
+    from compiler.apply.eta import format_duration
 
     if app.quiet and outcome.ok:
         return None

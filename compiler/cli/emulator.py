@@ -101,8 +101,8 @@ def command(
     """Serve the OpenMic v2 tools API (under /h/v2) from a local SQLite file."""
     if math.isnan(latency_ms):  # FloatRange lets nan through (every comparison is false)
         raise click.BadParameter("must be a number of milliseconds", param_hint="--latency-ms")
-    from compiler.platform.emulator import EmulatorConfig, EmulatorServer
-    from compiler.platform.seed import SeedError
+    from compiler.emulator.seed import SeedError
+    from compiler.emulator.server import EmulatorConfig, EmulatorServer
 
     config = EmulatorConfig(
         db_path=db_path,

@@ -40,7 +40,7 @@ def command(app: AppContext, paths: tuple[Path, ...], check: bool, show_diff: bo
     """
     from compiler.atomic_write import write_atomically
     from compiler.diagnostics import DiagnosticError, has_errors
-    from compiler.yaml_format import format_file
+    from compiler.fmt.layout import format_file
 
     root = app.project_dir
     files, problems = _files(root, paths)
@@ -71,7 +71,7 @@ def _files(root: Path, paths: tuple[Path, ...]) -> tuple[list[Path], list[Diagno
     """The YAML files to format, and a diagnostic for each named path that is none
     (a path given by mistake must not pass as "already canonical")."""
     from compiler.diagnostics import Diagnostic, Location
-    from compiler.yaml_format import yaml_files
+    from compiler.fmt.layout import yaml_files
 
     if not paths:
         return list(yaml_files(root)), []

@@ -51,7 +51,7 @@ def command(app: AppContext, platform: str, from_account: bool, agents: tuple[st
       actionctl init                                  example project, local platform
       actionctl --project voice init --platform openmic --import --agent agent_123
     """
-    from compiler.project_skeleton import GITIGNORE, example_files, project_file
+    from compiler.init.skeleton import GITIGNORE, example_files, project_file
 
     root = app.project_dir
     _refuse_existing(root)
@@ -76,7 +76,7 @@ def command(app: AppContext, platform: str, from_account: bool, agents: tuple[st
 
 
 def _refuse_existing(root: Path) -> None:
-    from compiler.yaml_format import yaml_files
+    from compiler.fmt.layout import yaml_files
 
     if not root.exists():
         return

@@ -1,7 +1,7 @@
 """``actionctl render ACTION``: preview an SMS as it would be sent.
 
 ACTION is ``agent/name`` or a name that only one agent uses. The preview is made from
-the payload compiled for the selected environment (``compiler.render``); this module
+the payload compiled for the selected environment (``compiler.compile.preview``); this module
 only parses the values and prints the result. Problems are diagnostics (M520-M524) in
 the ``--diagnostics-format``; when rendering fails nothing is printed on stdout.
 """
@@ -15,7 +15,7 @@ import click
 from compiler.cli.context import AppContext, emit_diagnostics, pass_app
 
 if TYPE_CHECKING:
-    from compiler.render import RenderedSms
+    from compiler.compile.preview import RenderedSms
     from compiler.sms import SmsAnalysis
 
 
@@ -43,8 +43,8 @@ def command(
       actionctl render support/send_summary_sms
     """
     from compiler.cli.context import load_valid_project, select_environment
+    from compiler.compile.preview import find_action, render_sms, terminal_safe
     from compiler.diagnostics import DiagnosticError
-    from compiler.render import find_action, render_sms, terminal_safe
 
     param_values = _pairs(params, "--param")
     var_values = _pairs(variables, "--var")

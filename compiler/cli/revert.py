@@ -35,7 +35,7 @@ def revert(
     )
     from compiler.cli.plan import connected, show_plan
     from compiler.diagnostics import Diagnostic, DiagnosticError, Location, has_errors
-    from compiler.live import read_live
+    from compiler.plan.live import read_live
     from compiler.plan.revert import agents_of, revert_plan
 
     saved, project, environment = _saved_plan(app, planfile)

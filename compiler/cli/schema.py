@@ -28,7 +28,7 @@ def command(app: AppContext, kind: str, list_kinds: bool, raw: bool) -> int:
       actionctl schema channel
       actionctl schema --list
     """
-    from compiler import schemas
+    from compiler.load import schemas
     from compiler.wording import did_you_mean, quoted
 
     kinds = schemas.kinds()
@@ -47,7 +47,7 @@ def command(app: AppContext, kind: str, list_kinds: bool, raw: bool) -> int:
 
 
 def _standalone(kind: str) -> dict[str, object]:
-    from compiler import schemas
+    from compiler.load import schemas
 
     bundled = schemas.bundled(kind)
     source = schemas.load_schema(kind)

@@ -114,7 +114,7 @@ class Selection:
 
     @classmethod
     def of(cls, root: Path, paths: Sequence[Path], changed: bool) -> Selection:
-        from compiler.git_changes import read_changes
+        from compiler.load.changes import read_changes
         from compiler.validate.involved import Change
 
         change = Change()

@@ -8,8 +8,8 @@ from typing import Any
 
 from compiler.canonical import empty_parameters
 from compiler.diagnostics import Diagnostic
+from compiler.gotemplate.parser import parse_template, to_platform
 from compiler.model import Action, Environment, Project
-from compiler.templates import parse_template, to_platform
 from compiler.validate.rules.parameters import did_you_mean
 from compiler.validate.rules.templates import scope_conflicts, syntax_diagnostics
 

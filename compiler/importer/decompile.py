@@ -311,7 +311,7 @@ def _schema_field(tool: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _send_text_message(tool: Mapping[str, Any], book: ChannelBook) -> Iterator[dict]:
-    from compiler.templates import from_platform
+    from compiler.gotemplate.parser import from_platform
 
     params = tool.get("static_params")
     if not isinstance(params, Mapping):
@@ -347,7 +347,7 @@ def _send_text_message(tool: Mapping[str, Any], book: ChannelBook) -> Iterator[d
 
 
 def _handover(tool: Mapping[str, Any], book: ChannelBook) -> Iterator[dict]:
-    from compiler.templates import from_platform
+    from compiler.gotemplate.parser import from_platform
 
     params = tool.get("static_params")
     if not isinstance(params, Mapping):

@@ -285,7 +285,7 @@ def _stamp() -> str:
 
 
 def _schema_dir() -> Path:
-    from compiler.schemas import schema_dir
+    from compiler.load.schemas import schema_dir
 
     return schema_dir()
 

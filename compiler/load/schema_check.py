@@ -13,15 +13,15 @@ from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from compiler import schemas
 from compiler.diagnostics import Diagnostic, Location
+from compiler.load import schemas
 from compiler.load.fast_schema import Check, compile_check
 from compiler.load.yaml11 import dotted, quote_hint
 from compiler.load.yaml_source import LoadedDocument
 from compiler.model import DataPath
 from compiler.wording import did_you_mean, quoted
 
-if TYPE_CHECKING:  # imported by compiler.schemas.validator, only for a failing document
+if TYPE_CHECKING:  # imported by compiler.load.schemas.validator, only for a failing document
     from jsonschema import ValidationError
 
 DOCUMENT_KINDS: tuple[str, ...] = ("action", "channel")

@@ -2,9 +2,9 @@
 
 Tools are matched by (agent uid, name). Classification, per SPEC §4:
 create (nothing live), replace (the ``type`` changed, or a field was dropped that no PATCH
-can remove, ``compiler.removal``: delete, then create),
+can remove, ``compiler.plan.removal``: delete, then create),
 update (some field differs), no-op (canonical forms equal, live fields actionctl does
-not manage aside: ``compiler.diff.split_ignored``), delete (a live tool on a
+not manage aside: ``compiler.plan.diff.split_ignored``), delete (a live tool on a
 managed agent that no file declares, only with prune). Without prune such tools are
 listed as unmanaged and never touched.
 """
@@ -14,9 +14,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from compiler.diagnostics import Diagnostic, Location
-from compiler.diff import changed_paths, split_ignored
-from compiler.live import LiveState, LiveTool
 from compiler.model import CompiledTool
+from compiler.plan.diff import changed_paths, split_ignored
+from compiler.plan.live import LiveState, LiveTool
 from compiler.plan.model import (
     CREATE,
     DELETE,
@@ -27,7 +27,7 @@ from compiler.plan.model import (
     Plan,
     UnmanagedTool,
 )
-from compiler.removal import unremovable
+from compiler.plan.removal import unremovable
 
 
 def build_plan(

@@ -4,7 +4,7 @@ A ``Line`` is ``sign`` (``+`` added, ``-`` removed, ``~`` changed, `` `` context
 nesting depth and text. Long strings (messages, prompts, descriptions) are shown as a
 line diff when they span lines and as a word diff (``[-old-]{+new+}``) otherwise, so a
 one-word edit in a 400-character prompt reads as one word. Nested objects are shown key
-by key; the diff itself is ``compiler.diff`` (schema lists by name, not position).
+by key; the diff itself is ``compiler.plan.diff`` (schema lists by name, not position).
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from compiler.diff import MISSING, SET_LIKE_KEYS, FieldChange, field_changes
+from compiler.plan.diff import MISSING, SET_LIKE_KEYS, FieldChange, field_changes
 from compiler.plan.model import CREATE, DELETE, NO_OP, REPLACE, UPDATE, Change, Plan
-from compiler.removal import unremovable
+from compiler.plan.removal import unremovable
 
 LONG_STRING = 60  # characters: longer single-line strings get a word diff
 

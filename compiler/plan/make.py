@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from compiler.diagnostics import Diagnostic, DiagnosticError, Location, has_errors
-from compiler.live import read_live
 from compiler.model import CompiledTool, Environment, Project
 from compiler.plan.build import build_plan, empty_agent_warnings
 from compiler.plan.commit import source_commit
+from compiler.plan.live import read_live
 from compiler.plan.model import Plan
 from compiler.platform.base import Platform
 

@@ -47,7 +47,7 @@ class Change:
     name: str
     action: str  # one of ACTIONS
     tool_id: int | None = None  # the live tool's id; None for a create
-    # Live canonical form, less ``ignored_live_fields`` (see ``compiler.diff``); None for
+    # Live canonical form, less ``ignored_live_fields`` (see ``compiler.plan.diff``); None for
     # a create. A delete keeps the whole live tool.
     before: dict[str, Any] | None = None
     after: dict[str, Any] | None = None  # desired canonical form; None for a delete

@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from compiler.canonical import TOOL_TYPES, canonical_tool
+from compiler.model import LOCK_PREFIX
 from compiler.plan.model import PlanFormatError as PlanReadError
-from compiler.platform.reserved import LOCK_PREFIX
 
 MAX_PLAN_BYTES = 64 * 1024 * 1024
 MAX_DEPTH = 256  # a parameter schema nests at most 200 levels (the YAML bound), plus the plan's own

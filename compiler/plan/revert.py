@@ -18,9 +18,9 @@ fingerprints of the live tools, so apply checks it again under its locks.
 
 from __future__ import annotations
 
-from compiler.diff import changed_paths, split_ignored
-from compiler.live import LiveState, LiveTool
 from compiler.plan.build import live_change
+from compiler.plan.diff import changed_paths, split_ignored
+from compiler.plan.live import LiveState, LiveTool
 from compiler.plan.model import (
     CREATE,
     DELETE,

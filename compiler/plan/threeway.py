@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from compiler.diagnostics import Diagnostic, Location
-from compiler.diff import MISSING, field_changes, split_ignored
+from compiler.plan.diff import MISSING, field_changes, split_ignored
 from compiler.plan.model import CREATE, DELETE, NO_OP, Change, Plan
 
 CONFLICT = "conflict"

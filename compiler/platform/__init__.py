@@ -4,9 +4,8 @@
 - ``store``: the SQLite store behind both the emulator and the embedded local platform.
 - ``local``: the embedded platform (``platform: local``), in-process over the store.
 - ``client``: the httpx client for the OpenMic REST API (and our emulator).
-- ``emulator``: an HTTP server speaking the OpenMic v2 API over the store, with faults.
 - ``connect``: picks and builds the right ``Platform`` for a project and environment.
-- ``create_once``: creating a tool exactly once without idempotency keys.
 - ``lock_tools``: what an apply lock tool is and says (every stage that reads live
-  tools leaves them out with it); ``lock``: taking, renewing and releasing the locks.
+  tools leaves them out with it); taking and releasing locks is apply's
+  (``compiler.apply.lock``), and the emulator is a package of its own.
 """

@@ -1,6 +1,6 @@
 """What an apply lock tool is, says and whether it still counts.
 
-Apply locks (``compiler/platform/lock.py``) are tools named ``actionctl-lock-<token>``.
+Apply locks (``compiler/apply/lock.py``) are tools named ``actionctl-lock-<token>``.
 Every stage that reads live tools (live state, validate's reserved names, import, the
 stale check) needs to recognise them and leave them out; this module is all they need,
 so none of them depends on how locks are taken.
@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from compiler.platform.reserved import LOCK_PREFIX
+from compiler.model import LOCK_PREFIX
 
 LOCK_EXPIRY = timedelta(minutes=15)
 

@@ -91,7 +91,7 @@ def add_agents(server: Any) -> None:
 def quick_create_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
     """Creates whose outcome is unknown wait before looking up; in-process tests keep
     that wait short (subprocess applies use the real one)."""
-    monkeypatch.setattr("compiler.platform.create_once.CREATE_BACKOFF_BASE", 0.01)
+    monkeypatch.setattr("compiler.apply.create_once.CREATE_BACKOFF_BASE", 0.01)
 
 
 @pytest.fixture

@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 
-from compiler.apply import apply_plan, create_once, patch_fields
+from compiler.apply.engine import apply_plan, create_once, patch_fields
+from compiler.apply.lock import AgentLocks
 from compiler.canonical import canonical_tool
 from compiler.plan.model import CREATE, UPDATE, Change, Plan
 from compiler.platform.base import PlatformError
 from compiler.platform.client import OpenMicClient
-from compiler.platform.lock import AgentLocks
 from tests.conftest import TEST_API_KEY
 
 AGENT = "agent_engine"

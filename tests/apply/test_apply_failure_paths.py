@@ -12,11 +12,11 @@ from typing import Any
 
 import pytest
 
-from compiler.apply import apply_plan
+from compiler.apply.engine import apply_plan
+from compiler.apply.lock import AgentLocks
 from compiler.canonical import canonical_tool, fingerprint
 from compiler.plan.model import CREATE, DELETE, REPLACE, UPDATE, Change, Plan
 from compiler.platform.client import OpenMicClient
-from compiler.platform.lock import AgentLocks
 from tests.conftest import TEST_API_KEY
 
 AGENT = "agent_paths"

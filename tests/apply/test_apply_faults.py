@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from compiler.platform.lock import LOCK_PREFIX
+from compiler.apply.lock import LOCK_PREFIX
 from tests.conftest import REPO_ROOT
 
 EXAMPLE_TOOLS = 13

@@ -1,4 +1,4 @@
-"""The per-agent apply lock (compiler/platform/lock.py): two applies at once, lost lock
+"""The per-agent apply lock (compiler/apply/lock.py): two applies at once, lost lock
 responses, locks left by killed applies, renewal, and lock tools being invisible to
 plan. Real emulator over HTTP, real processes, and the local platform."""
 
@@ -18,9 +18,9 @@ from typing import Any
 
 import pytest
 
+from compiler.apply.lock import AgentLocks, LockRefused
 from compiler.platform.base import PlatformError
 from compiler.platform.client import OpenMicClient
-from compiler.platform.lock import AgentLocks, LockRefused
 from compiler.platform.lock_tools import HOST, LOCK_PREFIX, MACHINE, iso, parse_holder
 from tests.conftest import REPO_ROOT, TEST_API_KEY
 

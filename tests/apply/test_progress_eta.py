@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from compiler.eta import Eta, format_duration
+from compiler.apply.eta import Eta, format_duration
 from tests.apply.conftest import Site, point_at
 
 
@@ -86,7 +86,7 @@ class InterruptedOnce(io.StringIO):
 def test_a_line_interrupted_by_ctrl_c_still_comes_out_then_the_interrupt(
     monkeypatch: pytest.MonkeyPatch,
 ):
-    from compiler.apply import Outcome
+    from compiler.apply.engine import Outcome
     from compiler.cli.apply import _progress
     from compiler.cli.context import AppContext
     from compiler.plan.model import CREATE, Change

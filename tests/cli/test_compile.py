@@ -139,7 +139,7 @@ def test_out_to_an_unwritable_place_is_an_error_not_a_traceback(
 
 
 def test_out_of_one_tool_says_one_tool(cli: Cli, tmp_path: Path) -> None:
-    from compiler.project_skeleton import ACTION, CHANNEL, project_file
+    from compiler.init.skeleton import ACTION, CHANNEL, project_file
     from tests.conftest import write_files
 
     root = write_files(

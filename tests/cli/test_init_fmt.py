@@ -104,7 +104,7 @@ def test_init_import_that_fails_leaves_nothing(
 
 
 def messy_project(tmp_path: Path) -> Path:
-    from compiler.project_skeleton import CHANNEL, project_file
+    from compiler.init.skeleton import CHANNEL, project_file
 
     return write_files(
         tmp_path / "p",

@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 from jsonschema import Draft202012Validator
 
-from compiler import schemas
+from compiler.load import schemas
 from tests.conftest import CliResult
 
 Cli = Callable[..., CliResult]

@@ -22,7 +22,7 @@ schemathesis = pytest.importorskip("schemathesis")
 from hypothesis import settings  # noqa: E402
 from schemathesis.specs.openapi.checks import positive_data_acceptance  # noqa: E402
 
-from compiler.platform.emulator import EmulatorConfig, EmulatorServer  # noqa: E402
+from compiler.emulator.server import EmulatorConfig, EmulatorServer  # noqa: E402
 from tests.conftest import TEST_API_KEY  # noqa: E402
 from tests.contract.openapi_check import OPENAPI_FILE, ContractCheck  # noqa: E402
 

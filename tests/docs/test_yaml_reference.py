@@ -16,10 +16,9 @@ from typing import Any
 import pytest
 import yaml
 
-from compiler import schemas
 from compiler.compile import compile_action
 from compiler.diagnostics import Diagnostic
-from compiler.load import load_project
+from compiler.load import load_project, schemas
 from compiler.validate import validate_project
 from tests.conftest import REPO_ROOT
 

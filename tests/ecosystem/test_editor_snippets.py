@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from compiler import schemas
+from compiler.load import schemas
 from tests.conftest import CliResult
 
 PLACEHOLDER = re.compile(r"\$\{\d+:([^}]*)\}|\$\{\d+\|([^,|]*)[^}]*\|\}")

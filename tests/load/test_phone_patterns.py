@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from compiler import schemas
+from compiler.load import schemas
 from tests.conftest import write_files
 
 CHANNEL = "kind: channel\nname: Main\nphone_number: {number}\ncapabilities: [sms]\n"

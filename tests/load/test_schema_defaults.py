@@ -11,9 +11,8 @@ from typing import Any
 import pytest
 import yaml
 
-from compiler import schemas
 from compiler.compile import compile_action
-from compiler.load import load_project
+from compiler.load import load_project, schemas
 from compiler.model import ProjectConfig
 
 # The smallest valid document of each type that compiles (static_response compiles to

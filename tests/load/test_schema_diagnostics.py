@@ -289,7 +289,7 @@ def test_native_method_only_get_or_post(tmp_path: Path) -> None:
 
 
 def test_working_hours_days_share_one_definition(tmp_path: Path) -> None:
-    from compiler import schemas
+    from compiler.load import schemas
 
     hours = schemas.bundled("openmic.check_working_hours")["properties"]["static_params"]
     days = hours["properties"]["working_hours"]["properties"]

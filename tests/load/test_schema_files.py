@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from compiler import schemas
 from compiler.canonical import TOOL_TYPES
+from compiler.load import schemas
 from compiler.load.fast_schema import compile_check
 
 
@@ -116,17 +116,17 @@ def test_fast_check_agrees_with_jsonschema(kind: str, document: dict[str, Any]) 
 
 
 def test_installed_layout_finds_the_schemas_inside_the_package(tmp_path: Path) -> None:
-    """A wheel ships schemas/ as compiler/schemas/ next to compiler/schemas.py."""
+    """A wheel ships schemas/ as compiler/schemas/, beside the package's stages."""
     import os
     import shutil
     import subprocess
     import sys
 
-    repo = Path(schemas.__file__).resolve().parent.parent
+    repo = Path(schemas.__file__).resolve().parents[2]
     shutil.copytree(repo / "compiler", tmp_path / "compiler")
     shutil.copytree(repo / "schemas", tmp_path / "compiler" / "schemas")
     code = (
-        "from compiler import schemas; print(schemas.schema_dir()); "
+        "from compiler.load import schemas; print(schemas.schema_dir()); "
         "print(schemas.validator('action').is_valid({}))"
     )
     env = {**os.environ, "PYTHONPATH": str(tmp_path)}

@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 
 from compiler.canonical import canonical_tool
-from compiler.live import LiveState, index_by_name
 from compiler.model import CompiledTool
 from compiler.plan.build import build_plan
+from compiler.plan.live import LiveState, index_by_name
 from compiler.plan.model import Plan
 
 TARGET = {"platform": "openmic", "base_url": "http://127.0.0.1:8080", "api_prefix": "/v2"}

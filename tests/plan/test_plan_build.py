@@ -4,8 +4,8 @@ from typing import Any
 
 from compiler.canonical import fingerprint
 from compiler.diagnostics import Location
-from compiler.live import index_by_name
 from compiler.plan.build import emptied_agents, empty_agent_warnings
+from compiler.plan.live import index_by_name
 from compiler.plan.model import Plan
 
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from compiler.canonical import canonical_tool
-from compiler.diff import MISSING, changed_paths, field_changes, top_level_fields
+from compiler.plan.diff import MISSING, changed_paths, field_changes, top_level_fields
 
 
 def sms(**overrides: object) -> dict[str, object]:

@@ -8,13 +8,13 @@ from typing import Any
 
 import pytest
 
-from compiler.apply import patch_fields, stale_reasons
+from compiler.apply.engine import patch_fields, stale_reasons
 from compiler.canonical import canonical_tool, fingerprint
-from compiler.diff import split_ignored
-from compiler.live import LiveState, index_by_name
 from compiler.model import CompiledTool
 from compiler.plan import markdown, text
 from compiler.plan.build import build_plan
+from compiler.plan.diff import split_ignored
+from compiler.plan.live import LiveState, index_by_name
 from compiler.plan.model import Change, Plan, PlanFormatError
 
 UID = "agent_dev_1"

@@ -7,9 +7,9 @@ import copy
 from typing import Any
 
 from compiler.canonical import canonical_tool
-from compiler.diff import changed_paths
-from compiler.live import LiveState, LiveTool
+from compiler.plan.diff import changed_paths
 from compiler.plan.lines import summary_line
+from compiler.plan.live import LiveState, LiveTool
 from compiler.plan.model import (
     CREATE,
     DELETE,

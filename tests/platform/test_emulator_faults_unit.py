@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from compiler.platform.faults import FaultInjector, TokenBucket
+from compiler.emulator.faults import FaultInjector, TokenBucket
 
 
 class FakeClock:

@@ -16,7 +16,7 @@ What each test proves:
   is answered before the other's first write arrives. The platform has no conditional
   writes (no ETag / If-Match, no idempotency keys), so only something that serialises the
   two applies can pass this; a single up-front stale check cannot. Until 0a7c068 (the
-  per-agent apply lock, ``compiler/platform/lock.py``) this failed every time: both exited
+  per-agent apply lock, ``compiler/apply/lock.py``) this failed every time: both exited
   0, the first update was silently overwritten and ``contested_new`` was created twice.
   The slow variant repeats it at several latencies, where the interleavings differ.
 

@@ -20,8 +20,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from compiler import schemas
 from compiler.cli.main import run
+from compiler.load import schemas
 from compiler.load.fast_schema import compile_check
 from tests.badinput.test_fuzz_loader import (
     VALID_ACTIONS,

@@ -1,4 +1,4 @@
-"""``compiler.render``: an SMS preview made from the compiled payload.
+"""``compiler.compile.preview``: an SMS preview made from the compiled payload.
 
 (Not named test_render.py: tests/cli/test_render.py has that basename and the test
 directories are not packages, so pytest would refuse to collect both.)
@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from compiler.compile import compile_action
+from compiler.compile.preview import RenderedSms, Value, find_action, render_sms, terminal_safe
 from compiler.diagnostics import DiagnosticError, Severity
 from compiler.load import load_project
 from compiler.model import Environment, Project
-from compiler.render import RenderedSms, Value, find_action, render_sms, terminal_safe
 from tests.conftest import CliResult
 
 

@@ -17,7 +17,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from compiler.templates import parse_template, to_platform
+from compiler.gotemplate.parser import parse_template, to_platform
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = Path(__file__).with_name("go_corpus.jsonl")

@@ -3,7 +3,7 @@
 tests/templates/go_corpus.jsonl holds Go's recorded verdicts (tools/gotemplate-verdicts),
 so this runs without Go. Agreement means: we accept exactly what Go accepts and the
 platform can express (a literal '}}' in text is reported by policy, see
-compiler/templates.py); an accepted template compiles to the text Go outputs with each
+compiler/gotemplate/parser.py); an accepted template compiles to the text Go outputs with each
 reference as {{name}}, its references at Go's positions; a template Go reads is never
 called unreadable; and when Go rejects, one of our errors covers the line Go names.
 The slow test re-asks Go and checks the recorded verdicts are still Go's.

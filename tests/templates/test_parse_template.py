@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from compiler.templates import (
+from compiler.gotemplate.parser import (
     TemplateReference,
     from_platform,
     parse_template,

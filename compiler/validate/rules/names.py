@@ -26,8 +26,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 
 from compiler.diagnostics import Diagnostic
-from compiler.model import Action, Project
-from compiler.platform.reserved import LOCK_PREFIX
+from compiler.model import LOCK_PREFIX, Action, Project
 from compiler.wording import quoted
 
 MAX_NAME_LENGTH = 255

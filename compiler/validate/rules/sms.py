@@ -25,9 +25,9 @@ from typing import Any
 
 from compiler.canonical import PLACEHOLDER
 from compiler.diagnostics import Diagnostic, Location
+from compiler.gotemplate.parser import parse_template
 from compiler.model import Action, Project
 from compiler.sms import SmsAnalysis, analyze_sms
-from compiler.templates import parse_template
 from compiler.validate.rules.parameters import parameters_field
 
 NO_ROOM = "M525"

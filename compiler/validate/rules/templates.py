@@ -2,8 +2,8 @@
 
 Template fields: send_text_message ``message``, ``prompt`` and a custom ``recipient``;
 handover ``phone_number`` and ``routing_rules``. Each is parsed with positions
-(``compiler.templates``); T401–T419 (T414 aside) are the parser's errors, located at
-the offending ``{{`` (see ``compiler.value_positions`` for how every scalar style maps).
+(``compiler.gotemplate.parser``); T401–T419 (T414 aside) are the parser's errors, located at
+the offending ``{{`` (see ``compiler.gotemplate.positions`` for how every scalar style maps).
 
 - T414 a ``{{ .variables.N }}`` where ``N`` is also a parameter (declared, or referenced
   as ``{{ .parameters.N }}`` in the action): both become ``{{N}}`` on the platform, which
@@ -20,8 +20,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from compiler.diagnostics import Diagnostic
-from compiler.model import Action, Project
-from compiler.templates import (
+from compiler.gotemplate.parser import (
     MAX_ERRORS,
     PLATFORM_FORM,
     SCOPE_CONFLICT,
@@ -32,6 +31,7 @@ from compiler.templates import (
     locate_in_value,
     parse_template,
 )
+from compiler.model import Action, Project
 from compiler.validate.rules.parameters import declared_parameters, did_you_mean, is_prompt_mode
 
 TEMPLATE_FIELDS: dict[str, tuple[str, ...]] = {

@@ -34,8 +34,8 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from compiler.canonical import TOOL_TYPES, find_null
-from compiler.platform.faults import FAULT_KINDS, FaultInjector, TokenBucket
-from compiler.platform.seed import load_seed
+from compiler.emulator.faults import FAULT_KINDS, FaultInjector, TokenBucket
+from compiler.emulator.seed import load_seed
 from compiler.platform.store import (
     InvalidRequest,
     NotFound,

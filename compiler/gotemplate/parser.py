@@ -10,7 +10,7 @@ adjacent spaces, tabs, CRs and LFs, exactly as Go does). Everything else Go's te
 language allows (``if``/``range``, pipes, functions, ``$x``, constants, parentheses) is
 an error at its action: the target cannot express it. A stray ``}}`` is text to Go but
 is reported too: it is nearly always a broken placeholder, and on the platform braces
-mark placeholders. The lexing follows Go's ``lex.go`` (``compiler.template_lexer``);
+mark placeholders. The lexing follows Go's ``lex.go`` (``compiler.gotemplate.lexer``);
 ``tests/templates/go_corpus.jsonl`` holds Go's own verdicts on 500+ templates.
 
     parse_template(text) -> ParsedTemplate(pieces, references, errors)
@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
 
-from compiler.template_lexer import SPACE, LexedAction, Token, is_go_alphanumeric, lex_action
-from compiler.value_positions import locate_in_value
+from compiler.gotemplate.lexer import SPACE, LexedAction, Token, is_go_alphanumeric, lex_action
+from compiler.gotemplate.positions import locate_in_value
 
 __all__ = [
     "ParsedTemplate",

@@ -1,7 +1,7 @@
 """Executing a plan against the live platform, safely.
 
 - ``stale_reasons``: before anything is written, with the agents' apply locks held
-  (``compiler/platform/lock.py``), compare the listing of each touched agent (read once
+  (``compiler/apply/lock.py``), compare the listing of each touched agent (read once
   per agent, pages of 100, right after its lock was taken) with the plan and refuse if
   any tool the plan touches changed since planning (fingerprint) or a tool it would
   create now exists. Nothing is written when the plan is stale. This is the
@@ -37,15 +37,15 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from compiler.apply.create_once import CreateAttemptsExhausted, create_exactly_once
+from compiler.apply.lock import AcquireInterrupted, LockRefused, holding
 from compiler.canonical import canonical_tool, fingerprint
-from compiler.diff import MISSING, field_changes, split_ignored, top_level_fields
 from compiler.plan.build import emptied_agents
+from compiler.plan.diff import MISSING, field_changes, split_ignored, top_level_fields
 from compiler.plan.model import CREATE, DELETE, REPLACE, UPDATE, Change, Plan
+from compiler.plan.removal import patch_body
 from compiler.platform.base import NotFoundError, Platform, PlatformError
-from compiler.platform.create_once import CreateAttemptsExhausted, create_exactly_once
-from compiler.platform.lock import AcquireInterrupted, LockRefused, holding
 from compiler.platform.lock_tools import LOCK_EXPIRY, LOCK_PREFIX, without_locks
-from compiler.removal import patch_body
 
 DEFAULT_PARALLELISM = 4
 
@@ -390,7 +390,7 @@ def create_once(
 
 def patch_fields(change: Change) -> dict[str, Any]:
     """Every changed top-level field, whole; a field no longer wanted is sent as the value
-    the platform treats as absent, never as null (``compiler.removal``)."""
+    the platform treats as absent, never as null (``compiler.plan.removal``)."""
     return patch_body(change.after or {}, top_level_fields(change.changed_paths))
 
 

@@ -191,7 +191,7 @@ def _canonical(document: Any, kind: str | None) -> None:
 
 
 def _schema_order(document: Any, kind: str | None) -> tuple[str, ...]:
-    from compiler.schemas import action_types, load_schema
+    from compiler.load.schemas import action_types, load_schema
 
     schema_kind = kind
     if kind == "action":

@@ -47,8 +47,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from compiler.apply.create_once import CreateAttemptsExhausted, create_exactly_once
 from compiler.platform.base import NotFoundError, Platform, PlatformError
-from compiler.platform.create_once import CreateAttemptsExhausted, create_exactly_once
 from compiler.platform.lock_tools import (
     LOCK_EXPIRY,
     LOCK_PREFIX,

@@ -33,10 +33,11 @@ class SchemaNotFoundError(LookupError):
 
 def schema_dir() -> Path:
     """The package's copy first (installed wheel), then the source checkout's."""
-    package_copy = Path(__file__).resolve().parent / "schemas"
+    package = Path(__file__).resolve().parent.parent  # compiler/
+    package_copy = package / "schemas"
     if (package_copy / "action.schema.json").is_file():
         return package_copy
-    return Path(__file__).resolve().parent.parent / "schemas"
+    return package.parent / "schemas"
 
 
 @cache

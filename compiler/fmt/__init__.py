@@ -1,0 +1,1 @@
+"""``actionctl fmt``: the YAML files laid out canonically, comments kept (``layout``)."""

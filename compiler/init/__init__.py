@@ -1,0 +1,1 @@
+"""``actionctl init``: the files of a new project (``skeleton``)."""
