@@ -40,6 +40,7 @@ from typing import Any
 from compiler.apply.create_once import CreateAttemptsExhausted, create_exactly_once
 from compiler.apply.lock import AcquireInterrupted, LockRefused, holding
 from compiler.canonical import canonical_tool, fingerprint
+from compiler.diagnostics.codes import A904, A905, A907, A909
 from compiler.plan.build import emptied_agents
 from compiler.plan.diff import MISSING, field_changes, split_ignored, top_level_fields
 from compiler.plan.model import CREATE, DELETE, REPLACE, UPDATE, Change, Plan
@@ -165,7 +166,7 @@ class Refusal:
 
     @property
     def stale(self) -> bool:
-        return self.code in ("A904", "A907")
+        return self.code in (A904, A907)
 
 
 @dataclass
@@ -199,11 +200,10 @@ def apply_safely(
     locking = locking or LockSettings()
     result = ApplyResult()
     result.refusals = [
-        Refusal("A909", f"{text}; nothing was changed", change)
+        Refusal(A909, f"{text}; nothing was changed", change)
         for change, text in reserved_names(plan)
     ] or [
-        Refusal("A905", f"{text}; nothing was changed")
-        for text in refuse_emptying(plan, allow_empty)
+        Refusal(A905, f"{text}; nothing was changed") for text in refuse_emptying(plan, allow_empty)
     ]
     if result.refusals:
         return result
@@ -220,7 +220,7 @@ def apply_safely(
             # The listings the locks were taken with are the ones the stale check reads.
             stale = stale_reasons(plan, locks.listed)
             result.refusals = [
-                Refusal("A904", f"stale plan: {text}; nothing was changed. {STALE_HINT}")
+                Refusal(A904, f"stale plan: {text}; nothing was changed. {STALE_HINT}")
                 for text in stale
             ]
             if not stale:
@@ -233,12 +233,12 @@ def apply_safely(
                     stop=stop,
                 )
     except LockRefused as refused:
-        result.refusals = [Refusal("A907", f"{refused}; nothing was changed")]
+        result.refusals = [Refusal(A907, f"{refused}; nothing was changed")]
     except AcquireInterrupted:
         result.interrupted = True
     except NotFoundError as error:  # only taking the locks can raise it: an agent is gone
         text = f"stale plan: an agent the plan touches is gone: {error}; nothing was changed"
-        result.refusals = [Refusal("A904", f"{text}. Run `actionctl plan` again")]
+        result.refusals = [Refusal(A904, f"{text}. Run `actionctl plan` again")]
     return result
 
 

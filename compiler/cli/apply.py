@@ -28,6 +28,19 @@ from typing import TYPE_CHECKING
 import click
 
 from compiler.cli.context import AppContext, emit_diagnostics, pass_app
+from compiler.diagnostics.codes import (
+    A901,
+    A902,
+    A903,
+    A905,
+    A906,
+    A908,
+    A910,
+    A911,
+    A912,
+    E111,
+    L804,
+)
 
 if TYPE_CHECKING:
     from compiler.apply.engine import ApplyReport, LockSettings, Outcome, Refusal
@@ -130,7 +143,7 @@ def command(
         if not plan.has_changes:
             # Only when the plan's own listing showed a lock tool (L804): a no-change
             # apply costs exactly the listing.
-            if any(d.code == "L804" for d in result.diagnostics):
+            if any(d.code == L804 for d in result.diagnostics):
                 _sweep(app, platform, plan, result.environment, locking, "actionctl.yaml")
             if app.quiet:
                 click.echo("No changes. Nothing to apply.")
@@ -155,7 +168,7 @@ def _lock_expiry() -> timedelta:
         seconds = -1.0
     if not 1 <= seconds <= 86_400:  # also refuses nan
         message = f"{EXPIRY_ENV} must be a number of seconds from 1 to 86400, got {raw[:40]!r}"
-        raise DiagnosticError([Diagnostic.error(Location(EXPIRY_ENV), "A912", message)])
+        raise DiagnosticError([Diagnostic.error(Location(EXPIRY_ENV), A912, message)])
     return timedelta(seconds=seconds)
 
 
@@ -184,9 +197,7 @@ def _sweep(
 def _warn_foreign_locks(app: AppContext, notes: list[str], origin: str) -> None:
     from compiler.diagnostics import Diagnostic, Location
 
-    emit_diagnostics(
-        app, [Diagnostic.warning(Location(origin), "A911", n) for n in notes], err=True
-    )
+    emit_diagnostics(app, [Diagnostic.warning(Location(origin), A911, n) for n in notes], err=True)
 
 
 def _refused_before_asking(app: AppContext, plan: Plan, allow_empty: bool, origin: str) -> bool:
@@ -196,7 +207,7 @@ def _refused_before_asking(app: AppContext, plan: Plan, allow_empty: bool, origi
 
     reasons = refuse_emptying(plan, allow_empty)
     for text in reasons:
-        _refuse(app, "A905", f"{text}; nothing was changed", origin)
+        _refuse(app, A905, f"{text}; nothing was changed", origin)
     return bool(reasons)
 
 
@@ -207,7 +218,7 @@ def _confirmed(app: AppContext, plan: Plan) -> bool:
             "--auto-approve, or save a plan with `actionctl plan --out plan.json`, review "
             "it, then `actionctl apply plan.json`"
         )
-        _refuse(app, "A906", message, "actionctl.yaml")
+        _refuse(app, A906, message, "actionctl.yaml")
         return False
     if _answered_yes(plan):
         return True
@@ -243,7 +254,7 @@ def _project_file_only(app: AppContext) -> Project:
     from compiler.load import load_project
 
     loaded = load_project(app.project_dir)
-    not_a_project = [d for d in loaded.diagnostics if d.code == "E111"]
+    not_a_project = [d for d in loaded.diagnostics if d.code == E111]
     if loaded.project is None or not_a_project:
         raise DiagnosticError(not_a_project or loaded.diagnostics)
     return loaded.project
@@ -258,7 +269,7 @@ def _saved_plan(app: AppContext, planfile: Path) -> tuple[Plan, Project, Environ
         plan = Plan.load(planfile)
     except PlanFormatError as error:
         diagnostic = Diagnostic.error(
-            Location(str(planfile), error.line, error.column), "A901", str(error)
+            Location(str(planfile), error.line, error.column), A901, str(error)
         )
         raise DiagnosticError([diagnostic]) from None
     project = _project_file_only(app)
@@ -269,7 +280,7 @@ def _saved_plan(app: AppContext, planfile: Path) -> tuple[Plan, Project, Environ
             f"{environment.name!r}; run `actionctl --env {plan.environment} apply "
             f"{planfile}` or re-plan for {environment.name!r}"
         )
-        raise DiagnosticError([Diagnostic.error(Location(str(planfile)), "A902", message)])
+        raise DiagnosticError([Diagnostic.error(Location(str(planfile)), A902, message)])
     return plan, project, environment
 
 
@@ -282,7 +293,7 @@ def _check_target(plan: Plan, platform: Platform, planfile: Path) -> None:
         f"this plan was made for {_describe_target(plan.target)}, but the project now "
         f"targets {_describe_target(platform.target)}; re-plan against this target"
     )
-    raise DiagnosticError([Diagnostic.error(Location(str(planfile)), "A903", message)])
+    raise DiagnosticError([Diagnostic.error(Location(str(planfile)), A903, message)])
 
 
 def _describe_target(target: dict[str, str]) -> str:
@@ -390,7 +401,7 @@ def _refusal(refusal: Refusal, origin: str) -> Diagnostic:
 def _warn_left_behind(app: AppContext, messages: list[str], origin: str) -> None:
     from compiler.diagnostics import Diagnostic, Location
 
-    warnings = [Diagnostic.warning(Location(origin), "A908", text) for text in messages]
+    warnings = [Diagnostic.warning(Location(origin), A908, text) for text in messages]
     emit_diagnostics(app, warnings, err=True)
 
 
@@ -453,7 +464,7 @@ def _readback_warnings(report: ApplyReport) -> list[Diagnostic]:
         where = _parse_location(outcome.change.source or outcome.change.address)
         for text in outcome.warnings:
             message = f"{outcome.change.address}: {text}"
-            diagnostics.append(Diagnostic.warning(where, "A910", message))
+            diagnostics.append(Diagnostic.warning(where, A910, message))
     return diagnostics
 
 

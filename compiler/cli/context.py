@@ -115,13 +115,14 @@ def select_environment(app: AppContext, project: Project) -> Environment:
 
 def unknown_environment(app: AppContext, project: Project) -> Diagnostic:
     from compiler.diagnostics import Diagnostic, Location
+    from compiler.diagnostics.codes import E101
 
     known = ", ".join(sorted(project.config.environments)) or "none"
     name = app.env or project.config.default_environment
     message = f"unknown environment {name!r} (known: {known})"
     source = project.config.source
     if source is not None:
-        return Diagnostic.error(Location(source.file, 1, 1), "E101", message)
+        return Diagnostic.error(Location(source.file, 1, 1), E101, message)
     # No actionctl.yaml to point into: the directory, and say where environments live.
     from pathlib import Path  # (local: the module's imports are kept for startup time)
 
@@ -130,4 +131,4 @@ def unknown_environment(app: AppContext, project: Project) -> Diagnostic:
         f"; there is no actionctl.yaml in {root.resolve().as_posix()} to declare any "
         "(`actionctl init` writes one)"
     )
-    return Diagnostic.error(Location(root.as_posix()), "E101", message)
+    return Diagnostic.error(Location(root.as_posix()), E101, message)

@@ -71,6 +71,7 @@ def _files(root: Path, paths: tuple[Path, ...]) -> tuple[list[Path], list[Diagno
     """The YAML files to format, and a diagnostic for each named path that is none
     (a path given by mistake must not pass as "already canonical")."""
     from compiler.diagnostics import Diagnostic, Location
+    from compiler.diagnostics.codes import E107, E109
     from compiler.fmt.layout import yaml_files
 
     if not paths:
@@ -83,13 +84,13 @@ def _files(root: Path, paths: tuple[Path, ...]) -> tuple[list[Path], list[Diagno
             found += [f for f in yaml_files(root) if _under(f, path)]
         elif not path.exists() and not (root / path).exists():
             problems.append(
-                Diagnostic.error(Location(shown), "E107", f"{shown}: no such file or directory")
+                Diagnostic.error(Location(shown), E107, f"{shown}: no such file or directory")
             )
         elif path.suffix in (".yaml", ".yml"):
             found.append(path if path.is_absolute() or path.exists() else root / path)
         else:
             message = f"{shown} is not a YAML file; fmt formats only .yaml and .yml files"
-            problems.append(Diagnostic.warning(Location(shown), "E109", message))
+            problems.append(Diagnostic.warning(Location(shown), E109, message))
     return list(dict.fromkeys(found)), problems
 
 
@@ -137,6 +138,7 @@ def _count(n: int, word: str) -> str:
 
 def _no_files(root: Path) -> list[Diagnostic]:
     from compiler.diagnostics import Diagnostic, Location
+    from compiler.diagnostics.codes import E111
 
     # Word for word the loader's E111, so every command says it the same way.
     message = (
@@ -144,4 +146,4 @@ def _no_files(root: Path) -> list[Diagnostic]:
         f"actions/**/*.yaml in {root.resolve().as_posix()} and found none; is --project "
         "right? (`actionctl init` starts a project)"
     )
-    return [Diagnostic.error(Location(root.as_posix()), "E111", message)]
+    return [Diagnostic.error(Location(root.as_posix()), E111, message)]

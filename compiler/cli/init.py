@@ -15,6 +15,7 @@ import click
 
 from compiler.cli.context import AppContext, emit_diagnostics, pass_app
 from compiler.diagnostics import Diagnostic, DiagnosticError, Location
+from compiler.diagnostics.codes import E132
 
 if TYPE_CHECKING:
     from compiler.importer.writer import PlannedFile
@@ -169,4 +170,4 @@ def _report(app: AppContext, root: Path, written: list[str]) -> None:
 
 
 def _error(root: Path, message: str) -> Diagnostic:
-    return Diagnostic.error(Location(root.as_posix()), "E132", message)
+    return Diagnostic.error(Location(root.as_posix()), E132, message)

@@ -245,6 +245,7 @@ def _failed(ctx: click.Context | None, error: Exception) -> int:
     # Imported here, not at the top: only a failing command needs them, and
     # ``actionctl --version`` should not pay for loading them.
     from compiler.diagnostics import Diagnostic, DiagnosticError, Location
+    from compiler.diagnostics.codes import E120
     from compiler.platform.base import PlatformError
 
     if isinstance(error, DiagnosticError):
@@ -257,7 +258,7 @@ def _failed(ctx: click.Context | None, error: Exception) -> int:
         return EXIT_ERROR
     if isinstance(error, OSError):  # a file we were told to read or write: not a bug of ours
         where = Location(str(error.filename or "actionctl"))
-        _emit(ctx, [Diagnostic.error(where, "E120", str(error.strerror or error))])
+        _emit(ctx, [Diagnostic.error(where, E120, str(error.strerror or error))])
         return EXIT_ERROR
     return _internal_error(error)
 

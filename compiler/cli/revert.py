@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from compiler.cli.context import AppContext, emit_diagnostics
+from compiler.diagnostics.codes import L850
 
 EXIT_ERROR = 1
 EXIT_STALE = 3
@@ -50,7 +51,7 @@ def revert(
         plan, reasons = revert_plan(saved, live)
         if reasons:
             where = Location(str(planfile))
-            stale = [Diagnostic.error(where, "L850", f"cannot revert: {r}") for r in reasons]
+            stale = [Diagnostic.error(where, L850, f"cannot revert: {r}") for r in reasons]
             emit_diagnostics(app, stale, err=True)
             return EXIT_STALE
         asking = not auto_approve and plan.has_changes

@@ -17,6 +17,7 @@ import click
 
 from compiler.cli.context import AppContext, diagnostics_format_option, emit_diagnostics, pass_app
 from compiler.diagnostics import Diagnostic, Location, Severity, has_errors, sorted_diagnostics
+from compiler.diagnostics.codes import E107, E108, E109, E133
 
 if TYPE_CHECKING:
     from compiler.load.cache import FileCache
@@ -128,11 +129,11 @@ class Selection:
                 relative = path.resolve().relative_to(root).as_posix()
             except ValueError:
                 message = f"{shown} is outside the project {root.as_posix()} (see --project)"
-                problems.append(_problem(shown, "E108", message))
+                problems.append(_problem(shown, E108, message))
                 continue
             if not path.exists():
                 message = f"{shown}: no such file or directory"
-                missing[relative] = _problem(shown, "E107", message)
+                missing[relative] = _problem(shown, E107, message)
                 continue
             if path.is_dir():
                 change.folders.append("" if relative == "." else relative + "/")
@@ -145,7 +146,7 @@ class Selection:
                 f"--changed asks git what changed, but {root.as_posix()} is not in a git "
                 "work tree (or git is not installed); name the files instead"
             )
-            problems.append(_problem(root.as_posix(), "E133", message))
+            problems.append(_problem(root.as_posix(), E133, message))
         for relative, problem in missing.items():
             if relative in git.old_texts:  # deleted by the change: what it declared counts
                 change.files.add(relative)
@@ -170,7 +171,7 @@ class Selection:
             "actions/**/*.yaml are)"
         )
         return [
-            Diagnostic.warning(Location(file), "E109", message.format(file))
+            Diagnostic.warning(Location(file), E109, message.format(file))
             for file in self.named
             if file not in known
         ]

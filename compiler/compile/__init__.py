@@ -27,6 +27,7 @@ from compiler.compile import (
     static_response,
 )
 from compiler.diagnostics import Diagnostic, has_errors
+from compiler.diagnostics.codes import C611, C620, C621, C633, C699
 from compiler.model import Action, CompiledTool, Environment, Project
 
 __all__ = ["CompileResult", "compile_action", "compile_project"]
@@ -57,7 +58,7 @@ def compile_action(
     builder = native if action.is_native else BUILDERS.get(action.type)
     if builder is None:
         return None, [
-            Diagnostic.error(action.locate("type"), "C620", f"unknown action type {action.type!r}")
+            Diagnostic.error(action.locate("type"), C620, f"unknown action type {action.type!r}")
         ]
     try:
         payload, diagnostics = builder.build(action, project, environment)
@@ -65,7 +66,7 @@ def compile_action(
         return None, [
             Diagnostic.error(
                 action.locate(),
-                "C699",
+                C699,
                 f"cannot compile this action ({type(error).__name__}: {error}); "
                 "run `actionctl validate` for the underlying problem",
             )
@@ -86,7 +87,7 @@ def _null(action: Action, path: str) -> Diagnostic:
     """C633: no field of OpenMic's schema is nullable, so a null cannot be sent."""
     return Diagnostic.error(
         action.locate(*path.split(".")),
-        "C633",
+        C633,
         f"payload field {path} is null (an empty YAML value, `~` or `null`); the platform "
         "accepts no null anywhere: give it a value or leave the key out",
     )
@@ -120,7 +121,7 @@ def _duplicate(action: Action, earlier: Action) -> Diagnostic:
     where = earlier.locate("name")
     return Diagnostic.error(
         action.locate("name"),
-        "C611",
+        C611,
         f"{action.address} is defined twice (also at {where}); only the first is compiled",
     )
 
@@ -167,6 +168,6 @@ def _non_json(action: Action, payload: dict[str, Any], path: tuple[str | int, ..
     dotted = ".".join(str(p) for p in path)
     return Diagnostic.error(
         action.locate(),
-        "C621",
+        C621,
         f"payload field {dotted} is not a JSON value (a YAML date or timestamp?); quote it",
     )

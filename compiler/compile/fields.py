@@ -8,6 +8,7 @@ from typing import Any
 
 from compiler.canonical import empty_parameters
 from compiler.diagnostics import Diagnostic
+from compiler.diagnostics.codes import C610
 from compiler.gotemplate.parser import parse_template, to_platform
 from compiler.model import Action, Environment, Project
 from compiler.validate.rules.parameters import did_you_mean
@@ -75,7 +76,7 @@ def channel_number(
         diagnostics.append(
             Diagnostic.error(
                 action.locate("messaging_channel"),
-                "C610",
+                C610,
                 f"messaging channel {name!r} is not defined in channels/"
                 + did_you_mean(name, known),
             )

@@ -8,6 +8,7 @@ from typing import Any
 
 from compiler.canonical import TOOL_TYPES
 from compiler.diagnostics import Diagnostic
+from compiler.diagnostics.codes import C620
 from compiler.model import Action, Environment, Project
 
 PREFIX = "openmic."
@@ -24,7 +25,7 @@ def build(
         return None, [
             Diagnostic.error(
                 action.locate("type"),
-                "C620",
+                C620,
                 f"unknown native tool type {action.type!r} (known: {known})",
             )
         ]

@@ -27,16 +27,17 @@ from typing import Any
 from compiler.canonical import PLACEHOLDER
 from compiler.compile import compile_action
 from compiler.diagnostics import Diagnostic, DiagnosticError, Location, has_errors
+from compiler.diagnostics.codes import M520, M521, M522, M523, M524
 from compiler.model import Action, Environment, Project
 from compiler.sms import SmsAnalysis, analyze_sms
 from compiler.validate.rules.parameters import did_you_mean
 from compiler.validate.rules.phones import is_e164
 
-MISSING_VALUE = "M520"
-UNUSED_VALUE = "M521"
-RECIPIENT_NOT_E164 = "M522"
-UNKNOWN_ACTION = "M523"
-NOT_AN_SMS = "M524"
+MISSING_VALUE = M520
+UNUSED_VALUE = M521
+RECIPIENT_NOT_E164 = M522
+UNKNOWN_ACTION = M523
+NOT_AN_SMS = M524
 
 SMS_TOOL = "send_sms"
 

@@ -1,7 +1,8 @@
 """Diagnostics are values: every stage returns them, only ``compiler.report`` formats them.
 
 A diagnostic has a location (``file``, ``line``, ``column``; 1-based, 0 when unknown),
-a severity, a stable ``code`` (documented in docs/codes.md) and a one-line message.
+a severity, a stable ``code`` (one of ``compiler.diagnostics.codes``, the registry that
+docs/codes.md is generated from) and a one-line message.
 
 One mistake can cause others: a channel file that fails to load makes every reference to
 that channel "unknown". The later stage marks such a diagnostic ``caused_by`` the earlier
@@ -16,6 +17,10 @@ import enum
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from compiler.diagnostics.codes import Code
 
 # docs/reliability.md promises it; a 300 KB template expression must not make a 300 KB line.
 MAX_MESSAGE_CHARS = 2_000
@@ -96,9 +101,17 @@ class Diagnostic:
         object.__setattr__(self, "message", capped(printable(self.message)))
 
     @classmethod
+    def of(cls, location: Location, code: Code, message: str) -> Diagnostic:
+        """A diagnostic of ``code`` at ``location``, with the registry's severity."""
+        return cls(location.file, location.line, location.column, code.severity, code, message)
+
+    @classmethod
     def at(
         cls, location: Location, code: str, message: str, severity: Severity = Severity.ERROR
     ) -> Diagnostic:
+        registered = getattr(code, "severity", severity)
+        if registered is not severity:  # the registry decides; a site cannot drift from it
+            raise ValueError(f"{code} is a {registered} in the registry, not a {severity}")
         return cls(location.file, location.line, location.column, severity, code, message)
 
     @classmethod

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from compiler.diagnostics import Diagnostic, Location, has_errors
+from compiler.diagnostics.codes import E130, E131
 
 # Never wrap: a wrapped quoted value splits placeholders (``{{ .parameters.x\`` / ``\ }}``)
 # and reads badly in diffs; a line break written in a value is kept as written.
@@ -64,7 +65,7 @@ def format_file(path: Path, shown: str) -> FormatResult:
         raw = path.read_bytes()
     except OSError as error:
         message = f"cannot read this file: {error.strerror or error}"
-        return FormatResult(shown, "", None, [Diagnostic.error(Location(shown), "E130", message)])
+        return FormatResult(shown, "", None, [Diagnostic.error(Location(shown), E130, message)])
     try:
         original = raw.decode("utf-8")
     except UnicodeDecodeError:  # the loader's own Y104, located at the offending byte
@@ -87,7 +88,7 @@ def format_text(original: str, shown: str) -> FormatResult:
         formatted = preamble + _layout(body, _kind_of(shown))
     except Exception as error:  # ruamel's own errors: any of its exception classes
         message = f"cannot lay this file out: {type(error).__name__}: {error}"
-        return _left(shown, original, "E130", message)
+        return _left(shown, original, E130, message)
     after = read_yaml_text(formatted, shown)
     same_data = _data(after) == _data(before) and not has_errors(after.diagnostics)
     if not same_data or not _comments_kept(original, formatted):
@@ -96,7 +97,7 @@ def format_text(original: str, shown: str) -> FormatResult:
             f"left as it is: the canonical layout would {what} (please report this file); "
             "the file is unchanged"
         )
-        return _left(shown, original, "E131", message)
+        return _left(shown, original, E131, message)
     return FormatResult(shown, original, formatted)
 
 

@@ -27,6 +27,25 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
 
+from compiler.diagnostics.codes import (
+    T401,
+    T402,
+    T403,
+    T404,
+    T405,
+    T406,
+    T407,
+    T410,
+    T411,
+    T412,
+    T413,
+    T414,
+    T415,
+    T416,
+    T417,
+    T418,
+    T419,
+)
 from compiler.gotemplate.lexer import SPACE, LexedAction, Token, is_go_alphanumeric, lex_action
 from compiler.gotemplate.positions import locate_in_value
 
@@ -45,23 +64,23 @@ MAX_ERRORS = 20  # per field; then one TOO_MANY_ERRORS with the count left
 
 # Template error codes (docs/codes/compile.md). T408 (comments) and T409 (trim markers)
 # are retired: Go gives both a meaning the platform can express, so they compile.
-UNTERMINATED = "T401"
-STRAY_CLOSE = "T402"
-EMPTY = "T403"
-CONTROL_FLOW = "T404"
-PIPE = "T405"
-FUNCTION_CALL = "T406"
-TEMPLATE_VARIABLE = "T407"
-PLATFORM_FORM = "T410"
-UNKNOWN_SCOPE = "T411"
-NESTED_PARAMETER = "T412"
-UNSUPPORTED = "T413"
-SCOPE_CONFLICT = "T414"  # raised by the templates rule, which sees the whole action
-LEXICAL = "T415"
-BAD_COMMENT = "T416"
-CONSTANT = "T417"
-PARENTHESES = "T418"
-TOO_MANY_ERRORS = "T419"
+UNTERMINATED = T401
+STRAY_CLOSE = T402
+EMPTY = T403
+CONTROL_FLOW = T404
+PIPE = T405
+FUNCTION_CALL = T406
+TEMPLATE_VARIABLE = T407
+PLATFORM_FORM = T410
+UNKNOWN_SCOPE = T411
+NESTED_PARAMETER = T412
+UNSUPPORTED = T413
+SCOPE_CONFLICT = T414  # raised by the templates rule, which sees the whole action
+LEXICAL = T415
+BAD_COMMENT = T416
+CONSTANT = T417
+PARENTHESES = T418
+TOO_MANY_ERRORS = T419
 
 # text/template's builtin functions: a bare one is a call, not a platform placeholder.
 GO_BUILTINS = frozenset(

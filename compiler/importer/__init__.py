@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from compiler.diagnostics import Diagnostic, Location, has_errors
+from compiler.diagnostics.codes import I010, I011, I012, I013, I020, I021, I022, I023, I024
 from compiler.importer.decompile import (
     ChannelBook,
     Decompiled,
@@ -45,15 +46,15 @@ from compiler.platform.lock_tools import without_locks
 
 __all__ = ["ImportResult", "ImportedTool", "SkippedTool", "import_tools", "resolve_agents"]
 
-CODE_DUPLICATE = "I010"
-CODE_INVALID_NAME = "I011"
-CODE_NOT_VERIFIED = "I012"
-CODE_ALREADY_DECLARED = "I013"
-CODE_UNKNOWN_AGENT = "I020"
-CODE_NO_AGENTS = "I021"
-CODE_PHONE_NUMBERS = "I022"
-CODE_EMIT = "I023"
-CODE_NO_TOOLS = "I024"
+CODE_DUPLICATE = I010
+CODE_INVALID_NAME = I011
+CODE_NOT_VERIFIED = I012
+CODE_ALREADY_DECLARED = I013
+CODE_UNKNOWN_AGENT = I020
+CODE_NO_AGENTS = I021
+CODE_PHONE_NUMBERS = I022
+CODE_EMIT = I023
+CODE_NO_TOOLS = I024
 
 
 @dataclass

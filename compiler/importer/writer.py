@@ -30,6 +30,7 @@ import yaml
 # not change); imported rather than copied so the two cannot drift apart.
 from compiler.atomic_write import mode_for as file_mode
 from compiler.diagnostics import Diagnostic, Location
+from compiler.diagnostics.codes import I001, I002, I003, I004
 from compiler.wording import FOLDER, file_kind
 
 # Text longer than this goes into a block scalar even when it is one line.
@@ -219,10 +220,10 @@ def shown_path(path: Path) -> str:
         return str(absolute)
 
 
-CODE_EXISTS = "I001"
-CODE_OUTSIDE = "I002"
-CODE_WRITE_FAILED = "I003"
-CODE_NOT_REGULAR = "I004"
+CODE_EXISTS = I001
+CODE_OUTSIDE = I002
+CODE_WRITE_FAILED = I003
+CODE_NOT_REGULAR = I004
 
 
 def write_target(planned: PlannedFile) -> Path:

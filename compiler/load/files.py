@@ -26,6 +26,7 @@ from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
 from compiler.diagnostics import Diagnostic, Location, printable
+from compiler.diagnostics.codes import E112, E113, E114, E115, E116
 from compiler.wording import file_kind as _kind  # one wording with the importer's
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -73,7 +74,7 @@ def project_file(root: Path, name: str) -> tuple[Path | None, list[Diagnostic]]:
         return path, []
     what = "a folder" if stat.S_ISDIR(mode) else _kind(mode)
     message = f"{name} is {what}, not a file: make it a file (or remove it)"
-    return None, [Diagnostic.error(Location(name), "E115", message)]
+    return None, [Diagnostic.error(Location(name), E115, message)]
 
 
 class _Walker:
@@ -95,7 +96,7 @@ class _Walker:
         except FileNotFoundError:
             return None
         except OSError as error:
-            self.error(display, "E114", f"cannot inspect {display}: {_reason(error)}")
+            self.error(display, E114, f"cannot inspect {display}: {_reason(error)}")
             return None
         if not stat.S_ISLNK(mode):
             return path, mode
@@ -106,19 +107,19 @@ class _Walker:
                 f"{display} is a symbolic link that leads nowhere (its target is missing, "
                 "or the link loops): fix or remove the link; actionctl does not skip it"
             )
-            self.error(display, "E112", message)
+            self.error(display, E112, message)
             return None
         if not real.is_relative_to(self.real_root):
             message = (
                 f"{display} is a symbolic link to a place outside the project; it is not "
                 "followed: copy the files into the project (or link to a path inside it)"
             )
-            self.error(display, "E113", message)
+            self.error(display, E113, message)
             return None
         try:
             return real, os.stat(real).st_mode
         except OSError as error:
-            self.error(display, "E114", f"cannot inspect {display}: {_reason(error)}")
+            self.error(display, E114, f"cannot inspect {display}: {_reason(error)}")
             return None
 
     def walk(self, top: Path, display: PurePosixPath, folder: str, recursive: bool) -> None:
@@ -130,7 +131,7 @@ class _Walker:
         path, mode = resolved
         if not stat.S_ISDIR(mode):
             message = f"{display} is {_kind(mode)}, not a folder: make it a folder of YAML files"
-            self.error(display, "E115", message)
+            self.error(display, E115, message)
             return
         stack = [(os.path.realpath(path), display.as_posix())]  # real paths from here on
         while stack:
@@ -141,7 +142,7 @@ class _Walker:
                 child_display = f"{folder_display}/{child}"
                 self.budget -= 1
                 if self.budget < 0:
-                    self.error(display, "E114", f"more than {MAX_ENTRIES} entries under {display}")
+                    self.error(display, E114, f"more than {MAX_ENTRIES} entries under {display}")
                     return
                 if known_mode:  # a plain file or folder: no link to resolve, no stat
                     real, child_mode = f"{folder_path}/{child}", known_mode
@@ -155,7 +156,7 @@ class _Walker:
                         stack.append((real, child_display))
                     elif _is_yaml(child):
                         message = f"{child_display} is a folder, not a file"
-                        self.error(PurePosixPath(child_display), "E115", message)
+                        self.error(PurePosixPath(child_display), E115, message)
                     continue
                 if not _is_yaml(child):
                     continue
@@ -167,7 +168,7 @@ class _Walker:
                     f"{child_display} is {_kind(child_mode)}, not a regular file; it is not "
                     "opened: replace it with a file or remove it"
                 )
-                self.error(PurePosixPath(child_display), "E115", message)
+                self.error(PurePosixPath(child_display), E115, message)
 
     def enter(self, path: Path, display: PurePosixPath) -> bool:
         """False for a folder already walked (a link back up the tree would loop);
@@ -178,7 +179,7 @@ class _Walker:
                 f"{display} leads back to a folder already read (a link loop, or two links "
                 "to one folder): remove the link"
             )
-            self.error(display, "E112", message)
+            self.error(display, E112, message)
             return False
         self.visited.add(real)
         return True
@@ -193,7 +194,7 @@ class _Walker:
             message = (
                 f"cannot read the folder {display}: {_reason(error)}; its files would be missed"
             )
-            self.error(display, "E114", message)
+            self.error(display, E114, message)
             return []
 
 
@@ -223,7 +224,7 @@ def _missing_submodules(real_root: Path) -> list[Diagnostic]:
             f"{display} is a git submodule that is not checked out, so its actions are "
             "missing: run `git submodule update --init` (in CI: checkout with submodules)"
         )
-        diagnostics.append(Diagnostic.error(Location(display), "E116", message))
+        diagnostics.append(Diagnostic.error(Location(display), E116, message))
     return diagnostics
 
 

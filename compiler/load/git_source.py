@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from compiler.diagnostics import Diagnostic, DiagnosticError, Location
+from compiler.diagnostics.codes import E100, L840, L841, L842, L844
 
 GIT_TIMEOUT = 120  # seconds; reading a large monorepo directory can take a while
 YAML_SUFFIXES = (".yaml", ".yml")  # all the loader reads (actionctl.yaml, channels, actions)
@@ -54,7 +55,7 @@ def project_at_ref(project_dir: Path, ref: str, dest: Path) -> GitRevision:
     """Export the project directory as of ``ref`` into ``dest``; see the module doc."""
     where = Location(Path(project_dir).as_posix())
     if not ref or ref.startswith("-"):
-        raise _error(where, "L844", f"{ref!r} is not a git revision (a ref cannot start with '-')")
+        raise _error(where, L844, f"{ref!r} is not a git revision (a ref cannot start with '-')")
     prefix = _prefix_in_repository(project_dir, where).rstrip("/")
     commit = _resolve(project_dir, ref, where)
     # ``<commit>:<dir>`` names the directory's tree in that commit, from the top of the
@@ -71,7 +72,7 @@ def _prefix_in_repository(project_dir: Path, where: Location) -> str:
     ``sub/dir/``), so the same directory is read at the ref. A path given as ``.``
     or relative is resolved by git from the cwd, as the loader resolves it."""
     if not Path(project_dir).is_dir():
-        raise _error(where, "E100", f"project directory {where.file} does not exist")
+        raise _error(where, E100, f"project directory {where.file} does not exist")
     try:
         inside = _git(project_dir, "rev-parse", "--is-inside-work-tree").strip()
         said = ""
@@ -84,7 +85,7 @@ def _prefix_in_repository(project_dir: Path, where: Location) -> str:
             f"{where.file} is not inside a git work tree: plan --base and drift --ref "
             "read the configuration from git; run them in a clone of the repository"
         )
-        raise _error(where, "L841", message + (f"; git says: {said}" if said else ""))
+        raise _error(where, L841, message + (f"; git says: {said}" if said else ""))
     return _git(project_dir, "rev-parse", "--show-prefix").strip()
 
 
@@ -94,7 +95,7 @@ def _resolve(project_dir: Path, ref: str, where: Location) -> str:
     try:
         out = _git(project_dir, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
     except _GitFailed:
-        raise _error(where, "L840", _missing_ref_message(project_dir, ref)) from None
+        raise _error(where, L840, _missing_ref_message(project_dir, ref)) from None
     return out.strip()
 
 
@@ -188,7 +189,7 @@ def _read_blobs(project_dir: Path, where: Location, shas: list[str]) -> dict[str
         header = out[at:header_end].decode("ascii", errors="replace").split(" ")
         if len(header) != 3:  # "<id> missing": a partial clone without that blob
             message = f"git object {header[0]} is not in this clone ({' '.join(header[1:])})"
-            raise _error(where, "L842", message + "; fetch the revision without a filter")
+            raise _error(where, L842, message + "; fetch the revision without a filter")
         sha, size = header[0], header[2]
         start = header_end + 1
         blobs[sha] = out[start : start + int(size)]
@@ -205,7 +206,7 @@ def _git_bytes(project_dir: Path, where: Location, *args: str, stdin: bytes | No
         return _run(project_dir, args, stdin)
     except _GitFailed as failed:
         message = f"`git {args[0]}` failed: {_last_line(failed.stderr) or 'no message'}"
-        raise _error(where, "L842", message) from None
+        raise _error(where, L842, message) from None
 
 
 def _last_line(text: str) -> str:
@@ -225,7 +226,7 @@ def _run(project_dir: Path, args: tuple[str, ...], stdin: bytes | None = None) -
         )
     except FileNotFoundError:
         where = Location(Path(project_dir).as_posix())
-        raise _error(where, "L841", "git is not installed (or not on PATH)") from None
+        raise _error(where, L841, "git is not installed (or not on PATH)") from None
     except subprocess.TimeoutExpired:
         raise _GitFailed(f"timed out after {GIT_TIMEOUT}s") from None
     if result.returncode != 0:

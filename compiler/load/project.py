@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from compiler.diagnostics import Diagnostic, Location
+from compiler.diagnostics.codes import E100, E105, E106, E111
 from compiler.load.files import DocumentFile, find_document_files, project_file
 from compiler.load.schema_check import check_action_type, check_document, check_kind
 from compiler.load.yaml_source import FileResult, LoadedDocument, read_yaml_file
@@ -48,7 +49,7 @@ def _load_project(root: Path, cache: FileCache | None) -> LoadResult:
     if not root.is_dir():
         what = "does not exist" if not root.exists() else "is not a directory"
         message = f"project directory {root.as_posix()} {what} (use --project DIR)"
-        return LoadResult(None, [Diagnostic.error(Location(root.as_posix()), "E100", message)])
+        return LoadResult(None, [Diagnostic.error(Location(root.as_posix()), E100, message)])
     diagnostics: list[Diagnostic] = []
     config = _load_config(root, diagnostics)
     project = Project(root=root, config=config)
@@ -101,7 +102,7 @@ def _empty_project(root: Path) -> Diagnostic:
         f"actions/**/*.yaml in {root.resolve().as_posix()} and found none; is --project "
         "right? (`actionctl init` starts a project)"
     )
-    return Diagnostic.error(Location(root.as_posix()), "E111", message)
+    return Diagnostic.error(Location(root.as_posix()), E111, message)
 
 
 def _has_config(root: Path) -> bool:
@@ -178,7 +179,7 @@ def _load_config(root: Path, diagnostics: list[Diagnostic]) -> ProjectConfig:
     if path is None:
         if (root / "actionctl.yml").is_file():
             message = f"actionctl.yml is not read: rename it to {PROJECT_FILE}"
-            diagnostics.append(Diagnostic.warning(Location("actionctl.yml", 1, 1), "E105", message))
+            diagnostics.append(Diagnostic.warning(Location("actionctl.yml", 1, 1), E105, message))
         return ProjectConfig()
     result = read_yaml_file(path, PROJECT_FILE)
     diagnostics.extend(result.diagnostics)
@@ -188,7 +189,7 @@ def _load_config(root: Path, diagnostics: list[Diagnostic]) -> ProjectConfig:
     for extra in result.documents[1:]:
         location = Location(PROJECT_FILE, *extra.start)
         message = f"{PROJECT_FILE} holds one document; remove this one (or the ---)"
-        diagnostics.append(Diagnostic.error(location, "E106", message))
+        diagnostics.append(Diagnostic.error(location, E106, message))
     problems = check_document(loaded, "project")
     diagnostics.extend(problems)
     if problems:

@@ -14,6 +14,20 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from compiler.diagnostics import Diagnostic, Location
+from compiler.diagnostics.codes import (
+    N311,
+    S201,
+    S202,
+    S203,
+    S204,
+    S205,
+    S206,
+    S207,
+    S208,
+    S209,
+    S210,
+    S211,
+)
 from compiler.load import schemas
 from compiler.load.fast_schema import Check, compile_check
 from compiler.load.yaml11 import dotted, quote_hint
@@ -99,7 +113,7 @@ def check_action_type(loaded: LoadedDocument) -> tuple[str | None, list[Diagnost
     document = loaded.document
     action_type = document.data.get("type")
     if action_type is None:
-        return None, [_error(document.locate(), "S202", "missing required field 'type'")]
+        return None, [_error(document.locate(), S202, "missing required field 'type'")]
     types = schemas.action_types()
     if isinstance(action_type, str) and action_type in types:
         return action_type, []
@@ -107,7 +121,7 @@ def check_action_type(loaded: LoadedDocument) -> tuple[str | None, list[Diagnost
     if isinstance(action_type, str) and f"openmic.{action_type}" in types:
         hint = f" (did you mean 'openmic.{action_type}'?)"
     message = f"unknown action type {quoted(action_type)}{hint}; valid types: {', '.join(types)}"
-    return None, [_error(document.locate("type"), "S208", message)]
+    return None, [_error(document.locate("type"), S208, message)]
 
 
 def check_kind(loaded: LoadedDocument, expected: str, folder: str) -> list[Diagnostic]:
@@ -116,14 +130,14 @@ def check_kind(loaded: LoadedDocument, expected: str, folder: str) -> list[Diagn
     kind = document.data.get("kind")
     if kind is None:
         message = f"missing required field 'kind' (files in {folder}/ need kind: {expected})"
-        return [_error(document.locate(), "S202", message)]
+        return [_error(document.locate(), S202, message)]
     if kind not in DOCUMENT_KINDS:
         hint = did_you_mean(str(kind), DOCUMENT_KINDS)
         message = f"unknown kind {quoted(kind)}{hint}; files in {folder}/ need kind: {expected}"
-        return [_error(document.locate("kind"), "S209", message)]
+        return [_error(document.locate("kind"), S209, message)]
     if kind != expected:
         message = f"a {kind} belongs in {kind}s/, not {folder}/ (this file needs kind: {expected})"
-        return [_error(document.locate("kind"), "S210", message)]
+        return [_error(document.locate("kind"), S210, message)]
     return []
 
 
@@ -145,15 +159,15 @@ def _translate(error: ValidationError, loaded: LoadedDocument, kind: str) -> Ite
         name = error.instance if isinstance(error.instance, str) else str(error.instance)
         location = document.locate_key(*path, name) if isinstance(error.instance, str) else None
         message = f"invalid name {quoted(name)}: use letters, digits, _, . and -"
-        yield _error(location or document.locate(*path), "S206", message)
+        yield _error(location or document.locate(*path), S206, message)
     elif keyword == "anyOf" and _all_required(error.validator_value):
         names = [s["required"][0] for s in error.validator_value]
         message = "needs at least one of: " + ", ".join(names)
-        yield _error(document.locate(*path), "S202", message)
+        yield _error(document.locate(*path), S202, message)
     elif keyword in _RANGE_MESSAGES:
-        yield _error(document.locate(*path), "S207", _range(error, path))
+        yield _error(document.locate(*path), S207, _range(error, path))
     else:
-        yield _error(document.locate(*path), "S211", _clip(_field(path, error.message)))
+        yield _error(document.locate(*path), S211, _clip(_field(path, error.message)))
 
 
 def _unknown_fields(
@@ -172,11 +186,11 @@ def _unknown_fields(
         if not hint:
             hint = f" (allowed: {', '.join(allowed)})" if allowed else " (no fields allowed here)"
         location = loaded.document.locate_key(*path, key)
-        yield _error(location, "S201", f"unknown field {quoted(key)}{where}{hint}")
+        yield _error(location, S201, f"unknown field {quoted(key)}{where}{hint}")
     if len(unknown) > MAX_UNKNOWN_FIELDS:
         rest = len(unknown) - MAX_UNKNOWN_FIELDS
         location = loaded.document.locate_key(*path, unknown[MAX_UNKNOWN_FIELDS])
-        yield _error(location, "S201", f"... and {rest} more unknown fields{where}")
+        yield _error(location, S201, f"... and {rest} more unknown fields{where}")
 
 
 def _missing(
@@ -187,7 +201,7 @@ def _missing(
     for name in error.validator_value:
         if name not in instance:
             where = f" in {dotted(path)}" if path else _which_action(loaded.document.data)
-            yield _error(location, "S202", f"missing required field {quoted(name)}{where}")
+            yield _error(location, S202, f"missing required field {quoted(name)}{where}")
 
 
 def _which_action(data: Any) -> str:
@@ -207,10 +221,10 @@ def _wrong_type(error: ValidationError, loaded: LoadedDocument, path: DataPath) 
     expected_types = [expected] if isinstance(expected, str) else list(expected)
     trap = _yaml11_trap(loaded, path, error.instance, "string" in expected_types)
     if trap is not None:
-        return _error(location, "S204", trap)
+        return _error(location, S204, trap)
     got = _JSON_TYPE_NAMES.get(type(error.instance), type(error.instance).__name__)
     wanted = " or ".join(_article(t) for t in expected_types)
-    return _error(location, "S203", f"{dotted(path)} must be {wanted}, not {got}")
+    return _error(location, S203, f"{dotted(path)} must be {wanted}, not {got}")
 
 
 def _not_allowed(error: ValidationError, loaded: LoadedDocument, path: DataPath) -> Diagnostic:
@@ -221,12 +235,12 @@ def _not_allowed(error: ValidationError, loaded: LoadedDocument, path: DataPath)
     # Quoting helps only when the text as written is one of the allowed strings.
     trap = _yaml11_trap(loaded, path, error.instance, written in strings)
     if trap is not None:
-        return _error(location, "S204", trap)
+        return _error(location, S204, trap)
     shown = written if written is not None else error.instance
     hint = did_you_mean(shown, strings) if isinstance(shown, str) else ""
     listed = ", ".join(str(o) for o in options)
     message = f"{dotted(path)}: {quoted(shown)} is not allowed{hint}; use one of: {listed}"
-    return _error(location, "S205", message)
+    return _error(location, S205, message)
 
 
 def _pattern(
@@ -234,7 +248,7 @@ def _pattern(
 ) -> Diagnostic:
     location = loaded.document.locate(*path)
     is_action_name = path == ("name",) and kind in schemas.action_types()
-    code = "N311" if is_action_name else "S206"
+    code = N311 if is_action_name else S206
     message = _custom(error) or f"does not match the pattern {error.validator_value}"
     # A key pasted where its variable's name goes must not reach every CI log.
     shown = "(value not shown: it may be a key)" if path in SECRET_PATHS else quoted(error.instance)

@@ -23,6 +23,20 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from compiler.diagnostics import Diagnostic, Location
+from compiler.diagnostics.codes import (
+    Y101,
+    Y102,
+    Y103,
+    Y104,
+    Y105,
+    Y106,
+    Y107,
+    Y108,
+    Y109,
+    Y110,
+    Y111,
+    Y112,
+)
 from compiler.model import DataPath, SourceDocument, SourceMap
 from compiler.wording import quoted
 
@@ -105,11 +119,11 @@ def read_yaml_file(path: str | Path, display: str) -> FileResult:
     try:
         raw, status = read_with_status(path, MAX_FILE_BYTES)
     except FileTooLargeError as error:
-        return _fail(display, 1, 1, "Y108", _too_large(error.size))
+        return _fail(display, 1, 1, Y108, _too_large(error.size))
     except NotRegularFileError:
-        return _fail(display, 0, 0, "Y111", "cannot read file: not a regular file")
+        return _fail(display, 0, 0, Y111, "cannot read file: not a regular file")
     except OSError as error:
-        return _fail(display, 0, 0, "Y111", f"cannot read file: {error.strerror or error}")
+        return _fail(display, 0, 0, Y111, f"cannot read file: {error.strerror or error}")
     result = read_yaml_bytes(raw, display)
     result.read = ReadFile(raw, status)
     return result
@@ -150,7 +164,7 @@ def read_with_status(path: str | Path, limit: int) -> tuple[bytes, os.stat_resul
 
 def read_yaml_bytes(raw: bytes, display: str) -> FileResult:
     if len(raw) > MAX_FILE_BYTES:
-        return _fail(display, 1, 1, "Y108", _too_large(len(raw)))
+        return _fail(display, 1, 1, Y108, _too_large(len(raw)))
     if raw.startswith(_BOM):
         raw = raw[len(_BOM) :]
     try:
@@ -161,7 +175,7 @@ def read_yaml_bytes(raw: bytes, display: str) -> FileResult:
             display,
             line,
             column,
-            "Y104",
+            Y104,
             f"file is not valid UTF-8 (byte 0x{raw[error.start]:02x} at offset {error.start}); "
             "save it as UTF-8",
         )
@@ -278,7 +292,7 @@ class _Builder:
         if isinstance(node, ScalarNode) and node.tag == _NULL and node.value in ("", "~"):
             return None  # an empty document (e.g. a trailing ``---``)
         if not isinstance(node, MappingNode):
-            self._error(line, column, "Y106", _not_a_mapping(node))
+            self._error(line, column, Y106, _not_a_mapping(node))
             return None
         self.values: dict[DataPath, tuple[int, int]] = {}
         self.keys: dict[DataPath, tuple[int, int]] = {}
@@ -305,19 +319,19 @@ class _Builder:
         if expanding:
             self.expansion_budget -= 1
             if self.expansion_budget < 0:
-                raise _Stop(self._at(node, "Y107", _ALIAS_MESSAGE))
+                raise _Stop(self._at(node, Y107, _ALIAS_MESSAGE))
         self.values[path] = (mark.line + 1, mark.column + 1)
         if node.__class__ is ScalarNode:
             if node.tag == _STR:  # the common case, inline
                 return node.value
             return self._scalar(node, path)
         if depth >= MAX_DEPTH:
-            raise _Stop(self._at(node, "Y110", _TOO_DEEP))
+            raise _Stop(self._at(node, Y110, _TOO_DEEP))
         if not self.may_alias:
             return self._collection(node, path, depth, expanding)
         node_id = id(node)
         if node_id in self.active:
-            raise _Stop(self._at(node, "Y107", "recursive alias: a node contains itself"))
+            raise _Stop(self._at(node, Y107, "recursive alias: a node contains itself"))
         if node_id in self.seen:
             expanding = True  # reached again through an alias: everything below counts
         self.seen.add(node_id)
@@ -349,7 +363,7 @@ class _Builder:
             value = _SCALAR_TAGS[tag](node)
         except (ValueError, TypeError, KeyError):
             self._error(
-                *_position(node), "Y105", f"{quoted(node.value)} is not a valid {_short(tag)}"
+                *_position(node), Y105, f"{quoted(node.value)} is not a valid {_short(tag)}"
             )
             return None
         if not node.style:  # plain (None in Python, "" from libyaml): maybe meant a string
@@ -359,7 +373,7 @@ class _Builder:
     def _bad_tag(self, node: Node) -> None:
         self._error(
             *_position(node),
-            "Y105",
+            Y105,
             f"tag {quoted(_display_tag(node.tag))} is not allowed: only plain YAML data "
             "(strings, numbers, booleans, null, mappings, lists) is read",
         )
@@ -405,7 +419,7 @@ class _Builder:
         first = next(k for k, _ in node.value if k.__class__ is ScalarNode and k.value == key)
         self._error(
             *_position(key_node),
-            "Y102",
+            Y102,
             f"duplicate key {quoted(key)} (first defined on line {first.start_mark.line + 1})",
         )
 
@@ -421,7 +435,7 @@ class _Builder:
             sources = value_node.value if isinstance(value_node, SequenceNode) else [value_node]
             for source in sources:
                 if not isinstance(source, MappingNode):
-                    self._error(*_position(source), "Y109", "'<<' must merge a mapping")
+                    self._error(*_position(source), Y109, "'<<' must merge a mapping")
                     continue
                 value = self._node(source, path, depth, True)
                 for key, item in (value or {}).items():
@@ -433,7 +447,7 @@ class _Builder:
     def _key(self, key_node: Node) -> str | None:
         """Keys are names: always the text as written (``on:`` is the key ``"on"``)."""
         if not isinstance(key_node, ScalarNode):
-            self._error(*_position(key_node), "Y109", "mapping keys must be plain text")
+            self._error(*_position(key_node), Y109, "mapping keys must be plain text")
             return None
         if key_node.tag not in _KEY_TAGS:
             self._bad_tag(key_node)
@@ -501,9 +515,9 @@ def _yaml_error(error: yaml.YAMLError, text: str, file: str) -> Diagnostic:
     tab = _tab_in_indentation(text, line)
     if tab is not None:
         return Diagnostic.error(
-            Location(file, *tab), "Y103", "tab character in indentation; indent with spaces"
+            Location(file, *tab), Y103, "tab character in indentation; indent with spaces"
         )
-    return Diagnostic.error(Location(file, line, column), "Y101", _yaml_message(error))
+    return Diagnostic.error(Location(file, line, column), Y101, _yaml_message(error))
 
 
 def _yaml_message(error: yaml.YAMLError) -> str:
@@ -576,11 +590,11 @@ def _scan_events(text: str, file: str, loader: Any) -> Diagnostic | None:
             nodes += 1
             depth += 1
             if depth > MAX_DEPTH:
-                return _at_event(event, file, "Y110", _TOO_DEEP)
+                return _at_event(event, file, Y110, _TOO_DEEP)
         elif kind is yaml.SequenceEndEvent or kind is yaml.MappingEndEvent:
             depth -= 1
         if nodes > MAX_NODES:
-            return _at_event(event, file, "Y112", _TOO_MANY_NODES)
+            return _at_event(event, file, Y112, _TOO_MANY_NODES)
     return None
 
 
@@ -597,14 +611,14 @@ def _nesting_refused(error: yaml.YAMLError, text: str, file: str) -> Diagnostic 
         return None
     mark = error.problem_mark
     if mark is None:
-        return Diagnostic.error(Location(file, 1, 1), "Y110", _TOO_DEEP)
+        return Diagnostic.error(Location(file, 1, 1), Y110, _TOO_DEEP)
     try:
         found = _scan_events(text[: mark.index], file, _Loader)
     except yaml.YAMLError:
         found = None  # the prefix ends inside a collection; only the depth mattered
-    if found is not None and found.code == "Y110":
+    if found is not None and found.code == Y110:
         return found
-    return Diagnostic.error(Location(file, mark.line + 1, mark.column + 1), "Y110", _TOO_DEEP)
+    return Diagnostic.error(Location(file, mark.line + 1, mark.column + 1), Y110, _TOO_DEEP)
 
 
 def _at_event(event: Any, file: str, code: str, message: str) -> Diagnostic:

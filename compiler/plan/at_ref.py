@@ -20,11 +20,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from compiler.diagnostics import Diagnostic, DiagnosticError, Location, has_errors
+from compiler.diagnostics.codes import E111, L843
 from compiler.load.git_source import GitRevision, project_at_ref
 from compiler.model import Environment, Project
 from compiler.plan.threeway import BaseTools
 
-EMPTY_PROJECT = "E111"  # nothing to load; the caller says whether that is an error
+EMPTY_PROJECT = E111  # nothing to load; the caller says whether that is an error
 
 
 @dataclass
@@ -100,4 +101,4 @@ def _broken_base_at(where: Location, revision: GitRevision) -> Diagnostic:
         f"the configuration at {revision.label} does not load or compile (its diagnostics "
         "follow); compare with a revision that does"
     )
-    return Diagnostic.error(where, "L843", message)
+    return Diagnostic.error(where, L843, message)

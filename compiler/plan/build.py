@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from compiler.diagnostics import Diagnostic, Location
+from compiler.diagnostics.codes import L803
 from compiler.model import CompiledTool
 from compiler.plan.diff import changed_paths, split_ignored
 from compiler.plan.live import LiveState, LiveTool
@@ -133,7 +134,7 @@ def empty_agent_warnings(plan: Plan, location: Location) -> list[Diagnostic]:
     return [
         Diagnostic.warning(
             location,
-            "L803",
+            L803,
             f"this plan deletes every tool of agent {uid!r}; apply refuses it unless "
             "given --allow-empty",
         )

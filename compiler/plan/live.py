@@ -19,6 +19,7 @@ from typing import Any
 
 from compiler.canonical import canonical_tool, fingerprint
 from compiler.diagnostics import Diagnostic, Location
+from compiler.diagnostics.codes import L801, L802, L804
 from compiler.platform.base import NotFoundError, Platform
 from compiler.platform.lock_tools import abandoned, is_lock_tool, parse_holder, utc_now
 
@@ -83,9 +84,9 @@ def read_live(
         tools, problems = index_by_name(uid, listed.get(uid, []))
         state.tools[uid] = tools
         location = _location_of(by_uid[uid], locations)
-        state.diagnostics += [Diagnostic.error(location, "L802", text) for text in problems]
+        state.diagnostics += [Diagnostic.error(location, L802, text) for text in problems]
         notes = lock_notes(uid, listed.get(uid, []))
-        state.diagnostics += [Diagnostic.warning(location, "L804", text) for text in notes]
+        state.diagnostics += [Diagnostic.warning(location, L804, text) for text in notes]
     return state
 
 
@@ -151,7 +152,7 @@ def _unknown_agents(
         diagnostics.append(
             Diagnostic.error(
                 _location_of(names, locations),
-                "L801",
+                L801,
                 f"agent uid {uid!r} (agent {logical}) does not exist on "
                 f"{platform.description}; fix the environment's agents mapping",
             )

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from compiler.diagnostics import Diagnostic, Location
+from compiler.diagnostics.codes import L831, L832
 from compiler.plan.diff import MISSING, field_changes, split_ignored
 from compiler.plan.model import CREATE, DELETE, NO_OP, Change, Plan
 
@@ -289,7 +290,7 @@ def three_way_warnings(plan: Plan) -> list[Diagnostic]:
     for tool in plan.three_way.tools:
         if tool.kind == CHANGE:
             continue
-        code = "L831" if tool.kind == CONFLICT else "L832"
+        code = L831 if tool.kind == CONFLICT else L832
         paths = ", ".join(f.path for f in tool.fields if f.kind == tool.kind)
         what = f"{tool.address}: {tool.note}" + (f" ({paths})" if paths else "")
         where = location_of(sources.get((tool.agent_uid, tool.name)))

@@ -10,13 +10,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Protocol
 
+from compiler.diagnostics.codes import P100, P101, P102, P103, P104, P105, P106
+
 Tool = dict[str, Any]
 
 
 class PlatformError(Exception):
     """A platform call failed. ``str(error)`` is a user-facing, secret-free sentence."""
 
-    code = "P100"
+    code = P100
 
     def __init__(self, message: str, *, status: int | None = None) -> None:
         super().__init__(message)
@@ -24,19 +26,19 @@ class PlatformError(Exception):
 
 
 class AuthenticationError(PlatformError):
-    code = "P101"  # 401: the key was rejected
+    code = P101  # 401: the key was rejected
 
 
 class NotFoundError(PlatformError):
-    code = "P102"  # 404: agent or tool unknown
+    code = P102  # 404: agent or tool unknown
 
 
 class ValidationFailed(PlatformError):
-    code = "P103"  # 400/422: the platform rejected the payload
+    code = P103  # 400/422: the platform rejected the payload
 
 
 class RateLimitedError(PlatformError):
-    code = "P104"  # 429 after all retries
+    code = P104  # 429 after all retries
 
     def __init__(self, message: str, *, retry_after: float | None = None) -> None:
         super().__init__(message, status=429)
@@ -44,7 +46,7 @@ class RateLimitedError(PlatformError):
 
 
 class TransportError(PlatformError):
-    code = "P105"  # network down, timeout, dropped connection, 5xx after all retries
+    code = P105  # network down, timeout, dropped connection, 5xx after all retries
 
 
 class WriteOutcomeUnknown(PlatformError):
@@ -54,7 +56,7 @@ class WriteOutcomeUnknown(PlatformError):
     before trying again, never repeat it blindly.
     """
 
-    code = "P106"
+    code = P106
 
 
 class Platform(Protocol):

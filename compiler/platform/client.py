@@ -30,6 +30,7 @@ from urllib.parse import quote, urlencode, urlsplit
 import httpx
 
 from compiler import __version__
+from compiler.diagnostics.codes import P107, P108, P111, P113, P114
 from compiler.platform.base import (
     AuthenticationError,
     NotFoundError,
@@ -49,23 +50,23 @@ MAX_PAGES = 10_000  # a server that never stops paging is a bug, not a big accou
 
 
 class InsecureBaseUrlError(PlatformError):
-    code = "P107"  # plain http to a non-loopback host, or not a URL at all
+    code = P107  # plain http to a non-loopback host, or not a URL at all
 
 
 class ApiKeyUnusableError(PlatformError):
-    code = "P108"  # empty, or characters an HTTP header cannot carry
+    code = P108  # empty, or characters an HTTP header cannot carry
 
 
 class UnexpectedResponseError(PlatformError):
-    code = "P111"  # the server answered, but not in the API's shape
+    code = P111  # the server answered, but not in the API's shape
 
 
 class UnknownPathError(PlatformError):
-    code = "P113"  # 404 for the path itself: the base URL or api_prefix is wrong
+    code = P113  # 404 for the path itself: the base URL or api_prefix is wrong
 
 
 class IncompleteListError(PlatformError):
-    code = "P114"  # has_more: true without a next_cursor: the rest of a list is unreachable
+    code = P114  # has_more: true without a next_cursor: the rest of a list is unreachable
 
 
 # Words a 404's ``error`` uses when a resource is missing ("Agent not found", "Tool not

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from compiler.diagnostics.codes import P109, P110
 from compiler.model import Environment, ProjectConfig
 from compiler.platform.base import Platform, PlatformError
 
@@ -25,11 +26,11 @@ ENV_NAME = re.compile(r"[A-Z_][A-Z0-9_]{0,63}")  # = project.schema.json api_key
 
 
 class MissingApiKeyError(PlatformError):
-    code = "P109"  # the env var named by api_key_env is not set
+    code = P109  # the env var named by api_key_env is not set
 
 
 class UnknownPlatformError(PlatformError):
-    code = "P110"  # platform: is neither local nor openmic
+    code = P110  # platform: is neither local nor openmic
 
 
 def connect(

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from compiler.canonical import DEFAULTS, SERVER_FIELDS, TOOL_TYPES, find_null
+from compiler.diagnostics.codes import P112
 from compiler.platform.base import PlatformError
 
 SCHEMA_VERSION = 1
@@ -133,7 +134,7 @@ class DatabaseUnusable(PlatformError):
     """The SQLite file cannot be used: not a database, locked, unreadable. The message
     names the file and what to do; it is a platform error, not a bug."""
 
-    code = "P112"
+    code = P112
 
 
 class Store:

@@ -1,9 +1,11 @@
 """SARIF 2.1.0 for code scanning (``github/codeql-action/upload-sarif`` and friends).
 
-One run; ``tool.driver.rules`` holds one rule per code used, described from its entry
-in docs/codes.md (``shortDescription``, ``fullDescription``, ``help`` as text and
-Markdown with the fix, ``helpUri`` to the entry) and named in PascalCase from its
-meaning (``UnknownField``), as code scanning shows rule names next to ids; each result
+One run; ``tool.driver.rules`` holds one rule per code used, described from the code
+registry shipped in the package (``compiler.diagnostics.codes``: ``shortDescription``,
+``fullDescription``, ``help`` as text and Markdown with the fix; ``helpUri`` only when
+the installed package declares a documentation or repository URL in its metadata), and
+named in PascalCase from its meaning (``UnknownField``), as code scanning shows rule
+names next to ids. An installed actionctl and a source checkout write the same SARIF. Each result
 points at the file (relative to ``%SRCROOT%``, the checkout root) and, when known, the
 line and column. Diagnostics caused by an earlier one are folded into the cause's
 result as ``relatedLocations`` (its message says how many), not results of their own.
@@ -20,21 +22,14 @@ from urllib.parse import quote
 
 from compiler import __version__
 from compiler.diagnostics import Diagnostic, Severity
+from compiler.diagnostics.codes import REGISTRY
 from compiler.report.paths import repository_path
 
 SARIF_SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 )
-# Where the project and its diagnostic-code documentation live, when the installed
-# package's metadata does not say (pyproject.toml [project.urls] Repository/Source).
-FALLBACK_REPOSITORY_URI = "https://github.com/actionctl/actionctl"
-
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 
-# docs/codes.md entries: "### E101", then "**error**: meaning", then "Fix: how".
-_HEADING = re.compile(r"^### ([A-Z]\d{3})\s*$")
-_MEANING = re.compile(r"^\*\*(?:error|warning|info)\*\*: (.+)$")
-_FIX = re.compile(r"^Fix: (.+)$")
 _SHORT_LIMIT = 1024  # SARIF: shortDescription should be one sentence, short
 _NAME_WORDS = 6
 _FILLER = {"a", "an", "the", "this", "its", "of", "is", "are", "or", "and", "to", "in"}
@@ -44,6 +39,7 @@ _FILLER = {"a", "an", "the", "this", "its", "of", "is", "are", "or", "and", "to"
 class CodeDoc:
     meaning: str
     fix: str
+    severity: Severity
 
 
 def render(diagnostics: list[Diagnostic], *, color: bool = False, prefix: str = "") -> str:
@@ -52,21 +48,22 @@ def render(diagnostics: list[Diagnostic], *, color: bool = False, prefix: str = 
 
 def sarif_log(diagnostics: list[Diagnostic], prefix: str = "") -> dict[str, Any]:
     repository = repository_uri()
-    rules, index = _rules(diagnostics, f"{repository}/blob/main/docs/codes.md")
+    codes_doc = f"{repository}/blob/main/docs/codes.md" if repository else None
+    rules, index = _rules(diagnostics, codes_doc)
+    driver: dict[str, Any] = {
+        "name": "actionctl",
+        "version": __version__,
+        "semanticVersion": __version__,
+    }
+    if repository:
+        driver["informationUri"] = repository
+    driver["rules"] = rules
     return {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
         "runs": [
             {
-                "tool": {
-                    "driver": {
-                        "name": "actionctl",
-                        "version": __version__,
-                        "semanticVersion": __version__,
-                        "informationUri": repository,
-                        "rules": rules,
-                    }
-                },
+                "tool": {"driver": driver},
                 "columnKind": "unicodeCodePoints",
                 "results": [_result(d, index[d.code], prefix) for d in diagnostics],
             }
@@ -74,29 +71,34 @@ def sarif_log(diagnostics: list[Diagnostic], prefix: str = "") -> dict[str, Any]
     }
 
 
-def repository_uri() -> str:
-    """The project's repository URL from the installed package's metadata, if declared."""
+def repository_uri() -> str | None:
+    """The project's repository URL from the installed package's metadata, if declared
+    (pyproject.toml ``[project.urls]``); None, and no links at all, otherwise."""
     from importlib import metadata
 
     try:
         urls = metadata.metadata("actionctl").get_all("Project-URL") or []
     except metadata.PackageNotFoundError:
-        return FALLBACK_REPOSITORY_URI
+        return None
+    return preferred_url(urls)
+
+
+def preferred_url(project_urls: list[str]) -> str | None:
+    """From ``Label, URL`` metadata entries: the repository's, else the home page's."""
     by_label: dict[str, str] = {}
-    for entry in urls:
+    for entry in project_urls:
         label, _, url = entry.partition(",")
         by_label[label.strip().lower()] = url.strip().rstrip("/")
     for label in ("repository", "source", "source code", "homepage"):
         if by_label.get(label, "").startswith("https://"):
             return by_label[label]
-    return FALLBACK_REPOSITORY_URI
+    return None
 
 
 def _rules(
-    diagnostics: list[Diagnostic], codes_doc: str
+    diagnostics: list[Diagnostic], codes_doc: str | None
 ) -> tuple[list[dict[str, Any]], dict[str, int]]:
     """One rule per code used, in first-seen order; and each code's index among them."""
-    docs = documented_codes()
     rules: list[dict[str, Any]] = []
     index: dict[str, int] = {}
     names: set[str] = set()
@@ -104,29 +106,39 @@ def _rules(
         if diagnostic.code in index:
             continue
         index[diagnostic.code] = len(rules)
-        help_uri = f"{codes_doc}#{diagnostic.code.lower()}"
-        doc = docs.get(diagnostic.code) or CodeDoc(diagnostic.message, "")
+        doc = _doc(diagnostic)
         name = rule_name(doc.meaning, diagnostic.code)
         if name in names:  # two codes, one wording: the code keeps them apart
             name += diagnostic.code
         names.add(name)
-        rules.append(
-            {
-                "id": diagnostic.code,
-                "name": name,
-                "shortDescription": {"text": _first_sentence(doc.meaning)},
-                "fullDescription": {"text": doc.meaning},
-                "help": _help(diagnostic.code, doc, help_uri),
-                "helpUri": help_uri,
-                "defaultConfiguration": {"level": LEVELS[diagnostic.severity]},
-            }
-        )
+        help_uri = f"{codes_doc}#{diagnostic.code.lower()}" if codes_doc else None
+        rule: dict[str, Any] = {
+            "id": diagnostic.code,
+            "name": name,
+            "shortDescription": {"text": _first_sentence(doc.meaning)},
+            "fullDescription": {"text": doc.meaning},
+            "help": _help(diagnostic.code, doc, help_uri),
+        }
+        if help_uri:
+            rule["helpUri"] = help_uri
+        rule["defaultConfiguration"] = {"level": LEVELS[doc.severity]}
+        rules.append(rule)
     return rules, index
 
 
-def _help(code: str, doc: CodeDoc, uri: str) -> dict[str, str]:
+def _doc(diagnostic: Diagnostic) -> CodeDoc:
+    """The registry's word on a diagnostic's code (every code emitted is registered)."""
+    code = REGISTRY.get(diagnostic.code)
+    if code is None:
+        return CodeDoc(diagnostic.message, "", diagnostic.severity)
+    return CodeDoc(code.meaning, code.fix, code.severity)
+
+
+def _help(code: str, doc: CodeDoc, uri: str | None) -> dict[str, str]:
     fix_text = f"\nFix: {doc.fix}" if doc.fix else ""
     fix_markdown = f"\n\n**Fix:** {doc.fix}" if doc.fix else ""
+    if not uri:
+        return {"text": f"{doc.meaning}{fix_text}", "markdown": f"{doc.meaning}{fix_markdown}"}
     return {
         "text": f"{doc.meaning}{fix_text}\nSee {uri}",
         "markdown": f"{doc.meaning}{fix_markdown}\n\n[{code} in docs/codes.md]({uri})",
@@ -198,26 +210,3 @@ def _physical_location(diagnostic: Diagnostic, prefix: str) -> dict[str, Any]:
             region["startColumn"] = diagnostic.column
         location["region"] = region
     return location
-
-
-def documented_codes() -> dict[str, CodeDoc]:
-    """code -> meaning and fix from docs/codes.md, when running from a source checkout.
-
-    An installed wheel has no docs; rules then describe themselves by their first message.
-    """
-    index = Path(__file__).resolve().parents[2] / "docs" / "codes.md"
-    try:
-        text = index.read_text(encoding="utf-8")
-    except OSError:
-        return {}
-    docs: dict[str, CodeDoc] = {}
-    code, meaning = "", ""
-    for line in text.splitlines():
-        if heading := _HEADING.match(line):
-            code, meaning = heading.group(1), ""
-        elif code and (found := _MEANING.match(line)):
-            meaning = found.group(1).strip()
-        elif code and meaning and (fix := _FIX.match(line)):
-            docs.setdefault(code, CodeDoc(meaning, fix.group(1).strip()))
-            code = ""
-    return docs

@@ -14,11 +14,12 @@ kind it refers to.
 from __future__ import annotations
 
 from compiler.diagnostics import Diagnostic
+from compiler.diagnostics.codes import E103, N301
 from compiler.model import Project
 
 # Codes that mean "refers to a <kind> the project does not have".
 CONSEQUENCES: dict[str, frozenset[str]] = {
-    "channel": frozenset({"N301", "E103"}),
+    "channel": frozenset({N301, E103}),
 }
 
 

@@ -26,6 +26,7 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 
 from compiler.diagnostics import Diagnostic, Location, Severity
+from compiler.diagnostics.codes import R001, R002, R003, R004, R005
 from compiler.model import Project, RuleConfig
 
 _MARKER = "actionctl:"
@@ -154,7 +155,7 @@ def _scan(file: str, text: str) -> tuple[list[Suppression], list[Diagnostic]]:
                 f"malformed suppression {rest.strip()!r}: write "
                 "`# actionctl: ignore[M510]` (codes separated by commas)"
             )
-            problems.append(Diagnostic.warning(location, "R003", message))
+            problems.append(Diagnostic.warning(location, R003, message))
             continue
         first, last = _scope(lines, line, column, documents)
         suppressions.append(Suppression(location, codes, first, last))
@@ -248,10 +249,10 @@ def _suppression_findings(suppressions: list[Suppression]) -> list[Diagnostic]:
                     f"{code} is an error here and cannot be suppressed (the document would "
                     "not compile): fix it instead"
                 )
-                findings.append(Diagnostic.warning(suppression.location, "R002", message))
+                findings.append(Diagnostic.warning(suppression.location, R002, message))
                 continue
             message = f"unused suppression: no {code} here; remove it from the comment"
-            findings.append(Diagnostic.warning(suppression.location, "R001", message))
+            findings.append(Diagnostic.warning(suppression.location, R001, message))
     return findings
 
 
@@ -267,18 +268,18 @@ def _config_findings(
             f"rules ignore {code}, but {code} is an error and is still reported (the "
             "document would not compile): fix it instead"
         )
-        findings.append(Diagnostic.warning(source.locate("rules"), "R002", message))
+        findings.append(Diagnostic.warning(source.locate("rules"), R002, message))
     errors = {d.code for d in diagnostics if d.is_error}
     for code, severity in config.severity.items():
         if code in errors and severity != "error":
             message = f"rules.severity cannot lower {code}: it is an error (fix it instead)"
             findings.append(
-                Diagnostic.warning(source.locate("rules", "severity", code), "R004", message)
+                Diagnostic.warning(source.locate("rules", "severity", code), R004, message)
             )
     files = project.files()
     for pattern in config.per_path_ignores:
         if not any(fnmatchcase(file, pattern) for file in files):
             message = f"per_path_ignores pattern {pattern!r} matches no file of the project"
             location = source.locate_key("rules", "per_path_ignores", pattern)
-            findings.append(Diagnostic.warning(location, "R005", message))
+            findings.append(Diagnostic.warning(location, R005, message))
     return findings

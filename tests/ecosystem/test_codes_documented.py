@@ -1,5 +1,7 @@
-"""Every diagnostic code the compiler uses is documented, and docs/codes.md (the index
-assembled by docs/build_codes.py from docs/codes/*.md) is up to date."""
+"""The code registry (compiler/diagnostics/codes.py) is the one source of every code:
+the compiler writes its constants, never a code as a string; docs/codes.md and the
+tables of docs/codes/*.md are generated from it and up to date; a diagnostic's severity
+is the registry's."""
 
 from __future__ import annotations
 
@@ -10,6 +12,8 @@ from types import ModuleType
 
 import pytest
 
+from compiler.diagnostics import Diagnostic, Location, Severity
+from compiler.diagnostics.codes import N301, REGISTRY, S201, STAGES, Code
 from tests.conftest import REPO_ROOT
 
 
@@ -19,60 +23,72 @@ def build() -> ModuleType:
     spec = importlib.util.spec_from_file_location("build_codes", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
+    sys.modules[spec.name] = module
     spec.loader.exec_module(module)
     return module
 
 
-def test_every_code_used_in_compiler_is_documented(build: ModuleType) -> None:
-    entries, _ = build.documented()
-    missing = {code: files for code, files in build.used().items() if code not in entries}
-    assert not missing, "undocumented codes (add a row to docs/codes/<area>.md):\n" + "\n".join(
-        f"  {code}: {', '.join(files)}" for code, files in sorted(missing.items())
-    )
+def test_the_compiler_writes_no_code_as_a_string(build: ModuleType) -> None:
+    assert build.literals() == {}, "import these from compiler.diagnostics.codes"
 
 
-def test_code_tables_are_well_formed(build: ModuleType) -> None:
-    _, problems = build.documented()
-    assert problems == []
+def test_generated_pages_are_up_to_date(build: ModuleType) -> None:
+    assert build.check() == []
 
 
-def test_codes_index_is_up_to_date(build: ModuleType) -> None:
-    entries, _ = build.documented()
-    expected = build.render(entries)
-    actual = (REPO_ROOT / "docs" / "codes.md").read_text(encoding="utf-8")
-    assert actual == expected, "docs/codes.md is stale: run `python docs/build_codes.py`"
-
-
-def test_codes_in_the_index_have_their_own_anchor(build: ModuleType, tmp_path: Path) -> None:
-    areas = tmp_path / "codes"
-    areas.mkdir()
-    (areas / "loader.md").write_text(
-        "# Loading files\n\n| code | severity | meaning | fix |\n|---|---|---|---|\n"
-        "| `Y101` | error | YAML syntax error | Fix the indentation \\| quoting. |\n"
-        "| Y102 | warning | bare `no` | Quote it: `'no'`. |\n"
-    )
-    (areas / "other.md").write_text(
-        "| code | severity | meaning | fix |\n|---|---|---|---|\n"
-        "| Y102 | error | again | x |\n| S201 | fatal | bad severity | x |\n"
-    )
-    entries, problems = build.documented(areas)
-    assert set(entries) == {"Y101", "Y102", "S201"}
-    assert entries["Y101"].fix == "Fix the indentation \\| quoting."
-    assert any("Y102 also documented" in p for p in problems)
-    assert any("S201" in p and "fatal" in p for p in problems)
-    page = build.render(entries, areas)
-    assert "### Y101" in page and "[Y101](#y101)" in page
-    assert "## Loading files" in page
-
-
-def test_used_codes_are_found_in_source(build: ModuleType, tmp_path: Path) -> None:
+def test_literals_are_found_in_source(build: ModuleType, tmp_path: Path) -> None:
     source = tmp_path / "compiler"
     source.mkdir()
-    (source / "rule.py").write_text('CODE = "N301"\nOTHER = \'T420\'\nNOT_A_CODE = "X123"\n')
-    build_root = build.ROOT
+    (source / "rule.py").write_text('CODE = "N301"\nOTHER = \'T420\'\nNOT_A_CODE = "N30"\n')
+    root = build.ROOT
     try:
         build.ROOT = tmp_path
-        assert build.used(source) == {"N301": ["compiler/rule.py"], "T420": ["compiler/rule.py"]}
+        assert build.literals(source) == {
+            "N301": ["compiler/rule.py"],
+            "T420": ["compiler/rule.py"],
+        }
     finally:
-        build.ROOT = build_root
+        build.ROOT = root
+
+
+def test_every_code_has_a_stage_meaning_and_fix() -> None:
+    assert len(REGISTRY) > 150
+    for id, code in REGISTRY.items():
+        assert code == id and code.stage in STAGES, id
+        assert code.meaning.strip() and code.fix.strip(), id
+        assert code.severity in set(Severity), id
+
+
+def test_the_index_gives_every_code_its_own_anchor_and_the_fix(build: ModuleType) -> None:
+    page = build.render()
+    for code in REGISTRY.values():
+        assert f"### {code}\n" in page and f"[{code}](#{code.lower()})" in page
+        assert f"Fix: {code.fix}" in page
+    for title in STAGES.values():
+        assert f"## {title}\n" in page
+
+
+def test_a_stage_page_keeps_its_prose_and_gets_the_registry_table(build: ModuleType) -> None:
+    page = "# Rules\n\nProse stays.\n\n| code | severity | meaning | fix |\n| old | row |\n"
+    out = build.stage_page("rules", page)
+    assert out.startswith("# Rules\n\nProse stays.\n\n| code | severity | meaning | fix |")
+    assert "| old | row |" not in out
+    assert "| R001 | warning |" in out and "| N301 |" not in out
+
+
+def test_a_code_is_its_id_everywhere_a_string_is_expected() -> None:
+    import copy
+    import json
+    import pickle
+
+    assert N301 == "N301" and hash(N301) == hash("N301") and json.dumps(N301) == '"N301"'
+    assert copy.deepcopy(N301) is N301 and pickle.loads(pickle.dumps(N301)) is N301
+    assert isinstance(N301, str) and isinstance(N301, Code)
+
+
+def test_the_registry_decides_a_diagnostics_severity() -> None:
+    where = Location("actions/a.yaml", 3, 1)
+    assert Diagnostic.of(where, S201, "unknown field").severity is S201.severity
+    wrong = Severity.WARNING if S201.severity is Severity.ERROR else Severity.ERROR
+    with pytest.raises(ValueError, match="S201"):
+        Diagnostic.at(where, S201, "unknown field", wrong)

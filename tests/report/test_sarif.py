@@ -18,7 +18,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from compiler.diagnostics import Diagnostic, Severity
+from compiler.diagnostics import Diagnostic, Location, Severity
 from compiler.report import format_diagnostics
 
 SCHEMA_FILE = Path(__file__).with_name("sarif-schema-2.1.0.json")
@@ -79,7 +79,9 @@ def test_log_header_and_driver() -> None:
     driver = log["runs"][0]["tool"]["driver"]
     assert driver["name"] == "actionctl"
     assert driver["version"] == __version__
-    assert driver["informationUri"].startswith("https://")
+    # pyproject.toml declares no [project.urls]: no link to a place that may not exist
+    assert "informationUri" not in driver
+    assert "https://" not in json.dumps(log).replace(log["$schema"], "")
 
 
 def test_one_rule_per_code_used_with_help_anchor() -> None:
@@ -88,7 +90,7 @@ def test_one_rule_per_code_used_with_help_anchor() -> None:
     assert [r["id"] for r in rules] == ["T201", "S104", "I101", "L101"]
     for rule in rules:
         assert rule["shortDescription"]["text"]
-        assert rule["helpUri"].endswith(f"docs/codes.md#{rule['id'].lower()}")
+        assert "helpUri" not in rule
     results = log["runs"][0]["results"]
     assert [rules[r["ruleIndex"]]["id"] for r in results] == [r["ruleId"] for r in results]
 
@@ -133,14 +135,14 @@ def test_validate_command_sarif_validates_and_names_the_problems(
     uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results}
     assert uris == {"actions/support/booking.yaml"}
     rules = log["runs"][0]["tool"]["driver"]["rules"]
-    # rules describe themselves from docs/codes/*.md where documented
+    # rules describe themselves from the code registry
     assert all(rule["shortDescription"]["text"] for rule in rules)
 
 
-def test_rules_are_described_from_docs_codes_with_a_readable_name(
+def test_rules_are_described_from_the_registry_with_a_readable_name(
     validator: jsonschema.Draft7Validator,
 ) -> None:
-    from compiler.report.sarif import documented_codes
+    from compiler.diagnostics.codes import S201
 
     diagnostics = [
         Diagnostic("actions/a.yaml", 3, 1, Severity.ERROR, "S201", "unknown field 'mesage'"),
@@ -149,7 +151,7 @@ def test_rules_are_described_from_docs_codes_with_a_readable_name(
     log = sarif(diagnostics)
     assert_valid(validator, log)
     rules = {rule["id"]: rule for rule in log["runs"][0]["tool"]["driver"]["rules"]}
-    documented = documented_codes()["S201"]
+    documented = S201
     unknown_field = rules["S201"]
     assert unknown_field["name"] == "UnknownField"
     assert unknown_field["fullDescription"]["text"] == documented.meaning
@@ -158,7 +160,7 @@ def test_rules_are_described_from_docs_codes_with_a_readable_name(
     )
     assert documented.fix in unknown_field["help"]["text"]
     assert f"**Fix:** {documented.fix}" in unknown_field["help"]["markdown"]
-    assert unknown_field["helpUri"] in unknown_field["help"]["markdown"]
+    assert unknown_field["help"]["text"] == f"{S201.meaning}\nFix: {S201.fix}"
     assert rules["S204"]["name"] == "StringWasExpectedButYAML"
     for rule in rules.values():
         assert rule["name"] != rule["id"] and rule["name"][:1].isupper()
@@ -168,13 +170,13 @@ def test_rules_are_described_from_docs_codes_with_a_readable_name(
 def test_every_documented_code_gets_a_distinct_pascal_case_name() -> None:
     import re
 
-    from compiler.report.sarif import documented_codes, rule_name
+    from compiler.diagnostics.codes import REGISTRY
+    from compiler.report.sarif import rule_name
 
-    docs = documented_codes()
-    assert len(docs) > 100  # read from docs/codes.md, not an empty dict
-    for code, doc in docs.items():
-        assert re.fullmatch(r"[A-Z][A-Za-z0-9]+", rule_name(doc.meaning, code)), code
-    every = [Diagnostic("a.yaml", 1, 1, Severity.ERROR, code, "m") for code in sorted(docs)]
+    assert len(REGISTRY) > 100
+    for code in REGISTRY.values():
+        assert re.fullmatch(r"[A-Z][A-Za-z0-9]+", rule_name(code.meaning, code)), code
+    every = [Diagnostic.of(Location("a.yaml", 1, 1), code, "m") for code in REGISTRY.values()]
     names = [rule["name"] for rule in sarif(every)["runs"][0]["tool"]["driver"]["rules"]]
     assert len(set(names)) == len(names)
 
@@ -187,4 +189,14 @@ def test_undocumented_codes_fall_back_to_their_message(
     (rule,) = log["runs"][0]["tool"]["driver"]["rules"]
     assert rule["fullDescription"]["text"] == "something odd"
     assert rule["name"] == "SomethingOdd"
-    assert rule["help"]["text"].startswith("something odd\nSee https://")
+    assert rule["help"]["text"] == "something odd"
+
+
+def test_links_go_only_to_a_url_the_project_declares() -> None:
+    from compiler.report.sarif import preferred_url
+
+    assert preferred_url([]) is None
+    assert preferred_url(["Homepage, http://insecure.example"]) is None
+    assert preferred_url(
+        ["Homepage, https://example.org/", "Repository, https://git.example.org/actionctl"]
+    ) == ("https://git.example.org/actionctl")

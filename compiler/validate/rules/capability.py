@@ -26,6 +26,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from compiler.diagnostics import Diagnostic, Location
+from compiler.diagnostics.codes import C601, C602, C603, C630, C631, C632
 from compiler.model import Action, Project
 
 TARGET = "OpenMic"
@@ -63,7 +64,7 @@ def _sender_not_sent(action: Action, platform: str) -> Iterator[Diagnostic]:
     if action.fields.get("messaging_channel") is not None:
         yield Diagnostic.warning(
             action.locate("messaging_channel"),
-            "C631",
+            C631,
             f"{TARGET} send_sms has no sender field: the agent's own number sends the "
             "SMS, so messaging_channel is not sent (platform: openmic); remove it, or "
             "link the channel's number to the agent on OpenMic",
@@ -79,7 +80,7 @@ def custom_recipient_error(action: Action) -> Diagnostic:
     """C630, shared with the compiler."""
     return Diagnostic.error(
         action.locate("recipient"),
-        "C630",
+        C630,
         f"{TARGET} send_sms texts the caller; a custom recipient cannot be deployed there "
         f"(platform: openmic): the SMS would go to the caller instead. Use recipient: "
         "contact, or send it from your backend (an api_call)",
@@ -97,7 +98,7 @@ def _undocumented_sms_keys(action: Action, platform: str) -> Iterator[Diagnostic
     keys = ", ".join(extra)
     yield Diagnostic.warning(
         action.locate("static_params", extra[0]),
-        "C632",
+        C632,
         f"static_params {keys}: not documented for {TARGET} send_sms (only type and "
         f"message are); sent as written, but the platform most likely stores and ignores "
         f"{'it' if len(extra) == 1 else 'them'} (send_sms texts the caller from the "
@@ -115,7 +116,7 @@ def check_action(action: Action) -> Iterator[Diagnostic]:
 def no_static_response(location: Location) -> Diagnostic:
     return Diagnostic.error(
         location,
-        "C601",
+        C601,
         f"{TARGET} has no static response tool, so static_response cannot be compiled "
         f"for {TARGET}; use send_text_message, or openmic.end_call with an end_message",
     )
@@ -138,7 +139,7 @@ def _check_api_call(action: Action) -> Iterator[Diagnostic]:
     if isinstance(method, str) and method.upper() not in SUPPORTED_METHODS:
         yield Diagnostic.error(
             action.locate("method"),
-            "C602",
+            C602,
             f"{TARGET} API calls support only GET and POST; method {method.upper()} cannot "
             f"be compiled for {TARGET} (use POST, or a client_action)",
         )
@@ -148,7 +149,7 @@ def _check_api_call(action: Action) -> Iterator[Diagnostic]:
         if match:
             yield Diagnostic.error(
                 action.locate("url"),
-                "C603",
+                C603,
                 f"{TARGET} API call URLs are static; {match.group(0)!r} cannot be filled in. "
                 "Declare it in parameters_schema instead (GET sends parameters as the "
                 "query string, POST in the body)",

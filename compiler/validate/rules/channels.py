@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from compiler.diagnostics import Diagnostic
+from compiler.diagnostics.codes import N301, N302, N303, N304
 from compiler.model import Action, Channel, Project
 from compiler.wording import did_you_mean, escaped, quoted
 
@@ -36,7 +37,7 @@ def _duplicates(channels: list[Channel]) -> Iterator[Diagnostic]:
         where = earlier.source.locate("name")
         yield Diagnostic.error(
             channel.source.locate("name"),
-            "N303",
+            N303,
             f"channel {quoted(channel.name)} is already declared at {where}; channel names must be "
             "unique",
         )
@@ -51,7 +52,7 @@ def _check_reference(
     if name is None:
         yield Diagnostic.warning(
             action.locate("type"),
-            "N304",
+            N304,
             f"{action.address} has no messaging_channel: the platform's default sender number "
             "is used (set messaging_channel to choose one)",
         )
@@ -59,14 +60,14 @@ def _check_reference(
     channel = channels.get(name)
     if channel is None:
         yield Diagnostic.error(
-            action.locate("messaging_channel"), "N301", _unknown(name, sorted(channels))
+            action.locate("messaging_channel"), N301, _unknown(name, sorted(channels))
         )
         return
     if "sms" not in channel.capabilities:
         has = ", ".join(channel.capabilities) or "none"
         yield Diagnostic.error(
             action.locate("messaging_channel"),
-            "N302",
+            N302,
             f"channel {quoted(name)} ({channel.source.locate('capabilities')}) cannot send SMS "
             f"(capabilities: {has}); add sms to its capabilities or pick another channel",
         )

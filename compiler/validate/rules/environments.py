@@ -17,6 +17,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 
 from compiler.diagnostics import Diagnostic, Location
+from compiler.diagnostics.codes import E102, E103, E104, E110
 from compiler.model import Action, Project
 from compiler.wording import did_you_mean, escaped, quoted
 
@@ -51,12 +52,12 @@ def _default_environment(project: Project) -> Iterator[Diagnostic]:
             f"several environments ({', '.join(known)}) and no default_environment: "
             "set default_environment to one of them"
         )
-        yield Diagnostic.error(_locate_key(project, "environments"), "E102", message)
+        yield Diagnostic.error(_locate_key(project, "environments"), E102, message)
         return
     hint = did_you_mean(name, known)
     listed = ", ".join(known) or "none"
     message = f"default_environment {quoted(name)} is not defined{hint}; environments: {listed}"
-    yield Diagnostic.error(_locate(project, "default_environment"), "E102", message)
+    yield Diagnostic.error(_locate(project, "default_environment"), E102, message)
 
 
 def _channel_overrides(project: Project) -> Iterator[Diagnostic]:
@@ -72,7 +73,7 @@ def _channel_overrides(project: Project) -> Iterator[Diagnostic]:
                 f"{escaped(channel)}{hint}; channels: {listed}"
             )
             location = _locate_key(project, "environments", environment.name, "channels", channel)
-            yield Diagnostic.error(location, "E103", message)
+            yield Diagnostic.error(location, E103, message)
 
 
 def _agent_mappings(project: Project) -> Iterator[Diagnostic]:
@@ -90,12 +91,12 @@ def _agent_mappings(project: Project) -> Iterator[Diagnostic]:
                 continue
             location = _locate_key(project, "environments", environment.name, "agents")
             yield Diagnostic.warning(
-                location, "E104", _unmapped(environment.name, agent, environment.agents)
+                location, E104, _unmapped(environment.name, agent, environment.agents)
             )
     for (agent, mapped), names in look_alikes.items():
         users = [action for action in project.actions if action.agent == agent]
         yield Diagnostic.error(
-            users[0].locate("agent"), "E110", _look_alike(agent, mapped, names, users)
+            users[0].locate("agent"), E110, _look_alike(agent, mapped, names, users)
         )
 
 

@@ -26,6 +26,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 
 from compiler.diagnostics import Diagnostic
+from compiler.diagnostics.codes import N311, N312, N313, N314, N315, N316
 from compiler.model import LOCK_PREFIX, Action, Project
 from compiler.wording import quoted
 
@@ -41,7 +42,7 @@ def check(project: Project) -> Iterable[Diagnostic]:
         elif action.name.startswith(LOCK_PREFIX):
             yield Diagnostic.error(
                 action.locate("name"),
-                "N314",
+                N314,
                 f"name {quoted(action.name)}: names starting with {LOCK_PREFIX!r} are reserved "
                 "for actionctl's apply locks, which plan, import and prune ignore (this action "
                 "would never be managed); rename it",
@@ -57,7 +58,7 @@ def name_problem(action: Action) -> Diagnostic | None:
             return None
         return Diagnostic.error(
             action.locate("name"),
-            "N311",
+            N311,
             f"name {quoted(action.name)}: action names may hold only letters, digits, "
             "_ and - (the dashboard's rule), 1-255 characters; native openmic.* actions "
             "allow any characters",
@@ -72,18 +73,18 @@ def name_problem(action: Action) -> Diagnostic | None:
 def platform_name_problem(name: object) -> tuple[str, str] | None:
     """(code, message) when ``name`` breaks the platform's rule as actionctl holds it."""
     if not isinstance(name, str) or not 1 <= len(name) <= MAX_NAME_LENGTH:
-        return "N311", f"tool names are 1-{MAX_NAME_LENGTH} characters"
+        return N311, f"tool names are 1-{MAX_NAME_LENGTH} characters"
     hidden = [c for c in name if _hidden(c)]
     if hidden:
         shown = ", ".join(f"U+{ord(c):04X}" for c in dict.fromkeys(hidden))
-        return "N315", (
+        return N315, (
             f"holds control or invisible characters ({shown}), so it can look exactly like "
             "another name in review; rename it on the platform and here"
         )
     for word in re.findall(r"\w+", name):
         scripts = {_script(c) for c in word if c.isalpha()}
         if len(scripts) > 1:
-            return "N316", (
+            return N316, (
                 f"the word {quoted(word)} mixes scripts ({', '.join(sorted(scripts))}), so it "
                 "looks like another name (a homoglyph); use one script per word"
             )
@@ -110,7 +111,7 @@ def _unique_per_agent(actions: list[Action]) -> Iterator[Diagnostic]:
             continue
         yield Diagnostic.error(
             action.locate("name"),
-            "N312",
+            N312,
             f"action name {quoted(action.name)} is already used by agent {quoted(action.agent)} at "
             f"{earlier.locate('name')} (this one: {action.locate('name')}); names must be "
             "unique per agent",
@@ -129,7 +130,7 @@ def _unique_per_uid(project: Project) -> Iterator[Diagnostic]:
                 continue
             yield Diagnostic.error(
                 action.locate("name"),
-                "N313",
+                N313,
                 f"in environment {quoted(environment.name)}, agents {quoted(earlier.agent)} and "
                 f"{quoted(action.agent)} are both platform agent {quoted(uid)}, and both declare "
                 f"{quoted(action.name)} (other: {earlier.locate('name')})",

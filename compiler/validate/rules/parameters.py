@@ -30,6 +30,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from compiler.diagnostics import Diagnostic
+from compiler.diagnostics.codes import M501, M502, M503, M504, M505, M506, M530, S204, S220
 from compiler.load.yaml11 import is_yaml11_only, quote_hint
 from compiler.model import Action, DataPath, Project
 from compiler.wording import did_you_mean, quoted
@@ -101,7 +102,7 @@ def _check_schema(action: Action, field: str, schema: Mapping[str, Any]) -> Iter
         where = action.locate(field, "type") if "type" in schema else action.locate(field)
         got = f"type {schema['type']!r}" if "type" in schema else "no type"
         yield Diagnostic.error(
-            where, "M502", f"{field} must be a JSON Schema with type: object (found {got})"
+            where, M502, f"{field} must be a JSON Schema with type: object (found {got})"
         )
     yield from _check_required(action, field, schema)
 
@@ -149,7 +150,7 @@ def _required_declared(
             continue
         yield Diagnostic.error(
             action.locate(field, *path, "required", index),
-            "M503",
+            M503,
             f"required parameter {name!r} is not declared under {where}"
             + did_you_mean(str(name), sorted(names)),
         )
@@ -171,7 +172,7 @@ def _local_reference(
             continue
         yield Diagnostic.error(
             action.locate(field, *path, keyword),
-            "M530",
+            M530,
             f"{keyword} {quoted(reference)} {problem}; only local references like "
             "'#/$defs/address' that resolve inside this schema are allowed (nothing is fetched)",
         )
@@ -218,7 +219,7 @@ def _schema_errors(action: Action, field: str, schema: Mapping[str, Any]) -> Ite
         where = ".".join(str(p) for p in (field, *path))
         yield Diagnostic.error(
             action.locate(field, *path),
-            "M501",
+            M501,
             f"{field} is not valid JSON Schema at {where}: {_short(error.message)}",
         )
 
@@ -230,7 +231,7 @@ def _string_trap(action: Action, path: DataPath, error: Any) -> Diagnostic | Non
         expected == "string" or (isinstance(expected, list) and "string" in expected)
     )
     hint = quote_hint(action.source.plain, path, error.instance) if wants_string else None
-    return None if hint is None else Diagnostic.error(action.locate(*path), "S204", hint)
+    return None if hint is None else Diagnostic.error(action.locate(*path), S204, hint)
 
 
 # Keywords whose values are instances of the parameter (what the model may send).
@@ -277,10 +278,10 @@ def _value_trap(
     if hint is None:
         return
     if wants_text:
-        yield Diagnostic.error(action.locate(*path), "S204", f"{hint} (the parameter is a string)")
+        yield Diagnostic.error(action.locate(*path), S204, f"{hint} (the parameter is a string)")
     elif is_yaml11_only(plain, path, value):
         yield Diagnostic.warning(
-            action.locate(*path), "S220", f"{hint} (if you meant the word, not {json.dumps(value)})"
+            action.locate(*path), S220, f"{hint} (if you meant the word, not {json.dumps(value)})"
         )
 
 
@@ -390,14 +391,14 @@ def _check_message_mode(action: Action) -> Iterator[Diagnostic]:
         if isinstance(fields.get("prompt"), str) and fields["prompt"].strip():
             yield Diagnostic.error(
                 action.source.locate_key("prompt"),
-                "M505",
+                M505,
                 "prompt is only used when message is empty; remove prompt or empty message",
             )
         return
     if "message" in declared_parameters(action):
         yield Diagnostic.error(
             action.source.locate_key("parameters_schema", "properties", "message"),
-            "M504",
+            M504,
             "a 'message' parameter is added by the platform when message is empty "
             "(the agent writes the text); rename this parameter or set a static message",
         )
@@ -408,7 +409,7 @@ def _check_message_mode(action: Action) -> Iterator[Diagnostic]:
     if not has_prompt and not has_description:
         yield Diagnostic.warning(
             action.locate(),
-            "M506",
+            M506,
             "message is empty and neither prompt nor description says what the agent "
             "should write; add a prompt",
         )

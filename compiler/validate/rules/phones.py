@@ -17,6 +17,7 @@ from typing import Any
 
 from compiler.canonical import PLACEHOLDER
 from compiler.diagnostics import Diagnostic, Location
+from compiler.diagnostics.codes import N321, N322, N323, N324
 from compiler.model import Action, Project
 from compiler.wording import quoted
 
@@ -45,7 +46,7 @@ def check(project: Project) -> Iterable[Diagnostic]:
     for channel in project.channels:
         if not is_e164(channel.phone_number):
             message = _problem(f"channel {quoted(channel.name)} phone_number", channel.phone_number)
-            yield Diagnostic.error(channel.source.locate("phone_number"), "N321", message)
+            yield Diagnostic.error(channel.source.locate("phone_number"), N321, message)
     for action in project.actions_read_in_full():
         yield from _check_action(action)
     yield from _check_overrides(project)
@@ -65,7 +66,7 @@ def _check_action(action: Action) -> Iterator[Diagnostic]:
         message = _problem(f"{action.address} {field}", value)
         if path == ("recipient",):
             message += ' (or "contact" for the caller, or a template)'
-        yield Diagnostic.error(action.locate(*path), "N322", message)
+        yield Diagnostic.error(action.locate(*path), N322, message)
 
 
 def _check_templated(action: Action, path: tuple[str, ...], value: str) -> Iterator[Diagnostic]:
@@ -80,7 +81,7 @@ def _check_templated(action: Action, path: tuple[str, ...], value: str) -> Itera
         f"not part of a phone number ({quoted(literal)}); use one placeholder alone, "
         'e.g. "{{ .parameters.phone }}", or "contact" for the caller'
     )
-    yield Diagnostic.error(action.locate(*path), "N324", message)
+    yield Diagnostic.error(action.locate(*path), N324, message)
 
 
 def _check_overrides(project: Project) -> Iterator[Diagnostic]:
@@ -95,7 +96,7 @@ def _check_overrides(project: Project) -> Iterator[Diagnostic]:
                 else Location("actionctl.yaml")
             )
             what = f"environment {quoted(environment.name)} number for channel {quoted(channel)}"
-            yield Diagnostic.error(location, "N323", _problem(what, number))
+            yield Diagnostic.error(location, N323, _problem(what, number))
 
 
 def _problem(what: str, number: str) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from compiler.diagnostics import Diagnostic
+from compiler.diagnostics.codes import E117
 from compiler.model import Project
 
 
@@ -25,4 +26,4 @@ def check(project: Project) -> Iterable[Diagnostic]:
 
     problem = base_url_problem(base_url)
     if problem is not None:
-        yield Diagnostic.error(source.locate("base_url"), "E117", f"base_url: {problem}")
+        yield Diagnostic.error(source.locate("base_url"), E117, f"base_url: {problem}")

@@ -25,12 +25,13 @@ from typing import Any
 
 from compiler.canonical import PLACEHOLDER
 from compiler.diagnostics import Diagnostic, Location
+from compiler.diagnostics.codes import M510, M525
 from compiler.gotemplate.parser import parse_template
 from compiler.model import Action, Project
 from compiler.sms import SmsAnalysis, analyze_sms
 from compiler.validate.rules.parameters import parameters_field
 
-NO_ROOM = "M525"
+NO_ROOM = M525
 _Part = tuple[str, str | None, bool]  # (literal text, placeholder name, is a parameter)
 
 
@@ -154,7 +155,7 @@ def check_action(action: Action) -> Iterator[Diagnostic]:
         return
     analysis = analyze_sms(text.literal)
     if analysis.segments > 1:
-        yield Diagnostic.warning(text.location, "M510", describe(analysis, text))
+        yield Diagnostic.warning(text.location, M510, describe(analysis, text))
     elif text.unbounded and analysis.room < len(text.unbounded):
         yield Diagnostic.warning(text.location, NO_ROOM, _no_room(analysis, text))
 

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from compiler.diagnostics import Diagnostic
+from compiler.diagnostics.codes import T420, T421
 from compiler.gotemplate.parser import (
     MAX_ERRORS,
     PLATFORM_FORM,
@@ -93,7 +94,7 @@ def _reference_problems(
             if reference.name in parameters:
                 problems.append((SCOPE_CONFLICT, reference))
         elif reference.name not in declared:
-            problems.append(("T420", reference))
+            problems.append((T420, reference))
     return problems
 
 
@@ -189,7 +190,7 @@ def _unused(action: Action, unused: set[str]) -> Iterator[Diagnostic]:
     for name in sorted(unused):
         yield Diagnostic.warning(
             action.source.locate_key("parameters_schema", "properties", name),
-            "T421",
+            T421,
             f"parameter {name!r} is declared but neither the message nor the recipient "
             f"uses it; reference it as {{{{ .parameters.{name} }}}} or remove it",
         )
