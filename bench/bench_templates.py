@@ -1,4 +1,4 @@
-"""Validate one action whose message holds 16,000 stray ``}}`` (issue 14), and one of
+"""Validate one action whose message holds 16,000 stray ``}}``, and one of
 450 KB mixing references, trims, comments and errors, beside loading the same files.
 
 Run: ``.venv/bin/python -m bench.bench_templates``. Timed, each the best of 3:

@@ -165,7 +165,7 @@ the schema's `default` where it gives one (descriptions say what an absent field
 """
 
 
-# How templates are read and compiled (compiler/gotemplate/parser.py; issue 14), kept as Markdown.
+# How templates are read and compiled (compiler/gotemplate/parser.py), kept as Markdown.
 TEMPLATES = ROOT / "docs" / "yaml-reference-templates.md"
 
 

@@ -1,6 +1,6 @@
 """Each normalisation of ``canonical_tool`` that keeps plans from proposing an update
 forever (live and compiled spell one tool two ways) pinned by a test that fails when
-that normalisation is removed (issue 15: each was removable unnoticed). The last test:
+that normalisation is removed (each was removable unnoticed). The last test:
 a malformed live tool never makes canonical_tool raise (plan would crash on it)."""
 
 from __future__ import annotations

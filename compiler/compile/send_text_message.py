@@ -1,4 +1,4 @@
-"""``send_text_message`` -> ``send_sms`` (SPEC §2.4).
+"""``send_text_message`` -> ``send_sms``.
 
 A non-empty message (not just whitespace) is sent as written: ``static_params:
 {type: static, message}`` with references in the platform's form. An empty or absent

@@ -294,14 +294,14 @@ T408 = Code(
     "T408",
     ERROR,
     "compile",
-    '**Retired** (issue 14; no longer reported): was "a template comment". Comments now compile to nothing, as in Go; a malformed one is T416.',
+    '**Retired** (no longer reported): was "a template comment". Comments now compile to nothing, as in Go; a malformed one is T416.',
     "Nothing to do.",
 )
 T409 = Code(
     "T409",
     ERROR,
     "compile",
-    '**Retired** (issue 14; no longer reported): was "a whitespace-trim marker". `{{- ` and ` -}}` now compile, trimming as Go does.',
+    '**Retired** (no longer reported): was "a whitespace-trim marker". `{{- ` and ` -}}` now compile, trimming as Go does.',
     "Nothing to do.",
 )
 T410 = Code(

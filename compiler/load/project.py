@@ -171,7 +171,7 @@ def _reject(project: Project, kind: str, problems: list[Diagnostic]) -> None:
 
 
 def _load_config(root: Path, diagnostics: list[Diagnostic]) -> ProjectConfig:
-    """The project file's settings; defaults (SPEC §2.1) when it is absent or broken."""
+    """The project file's settings; defaults when it is absent or broken."""
     path, refused = project_file(root, PROJECT_FILE)
     diagnostics.extend(refused)
     if refused:

@@ -1,6 +1,6 @@
 """Plans: what apply would change on the live platform.
 
-- ``model``: ``Plan``/``Change`` values and the saved JSON form (SPEC §4).
+- ``model``: ``Plan``/``Change`` values and the saved JSON form.
 - ``build``: desired (compiled) + live -> ``Plan``.
 - ``make``: the whole pipeline for one project and environment (load, compile, read live).
 - ``lines``: one change as signed lines, shared by the people-facing renderers.

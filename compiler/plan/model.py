@@ -1,4 +1,4 @@
-"""The plan as a value, and its saved JSON form (SPEC §4, ``format_version: 1``).
+"""The plan as a value, and its saved JSON form (``format_version: 1``).
 
 A plan never holds secrets: payloads are canonical tool fields, and the target is the
 platform's secret-free identity (``Platform.target``).

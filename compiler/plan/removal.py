@@ -5,7 +5,7 @@ OpenMic's PATCH changes only the fields sent, and no field of its schema is null
 it). actionctl never sends null. A field the desired tool no longer has is removed:
 
 - inside a nested object (``static_params.end_message``, a parameter): by sending the
-  whole object without it, as every update does (SPEC §5);
+  whole object without it, as every update does;
 - at the top level, when the platform treats some value as absent: by sending that
   value (``ABSENT``: an empty ``static_params`` object; the documented defaults, which
   the canonical form fills in anyway, for the speak flags, ``async``, ``description``

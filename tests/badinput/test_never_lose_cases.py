@@ -1,4 +1,4 @@
-"""Issue 15's validate cases through the CLI: each gives exit 1, its code at file:line
+"""Hostile validate cases through the CLI: each gives exit 1, its code at file:line
 in text and json, and no traceback. (File-system cases: tests/load/test_unreadable_files.py;
 saved plans: tests/plan/test_plan_file_hostile.py; output: tests/report/test_hostile_names.py.)"""
 

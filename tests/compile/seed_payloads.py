@@ -1,5 +1,6 @@
-"""The payload the seed's booking confirmation compiles to in ``dev`` (SPEC §2.4), written
-by hand once from the SPEC table. The compile unit tests and the CLI test on the example
+"""The payload the seed's booking confirmation compiles to in ``dev``, written
+by hand once from the compile table of docs/yaml-reference.md. The compile unit tests
+and the CLI test on the example
 project both compare against it; only the description differs between the two (a short
 one in the unit tests, the example project's full sentence)."""
 

@@ -1,6 +1,6 @@
 """The two examples of the dashboard's Send text message page compile to exactly the
-payloads of SPEC §2.4. The expected JSON is written by hand from the SPEC table (the
-booking confirmation's in seed_payloads.py, shared with the CLI test)."""
+payloads documented in docs/yaml-reference.md. The expected JSON is written by hand from
+that table (the booking confirmation's in seed_payloads.py, shared with the CLI test)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Property (issue 15): whatever the file-system tree under ``actions/`` looks like (links
+"""Property: whatever the file-system tree under ``actions/`` looks like (links
 inside and out, dangling links, loops, FIFOs, folder and file modes), ``plan --prune``
 never proposes deleting a tool whose declaring file still exists in the project.
 

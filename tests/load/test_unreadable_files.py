@@ -1,4 +1,4 @@
-"""A file the project cannot read is an error, never a skip (issue 15): links that lead
+"""A file the project cannot read is an error, never a skip: links that lead
 nowhere or outside the project, unreadable folders, FIFOs, folders where a file is
 expected, submodules not checked out. Each is a located diagnostic and exit 1 through
 the CLI, and with ``prune`` nothing is deleted on a partial picture."""

@@ -1,7 +1,7 @@
 """Live tools spelled differently from what compile makes (the platform answers
 ``static_params: {}``, an object schema without ``properties``) plan as unchanged:
 without canonical's normalisations each would be an update that apply makes and the
-next plan proposes again, forever (issue 15). (Placeholders inside lists cannot be
+next plan proposes again, forever. (Placeholders inside lists cannot be
 declared in YAML today; tests/test_canonical_pins.py pins that one.)"""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The client against the vendor's contract (issue 12): the published /h/v2 prefix, a
+"""The client against the vendor's contract: the published /h/v2 prefix, a
 404 for a wrong path told apart from an unknown agent, and a list that says there is
 more but gives no cursor."""
 

@@ -1,5 +1,5 @@
 """The emulator is at least as strict as the vendor's schema about what clients send,
-and answers every verb and every error in the API's JSON (issue 12)."""
+and answers every verb and every error in the API's JSON."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """A create answered 2xx with a body that is not JSON (a proxy's HTML page, a truncated
 body) created the tool: apply must find it and report it created, not "FAILED to
-create" (issue 15). A real proxy on loopback in front of the emulator garbles the
+create". A real proxy on loopback in front of the emulator garbles the
 replies to POST .../tools; everything else passes through."""
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Concurrency: two ``actionctl apply PLAN`` processes whose plans were made from the same
 live state and touch the same tools (one update, one create).
 
-SPEC §4/§5: a saved plan is stale when a tool it touches changed since planning, or a tool
+A saved plan is stale when a tool it touches changed since planning, or a tool
 it would create now exists; apply then refuses with exit 3 and changes nothing. So of two
 such applies one must win (exit 0) and the other must refuse (exit 3), and the loser must
 not overwrite the winner's update (no lost update) nor create a second tool of the same

@@ -34,7 +34,7 @@ from tests.reliability.fleet import (
 FLEET = Fleet(agents=1, keep=3, updates=1, deletes=1, replaces=1, creates=2)
 WRONG_KEY = "wrong-K3y-77aa1c0ffee-SECRET"
 # A key made only of letters, digits and _ (as many vendors' are): it passed for a
-# variable name until issue 15, and P109 printed it.
+# variable name once, and P109 printed it.
 PASTED_KEY = "omk_live_4f9a8b7c6d5e4f3a2b1cQZ"
 
 

@@ -1,4 +1,4 @@
-"""Output integrity (issue 15): file names that are not UTF-8 or hold control characters
+"""Output integrity: file names that are not UTF-8 or hold control characters
 are escaped in every diagnostics format, messages are capped, and json and sarif always
 parse. Through the CLI in a child process (bytes on stdout, as CI sees them)."""
 

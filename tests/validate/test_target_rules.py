@@ -1,4 +1,4 @@
-"""What each target can deploy (SPEC §2.4, issue 12): a custom recipient and a
+"""What each target can deploy: a custom recipient and a
 messaging channel on OpenMic, undocumented send_sms keys, and the platform's name rule
 for native actions."""
 
