@@ -294,7 +294,7 @@ class OpenMicClient:
 
     def _agent_path(self, agent_uid: str) -> str:
         collection = "bots" if self.is_v1 else "agents"
-        return f"{self.api_prefix}/{collection}/{quote(agent_uid, safe='')}"
+        return f"{self.api_prefix}/{collection}/{path_segment(agent_uid)}"
 
     def _require_v2(self, what: str) -> None:
         if self.is_v1:
@@ -646,3 +646,13 @@ def _describe(error: httpx.HTTPError, base_url: str) -> tuple[str, bool]:
     if isinstance(error, httpx.RemoteProtocolError | httpx.ReadError | httpx.WriteError):
         return "the connection was dropped before a response arrived", True
     return f"the request failed ({type(error).__name__})", True
+
+
+def path_segment(value: str) -> str:
+    """``value`` as one path segment: every reserved character escaped, and a uid of
+    only dots (``.``, ``..``) escaped too, which a URL would otherwise resolve as a dot
+    segment (``/agents/../tools`` is ``/tools``: another resource)."""
+    quoted = quote(value, safe="")
+    if quoted.strip(".") == "":
+        return quoted.replace(".", "%2E")
+    return quoted

@@ -83,3 +83,13 @@ def test_plan_with_the_older_prefix_reports_p113_not_l801(
     assert "P113" in result.output and "L801" not in result.output
     write_openmic_config(root, emulator.url, "ACTIONCTL_TEST_PREFIX_KEY", agents)  # default
     assert cli("--project", root, "plan").exit_code == 0
+
+
+@pytest.mark.parametrize("uid", [".", "..", "...", "a/..", "%2E%2E"])
+def test_an_agent_uid_is_one_path_segment_whatever_it_holds(emulator: Any, uid: str) -> None:
+    """An agent uid of dots is not a dot segment: the request reaches that agent's tools,
+    never another path (``/agents/../tools`` would resolve to ``/tools``)."""
+    add_agent(emulator, uid, tools=2)
+    with make_client(emulator) as client:
+        assert client.agent_exists(uid)
+        assert sorted(tool["name"] for tool in client.list_tools(uid)) == ["t0000", "t0001"]
