@@ -137,6 +137,33 @@ class DatabaseUnusable(PlatformError):
     code = P112
 
 
+class DamagedRow(DatabaseUnusable):
+    """A row whose stored body is not what this store writes (edited by hand, or by
+    another program): reported, never a crash, and never taken for a tool."""
+
+    def __init__(self, kind: str, key: object, problem: str) -> None:
+        super().__init__(
+            f"the local platform's database has a damaged {kind} row ({kind} {key!r}: "
+            f"{problem}); restore it, or move .actionctl/platform.db away to start empty"
+        )
+
+
+def _body(row: sqlite3.Row, kind: str) -> dict[str, Any]:
+    """A row's JSON body, checked to be what this store writes."""
+    key = row["id"] if kind == "tool" else row["uid"]
+    try:
+        body = json.loads(row["body"])
+    except (TypeError, ValueError):
+        raise DamagedRow(kind, key, "its body is not JSON") from None
+    if not isinstance(body, dict):
+        raise DamagedRow(kind, key, "its body is not a JSON object")
+    required = ("type", "name") if kind == "tool" else ("name",)
+    for field in required:
+        if not isinstance(body.get(field), str):
+            raise DamagedRow(kind, key, f"its body has no {field} string")
+    return body
+
+
 class Store:
     """Agents, tools and phone numbers in one SQLite file (created on first use).
 
@@ -275,7 +302,7 @@ class Store:
             row = db.execute("SELECT * FROM agents WHERE uid = ?", (uid,)).fetchone()
             if row is None:
                 raise NotFound("Agent not found", f"no agent with uid {uid!r}")
-            body = json.loads(row["body"])
+            body = _body(row, "agent")
             for key, value in changes.items():
                 if key in ("uid", *SERVER_FIELDS):
                     continue
@@ -434,7 +461,7 @@ class Store:
             if row is None:
                 self._require_agent(db, agent_uid)
                 raise NotFound("Tool not found", f"no tool {tool_id} on agent {agent_uid!r}")
-            body = json.loads(row["body"])
+            body = _body(row, "tool")
             if "type" in changes and changes["type"] != body["type"]:
                 raise InvalidRequest(
                     "Validation failed", "type cannot be changed; delete the tool and create it"
@@ -688,7 +715,7 @@ def _dump(value: Any) -> str:
 def _tool(row: sqlite3.Row) -> dict[str, Any]:
     return {
         "id": row["id"],
-        **json.loads(row["body"]),
+        **_body(row, "tool"),
         "created_at": row["created_at"],
         "updated_at": row["updated_at"],
     }
@@ -703,7 +730,7 @@ def _tool_json(row: sqlite3.Row) -> str:
 def _agent(row: sqlite3.Row) -> dict[str, Any]:
     return {
         "uid": row["uid"],
-        **json.loads(row["body"]),
+        **_body(row, "agent"),
         "created_at": row["created_at"],
         "updated_at": row["updated_at"],
     }
