@@ -116,7 +116,7 @@ def _sort_required(schema: Any) -> Any:
 
 
 def _canonical_static_params(tool_type: Any, static_params: Mapping[str, Any]) -> dict[str, Any]:
-    params = _normalize_strings(dict(static_params))
+    params: dict[str, Any] = _normalize_strings(dict(static_params))
     if tool_type == "send_sms":
         # One older platform example omits ``type``; a message without it is sent as written.
         params.setdefault("type", "static")

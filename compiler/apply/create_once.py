@@ -8,7 +8,7 @@ from __future__ import annotations
 import random
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,7 +30,7 @@ class Created:
     """What a create left on the agent: the tool made (the POST's own answer), or the
     tools of that name found by listing after a lost response (normally one)."""
 
-    tools: list[Tool]
+    tools: Sequence[Tool]
     found: bool  # True: adopted by name, not the create's own answer
     why: str = ""  # when found: "response was lost", or "response was not the tool"
 
@@ -91,5 +91,5 @@ def write_failure_reason(error: WriteOutcomeUnknown) -> str:
 
 
 def _backoff(attempt: int, base: float) -> float:
-    ceiling = min(CREATE_BACKOFF_MAX, base * 2 ** (attempt - 1))
+    ceiling = min(CREATE_BACKOFF_MAX, base * 2.0 ** (attempt - 1))
     return ceiling / 2 + random.uniform(0, ceiling / 2)

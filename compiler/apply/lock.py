@@ -48,10 +48,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from compiler.apply.create_once import CreateAttemptsExhausted, create_exactly_once
+from compiler.model import LOCK_PREFIX
 from compiler.platform.base import NotFoundError, Platform, PlatformError
 from compiler.platform.lock_tools import (
     LOCK_EXPIRY,
-    LOCK_PREFIX,
     abandoned,
     is_lock_tool,
     iso,
@@ -346,9 +346,9 @@ class AgentLocks:
                 problems.append(self._left_behind(uid, "?", held, error))
                 continue
             for tool_id in ids:
-                error = self._delete(uid, tool_id)
-                if error is not None:
-                    problems.append(self._left_behind(uid, tool_id, held, error))
+                failure = self._delete(uid, tool_id)
+                if failure is not None:
+                    problems.append(self._left_behind(uid, tool_id, held, failure))
         for held in self.held.values():
             mark_active(held.name, False)
         self.held.clear()

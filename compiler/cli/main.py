@@ -220,7 +220,7 @@ def run(argv: list[str] | None = None) -> int:
     except click.UsageError as error:
         # Usage errors exit 1, not click's 2: 2 means "changes" under --detailed-exitcode.
         if isinstance(error, click.NoSuchOption):
-            _suggest_safely(error)
+            error = _suggest_safely(error)
         error.show()
         return EXIT_ERROR
     except click.ClickException as error:
@@ -263,7 +263,7 @@ def _failed(ctx: click.Context | None, error: Exception) -> int:
     return _internal_error(error)
 
 
-def _suggest_safely(error: click.NoSuchOption) -> None:
+def _suggest_safely(error: click.NoSuchOption) -> click.NoSuchOption:
     """Narrow click's "Did you mean" (difflib at 0.6 over names with their ``--``, which
     every option shares, so ``--dry-run`` got ``--no-prune``) to options really like the
     typo and closer to it than any destructive flag: dropping just the destructive ones
@@ -278,11 +278,14 @@ def _suggest_safely(error: click.NoSuchOption) -> None:
     close = [p for p in error.possibilities or [] if likeness(p) >= OPTION_CUTOFF]
     nearest_destructive = max((likeness(p) for p in close if p in DESTRUCTIVE_FLAGS), default=0)
     safe = [p for p in close if p not in DESTRUCTIVE_FLAGS and likeness(p) > nearest_destructive]
-    error.possibilities = safe  # type: ignore[misc]  # Final in click's stubs; set on purpose
+    message = error.message
     if nearest_destructive and not safe:
-        error.message += (
+        message += (
             " (The nearest option deletes or skips a question, so it is not suggested: see --help.)"
         )
+    # A new error, as click keeps these fields final; it picks its suggestions again from
+    # ``safe`` with the same cutoff they all passed, so it keeps them in the same order.
+    return click.NoSuchOption(error.option_name, message, safe, error.ctx)
 
 
 def _emit(ctx: click.Context | None, diagnostics: list[Diagnostic]) -> None:

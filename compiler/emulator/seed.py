@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from compiler.load.yaml_source import read_yaml_file
 from compiler.model import SourceDocument
@@ -159,7 +159,7 @@ def _seed_agent(store: Store, agent: Mapping[str, Any], path: Path) -> None:
         raise SeedError(f"{path}: agent {uid!r}: {error}") from None
 
 
-def _text(value: Any) -> bool:
+def _text(value: Any) -> TypeGuard[str]:
     return isinstance(value, str) and bool(value.strip())
 
 
@@ -177,6 +177,7 @@ def _where(document: SourceDocument, at: tuple[str | int, ...]) -> str:
 
 def _shown(value: Any) -> str:
     """A short rendering of a wrong value for a message."""
-    kind = {dict: "a mapping ", list: "a list "}.get(type(value), "")
+    kinds: dict[type, str] = {dict: "a mapping ", list: "a list "}
+    kind = kinds.get(type(value), "")
     text = repr(value)
     return kind + (text if len(text) <= 40 else text[:37] + "...")

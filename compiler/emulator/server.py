@@ -686,8 +686,8 @@ class EmulatorServer:
     def url(self) -> str:
         if self._httpd is None:
             raise RuntimeError("the emulator is not running")
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}"
+        # server_bind set these from the bound socket's address (the port when 0 was asked).
+        return f"http://{self._httpd.server_name}:{self._httpd.server_port}"
 
     @property
     def request_count(self) -> int:

@@ -263,14 +263,16 @@ def native_document(tool: Mapping[str, Any], agent: str, *, explicit: bool) -> d
     return document
 
 
-def ui_candidates(tool: Mapping[str, Any], agent: str, book: ChannelBook) -> Iterator[dict]:
+def ui_candidates(
+    tool: Mapping[str, Any], agent: str, book: ChannelBook
+) -> Iterator[dict[str, Any]]:
     """UI-style documents that may compile back to ``tool``; none if it has fields the
     UI-style form has no place for."""
     tool_type = tool.get("type")
     allowed = _UI_FIELDS.get(str(tool_type))
     if allowed is None or set(tool) - _COMMON_FIELDS - allowed:
         return
-    builders: dict[str, Callable[[Mapping[str, Any], ChannelBook], Iterator[dict]]] = {
+    builders: dict[str, Callable[[Mapping[str, Any], ChannelBook], Iterator[dict[str, Any]]]] = {
         "send_sms": _send_text_message,
         "transfer_call": _handover,
         "api_request": _api_call,
@@ -310,7 +312,7 @@ def _schema_field(tool: Mapping[str, Any]) -> dict[str, Any]:
     return {"parameters_schema": parameters}
 
 
-def _send_text_message(tool: Mapping[str, Any], book: ChannelBook) -> Iterator[dict]:
+def _send_text_message(tool: Mapping[str, Any], book: ChannelBook) -> Iterator[dict[str, Any]]:
     from compiler.gotemplate.parser import from_platform
 
     params = tool.get("static_params")
@@ -346,7 +348,7 @@ def _send_text_message(tool: Mapping[str, Any], book: ChannelBook) -> Iterator[d
         yield {**head, **schema, "message": "", "prompt": prompt}
 
 
-def _handover(tool: Mapping[str, Any], book: ChannelBook) -> Iterator[dict]:
+def _handover(tool: Mapping[str, Any], book: ChannelBook) -> Iterator[dict[str, Any]]:
     from compiler.gotemplate.parser import from_platform
 
     params = tool.get("static_params")
@@ -373,7 +375,7 @@ def _handover(tool: Mapping[str, Any], book: ChannelBook) -> Iterator[dict]:
         yield {**_insert_after(body, "phone_number", extra), **schema}
 
 
-def _insert_after(body: Mapping[str, Any], key: str, extra: Mapping[str, Any]) -> dict:
+def _insert_after(body: Mapping[str, Any], key: str, extra: Mapping[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for k, v in body.items():
         out[k] = v
@@ -382,7 +384,7 @@ def _insert_after(body: Mapping[str, Any], key: str, extra: Mapping[str, Any]) -
     return out
 
 
-def _api_call(tool: Mapping[str, Any], book: ChannelBook) -> Iterator[dict]:
+def _api_call(tool: Mapping[str, Any], book: ChannelBook) -> Iterator[dict[str, Any]]:
     url, method = tool.get("url"), tool.get("method", "get")
     if not isinstance(url, str) or "{{" in url or not isinstance(method, str):
         return
@@ -392,7 +394,7 @@ def _api_call(tool: Mapping[str, Any], book: ChannelBook) -> Iterator[dict]:
     yield {**body, **_schema_field(tool)}
 
 
-def _client_action(tool: Mapping[str, Any], book: ChannelBook) -> Iterator[dict]:
+def _client_action(tool: Mapping[str, Any], book: ChannelBook) -> Iterator[dict[str, Any]]:
     if tool.get("use_raw_schema") is not True:
         return
     yield {"type": "client_action", **_schema_field(tool)}

@@ -141,6 +141,13 @@ def check_kind(loaded: LoadedDocument, expected: str, folder: str) -> list[Diagn
     return []
 
 
+def _asked(error: ValidationError) -> Any:
+    """What the failed keyword asked for (``required``'s names, ``type``'s types, a
+    pattern). A validator always sets it; the stubs also allow the "unset" marker of an
+    error built by hand, which no error here is."""
+    return error.validator_value
+
+
 def _translate(error: ValidationError, loaded: LoadedDocument, kind: str) -> Iterable[Diagnostic]:
     path: DataPath = tuple(error.absolute_path)
     document = loaded.document
@@ -160,8 +167,8 @@ def _translate(error: ValidationError, loaded: LoadedDocument, kind: str) -> Ite
         location = document.locate_key(*path, name) if isinstance(error.instance, str) else None
         message = f"invalid name {quoted(name)}: use letters, digits, _, . and -"
         yield _error(location or document.locate(*path), S206, message)
-    elif keyword == "anyOf" and _all_required(error.validator_value):
-        names = [s["required"][0] for s in error.validator_value]
+    elif keyword == "anyOf" and _all_required(_asked(error)):
+        names = [s["required"][0] for s in _asked(error)]
         message = "needs at least one of: " + ", ".join(names)
         yield _error(document.locate(*path), S202, message)
     elif keyword in _RANGE_MESSAGES:
@@ -198,7 +205,7 @@ def _missing(
 ) -> Iterable[Diagnostic]:
     instance = error.instance if isinstance(error.instance, Mapping) else {}
     location = loaded.document.locate(*path)
-    for name in error.validator_value:
+    for name in _asked(error):
         if name not in instance:
             where = f" in {dotted(path)}" if path else _which_action(loaded.document.data)
             yield _error(location, S202, f"missing required field {quoted(name)}{where}")
@@ -217,7 +224,7 @@ def _which_action(data: Any) -> str:
 
 def _wrong_type(error: ValidationError, loaded: LoadedDocument, path: DataPath) -> Diagnostic:
     location = loaded.document.locate(*path)
-    expected = error.validator_value
+    expected = _asked(error)
     expected_types = [expected] if isinstance(expected, str) else list(expected)
     trap = _yaml11_trap(loaded, path, error.instance, "string" in expected_types)
     if trap is not None:
@@ -229,7 +236,7 @@ def _wrong_type(error: ValidationError, loaded: LoadedDocument, path: DataPath) 
 
 def _not_allowed(error: ValidationError, loaded: LoadedDocument, path: DataPath) -> Diagnostic:
     location = loaded.document.locate(*path)
-    options = error.validator_value if error.validator == "enum" else [error.validator_value]
+    options = _asked(error) if error.validator == "enum" else [_asked(error)]
     strings = [o for o in options if isinstance(o, str)]
     written = loaded.plain.get(path)
     # Quoting helps only when the text as written is one of the allowed strings.
@@ -249,7 +256,7 @@ def _pattern(
     location = loaded.document.locate(*path)
     is_action_name = path == ("name",) and kind in schemas.action_types()
     code = N311 if is_action_name else S206
-    message = _custom(error) or f"does not match the pattern {error.validator_value}"
+    message = _custom(error) or f"does not match the pattern {_asked(error)}"
     # A key pasted where its variable's name goes must not reach every CI log.
     shown = "(value not shown: it may be a key)" if path in SECRET_PATHS else quoted(error.instance)
     return _error(location, code, f"{dotted(path)} {shown}: {message}")
@@ -263,7 +270,7 @@ def _yaml11_trap(
 
 
 def _range(error: ValidationError, path: DataPath) -> str:
-    wording = _RANGE_MESSAGES[str(error.validator)].format(limit=error.validator_value)
+    wording = _RANGE_MESSAGES[str(error.validator)].format(limit=_asked(error))
     return f"{dotted(path)} {wording}"
 
 

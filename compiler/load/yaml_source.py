@@ -16,7 +16,7 @@ import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 from yaml.constructor import SafeConstructor
@@ -232,8 +232,9 @@ def _alias_sites(text: str) -> dict[int, dict[DataPath, tuple[int, int]]]:
                         yaml.SequenceStartEvent):  # fmt: skip
             continue
         path = _event_path(frames, event)
-        if kind is yaml.AliasEvent and path is not None:
-            mark = event.start_mark
+        # The parser marks every event it makes (only hand-built events have no mark).
+        mark = event.start_mark
+        if kind is yaml.AliasEvent and path is not None and mark is not None:
             sites.setdefault(document, {})[path] = (mark.line + 1, mark.column + 1)
         elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
             frames.append([path, kind is yaml.MappingStartEvent, True, 0])
@@ -344,7 +345,8 @@ class _Builder:
     def _collection(self, node: Node, path: DataPath, depth: int, expanding: bool) -> Any:
         if node.__class__ is MappingNode:
             return self._mapping(node, path, depth, expanding)
-        return self._sequence(node, path, depth, expanding)
+        # Scalars were handled by the caller: a collection that is not a mapping is a sequence.
+        return self._sequence(cast(SequenceNode, node), path, depth, expanding)
 
     def _at(self, node: Node, code: str, message: str) -> Diagnostic:
         mark = node.start_mark

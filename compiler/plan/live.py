@@ -13,7 +13,7 @@ running there, or one was killed and the next apply removes its lock.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -90,7 +90,7 @@ def read_live(
     return state
 
 
-def lock_notes(agent_uid: str, tools: list[Mapping[str, Any]]) -> list[str]:
+def lock_notes(agent_uid: str, tools: Iterable[Mapping[str, Any]]) -> list[str]:
     """One message per apply lock tool on the agent."""
     now = utc_now()
     notes = []
@@ -121,7 +121,7 @@ def lock_notes(agent_uid: str, tools: list[Mapping[str, Any]]) -> list[str]:
 
 
 def index_by_name(
-    agent_uid: str, tools: list[Mapping[str, Any]]
+    agent_uid: str, tools: Iterable[Mapping[str, Any]]
 ) -> tuple[dict[str, LiveTool], list[str]]:
     """Canonical live tools keyed by name, and one message per duplicated name."""
     groups: dict[str, list[LiveTool]] = {}

@@ -506,7 +506,7 @@ class OpenMicClient:
         return self._backoff(1)
 
     def _backoff(self, failures: int) -> float:
-        ceiling = min(self.backoff_max, self.backoff_base * 2 ** (failures - 1))
+        ceiling = min(self.backoff_max, self.backoff_base * 2.0 ** (failures - 1))
         return ceiling / 2 + random.uniform(0, ceiling / 2)
 
     def _log_request(self, method: str, path: str, outcome: str, started: float) -> None:

@@ -14,7 +14,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from types import TracebackType
+from typing import Any, Literal
 
 from compiler.platform.base import NotFoundError, PlatformError, Tool, ValidationFailed
 from compiler.platform.store import InvalidRequest, NotFound, Store, StoreError
@@ -123,8 +124,12 @@ class _StoreErrors:
         return None
 
     def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, tb: Any
-    ) -> bool:
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> Literal[False]:
+        # Never swallows: a store error is raised again as a Platform error.
         if not isinstance(error, StoreError):
             return False
         if isinstance(error, NotFound):

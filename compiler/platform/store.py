@@ -284,7 +284,8 @@ class Store:
     def list_agents(
         self, *, after: int = 0, limit: int | None = None, name: str | None = None
     ) -> Page:
-        sql, params = "SELECT * FROM agents WHERE seq > ?", [after]
+        sql = "SELECT * FROM agents WHERE seq > ?"
+        params: list[Any] = [after]
         if name is not None:
             sql += " AND name = ?"
             params.append(name)
@@ -524,7 +525,8 @@ class Store:
         phone_number: str | None = None,
         name: str | None = None,
     ) -> Page:
-        sql, params = "SELECT * FROM phone_numbers WHERE id > ?", [after]
+        sql = "SELECT * FROM phone_numbers WHERE id > ?"
+        params: list[Any] = [after]
         if phone_number is not None:
             sql += " AND phone_number = ?"
             params.append(phone_number)
@@ -703,7 +705,8 @@ def _plain_object(value: Any, what: str) -> dict[str, Any]:
     if not isinstance(value, Mapping):
         raise InvalidRequest("Validation failed", f"the {what} must be a JSON object")
     try:
-        return json.loads(json.dumps(dict(value)))  # a deep, JSON-only copy
+        copy: dict[str, Any] = json.loads(json.dumps(dict(value)))  # a deep, JSON-only copy
+        return copy
     except (TypeError, ValueError) as error:  # from Python callers (a seed file), not JSON
         raise InvalidRequest("Validation failed", f"the {what} is not JSON data: {error}") from None
 
