@@ -3,7 +3,8 @@
 Writes actionctl.yaml, channels/ and actions/ with a commented example that validates
 and plans as it is; or, with ``--import``, actionctl.yaml and the tools that already
 live on the account (through the importer). Refuses to touch a directory that already
-holds a project. All or nothing: when something fails, the files written are removed.
+holds a project, and writes no file through a link. All or nothing: when something
+fails, the files written are removed (compiler/init/start.py).
 """
 
 from __future__ import annotations
@@ -14,8 +15,6 @@ from typing import TYPE_CHECKING
 import click
 
 from compiler.cli.context import AppContext, emit_diagnostics, pass_app
-from compiler.diagnostics import Diagnostic, DiagnosticError, Location
-from compiler.diagnostics.codes import E132
 
 if TYPE_CHECKING:
     from compiler.importer.writer import PlannedFile
@@ -53,72 +52,28 @@ def command(app: AppContext, platform: str, from_account: bool, agents: tuple[st
       actionctl --project voice init --platform openmic --import --agent agent_123
     """
     from compiler.init.skeleton import GITIGNORE, example_files, project_file
+    from compiler.init.start import refuse_unsafe, remove, write_all
 
     root = app.project_dir
-    _refuse_existing(root)
+    refuse_unsafe(root, [])
     mapping = {uid: uid for uid in agents} if agents else None
     ignore = {} if (root / ".gitignore").exists() else {".gitignore": GITIGNORE}
     if not from_account:
-        written = _write_all(root, {**example_files(platform, mapping), **ignore})
+        written = write_all(root, {**example_files(platform, mapping), **ignore})
         _report(app, root, written)
         return 0
     first = {"actionctl.yaml": project_file(platform, mapping or {}), **ignore}
-    written = _write_all(root, first)
+    written = write_all(root, first)
     try:
         imported = _import(app, root, agents)
     except BaseException:
-        _remove(root, written)
+        remove(root, written)
         raise
     if imported is None:
-        _remove(root, written)
+        remove(root, written)
         return 1
     _report(app, root, written + imported)
     return 0
-
-
-def _refuse_existing(root: Path) -> None:
-    from compiler.fmt.layout import yaml_files
-
-    if not root.exists():
-        return
-    if not root.is_dir():
-        raise DiagnosticError([_error(root, f"{root.as_posix()} is not a directory")])
-    existing = [path.relative_to(root).as_posix() for path in yaml_files(root)]
-    if existing:
-        listed = ", ".join(existing[:5]) + (" ..." if len(existing) > 5 else "")
-        message = (
-            f"{root.resolve().as_posix()} already holds a project ({listed}); init writes "
-            "only into a directory without one (nothing was written)"
-        )
-        raise DiagnosticError([_error(root, message)])
-
-
-def _write_all(root: Path, files: dict[str, str]) -> list[str]:
-    """Each file atomically; if one fails, remove those already written."""
-    from compiler.atomic_write import write_atomically
-
-    written: list[str] = []
-    try:
-        for name, text in files.items():
-            write_atomically(root / name, text)
-            written.append(name)
-    except BaseException:
-        _remove(root, written)
-        raise
-    return written
-
-
-def _remove(root: Path, written: list[str]) -> None:
-    for name in reversed(written):
-        path = root / name
-        path.unlink(missing_ok=True)
-        for parent in path.parents:  # folders init created and left empty
-            if parent == root or not parent.is_relative_to(root):
-                break
-            try:
-                parent.rmdir()
-            except OSError:
-                break
 
 
 def _import(app: AppContext, root: Path, agents: tuple[str, ...]) -> list[str] | None:
@@ -167,7 +122,3 @@ def _report(app: AppContext, root: Path, written: list[str]) -> None:
     for name in written:
         click.echo(f"created {(root / name).as_posix()}", err=True)
     click.echo("Next: actionctl validate, then actionctl plan.", err=True)
-
-
-def _error(root: Path, message: str) -> Diagnostic:
-    return Diagnostic.error(Location(root.as_posix()), E132, message)
