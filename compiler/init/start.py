@@ -35,9 +35,12 @@ def refuse_unsafe(root: Path, names: Iterable[str]) -> None:
 
 
 def _refuse_existing_project(root: Path) -> None:
-    from compiler.fmt.layout import yaml_files
+    from compiler.load.files import find_document_files
 
-    existing = [path.relative_to(root).as_posix() for path in yaml_files(root)]
+    # What load would read: a project is there even when its files are links.
+    found = find_document_files(root).documents
+    existing = ["actionctl.yaml"] if (root / "actionctl.yaml").is_file() else []
+    existing += [document.display for document in found]
     if not existing:
         return
     listed = ", ".join(existing[:5]) + (" ..." if len(existing) > 5 else "")
