@@ -5,6 +5,10 @@ exactly the live tool, native ``openmic.<type>`` otherwise; ``<out>/channels/`` 
 sender numbers no project channel has. Tools the project already declares (same agent
 and name) are skipped unless ``--include-declared``. Existing files are never
 overwritten without ``--force``, and when anything is wrong nothing is written at all.
+
+``--only AGENT/NAME`` keeps the live edits of declared tools instead: each declaration
+is rewritten in place, in its own file, to compile to the live tool, keeping comments
+and the fields the platform does not hold (``compiler/importer/keep_live.py``).
 """
 
 from __future__ import annotations
@@ -48,6 +52,15 @@ if TYPE_CHECKING:
     is_flag=True,
     help="Overwrite existing files that do not declare the imported tool (stale files).",
 )
+@click.option(
+    "--only",
+    "only",
+    multiple=True,
+    metavar="AGENT/NAME",
+    help="Keep the live edits of this declared tool (repeatable): rewrite its own "
+    "document, in place, to match the live tool; comments and fields the platform does "
+    "not hold are kept. Adopts nothing and declares nothing twice.",
+)
 @diagnostics_format_option()
 @pass_app
 def command(
@@ -56,6 +69,7 @@ def command(
     out: Path | None,
     include_declared: bool,
     force: bool,
+    only: tuple[str, ...],
     fmt: str | None,
 ) -> int:
     """Write YAML for tools that already live on the platform.
@@ -65,7 +79,12 @@ def command(
       actionctl import                        tools the project does not declare yet
       actionctl --env prod import --agent support --out imported/
       actionctl import --include-declared --out /tmp/live   everything, elsewhere
+      actionctl import --only support/send_booking_confirmation   keep a dashboard edit
     """
+    if only and (agents or out is not None or include_declared or force):
+        raise click.UsageError("--only rewrites declared tools in place; it takes no other option")
+    if only:
+        return _keep_live(app, only, fmt)
     from compiler.cli.context import select_environment
     from compiler.importer import import_tools
     from compiler.platform.connect import connect
@@ -94,6 +113,33 @@ def command(
     emit_diagnostics(app, diagnostics, fmt=fmt)
     click.echo(_summary(result, out if out is not None else project.root), err=True)
     return 1 if has_errors(diagnostics) else 0
+
+
+def _keep_live(app: AppContext, addresses: tuple[str, ...], fmt: str | None) -> int:
+    from compiler.cli.context import select_environment
+    from compiler.importer.keep_live import keep_live_edits
+    from compiler.platform.connect import connect
+
+    try:
+        project = _load_project(app)
+        environment = select_environment(app, project)
+    except DiagnosticError as error:
+        emit_diagnostics(app, error.diagnostics, fmt=fmt)
+        return 1
+    platform = connect(project.config, environment, project.root, verbose=app.verbose)
+    try:
+        result = keep_live_edits(project, environment, platform, addresses)
+    finally:
+        platform.close()
+    diagnostics = sorted_diagnostics(result.diagnostics)
+    emit_diagnostics(app, diagnostics, fmt=fmt)
+    if has_errors(diagnostics):
+        click.echo("Nothing was written.", err=True)
+        return 1
+    for tool in result.tools:
+        kept = f" (kept {', '.join(tool.kept)})" if tool.kept else ""
+        click.echo(f"{tool.address}: {tool.file} now matches the live tool{kept}", err=True)
+    return 0
 
 
 def _load_project(app: AppContext) -> Project:

@@ -395,14 +395,14 @@ L831 = Code(
     WARNING,
     "drift",
     "`plan --base REF`: conflict: a field (or tool) was edited both in this branch and outside git since REF, differently; applying overwrites the live edit. `--fail-on-conflict` exits 4.",
-    "Take the live edit into the branch (`actionctl import --include-declared --force`, keep what you want, commit) or confirm with whoever edited it, then plan again.",
+    "Take the live edit into the branch (`actionctl import --only AGENT/NAME`, review, commit) or confirm with whoever edited it, then plan again.",
 )
 L832 = Code(
     "L832",
     WARNING,
     "drift",
     "`plan --base REF`: drift: a field (or tool) was edited outside git since REF and this branch did not touch it; applying reverts that edit.",
-    "If the live edit should stay, import it into the branch (`actionctl import --include-declared --force`) and commit; otherwise applying restores git's configuration.",
+    "If the live edit should stay, take it into the branch (`actionctl import --only AGENT/NAME`) and commit; otherwise applying restores git's configuration.",
 )
 L840 = Code(
     "L840",
@@ -538,6 +538,20 @@ I024 = Code(
     "import",
     "An agent named with `--agent` has no tools on the platform, so nothing was imported for it (on the local platform every agent exists, so a typo looks like this). Without an `actionctl.yaml` the local platform is read and the message says the file is missing.",
     "Check the name against `environments.<env>.agents` or the platform's agent list (`GET /h/v2/agents`); without `actionctl.yaml`, check `--project` (`actionctl init` starts a project).",
+)
+I025 = Code(
+    "I025",
+    ERROR,
+    "import",
+    "`import --only AGENT/NAME` names a tool the project does not declare: `--only` keeps the live edits of declared tools (rewriting their own document) and never adopts a tool. Nothing was written.",
+    "Check the address against the project (`agent/name` as in the action file); to bring in a tool the project does not have yet, use `actionctl import --agent AGENT`.",
+)
+I026 = Code(
+    "I026",
+    ERROR,
+    "import",
+    "`import --only AGENT/NAME`: the agent has no live tool of that name (or the agent does not exist), so there is no live edit to keep. Nothing was written.",
+    "Check the name on the platform; if the tool was deleted in the dashboard, `actionctl plan` shows it as a create.",
 )
 
 # Loading and validation (docs/codes/load-validate.md)
