@@ -197,8 +197,8 @@ class Plan:
 
     @classmethod
     def load(cls, path: Path) -> Plan:
-        """A saved plan, read as untrusted input (see ``compiler.plan.read``)."""
-        from compiler.plan.read import check_plan_shape, read_plan_json
+        """A saved plan, read as untrusted input (see ``compiler.plan.file``)."""
+        from compiler.plan.file import check_plan_shape, read_plan_json
 
         data = read_plan_json(path)
         check_plan_shape(data)

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from compiler.plan.model import Plan, PlanFormatError
-from compiler.plan.read import check_plan_shape, parse_plan_bytes
+from compiler.plan.file import check_plan_shape, parse_plan_bytes
 
 VALID: dict[str, Any] = {
     "format_version": 1,
