@@ -24,28 +24,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from compiler.plan.model import MISSING
+
 # Lists whose order carries no meaning in a JSON Schema or a tool payload.
 SET_LIKE_KEYS: frozenset[str] = frozenset({"required", "type"})
-
-
-class _Missing:
-    """The value at a path that does not exist on one side (added or removed fields)."""
-
-    _instance: _Missing | None = None
-
-    def __new__(cls) -> _Missing:
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
-
-    def __repr__(self) -> str:
-        return "MISSING"
-
-    def __bool__(self) -> bool:
-        return False
-
-
-MISSING: Any = _Missing()
 
 
 @dataclass(frozen=True)

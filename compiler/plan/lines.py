@@ -16,8 +16,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from compiler.plan.diff import MISSING, SET_LIKE_KEYS, FieldChange, field_changes
-from compiler.plan.model import CREATE, DELETE, NO_OP, REPLACE, UPDATE, Change, Plan
+from compiler.plan.diff import SET_LIKE_KEYS, FieldChange, field_changes
+from compiler.plan.model import CREATE, DELETE, MISSING, NO_OP, REPLACE, UPDATE, Change, Plan
 from compiler.plan.removal import unremovable
 
 LONG_STRING = 60  # characters: longer single-line strings get a word diff

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 from compiler.canonical import canonical_tool
-from compiler.plan.diff import MISSING, changed_paths, field_changes, top_level_fields
+from compiler.plan.diff import changed_paths, field_changes, top_level_fields
+from compiler.plan.model import MISSING
 
 
 def sms(**overrides: object) -> dict[str, object]:

@@ -14,8 +14,9 @@ from compiler.model import CompiledTool
 from compiler.plan import markdown, text
 from compiler.plan.build import build_plan
 from compiler.plan.diff import split_ignored
+from compiler.plan.file import PlanFormatError, dumps_plan, plan_from_json
 from compiler.plan.live import LiveState, index_by_name
-from compiler.plan.model import Change, Plan, PlanFormatError
+from compiler.plan.model import Change, Plan
 
 UID = "agent_dev_1"
 DESIRED: dict[str, Any] = {
@@ -126,21 +127,21 @@ def test_renderers_do_not_show_ignored_fields_and_json_records_them() -> None:
     plan = Plan("dev", {"platform": "openmic"}, [change])
     assert "voice_hint" not in text.render(plan)
     assert "voice_hint" not in markdown.render(plan)
-    saved = json.loads(plan.dumps())
+    saved = json.loads(dumps_plan(plan))
     assert saved["changes"][0]["ignored_live_fields"] == {"voice_hint": "x"}
-    assert Plan.from_json(saved) == plan
+    assert plan_from_json(saved) == plan
 
 
 def test_json_leaves_the_key_out_when_nothing_is_ignored() -> None:
     plan = Plan("dev", {"platform": "openmic"}, [plan_for(live_tool(description="Old."))])
-    saved = json.loads(plan.dumps())
+    saved = json.loads(dumps_plan(plan))
     assert "ignored_live_fields" not in saved["changes"][0]
-    assert Plan.from_json(saved) == plan
+    assert plan_from_json(saved) == plan
 
 
 def test_a_malformed_ignored_live_fields_is_a_format_error() -> None:
     plan = Plan("dev", {"platform": "openmic"}, [plan_for(live_tool(voice_hint="x"))])
-    saved = json.loads(plan.dumps())
+    saved = json.loads(dumps_plan(plan))
     saved["changes"][0]["ignored_live_fields"] = ["voice_hint"]
     with pytest.raises(PlanFormatError, match=r"changes\[0\]\.ignored_live_fields"):
-        Plan.from_json(saved)
+        plan_from_json(saved)
