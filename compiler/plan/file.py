@@ -37,6 +37,7 @@ from compiler.plan.model import (
     UPDATE,
     Change,
     FieldClass,
+    FieldPath,
     Plan,
     ThreeWay,
     ToolClass,
@@ -111,7 +112,7 @@ def change_to_json(change: Change) -> dict[str, Any]:
         "tool_id": change.tool_id,
         "before": change.before,
         "after": change.after,
-        "changed_paths": list(change.changed_paths),
+        "changed_paths": [str(path) for path in change.changed_paths],
         "live_fingerprint": change.live_fingerprint,
         "source": change.source,
     }
@@ -152,7 +153,7 @@ def tool_class_to_json(tool: ToolClass) -> dict[str, Any]:
 
 
 def field_class_to_json(field: FieldClass) -> dict[str, Any]:
-    data: dict[str, Any] = {"path": field.path, "class": field.kind}
+    data: dict[str, Any] = {"path": str(field.path), "class": field.kind}
     for side in SIDES:
         value = getattr(field, side)
         if value is not MISSING:
@@ -365,11 +366,60 @@ def _change(raw: Any, where: str) -> Change:
     return change
 
 
-def _changed_paths(raw: Mapping[str, Any], where: str) -> list[str]:
+def _changed_paths(raw: Mapping[str, Any], where: str) -> list[FieldPath]:
     paths: list[Any] = _typed(raw, "changed_paths", list, where)
     if not all(isinstance(p, str) for p in paths):
         raise PlanFormatError(f"not a valid plan: {where}.changed_paths must be strings")
-    return list(paths)
+    return [_field_path(p, f"{where}.changed_paths[{i}]") for i, p in enumerate(paths)]
+
+
+def _field_path(text: str, where: str) -> FieldPath:
+    try:
+        return parse_field_path(text)
+    except ValueError as error:
+        raise PlanFormatError(
+            f"not a valid plan: {where} {_shown(text)} is not a field path: {error}; "
+            "re-run `actionctl plan --out FILE`"
+        ) from None
+
+
+def parse_field_path(text: str) -> FieldPath:
+    """The keys of a path as ``FieldPath`` shows it; ValueError when it is not one. A key
+    in single quotes may hold anything (a quote doubled); a plain key runs to the next
+    dot. Paths saved before keys were quoted read the same unless a key held a dot, and
+    then they still name the right top-level field, which is all apply sends."""
+    keys: list[str] = []
+    at = 0
+    while True:
+        key, at = _quoted_key(text, at) if text.startswith("'", at) else _plain_key(text, at)
+        keys.append(key)
+        if at == len(text):
+            return FieldPath(keys)
+        if text[at] != ".":
+            raise ValueError(f"a quoted key must be followed by a dot (at character {at + 1})")
+        at += 1
+
+
+def _plain_key(text: str, at: int) -> tuple[str, int]:
+    end = text.find(".", at)
+    end = len(text) if end < 0 else end
+    if end == at:
+        raise ValueError(f"an empty key (at character {at + 1}); an empty key is shown ''")
+    return text[at:end], end
+
+
+def _quoted_key(text: str, at: int) -> tuple[str, int]:
+    out: list[str] = []
+    at += 1  # the opening quote
+    while True:
+        end = text.find("'", at)
+        if end < 0:
+            raise ValueError("a quoted key is not closed")
+        out.append(text[at:end])
+        if not text.startswith("''", end):
+            return "".join(out), end + 1
+        out.append("'")
+        at = end + 2
 
 
 def _check_consistent(change: Change, where: str) -> None:
@@ -458,7 +508,7 @@ def _field_class(raw: Any, where: str) -> FieldClass:
     if not isinstance(raw, dict):
         raise PlanFormatError(f"not a valid plan: {where} must be an object")
     _known_keys(raw, FIELD_CLASS_KEYS, where)
-    path = _string(raw, "path", where)
+    path = _field_path(_string(raw, "path", where), f"{where}.path")
     sides = [raw.get(side, MISSING) for side in SIDES]
     return FieldClass(path, _kind(raw, where), *sides)
 

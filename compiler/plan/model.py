@@ -8,8 +8,38 @@ platform's secret-free identity (``Platform.target``).
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
+
+# A key shown as it is: not empty, no dot, quote or whitespace. Anything else is quoted,
+# so a key ``filter.status`` can never be read as two keys.
+_PLAIN_KEY = re.compile(r"[^.'\s]+")
+
+
+class FieldPath(tuple[str, ...]):
+    """Where a field is in a tool payload: its keys from the top, never joined and split
+    again. Shown (and saved) with dots between keys, quoting a key that holds a dot, a
+    quote or whitespace, or is empty, in single quotes with a quote doubled:
+    ``static_params.message``, ``parameters.properties.'filter.status'.description``."""
+
+    __slots__ = ()
+
+    def __new__(cls, keys: Iterable[str] = ()) -> FieldPath:
+        return super().__new__(cls, keys)
+
+    def __str__(self) -> str:
+        return ".".join(_shown_key(key) for key in self)
+
+    def __repr__(self) -> str:
+        return f"FieldPath({tuple(self)!r})"
+
+
+def _shown_key(key: str) -> str:
+    if _PLAIN_KEY.fullmatch(key):
+        return key
+    return "'" + key.replace("'", "''") + "'"
 
 
 class _Missing:
@@ -54,7 +84,7 @@ class Change:
     # a create. A delete keeps the whole live tool.
     before: dict[str, Any] | None = None
     after: dict[str, Any] | None = None  # desired canonical form; None for a delete
-    changed_paths: list[str] = field(default_factory=list)
+    changed_paths: list[FieldPath] = field(default_factory=list)
     # Fingerprint of the WHOLE live canonical tool (``before`` plus the ignored fields),
     # so an edit to any live field, ignored or not, makes a saved plan stale.
     live_fingerprint: str | None = None  # None for a create
@@ -104,7 +134,7 @@ FIELD_NOTES = {
 
 @dataclass(frozen=True)
 class FieldClass:
-    path: str
+    path: FieldPath
     kind: str  # one of KINDS
     base: Any = MISSING
     branch: Any = MISSING  # the working tree's value

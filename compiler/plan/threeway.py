@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from compiler.diagnostics import Diagnostic, Location
-from compiler.plan.diff import field_changes, split_ignored
+from compiler.plan.diff import field_changes, split_ignored, value_at
 from compiler.plan.model import (
     CHANGE,
     CONFLICT,
@@ -37,6 +37,7 @@ from compiler.plan.model import (
     NO_OP,
     Change,
     FieldClass,
+    FieldPath,
     Plan,
     ThreeWay,
     ToolClass,
@@ -119,11 +120,11 @@ def _updated(change: Change, base: Mapping[str, Any] | None) -> ToolClass:
     before, after = change.before or {}, change.after or {}
     fields = []
     for path in change.changed_paths:
-        branch, live = _value_at(after, path), _value_at(before, path)
+        branch, live = value_at(after, path), value_at(before, path)
         if base is None:  # created both here and outside git, differently
             fields.append(FieldClass(path, CONFLICT, MISSING, branch, live))
             continue
-        at_base = _value_at(base, path)
+        at_base = value_at(base, path)
         fields.append(
             FieldClass(path, _field_kind(path, at_base, branch, live), at_base, branch, live)
         )
@@ -141,7 +142,7 @@ def _updated(change: Change, base: Mapping[str, Any] | None) -> ToolClass:
     return _tool(change, kind, note, fields)
 
 
-def _field_kind(path: str, base: Any, branch: Any, live: Any) -> str:
+def _field_kind(path: FieldPath, base: Any, branch: Any, live: Any) -> str:
     if _same(path, branch, base):
         return DRIFT
     if _same(path, live, base):
@@ -157,11 +158,13 @@ def _worst(fields: list[FieldClass]) -> str:
     return CHANGE  # no field listed (a replace of identical fields): the branch's doing
 
 
-def _differences(base: Mapping[str, Any], other: Mapping[str, Any]) -> list[tuple[str, Any, Any]]:
+def _differences(
+    base: Mapping[str, Any], other: Mapping[str, Any]
+) -> list[tuple[FieldPath, Any, Any]]:
     return [(fc.path, fc.before, fc.after) for fc in field_changes(base, other)]
 
 
-def _same(path: str, a: Any, b: Any) -> bool:
+def _same(path: FieldPath, a: Any, b: Any) -> bool:
     """Equal the way the plan's diff sees it (schema ``required`` lists ignore order):
     both values are put back at their path and diffed."""
     if a is MISSING or b is MISSING:
@@ -169,20 +172,11 @@ def _same(path: str, a: Any, b: Any) -> bool:
     return not field_changes(_nest(path, a), _nest(path, b))
 
 
-def _nest(path: str, value: Any) -> dict[str, Any]:
+def _nest(path: FieldPath, value: Any) -> dict[str, Any]:
     out: Any = value
-    for part in reversed(path.split(".")):
-        out = {part: out}
+    for key in reversed(path):
+        out = {key: out}
     return dict(out)
-
-
-def _value_at(payload: Mapping[str, Any], path: str) -> Any:
-    data: Any = payload
-    for part in path.split("."):
-        if not isinstance(data, Mapping) or part not in data:
-            return MISSING
-        data = data[part]
-    return data
 
 
 def three_way_warnings(plan: Plan) -> list[Diagnostic]:
@@ -196,7 +190,7 @@ def three_way_warnings(plan: Plan) -> list[Diagnostic]:
         if tool.kind == CHANGE:
             continue
         code = "L831" if tool.kind == CONFLICT else "L832"
-        paths = ", ".join(f.path for f in tool.fields if f.kind == tool.kind)
+        paths = ", ".join(str(f.path) for f in tool.fields if f.kind == tool.kind)
         what = f"{tool.address}: {tool.note}" + (f" ({paths})" if paths else "")
         where = location_of(sources.get((tool.agent_uid, tool.name)))
         out.append(

@@ -85,3 +85,30 @@ def test_non_utf8_file_is_a_format_error(tmp_path: Path, plan: Plan) -> None:
     path.write_bytes(b"\xff\xfe" + dumps_plan(plan).encode("utf-16-le"))
     with pytest.raises(PlanFormatError, match="not UTF-8"):
         load_plan(path)
+
+
+THREE_WAY_EDITS = {
+    "unknown-class": (("tools", 0, "class"), "merged", "no valid class"),
+    "unknown-key": (("tools", 0, "run"), "rm -rf /", "unknown key 'run'"),
+    "field-unknown-class": (("tools", 0, "fields", 0, "class"), None, "no valid class"),
+    "base-not-object": (("base",), "main", "base has the wrong type"),
+    "note-not-string": (("tools", 0, "note"), 7, "note has the wrong type"),
+}
+
+
+@pytest.mark.parametrize("case", list(THREE_WAY_EDITS))
+def test_the_plan_base_part_is_read_as_strictly_as_the_rest(plan: Plan, case: str) -> None:
+    from compiler.plan.model import CONFLICT, FieldClass, FieldPath, ThreeWay, ToolClass
+
+    field = FieldClass(FieldPath(("description",)), CONFLICT, "a", "b", "c")
+    tool = ToolClass("support/x", "uid", "x", "update", CONFLICT, "edited in both", (field,))
+    plan.three_way = ThreeWay("main", "0" * 40, [tool])
+    data = plan_to_json(plan)
+    assert plan_from_json(data) == plan
+    steps, value, message = THREE_WAY_EDITS[case]
+    target = data["three_way"]
+    for step in steps[:-1]:
+        target = target[step]
+    target[steps[-1]] = value
+    with pytest.raises(PlanFormatError, match=message):
+        plan_from_json(data)

@@ -68,7 +68,7 @@ def test_unknown_live_fields_are_not_a_change() -> None:
 def test_a_real_change_beside_an_unknown_field_patches_only_the_real_one() -> None:
     change = plan_for(live_tool(voice_hint="x", description="Old."))
     assert change.action == "update"
-    assert change.changed_paths == ["description"]
+    assert change.changed_paths == [("description",)]
     assert patch_fields(change) == {"description": "Ends the call."}
 
 
@@ -76,12 +76,12 @@ def test_a_desired_payload_that_sets_an_unknown_field_diffs_it() -> None:
     wanted = {**DESIRED, "voice_hint": "y"}
     change = plan_for(live_tool(voice_hint="x"), wanted)
     assert change.action == "update"
-    assert change.changed_paths == ["voice_hint"]
+    assert change.changed_paths == [("voice_hint",)]
     assert change.ignored_live_fields == {}
     assert patch_fields(change) == {"voice_hint": "y"}
     assert plan_for(live_tool(voice_hint="y"), wanted).action == "no-op"
     added = plan_for(live_tool(), wanted)
-    assert (added.action, added.changed_paths) == ("update", ["voice_hint"])
+    assert (added.action, added.changed_paths) == ("update", [("voice_hint",)])
 
 
 def test_the_fingerprint_covers_the_whole_live_tool() -> None:

@@ -105,9 +105,9 @@ def test_each_field_is_a_change_a_drift_or_a_conflict() -> None:
     (tool,) = classify(plan, {(UID, "confirm"): base})
     assert tool.kind == CONFLICT  # the worst field's
     by_path = {f.path: f for f in tool.fields}
-    assert by_path["static_params.message"].base == "Booked: {{ref}}"
-    assert by_path["static_params.message"].branch == "New: {{ref}}"
-    assert by_path["static_params.message"].live == "Live: {{ref}}"
+    assert by_path[("static_params", "message")].base == "Booked: {{ref}}"
+    assert by_path[("static_params", "message")].branch == "New: {{ref}}"
+    assert by_path[("static_params", "message")].live == "Live: {{ref}}"
 
 
 def test_both_making_the_same_edit_is_nothing_to_classify() -> None:
@@ -134,7 +134,7 @@ def test_creates_in_the_same_terms() -> None:
     assert fields_of(plan_of(change(None, new)), {(UID, "confirm"): sms()}) == {"confirm": DRIFT}
     edited = with_message("Edited: {{ref}}")
     (tool,) = classify(plan_of(change(None, edited)), {(UID, "confirm"): sms()})
-    assert tool.kind == CONFLICT and [f.path for f in tool.fields] == ["static_params.message"]
+    assert tool.kind == CONFLICT and [f.path for f in tool.fields] == [("static_params", "message")]
 
 
 def test_prune_deletes_in_the_same_terms() -> None:
@@ -204,7 +204,7 @@ def test_revert_puts_each_before_back() -> None:
     actions = {c.name: c for c in plan.changes}
     assert actions["new"].action == DELETE and actions["new"].tool_id == 20
     assert actions["upd"].action == UPDATE and actions["upd"].after == old
-    assert actions["upd"].changed_paths == ["static_params.message"]
+    assert actions["upd"].changed_paths == [("static_params", "message")]
     assert actions["del"].action == CREATE and actions["del"].after == gone
     assert plan.prune  # it deletes what the plan created
 
