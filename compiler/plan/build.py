@@ -1,6 +1,6 @@
 """Desired (compiled) + live -> Plan.
 
-Tools are matched by (agent uid, name). Classification, per SPEC §4:
+Tools are matched by (agent uid, name). Classification:
 create (nothing live), replace (the ``type`` changed, or a field was dropped that no PATCH
 can remove, ``compiler.plan.removal``: delete, then create),
 update (some field differs), no-op (canonical forms equal, live fields actionctl does

@@ -1,4 +1,4 @@
-"""The plan as JSON (SPEC §4, ``format_version: 1``): the same document ``--out`` saves."""
+"""The plan as JSON (``format_version: 1``): the same document ``--out`` saves."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Saved plans as an attacker writes them (issue 15): ``apply PLANFILE`` reads a strict
+"""Saved plans as an attacker writes them: ``apply PLANFILE`` reads a strict
 shape, within bounds, from regular files only; every refusal is A901 at the plan file
 (with line and column when the problem is at a spot), exit 1, no traceback, and
 nothing written to the platform."""
