@@ -42,8 +42,8 @@ from compiler.apply.lock import AcquireInterrupted, LockRefused, holding
 from compiler.canonical import canonical_tool, fingerprint
 from compiler.diagnostics.codes import A904, A905, A907, A909
 from compiler.plan.build import emptied_agents
-from compiler.plan.diff import MISSING, field_changes, split_ignored, top_level_fields
-from compiler.plan.model import CREATE, DELETE, REPLACE, UPDATE, Change, Plan
+from compiler.plan.diff import field_changes, split_ignored, top_level_fields
+from compiler.plan.model import CREATE, DELETE, MISSING, REPLACE, UPDATE, Change, Plan
 from compiler.plan.removal import patch_body
 from compiler.platform.base import NotFoundError, Platform, PlatformError
 from compiler.platform.lock_tools import LOCK_EXPIRY, LOCK_PREFIX, without_locks

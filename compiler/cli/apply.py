@@ -263,10 +263,10 @@ def _project_file_only(app: AppContext) -> Project:
 def _saved_plan(app: AppContext, planfile: Path) -> tuple[Plan, Project, Environment]:
     from compiler.cli.context import select_environment
     from compiler.diagnostics import Diagnostic, DiagnosticError, Location
-    from compiler.plan.model import Plan, PlanFormatError
+    from compiler.plan.file import PlanFormatError, load_plan
 
     try:
-        plan = Plan.load(planfile)
+        plan = load_plan(planfile)
     except PlanFormatError as error:
         diagnostic = Diagnostic.error(
             Location(str(planfile), error.line, error.column), A901, str(error)

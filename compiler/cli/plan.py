@@ -97,7 +97,9 @@ def command(
         plan = result.plan
     emit_diagnostics(app, result.diagnostics, err=True)
     if out is not None:
-        plan.save(out)
+        from compiler.plan.file import save_plan
+
+        save_plan(plan, out)
         if not app.quiet:
             click.echo(f"Saved the plan to {out}; apply it with: actionctl apply {out}", err=True)
     show_plan(app, plan, fmt)

@@ -988,7 +988,7 @@ A901 = Code(
     "A901",
     ERROR,
     "plan-apply",
-    "The plan file cannot be used: unreadable, not a regular file (a FIFO or device is never read), larger than 64 MiB, not UTF-8, not JSON, nested deeper than 256 levels, a number longer than 100 characters, `NaN`/`Infinity`, another `format_version` (the integer 1; `true` is not 1), an unknown key, a field missing, of the wrong type or too long, an address that is not `agent/name`, a name starting with `actionctl-lock-`, or a change whose `before`/`after` payload names another tool or whose `after` is not a payload actionctl compiled (edited by hand). Located at line and column where the problem is at one spot. Nothing was changed.",
+    "The plan file cannot be used: unreadable, not a regular file (a FIFO or device is never read), larger than 64 MiB, not UTF-8, not JSON, nested deeper than 256 levels, a number longer than 100 characters, `NaN`/`Infinity`, another `format_version` (the integer 1; `true` is not 1), an unknown key, a field missing, of the wrong type or too long, a field path that is not one (an unclosed quote, an empty key), an unknown `plan --base` class, an address that is not `agent/name`, a name starting with `actionctl-lock-`, or a change whose `before`/`after` payload names another tool or whose `after` is not a payload actionctl compiled (edited by hand). Located at line and column where the problem is at one spot. Nothing was changed.",
     "Re-create it: `actionctl plan --out plan.json`.",
 )
 A902 = Code(

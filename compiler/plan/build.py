@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from compiler.diagnostics import Diagnostic, Location
 from compiler.diagnostics.codes import L803
 from compiler.model import CompiledTool
-from compiler.plan.diff import changed_paths, split_ignored
+from compiler.plan.diff import changed_paths, split_ignored, top_level_paths
 from compiler.plan.live import LiveState, LiveTool
 from compiler.plan.model import (
     CREATE,
@@ -82,7 +82,7 @@ def _classify(tool: CompiledTool, live: LiveTool | None) -> Change:
         source=str(tool.source) if tool.source else None,
     )
     if live is None:
-        change.changed_paths = list(after)
+        change.changed_paths = top_level_paths(after)
         return change
     change.tool_id = live.tool_id
     # Live fields actionctl does not manage are set aside (not a change, not shown, so

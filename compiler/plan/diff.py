@@ -4,11 +4,13 @@ deepdiff does the walking: nested dicts are compared key by key (so JSON Schema
 ``properties`` match by name, never by position) and lists that JSON Schema treats as
 sets (``required``, a ``type`` union) ignore order. A change inside a list is reported
 at the list itself: ``parameters.properties.x.enum``, not ``...enum[2]``, because a
-position is not something a person can act on.
+position is not something a person can act on. A path is a ``FieldPath``, a sequence of
+keys, so a key that holds a dot (a query parameter ``filter.status``) stays one key.
 
-    changed_paths(before, after) -> ["static_params.message", ...]
+    changed_paths(before, after) -> [FieldPath(("static_params", "message")), ...]
     field_changes(before, after) -> [FieldChange(path, before, after), ...]
     split_ignored(live, desired) -> (live without ignored fields, ignored fields)
+    value_at(payload, path) -> the value there, or MISSING
 
 Fields the platform adds that actionctl does not manage (``agent_uid``, ``is_active``,
 ...) are kept by ``canonical_tool`` (import must never lose one), but comparing them
@@ -24,35 +26,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from compiler.plan.model import MISSING, FieldPath
+
 # Lists whose order carries no meaning in a JSON Schema or a tool payload.
 SET_LIKE_KEYS: frozenset[str] = frozenset({"required", "type"})
 
 
-class _Missing:
-    """The value at a path that does not exist on one side (added or removed fields)."""
-
-    _instance: _Missing | None = None
-
-    def __new__(cls) -> _Missing:
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
-
-    def __repr__(self) -> str:
-        return "MISSING"
-
-    def __bool__(self) -> bool:
-        return False
-
-
-MISSING: Any = _Missing()
-
-
 @dataclass(frozen=True)
 class FieldChange:
-    """One changed field: its dotted path and the whole value on each side (or MISSING)."""
+    """One changed field: its path and the whole value on each side (or MISSING)."""
 
-    path: str
+    path: FieldPath
     before: Any
     after: Any
 
@@ -116,7 +100,7 @@ def _identical(a: Any, b: Any) -> bool:
 def _expand(before: Any, after: Any, path: tuple[str, ...]) -> list[tuple[str, ...]]:
     """deepdiff sometimes reports a whole mapping as changed (even the root); split such
     a report into the keys that differ, so paths always name fields."""
-    old, new = _value_at(before, path), _value_at(after, path)
+    old, new = value_at(before, path), value_at(after, path)
     if not (isinstance(old, Mapping) and isinstance(new, Mapping)):
         return [path] if path else []
     out: list[tuple[str, ...]] = []
@@ -126,7 +110,8 @@ def _expand(before: Any, after: Any, path: tuple[str, ...]) -> list[tuple[str, .
     return out
 
 
-def _value_at(data: Any, path: tuple[str, ...]) -> Any:
+def value_at(data: Any, path: Sequence[str]) -> Any:
+    """The value at ``path`` in a payload, or MISSING."""
     for part in path:
         if not isinstance(data, Mapping) or part not in data:
             return MISSING
@@ -149,11 +134,11 @@ def field_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[F
     from compiler.canonical import FIELD_ORDER
 
     paths = sorted(_raw_paths(before, after), key=_sort_key(FIELD_ORDER))
-    return [FieldChange(".".join(p), _value_at(before, p), _value_at(after, p)) for p in paths]
+    return [FieldChange(FieldPath(p), value_at(before, p), value_at(after, p)) for p in paths]
 
 
-def changed_paths(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
-    """Dotted paths of every changed field: ``static_params.message``,
+def changed_paths(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[FieldPath]:
+    """The path of every changed field: ``static_params.message``,
     ``parameters.properties.x.description``. Empty when the payloads are equivalent."""
     return [change.path for change in field_changes(before, after)]
 
@@ -173,9 +158,11 @@ def split_ignored(
     return compared, ignored
 
 
-def top_level_fields(paths: Sequence[str]) -> list[str]:
+def top_level_paths(payload: Mapping[str, Any]) -> list[FieldPath]:
+    """Each top-level field of a payload: what a create (or re-create) changes."""
+    return [FieldPath((str(name),)) for name in payload]
+
+
+def top_level_fields(paths: Sequence[FieldPath]) -> list[str]:
     """The top-level fields touched by ``paths``, in first-seen order (what a PATCH sends)."""
-    seen: dict[str, None] = {}
-    for path in paths:
-        seen.setdefault(path.split(".", 1)[0], None)
-    return list(seen)
+    return list(dict.fromkeys(path[0] for path in paths))

@@ -13,6 +13,7 @@ import json
 import re
 from typing import Any
 
+from compiler.plan.file import tool_class_to_json, unmanaged_to_json
 from compiler.plan.lines import change_lines, target_line
 from compiler.plan.model import Change, Plan
 from compiler.plan.threeway import ThreeWay, ToolClass
@@ -112,13 +113,13 @@ def _json(plan: Plan, three_way: ThreeWay) -> str:
         "tools": [
             _tool_json(tool, changes.get((tool.agent_uid, tool.name))) for tool in three_way.tools
         ],
-        "unmanaged": [tool.to_json() for tool in plan.unmanaged],
+        "unmanaged": [unmanaged_to_json(tool) for tool in plan.unmanaged],
     }
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
 def _tool_json(tool: ToolClass, change: Change | None) -> dict[str, Any]:
-    data = tool.to_json()
+    data = tool_class_to_json(tool)
     data["tool_id"] = change.tool_id if change else None
     data["live"] = change.before if change else None
     data["git"] = change.after if change else None

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from compiler.plan.file import dumps_plan
 from compiler.plan.model import Plan
 
 
 def render(plan: Plan, *, color: bool = False) -> str:
     del color
-    return plan.dumps()
+    return dumps_plan(plan)

@@ -16,8 +16,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from compiler.plan.diff import MISSING, SET_LIKE_KEYS, FieldChange, field_changes
-from compiler.plan.model import CREATE, DELETE, NO_OP, REPLACE, UPDATE, Change, Plan
+from compiler.plan.diff import SET_LIKE_KEYS, FieldChange, field_changes
+from compiler.plan.model import CREATE, DELETE, MISSING, NO_OP, REPLACE, UPDATE, Change, Plan
 from compiler.plan.removal import unremovable
 
 LONG_STRING = 60  # characters: longer single-line strings get a word diff
@@ -105,19 +105,19 @@ def _lines_of(
 
 def field_lines(field: FieldChange) -> list[Line]:
     if field.kind == "added":
-        return list(_value_lines("+", 0, field.path, field.after))
+        return list(_value_lines("+", 0, str(field.path), field.after))
     if field.kind == "removed":
-        return list(_value_lines("-", 0, field.path, field.before))
+        return list(_value_lines("-", 0, str(field.path), field.before))
     before, after = field.before, field.after
     if isinstance(before, str) and isinstance(after, str) and _is_long(before, after):
         return [Line("~", 0, f"{field.path}:"), *string_diff(before, after, depth=1)]
-    last = field.path.rsplit(".", 1)[-1]
+    last = field.path[-1]
     if last in SET_LIKE_KEYS and isinstance(before, list) and isinstance(after, list):
         return [Line("~", 0, f"{field.path}: {_set_change(before, after)}")]
     if isinstance(before, Mapping) or isinstance(after, Mapping):
         return [
-            *_value_lines("-", 0, field.path, before),
-            *_value_lines("+", 0, field.path, after),
+            *_value_lines("-", 0, str(field.path), before),
+            *_value_lines("+", 0, str(field.path), after),
         ]
     return [Line("~", 0, f"{field.path}: {scalar(before)} -> {scalar(after)}")]
 
@@ -223,9 +223,9 @@ def review_lines(change: Change) -> list[Line]:
 def review_field_lines(field: FieldChange) -> list[Line]:
     before, after = field.before, field.after
     if field.kind == "added":
-        return list(_review_value_lines("+", 0, field.path, after))
+        return list(_review_value_lines("+", 0, str(field.path), after))
     if field.kind == "removed":
-        return list(_review_value_lines("-", 0, field.path, before))
+        return list(_review_value_lines("-", 0, str(field.path), before))
     if isinstance(before, str) and isinstance(after, str) and _is_long(before, after):
         return [Line(" ", 0, f"{field.path}:"), *text_review(before, after, depth=1)]
     if isinstance(before, Mapping) or isinstance(after, Mapping):

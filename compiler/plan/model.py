@@ -1,4 +1,6 @@
-"""The plan as a value, and its saved JSON form (``format_version: 1``).
+"""The plan as a value: what changes, what stays unmanaged and, with ``plan --base``, how
+each change relates to git. Plain data and the counts derived from it; reading and
+writing the saved form is ``compiler.plan.file``, classifying is ``compiler.plan.threeway``.
 
 A plan never holds secrets: payloads are canonical tool fields, and the target is the
 platform's secret-free identity (``Platform.target``).
@@ -6,18 +8,58 @@ platform's secret-free identity (``Platform.target``).
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from compiler.plan.threeway import ThreeWay
+# A key shown as it is: not empty, no dot, quote or whitespace. Anything else is quoted,
+# so a key ``filter.status`` can never be read as two keys.
+_PLAIN_KEY = re.compile(r"[^.'\s]+")
 
-FORMAT_VERSION = 1
-_COMMIT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
+
+class FieldPath(tuple[str, ...]):
+    """Where a field is in a tool payload: its keys from the top, never joined and split
+    again. Shown (and saved) with dots between keys, quoting a key that holds a dot, a
+    quote or whitespace, or is empty, in single quotes with a quote doubled:
+    ``static_params.message``, ``parameters.properties.'filter.status'.description``."""
+
+    __slots__ = ()
+
+    def __new__(cls, keys: Iterable[str] = ()) -> FieldPath:
+        return super().__new__(cls, keys)
+
+    def __str__(self) -> str:
+        return ".".join(_shown_key(key) for key in self)
+
+    def __repr__(self) -> str:
+        return f"FieldPath({tuple(self)!r})"
+
+
+def _shown_key(key: str) -> str:
+    if _PLAIN_KEY.fullmatch(key):
+        return key
+    return "'" + key.replace("'", "''") + "'"
+
+
+class _Missing:
+    """The value at a path that does not exist on one side (added or removed fields)."""
+
+    _instance: _Missing | None = None
+
+    def __new__(cls) -> _Missing:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "MISSING"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+MISSING: Any = _Missing()
 
 CREATE = "create"
 UPDATE = "update"
@@ -28,15 +70,6 @@ ACTIONS: tuple[str, ...] = (CREATE, UPDATE, REPLACE, DELETE, NO_OP)
 # What changes live state, in the order people read them: destructive first.
 DESTRUCTIVE: tuple[str, ...] = (DELETE, REPLACE)
 DISPLAY_ORDER: tuple[str, ...] = (DELETE, REPLACE, UPDATE, CREATE, NO_OP)
-
-
-class PlanFormatError(ValueError):
-    """A plan file that cannot be used: bad JSON, unknown version, missing fields;
-    ``line``/``column`` say where in the file when known (else 0)."""
-
-    def __init__(self, message: str, line: int = 0, column: int = 0) -> None:
-        super().__init__(message)
-        self.line, self.column = line, column
 
 
 @dataclass
@@ -51,7 +84,7 @@ class Change:
     # a create. A delete keeps the whole live tool.
     before: dict[str, Any] | None = None
     after: dict[str, Any] | None = None  # desired canonical form; None for a delete
-    changed_paths: list[str] = field(default_factory=list)
+    changed_paths: list[FieldPath] = field(default_factory=list)
     # Fingerprint of the WHOLE live canonical tool (``before`` plus the ignored fields),
     # so an edit to any live field, ignored or not, makes a saved plan stale.
     live_fingerprint: str | None = None  # None for a create
@@ -69,24 +102,6 @@ class Change:
         payload = self.after if self.after is not None else self.before or {}
         return str(payload.get("type", ""))
 
-    def to_json(self) -> dict[str, Any]:
-        data = {
-            "address": self.address,
-            "agent": self.agent,
-            "agent_uid": self.agent_uid,
-            "name": self.name,
-            "action": self.action,
-            "tool_id": self.tool_id,
-            "before": self.before,
-            "after": self.after,
-            "changed_paths": list(self.changed_paths),
-            "live_fingerprint": self.live_fingerprint,
-            "source": self.source,
-        }
-        if self.ignored_live_fields:
-            data["ignored_live_fields"] = dict(self.ignored_live_fields)
-        return data
-
 
 @dataclass
 class UnmanagedTool:
@@ -102,15 +117,73 @@ class UnmanagedTool:
     def address(self) -> str:
         return f"{self.agent}/{self.name}"
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "address": self.address,
-            "agent": self.agent,
-            "agent_uid": self.agent_uid,
-            "name": self.name,
-            "tool_id": self.tool_id,
-            "type": self.type,
-        }
+
+# --- plan --base: each change against the configuration at a git base ---
+
+CONFLICT = "conflict"
+DRIFT = "drift"
+CHANGE = "change"
+KINDS: tuple[str, ...] = (CONFLICT, DRIFT, CHANGE)  # worst first: the display order
+
+FIELD_NOTES = {
+    CHANGE: "edited in this branch",
+    DRIFT: "edited outside git since the base: applying reverts it",
+    CONFLICT: "edited in this branch and outside git: applying overwrites the live edit",
+}
+
+
+@dataclass(frozen=True)
+class FieldClass:
+    path: FieldPath
+    kind: str  # one of KINDS
+    base: Any = MISSING
+    branch: Any = MISSING  # the working tree's value
+    live: Any = MISSING
+
+    @property
+    def note(self) -> str:
+        return FIELD_NOTES[self.kind]
+
+
+@dataclass(frozen=True)
+class ToolClass:
+    address: str
+    agent_uid: str
+    name: str
+    action: str  # the plan's action for this tool
+    kind: str  # one of KINDS
+    note: str  # what happened, for people
+    fields: tuple[FieldClass, ...] = ()
+
+
+@dataclass
+class ThreeWay:
+    """The classification of one plan against a git base (``compiler.plan.threeway``)."""
+
+    ref: str  # as given: ``origin/main``
+    commit: str  # what it resolved to
+    tools: list[ToolClass] = field(default_factory=list)
+
+    def of_kind(self, kind: str) -> list[ToolClass]:
+        return [tool for tool in self.tools if tool.kind == kind]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Classified differences by class: each field, or the whole tool when a create
+        or delete has no field of its own (a tool edited in two ways counts twice)."""
+        counts = dict.fromkeys(KINDS, 0)
+        for tool in self.tools:
+            for kind in [f.kind for f in tool.fields] or [tool.kind]:
+                counts[kind] += 1
+        return counts
+
+    @property
+    def has_conflicts(self) -> bool:
+        return any(tool.kind == CONFLICT for tool in self.tools)
+
+    @property
+    def has_drift(self) -> bool:
+        return any(tool.kind == DRIFT for tool in self.tools)
 
 
 @dataclass
@@ -120,8 +193,8 @@ class Plan:
     changes: list[Change] = field(default_factory=list)
     unmanaged: list[UnmanagedTool] = field(default_factory=list)
     prune: bool = False
-    # ``plan --base REF``: each change classified against git (``compiler.plan.threeway``);
-    # None (and absent from the JSON) otherwise.
+    # ``plan --base REF``: each change classified against git; None (and absent from the
+    # JSON) otherwise.
     three_way: ThreeWay | None = None
     # The commit the configuration was read from (``git rev-parse HEAD``, else the CI's
     # commit variable), for reviewers; None outside git and CI. Not checked by apply.
@@ -166,146 +239,8 @@ class Plan:
         """The changes apply executes (everything but no-ops), in display order."""
         return [c for c in ordered(self.changes) if c.is_change]
 
-    def to_json(self) -> dict[str, Any]:
-        data = {
-            "format_version": FORMAT_VERSION,
-            "environment": self.environment,
-            "target": dict(self.target),
-            "prune": self.prune,
-            "commit": self.commit,
-            "summary": self.summary,
-            "review": self.review,
-            "changes": [change.to_json() for change in self.changes],
-            "unmanaged": [tool.to_json() for tool in self.unmanaged],
-        }
-        if self.three_way is not None:
-            data["three_way"] = self.three_way.to_json()
-        return data
-
-    def dumps(self) -> str:
-        return json.dumps(self.to_json(), indent=2, ensure_ascii=False) + "\n"
-
-    def save(self, path: Path) -> None:
-        """Write the plan atomically: a temp file in the same directory, then os.replace."""
-        from compiler.atomic_write import write_atomically
-
-        write_atomically(path, self.dumps())
-
-    @classmethod
-    def from_json(cls, data: Any) -> Plan:
-        return _parse_plan(data)
-
-    @classmethod
-    def load(cls, path: Path) -> Plan:
-        """A saved plan, read as untrusted input (see ``compiler.plan.read``)."""
-        from compiler.plan.read import check_plan_shape, read_plan_json
-
-        data = read_plan_json(path)
-        check_plan_shape(data)
-        return _parse_plan(data)
-
 
 def ordered(changes: list[Change]) -> list[Change]:
     """Destructive changes first, then updates, creates and no-ops; by address within each."""
     rank = {action: i for i, action in enumerate(DISPLAY_ORDER)}
     return sorted(changes, key=lambda c: (rank.get(c.action, len(rank)), c.address))
-
-
-# --- parsing: every problem becomes one PlanFormatError naming the field ---
-
-
-def _require(data: Mapping[str, Any], key: str, kinds: Any, where: str) -> Any:
-    if key not in data:
-        raise PlanFormatError(f"not a valid plan: {where} is missing {key!r}")
-    value = data[key]
-    if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in _as_tuple(kinds)):
-        raise PlanFormatError(f"not a valid plan: {where}.{key} has the wrong type")
-    return value
-
-
-def _as_tuple(kinds: Any) -> tuple[Any, ...]:
-    return kinds if isinstance(kinds, tuple) else (kinds,)
-
-
-def _parse_plan(data: Any) -> Plan:
-    if not isinstance(data, Mapping):
-        raise PlanFormatError("not a plan: the file must hold a JSON object")
-    version = data.get("format_version")
-    if version != FORMAT_VERSION:
-        raise PlanFormatError(
-            f"unsupported plan format_version {version!r} (this actionctl reads "
-            f"{FORMAT_VERSION}); re-run `actionctl plan --out FILE`"
-        )
-    environment = _require(data, "environment", str, "plan")
-    target = _require(data, "target", dict, "plan")
-    if not all(isinstance(v, str) for v in target.values()):
-        raise PlanFormatError("not a valid plan: plan.target values must be strings")
-    raw_changes = _require(data, "changes", list, "plan")
-    changes = [_parse_change(raw, i) for i, raw in enumerate(raw_changes)]
-    unmanaged = [_parse_unmanaged(raw, i) for i, raw in enumerate(data.get("unmanaged") or [])]
-    prune = data.get("prune", False)
-    from compiler.plan.threeway import parse_three_way
-
-    three_way = parse_three_way(data.get("three_way"))
-    commit = data.get("commit")
-    # Shown in comments: only a commit id, never text someone wrote into the plan file.
-    commit = commit if isinstance(commit, str) and _COMMIT_ID.fullmatch(commit) else None
-    return Plan(
-        environment, dict(target), changes, unmanaged, bool(prune), three_way, commit=commit
-    )
-
-
-def _parse_change(raw: Any, index: int) -> Change:
-    where = f"changes[{index}]"
-    if not isinstance(raw, Mapping):
-        raise PlanFormatError(f"not a valid plan: {where} must be an object")
-    action = _require(raw, "action", str, where)
-    if action not in ACTIONS:
-        raise PlanFormatError(f"not a valid plan: {where}.action {action!r} is unknown")
-    change = Change(
-        address=_require(raw, "address", str, where),
-        agent=_require(raw, "agent", str, where),
-        agent_uid=_require(raw, "agent_uid", str, where),
-        name=_require(raw, "name", str, where),
-        action=action,
-        tool_id=_require(raw, "tool_id", (int, type(None)), where),
-        before=_require(raw, "before", (dict, type(None)), where),
-        after=_require(raw, "after", (dict, type(None)), where),
-        changed_paths=list(_require(raw, "changed_paths", list, where)),
-        live_fingerprint=_require(raw, "live_fingerprint", (str, type(None)), where),
-        source=raw.get("source") if isinstance(raw.get("source"), str) else None,
-        ignored_live_fields=_optional_object(raw, "ignored_live_fields", where),
-    )
-    _check_consistent(change, where)
-    return change
-
-
-def _optional_object(raw: Mapping[str, Any], key: str, where: str) -> dict[str, Any]:
-    value = raw.get(key, {})
-    if not isinstance(value, dict):
-        raise PlanFormatError(f"not a valid plan: {where}.{key} has the wrong type")
-    return dict(value)
-
-
-def _check_consistent(change: Change, where: str) -> None:
-    """What apply relies on for each action must be present."""
-    needs_live = change.action in (UPDATE, REPLACE, DELETE, NO_OP)
-    if needs_live and (change.tool_id is None or change.live_fingerprint is None):
-        raise PlanFormatError(
-            f"not a valid plan: {where} ({change.action}) needs tool_id and live_fingerprint"
-        )
-    if change.action in (CREATE, UPDATE, REPLACE) and change.after is None:
-        raise PlanFormatError(f"not a valid plan: {where} ({change.action}) needs 'after'")
-
-
-def _parse_unmanaged(raw: Any, index: int) -> UnmanagedTool:
-    where = f"unmanaged[{index}]"
-    if not isinstance(raw, Mapping):
-        raise PlanFormatError(f"not a valid plan: {where} must be an object")
-    return UnmanagedTool(
-        agent=_require(raw, "agent", str, where),
-        agent_uid=_require(raw, "agent_uid", str, where),
-        name=_require(raw, "name", str, where),
-        tool_id=_require(raw, "tool_id", (int, type(None)), where),
-        type=str(raw.get("type", "")),
-    )

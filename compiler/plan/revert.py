@@ -19,7 +19,7 @@ fingerprints of the live tools, so apply checks it again under its locks.
 from __future__ import annotations
 
 from compiler.plan.build import live_change
-from compiler.plan.diff import changed_paths, split_ignored
+from compiler.plan.diff import changed_paths, split_ignored, top_level_paths
 from compiler.plan.live import LiveState, LiveTool
 from compiler.plan.model import (
     CREATE,
@@ -89,7 +89,7 @@ def _revert(change: Change, now: LiveTool | None) -> tuple[Change | None, str | 
     differs = changed_paths(compared, change.after or {})
     if differs:
         return None, (
-            f"changed since the plan was applied ({', '.join(differs[:5])}), or the plan "
+            f"changed since the plan was applied ({', '.join(map(str, differs[:5]))}), or the plan "
             "was never applied; reverting would overwrite that"
         )
     if change.action == CREATE:
@@ -105,7 +105,7 @@ def _recreate(change: Change) -> Change:
         name=change.name,
         action=CREATE,
         after=dict(change.before or {}),
-        changed_paths=list(change.before or {}),
+        changed_paths=top_level_paths(change.before or {}),
         source=change.source,
     )
 

@@ -21,107 +21,48 @@ edited live). A tool's class is its worst field's: conflict, then drift, then ch
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from compiler.diagnostics import Diagnostic, Location
 from compiler.diagnostics.codes import L831, L832
-from compiler.plan.diff import MISSING, field_changes, split_ignored
-from compiler.plan.model import CREATE, DELETE, NO_OP, Change, Plan
+from compiler.plan.diff import field_changes, split_ignored, value_at
+from compiler.plan.model import (
+    CHANGE,
+    CONFLICT,
+    CREATE,
+    DELETE,
+    DRIFT,
+    FIELD_NOTES,
+    KINDS,
+    MISSING,
+    NO_OP,
+    Change,
+    FieldClass,
+    FieldPath,
+    Plan,
+    ThreeWay,
+    ToolClass,
+)
 
-CONFLICT = "conflict"
-DRIFT = "drift"
-CHANGE = "change"
-KINDS: tuple[str, ...] = (CONFLICT, DRIFT, CHANGE)  # worst first: the display order
+# The value types live in ``compiler.plan.model``; renderers import them from here too.
+__all__ = [
+    "CHANGE",
+    "CONFLICT",
+    "DRIFT",
+    "FIELD_NOTES",
+    "KINDS",
+    "BaseTools",
+    "FieldClass",
+    "ThreeWay",
+    "ToolClass",
+    "ToolKey",
+    "classify",
+    "location_of",
+    "three_way_warnings",
+]
 
 ToolKey = tuple[str, str]  # (agent uid, tool name)
 BaseTools = Mapping[ToolKey, Mapping[str, Any]]  # the configuration at the base, compiled
-
-FIELD_NOTES = {
-    CHANGE: "edited in this branch",
-    DRIFT: "edited outside git since the base: applying reverts it",
-    CONFLICT: "edited in this branch and outside git: applying overwrites the live edit",
-}
-
-
-@dataclass(frozen=True)
-class FieldClass:
-    path: str
-    kind: str  # one of KINDS
-    base: Any = MISSING
-    branch: Any = MISSING  # the working tree's value
-    live: Any = MISSING
-
-    @property
-    def note(self) -> str:
-        return FIELD_NOTES[self.kind]
-
-    def to_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"path": self.path, "class": self.kind}
-        for side in ("base", "branch", "live"):
-            value = getattr(self, side)
-            if value is not MISSING:
-                data[side] = value
-        return data
-
-
-@dataclass(frozen=True)
-class ToolClass:
-    address: str
-    agent_uid: str
-    name: str
-    action: str  # the plan's action for this tool
-    kind: str  # one of KINDS
-    note: str  # what happened, for people
-    fields: tuple[FieldClass, ...] = ()
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "address": self.address,
-            "agent_uid": self.agent_uid,
-            "name": self.name,
-            "action": self.action,
-            "class": self.kind,
-            "note": self.note,
-            "fields": [f.to_json() for f in self.fields],
-        }
-
-
-@dataclass
-class ThreeWay:
-    """The classification of one plan against a git base."""
-
-    ref: str  # as given: ``origin/main``
-    commit: str  # what it resolved to
-    tools: list[ToolClass] = field(default_factory=list)
-
-    def of_kind(self, kind: str) -> list[ToolClass]:
-        return [tool for tool in self.tools if tool.kind == kind]
-
-    @property
-    def counts(self) -> dict[str, int]:
-        """Classified differences by class: each field, or the whole tool when a create
-        or delete has no field of its own (a tool edited in two ways counts twice)."""
-        counts = dict.fromkeys(KINDS, 0)
-        for tool in self.tools:
-            for kind in [f.kind for f in tool.fields] or [tool.kind]:
-                counts[kind] += 1
-        return counts
-
-    @property
-    def has_conflicts(self) -> bool:
-        return any(tool.kind == CONFLICT for tool in self.tools)
-
-    @property
-    def has_drift(self) -> bool:
-        return any(tool.kind == DRIFT for tool in self.tools)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "base": {"ref": self.ref, "commit": self.commit},
-            "summary": self.counts,
-            "tools": [tool.to_json() for tool in self.tools],
-        }
 
 
 def classify(plan: Plan, base: BaseTools) -> list[ToolClass]:
@@ -180,11 +121,11 @@ def _updated(change: Change, base: Mapping[str, Any] | None) -> ToolClass:
     before, after = change.before or {}, change.after or {}
     fields = []
     for path in change.changed_paths:
-        branch, live = _value_at(after, path), _value_at(before, path)
+        branch, live = value_at(after, path), value_at(before, path)
         if base is None:  # created both here and outside git, differently
             fields.append(FieldClass(path, CONFLICT, MISSING, branch, live))
             continue
-        at_base = _value_at(base, path)
+        at_base = value_at(base, path)
         fields.append(
             FieldClass(path, _field_kind(path, at_base, branch, live), at_base, branch, live)
         )
@@ -202,7 +143,7 @@ def _updated(change: Change, base: Mapping[str, Any] | None) -> ToolClass:
     return _tool(change, kind, note, fields)
 
 
-def _field_kind(path: str, base: Any, branch: Any, live: Any) -> str:
+def _field_kind(path: FieldPath, base: Any, branch: Any, live: Any) -> str:
     if _same(path, branch, base):
         return DRIFT
     if _same(path, live, base):
@@ -218,11 +159,13 @@ def _worst(fields: list[FieldClass]) -> str:
     return CHANGE  # no field listed (a replace of identical fields): the branch's doing
 
 
-def _differences(base: Mapping[str, Any], other: Mapping[str, Any]) -> list[tuple[str, Any, Any]]:
+def _differences(
+    base: Mapping[str, Any], other: Mapping[str, Any]
+) -> list[tuple[FieldPath, Any, Any]]:
     return [(fc.path, fc.before, fc.after) for fc in field_changes(base, other)]
 
 
-def _same(path: str, a: Any, b: Any) -> bool:
+def _same(path: FieldPath, a: Any, b: Any) -> bool:
     """Equal the way the plan's diff sees it (schema ``required`` lists ignore order):
     both values are put back at their path and diffed."""
     if a is MISSING or b is MISSING:
@@ -230,54 +173,11 @@ def _same(path: str, a: Any, b: Any) -> bool:
     return not field_changes(_nest(path, a), _nest(path, b))
 
 
-def _nest(path: str, value: Any) -> dict[str, Any]:
+def _nest(path: FieldPath, value: Any) -> dict[str, Any]:
     out: Any = value
-    for part in reversed(path.split(".")):
-        out = {part: out}
+    for key in reversed(path):
+        out = {key: out}
     return dict(out)
-
-
-def _value_at(payload: Mapping[str, Any], path: str) -> Any:
-    data: Any = payload
-    for part in path.split("."):
-        if not isinstance(data, Mapping) or part not in data:
-            return MISSING
-        data = data[part]
-    return data
-
-
-def parse_three_way(data: Any) -> ThreeWay | None:
-    """The ``three_way`` object of a saved plan (None when absent). Only what a reader
-    needs back: the base and each tool's class; field values stay in the file."""
-    from compiler.plan.model import PlanFormatError
-
-    if data is None:
-        return None
-    base = data.get("base") if isinstance(data, Mapping) else None
-    tools = data.get("tools") if isinstance(data, Mapping) else None
-    if not isinstance(base, Mapping) or not isinstance(tools, list):
-        raise PlanFormatError("not a valid plan: three_way needs 'base' and 'tools'")
-    parsed = ThreeWay(str(base.get("ref", "")), str(base.get("commit", "")))
-    for i, raw in enumerate(tools):
-        if not isinstance(raw, Mapping) or raw.get("class") not in KINDS:
-            raise PlanFormatError(f"not a valid plan: three_way.tools[{i}] has no valid class")
-        fields = tuple(
-            FieldClass(str(f.get("path", "")), str(f.get("class")))
-            for f in raw.get("fields") or []
-            if isinstance(f, Mapping) and f.get("class") in KINDS
-        )
-        parsed.tools.append(
-            ToolClass(
-                str(raw.get("address", "")),
-                str(raw.get("agent_uid", "")),
-                str(raw.get("name", "")),
-                str(raw.get("action", "")),
-                str(raw["class"]),
-                str(raw.get("note", "")),
-                fields,
-            )
-        )
-    return parsed
 
 
 def three_way_warnings(plan: Plan) -> list[Diagnostic]:
@@ -291,7 +191,7 @@ def three_way_warnings(plan: Plan) -> list[Diagnostic]:
         if tool.kind == CHANGE:
             continue
         code = L831 if tool.kind == CONFLICT else L832
-        paths = ", ".join(f.path for f in tool.fields if f.kind == tool.kind)
+        paths = ", ".join(str(f.path) for f in tool.fields if f.kind == tool.kind)
         what = f"{tool.address}: {tool.note}" + (f" ({paths})" if paths else "")
         where = location_of(sources.get((tool.agent_uid, tool.name)))
         out.append(

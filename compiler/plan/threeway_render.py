@@ -80,7 +80,7 @@ def markdown_rows(tool: ToolClass) -> list[str]:
     if not tool.fields:
         return [f"| {EMOJI[tool.kind]} | {address} | whole tool | {_escape(tool.note)} |"]
     return [
-        f"| {EMOJI[field.kind]} | {address} | {_code(field.path)} | {_escape(field.note)} |"
+        f"| {EMOJI[field.kind]} | {address} | {_code(str(field.path))} | {_escape(field.note)} |"
         for field in tool.fields
     ]
 

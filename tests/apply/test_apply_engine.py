@@ -11,7 +11,7 @@ import pytest
 from compiler.apply.engine import apply_plan, create_once, patch_fields
 from compiler.apply.lock import AgentLocks
 from compiler.canonical import canonical_tool
-from compiler.plan.model import CREATE, UPDATE, Change, Plan
+from compiler.plan.model import CREATE, UPDATE, Change, FieldPath, Plan
 from compiler.platform.base import PlatformError
 from compiler.platform.client import OpenMicClient
 from tests.conftest import TEST_API_KEY
@@ -101,7 +101,10 @@ def test_patch_sends_whole_top_level_fields_and_never_null() -> None:
     )  # fmt: skip
     change = Change(
         "s/x", "s", AGENT, "x", UPDATE, tool_id=1, after=after,
-        changed_paths=["parameters.properties.a.description", "static_params.end_message"],
+        changed_paths=[
+            FieldPath(("parameters", "properties", "a", "description")),
+            FieldPath(("static_params", "end_message")),
+        ],
     )  # fmt: skip
     # static_params removed: sent as {}, the value the platform treats as absent
     assert patch_fields(change) == {"parameters": after["parameters"], "static_params": {}}
@@ -114,7 +117,15 @@ def test_progress_counts_every_change_once(server: Any, client: Any) -> None:
             {"type": "dtmf", "name": f"t{i}", "static_params": {"digits": "1"}}
         )
         plan.changes.append(
-            Change(f"s/t{i}", "s", AGENT, f"t{i}", CREATE, after=payload, changed_paths=["type"])
+            Change(
+                f"s/t{i}",
+                "s",
+                AGENT,
+                f"t{i}",
+                CREATE,
+                after=payload,
+                changed_paths=[FieldPath(("type",))],
+            )
         )
     seen: list[tuple[int, int, str]] = []
     progress: Callable[[int, int, Any], None] = lambda done, total, outcome: seen.append(  # noqa: E731

@@ -15,7 +15,7 @@ import pytest
 from compiler.apply.engine import apply_plan
 from compiler.apply.lock import AgentLocks
 from compiler.canonical import canonical_tool, fingerprint
-from compiler.plan.model import CREATE, DELETE, REPLACE, UPDATE, Change, Plan
+from compiler.plan.model import CREATE, DELETE, REPLACE, UPDATE, Change, FieldPath, Plan
 from compiler.platform.client import OpenMicClient
 from tests.conftest import TEST_API_KEY
 
@@ -58,7 +58,9 @@ def change(action: str, after: dict[str, Any] | None, before: dict[str, Any] | N
         tool_id=before["id"] if before else None,
         after=after,
         live_fingerprint=fingerprint(canonical_tool(before)) if before else None,
-        changed_paths=["static_params.end_message"] if action == UPDATE else ["type"],
+        changed_paths=[
+            FieldPath(("static_params", "end_message") if action == UPDATE else ("type",))
+        ],
     )
 
 

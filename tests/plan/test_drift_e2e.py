@@ -436,3 +436,86 @@ def test_revert_of_a_plan_that_only_created_a_tool_deletes_just_that(
     assert reverted.exit_code == 0, reverted.output  # not refused as emptying the agent
     assert "1 to delete" in reverted.stdout
     assert live_tools(deployed) == before
+
+
+# --- a key that holds a dot is one key: a query parameter ``filter.status`` ---
+
+LOOKUP = "actions/support/lookup_booking.yaml"
+LOOKUP_ADDRESS = "support/lookup_booking"
+STATUS_DESCRIPTION = "Only bookings in this status"
+STATUS_PATH = "parameters.properties.'filter.status'.description"
+
+
+@pytest.fixture
+def dotted(deployed: GitProject) -> GitProject:
+    """``main`` also declares (and has applied) a query parameter named ``filter.status``;
+    the working tree is on a fresh branch ``pr`` from it."""
+    deployed.git("checkout", "-q", "main")
+    deployed.edit(
+        LOOKUP,
+        "  required: [booking_reference]",
+        f"    filter.status:\n      type: string\n      description: {STATUS_DESCRIPTION}\n"
+        "  required: [booking_reference]",
+    )
+    deployed.commit_all("main: filter bookings by status")
+    applied = deployed.run("apply", "--auto-approve")
+    assert applied.exit_code == 0, applied.output
+    deployed.git("checkout", "-q", "-B", "pr")
+    return deployed
+
+
+def branch_status(project: GitProject, description: str) -> None:
+    project.edit(LOOKUP, STATUS_DESCRIPTION, description)
+    project.commit_all("pr: reword the status filter")
+
+
+def dashboard_status(project: GitProject, description: str) -> None:
+    parameters = json.loads(json.dumps(project.tool("lookup_booking")["parameters"]))
+    parameters["properties"]["filter.status"]["description"] = description
+    project.dashboard_patch("lookup_booking", {"parameters": parameters})
+
+
+def test_a_branch_edit_of_a_dotted_key_is_a_change(dotted: GitProject) -> None:
+    branch_status(dotted, "Only bookings with this status")
+    three_way = dotted.three_way("--base", "main")
+    assert field_classes(three_way) == {(LOOKUP_ADDRESS, STATUS_PATH): "change"}
+    assert dotted.run("plan", "--base", "main", "--fail-on-conflict").exit_code == 0
+
+
+def test_a_dashboard_edit_of_a_dotted_key_is_drift(dotted: GitProject) -> None:
+    dashboard_status(dotted, "Edited in the dashboard")
+    three_way = dotted.three_way("--base", "main")
+    assert field_classes(three_way) == {(LOOKUP_ADDRESS, STATUS_PATH): "drift"}
+    (tool,) = three_way["tools"]
+    (field,) = tool["fields"]
+    assert (field["base"], field["branch"], field["live"]) == (
+        STATUS_DESCRIPTION,
+        STATUS_DESCRIPTION,
+        "Edited in the dashboard",
+    )
+
+
+def test_both_editing_a_dotted_key_is_a_conflict_and_fails_the_check(
+    dotted: GitProject, tmp_path: Path
+) -> None:
+    branch_status(dotted, "Only bookings with this status")
+    dashboard_status(dotted, "Edited in the dashboard")
+    three_way = dotted.three_way("--base", "main")
+    assert field_classes(three_way) == {(LOOKUP_ADDRESS, STATUS_PATH): "conflict"}
+
+    failing = dotted.run("plan", "--base", "main", "--fail-on-conflict")
+    assert failing.exit_code == 4, failing.output
+    assert f"conflict   {STATUS_PATH}:" in failing.stdout  # the same path in text...
+    assert "L831" in failing.stderr and STATUS_PATH in failing.stderr
+    markdown = dotted.run("plan", "--base", "main", "--format", "markdown")
+    assert f"| `{LOOKUP_ADDRESS}` | `{STATUS_PATH}` |" in markdown.stdout  # ...and Markdown
+
+    # The saved plan keeps the path as one key and applies: the parameter is rewritten whole.
+    plan_file = tmp_path / "plan.json"
+    assert dotted.run("plan", "--base", "main", "--out", plan_file).exit_code == 0
+    saved = json.loads(plan_file.read_text())
+    (change,) = [c for c in saved["changes"] if c["address"] == LOOKUP_ADDRESS]
+    assert change["changed_paths"] == [STATUS_PATH]
+    assert dotted.run("apply", plan_file).exit_code == 0
+    status = dotted.tool("lookup_booking")["parameters"]["properties"]["filter.status"]
+    assert status["description"] == "Only bookings with this status"

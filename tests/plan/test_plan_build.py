@@ -26,13 +26,13 @@ def test_every_kind_is_classified(plan: Plan) -> None:
 def test_update_records_field_paths(plan: Plan) -> None:
     update = by_address(plan)["support/send_booking_confirmation"]
     assert update.changed_paths == [
-        "description",
-        "parameters.properties.booking_reference.description",
-        "parameters.properties.phone",
-        "parameters.required",
-        "static_params.message",
-        "static_params.to_number",
-        "speak_after_execution",
+        ("description",),
+        ("parameters", "properties", "booking_reference", "description"),
+        ("parameters", "properties", "phone"),
+        ("parameters", "required"),
+        ("static_params", "message"),
+        ("static_params", "to_number"),
+        ("speak_after_execution",),
     ]
     assert update.tool_id == 7
 

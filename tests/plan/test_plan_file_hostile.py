@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from compiler.plan.read import MAX_PLAN_BYTES
+from compiler.plan.file import MAX_PLAN_BYTES
 from tests.conftest import REPO_ROOT
 
 HANDOVER = (

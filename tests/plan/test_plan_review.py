@@ -15,6 +15,7 @@ import pytest
 from compiler.diagnostics import Diagnostic, Location, Severity, sorted_diagnostics
 from compiler.plan import markdown
 from compiler.plan.commit import source_commit
+from compiler.plan.file import dumps_plan, plan_from_json, plan_to_json
 from compiler.plan.lines import display_lines, review_lines, word_hint
 from compiler.plan.model import Plan
 
@@ -106,7 +107,7 @@ def test_no_caution_without_destructive_changes(make_plan: Any) -> None:
 def test_labels_ready_summary_in_the_comment_and_the_plan_json(plan: Plan) -> None:
     plan.commit = SHA
     review = summary_of(markdown.render(plan))
-    assert review == plan.to_json()["review"]
+    assert review == plan_to_json(plan)["review"]
     assert review == {
         "status": "planned",
         "environment": "dev",
@@ -115,9 +116,9 @@ def test_labels_ready_summary_in_the_comment_and_the_plan_json(plan: Plan) -> No
         "destructive": 2,
         "labels": ["actionctl:changes", "actionctl:destructive"],
     }
-    assert Plan.from_json(json.loads(plan.dumps())).commit == SHA
-    forged = {**plan.to_json(), "commit": "<img src=x> **merge me**"}
-    assert Plan.from_json(forged).commit is None
+    assert plan_from_json(json.loads(dumps_plan(plan))).commit == SHA
+    forged = {**plan_to_json(plan), "commit": "<img src=x> **merge me**"}
+    assert plan_from_json(forged).commit is None
 
 
 def test_the_hidden_summary_cannot_be_closed_by_a_value(plan: Plan) -> None:

@@ -14,8 +14,9 @@ from compiler.model import CompiledTool
 from compiler.plan import markdown, text
 from compiler.plan.build import build_plan
 from compiler.plan.diff import split_ignored
+from compiler.plan.file import PlanFormatError, dumps_plan, plan_from_json
 from compiler.plan.live import LiveState, index_by_name
-from compiler.plan.model import Change, Plan, PlanFormatError
+from compiler.plan.model import Change, Plan
 
 UID = "agent_dev_1"
 DESIRED: dict[str, Any] = {
@@ -67,7 +68,7 @@ def test_unknown_live_fields_are_not_a_change() -> None:
 def test_a_real_change_beside_an_unknown_field_patches_only_the_real_one() -> None:
     change = plan_for(live_tool(voice_hint="x", description="Old."))
     assert change.action == "update"
-    assert change.changed_paths == ["description"]
+    assert change.changed_paths == [("description",)]
     assert patch_fields(change) == {"description": "Ends the call."}
 
 
@@ -75,12 +76,12 @@ def test_a_desired_payload_that_sets_an_unknown_field_diffs_it() -> None:
     wanted = {**DESIRED, "voice_hint": "y"}
     change = plan_for(live_tool(voice_hint="x"), wanted)
     assert change.action == "update"
-    assert change.changed_paths == ["voice_hint"]
+    assert change.changed_paths == [("voice_hint",)]
     assert change.ignored_live_fields == {}
     assert patch_fields(change) == {"voice_hint": "y"}
     assert plan_for(live_tool(voice_hint="y"), wanted).action == "no-op"
     added = plan_for(live_tool(), wanted)
-    assert (added.action, added.changed_paths) == ("update", ["voice_hint"])
+    assert (added.action, added.changed_paths) == ("update", [("voice_hint",)])
 
 
 def test_the_fingerprint_covers_the_whole_live_tool() -> None:
@@ -126,21 +127,21 @@ def test_renderers_do_not_show_ignored_fields_and_json_records_them() -> None:
     plan = Plan("dev", {"platform": "openmic"}, [change])
     assert "voice_hint" not in text.render(plan)
     assert "voice_hint" not in markdown.render(plan)
-    saved = json.loads(plan.dumps())
+    saved = json.loads(dumps_plan(plan))
     assert saved["changes"][0]["ignored_live_fields"] == {"voice_hint": "x"}
-    assert Plan.from_json(saved) == plan
+    assert plan_from_json(saved) == plan
 
 
 def test_json_leaves_the_key_out_when_nothing_is_ignored() -> None:
     plan = Plan("dev", {"platform": "openmic"}, [plan_for(live_tool(description="Old."))])
-    saved = json.loads(plan.dumps())
+    saved = json.loads(dumps_plan(plan))
     assert "ignored_live_fields" not in saved["changes"][0]
-    assert Plan.from_json(saved) == plan
+    assert plan_from_json(saved) == plan
 
 
 def test_a_malformed_ignored_live_fields_is_a_format_error() -> None:
     plan = Plan("dev", {"platform": "openmic"}, [plan_for(live_tool(voice_hint="x"))])
-    saved = json.loads(plan.dumps())
+    saved = json.loads(dumps_plan(plan))
     saved["changes"][0]["ignored_live_fields"] = ["voice_hint"]
     with pytest.raises(PlanFormatError, match=r"changes\[0\]\.ignored_live_fields"):
-        Plan.from_json(saved)
+        plan_from_json(saved)

@@ -8,6 +8,7 @@ from typing import Any
 
 from compiler.canonical import canonical_tool
 from compiler.plan.diff import changed_paths
+from compiler.plan.file import plan_from_json, plan_to_json
 from compiler.plan.lines import summary_line
 from compiler.plan.live import LiveState, LiveTool
 from compiler.plan.model import (
@@ -104,9 +105,9 @@ def test_each_field_is_a_change_a_drift_or_a_conflict() -> None:
     (tool,) = classify(plan, {(UID, "confirm"): base})
     assert tool.kind == CONFLICT  # the worst field's
     by_path = {f.path: f for f in tool.fields}
-    assert by_path["static_params.message"].base == "Booked: {{ref}}"
-    assert by_path["static_params.message"].branch == "New: {{ref}}"
-    assert by_path["static_params.message"].live == "Live: {{ref}}"
+    assert by_path[("static_params", "message")].base == "Booked: {{ref}}"
+    assert by_path[("static_params", "message")].branch == "New: {{ref}}"
+    assert by_path[("static_params", "message")].live == "Live: {{ref}}"
 
 
 def test_both_making_the_same_edit_is_nothing_to_classify() -> None:
@@ -133,7 +134,7 @@ def test_creates_in_the_same_terms() -> None:
     assert fields_of(plan_of(change(None, new)), {(UID, "confirm"): sms()}) == {"confirm": DRIFT}
     edited = with_message("Edited: {{ref}}")
     (tool,) = classify(plan_of(change(None, edited)), {(UID, "confirm"): sms()})
-    assert tool.kind == CONFLICT and [f.path for f in tool.fields] == ["static_params.message"]
+    assert tool.kind == CONFLICT and [f.path for f in tool.fields] == [("static_params", "message")]
 
 
 def test_prune_deletes_in_the_same_terms() -> None:
@@ -166,9 +167,9 @@ def test_conflicts_come_first_then_drift_then_changes_and_counts_are_per_field()
 
 def test_a_saved_plan_keeps_its_classes_and_a_plain_plan_has_none() -> None:
     plan = plan_of(change(with_message("y"), with_message("z")))
-    assert "three_way" not in plan.to_json()
+    assert "three_way" not in plan_to_json(plan)
     plan.three_way = ThreeWay("origin/main", "a" * 40, classify(plan, {(UID, "confirm"): sms()}))
-    loaded = Plan.from_json(plan.to_json())
+    loaded = plan_from_json(plan_to_json(plan))
     assert loaded.three_way is not None
     assert loaded.three_way.ref == "origin/main"
     assert [(t.kind, [f.kind for f in t.fields]) for t in loaded.three_way.tools] == [
@@ -203,7 +204,7 @@ def test_revert_puts_each_before_back() -> None:
     actions = {c.name: c for c in plan.changes}
     assert actions["new"].action == DELETE and actions["new"].tool_id == 20
     assert actions["upd"].action == UPDATE and actions["upd"].after == old
-    assert actions["upd"].changed_paths == ["static_params.message"]
+    assert actions["upd"].changed_paths == [("static_params", "message")]
     assert actions["del"].action == CREATE and actions["del"].after == gone
     assert plan.prune  # it deletes what the plan created
 
