@@ -9,13 +9,12 @@ commits. Diagnostics (warnings, or the errors that stop it) go to stderr in
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
 from compiler.cli.context import AppContext, diagnostics_format_option, emit_diagnostics, pass_app
-from compiler.diagnostics import DiagnosticError, has_errors, sorted_diagnostics
+from compiler.diagnostics import DiagnosticError, has_errors, json_text, sorted_diagnostics
 
 
 @click.command("compile")
@@ -50,7 +49,7 @@ def command(app: AppContext, out: Path | None, fmt: str | None) -> int:
     if has_errors(diagnostics):
         return 1
     payloads = {address: dict(tool.payload) for address, tool in result.tools.items()}
-    text = json.dumps(payloads, indent=2, ensure_ascii=False) + "\n"
+    text = json_text(payloads, indent=2) + "\n"
     if out is None:
         click.echo(text, nl=False)
         return 0

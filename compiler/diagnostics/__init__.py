@@ -17,7 +17,7 @@ import enum
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from compiler.diagnostics.codes import Code
@@ -34,6 +34,24 @@ _UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069
 def printable(text: str) -> str:
     """``text`` with each unsafe character as a visible escape (``\\n``, ``\\xff``)."""
     return _UNSAFE.sub(_escape, text) if _UNSAFE.search(text) else text
+
+
+# In JSON text a raw newline is structure, never content (json escapes those in strings).
+_UNSAFE_IN_JSON = re.compile(
+    r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+
+
+def json_text(value: object, **options: Any) -> str:
+    """``json.dumps(value, ensure_ascii=False, **options)`` with each unsafe character
+    (controls, bidi, line separators, lone surrogates) written as a ``\\u`` escape: the
+    same data when read back, and nothing a terminal acts on or UTF-8 cannot carry."""
+    import json
+
+    text = json.dumps(value, ensure_ascii=False, **options)
+    if not _UNSAFE_IN_JSON.search(text):
+        return text
+    return _UNSAFE_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
 def _escape(match: re.Match[str]) -> str:

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from compiler.canonical import TOOL_TYPES, canonical_tool
+from compiler.diagnostics import json_text
 from compiler.model import LOCK_PREFIX
 from compiler.plan.model import (
     ACTIONS,
@@ -162,7 +163,7 @@ def field_class_to_json(field: FieldClass) -> dict[str, Any]:
 
 
 def dumps_plan(plan: Plan) -> str:
-    return json.dumps(plan_to_json(plan), indent=2, ensure_ascii=False) + "\n"
+    return json_text(plan_to_json(plan), indent=2) + "\n"
 
 
 def save_plan(plan: Plan, path: Path) -> None:

@@ -7,11 +7,10 @@ cause) and a cause has ``consequences`` (how many follow it).
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict
 from typing import Any
 
-from compiler.diagnostics import Diagnostic
+from compiler.diagnostics import Diagnostic, json_text
 
 
 def as_dicts(diagnostics: list[Diagnostic]) -> list[dict[str, object]]:
@@ -39,4 +38,4 @@ def _as_dict(d: Diagnostic) -> dict[str, Any]:
 
 
 def render(diagnostics: list[Diagnostic], *, color: bool = False, prefix: str = "") -> str:
-    return json.dumps(as_dicts(diagnostics), indent=2, ensure_ascii=False)
+    return json_text(as_dicts(diagnostics), indent=2)

@@ -13,7 +13,6 @@ result as ``relatedLocations`` (its message says how many), not results of their
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -21,7 +20,7 @@ from typing import Any
 from urllib.parse import quote
 
 from compiler import __version__
-from compiler.diagnostics import Diagnostic, Severity
+from compiler.diagnostics import Diagnostic, Severity, json_text
 from compiler.diagnostics.codes import REGISTRY
 from compiler.report.paths import repository_path
 
@@ -43,7 +42,7 @@ class CodeDoc:
 
 
 def render(diagnostics: list[Diagnostic], *, color: bool = False, prefix: str = "") -> str:
-    return json.dumps(sarif_log(diagnostics, prefix), indent=2, ensure_ascii=False)
+    return json_text(sarif_log(diagnostics, prefix), indent=2)
 
 
 def sarif_log(diagnostics: list[Diagnostic], prefix: str = "") -> dict[str, Any]:
