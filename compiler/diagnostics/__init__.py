@@ -89,11 +89,16 @@ class Diagnostic:
     caused_by: Cause | None = None
     # Diagnostics caused by this one, folded under it by ``sorted_diagnostics``.
     consequences: tuple[Diagnostic, ...] = field(default=(), compare=False)
+    # The source line at the location, for the text format's excerpt and caret (set
+    # where the line is at hand: a YAML syntax error, whose file never became a model).
+    source_line: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
         # Every format (text, json, github, sarif) gets one safe line: done once, here.
         object.__setattr__(self, "file", printable(self.file))
         object.__setattr__(self, "message", capped(printable(self.message)))
+        if self.source_line:
+            object.__setattr__(self, "source_line", capped(printable(self.source_line)))
 
     @classmethod
     def at(
