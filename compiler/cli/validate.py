@@ -67,6 +67,7 @@ def command(
     from compiler.cli.context import unknown_environment
     from compiler.load import load_project
     from compiler.validate import validate_project
+    from compiler.validate.change_causes import fold_under_changes
     from compiler.validate.involved import involved
     from compiler.validate.suppress import apply_rules
 
@@ -89,6 +90,7 @@ def command(
         selection.problems += selection.unread(loaded.files)
         diagnostics = apply_rules(diagnostics, loaded.project, scan=selection.covers)
         diagnostics = involved(diagnostics, loaded.project, selection.change)
+        diagnostics = fold_under_changes(diagnostics, loaded.project, selection.change)
         diagnostics += selection.problems
     else:
         diagnostics = apply_rules(diagnostics, loaded.project)

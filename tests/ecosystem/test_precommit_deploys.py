@@ -73,3 +73,38 @@ def test_a_warning_is_visible_in_a_passing_hook_s_output(repo: Path) -> None:  #
     assert result.returncode == 0, output
     assert "N304" in output  # no messaging_channel: the default sender is used
     assert git(repo, "log", "--format=%s", "-1").strip() == "parking note"
+
+
+CHANNEL_FILE = "channels/customer-notifications.yaml"
+CHANNEL = "Customer notifications"
+
+
+def first_lines(output: str) -> list[str]:
+    """The hook's diagnostic lines (pre-commit's own banner left out)."""
+    return [line for line in output.splitlines() if ": error " in line]
+
+
+def test_a_channel_rename_fails_the_commit_naming_the_rename_first(repo: Path) -> None:  # noqa: F811
+    env = installed(repo)
+    path = repo / CHANNEL_FILE
+    path.write_text(path.read_text().replace(f"name: {CHANNEL}", "name: Customer alerts"))
+    git(repo, "add", CHANNEL_FILE)
+    result = commit(repo, env, "rename the channel")
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    first = first_lines(output)[0]
+    assert first.startswith(f"{CHANNEL_FILE}:2:7: error N305 channel '{CHANNEL}' renamed to")
+    assert "'Customer alerts'" in first and "still name it" in first
+    assert "did you mean" not in output  # the old name is known: no guess at another
+    assert f"unknown channel '{CHANNEL}': renamed to 'Customer alerts'" in output
+
+
+def test_a_channel_delete_fails_the_commit_naming_the_delete_first(repo: Path) -> None:  # noqa: F811
+    env = installed(repo)
+    git(repo, "rm", "-q", CHANNEL_FILE)
+    result = commit(repo, env, "drop the channel")
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    first = first_lines(output)[0]
+    assert first.startswith(f"{CHANNEL_FILE}: error N305 channel '{CHANNEL}' deleted from")
+    assert "did you mean" not in output and "channels:" not in output
