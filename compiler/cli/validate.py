@@ -212,13 +212,18 @@ def _problem(file: str, code: str, message: str) -> Diagnostic:
 
 
 def _summary(project: Project, selection: Selection | None) -> str:
+    """What was checked, truly: a change to actionctl.yaml re-checks every document."""
     actions = project.actions
     channels = project.channels
-    if selection is not None:
-        actions = [a for a in actions if selection.covers(a.source.file)]
-        channels = [c for c in channels if selection.covers(c.source.file)]
-        if not selection.change.files and not selection.change.folders:
-            return "ok: no actionctl files changed"
+    whole = f"ok: {_count(len(actions), 'action')}, {_count(len(channels), 'channel')} checked"
+    if selection is None:
+        return whole
+    if PROJECT_FILE in selection.change.files:
+        return f"{whole} ({PROJECT_FILE} changed: it configures every document)"
+    actions = [a for a in actions if selection.covers(a.source.file)]
+    channels = [c for c in channels if selection.covers(c.source.file)]
+    if not selection.change.files and not selection.change.folders:
+        return "ok: no actionctl files changed"
     return f"ok: {_count(len(actions), 'action')}, {_count(len(channels), 'channel')} checked"
 
 
