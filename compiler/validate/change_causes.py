@@ -1,4 +1,5 @@
-"""Cause first, from the change: a renamed or deleted channel, named before its echoes.
+"""Cause first, from the change: a renamed or deleted channel or agent key, named
+before its echoes.
 
 When the change (working tree vs HEAD, or the files named to ``validate``) renamed or
 deleted a channel that actions or environment overrides still name, each of those
@@ -6,7 +7,9 @@ reports "unknown channel". People need the one change that caused them, not doze
 echoes, and never an edit-distance guess at some other channel when the old name is
 known. So the change itself becomes the diagnostic (N305, at the changed file), and each
 echo is folded under it (``caused_by``) with its message saying what became of the
-name instead of "did you mean".
+name instead of "did you mean". The same for an agent key of an environment in
+actionctl.yaml that the change renamed or removed while actions still use the agent
+(E118, at the new key; E104 folded under it).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from compiler.diagnostics import Diagnostic, Location
 from compiler.load.declared import channel_key
 from compiler.model import Channel, Project
 from compiler.validate.involved import Change, name_sites
-from compiler.wording import quoted
+from compiler.wording import escaped, quoted
 
 # What an action (N301) or an environment override (E103) says of a channel it names
 # that the project no longer has.
@@ -45,7 +48,7 @@ def fold_under_changes(
 ) -> list[Diagnostic]:
     """``diagnostics`` with each echo of a channel the change took away folded under a
     diagnostic that names the change."""
-    result = list(diagnostics)
+    result = _fold_agent_keys(list(diagnostics), project, change)
     for gone in _gone_channels(project, change):
         sites = name_sites(project, {channel_key(gone.name)})
         echoes = {d for d in result if _is_echo(d, sites)}
@@ -118,3 +121,77 @@ def _folded(diagnostic: Diagnostic, cause: Diagnostic, gone: GoneChannel) -> Dia
             f"{diagnostic.message.split(';', 1)[0].split(' (did you mean', 1)[0]}: {gone.what()}"
         )
     return replace(diagnostic, message=message, caused_by=cause.cause)
+
+
+@dataclass(frozen=True)
+class GoneAgentKey:
+    """An agent key the change took out of an environment's ``agents`` mapping."""
+
+    agent: str
+    environment: str
+    renamed_to: str | None
+
+    def what(self) -> str:
+        where = f"in environment {quoted(self.environment)} of {PROJECT_FILE}"
+        if self.renamed_to is None:
+            return f"removed from the agents {where}"
+        return f"renamed to {escaped(self.renamed_to)} {where}"
+
+
+PROJECT_FILE = "actionctl.yaml"
+
+
+def _fold_agent_keys(
+    diagnostics: list[Diagnostic], project: Project, change: Change
+) -> list[Diagnostic]:
+    config = project.config.source
+    if config is None:
+        return diagnostics
+    for gone in _gone_agent_keys(project, change):
+        prefix = f"environment {quoted(gone.environment)} maps agents but not {escaped(gone.agent)}"
+        echoes = {
+            d
+            for d in diagnostics
+            if d.code == "E104" and d.file == config.file and d.message.startswith(prefix)
+        }
+        if not echoes:
+            continue
+        path = ("environments", gone.environment, "agents")
+        where = (
+            config.locate_key(*path, gone.renamed_to)
+            if gone.renamed_to
+            else config.locate_key(*path)
+        )
+        users = sum(1 for action in project.actions if action.agent == gone.agent)
+        fix = "rename the key back, or change the agent of those actions"
+        message = (
+            f"agent {escaped(gone.agent)} {gone.what()}; {_count(users, 'action')} still "
+            f"{'uses' if users == 1 else 'use'} it: {fix}"
+        )
+        cause = Diagnostic.at(where, "E118", message, next(iter(echoes)).severity)
+        folded = f"{prefix}: {gone.what()}"
+        diagnostics = [
+            replace(d, message=folded, caused_by=cause.cause) if d in echoes else d
+            for d in diagnostics
+        ]
+        diagnostics.append(cause)
+    return diagnostics
+
+
+def _gone_agent_keys(project: Project, change: Change) -> Iterator[GoneAgentKey]:
+    old = change.old_documents.get(PROJECT_FILE) or []
+    data = old[0] if old and isinstance(old[0], dict) else {}
+    environments = data.get("environments")
+    if not isinstance(environments, dict):
+        return
+    used = {action.agent for action in project.actions}
+    for name, environment in environments.items():
+        current = project.config.environments.get(str(name))
+        agents = environment.get("agents") if isinstance(environment, dict) else None
+        if current is None or not isinstance(agents, dict):
+            continue
+        new = [agent for agent in current.agents if agent not in agents]
+        for agent in agents:
+            if agent in current.agents or agent not in used:
+                continue
+            yield GoneAgentKey(str(agent), str(name), new[0] if len(new) == 1 else None)

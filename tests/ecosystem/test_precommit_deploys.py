@@ -52,7 +52,9 @@ def test_renaming_an_agent_key_on_openmic_fails_the_commit(repo: Path) -> None: 
     result = commit(repo, env, "rename the support agent key")
     output = result.stdout + result.stderr
     assert result.returncode != 0, output
-    assert "E104" in output and "'support'" in output
+    first = first_lines(output)[0]
+    assert first.startswith("actionctl.yaml:9:7: error E118 agent 'support' renamed to 'helpdesk'")
+    assert "E104" in output and "did you mean" not in output
     assert git(repo, "log", "--format=%s", "-1").strip() == "hooks"  # nothing committed
 
 
