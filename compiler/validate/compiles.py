@@ -7,10 +7,11 @@ action is compiled once per distinct override of its channel (usually once), not
 per environment. The cache's stubs are not compiled: their files were checked in full
 when cached, and their content is not held.
 
-A compile diagnostic where validate already reported one (the same position: an unknown
-channel is N301 at validate and C610 at compile) says the same thing twice, so it is
-left out; so is C699, the compiler's "this input was not validated", when the action's
-own file already has an error that explains it.
+A compile diagnostic where validate already reported an error (the same position: an
+unknown channel is N301 at validate and C610 at compile), or the same code at the same
+position, says the same thing twice, so it is left out; so is C699, the compiler's
+"this input was not validated", when the action's own file already has an error that
+explains it.
 """
 
 from __future__ import annotations
@@ -28,18 +29,28 @@ def compile_diagnostics(project: Project, found: Iterable[Diagnostic]) -> list[D
     already report (``found``: validate's own)."""
     from compiler.compile import compile_action  # (local: validate alone loads it on use)
 
-    taken = {d.location for d in found}
+    found = list(found)
+    # Only an error explains a compile error away: a warning at the same key (C631 at
+    # messaging_channel) must not hide an error there that would stop compile.
+    taken = {d.location for d in found if d.is_error}
+    said = {(d.location, d.code) for d in found}
     files_with_errors = {d.file for d in found if d.is_error}
     seen: set[Diagnostic] = set()
     for action in project.actions_read_in_full():
         for environment in _distinct_inputs(action, project):
             _, diagnostics = compile_action(action, project, environment)
             seen.update(diagnostics)
-    return sorted((d for d in seen if _new(d, taken, files_with_errors)), key=Diagnostic.sort_key)
+    new = [d for d in seen if _new(d, taken, said, files_with_errors)]
+    return sorted(new, key=Diagnostic.sort_key)
 
 
-def _new(diagnostic: Diagnostic, taken: set[Location], files_with_errors: set[str]) -> bool:
-    if diagnostic.location in taken:
+def _new(
+    diagnostic: Diagnostic,
+    taken: set[Location],
+    said: set[tuple[Location, str]],
+    files_with_errors: set[str],
+) -> bool:
+    if diagnostic.location in taken or (diagnostic.location, diagnostic.code) in said:
         return False
     return not (diagnostic.code == UNVALIDATED and diagnostic.file in files_with_errors)
 
