@@ -50,8 +50,8 @@ EXPECTED_CODES: dict[str, tuple[str, ...]] = {"static_response": ("C601",)}
 # instruction's wording is compiler/compile/send_text_message.py's (a test compiles it).
 TYPE_NOTES: dict[str, str] = {
     "send_text_message": """\
-**An empty message means the agent writes the text.** With `message` empty or absent
-(or only white space) the tool is sent in prompt mode, `static_params: {type: prompt,
+**An empty message means the agent writes the text.** With `message` empty (`""`) or
+absent the tool is sent in prompt mode, `static_params: {type: prompt,
 message: <instruction>}`, and the instruction is `prompt` when you give one. Without a
 `prompt` it is derived from `description`:
 
@@ -63,7 +63,10 @@ message: <instruction>}`, and the instruction is `prompt` when you give one. Wit
 
 So the description is what the agent is told to write: say what the SMS must contain
 ("Sends the caller the clinic's address and parking directions."). A non-empty `message`
-is sent as written (`{type: static, message}`).""",
+is sent as written (`{type: static, message}`). A `message` (or `prompt`) that is written
+but renders to nothing, only white space or only template comments (`{{/* later */}}`),
+is an error ([C634](codes.md#c634)): leave it empty for the agent to write the text, or
+write the text.""",
 }
 
 # Examples for the types the example project does not use.

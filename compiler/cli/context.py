@@ -88,15 +88,15 @@ def emit_diagnostics(
 def load_valid_project(app: AppContext) -> tuple[Project, list[Diagnostic]]:
     """Load and validate the whole project. Raises DiagnosticError if anything is an error;
     otherwise returns the project and its warnings (for the caller to print)."""
+    from compiler.compile.checks import check_project
     from compiler.diagnostics import DiagnosticError, has_errors, sorted_diagnostics
     from compiler.load import load_project
-    from compiler.validate import validate_project
     from compiler.validate.suppress import apply_rules
 
     loaded = load_project(app.project_dir)
     diagnostics = list(loaded.diagnostics)
     if loaded.project is not None:
-        diagnostics += validate_project(loaded.project)
+        diagnostics += check_project(loaded.project)
     diagnostics = sorted_diagnostics(apply_rules(diagnostics, loaded.project))
     if has_errors(diagnostics) or loaded.project is None:
         raise DiagnosticError(diagnostics)

@@ -66,8 +66,9 @@ def command(
     Rules of actionctl.yaml and `# actionctl: ignore[CODE]` comments apply first.
     """
     from compiler.cli.context import unknown_environment
+    from compiler.compile.checks import check_project
     from compiler.load import load_project
-    from compiler.validate import validate_project
+    from compiler.validate.change_causes import fold_under_changes
     from compiler.validate.involved import involved
     from compiler.validate.suppress import apply_rules
 
@@ -81,7 +82,7 @@ def command(
         cache.save()
     diagnostics = list(loaded.diagnostics)
     if loaded.project is not None:
-        diagnostics += validate_project(loaded.project)
+        diagnostics += check_project(loaded.project)
         if app.env and loaded.project.config.environment(app.env) is None:
             diagnostics.append(unknown_environment(app, loaded.project))
     if loaded.project is None or not loaded.files:
@@ -90,6 +91,7 @@ def command(
         selection.problems += selection.unread(loaded.files)
         diagnostics = apply_rules(diagnostics, loaded.project, scan=selection.covers)
         diagnostics = involved(diagnostics, loaded.project, selection.change)
+        diagnostics = fold_under_changes(diagnostics, loaded.project, selection.change)
         diagnostics += selection.problems
     else:
         diagnostics = apply_rules(diagnostics, loaded.project)
@@ -211,13 +213,18 @@ def _problem(file: str, code: str, message: str) -> Diagnostic:
 
 
 def _summary(project: Project, selection: Selection | None) -> str:
+    """What was checked, truly: a change to actionctl.yaml re-checks every document."""
     actions = project.actions
     channels = project.channels
-    if selection is not None:
-        actions = [a for a in actions if selection.covers(a.source.file)]
-        channels = [c for c in channels if selection.covers(c.source.file)]
-        if not selection.change.files and not selection.change.folders:
-            return "ok: no actionctl files changed"
+    whole = f"ok: {_count(len(actions), 'action')}, {_count(len(channels), 'channel')} checked"
+    if selection is None:
+        return whole
+    if PROJECT_FILE in selection.change.files:
+        return f"{whole} ({PROJECT_FILE} changed: it configures every document)"
+    actions = [a for a in actions if selection.covers(a.source.file)]
+    channels = [c for c in channels if selection.covers(c.source.file)]
+    if not selection.change.files and not selection.change.folders:
+        return "ok: no actionctl files changed"
     return f"ok: {_count(len(actions), 'action')}, {_count(len(channels), 'channel')} checked"
 
 

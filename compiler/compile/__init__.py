@@ -12,12 +12,13 @@ live tools. Problems are diagnostics, never exceptions.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
 
-from compiler.canonical import canonical_tool, find_null
+from compiler.canonical import canonical_tool
 from compiler.compile import (
     api_call,
     client_action,
@@ -26,9 +27,10 @@ from compiler.compile import (
     send_text_message,
     static_response,
 )
+from compiler.compile.locate import locate_payload
 from compiler.diagnostics import Diagnostic, has_errors
 from compiler.diagnostics.codes import C611, C620, C621, C633, C699
-from compiler.model import Action, CompiledTool, Environment, Project
+from compiler.model import Action, CompiledTool, DataPath, Environment, Project
 
 __all__ = ["CompileResult", "compile_action", "compile_project"]
 
@@ -77,20 +79,51 @@ def compile_action(
     if bad_path is not None:
         return None, [*diagnostics, _non_json(action, payload, bad_path)]
     canonical = canonical_tool(payload)
-    null_at = find_null(canonical)
+    null_at = _null_path(canonical)
     if null_at is not None:
         return None, [*diagnostics, _null(action, null_at)]
     return canonical, diagnostics
 
 
-def _null(action: Action, path: str) -> Diagnostic:
+def _null_path(value: Any, path: DataPath = ()) -> DataPath | None:
+    """Path of the first ``null`` in a JSON value, as keys (a key may hold a dot, as a
+    flow-mapping slip's ``in E.164`` does), or None."""
+    if value is None:
+        return path
+    items: Any
+    if isinstance(value, dict):
+        items = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return None
+    for key, item in items:
+        found = _null_path(item, (*path, key))
+        if found is not None:
+            return found
+    return None
+
+
+def _null(action: Action, path: DataPath) -> Diagnostic:
     """C633: no field of OpenMic's schema is nullable, so a null cannot be sent."""
+    hint = ""
+    if path and isinstance(path[-1], str) and " " in path[-1]:
+        # ``{description: Number to text, in E.164}``: YAML ends the value at the comma.
+        hint = (
+            f" ({path[-1]!r} reads as a key of its own: in a flow mapping `{{...}}` a comma "
+            "ends the value; quote text that holds a comma)"
+        )
     return Diagnostic.error(
-        action.locate(*path.split(".")),
+        locate_payload(action, path),
         C633,
-        f"payload field {path} is null (an empty YAML value, `~` or `null`); the platform "
-        "accepts no null anywhere: give it a value or leave the key out",
+        f"payload field {_dotted(path) or 'body'} is null (an empty YAML value, `~` or "
+        f"`null`){hint}; the platform accepts no null anywhere: give it a value or leave the "
+        "key out",
     )
+
+
+def _dotted(path: DataPath) -> str:
+    return ".".join(str(part) for part in path)
 
 
 def compile_project(project: Project, environment: Environment) -> CompileResult:
@@ -137,14 +170,16 @@ def _is_json(payload: Any) -> bool:
     """Whether JSON can carry the payload (the C encoder checks fast; the walk below
     finds where it cannot)."""
     try:
-        json.dumps(payload, default=_reject, check_circular=False)
+        json.dumps(payload, default=_reject, check_circular=False, allow_nan=False)
     except (TypeError, ValueError):
         return False
     return True
 
 
-def _non_json_path(value: Any, path: tuple[str | int, ...] = ()) -> tuple[str | int, ...] | None:
-    """Path of the first value JSON cannot carry (a YAML date, a set...), or None."""
+def _non_json_path(value: Any, path: DataPath = ()) -> DataPath | None:
+    """Path of the first value JSON cannot carry (a YAML date, a set, ``.inf``), or None."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return path  # json.dumps would write ``Infinity``/``NaN``: no JSON parser reads it
     if isinstance(value, _JSON_SCALARS):
         return None
     if isinstance(value, Mapping):
@@ -164,10 +199,27 @@ def _non_json_path(value: Any, path: tuple[str | int, ...] = ()) -> tuple[str | 
     return path
 
 
-def _non_json(action: Action, payload: dict[str, Any], path: tuple[str | int, ...]) -> Diagnostic:
-    dotted = ".".join(str(p) for p in path)
+def _non_json(action: Action, payload: dict[str, Any], path: DataPath) -> Diagnostic:
+    value = _value_at(payload, path)
+    if isinstance(value, float):
+        what = "NaN" if math.isnan(value) else "infinity"
+        reason = (
+            f"YAML reads the value as {what} (`.inf`, `-.INF`, `.nan`), which JSON cannot "
+            "carry; write a finite number, or leave the key out for no bound"
+        )
+    else:
+        reason = "not a JSON value (a YAML date or timestamp?); quote it"
     return Diagnostic.error(
-        action.locate(),
-        C621,
-        f"payload field {dotted} is not a JSON value (a YAML date or timestamp?); quote it",
+        locate_payload(action, path), C621, f"payload field {_dotted(path)} is {reason}"
     )
+
+
+def _value_at(value: Any, path: DataPath) -> Any:
+    for part in path:
+        if isinstance(value, Mapping):
+            value = value.get(part)
+        elif isinstance(value, list | tuple) and isinstance(part, int):
+            value = value[part]
+        else:
+            return None
+    return value

@@ -1,6 +1,6 @@
 """``send_text_message`` -> ``send_sms``.
 
-A non-empty message (not just whitespace) is sent as written: ``static_params:
+A non-empty message is sent as written: ``static_params:
 {type: static, message}`` with references in the platform's form. An empty or absent
 message means the agent writes the text: ``{type: prompt, message: <instruction>}``,
 where the instruction is ``prompt`` if given, else derived from the description:
@@ -9,7 +9,11 @@ where the instruction is ``prompt`` if given, else derived from the description:
     "Write a short SMS that does the following: <description>"   (custom recipient)
 
 and with no description either "Write a short SMS to the caller." (validate warns,
-M506). On the local platform a custom recipient becomes ``to_number`` and the messaging
+M506). A message or prompt that is written but renders to nothing (only whitespace, only
+template comments such as ``{{/* later */}}``) is an error (C634): it would send an empty
+SMS, or silently switch to prompt mode.
+
+On the local platform a custom recipient becomes ``to_number`` and the messaging
 channel's number in the environment ``from_number``. OpenMic's send_sms has neither
 field (it texts the caller from the agent's number): for ``platform: openmic`` a custom
 recipient is an error (C630) and the channel is not sent (validate warns, C631), so
@@ -22,6 +26,7 @@ from typing import Any
 
 from compiler.compile import fields
 from compiler.diagnostics import Diagnostic
+from compiler.diagnostics.codes import C634
 from compiler.model import Action, Environment, Project
 from compiler.validate.rules.capability import custom_recipient, custom_recipient_error
 
@@ -68,13 +73,39 @@ def _local_recipient_and_sender(
 
 
 def _message(action: Action, project: Project, diagnostics: list[Diagnostic]) -> dict[str, Any]:
-    if fields.text(action, "message").strip():
-        message = fields.template(action, "message", project, diagnostics)
+    if fields.text(action, "message"):
+        message = _written(action, "message", project, diagnostics)
         return {"type": "static", "message": message}
-    if fields.text(action, "prompt").strip():
-        prompt = fields.template(action, "prompt", project, diagnostics)
+    if fields.text(action, "prompt"):
+        prompt = _written(action, "prompt", project, diagnostics)
         return {"type": "prompt", "message": prompt}
     return {"type": "prompt", "message": derived_instruction(action)}
+
+
+def _written(
+    action: Action, name: str, project: Project, diagnostics: list[Diagnostic]
+) -> str | None:
+    """The field's text in the platform's form; an error when it renders to nothing."""
+    rendered = fields.template(action, name, project, diagnostics)
+    if rendered is not None and not rendered.strip():
+        diagnostics.append(renders_to_nothing(action, name))
+    return rendered
+
+
+def renders_to_nothing(action: Action, name: str) -> Diagnostic:
+    """C634: an empty static SMS is never sent, nor is prompt mode chosen silently."""
+    raw = fields.text(action, name)
+    what = "only whitespace" if not raw.strip() else "nothing (only template comments)"
+    fix = (
+        'leave `message` out (or empty: `message: ""`) for the agent to write the text, '
+        "or write the text"
+        if name == "message"
+        else "leave `prompt` out for the instruction derived from the description, or "
+        "write the instruction"
+    )
+    return Diagnostic.error(
+        action.locate(name), C634, f"{name} renders to {what}, so nothing would be sent; {fix}"
+    )
 
 
 def derived_instruction(action: Action) -> str:

@@ -112,11 +112,16 @@ class Diagnostic:
     caused_by: Cause | None = None
     # Diagnostics caused by this one, folded under it by ``sorted_diagnostics``.
     consequences: tuple[Diagnostic, ...] = field(default=(), compare=False)
+    # The source line at the location, for the text format's excerpt and caret (set
+    # where the line is at hand: a YAML syntax error, whose file never became a model).
+    source_line: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
         # Every format (text, json, github, sarif) gets one safe line: done once, here.
         object.__setattr__(self, "file", printable(self.file))
         object.__setattr__(self, "message", capped(printable(self.message)))
+        if self.source_line:
+            object.__setattr__(self, "source_line", capped(printable(self.source_line)))
 
     @classmethod
     def of(cls, location: Location, code: Code, message: str) -> Diagnostic:
@@ -127,9 +132,9 @@ class Diagnostic:
     def at(
         cls, location: Location, code: str, message: str, severity: Severity = Severity.ERROR
     ) -> Diagnostic:
-        registered = getattr(code, "severity", severity)
-        if registered is not severity:  # the registry decides; a site cannot drift from it
-            raise ValueError(f"{code} is a {registered} in the registry, not a {severity}")
+        allowed = getattr(code, "severities", (severity,))
+        if severity not in allowed:  # the registry decides; a site cannot drift from it
+            raise ValueError(f"{code} is a {allowed[0]} in the registry, not a {severity}")
         return cls(location.file, location.line, location.column, severity, code, message)
 
     @classmethod

@@ -22,19 +22,34 @@ INFO = Severity.INFO
 class Code(str):
     """A diagnostic code: the id itself, plus what a user reads about it."""
 
-    severity: Severity
+    severity: Severity  # what it is wherever its meaning says nothing else
+    also: tuple[Severity, ...]  # what else it may be, where its meaning says when
     stage: str
     meaning: str
     fix: str
 
-    def __new__(cls, id: str, severity: Severity, stage: str, meaning: str, fix: str) -> Code:
+    def __new__(
+        cls,
+        id: str,
+        severity: Severity,
+        stage: str,
+        meaning: str,
+        fix: str,
+        *,
+        also: tuple[Severity, ...] = (),
+    ) -> Code:
         code = super().__new__(cls, id)
         code.severity = severity
+        code.also = also
         code.stage = stage
         code.meaning = meaning
         code.fix = fix
         REGISTRY[id] = code
         return code
+
+    @property
+    def severities(self) -> tuple[Severity, ...]:
+        return (self.severity, *self.also)
 
     def __reduce__(self) -> tuple[object, ...]:  # a copy or pickle is the registry's code
         return (_registered, (str(self),))
@@ -105,8 +120,8 @@ C621 = Code(
     "C621",
     ERROR,
     "compile",
-    "A payload value JSON cannot carry, such as an unquoted YAML date.",
-    'Quote it: `default: "2026-01-01"`.',
+    "A payload value JSON cannot carry, such as an unquoted YAML date, or a number YAML reads as infinity or NaN (`exclusiveMaximum: .Inf`, `default: -.INF`, `.nan`: JSON has no such number, the request body would be invalid). Located at the key; `validate` reports it.",
+    'Quote a date: `default: "2026-01-01"`; write a finite number, or leave the bound out.',
 )
 C630 = Code(
     "C630",
@@ -133,15 +148,22 @@ C633 = Code(
     "C633",
     ERROR,
     "compile",
-    "A payload field is `null` (an empty YAML value, `~`, `null`), e.g. a `default: ~` inside a parameters schema: OpenMic accepts no null anywhere in a body, so it is never sent.",
-    "Give it a value, or leave the key out.",
+    "A payload field is `null` (an empty YAML value, `~`, `null`), e.g. a `default: ~` inside a parameters schema: OpenMic accepts no null anywhere in a body, so it is never sent. Also the key a comma slip makes in a flow mapping: `{type: string, description: Number to text, in E.164}` reads a key `in E.164` with no value. Located at that key; `validate` reports it.",
+    'Give it a value, or leave the key out; quote text that holds a comma: `description: "Number to text, in E.164"`.',
+)
+C634 = Code(
+    "C634",
+    ERROR,
+    "compile",
+    "A send_text_message `message` (or `prompt`) that is written but renders to nothing: only white space, or only template comments (`{{/* later */}}`). An empty static SMS is never sent, and a message is never silently switched to prompt mode.",
+    'Leave `message` out or empty (`""`) for the agent to write the text, or write the text.',
 )
 C699 = Code(
     "C699",
     ERROR,
     "compile",
-    "The compiler could not handle this action's values (unvalidated input).",
-    "Run `actionctl validate` and fix what it reports.",
+    "The compiler could not handle this action's values (unvalidated input); `validate` runs the compiler too and reports it.",
+    "Fix what `actionctl validate` reports for this action.",
 )
 M501 = Code(
     "M501",
@@ -240,6 +262,13 @@ M530 = Code(
     "compile",
     "A `$ref` (or `$dynamicRef`) in the parameters schema is not a local JSON pointer that resolves inside the schema: a remote URL, `file://`, a relative file, an anchor, or a dangling `#/$defs/missing`. Nothing is ever fetched (the platform does not fetch references either).",
     "Define the shared part under `$defs` and point at it: `$ref: '#/$defs/address'`.",
+)
+M531 = Code(
+    "M531",
+    WARNING,
+    "compile",
+    "A key beside `properties` in a parameters schema that is no JSON Schema keyword but holds a schema (`type`, `description`...): a property dedented out of `properties`. The platform takes it as an unknown keyword and the agent never sees the parameter. When `required` names it, M503 (an error) says where it sits instead.",
+    "Indent it under `properties`.",
 )
 T401 = Code(
     "T401",
@@ -585,10 +614,11 @@ E103 = Code(
 )
 E104 = Code(
     "E104",
-    WARNING,
+    ERROR,
     "load-validate",
-    "An agent used by actions has no uid in an environment that maps other agents; its logical name would be sent as its uid. A name with non-ASCII letters is shown escaped (`'verk\\xe4uf'`). (A name that only looks like a mapped one is E110.)",
+    "An agent used by actions has no uid in an environment that maps other agents; its logical name would be sent as its uid. An error for `platform: openmic` (no agent has that uid there, so `plan` would fail with L801); a warning for the local platform, which creates the agent. A name with non-ASCII letters is shown escaped (`'verk\\xe4uf'`). (A name that only looks like a mapped one is E110.)",
     "Add it: `agents: {support: uid_1, sales: uid_2}`.",
+    also=(WARNING,),
 )
 E105 = Code(
     "E105",
@@ -681,6 +711,14 @@ E117 = Code(
     "`base_url` in actionctl.yaml cannot be used: not http(s), plain `http://` to a host that is not loopback, credentials in it, a port out of range, a `?query`. The URL is never quoted (it may hold a key). `$OPENMIC_BASE_URL` is checked when plan connects (P107).",
     "`base_url: https://api.openmic.ai` (or `http://127.0.0.1:8080` for the emulator).",
 )
+E118 = Code(
+    "E118",
+    ERROR,
+    "load-validate",
+    "The change (`validate --changed`, or `validate actionctl.yaml`, against git's `HEAD`) renamed or removed an agent key of an environment's `agents` while actions still use the agent. Reported first, at the new key (or the `agents` mapping), with the E104 it causes folded under it; an error where E104 is one (`platform: openmic`), else a warning.",
+    "Rename the key back, or change the `agent` of those actions.",
+    also=(WARNING,),
+)
 E120 = Code(
     "E120",
     ERROR,
@@ -743,6 +781,13 @@ N304 = Code(
     "load-validate",
     "A send_text_message without `messaging_channel`: the platform's default sender number is used.",
     "Add `messaging_channel: Customer notifications` if a specific number should send it.",
+)
+N305 = Code(
+    "N305",
+    ERROR,
+    "load-validate",
+    "The change (`validate --changed`, or the files named to `validate`, against git's `HEAD`) renamed or deleted a channel that actions or environment overrides still name. Reported first, at the changed file, with each `unknown channel` (N301, E103) folded under it in every format, saying what became of the name instead of guessing another channel.",
+    "Rename it back, or change the actions (and overrides) to the new name; for a delete, restore the file or point them at another channel.",
 )
 N311 = Code(
     "N311",

@@ -494,6 +494,12 @@ def _chain(words: list[Token]) -> list[Token]:
 def _identifier_problem(first: Token, words: list[Token], shown: str) -> tuple[str, str]:
     chain = _chain(words)
     name = "".join(token.value for token in chain)
+    if len(chain) == len(words) and first.value in SCOPES and len(chain) > 1:
+        # ``parameters.x``: the reference with its leading dot missing, not a platform
+        # placeholder (prefixing ``.parameters.`` again would be a second wrong fix).
+        return PLATFORM_FORM, (
+            f"{{{{ {name} }}}} is missing its leading dot: write {{{{ .{name} }}}}"
+        )
     if len(chain) == len(words) and (len(chain) > 1 or first.value not in GO_BUILTINS):
         return PLATFORM_FORM, (
             f"platform-style placeholder {{{{{name}}}}} in a UI-style field: write "

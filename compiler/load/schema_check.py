@@ -95,7 +95,29 @@ def check_document(loaded: LoadedDocument, kind: str) -> list[Diagnostic]:
     if found:
         pointed = {diagnostic.location for diagnostic in found.values()}
         found.update({k: d for k, d in left_to_rules.items() if d.location not in pointed})
-    return sorted(found.values(), key=Diagnostic.sort_key)
+    return _fold_misspelt(sorted(found.values(), key=Diagnostic.sort_key))
+
+
+_MEANT = re.compile(r"\(did you mean ('[^']*')\?\)")
+_MISSING = re.compile(r"^missing required field ('[^']*')")
+
+
+def _fold_misspelt(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """A required field is "missing" because it is misspelt (``ulr:`` for ``url:``): the
+    misspelling (S201, which names the field) comes first, the S202 folded under it."""
+    misspelt: dict[str, Diagnostic] = {}
+    for diagnostic in diagnostics:
+        meant = _MEANT.search(diagnostic.message) if diagnostic.code == S201 else None
+        if meant is not None:
+            misspelt.setdefault(meant.group(1), diagnostic)
+    if not misspelt:
+        return diagnostics
+    folded = []
+    for diagnostic in diagnostics:
+        missing = _MISSING.match(diagnostic.message) if diagnostic.code == S202 else None
+        cause = misspelt.get(missing.group(1)) if missing is not None else None
+        folded.append(diagnostic if cause is None else diagnostic.because_of(cause))
+    return folded
 
 
 def _checked_by_a_rule(error: ValidationError) -> bool:

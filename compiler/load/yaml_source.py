@@ -22,7 +22,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from compiler.diagnostics import Diagnostic, Location
+from compiler.diagnostics import Diagnostic, Location, Severity
 from compiler.diagnostics.codes import (
     Y101,
     Y102,
@@ -519,7 +519,77 @@ def _yaml_error(error: yaml.YAMLError, text: str, file: str) -> Diagnostic:
         return Diagnostic.error(
             Location(file, *tab), Y103, "tab character in indentation; indent with spaces"
         )
-    return Diagnostic.error(Location(file, line, column), Y101, _yaml_message(error))
+    source_line = _line_of(text, line)
+    message = _yaml_message(error) + _indentation_hint(error, text, line)
+    return Diagnostic(file, line, column, Severity.ERROR, Y101, message, source_line=source_line)
+
+
+def _line_of(text: str, line: int) -> str:
+    """Line ``line`` (1-based) of ``text``, or "" past its end."""
+    lines = text.splitlines()
+    return lines[line - 1] if 0 < line <= len(lines) else ""
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _indentation_hint(error: yaml.YAMLError, text: str, line: int) -> str:
+    """Say so when libyaml's complaint is really a key indented wrongly: the two
+    messages people get for it name mappings, not indentation."""
+    if not isinstance(error, yaml.MarkedYAMLError):
+        return ""
+    lines = text.splitlines()
+    here = _line_of(text, line)
+    if not here.strip() or ":" not in here:
+        return ""
+    if error.problem == "mapping values are not allowed in this context":
+        above = _key_line_above(lines, line)
+        if above is None or _indent(here) <= _indent(lines[above]):
+            return ""
+        key = lines[above].strip().split(":", 1)[0]
+        return (
+            f" (indentation: line {line} is indented {_spaces(_indent(here))}, more than "
+            f"`{key}:` on line {above + 1}, which already has a value; align it with the "
+            f"keys of its mapping ({_spaces(_indent(lines[above]))}), or quote the text if "
+            "it belongs to that value)"
+        )
+    mark = error.context_mark
+    if error.problem == "did not find expected key" and mark is not None:
+        return _misaligned(lines, line, here, mark.line, mark.column)
+    return ""
+
+
+def _misaligned(lines: list[str], line: int, here: str, start: int, column: int) -> str:
+    """The keys ``here`` could be aligned with: the key just above it, and the first
+    key of the mapping libyaml was reading (``start``, ``column``: 0-based)."""
+    if _indent(here) == column:
+        return ""
+    options = {column: f"`{lines[start].strip().split(':', 1)[0]}:` (line {start + 1})"}
+    above = _key_line_above(lines, line)
+    if above is not None and _indent(lines[above]) not in options:
+        key = lines[above].strip().split(":", 1)[0]
+        options[_indent(lines[above])] = f"`{key}:` (line {above + 1})"
+    choices = " or ".join(f"{where}, {_spaces(n)}" for n, where in sorted(options.items()))
+    return (
+        f" (indentation: line {line} is indented {_spaces(_indent(here))}, which lines up "
+        f"with no key above it; align it with {choices})"
+    )
+
+
+def _spaces(count: int) -> str:
+    return f"{count} space" + ("" if count == 1 else "s")
+
+
+def _key_line_above(lines: list[str], line: int) -> int | None:
+    """Index of the nearest line above ``line`` that holds a key (comments and blank
+    lines skipped), or None."""
+    for index in range(line - 2, -1, -1):
+        stripped = lines[index].strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        return index if ":" in stripped else None
+    return None
 
 
 def _yaml_message(error: yaml.YAMLError) -> str:

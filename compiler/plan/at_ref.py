@@ -41,8 +41,8 @@ def project_at(project_dir: Path, ref: str, *, allow_empty: bool) -> Iterator[Pr
     files live in a temp dir for the ``with`` body. ``allow_empty``: nothing at ``ref``
     is an empty project (a plan's base before the project existed); else it is E111,
     as for a working tree that is not a project."""
+    from compiler.compile.checks import check_project
     from compiler.load import load_project
-    from compiler.validate import validate_project
 
     with tempfile.TemporaryDirectory(prefix="actionctl-base-") as tmp:
         revision = project_at_ref(Path(project_dir), ref, Path(tmp))
@@ -52,7 +52,7 @@ def project_at(project_dir: Path, ref: str, *, allow_empty: bool) -> Iterator[Pr
             raise DiagnosticError([_not_a_project_at(project_dir, revision)])
         diagnostics = [d for d in loaded.diagnostics if d.code != EMPTY_PROJECT]
         if loaded.project is not None:
-            diagnostics += validate_project(loaded.project)
+            diagnostics += check_project(loaded.project)
         diagnostics = relocate(diagnostics, ref)
         if has_errors(diagnostics) or loaded.project is None:
             raise DiagnosticError([_broken_base(project_dir, revision), *diagnostics])

@@ -1,7 +1,8 @@
 """``path:line:col: severity CODE message``, one per line, then a count.
 
-Diagnostics caused by an earlier one follow it, indented, under "N more caused by this"
-(each keeps its own clickable location).
+A diagnostic that carries its source line (a YAML syntax error) shows it below, with a
+caret at the column. Diagnostics caused by an earlier one follow it, indented, under
+"N more caused by this" (each keeps its own clickable location).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ def render(diagnostics: list[Diagnostic], *, color: bool = False, prefix: str = 
     lines: list[str] = []
     for diagnostic in diagnostics:
         lines.append(_line(diagnostic, color))
+        lines.extend(excerpt(diagnostic))
         lines.extend(_consequence_lines(diagnostic, color))
     if diagnostics:
         lines.append(summary(diagnostics))
@@ -29,6 +31,19 @@ def _consequence_lines(diagnostic: Diagnostic, color: bool) -> list[str]:
         return []
     head = f"{CONSEQUENCE_INDENT}{consequence_count(diagnostic)} caused by this:"
     return [head, *(CONSEQUENCE_INDENT + _line(d, color) for d in diagnostic.consequences)]
+
+
+def excerpt(diagnostic: Diagnostic) -> list[str]:
+    """The source line under the diagnostic, with a caret at its column (rustc style)."""
+    if not diagnostic.source_line or not diagnostic.line:
+        return []
+    number = str(diagnostic.line)
+    gutter = " " * len(number)
+    caret = " " * max(diagnostic.column - 1, 0) + "^"
+    return [
+        f"{CONSEQUENCE_INDENT}{number} | {diagnostic.source_line}",
+        f"{CONSEQUENCE_INDENT}{gutter} | {caret}",
+    ]
 
 
 def consequence_count(diagnostic: Diagnostic) -> str:

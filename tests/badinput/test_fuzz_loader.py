@@ -10,9 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from compiler.compile.checks import check_project as validated
 from compiler.diagnostics import Diagnostic
 from compiler.load import load_project
-from compiler.validate import validate_project
 from tests.conftest import write_files
 
 VALID_ACTIONS = """\
@@ -116,7 +116,7 @@ def check_project(files: dict[str, bytes]) -> None:
         loaded = load_project(root)
         assert all(isinstance(d, Diagnostic) for d in loaded.diagnostics)
         assert loaded.project is not None
-        diagnostics = validate_project(loaded.project)
+        diagnostics = validated(loaded.project)
         assert all(isinstance(d, Diagnostic) for d in diagnostics)
         environment = loaded.project.config.environment(None)
         if environment is not None:
@@ -165,5 +165,5 @@ def test_the_unmutated_inputs_are_valid() -> None:
         assert loaded.diagnostics == []
         assert loaded.project is not None
         assert len(loaded.project.actions) == 4
-        errors = [d for d in validate_project(loaded.project) if d.is_error]
+        errors = [d for d in validated(loaded.project) if d.is_error]
         assert errors == []

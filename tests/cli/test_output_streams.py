@@ -49,7 +49,8 @@ def test_platform_errors_follow_the_diagnostics_format(
     cli: Cli, example_project: Path, emulator: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("ACTIONCTL_TEST_KEY", raising=False)
-    write_openmic_config(example_project, emulator.url, "ACTIONCTL_TEST_KEY", {"support": "s"})
+    agents = {"support": "s", "billing": "b"}  # every agent mapped: E104 is an error there
+    write_openmic_config(example_project, emulator.url, "ACTIONCTL_TEST_KEY", agents)
     result = cli("--project", example_project, "--diagnostics-format", "json", "plan")
     assert result.exit_code == 1
     (diagnostic,) = json.loads(result.stderr)

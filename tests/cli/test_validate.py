@@ -42,6 +42,20 @@ def test_clean_project_says_ok(cli: Cli, tmp_path: Path) -> None:
     assert result.stdout.strip() == "ok: 1 action, 1 channel checked"
 
 
+def test_a_changed_project_file_says_the_whole_project_was_checked(
+    cli: Cli, tmp_path: Path
+) -> None:
+    root = write_files(
+        tmp_path,
+        {"actionctl.yaml": "prune: false\n", "channels/c.yaml": CHANNEL, "actions/good.yaml": GOOD},
+    )
+    result = cli("--project", root, "validate", root / "actionctl.yaml")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == (
+        "ok: 1 action, 1 channel checked (actionctl.yaml changed: it configures every document)"
+    )
+
+
 def test_quiet_prints_nothing_when_clean(cli: Cli, tmp_path: Path) -> None:
     root = write_files(tmp_path, {"channels/c.yaml": CHANNEL, "actions/good.yaml": GOOD})
     result = cli("-q", "--project", root, "validate")

@@ -67,9 +67,37 @@ def test_prompt_is_the_instruction(project: Callable[..., Project]) -> None:
     }
 
 
-def test_whitespace_message_is_prompt_mode(project: Callable[..., Project]) -> None:
-    payload, _ = compiled(project, sms_action(message="  \n"))
+def test_empty_message_is_prompt_mode(project: Callable[..., Project]) -> None:
+    payload, diagnostics = compiled(project, sms_action(message=""))
+    assert diagnostics == []
     assert payload["static_params"]["type"] == "prompt"
+
+
+def test_whitespace_message_is_an_error_not_prompt_mode(project: Callable[..., Project]) -> None:
+    payload, diagnostics = compiled(project, sms_action(message="  \n"))
+    assert payload is None
+    assert [code for code, _ in diagnostics] == ["C634"]
+
+
+def test_comment_only_message_is_never_an_empty_static_sms(
+    project: Callable[..., Project],
+) -> None:
+    for message in ("{{/* later */}}", " {{- /* later */ -}} \n"):
+        payload, diagnostics = compiled(project, sms_action(message=message))
+        assert payload is None
+        assert [code for code, _ in diagnostics] == ["C634"]
+
+
+def test_comment_only_prompt_is_an_error(project: Callable[..., Project]) -> None:
+    payload, diagnostics = compiled(project, sms_action(prompt="{{/* later */}}"))
+    assert payload is None
+    assert [code for code, _ in diagnostics] == ["C634"]
+
+
+def test_message_with_text_beside_a_comment_is_sent(project: Callable[..., Project]) -> None:
+    payload, diagnostics = compiled(project, sms_action(message="Hi{{/* name later */}}"))
+    assert diagnostics == []
+    assert payload["static_params"] == {"type": "static", "message": "Hi"}
 
 
 def test_derived_instruction_for_a_custom_recipient(project: Callable[..., Project]) -> None:
@@ -267,7 +295,16 @@ def test_yaml_date_in_payload_is_a_diagnostic(project: Callable[..., Project]) -
         "properties": {"day": {"type": "string", "default": datetime.date(2026, 1, 1)}},
     }
     payload, diagnostics = compiled(project, action("client_action", parameters_schema=schema))
-    assert payload is None and diagnostics == [("C621", 1)]
+    # At the key that holds it (parameters_schema, the fifth line), not the document's start.
+    assert payload is None and diagnostics == [("C621", 5)]
+
+
+def test_infinity_in_a_schema_is_not_json(project: Callable[..., Project]) -> None:
+    for bound in (float("inf"), float("-inf"), float("nan")):
+        schema = {"type": "object", "properties": {"n": {"type": "number", "maximum": bound}}}
+        act = action("client_action", parameters_schema=schema)
+        payload, diagnostics = compiled(project, act)
+        assert payload is None and diagnostics == [("C621", 5)]
 
 
 def test_garbage_fields_give_diagnostics_not_exceptions(project: Callable[..., Project]) -> None:

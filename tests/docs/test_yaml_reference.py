@@ -17,9 +17,9 @@ import pytest
 import yaml
 
 from compiler.compile import compile_action
+from compiler.compile.checks import check_project
 from compiler.diagnostics import Diagnostic
 from compiler.load import load_project, schemas
-from compiler.validate import validate_project
 from tests.conftest import REPO_ROOT
 
 REFERENCE = REPO_ROOT / "docs" / "yaml-reference.md"
@@ -210,8 +210,8 @@ def test_example_loads_and_validates(build: ModuleType, block: str, tmp_path: Pa
     documents = len(loaded.project.actions) + len(loaded.project.channels)
     assert documents >= 1
     expected = build.EXPECTED_CODES.get(block_label(block), ())
-    codes = [d.code for d in validate_project(loaded.project)]
-    assert codes == list(expected), shown(validate_project(loaded.project))
+    codes = [d.code for d in check_project(loaded.project)]
+    assert codes == list(expected), shown(check_project(loaded.project))
 
 
 ACTION_BLOCKS = [b for b in BLOCKS if yaml.safe_load(b).get("kind") == "action"]

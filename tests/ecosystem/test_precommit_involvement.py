@@ -74,7 +74,10 @@ def run_entry(root: Path, files: list[str], **env: str) -> subprocess.CompletedP
 
 
 def reported_files(output: str) -> set[str]:
-    return {m.group(1) for m in re.finditer(r"^(\S+?):\d+:\d+: error", output, re.MULTILINE)}
+    """Files with an error, folded under a cause or not; the cause that names the change
+    (N305, at the changed file) left out."""
+    pattern = r"^\s*(\S+?):\d+:\d+: error (?!N305)"
+    return {m.group(1) for m in re.finditer(pattern, output, re.MULTILINE)}
 
 
 def rename_channel(root: Path) -> None:
@@ -90,7 +93,7 @@ def test_renaming_a_channel_reports_every_file_that_still_names_it(repo: Path) -
     result = run_entry(repo, [CHANNEL_FILE])
     assert result.returncode == 1, result.stdout + result.stderr
     assert reported_files(result.stdout) == users
-    assert f"unknown channel '{CHANNEL}'" in result.stdout
+    assert f"unknown channel '{CHANNEL}': renamed to 'Customer alerts'" in result.stdout
 
 
 def test_the_old_name_comes_from_git_without_changed_too(repo: Path) -> None:

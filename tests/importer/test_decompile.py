@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from compiler.canonical import TOOL_TYPES, canonical_tool
 from compiler.compile import compile_project
+from compiler.compile.checks import check_project
 from compiler.diagnostics import has_errors
 from compiler.importer.decompile import (
     ChannelBook,
@@ -27,7 +28,6 @@ from compiler.importer.decompile import (
 )
 from compiler.importer.writer import dump_document
 from compiler.load import load_project
-from compiler.validate import validate_project
 from tests.importer.platform_examples import (
     APPOINTMENT_CONFIRMATION,
     APPOINTMENT_CONFIRMATION_YAML,
@@ -55,7 +55,7 @@ def roundtrip(root: Path, live: dict[str, Any], names: dict[str, str] | None = N
         (root / "channels" / "imported.yaml").write_text(dump_document(document))
     reloaded = load_project(root)
     assert reloaded.project is not None
-    diagnostics = reloaded.diagnostics + validate_project(reloaded.project)
+    diagnostics = reloaded.diagnostics + check_project(reloaded.project)
     assert not has_errors(diagnostics), diagnostics
     compiled = compile_project(reloaded.project, environment)
     assert compiled.ok, compiled.diagnostics

@@ -13,9 +13,9 @@ PROBE = """
 import sys
 from pathlib import Path
 from compiler.load import load_project
-from compiler.validate import validate_project
+from compiler.compile.checks import check_project
 loaded = load_project(Path(sys.argv[1]))
-diagnostics = loaded.diagnostics + validate_project(loaded.project)
+diagnostics = loaded.diagnostics + check_project(loaded.project)
 print(sorted({d.code for d in diagnostics if d.severity == "error"}))
 print(sorted(m for m in sys.modules if m.split(".")[0] in ("jsonschema", "referencing"))[:1])
 """

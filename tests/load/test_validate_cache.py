@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
+from compiler.compile.checks import check_project
 from compiler.diagnostics import has_errors, sorted_diagnostics
 from compiler.load import load_project
 from compiler.load.cache import STORE, FileCache
-from compiler.validate import validate_project
 
 CHANNEL = 'kind: channel\nname: {name}\nphone_number: "+15550000001"\ncapabilities: [{caps}]\n'
 SMS = (
@@ -73,7 +73,7 @@ def uncached(cli: Callable[..., Any], root: Path, *files: str) -> tuple[int, str
 
 def _report(loaded: Any, focus: set[str]) -> tuple[int, str]:
     assert loaded.project is not None
-    everything = loaded.diagnostics + validate_project(loaded.project)
+    everything = loaded.diagnostics + check_project(loaded.project)
     found = sorted_diagnostics([d for d in everything if d.file in focus])
     text = "\n".join(f"{d.location}: {d.severity} {d.code} {d.message}" for d in found)
     return (1 if has_errors(found) else 0), text

@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
+from compiler.compile.checks import check_project
 from compiler.diagnostics import Diagnostic
 from compiler.load import load_project
 from compiler.model import Project
-from compiler.validate import validate_project
 from tests.conftest import write_files
 
 
@@ -26,4 +26,4 @@ def validate_files(root: Path, files: Mapping[str, str]) -> list[Diagnostic]:
     """Write ``files`` below ``root``, load and validate: every diagnostic of both."""
     loaded = load_project(write_files(root, files))
     assert loaded.project is not None
-    return list(loaded.diagnostics) + validate_project(loaded.project)
+    return list(loaded.diagnostics) + check_project(loaded.project)

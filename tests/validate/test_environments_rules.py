@@ -57,7 +57,7 @@ def test_override_of_unknown_channel(tmp_path: Path) -> None:
     assert "did you mean 'Main'?" in message
 
 
-def test_agent_used_but_not_mapped_is_a_warning(tmp_path: Path) -> None:
+def test_agent_used_but_not_mapped_is_a_warning_on_the_local_platform(tmp_path: Path) -> None:
     files = {
         "actionctl.yaml": "environments:\n  dev:\n    agents: {support: uid1}\n  prod: {}\n"
         "default_environment: dev\n",
@@ -67,6 +67,19 @@ def test_agent_used_but_not_mapped_is_a_warning(tmp_path: Path) -> None:
     [(code, file, line, column, message, error)] = run(tmp_path, files)
     assert (code, file, line, column, error) == ("E104", "actionctl.yaml", 3, 5, False)
     assert "'sales'" in message and "'dev'" in message
+
+
+def test_agent_used_but_not_mapped_is_an_error_on_openmic(tmp_path: Path) -> None:
+    """Deploy-breaking: plan would fail there (no agent has the logical name as uid)."""
+    files = {
+        "actionctl.yaml": "platform: openmic\nenvironments:\n  dev:\n    agents: {support: uid1}\n"
+        "default_environment: dev\n",
+        "actions/a.yaml": ACTION.format(agent="support"),
+        "actions/b.yaml": ACTION.format(agent="sales"),
+    }
+    [(code, file, line, column, message, error)] = run(tmp_path, files)
+    assert (code, file, line, column, error) == ("E104", "actionctl.yaml", 4, 5, True)
+    assert "plan would fail" in message
 
 
 def test_look_alike_agent_name_is_an_error_at_the_action(tmp_path: Path) -> None:

@@ -160,3 +160,44 @@ def test_handover_schema_checked(tmp_path: Path) -> None:
         reason: {type: strin}
     """
     assert located(diagnostics(tmp_path, body, header=header)) == [("M501", 9, 20)]
+
+
+DEDENTED = """\
+kind: action
+type: client_action
+agent: support
+name: show_form
+description: Shows a form.
+parameters_schema:
+  type: object
+  properties:
+    service: {{type: string}}
+  preferred_date:
+    type: string
+    description: The date the caller asked for
+  required: [service{required}]
+"""
+
+
+def test_a_property_dedented_out_of_properties_is_named_as_such(tmp_path: Path) -> None:
+    found = validate_files(tmp_path, {"actions/a.yaml": DEDENTED.format(required="")})
+    (warning,) = [d for d in found if d.code == "M531"]
+    assert (warning.line, warning.column, warning.is_error) == (10, 3, False)
+    assert "'preferred_date'" in warning.message and "dedented" in warning.message
+
+
+def test_a_required_dedented_property_says_where_it_sits(tmp_path: Path) -> None:
+    files = {"actions/a.yaml": DEDENTED.format(required=", preferred_date")}
+    found = validate_files(tmp_path, files)
+    (error,) = [d for d in found if d.is_error]
+    assert error.code == "M503"
+    assert "sits beside properties (line 10), not under it" in error.message
+    assert not [d for d in found if d.code == "M531"]  # said once, by the error
+
+
+def test_keywords_beside_properties_are_not_taken_for_properties(tmp_path: Path) -> None:
+    text = DEDENTED.format(required="").replace(
+        "  preferred_date:\n    type: string\n    description: The date the caller asked for\n",
+        "  additionalProperties: {type: string}\n  $defs:\n    day: {type: string}\n",
+    )
+    assert [d.code for d in validate_files(tmp_path, {"actions/a.yaml": text})] == []

@@ -11,9 +11,9 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from compiler.compile.checks import check_project
 from compiler.diagnostics import Diagnostic
 from compiler.load import load_project
-from compiler.validate import validate_project
 from tests.validate.conftest import validate_files
 
 HEADER = """\
@@ -174,7 +174,7 @@ def test_handover_phone_number_template(tmp_path: Path) -> None:
     )
     loaded = load_project(tmp_path)
     assert loaded.project is not None
-    found = [d for d in validate_project(loaded.project) if d.code.startswith("T4")]
+    found = [d for d in check_project(loaded.project) if d.code.startswith("T4")]
     assert located(found) == [("T420", 11, 16)]
 
 
@@ -221,7 +221,7 @@ def test_every_reference_is_located_at_its_braces(
     loaded = load_project(root)
     assert loaded.project is not None and loaded.project.actions, loaded.diagnostics
     assert loaded.project.actions[0].fields["message"] == text
-    found = [d for d in validate_project(loaded.project) if d.code == "T420"]
+    found = [d for d in check_project(loaded.project) if d.code == "T420"]
     assert len(found) == len(parts)
     lines = raw.splitlines()
     for diagnostic in found:

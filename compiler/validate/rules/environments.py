@@ -3,8 +3,10 @@
 - E101 (reported by the CLI) ``--env`` names an environment that is not defined;
 - E102 ``default_environment`` is not one of ``environments``;
 - E103 an environment overrides the number of a channel that does not exist;
-- E104 warning: an agent used by actions has no uid in an environment that maps others
-  (it would be used as its own uid there);
+- E104 an agent used by actions has no uid in an environment that maps others (it would
+  be used as its own uid there): an error for ``platform: openmic``, where no agent has
+  such a uid and plan would fail (L801); a warning for the local platform, which makes
+  the agent;
 - E110 the same, when the unmapped name is confusable with a mapped one (equal after NFKC,
   case folding, dropping invisible format characters and mapping Cyrillic/Greek
   look-alike letters): ``agent: suppоrt`` with a Cyrillic ``о`` would silently deploy to
@@ -18,7 +20,7 @@ from collections.abc import Iterable, Iterator, Mapping
 
 from compiler.diagnostics import Diagnostic, Location
 from compiler.diagnostics.codes import E102, E103, E104, E110
-from compiler.model import Action, Project
+from compiler.model import Action, Environment, Project
 from compiler.wording import did_you_mean, escaped, quoted
 
 PROJECT_FILE = "actionctl.yaml"
@@ -90,14 +92,24 @@ def _agent_mappings(project: Project) -> Iterator[Diagnostic]:
                 look_alikes.setdefault((agent, mapped), []).append(environment.name)
                 continue
             location = _locate_key(project, "environments", environment.name, "agents")
-            yield Diagnostic.warning(
-                location, E104, _unmapped(environment.name, agent, environment.agents)
-            )
+            yield _unmapped_diagnostic(project, location, environment.name, agent, environment)
     for (agent, mapped), names in look_alikes.items():
         users = [action for action in project.actions if action.agent == agent]
         yield Diagnostic.error(
             users[0].locate("agent"), E110, _look_alike(agent, mapped, names, users)
         )
+
+
+def _unmapped_diagnostic(
+    project: Project, location: Location, name: str, agent: str, environment: Environment
+) -> Diagnostic:
+    """E104: deploy-breaking on OpenMic (plan fails, L801: no agent has the logical name
+    as its uid), so an error there; the local platform deploys it to a new agent."""
+    message = _unmapped(name, agent, environment.agents)
+    if project.config.platform != "openmic":
+        return Diagnostic.warning(location, E104, message)
+    message += "; on OpenMic no agent has that uid, so plan would fail"
+    return Diagnostic.error(location, E104, message)
 
 
 def _unmapped(environment: str, agent: str, mapped: Iterable[str]) -> str:

@@ -10,6 +10,10 @@
 - M505 ``prompt`` together with a non-empty ``message`` (the prompt would be ignored);
 - M506 (warning) prompt mode with neither ``prompt`` nor ``description``: the agent
   gets no instruction for the text;
+- M531 (warning) a key beside ``properties`` that is no JSON Schema keyword and holds a
+  schema (``type``, ``description``...): a property dedented out of ``properties``, which
+  the platform would take as an unknown keyword and the agent would never see; when
+  ``required`` names it, M503 says where it sits instead;
 - M530 a ``$ref`` (or ``$dynamicRef``) that is not a local ``#/...`` pointer resolving
   inside the schema: a remote URL, ``file://``, a relative file or a dangling pointer.
   The platform does not fetch references either, and we never read what they name;
@@ -30,7 +34,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from compiler.diagnostics import Diagnostic
-from compiler.diagnostics.codes import M501, M502, M503, M504, M505, M506, M530, S204, S220
+from compiler.diagnostics.codes import M501, M502, M503, M504, M505, M506, M530, M531, S204, S220
 from compiler.load.yaml11 import is_yaml11_only, quote_hint
 from compiler.model import Action, DataPath, Project
 from compiler.wording import did_you_mean, quoted
@@ -138,22 +142,72 @@ def _required_declared(
     action: Action, field: str, schema: Mapping[str, Any], path: tuple[str | int, ...]
 ) -> Iterator[Diagnostic]:
     required = schema.get("required")
-    if not isinstance(required, list):
-        return
+    required = required if isinstance(required, list) else []
     properties = schema.get("properties")
     if path and properties is None and "type" not in schema:
         return  # a nested bare ``required`` (e.g. under dependentSchemas-like use)
     names = set(properties) if isinstance(properties, Mapping) else set()
     where = ".".join(str(p) for p in (field, *path, "properties"))
+    beside = _beside_properties(schema) if isinstance(properties, Mapping) else []
     for index, name in enumerate(required):
         if name in names:
             continue
+        hint = (
+            _dedented(action, field, path, str(name), where)
+            if name in beside
+            else did_you_mean(str(name), sorted(names))
+        )
         yield Diagnostic.error(
             action.locate(field, *path, "required", index),
             M503,
-            f"required parameter {name!r} is not declared under {where}"
-            + did_you_mean(str(name), sorted(names)),
+            f"required parameter {name!r} is not declared under {where}" + hint,
         )
+    for name in beside:
+        if name not in required:
+            yield Diagnostic.warning(
+                action.source.locate_key(field, *path, name),
+                M531,
+                f"{name!r} is not a JSON Schema keyword but holds a schema: a property "
+                f"dedented out of {where}? Indent it under properties (as written, the "
+                "agent never sees it)",
+            )
+
+
+def _beside_properties(schema: Mapping[str, Any]) -> list[str]:
+    """Keys next to ``properties`` that are no keyword and hold what reads as a schema."""
+    return [
+        key
+        for key, value in schema.items()
+        if key not in SCHEMA_KEYWORDS
+        and isinstance(value, Mapping)
+        and any(k in _PROPERTY_KEYS for k in value)
+    ]
+
+
+def _dedented(
+    action: Action, field: str, path: tuple[str | int, ...], name: str, where: str
+) -> str:
+    at = action.source.locate_key(field, *path, name)
+    return f"; it sits beside properties (line {at.line}), not under it: indent it under {where}"
+
+
+# JSON Schema 2020-12's keywords (and draft-07's definitions/dependencies), for telling a
+# dedented property from a keyword.
+SCHEMA_KEYWORDS = frozenset(
+    {
+        "$schema", "$id", "$ref", "$anchor", "$dynamicRef", "$dynamicAnchor", "$vocabulary",
+        "$comment", "$defs", "definitions", "type", "enum", "const", "multipleOf", "maximum",
+        "exclusiveMaximum", "minimum", "exclusiveMinimum", "maxLength", "minLength",
+        "pattern", "maxItems", "minItems", "uniqueItems", "maxContains", "minContains",
+        "maxProperties", "minProperties", "required", "dependentRequired", "dependencies",
+        "properties", "patternProperties", "additionalProperties", "propertyNames",
+        "unevaluatedProperties", "items", "prefixItems", "contains", "unevaluatedItems",
+        "allOf", "anyOf", "oneOf", "not", "if", "then", "else", "dependentSchemas", "format",
+        "contentEncoding", "contentMediaType", "contentSchema", "title", "description",
+        "default", "deprecated", "readOnly", "writeOnly", "examples",
+    }
+)  # fmt: skip
+_PROPERTY_KEYS = frozenset({"type", "description", "enum", "const", "format", "items", "$ref"})
 
 
 def _local_reference(

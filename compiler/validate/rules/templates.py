@@ -16,6 +16,7 @@ the offending ``{{`` (see ``compiler.gotemplate.positions`` for how every scalar
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from compiler.gotemplate.parser import (
     PLATFORM_FORM,
     SCOPE_CONFLICT,
     TOO_MANY_ERRORS,
+    UNKNOWN_SCOPE,
     ParsedTemplate,
     TemplateError,
     TemplateReference,
@@ -62,14 +64,27 @@ def check_action(action: Action, root: Path | None = None) -> Iterator[Diagnosti
     used: set[str] = set()
     parsed_fields = [(field, parse_template(text)) for field, text in template_fields(action)]
     parameters = _parameter_names(parsed_fields, declared)
+    typos: dict[str, Diagnostic] = {}  # parameter -> the syntax error that misspells its use
     for field, parsed in parsed_fields:
-        yield from syntax_diagnostics(action, field, parsed, root, declared)
+        for diagnostic in syntax_diagnostics(action, field, parsed, root, declared):
+            fixed = _FIXED_USE.search(diagnostic.message)
+            if fixed is not None:
+                typos.setdefault(fixed.group(1), diagnostic)
+            yield diagnostic
         problems = _reference_problems(parsed, declared, parameters)
         yield from _located(action, field, problems, declared, parameters, root)
         # a variable named like a declared parameter is T414, not an unused parameter
         used.update(reference.name for reference in parsed.references)
     if action.type == "send_text_message" and not is_prompt_mode(action):
-        yield from _unused(action, declared - used)
+        for name in sorted(declared - used):
+            unused = _unused(action, name)
+            # "declared but unused" because its one use is misspelt: the typo comes first
+            cause = typos.get(name)
+            yield unused if cause is None else unused.because_of(cause)
+
+
+# The fix a syntax error gives for a misspelt use of a parameter: ``{{ .parameters.x }}``.
+_FIXED_USE = re.compile(r"write \{\{ \.parameters\.(\w+) \}\}")
 
 
 def _parameter_names(
@@ -174,7 +189,10 @@ def syntax_diagnostics(
 
 
 def _message(error: TemplateError, text: str, declared: set[str]) -> str:
-    """A bare ``{{x}}`` gets the one fix that applies when ``x`` is a declared parameter."""
+    """A bare ``{{x}}`` or ``{{ .x }}`` gets the one fix that applies when ``x`` is a
+    declared parameter."""
+    if error.code == UNKNOWN_SCOPE:
+        return _scope_missing(error.message, declared)
     if error.code != PLATFORM_FORM:
         return error.message
     name = error.message.split("{{", 1)[1].split("}}", 1)[0] if "{{" in error.message else ""
@@ -186,11 +204,25 @@ def _message(error: TemplateError, text: str, declared: set[str]) -> str:
     )
 
 
-def _unused(action: Action, unused: set[str]) -> Iterator[Diagnostic]:
-    for name in sorted(unused):
-        yield Diagnostic.warning(
-            action.source.locate_key("parameters_schema", "properties", name),
-            T421,
-            f"parameter {name!r} is declared but neither the message nor the recipient "
-            f"uses it; reference it as {{{{ .parameters.{name} }}}} or remove it",
-        )
+def _scope_missing(message: str, declared: set[str]) -> str:
+    """``{{ .dentist }}`` where ``dentist`` is declared: the ``.parameters`` is missing."""
+    match = _SCOPELESS.match(message)
+    if match is None or match.group(1) not in declared:
+        return message
+    name = match.group(1)
+    return (
+        f"{{{{ .{name} }}}} is not a reference the platform can fill: write "
+        f"{{{{ .parameters.{name} }}}} (a declared parameter)"
+    )
+
+
+_SCOPELESS = re.compile(r"\{\{ \.(\w+) \}\} is not a reference")
+
+
+def _unused(action: Action, name: str) -> Diagnostic:
+    return Diagnostic.warning(
+        action.source.locate_key("parameters_schema", "properties", name),
+        T421,
+        f"parameter {name!r} is declared but neither the message nor the recipient "
+        f"uses it; reference it as {{{{ .parameters.{name} }}}} or remove it",
+    )

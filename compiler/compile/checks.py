@@ -1,0 +1,81 @@
+"""``validate`` as users run it: every rule, then the compiler, so that what compile and
+plan would refuse offline, validate reports first, at the key or value that causes it.
+
+    check_project(project) -> the rules' diagnostics and the compiler's, causes linked
+
+Every action read in full is compiled once per distinct input: the environments differ
+for the compiler only in the number they give the action's messaging channel, so an
+action is compiled once per distinct override of its channel (usually once), not once
+per environment. The cache's stubs are not compiled: their files were checked in full
+when cached, and their content is not held.
+
+A compile diagnostic where validate already reported an error (the same position: an
+unknown channel is N301 at validate and C610 at compile), or the same code at the same
+position, says the same thing twice, so it is left out; so is C699, the compiler's
+"this input was not validated", when the action's own file already has an error that
+explains it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from compiler.diagnostics import Diagnostic, Location
+from compiler.diagnostics.codes import C699
+from compiler.model import Action, Environment, Project
+from compiler.validate import rule_diagnostics
+from compiler.validate.causes import link_causes
+
+UNVALIDATED = C699
+
+
+def check_project(project: Project) -> list[Diagnostic]:
+    """Every rule over the whole project, then the compiler in every environment; errors
+    that follow from a document that failed to load are marked as caused by its error."""
+    diagnostics = rule_diagnostics(project)
+    diagnostics += compile_diagnostics(project, diagnostics)
+    return link_causes(project, diagnostics)
+
+
+def compile_diagnostics(project: Project, found: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """Diagnostics of compiling each action in each environment that validate did not
+    already report (``found``: validate's own)."""
+    from compiler.compile import compile_action
+
+    found = list(found)
+    # Only an error explains a compile error away: a warning at the same key (C631 at
+    # messaging_channel) must not hide an error there that would stop compile.
+    taken = {d.location for d in found if d.is_error}
+    said = {(d.location, d.code) for d in found}
+    files_with_errors = {d.file for d in found if d.is_error}
+    seen: set[Diagnostic] = set()
+    for action in project.actions_read_in_full():
+        for environment in _distinct_inputs(action, project):
+            _, diagnostics = compile_action(action, project, environment)
+            seen.update(diagnostics)
+    new = [d for d in seen if _new(d, taken, said, files_with_errors)]
+    return sorted(new, key=Diagnostic.sort_key)
+
+
+def _new(
+    diagnostic: Diagnostic,
+    taken: set[Location],
+    said: set[tuple[Location, str]],
+    files_with_errors: set[str],
+) -> bool:
+    if diagnostic.location in taken or (diagnostic.location, diagnostic.code) in said:
+        return False
+    return not (diagnostic.code == UNVALIDATED and diagnostic.file in files_with_errors)
+
+
+def _distinct_inputs(action: Action, project: Project) -> Iterator[Environment]:
+    """One environment per distinct number of the action's channel (the only input of
+    the compiler that differs between environments)."""
+    channel = action.fields.get("messaging_channel")
+    numbers: set[object] = set()
+    for environment in project.config.environments.values():
+        number = environment.channels.get(channel) if isinstance(channel, str) else None
+        if number in numbers:
+            continue
+        numbers.add(number)
+        yield environment
