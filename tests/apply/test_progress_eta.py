@@ -87,13 +87,15 @@ def test_a_line_interrupted_by_ctrl_c_still_comes_out_then_the_interrupt(
     monkeypatch: pytest.MonkeyPatch,
 ):
     from compiler.apply.engine import Outcome
-    from compiler.cli.apply import _progress
+    from compiler.apply.progress import ChangeProgress
+    from compiler.cli.apply import ClickConsole
     from compiler.cli.context import AppContext
     from compiler.plan.model import CREATE, Change
 
     stderr = InterruptedOnce()
     monkeypatch.setattr(sys, "stderr", stderr)
-    show = _progress(AppContext(), platform=object())  # type: ignore[arg-type]
+    console = ClickConsole(AppContext())
+    show = ChangeProgress(console.progress, quiet=False, requests_per_minute=None)
     change = Change("support/x", "support", "uid", "x", CREATE)
     with pytest.raises(KeyboardInterrupt):
         show(1, 2, Outcome(change, ok=True))
