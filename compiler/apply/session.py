@@ -35,7 +35,7 @@ from compiler.apply.engine import (
     refuse_emptying,
 )
 from compiler.apply.lock import sweep_abandoned
-from compiler.apply.progress import ChangeProgress
+from compiler.apply.progress import ApplyProgress
 from compiler.apply.saved import SavedPlan, check_target, load_saved
 from compiler.apply.stop import SignalStop, stopped_by_signals
 from compiler.diagnostics import Diagnostic, DiagnosticError, Location, has_errors
@@ -197,7 +197,7 @@ class ApplySession:
                 if request.quiet:
                     console.result("No changes. Nothing to apply.")
                 return EXIT_OK
-            if asking and not self._approved(plan, PROJECT_FILE):
+            if asking and not self._approved(plan, platform, PROJECT_FILE):
                 return EXIT_ERROR
             return self._execute(platform, plan, PROJECT_FILE)
 
@@ -222,7 +222,7 @@ class ApplySession:
             if not self.request.quiet or asking:
                 self.console.note(f"Reverting {origin}:")
                 self.console.show_plan(plan)
-            if asking and not self._approved(plan, origin):
+            if asking and not self._approved(plan, platform, origin):
                 return EXIT_ERROR
             return self._execute(platform, plan, origin)
 
@@ -238,12 +238,19 @@ class ApplySession:
             yield platform
 
     def _revert_plan(self, saved: SavedPlan, platform: Platform) -> tuple[Plan, list[str]]:
-        live = read_live(platform, agents_of(saved.plan))
+        agents = agents_of(saved.plan)
+        if not self.request.quiet:
+            count = len(set(agents.values()))
+            self.console.note(
+                f"Reading the live tools of {count} agent{'' if count == 1 else 's'} "
+                f"on {platform.description}"
+            )
+        live = read_live(platform, agents)
         if has_errors(live.diagnostics):
             raise DiagnosticError(live.diagnostics)
         return revert_plan(saved.plan, live)
 
-    def _approved(self, plan: Plan, origin: str) -> bool:
+    def _approved(self, plan: Plan, platform: Platform, origin: str) -> bool:
         """A prune that would empty an agent is refused anyway (A905): say so before the
         user types ``yes``, not after. Then ask (A906 when nobody can answer)."""
         reasons = refuse_emptying(plan, self.request.allow_empty)
@@ -259,6 +266,9 @@ class ApplySession:
             )
             self._refuse("A906", message, PROJECT_FILE)
             return False
+        self.console.note("")
+        for line in restatement(plan, platform.description):
+            self.console.note(line)
         if self._answered_yes(plan):
             return True
         self.console.note("Apply cancelled; nothing was changed.")
@@ -268,8 +278,8 @@ class ApplySession:
         """y/N for creates and updates; a plan that deletes or replaces needs the word
         ``yes`` (as Terraform asks): a reflexive ``y`` must not remove live tools."""
         if not any(change.action in DESTRUCTIVE for change in plan.changes):
-            return self.confirm.yes_or_no("\nApply these changes?")
-        self.console.note("\nThis plan deletes or replaces live tools. Only 'yes' will apply it.")
+            return self.confirm.yes_or_no("Apply these changes?")
+        self.console.note("This plan deletes or replaces live tools. Only 'yes' will apply it.")
         answer = self.confirm.typed("Apply these changes?").strip()
         if answer.lower() in ("y", "ye"):
             self.console.note("Only 'yes' applies a plan that deletes or replaces.")
@@ -298,22 +308,26 @@ class ApplySession:
         if not plan.has_changes:
             self.console.result("No changes. Nothing to apply.")
             return EXIT_OK
-        progress = ChangeProgress(
-            self.console.progress,
-            quiet=self.request.quiet,
-            # The OpenMic client's bucket; other targets are not paced.
-            requests_per_minute=getattr(platform, "requests_per_minute", None),
-        )
         with stopped_by_signals() as stop:
-            result = apply_safely(
-                platform,
+            progress = ApplyProgress(
+                self.console.progress,
                 plan,
-                allow_empty=self.request.allow_empty,
-                parallelism=self.request.parallelism,
-                progress=progress,
-                locking=self.locking,
+                quiet=self.request.quiet,
+                # The OpenMic client's bucket; other targets are not paced.
+                requests_per_minute=getattr(platform, "requests_per_minute", None),
                 stop=stop.event,
             )
+            with progress.watching():
+                result = apply_safely(
+                    platform,
+                    plan,
+                    allow_empty=self.request.allow_empty,
+                    parallelism=self.request.parallelism,
+                    progress=progress,
+                    locking=self.locking,
+                    stop=stop.event,
+                    watch=progress,
+                )
             return self._outcome(result, stop, origin)
 
     def _outcome(self, result: ApplyResult, stop: SignalStop, origin: str) -> int:
@@ -372,6 +386,27 @@ class ApplySession:
         for outcome in sorted(report.failed, key=lambda o: o.change.address):
             change = outcome.change
             self.console.note(f"  {change.action} {change.address}: {outcome.message}")
+
+
+AGENTS_NAMED = 8  # agents named in the confirmation; more are counted
+
+
+def restatement(plan: Plan, where: str) -> list[str]:
+    """What the question is about, right above it (the diff may be long): the counts,
+    the environment, the platform and its host, the agents (as Terraform's prompt)."""
+    counts = plan.summary
+    pending = plan.pending()
+    by_uid = {change.agent_uid: change.agent for change in pending}
+    named = [f"{by_uid[uid]} ({uid})" for uid in sorted(by_uid)]
+    if len(named) > AGENTS_NAMED:
+        named = [*named[:AGENTS_NAMED], f"and {len(named) - AGENTS_NAMED} more"]
+    return [
+        f"Applying to environment {plan.environment!r} on {where}:",
+        f"  {len(pending)} change{'' if len(pending) == 1 else 's'}: "
+        f"{counts['create']} to create, {counts['update']} to update, "
+        f"{counts['replace']} to replace, {counts['delete']} to delete",
+        f"  {len(by_uid)} agent{'' if len(by_uid) == 1 else 's'}: {', '.join(named)}",
+    ]
 
 
 def refusal_diagnostic(refusal: Refusal, origin: str) -> Diagnostic:

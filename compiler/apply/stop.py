@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import signal
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
@@ -17,13 +17,13 @@ STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 class SignalStop:
     """What the signal handlers saw: the first SIGINT/SIGTERM/SIGHUP sets ``event``
-    (the apply stops between changes, cleanly); a second one stops at once.
-    ``on_first`` runs once, on the first signal (to say what stopping involves)."""
+    (the apply stops between changes, cleanly); a second one stops at once. What
+    stopping involves is said by whoever watches ``event`` (``compiler.apply.progress``):
+    a handler must not print, it may interrupt a line being written."""
 
-    def __init__(self, on_first: Callable[[], None] | None = None) -> None:
+    def __init__(self) -> None:
         self.event = threading.Event()
         self.signum: int = signal.SIGINT
-        self.on_first = on_first
 
     @property
     def name(self) -> str:
@@ -38,15 +38,13 @@ class SignalStop:
             raise KeyboardInterrupt  # asked twice: stop now
         self.signum = signum
         self.event.set()
-        if self.on_first is not None:
-            self.on_first()
 
 
 @contextmanager
-def stopped_by_signals(stop: SignalStop | None = None) -> Iterator[SignalStop]:
+def stopped_by_signals() -> Iterator[SignalStop]:
     """SIGINT, SIGTERM and SIGHUP set a flag instead of raising wherever the main
     thread happens to be (a progress line half printed, a lock half released)."""
-    stop = stop or SignalStop()
+    stop = SignalStop()
     previous = {}
     try:
         for signum in STOP_SIGNALS:

@@ -87,16 +87,17 @@ def test_a_line_interrupted_by_ctrl_c_still_comes_out_then_the_interrupt(
     monkeypatch: pytest.MonkeyPatch,
 ):
     from compiler.apply.engine import Outcome
-    from compiler.apply.progress import ChangeProgress
+    from compiler.apply.progress import ApplyProgress
     from compiler.cli.apply import ClickConsole
     from compiler.cli.context import AppContext
-    from compiler.plan.model import CREATE, Change
+    from compiler.plan.model import CREATE, Change, Plan
 
     stderr = InterruptedOnce()
     monkeypatch.setattr(sys, "stderr", stderr)
     console = ClickConsole(AppContext())
-    show = ChangeProgress(console.progress, quiet=False, requests_per_minute=None)
     change = Change("support/x", "support", "uid", "x", CREATE)
+    plan = Plan("dev", {}, changes=[change, Change("support/y", "support", "uid", "y", CREATE)])
+    show = ApplyProgress(console.progress, plan)
     with pytest.raises(KeyboardInterrupt):
         show(1, 2, Outcome(change, ok=True))
     assert stderr.getvalue().endswith("[1/2] created support/x\n")

@@ -77,9 +77,23 @@ def test_a_fresh_plan_is_shown_asked_and_applied(example_project: Path) -> None:
     code, console, answers = apply(example_project, "y")
     assert code == 0
     assert len(console.plans) == 1 and console.plans[0].has_changes
-    assert answers.asked == ["\nApply these changes?"]
-    assert len(console.lines) == EXAMPLE_TOOLS
+    assert answers.asked == ["Apply these changes?"]
     assert all(ok for _, ok in console.lines)
+    lines = [line for line, _ in console.lines]
+    changes = [line for line in lines if line.startswith("[")]
+    assert len(changes) == EXAMPLE_TOOLS
+    assert lines[:3] == [
+        "Taking the apply locks on 2 agents",
+        "  locked agent_billing_dev, read its 0 live tools (1/2)",
+        "  locked agent_support_dev, read its 0 live tools (2/2)",
+    ]
+    assert lines[3] == f"Locked; the plan is still current. Writing {EXAMPLE_TOOLS} changes"
+    assert lines[4 : 4 + EXAMPLE_TOOLS] == changes
+    assert lines[4 + EXAMPLE_TOOLS :] == [
+        "Releasing 2 apply locks",
+        "  released the lock on agent_billing_dev (1/2)",
+        "  released the lock on agent_support_dev (2/2)",
+    ]
     assert console.results == [f"Apply complete: {EXAMPLE_TOOLS} created."]
     assert len(live_names(example_project)) == EXAMPLE_TOOLS
 
@@ -114,8 +128,16 @@ def test_revert_is_a_mode_of_apply(example_project: Path, tmp_path: Path) -> Non
 
     code, console, answers = apply(example_project, "y", planfile=plan_file, revert=True)
     assert code == 0, console.codes()
-    assert console.notes[0] == f"Reverting {plan_file}:"
-    assert answers.asked == ["\nApply these changes?"]
+    assert console.notes[:2] == [
+        "Reading the live tools of 1 agent on local platform at .actionctl/platform.db",
+        f"Reverting {plan_file}:",
+    ]
+    assert "Applying to environment 'dev' on local platform at " in console.notes[3]
+    assert console.notes[4:6] == [
+        "  1 change: 0 to create, 1 to update, 0 to replace, 0 to delete",
+        "  1 agent: billing (agent_billing_dev)",
+    ]
+    assert answers.asked == ["Apply these changes?"]
     assert console.results == ["Apply complete: 1 updated."]
     assert descriptions(example_project) == before
     # Reverted already: the live tool is no longer the plan's ``after``.
