@@ -19,6 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pytest
+import yaml
+
 from tests.conftest import REPO_ROOT
 
 FIRST_LINE_WITHIN = 2.0
@@ -191,3 +194,43 @@ def test_a_ci_log_gets_the_same_lines_without_control_characters(
     assert "Releasing 2 apply locks" in lines
     assert "  released the lock on agent_support_dev (2/2)" in lines
     assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f]", result.output), result.output
+
+
+@pytest.mark.slow
+def test_twenty_agents_at_the_default_pace_are_never_silent(
+    emulator_factory: Any, cli: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """As a new user tried it: 60 creates on 20 agents, 400 ms per request, 100
+    requests a minute; Ctrl-C after ten changes. The locks (40 requests, 24 s) and their
+    release after Ctrl-C (20 requests, 12 s) were silent before."""
+    from tests.reliability.fleet import KEY_ENV, RELIABILITY_KEY, Fleet, Workspace
+
+    monkeypatch.setenv(KEY_ENV, RELIABILITY_KEY)
+    server = emulator_factory(api_key=RELIABILITY_KEY, latency_ms=LATENCY_MS)
+    fleet = Fleet(agents=20, keep=0, updates=0, deletes=0, replaces=0, creates=3)
+    ws = Workspace(tmp_path / "fleet", server, fleet, cli)
+    ws.write(2)
+    ws.add_agents()
+    config = ws.root / "actionctl.yaml"
+    data = yaml.safe_load(config.read_text())
+    data["rate_limit"] = {"requests_per_minute": 100}
+    config.write_text(yaml.safe_dump(data, sort_keys=False))
+
+    terminal = in_terminal(ws.root)
+    asked = terminal.wait_for_question(timeout=120)
+    assert "  60 changes: 60 to create, 0 to update, 0 to replace, 0 to delete" in asked
+    assert "  20 agents: agent0 (uid_agent0), " in asked and "and 12 more" in asked
+    answered = terminal.answer(b"y\n")
+    terminal.wait_for("[10/60]", timeout=120)
+    terminal.process.send_signal(signal.SIGINT)
+    code = terminal.finish(timeout=120)
+    ended = time.monotonic()
+    assert code == 130, terminal.text()
+    shown = terminal.after(answered)
+    assert shown[0][0] - answered <= FIRST_LINE_WITHIN, shown[:1]
+    assert_never_silent(shown, answered, ended)
+    lines = [line for _, line in shown]
+    # 120 requests at 100 a minute: 20 locks' create, listing and delete, 60 creates.
+    assert lines[0] == "Taking the apply locks on 20 agents (about 1m 12s left)"
+    assert sum(line.startswith("  released the lock on ") for line in lines) == 20
+    assert any(line.startswith("stopping: ") for line in lines), lines
