@@ -467,9 +467,8 @@ def read_back(
     name), it is what the platform stored and no request is needed; otherwise the tool
     is read with one GET."""
     try:
-        live = canonical_tool(
-            returned if _is_tool(returned, tool_id) else _get(platform, change, tool_id)
-        )
+        stored = returned if returned is not None and _is_tool(returned, tool_id) else None
+        live = canonical_tool(stored if stored is not None else _get(platform, change, tool_id))
     except PlatformError as error:
         return [f"could not read the tool back to verify it: {error}"]
     # Fields the platform keeps that actionctl does not manage are not a rewrite.

@@ -7,8 +7,9 @@ stopped by SIGINT (130, Ctrl-C), SIGTERM (143) or SIGHUP (129): changes under wa
 finish and are reported, those not started are not made, the locks are released. A
 second signal interrupts at once (a lock left behind is freed once this process has
 ended, on this machine, or when it expires).
-Progress goes to stderr, one line per finished change with the time left (estimated
-from the pace changes finish at, or the client's configured pace at first), unless -q.
+Progress goes to stderr, every phase (each lock taken and released, each change
+finished, the first signal's notice) with the time left in requests, unless -q
+(``compiler.apply.progress``).
 
 ``ACTIONCTL_LOCK_EXPIRY_SECONDS`` sets how long an apply lock counts without renewal
 (default 900; the heartbeat renews it every third of that).
