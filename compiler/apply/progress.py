@@ -208,15 +208,21 @@ class ApplyProgress:
             watcher.join()
 
     def _watch(self) -> None:
-        while not self._closed.wait(TICK):
-            if self.stop is not None and self.stop.is_set() and not self.stop_said:
-                self.stop_said = True
-                self._say(self.stopping_line(), force=True)
-                continue
-            if self.clock() - self._last_line >= self.quiet_limit:
-                status = self.status_line()
-                if status is not None:
-                    self._say(status)
+        try:
+            while not self._closed.wait(TICK):
+                self._look()
+        except OSError:
+            return  # stderr is gone (a closed pipe): the apply itself goes on
+
+    def _look(self) -> None:
+        if self.stop is not None and self.stop.is_set() and not self.stop_said:
+            self.stop_said = True
+            self._say(self.stopping_line(), force=True)
+            return
+        if self.clock() - self._last_line >= self.quiet_limit:
+            status = self.status_line()
+            if status is not None:
+                self._say(status)
 
     # --- printing ---
 

@@ -130,6 +130,13 @@ class ApplyRequest:
     lock_expiry: str | None = None  # ACTIONCTL_LOCK_EXPIRY_SECONDS as set, if set
     quiet: bool = False
 
+    def __post_init__(self) -> None:
+        # The command line refuses these as usage errors; a caller in code is told too.
+        if self.revert and self.planfile is None:
+            raise ValueError("revert needs the applied plan file")
+        if self.planfile is not None and self.prune is not None:
+            raise ValueError("prune applies only without a plan file (a saved plan is fixed)")
+
 
 def run_apply(
     request: ApplyRequest, workspace: Workspace, console: Console, confirm: Confirm
@@ -137,11 +144,11 @@ def run_apply(
     """The whole of ``actionctl apply``; returns the exit code. Raises DiagnosticError
     for what stops it before anything was written (printed by the caller, exit 1)."""
     session = ApplySession(request, workspace, console, confirm)
+    if request.planfile is None:
+        return session.plan_and_apply()
     if request.revert:
-        return session.revert()
-    if request.planfile is not None:
-        return session.apply_saved(request.planfile)
-    return session.plan_and_apply()
+        return session.revert(request.planfile)
+    return session.apply_saved(request.planfile)
 
 
 def lock_settings(raw_expiry: str | None, remove_foreign: bool = False) -> LockSettings:
@@ -201,12 +208,11 @@ class ApplySession:
                 return EXIT_ERROR
             return self._execute(platform, plan, PROJECT_FILE)
 
-    def revert(self) -> int:
+    def revert(self, planfile: Path) -> int:
         """The revert plan is built from the saved plan's ``before`` against the live
         tools read now; it is refused (L850, exit 3, nothing changed) when a tool changed
         since the apply. Then it is shown, confirmed and applied as a fresh plan is."""
-        assert self.request.planfile is not None
-        saved = self._saved(self.request.planfile)
+        saved = self._saved(planfile)
         if not saved.plan.has_changes:
             self.console.result("Nothing to revert: the plan has no changes.")
             return EXIT_OK

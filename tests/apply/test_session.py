@@ -157,3 +157,10 @@ def test_a_lock_expiry_out_of_range_is_refused(raw: str) -> None:
 def test_a_lock_expiry_in_range_is_taken() -> None:
     assert lock_settings("1800").expiry.total_seconds() == 1800
     assert lock_settings(" ").expiry == lock_settings(None).expiry
+
+
+def test_a_request_that_cannot_mean_anything_is_refused_before_it_runs(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="revert needs"):
+        ApplyRequest(revert=True)
+    with pytest.raises(ValueError, match="without a plan file"):
+        ApplyRequest(planfile=tmp_path / "plan.json", prune=True)
