@@ -29,7 +29,7 @@ API_KEY = "bench-key-0123456789"  # a throwaway key for a loopback emulator
 KEY_ENV = "ACTIONCTL_BENCH_OPENMIC_KEY"
 PAGE = 100  # the platform's page size
 WORK = Path(__file__).resolve().parent / ".work"
-EXPIRY_ENV = "ACTIONCTL_LOCK_EXPIRY_SECONDS"  # apply's lock expiry (compiler/cli/apply.py)
+EXPIRY_ENV = "ACTIONCTL_LOCK_EXPIRY_SECONDS"  # apply's lock expiry (compiler/apply/session.py)
 
 
 @dataclass

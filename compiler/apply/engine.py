@@ -35,18 +35,19 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from compiler.apply.create_once import CreateAttemptsExhausted, create_exactly_once
-from compiler.apply.lock import AcquireInterrupted, LockRefused, holding
+from compiler.apply.lock import AcquireInterrupted, LockRefused, LockWatch, holding
 from compiler.canonical import canonical_tool, fingerprint
 from compiler.diagnostics.codes import A904, A905, A907, A909
+from compiler.model import LOCK_PREFIX
 from compiler.plan.build import emptied_agents
 from compiler.plan.diff import field_changes, split_ignored, top_level_fields
 from compiler.plan.model import CREATE, DELETE, MISSING, REPLACE, UPDATE, Change, Plan
 from compiler.plan.removal import patch_body
 from compiler.platform.base import NotFoundError, Platform, PlatformError
-from compiler.platform.lock_tools import LOCK_EXPIRY, LOCK_PREFIX, without_locks
+from compiler.platform.lock_tools import LOCK_EXPIRY, without_locks
 
 DEFAULT_PARALLELISM = 4
 
@@ -89,6 +90,18 @@ class ApplyReport:
 
 Progress = Callable[[int, int, Outcome], None]
 Guard = Callable[[str], None]  # called with the agent uid before each change's writes
+
+
+class ApplyWatch(LockWatch, Protocol):
+    """Whoever shows an apply's progress, told of every phase: the locks taken (with
+    the listing read under each), the writes begun and each change started, each
+    change finished (``Progress``), the locks released."""
+
+    def locking(self, agent_uids: list[str]) -> None: ...
+    def writing(self, changes: list[Change]) -> None: ...
+    def started(self, change: Change) -> None:
+        """On a worker thread, as the change's first request goes out."""
+        ...
 
 
 # --- before writing ---
@@ -195,8 +208,10 @@ def apply_safely(
     progress: Progress | None = None,
     locking: LockSettings | None = None,
     stop: threading.Event | None = None,
+    watch: ApplyWatch | None = None,
 ) -> ApplyResult:
-    """Check, lock, re-check staleness, then write: the whole of ``actionctl apply``."""
+    """Check, lock, re-check staleness, then write: the whole of ``actionctl apply``.
+    ``watch`` (if any) is told of each phase; ``progress`` of each finished change."""
     locking = locking or LockSettings()
     result = ApplyResult()
     result.refusals = [
@@ -207,14 +222,18 @@ def apply_safely(
     ]
     if result.refusals:
         return result
+    agents = touched_agents(plan)
+    if watch is not None:
+        watch.locking(agents)
     try:
         with holding(
             platform,
-            touched_agents(plan),
+            agents,
             result.left_behind.append,
             expiry=locking.expiry,
             remove_foreign=locking.remove_foreign,
             stop=stop,
+            watch=watch,
         ) as locks:
             result.notes = locks.notes
             # The listings the locks were taken with are the ones the stale check reads.
@@ -224,6 +243,8 @@ def apply_safely(
                 for text in stale
             ]
             if not stale:
+                if watch is not None:
+                    watch.writing(plan.pending())
                 result.report = apply_plan(
                     platform,
                     plan,
@@ -231,6 +252,7 @@ def apply_safely(
                     progress=progress,
                     guard=locks.check,
                     stop=stop,
+                    started=watch.started if watch is not None else None,
                 )
     except LockRefused as refused:
         result.refusals = [Refusal(A907, f"{refused}; nothing was changed")]
@@ -253,12 +275,14 @@ def apply_plan(
     progress: Progress | None = None,
     guard: Guard | None = None,
     stop: threading.Event | None = None,
+    started: Callable[[Change], None] | None = None,
 ) -> ApplyReport:
     """Execute every pending change; never raises for a failed change (see the report).
 
     ``guard(agent_uid)`` runs before each change (the apply lock's check); if it raises
     ``PlatformError`` that change fails and is not attempted. When ``stop`` is set,
-    changes not yet started are not made and the report says interrupted."""
+    changes not yet started are not made and the report says interrupted.
+    ``started(change)`` is called on the worker thread as a change begins."""
     pending = plan.pending()
     report = ApplyReport()
     futures: list[Future[Outcome | None]] = []
@@ -266,6 +290,8 @@ def apply_plan(
     def run(change: Change) -> Outcome | None:
         if stop is not None and stop.is_set():
             return None  # not started
+        if started is not None:
+            started(change)
         return execute(platform, change, guard)
 
     def record(future: Future[Outcome | None]) -> None:
@@ -442,9 +468,8 @@ def read_back(
     name), it is what the platform stored and no request is needed; otherwise the tool
     is read with one GET."""
     try:
-        live = canonical_tool(
-            returned if _is_tool(returned, tool_id) else _get(platform, change, tool_id)
-        )
+        stored = returned if returned is not None and _is_tool(returned, tool_id) else None
+        live = canonical_tool(stored if stored is not None else _get(platform, change, tool_id))
     except PlatformError as error:
         return [f"could not read the tool back to verify it: {error}"]
     # Fields the platform keeps that actionctl does not manage are not a rewrite.

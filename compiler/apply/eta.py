@@ -1,10 +1,11 @@
-"""How long an apply has left, from the pace its changes finish at.
+"""How long an apply has left, from the pace its requests finish at.
 
 At the platform's rate limit requests are the whole cost of an apply, so the pace is
-steady and the estimate simple: the changes left divided by the rate the last few
-finished at. Before enough have finished to measure, the client's configured pace
-(requests per minute, at least one request per change) gives the estimate; an unpaced
-target has none until the first changes finish.
+steady and the estimate simple: the requests left (the locks' too) divided by the rate
+the last few finished at. Before enough have finished to measure, the client's
+configured pace (requests per minute) gives the estimate; an unpaced target has none
+until the first steps finish. The unit is whatever the caller counts (``total`` and
+``done`` alike): apply counts requests.
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ import time
 from collections import deque
 from collections.abc import Callable
 
-WINDOW = 20  # finished changes the measured pace is taken over (recent, not since start)
+WINDOW = 20  # finished steps the measured pace is taken over (recent, not since start)
 MEASURED_AFTER = 3  # fewer finishes than this: the configured pace, if any
 
 
 class Eta:
-    """Feed it each finished change (``finished``); ask ``seconds_left``."""
+    """Feed it how much is done after each finished step (``finished``); ask
+    ``seconds_left``."""
 
     def __init__(
         self,
@@ -30,11 +32,11 @@ class Eta:
         self.total = total
         self.requests_per_minute = requests_per_minute
         self._clock = clock
-        self._finishes: deque[float] = deque(maxlen=WINDOW + 1)
+        self._finishes: deque[tuple[float, int]] = deque(maxlen=WINDOW + 1)
 
     def finished(self, done: int) -> float | None:
-        """Record that ``done`` changes have finished; returns the seconds left."""
-        self._finishes.append(self._clock())
+        """Record that ``done`` units are done; returns the seconds left."""
+        self._finishes.append((self._clock(), done))
         return self.seconds_left(done)
 
     def seconds_left(self, done: int) -> float | None:
@@ -49,11 +51,12 @@ class Eta:
         return None
 
     def _measured_rate(self) -> float | None:
-        """Changes per second between the recent finishes."""
+        """Units per second between the recent finishes."""
         if len(self._finishes) < MEASURED_AFTER:
             return None
-        span = self._finishes[-1] - self._finishes[0]
-        return (len(self._finishes) - 1) / span if span > 0 else None
+        (first, done_first), (last, done_last) = self._finishes[0], self._finishes[-1]
+        span = last - first
+        return (done_last - done_first) / span if span > 0 and done_last > done_first else None
 
 
 def format_duration(seconds: float) -> str:

@@ -45,7 +45,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from compiler.apply.create_once import CreateAttemptsExhausted, create_exactly_once
 from compiler.model import LOCK_PREFIX
@@ -86,6 +86,17 @@ MAX_DELETE_ATTEMPTS = 3
 
 Clock = Callable[[], datetime]
 Tool = dict[str, Any]
+
+
+class LockWatch(Protocol):
+    """Whoever shows an apply's progress: told of each lock taken and released."""
+
+    def locked(self, agent_uid: str, listed: int) -> None:
+        """The lock on ``agent_uid`` is ours; its listing had ``listed`` tools."""
+        ...
+
+    def releasing(self, agent_uids: list[str]) -> None: ...
+    def released(self, agent_uid: str) -> None: ...
 
 
 class LockRefused(Exception):
@@ -132,8 +143,10 @@ class AgentLocks:
         clock: Clock = utc_now,
         remove_foreign: bool = False,
         stop: threading.Event | None = None,
+        watch: LockWatch | None = None,
     ) -> None:
         self.platform = platform
+        self.watch = watch
         self.expiry = expiry
         self.clock = clock
         self.remove_foreign = remove_foreign
@@ -186,6 +199,8 @@ class AgentLocks:
             if not counting:
                 self.listed[uid] = without_locks(tools)
                 self.tidy(uid, others, now)
+                if self.watch is not None:
+                    self.watch.locked(uid, len(self.listed[uid]))
                 return
             self._back_off(uid, held)
             holders = [t for t in counting if t.get("name") in seen or self._held_long(t, now)]
@@ -337,6 +352,8 @@ class AgentLocks:
         not be deleted, also kept in ``left_behind``."""
         self._stop_heartbeat()
         problems: list[str] = []
+        if self.watch is not None and self.held:
+            self.watch.releasing(sorted(self.held))
         for uid, held in sorted(self.held.items()):
             try:
                 ids = held.tool_ids or self._own_ids(uid, held.name)
@@ -349,6 +366,8 @@ class AgentLocks:
                 failure = self._delete(uid, tool_id)
                 if failure is not None:
                     problems.append(self._left_behind(uid, tool_id, held, failure))
+            if self.watch is not None:
+                self.watch.released(uid)
         for held in self.held.values():
             mark_active(held.name, False)
         self.held.clear()
@@ -389,12 +408,16 @@ def holding(
     expiry: timedelta = LOCK_EXPIRY,
     remove_foreign: bool = False,
     stop: threading.Event | None = None,
+    watch: LockWatch | None = None,
 ) -> Iterator[AgentLocks]:
     """Lock the agents for the ``with`` body and release them afterwards, also on
     Ctrl-C and errors. Raises ``LockRefused`` (nothing changed) if another apply holds one.
     ``warn`` gets a message per lock tool that could not be deleted; ``locks.notes``
-    are about lock tools someone else made."""
-    locks = AgentLocks(platform, expiry=expiry, remove_foreign=remove_foreign, stop=stop)
+    are about lock tools someone else made; ``watch`` is told of each lock taken and
+    released."""
+    locks = AgentLocks(
+        platform, expiry=expiry, remove_foreign=remove_foreign, stop=stop, watch=watch
+    )
     try:
         locks.acquire(agent_uids)
         yield locks

@@ -11,8 +11,8 @@ from compiler.diagnostics import Diagnostic
 from compiler.diagnostics.codes import C610
 from compiler.gotemplate.parser import parse_template, to_platform
 from compiler.model import Action, Environment, Project
-from compiler.validate.rules.parameters import did_you_mean
 from compiler.validate.rules.templates import scope_conflicts, syntax_diagnostics
+from compiler.wording import did_you_mean
 
 
 def speak_flags(action: Action, *, during: bool, after: bool) -> dict[str, bool]:

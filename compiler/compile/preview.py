@@ -30,8 +30,8 @@ from compiler.diagnostics import Diagnostic, DiagnosticError, Location, has_erro
 from compiler.diagnostics.codes import M520, M521, M522, M523, M524
 from compiler.model import Action, Environment, Project
 from compiler.sms import SmsAnalysis, analyze_sms
-from compiler.validate.rules.parameters import did_you_mean
 from compiler.validate.rules.phones import is_e164
+from compiler.wording import did_you_mean
 
 MISSING_VALUE = M520
 UNUSED_VALUE = M521

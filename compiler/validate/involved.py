@@ -85,17 +85,17 @@ def name_sites(project: Project, names: set[str]) -> dict[Location, set[str]]:
     for action in project.actions:
         add(action_key(action.name), partial(action.locate, "name"))
         add(agent_key(action.agent), partial(action.locate, "agent"))
-        channel = action.fields.get("messaging_channel")
-        if isinstance(channel, str):
-            add(channel_key(channel), partial(action.locate, "messaging_channel"))
+        named = action.fields.get("messaging_channel")
+        if isinstance(named, str):
+            add(channel_key(named), partial(action.locate, "messaging_channel"))
     config = project.config.source
     if config is None:
         return sites
     agents = {agent_key(action.agent) for action in project.actions} & names
     for environment in project.config.environments.values():
-        for channel in environment.channels:
-            path = ("environments", environment.name, "channels", channel)
-            add(channel_key(channel), partial(config.locate_key, *path))
+        for override in environment.channels:
+            path = ("environments", environment.name, "channels", override)
+            add(channel_key(override), partial(config.locate_key, *path))
         # Unmapped agents are reported at the ``agents`` key: any agent may be the one.
         if environment.agents and agents:
             key = config.locate_key("environments", environment.name, "agents")

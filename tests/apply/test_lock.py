@@ -111,6 +111,16 @@ def start_apply(root: Path, plan_file: Path, *extra: str) -> subprocess.Popen[by
     )
 
 
+def first_change_line(process: subprocess.Popen[bytes]) -> str:
+    """The first change's progress line (``[1/N] ...``), read past the lines of the lock
+    phase; empty when the apply ended without one."""
+    assert process.stderr is not None
+    while True:
+        line = process.stderr.readline().decode()
+        if not line or line.startswith("["):
+            return line
+
+
 def race(root: Path, plan_a: Path, plan_b: Path) -> tuple[list[int], str, str]:
     """Both applies started at once; returns exits [A, B], the winner and both outputs."""
     processes = [start_apply(root, plan_a), start_apply(root, plan_b)]
@@ -172,7 +182,7 @@ def test_the_loser_of_the_lock_names_the_agent_and_changes_nothing(
     applied.server.config.latency_ms = 300
     first = start_apply(applied.root, plan_a)
     assert first.stderr is not None
-    progress = first.stderr.readline().decode()
+    progress = first_change_line(first)
     assert progress.startswith("[1/32]"), progress  # A holds the lock, 31 changes to go
     second = start_apply(applied.root, plan_b)
     out_b, err_b = second.communicate(timeout=60)
@@ -426,7 +436,7 @@ def test_locks_are_released_on_ctrl_c(site_factory: Any, tmp_path: Path) -> None
     assert site.run("plan", "--out", plan_file).exit_code == 0
     process = start_apply(site.root, plan_file)
     assert process.stderr is not None
-    first = process.stderr.readline().decode()
+    first = first_change_line(process)
     assert first.startswith("[1/13]"), first
     process.send_signal(signal.SIGINT)
     _out, err = process.communicate(timeout=30)
@@ -455,7 +465,7 @@ def test_a_signal_reports_every_change_that_finished(
     assert site.run("plan", "--out", plan_file).exit_code == 0
     process = start_apply(site.root, plan_file, "--parallelism", "2")
     assert process.stderr is not None
-    first = process.stderr.readline().decode()
+    first = first_change_line(process)
     assert first.startswith("[1/13]"), first
     process.send_signal(signum)  # the next changes are under way
     _out, rest = process.communicate(timeout=30)

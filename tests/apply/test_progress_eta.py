@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 import sys
+import time
 
 import pytest
 
@@ -68,6 +69,16 @@ def test_apply_shows_the_time_left_at_the_configured_pace(site: Site):
     assert "left" not in lines[-1]
 
 
+def test_the_time_left_counts_the_locks_requests_too(site: Site):
+    """Before the first request: 2 agents' lock create, listing and delete, and 13
+    creates, 19 requests at 600/min."""
+    point_at(site.root, site.url, rate_limit={"requests_per_minute": 600})
+    result = site.run("apply", "--auto-approve")
+    assert result.exit_code == 0, result.output
+    (first,) = [line for line in result.stderr.splitlines() if line.startswith("Taking")]
+    assert first == "Taking the apply locks on 2 agents (about 2s left)", result.stderr
+
+
 class InterruptedOnce(io.StringIO):
     """stderr that Ctrl-C interrupts in the middle of the first progress line."""
 
@@ -87,14 +98,69 @@ def test_a_line_interrupted_by_ctrl_c_still_comes_out_then_the_interrupt(
     monkeypatch: pytest.MonkeyPatch,
 ):
     from compiler.apply.engine import Outcome
-    from compiler.cli.apply import _progress
+    from compiler.apply.progress import ApplyProgress
+    from compiler.cli.apply import ClickConsole
     from compiler.cli.context import AppContext
-    from compiler.plan.model import CREATE, Change
+    from compiler.plan.model import CREATE, Change, Plan
 
     stderr = InterruptedOnce()
     monkeypatch.setattr(sys, "stderr", stderr)
-    show = _progress(AppContext(), platform=object())  # type: ignore[arg-type]
+    console = ClickConsole(AppContext())
     change = Change("support/x", "support", "uid", "x", CREATE)
+    plan = Plan("dev", {}, changes=[change, Change("support/y", "support", "uid", "y", CREATE)])
+    show = ApplyProgress(console.progress, plan)
     with pytest.raises(KeyboardInterrupt):
         show(1, 2, Outcome(change, ok=True))
     assert stderr.getvalue().endswith("[1/2] created support/x\n")
+
+
+def quiet_watch(**options: object) -> tuple[object, list[str]]:
+    from compiler.apply.progress import ApplyProgress
+    from compiler.plan.model import CREATE, Change, Plan
+
+    change = Change("support/x", "support", "uid", "x", CREATE)
+    lines: list[str] = []
+    progress = ApplyProgress(
+        lambda line, ok: lines.append(line), Plan("dev", {}, changes=[change]), **options
+    )
+    return progress, lines
+
+
+def test_a_long_pause_says_what_is_still_under_way():
+    from compiler.apply.progress import ApplyProgress
+
+    progress, lines = quiet_watch(quiet_limit=0.3)
+    assert isinstance(progress, ApplyProgress)
+    with progress.watching():
+        progress.locking(["uid"])
+        deadline = time.monotonic() + 10
+        while len(lines) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    assert lines[:2] == [
+        "Taking the apply locks on 1 agent",
+        "  still taking the apply locks: 0/1 agents locked",
+    ]
+
+
+def test_the_first_stop_is_answered_at_once_with_what_stopping_involves():
+    import threading
+
+    from compiler.apply.progress import ApplyProgress
+    from compiler.plan.model import CREATE, Change
+
+    stop = threading.Event()
+    progress, lines = quiet_watch(stop=stop, quiet=True)
+    assert isinstance(progress, ApplyProgress)
+    with progress.watching():
+        progress.locking(["uid"])
+        progress.locked("uid", 3)
+        progress.writing([Change("support/x", "support", "uid", "x", CREATE)])
+        progress.started(Change("support/x", "support", "uid", "x", CREATE))
+        stop.set()
+        deadline = time.monotonic() + 10
+        while not lines and time.monotonic() < deadline:
+            time.sleep(0.05)
+    # -q hides the phases, not the answer to the user's Ctrl-C.
+    assert lines == [
+        "stopping: finishing 1 in-flight request, releasing 1 lock; Ctrl-C again to abort"
+    ]

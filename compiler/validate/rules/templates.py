@@ -35,7 +35,8 @@ from compiler.gotemplate.parser import (
     parse_template,
 )
 from compiler.model import Action, Project
-from compiler.validate.rules.parameters import declared_parameters, did_you_mean, is_prompt_mode
+from compiler.validate.rules.parameters import declared_parameters, is_prompt_mode
+from compiler.wording import did_you_mean
 
 TEMPLATE_FIELDS: dict[str, tuple[str, ...]] = {
     "send_text_message": ("message", "recipient", "prompt"),
@@ -103,7 +104,7 @@ def _reference_problems(
     parsed: ParsedTemplate, declared: set[str], parameters: Mapping[str, object]
 ) -> list[tuple[str, TemplateReference]]:
     """(T414 or T420, reference) for each reference of a field that is wrong, in order."""
-    problems = []
+    problems: list[tuple[str, TemplateReference]] = []
     for reference in parsed.references:
         if reference.scope == "variables":
             if reference.name in parameters:
