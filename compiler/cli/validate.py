@@ -146,6 +146,12 @@ class Selection:
                 "work tree (or git is not installed); name the files instead"
             )
             problems.append(_problem(root.as_posix(), "E133", message))
+        if changed and git.failure is not None:
+            message = (
+                f"--changed asks git what changed, but git could not say in "
+                f"{root.as_posix()}: {git.failure}; the change was not checked"
+            )
+            problems.append(_problem(root.as_posix(), "E133", message))
         for relative, problem in missing.items():
             if relative in git.old_texts:  # deleted by the change: what it declared counts
                 change.files.add(relative)

@@ -6,9 +6,10 @@ writes the YAML files the project directory holds at ``ref`` below ``dest`` (a t
 the caller owns), for ``load_project(dest)`` to load with the same loader as the working
 tree. The blobs are read as committed (``ls-tree`` + ``cat-file --batch``): unlike ``git
 archive``, no ``export-ignore``/``export-subst`` attribute can hide or rewrite a file.
-Git runs as a subprocess with an argument list (no shell); a ref starting with
-``-`` is refused, the ref is resolved to a commit id first, and only that id and a
-``--``-separated pathspec are passed on, so no ref can be read as an option.
+Git runs through ``compiler.load.git`` (an argument list, no shell, nothing of the
+repository's own runs); a ref starting with ``-`` is refused, the ref is resolved to a
+commit id first, and only that id and a ``--``-separated pathspec are passed on, so no
+ref can be read as an option.
 
 Every failure is a ``DiagnosticError`` located at the project directory: L840 the ref
 is not in this clone (with the exact ``git fetch`` that fixes a shallow CI checkout),
@@ -18,13 +19,12 @@ with ``-``.
 
 from __future__ import annotations
 
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 from compiler.diagnostics import Diagnostic, DiagnosticError, Location
+from compiler.load.git import GitError, run_git
 
-GIT_TIMEOUT = 120  # seconds; reading a large monorepo directory can take a while
 YAML_SUFFIXES = (".yaml", ".yml")  # all the loader reads (actionctl.yaml, channels, actions)
 SYMLINK_MODE = b"120000"
 
@@ -42,12 +42,6 @@ class GitRevision:
     @property
     def label(self) -> str:
         return self.ref if self.ref.startswith(self.short) else f"{self.ref} ({self.short})"
-
-
-class _GitFailed(Exception):
-    def __init__(self, stderr: str) -> None:
-        super().__init__(stderr)
-        self.stderr = stderr
 
 
 def project_at_ref(project_dir: Path, ref: str, dest: Path) -> GitRevision:
@@ -75,17 +69,19 @@ def _prefix_in_repository(project_dir: Path, where: Location) -> str:
     try:
         inside = _git(project_dir, "rev-parse", "--is-inside-work-tree").strip()
         said = ""
-    except _GitFailed as failed:
+    except GitError as failed:
+        if failed.reason == "missing":
+            raise _error(where, "L841", failed.message) from None
         # git's own words matter here: "dubious ownership" (safe.directory) in a CI
         # container reads like "not a repository" otherwise.
-        inside, said = "false", _last_line(failed.stderr)
+        inside, said = "false", failed.said
     if inside != "true":
         message = (
             f"{where.file} is not inside a git work tree: plan --base and drift --ref "
             "read the configuration from git; run them in a clone of the repository"
         )
         raise _error(where, "L841", message + (f"; git says: {said}" if said else ""))
-    return _git(project_dir, "rev-parse", "--show-prefix").strip()
+    return _git_bytes(project_dir, where, "rev-parse", "--show-prefix").decode().strip()
 
 
 def _resolve(project_dir: Path, ref: str, where: Location) -> str:
@@ -93,7 +89,7 @@ def _resolve(project_dir: Path, ref: str, where: Location) -> str:
     # so this argument cannot be read as an option.
     try:
         out = _git(project_dir, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
-    except _GitFailed:
+    except GitError:
         raise _error(where, "L840", _missing_ref_message(project_dir, ref)) from None
     return out.strip()
 
@@ -119,7 +115,7 @@ def fetch_command(project_dir: Path, remote: str, branch: str) -> str:
     short = f"git fetch --depth=1 {remote} {branch}"
     try:
         specs = _git(project_dir, "config", "--get-all", f"remote.{remote}.fetch").split()
-    except _GitFailed:
+    except GitError:
         specs = []
     if any(spec.lstrip("+").startswith("refs/heads/*:") for spec in specs):
         return short
@@ -133,21 +129,21 @@ def _looks_like_commit(ref: str) -> bool:
 def _is_shallow(project_dir: Path) -> bool:
     try:
         return _git(project_dir, "rev-parse", "--is-shallow-repository").strip() == "true"
-    except _GitFailed:
+    except GitError:
         return False
 
 
 def _remotes(project_dir: Path) -> set[str]:
     try:
         return set(_git(project_dir, "remote").split())
-    except _GitFailed:
+    except GitError:
         return set()
 
 
 def _is_tree(project_dir: Path, tree: str) -> bool:
     try:
         return _git(project_dir, "cat-file", "-t", tree).strip() == "tree"
-    except _GitFailed:
+    except GitError:
         return False  # the commit has no such path: the directory came later
 
 
@@ -197,40 +193,16 @@ def _read_blobs(project_dir: Path, where: Location, shas: list[str]) -> dict[str
 
 
 def _git(project_dir: Path, *args: str) -> str:
-    return _run(project_dir, args).decode("utf-8", errors="replace")
+    return run_git(project_dir, *args).decode("utf-8", errors="replace")
 
 
 def _git_bytes(project_dir: Path, where: Location, *args: str, stdin: bytes | None = None) -> bytes:
     try:
-        return _run(project_dir, args, stdin)
-    except _GitFailed as failed:
-        message = f"`git {args[0]}` failed: {_last_line(failed.stderr) or 'no message'}"
-        raise _error(where, "L842", message) from None
-
-
-def _last_line(text: str) -> str:
-    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
-    return lines[-1] if lines else ""
-
-
-def _run(project_dir: Path, args: tuple[str, ...], stdin: bytes | None = None) -> bytes:
-    try:
-        result = subprocess.run(
-            ["git", *args],
-            cwd=project_dir,
-            input=stdin if stdin is not None else b"",
-            capture_output=True,
-            timeout=GIT_TIMEOUT,
-            check=False,
-        )
-    except FileNotFoundError:
-        where = Location(Path(project_dir).as_posix())
-        raise _error(where, "L841", "git is not installed (or not on PATH)") from None
-    except subprocess.TimeoutExpired:
-        raise _GitFailed(f"timed out after {GIT_TIMEOUT}s") from None
-    if result.returncode != 0:
-        raise _GitFailed(result.stderr.decode("utf-8", errors="replace"))
-    return result.stdout
+        return run_git(project_dir, *args, stdin=stdin)
+    except GitError as failed:
+        raise _error(
+            where, "L841" if failed.reason == "missing" else "L842", failed.message
+        ) from None
 
 
 def _error(where: Location, code: str, message: str) -> DiagnosticError:
