@@ -25,6 +25,7 @@ from compiler.model import Environment, Project
 from compiler.plan.threeway import BaseTools
 
 EMPTY_PROJECT = "E111"  # nothing to load; the caller says whether that is an error
+CONNECTION_FIELDS = ("platform", "base_url", "api_prefix", "api_key_env", "requests_per_minute")
 
 
 @dataclass
@@ -71,6 +72,19 @@ def base_tools(at_ref: ProjectAtRef, environment: Environment) -> BaseTools:
         where = Location(project.root.as_posix())
         raise DiagnosticError([_broken_base_at(where, at_ref.revision), *diagnostics])
     return {(tool.agent_uid, tool.name): dict(tool.payload) for tool in compiled.tools.values()}
+
+
+def with_working_tree_connection(project: Project, project_dir: Path) -> Project:
+    """``project`` (read at a revision) with the connection settings of the working
+    tree's actionctl.yaml; an error in that file stops here, before any connection."""
+    from compiler.load.project import load_config
+
+    config, diagnostics = load_config(Path(project_dir))
+    errors = [d for d in diagnostics if d.is_error]
+    if errors:
+        raise DiagnosticError(errors)
+    connection = {name: getattr(config, name) for name in CONNECTION_FIELDS}
+    return dataclasses.replace(project, config=dataclasses.replace(project.config, **connection))
 
 
 def relocate(diagnostics: list[Diagnostic], ref: str) -> list[Diagnostic]:

@@ -436,3 +436,43 @@ def test_revert_of_a_plan_that_only_created_a_tool_deletes_just_that(
     assert reverted.exit_code == 0, reverted.output  # not refused as emptying the agent
     assert "1 to delete" in reverted.stdout
     assert live_tools(deployed) == before
+
+
+# --- a revision chooses what is deployed, never where the key goes ---
+
+
+def test_a_ref_naming_another_url_and_key_variable_never_receives_a_key(
+    deployed: GitProject,
+    emulator_factory: Callable[..., Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    seen: list[str] = []
+
+    def record(method: str, target: str, headers: Any, raw: bytes, response: Any) -> None:
+        seen.append(f"{method} {target} {dict(headers)}")
+
+    attacker = emulator_factory(observer=record, api_key="attacker")
+    monkeypatch.setenv("ACTIONCTL_TEST_OTHER_SECRET", "other-secret-value")
+    deployed.git("checkout", "-q", "-b", "redirect", "main")
+    config = (deployed.root / "actionctl.yaml").read_text(encoding="utf-8")
+    redirected = config.replace(deployed.url, attacker.url).replace(
+        KEY_ENV, "ACTIONCTL_TEST_OTHER_SECRET"
+    )
+    assert redirected != config and attacker.url in redirected
+    (deployed.root / "actionctl.yaml").write_text(redirected, encoding="utf-8")
+    deployed.commit_all("send the key elsewhere")
+    deployed.git("checkout", "-q", "pr")
+
+    report = deployed.run("drift", "--ref", "redirect", "--format", "json")
+    assert report.exit_code == 0, report.output  # compared against the real platform
+    assert json.loads(report.stdout)["drift"] is False
+    assert seen == []  # not one request, so neither key reached the REF's URL
+
+
+def test_drift_refuses_a_broken_working_tree_configuration_before_connecting(
+    deployed: GitProject,
+) -> None:
+    (deployed.root / "actionctl.yaml").write_text("platform: [nonsense\n", encoding="utf-8")
+    report = deployed.run("drift", "--ref", "main")
+    assert report.exit_code == 1
+    assert "actionctl.yaml:" in report.stderr and "Traceback" not in report.output
