@@ -47,7 +47,7 @@ SAFE_CONFIG = (
     "protocol.allow=never",
 )
 # What pre-commit keeps of a hook's GIT_* environment: how to run git and reach remotes,
-# and configuration the user set up on purpose.
+# and configuration the user set up on purpose; plus the discovery ceiling.
 _KEPT_GIT_VARIABLES = frozenset(
     {
         "GIT_EXEC_PATH",
@@ -59,6 +59,7 @@ _KEPT_GIT_VARIABLES = frozenset(
         "GIT_HTTP_PROXY_AUTHMETHOD",
         "GIT_ALLOW_PROTOCOL",
         "GIT_ASKPASS",
+        "GIT_CEILING_DIRECTORIES",  # where the user stops repository discovery: kept too
     }
 )
 _KEPT_GIT_PREFIXES = ("GIT_CONFIG_KEY_", "GIT_CONFIG_VALUE_")

@@ -1,11 +1,17 @@
 """The project as it is at a git revision, read from git objects (never the working tree).
 
-    project_at_ref(project_dir, ref, dest) -> GitRevision
+    project_at_ref(project_dir, ref, dest) -> (GitRevision, diagnostics)
 
 writes the YAML files the project directory holds at ``ref`` below ``dest`` (a temp dir
 the caller owns), for ``load_project(dest)`` to load with the same loader as the working
 tree. The blobs are read as committed (``ls-tree`` + ``cat-file --batch``): unlike ``git
 archive``, no ``export-ignore``/``export-subst`` attribute can hide or rewrite a file.
+Symbolic links are written as links (with the files they lead to), so the loader's own
+rules hold at a revision as in the working tree: a link inside the project is followed,
+one that leads nowhere is E112, one out of the project (``/etc``) is E113, never read. A
+submodule's files live in another repository and are not read: where the loader would
+look for them it is E116 (returned with the revision), never a silent gap that
+``drift --prune`` would take for tools no file declares.
 Git runs through ``compiler.load.git`` (an argument list, no shell, nothing of the
 repository's own runs); a ref starting with ``-`` is refused, the ref is resolved to a
 commit id first, and only that id and a ``--``-separated pathspec are passed on, so no
@@ -19,7 +25,8 @@ with ``-``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from compiler.diagnostics import Diagnostic, DiagnosticError, Location
@@ -44,8 +51,10 @@ class GitRevision:
         return self.ref if self.ref.startswith(self.short) else f"{self.ref} ({self.short})"
 
 
-def project_at_ref(project_dir: Path, ref: str, dest: Path) -> GitRevision:
-    """Export the project directory as of ``ref`` into ``dest``; see the module doc."""
+def project_at_ref(project_dir: Path, ref: str, dest: Path) -> tuple[GitRevision, list[Diagnostic]]:
+    """Export the project directory as of ``ref`` into ``dest``; see the module doc. The
+    diagnostics are what the loader cannot see in ``dest`` (a submodule), located at the
+    project-relative path."""
     where = Location(Path(project_dir).as_posix())
     if not ref or ref.startswith("-"):
         raise _error(where, "L844", f"{ref!r} is not a git revision (a ref cannot start with '-')")
@@ -55,9 +64,9 @@ def project_at_ref(project_dir: Path, ref: str, dest: Path) -> GitRevision:
     # repository whatever the cwd.
     tree = f"{commit}:{prefix}" if prefix else commit
     if prefix and not _is_tree(project_dir, tree):
-        return GitRevision(ref, commit, existed=False)
-    _write_tree(project_dir, where, tree, Path(dest))
-    return GitRevision(ref, commit, existed=True)
+        return GitRevision(ref, commit, existed=False), []
+    problems = _write_tree(project_dir, where, tree, Path(dest))
+    return GitRevision(ref, commit, existed=True), problems
 
 
 def _prefix_in_repository(project_dir: Path, where: Location) -> str:
@@ -147,28 +156,189 @@ def _is_tree(project_dir: Path, tree: str) -> bool:
         return False  # the commit has no such path: the directory came later
 
 
-def _write_tree(project_dir: Path, where: Location, tree: str, dest: Path) -> None:
-    """Every YAML blob of ``tree`` written below ``dest`` at its path in the tree.
-    Symbolic links are skipped: their target is not part of the commit's content."""
+@dataclass
+class _Tree:
+    """What ``ls-tree -r`` lists of the project directory, by project-relative path."""
+
+    blobs: dict[str, str] = field(default_factory=dict)  # regular file -> blob id
+    links: dict[str, str] = field(default_factory=dict)  # symbolic link -> its target
+    gitlinks: set[str] = field(default_factory=set)  # submodules (another repository)
+
+
+def _write_tree(project_dir: Path, where: Location, tree: str, dest: Path) -> list[Diagnostic]:
+    """The project directory of ``tree`` written below ``dest`` for the loader: every
+    YAML file, every symbolic link as a link (so the loader applies the working tree's
+    rules to it: followed inside the project, E112/E113 otherwise) and every file a link
+    leads to. A submodule's files are in another repository: E116 where the loader
+    would look for them, never a silent gap."""
+    listed = _list_tree(project_dir, where, tree)
+    problems = _submodule_problems(listed) + _outside_problems(listed)
+    wanted = {path for path in listed.blobs if path.endswith(YAML_SUFFIXES)}
+    for link in listed.links:
+        resolved = _resolve_in_tree(link, listed.links)
+        if resolved in listed.blobs:
+            wanted.add(resolved)
+    contents = _read_blobs(project_dir, where, [listed.blobs[path] for path in wanted])
+    # Files first, links last: no file is ever written through a link made here.
+    for path in sorted(wanted):
+        _write_file(where, dest, path, contents[listed.blobs[path]])
+    # What was reported is left out (the loader would only say it again, as E112); any
+    # other submodule becomes a link that leads nowhere, so a path that reaches it is
+    # E112 rather than an empty folder.
+    reported = {problem.file for problem in problems}
+    links = {path: target for path, target in listed.links.items() if path not in reported}
+    links |= {path: _UNREAD_SUBMODULE for path in listed.gitlinks if path not in reported}
+    for path, target in sorted(links.items()):
+        problems += _write_link(dest, path, target)
+    return problems
+
+
+_UNREAD_SUBMODULE = "submodule content is not read at a revision"  # leads nowhere: E112
+
+
+def _list_tree(project_dir: Path, where: Location, tree: str) -> _Tree:
     # --full-tree: from a sub-directory ls-tree would otherwise list only that part.
     listing = _git_bytes(project_dir, where, "ls-tree", "-r", "-z", "--full-tree", tree)
-    wanted: list[tuple[str, list[str]]] = []
+    listed = _Tree()
+    link_blobs: dict[str, str] = {}
     for entry in listing.split(b"\0"):
         meta, _, raw_path = entry.partition(b"\t")
         fields = meta.split(b" ")
-        if len(fields) != 3 or fields[1] != b"blob" or fields[0] == SYMLINK_MODE:
-            continue
         path = raw_path.decode("utf-8", errors="surrogateescape")
-        parts = path.split("/")
         # Git never stores "..", "." or empty components; the listing is data, so check.
-        if not path.endswith(YAML_SUFFIXES) or any(p in ("", ".", "..") for p in parts):
+        if len(fields) != 3 or any(p in ("", ".", "..") for p in path.split("/")):
             continue
-        wanted.append((fields[2].decode("ascii"), parts))
-    contents = _read_blobs(project_dir, where, [sha for sha, _ in wanted])
-    for sha, parts in wanted:
-        target = dest.joinpath(*parts)
+        mode, kind, sha = fields[0], fields[1], fields[2].decode("ascii")
+        if kind == b"commit":
+            listed.gitlinks.add(path)
+        elif kind == b"blob" and mode == SYMLINK_MODE:
+            link_blobs[path] = sha
+        elif kind == b"blob":
+            listed.blobs[path] = sha
+    targets = _read_blobs(project_dir, where, list(link_blobs.values()))
+    for path, sha in link_blobs.items():
+        listed.links[path] = targets[sha].decode("utf-8", errors="surrogateescape")
+    return listed
+
+
+def _resolve_in_tree(path: str, links: dict[str, str]) -> str | None:
+    """Where ``path`` leads inside the project as committed, following the tree's own
+    links as the file system would; ``None`` when links loop, ``OUTSIDE`` when it
+    leaves the project (an absolute target, or ``..`` above it)."""
+    pending = path.split("/")
+    done: list[str] = []
+    hops = _MAX_LINK_HOPS
+    while pending:
+        part = pending.pop(0)
+        if part in ("", "."):
+            continue
+        if part == "..":
+            if not done:
+                return OUTSIDE
+            done.pop()
+            continue
+        done.append(part)
+        target = links.get("/".join(done))
+        if target is None:
+            continue
+        hops -= 1
+        if hops < 0:
+            return None
+        if target.startswith("/"):
+            return OUTSIDE
+        done.pop()
+        pending = target.split("/") + pending
+    return "/".join(done)
+
+
+OUTSIDE = "\0outside"  # no path holds a NUL
+_MAX_LINK_HOPS = 40  # as Linux's own limit
+
+
+def _submodule_problems(listed: _Tree) -> list[Diagnostic]:
+    """E116 for each submodule under actions/ or channels/, and for each link there that
+    leads into or above one: the loader would find nothing where its files are."""
+    problems = []
+    for path in sorted(listed.gitlinks):
+        if path.split("/")[0] in ("actions", "channels"):
+            problems.append(_submodule(path, path))
+    for link in sorted(listed.links):
+        if link.split("/")[0] not in ("actions", "channels") and link != "actionctl.yaml":
+            continue
+        resolved = _resolve_in_tree(link, listed.links)
+        if resolved is None or resolved == OUTSIDE:
+            continue
+        for submodule in sorted(listed.gitlinks):
+            if _contains(resolved, submodule) or _contains(submodule, resolved):
+                problems.append(_submodule(link, submodule))
+                break
+    return problems
+
+
+def _outside_problems(listed: _Tree) -> list[Diagnostic]:
+    """E113 for each link that leaves the project as committed (whatever this machine
+    happens to hold there): not written, so nothing outside is ever looked at."""
+    problems = []
+    for link in sorted(listed.links):
+        if _resolve_in_tree(link, listed.links) != OUTSIDE:
+            continue
+        message = (
+            f"{link} is a symbolic link to a place outside the project; it is not "
+            "followed: copy the files into the project (or link to a path inside it)"
+        )
+        problems.append(Diagnostic.error(Location(link), "E113", message))
+    return problems
+
+
+def _contains(folder: str, path: str) -> bool:
+    return folder == "" or path == folder or path.startswith(folder + "/")
+
+
+def _submodule(display: str, submodule: str) -> Diagnostic:
+    leads = "" if display == submodule else f" leads to the git submodule {submodule}, which"
+    message = (
+        f"{display}{leads or ' is a git submodule that'} holds files from another "
+        "repository, which are not read at a git revision, so its actions would be "
+        "missing from this comparison: copy them into the project, or compare with the "
+        "working tree (plan without --base)"
+    )
+    return Diagnostic.error(Location(display), "E116", message)
+
+
+def _write_file(where: Location, dest: Path, path: str, content: bytes) -> None:
+    target = dest.joinpath(*path.split("/"))
+    try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(contents[sha])
+        target.write_bytes(content)
+    except OSError as error:  # a crafted tree: one name listed as a file and a folder
+        message = f"cannot write {path} as listed at the revision: {error.strerror}"
+        raise _error(where, "L842", message) from None
+
+
+def _write_link(dest: Path, path: str, target: str) -> list[Diagnostic]:
+    """``path`` made a symbolic link to ``target`` below ``dest``; never through another
+    link (a crafted tree could list ``a -> /etc`` and ``a/b``)."""
+    parts = path.split("/")
+    folder = dest
+    for part in parts[:-1]:
+        folder = folder / part
+        if folder.is_symlink():
+            return [_dangling(path)]
+        folder.mkdir(exist_ok=True)
+    try:
+        os.symlink(os.fsencode(target), folder / parts[-1])
+    except (OSError, ValueError):  # a NUL, a name too long, or a duplicate entry
+        return [_dangling(path)]
+    return []
+
+
+def _dangling(path: str) -> Diagnostic:
+    message = (
+        f"{path} is a symbolic link that cannot be made as committed (its target is not "
+        "a path, or the tree lists the name twice): fix or remove the link; actionctl "
+        "does not skip it"
+    )
+    return Diagnostic.error(Location(path), "E112", message)
 
 
 def _read_blobs(project_dir: Path, where: Location, shas: list[str]) -> dict[str, bytes]:

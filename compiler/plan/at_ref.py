@@ -45,12 +45,12 @@ def project_at(project_dir: Path, ref: str, *, allow_empty: bool) -> Iterator[Pr
     from compiler.validate import validate_project
 
     with tempfile.TemporaryDirectory(prefix="actionctl-base-") as tmp:
-        revision = project_at_ref(Path(project_dir), ref, Path(tmp))
+        revision, unseen = project_at_ref(Path(project_dir), ref, Path(tmp))
         loaded = load_project(Path(tmp))
         empty = any(d.code == EMPTY_PROJECT for d in loaded.diagnostics)
-        if empty and not allow_empty:
+        if empty and not allow_empty and not unseen:
             raise DiagnosticError([_not_a_project_at(project_dir, revision)])
-        diagnostics = [d for d in loaded.diagnostics if d.code != EMPTY_PROJECT]
+        diagnostics = unseen + [d for d in loaded.diagnostics if d.code != EMPTY_PROJECT]
         if loaded.project is not None:
             diagnostics += validate_project(loaded.project)
         diagnostics = relocate(diagnostics, ref)

@@ -476,3 +476,28 @@ def test_drift_refuses_a_broken_working_tree_configuration_before_connecting(
     report = deployed.run("drift", "--ref", "main")
     assert report.exit_code == 1
     assert "actionctl.yaml:" in report.stderr and "Traceback" not in report.output
+
+
+# --- links at the ref: followed inside the project, an error otherwise, never a skip ---
+
+
+def test_drift_prune_follows_an_in_project_link_at_the_ref(deployed: GitProject) -> None:
+    shared = deployed.root / "shared" / "booking.yaml"
+    shared.parent.mkdir()
+    (deployed.root / BOOKING).rename(shared)
+    (deployed.root / BOOKING).symlink_to("../../shared/booking.yaml")
+    deployed.commit_all("declare the booking tool through a link")
+    report = deployed.run("drift", "--prune", "--ref", "pr", "--format", "json")
+    assert report.exit_code == 0, report.output
+    data = json.loads(report.stdout)
+    assert data["drift"] is False and data["tools"] == []
+
+
+def test_drift_refuses_a_link_out_of_the_project_at_the_ref(deployed: GitProject) -> None:
+    (deployed.root / "actions" / "support" / "host.yaml").symlink_to("/etc/hostname")
+    deployed.commit_all("a link out")
+    (deployed.root / "actions" / "support" / "host.yaml").unlink()  # gone from the tree
+    report = deployed.run("drift", "--prune", "--ref", "pr")
+    assert report.exit_code == 1, report.output
+    assert "L843" in report.stderr and "pr:actions/support/host.yaml" in report.stderr
+    assert "E113" in report.stderr and "Traceback" not in report.output
