@@ -34,7 +34,9 @@ class GitChanges:
     changed: set[str] = field(default_factory=set)  # added, modified, renamed-to
     removed: set[str] = field(default_factory=set)  # deleted, renamed-from
     old_texts: dict[str, bytes] = field(default_factory=dict)  # path -> text at base
-    failure: str | None = None  # in git, but git could not say what changed: why
+    # Why git could not say what changed: in git, git's failure; else git's own words on
+    # why this is no repository ("dubious ownership" reads like "not a repository").
+    failure: str | None = None
 
 
 class _Repository:
@@ -57,7 +59,10 @@ class _Repository:
 def read_changes(project_root: Path, paths: set[str], *, with_diff: bool) -> GitChanges:
     """The base, the old text of ``paths`` (project-relative) and, ``with_diff``, every
     project file the change adds, modifies, deletes or renames (with their old texts)."""
-    repository, head = _open_at_head(project_root)
+    try:
+        repository, head = _open_at_head(project_root)
+    except GitError as failed:  # not a repository, no git, or one git refuses to read
+        return GitChanges(failure=failed.said or failed.message)
     if repository is None:
         return GitChanges()
     changes = GitChanges(in_git=True)
@@ -74,10 +79,7 @@ def read_changes(project_root: Path, paths: set[str], *, with_diff: bool) -> Git
 
 
 def _open(project_root: Path) -> _Repository | None:
-    try:
-        top = run_git(project_root, "rev-parse", "--show-toplevel")
-    except GitError:
-        return None  # not a repository, or no git
+    top = run_git(project_root, "rev-parse", "--show-toplevel")
     top_path = Path(os.fsdecode(top.strip())).resolve()
     return _at(project_root, top_path)
 
@@ -120,8 +122,9 @@ def _base(repository: _Repository, head: str | None) -> str | None:
     except GitError as failed:
         if failed.reason == "failed" and not failed.said:
             return head  # both exist, no common ancestor: compare with HEAD as before
-        range_ = f"PRE_COMMIT_FROM_REF={from_ref} and PRE_COMMIT_TO_REF={to_ref}"
-        raise GitError("merge-base", failed.reason, f"{range_}: {failed.message}") from None
+        range_ = f"PRE_COMMIT_FROM_REF={from_ref}, PRE_COMMIT_TO_REF={to_ref}"
+        said = f"{failed.said} ({range_})".lstrip()
+        raise GitError("merge-base", failed.reason, said) from None
 
 
 def _diff(repository: _Repository, base: str | None, changes: GitChanges) -> None:

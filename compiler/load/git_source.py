@@ -320,12 +320,12 @@ def _write_link(dest: Path, path: str, target: str) -> list[Diagnostic]:
     link (a crafted tree could list ``a -> /etc`` and ``a/b``)."""
     parts = path.split("/")
     folder = dest
-    for part in parts[:-1]:
-        folder = folder / part
-        if folder.is_symlink():
-            return [_dangling(path)]
-        folder.mkdir(exist_ok=True)
     try:
+        for part in parts[:-1]:
+            folder = folder / part
+            if folder.is_symlink():
+                return [_dangling(path)]
+            folder.mkdir(exist_ok=True)  # a file of that name: FileExistsError
         os.symlink(os.fsencode(target), folder / parts[-1])
     except (OSError, ValueError):  # a NUL, a name too long, or a duplicate entry
         return [_dangling(path)]

@@ -157,7 +157,7 @@ def test_a_pre_commit_ref_that_does_not_exist_is_e133_not_ok(
     monkeypatch.setenv("PRE_COMMIT_TO_REF", "no-such-branch")
     result = cli("--project", project, "validate", "--changed", INVOICE)
     assert result.exit_code == 1, result.output
-    assert "E133" in result.stdout and "PRE_COMMIT_TO_REF=no-such-branch" in result.stdout
+    assert "E133" in result.stdout and "PRE_COMMIT_TO_REF=no-such-branch)" in result.stdout
 
 
 def test_a_pre_commit_range_is_read_from_the_two_refs(
