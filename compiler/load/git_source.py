@@ -9,9 +9,10 @@ archive``, no ``export-ignore``/``export-subst`` attribute can hide or rewrite a
 Symbolic links are written as links (with the files they lead to), so the loader's own
 rules hold at a revision as in the working tree: a link inside the project is followed,
 one that leads nowhere is E112, one out of the project (``/etc``) is E113, never read. A
-submodule's files live in another repository and are not read: where the loader would
-look for them it is E116 (returned with the revision), never a silent gap that
-``drift --prune`` would take for tools no file declares.
+submodule is read at the commit the revision records, from its checkout in this working
+tree (as the loader reads a checked-out submodule); one not checked out, or without that
+commit, is E116 where the loader would look for its files (returned with the revision),
+never a silent gap that ``drift --prune`` would take for tools no file declares.
 Git runs through ``compiler.load.git`` (an argument list, no shell, nothing of the
 repository's own runs); a ref starting with ``-`` is refused, the ref is resolved to a
 commit id first, and only that id and a ``--``-separated pathspec are passed on, so no
@@ -158,30 +159,31 @@ def _is_tree(project_dir: Path, tree: str) -> bool:
 
 @dataclass
 class _Tree:
-    """What ``ls-tree -r`` lists of the project directory, by project-relative path."""
+    """What ``ls-tree -r`` lists of the project directory, by project-relative path,
+    with the submodules that this clone has checked out read at their committed id."""
 
-    blobs: dict[str, str] = field(default_factory=dict)  # regular file -> blob id
+    blobs: dict[str, tuple[Path, str]] = field(default_factory=dict)  # file -> (repo, id)
     links: dict[str, str] = field(default_factory=dict)  # symbolic link -> its target
-    gitlinks: set[str] = field(default_factory=set)  # submodules (another repository)
+    gitlinks: dict[str, str] = field(default_factory=dict)  # submodule not read -> commit
 
 
 def _write_tree(project_dir: Path, where: Location, tree: str, dest: Path) -> list[Diagnostic]:
     """The project directory of ``tree`` written below ``dest`` for the loader: every
     YAML file, every symbolic link as a link (so the loader applies the working tree's
     rules to it: followed inside the project, E112/E113 otherwise) and every file a link
-    leads to. A submodule's files are in another repository: E116 where the loader
-    would look for them, never a silent gap."""
-    listed = _list_tree(project_dir, where, tree)
+    leads to. A submodule that cannot be read here is E116 where the loader would look
+    for its files, never a silent gap."""
+    listed = _list_tree(Path(project_dir), where, tree, depth=0)
     problems = _submodule_problems(listed) + _outside_problems(listed)
     wanted = {path for path in listed.blobs if path.endswith(YAML_SUFFIXES)}
     for link in listed.links:
         resolved = _resolve_in_tree(link, listed.links)
         if resolved in listed.blobs:
             wanted.add(resolved)
-    contents = _read_blobs(project_dir, where, [listed.blobs[path] for path in wanted])
+    contents = _read_files(where, {path: listed.blobs[path] for path in wanted})
     # Files first, links last: no file is ever written through a link made here.
     for path in sorted(wanted):
-        _write_file(where, dest, path, contents[listed.blobs[path]])
+        _write_file(where, dest, path, contents[path])
     # What was reported is left out (the loader would only say it again, as E112); any
     # other submodule becomes a link that leads nowhere, so a path that reaches it is
     # E112 rather than an empty folder.
@@ -196,9 +198,11 @@ def _write_tree(project_dir: Path, where: Location, tree: str, dest: Path) -> li
 _UNREAD_SUBMODULE = "submodule content is not read at a revision"  # leads nowhere: E112
 
 
-def _list_tree(project_dir: Path, where: Location, tree: str) -> _Tree:
+def _list_tree(repository: Path, where: Location, tree: str, *, depth: int) -> _Tree:
+    """``tree`` of ``repository`` (a working tree: the project directory, or a checked-out
+    submodule in it), with the submodules it holds that are checked out here."""
     # --full-tree: from a sub-directory ls-tree would otherwise list only that part.
-    listing = _git_bytes(project_dir, where, "ls-tree", "-r", "-z", "--full-tree", tree)
+    listing = _git_bytes(repository, where, "ls-tree", "-r", "-z", "--full-tree", tree)
     listed = _Tree()
     link_blobs: dict[str, str] = {}
     for entry in listing.split(b"\0"):
@@ -210,15 +214,80 @@ def _list_tree(project_dir: Path, where: Location, tree: str) -> _Tree:
             continue
         mode, kind, sha = fields[0], fields[1], fields[2].decode("ascii")
         if kind == b"commit":
-            listed.gitlinks.add(path)
+            listed.gitlinks[path] = sha
         elif kind == b"blob" and mode == SYMLINK_MODE:
             link_blobs[path] = sha
         elif kind == b"blob":
-            listed.blobs[path] = sha
-    targets = _read_blobs(project_dir, where, list(link_blobs.values()))
+            listed.blobs[path] = (repository, sha)
+    targets = _read_blobs(repository, where, list(link_blobs.values()))
     for path, sha in link_blobs.items():
         listed.links[path] = targets[sha].decode("utf-8", errors="surrogateescape")
+    if depth < _MAX_SUBMODULE_DEPTH:
+        _read_submodules(listed, repository, where, depth)
     return listed
+
+
+_MAX_SUBMODULE_DEPTH = 8
+
+
+def _read_submodules(listed: _Tree, repository: Path, where: Location, depth: int) -> None:
+    """Each submodule checked out in ``repository``'s working tree that holds its
+    committed id, merged into ``listed`` at its path (as the working-tree loader reads a
+    checked-out submodule); the others stay in ``listed.gitlinks``."""
+    for path, commit in sorted(listed.gitlinks.items()):
+        if depth == 0 and not _reachable(path, listed.links):
+            continue  # the loader never looks there: not worth listing a whole repository
+        checkout = _checkout(repository, path, commit)
+        if checkout is None:
+            continue
+        inner = _list_tree(checkout, where, commit, depth=depth + 1)
+        del listed.gitlinks[path]
+        listed.blobs |= {f"{path}/{name}": blob for name, blob in inner.blobs.items()}
+        listed.links |= {f"{path}/{name}": target for name, target in inner.links.items()}
+        listed.gitlinks |= {f"{path}/{name}": sha for name, sha in inner.gitlinks.items()}
+
+
+def _reachable(path: str, links: dict[str, str]) -> bool:
+    """Whether the loader may look into ``path``: under actions/ or channels/, or where a
+    link leads (into or above it)."""
+    if path.split("/")[0] in ("actions", "channels"):
+        return True
+    for link in links:
+        resolved = _resolve_in_tree(link, links)
+        if resolved is None or resolved == OUTSIDE:
+            continue
+        if _contains(resolved, path) or _contains(path, resolved):
+            return True
+    return False
+
+
+def _checkout(repository: Path, path: str, commit: str) -> Path | None:
+    """The submodule at ``path`` in ``repository``'s working tree, when it is checked
+    out there (its own repository, not a link elsewhere) and holds ``commit``."""
+    folder = repository.joinpath(*path.split("/"))
+    real = Path(os.path.realpath(folder))
+    if folder.is_symlink() or not real.is_relative_to(os.path.realpath(repository)):
+        return None
+    try:
+        top = run_git(real, "rev-parse", "--show-toplevel").decode("utf-8", "surrogateescape")
+        if Path(os.path.realpath(top.strip())) != real:
+            return None  # not checked out: git found the enclosing repository
+        run_git(real, "cat-file", "-e", f"{commit}^{{commit}}")
+    except GitError:
+        return None
+    return real
+
+
+def _read_files(where: Location, blobs: dict[str, tuple[Path, str]]) -> dict[str, bytes]:
+    """Contents by path, one ``cat-file --batch`` per repository they come from."""
+    by_repository: dict[Path, list[str]] = {}
+    for repository, sha in blobs.values():
+        by_repository.setdefault(repository, []).append(sha)
+    contents: dict[tuple[Path, str], bytes] = {}
+    for repository, shas in by_repository.items():
+        read = _read_blobs(repository, where, shas)
+        contents |= {(repository, sha): data for sha, data in read.items()}
+    return {path: contents[blob] for path, blob in blobs.items()}
 
 
 def _resolve_in_tree(path: str, links: dict[str, str]) -> str | None:
@@ -297,10 +366,10 @@ def _contains(folder: str, path: str) -> bool:
 def _submodule(display: str, submodule: str) -> Diagnostic:
     leads = "" if display == submodule else f" leads to the git submodule {submodule}, which"
     message = (
-        f"{display}{leads or ' is a git submodule that'} holds files from another "
-        "repository, which are not read at a git revision, so its actions would be "
-        "missing from this comparison: copy them into the project, or compare with the "
-        "working tree (plan without --base)"
+        f"{display}{leads or ' is a git submodule that'} is not checked out here at the "
+        "commit this revision records, so its actions would be missing from the "
+        "comparison: run `git submodule update --init` (a submodule's files are read from "
+        "its checkout's repository; in CI, check out with submodules)"
     )
     return Diagnostic.error(Location(display), "E116", message)
 

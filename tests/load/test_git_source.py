@@ -200,3 +200,62 @@ def test_a_crafted_tree_cannot_make_the_export_write_through_a_link(
     _, diagnostics = _load_at(repo, tmp_path, crafted)
     assert list(outside.iterdir()) == []
     assert _codes_at(diagnostics) == {"actions": "E112", "channels": "E113"}
+
+
+def test_a_checked_out_submodule_is_read_at_the_commit_the_ref_records(
+    repo: Path, tmp_path: Path
+) -> None:
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    (lib / "tool.yaml").write_text("at the recorded commit\n")
+    (lib / "notes.txt").write_text("not YAML\n")
+    (lib / "alias.yaml").symlink_to("notes.txt")
+    git(lib, "init", "-q", "-b", "main")
+    git(lib, "add", "-A")
+    git(lib, "commit", "-q", "-m", "lib")
+    git(
+        repo,
+        "-c",
+        "protocol.file.allow=always",
+        "submodule",
+        "add",
+        "-q",
+        str(lib),
+        "deploy/actions/lib",
+    )
+    git(repo, "commit", "-q", "-m", "a submodule of actions")
+    checkout = repo / "deploy" / "actions" / "lib"
+    (checkout / "tool.yaml").write_text("moved on, not recorded\n")
+    git(checkout, "commit", "-q", "-am", "later")  # the checkout is ahead of the record
+    loaded, diagnostics = _load_at(repo, tmp_path, "main")
+    assert _codes_at(diagnostics) == {}
+    assert "actions/lib/tool.yaml" in loaded.files and "actions/lib/alias.yaml" in loaded.files
+    assert (tmp_path / "export" / "actions" / "lib" / "tool.yaml").read_text() == (
+        "at the recorded commit\n"
+    )
+
+
+def test_a_submodule_commit_the_checkout_lacks_is_e116_at_the_ref(
+    repo: Path, tmp_path: Path
+) -> None:
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    (lib / "tool.yaml").write_text("x\n")
+    git(lib, "init", "-q", "-b", "main")
+    git(lib, "add", "-A")
+    git(lib, "commit", "-q", "-m", "lib")
+    git(
+        repo,
+        "-c",
+        "protocol.file.allow=always",
+        "submodule",
+        "add",
+        "-q",
+        str(lib),
+        "deploy/actions/lib",
+    )
+    unknown = "0123456789abcdef0123456789abcdef01234567"
+    git(repo, "update-index", "--cacheinfo", f"160000,{unknown},deploy/actions/lib")
+    git(repo, "commit", "-q", "-m", "records a commit no clone here has")
+    _, diagnostics = _load_at(repo, tmp_path, "main")
+    assert _codes_at(diagnostics) == {"actions/lib": "E116"}
