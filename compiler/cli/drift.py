@@ -4,7 +4,8 @@ For a schedule: every difference is drift (an edit made outside git). The report
 to stdout in ``--format``; exit 0 no drift, 2 drift found, 1 error. The configuration
 is read from git objects at ``--ref`` (default HEAD), never from the working tree; a
 REF without the project is E111 (exit 1), as ``plan`` outside a project: "no drift"
-against nothing would pass a check pointed at the wrong --project.
+against nothing would pass a check pointed at the wrong --project. Where to connect and
+with which key come from the working tree, never from REF.
 """
 
 from __future__ import annotations
@@ -48,14 +49,14 @@ Examples:
 def command(app: AppContext, ref: str, fmt: str, prune: bool | None) -> int:
     """Report live tools that differ from the configuration in git (exit 2: drift)."""
     from compiler.diagnostics import DiagnosticError
-    from compiler.plan.at_ref import project_at
+    from compiler.plan.at_ref import project_at, with_working_tree_connection
     from compiler.plan.drift_report import render
     from compiler.plan.make import make_plan
     from compiler.plan.threeway import ThreeWay, classify
     from compiler.platform.connect import connect
 
     with project_at(app.project_dir, ref, allow_empty=False) as at_ref:
-        project = at_ref.project
+        project = with_working_tree_connection(at_ref.project, app.project_dir)
         environment = project.config.environment(app.env)
         if environment is None:
             from compiler.cli.context import unknown_environment

@@ -148,6 +148,14 @@ class Selection:
                 f"--changed asks git what changed, but {root.as_posix()} is not in a git "
                 "work tree (or git is not installed); name the files instead"
             )
+            if git.failure:
+                message += f"; git says: {git.failure}"
+            problems.append(_problem(root.as_posix(), E133, message))
+        elif changed and git.failure is not None:
+            message = (
+                f"--changed asks git what changed, but git could not say in "
+                f"{root.as_posix()}: {git.failure}; the change was not checked"
+            )
             problems.append(_problem(root.as_posix(), E133, message))
         for relative, problem in missing.items():
             if relative in git.old_texts:  # deleted by the change: what it declared counts

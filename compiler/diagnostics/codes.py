@@ -680,7 +680,7 @@ E113 = Code(
     "E113",
     ERROR,
     "load-validate",
-    "A symbolic link (or `actions`/`channels` itself) resolves outside the project root. It is not followed: `actions -> /` must not read the machine.",
+    "A symbolic link (or `actions`/`channels` itself) resolves outside the project root. It is not followed: `actions -> /` must not read the machine. At a git revision (`plan --base`, `drift --ref`) a link whose committed target leaves the project (an absolute path, or `..` above the project) is E113 whatever this machine holds there.",
     "Copy the files into the project, or link to a path inside it.",
 )
 E114 = Code(
@@ -701,8 +701,8 @@ E116 = Code(
     "E116",
     ERROR,
     "load-validate",
-    "A git submodule under `actions/` or `channels/` (named in `.gitmodules`) is not checked out: its folder is empty or missing, so its actions are missing. Any other empty folder is just empty. A gitlink that `.gitmodules` does not name is invisible on disk and cannot be detected.",
-    "`git submodule update --init`; in CI, check out with submodules (`actions/checkout` `submodules: true`).",
+    "A git submodule under `actions/` or `channels/` (named in `.gitmodules`) is not checked out: its folder is empty or missing, so its actions are missing. Any other empty folder is just empty. A gitlink that `.gitmodules` does not name is invisible on disk and cannot be detected. At a git revision (`plan --base`, `drift --ref`) a submodule is read at the commit the revision records, from its checkout here; one not checked out, or whose checkout lacks that commit, is E116 (under `actions/` or `channels/`, or where a link there leads).",
+    "`git submodule update --init`; in CI, check out with submodules (`actions/checkout` `submodules: true`). At a revision: `git submodule update --init` (or `git -C PATH fetch` the recorded commit).",
 )
 E117 = Code(
     "E117",
@@ -751,8 +751,8 @@ E133 = Code(
     "E133",
     ERROR,
     "load-validate",
-    "`validate --changed` was run where git cannot say what changed: the project is not in a git work tree, or git is not installed. Nothing was checked.",
-    "Run it inside the repository (as the pre-commit hook does), or name the files: `actionctl validate FILE...`.",
+    "`validate --changed` was run where git cannot say what changed: the project is not in a git work tree, git is not installed, or git failed (an unreadable or corrupt index, a `PRE_COMMIT_FROM_REF`/`PRE_COMMIT_TO_REF` that is not in this clone, a filter driver whose name cannot be switched off); the message has git's own words. The change was not checked.",
+    "Run it inside the repository (as the pre-commit hook does); repair the index (`rm .git/index && git reset`) or fetch the ref; or name the files: `actionctl validate FILE...`.",
 )
 N301 = Code(
     "N301",

@@ -6,18 +6,23 @@ them), and what a changed file used to declare (the old text, at the base revisi
 
 The base is what the change is compared with: the merge base of pre-commit's
 ``PRE_COMMIT_FROM_REF``/``PRE_COMMIT_TO_REF`` when it sets them (``--from-ref``,
-pre-push), else ``HEAD``. No repository, no git, or an unborn branch: no base, and
-nothing here fails; the caller just knows less.
+pre-push), else ``HEAD``. No repository or no git: ``in_git`` is False and the caller
+just knows less. A repository where git cannot answer (an unreadable index, a ref that
+does not exist) sets ``failure``: ``validate --changed`` must not call that "ok".
+
+Git runs through ``compiler.load.git`` (plumbing only, nothing of the repository's own
+runs); the one command that reads the working tree says so, and its filters are off.
 """
 
 from __future__ import annotations
 
 import os
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-_TIMEOUT = 30
+from compiler.load.git import GitError, run_git
+
+_DIFF = ("-z", "--name-status", "--no-ext-diff", "--no-textconv")
 
 
 @dataclass
@@ -29,6 +34,9 @@ class GitChanges:
     changed: set[str] = field(default_factory=set)  # added, modified, renamed-to
     removed: set[str] = field(default_factory=set)  # deleted, renamed-from
     old_texts: dict[str, bytes] = field(default_factory=dict)  # path -> text at base
+    # Why git could not say what changed: in git, git's failure; else git's own words on
+    # why this is no repository ("dubious ownership" reads like "not a repository").
+    failure: str | None = None
 
 
 class _Repository:
@@ -36,19 +44,11 @@ class _Repository:
         self.top = top
         self.prefix = project_prefix  # "" or "voice/" for a project in a subdirectory
 
-    def git(self, *args: str, stdin: bytes | None = None) -> bytes | None:
-        try:
-            completed = subprocess.run(
-                ["git", *args],
-                cwd=self.top,
-                input=stdin,
-                capture_output=True,
-                timeout=_TIMEOUT,
-                env=_quiet_env(),
-            )
-        except (OSError, subprocess.SubprocessError):
-            return None
-        return completed.stdout if completed.returncode == 0 else None
+    def git(self, *args: str, stdin: bytes | None = None, reads_worktree: bool = False) -> bytes:
+        return run_git(self.top, *args, stdin=stdin, reads_worktree=reads_worktree)
+
+    def pathspec(self) -> list[str]:
+        return ["--", self.prefix.rstrip("/")] if self.prefix else []
 
     def to_project(self, repo_path: str) -> str | None:
         if not repo_path.startswith(self.prefix):
@@ -59,24 +59,27 @@ class _Repository:
 def read_changes(project_root: Path, paths: set[str], *, with_diff: bool) -> GitChanges:
     """The base, the old text of ``paths`` (project-relative) and, ``with_diff``, every
     project file the change adds, modifies, deletes or renames (with their old texts)."""
-    repository, head = _open_at_head(project_root)
+    try:
+        repository, head = _open_at_head(project_root)
+    except GitError as failed:  # not a repository, no git, or one git refuses to read
+        return GitChanges(failure=failed.said or failed.message)
     if repository is None:
         return GitChanges()
-    base = _base(repository, head)
-    changes = GitChanges(in_git=True, base=base)
-    if with_diff:
-        _diff(repository, base, changes)
-    if base is not None:
-        wanted = paths | changes.changed | changes.removed
-        changes.old_texts = _old_texts(repository, base, wanted)
+    changes = GitChanges(in_git=True)
+    try:
+        changes.base = _base(repository, head)
+        if with_diff:
+            _diff(repository, changes.base, changes)
+        if changes.base is not None:
+            wanted = paths | changes.changed | changes.removed
+            changes.old_texts = _old_texts(repository, changes.base, wanted)
+    except GitError as failed:
+        changes.failure = failed.message
     return changes
 
 
 def _open(project_root: Path) -> _Repository | None:
-    probe = _Repository(project_root, "")
-    top = probe.git("rev-parse", "--show-toplevel")
-    if top is None:
-        return None
+    top = run_git(project_root, "rev-parse", "--show-toplevel")
     top_path = Path(os.fsdecode(top.strip())).resolve()
     return _at(project_root, top_path)
 
@@ -91,8 +94,9 @@ def _at(project_root: Path, top_path: Path) -> _Repository | None:
 
 def _open_at_head(project_root: Path) -> tuple[_Repository | None, str | None]:
     """The repository and its HEAD commit, in one git call (two on an unborn branch)."""
-    both = _Repository(project_root, "").git("rev-parse", "--show-toplevel", "HEAD")
-    if both is None:
+    try:
+        both = run_git(project_root, "rev-parse", "--show-toplevel", "HEAD")
+    except GitError:
         return _open(project_root), None
     top, head = os.fsdecode(both).strip().splitlines()[:2]
     return _at(project_root, Path(top).resolve()), head
@@ -110,26 +114,38 @@ def _pre_commit_refs() -> tuple[str, str] | None:
 
 def _base(repository: _Repository, head: str | None) -> str | None:
     refs = _pre_commit_refs()
-    if refs is not None:
-        from_ref, to_ref = refs
-        merged = repository.git("merge-base", from_ref, to_ref)
-        if merged is not None:
-            return merged.decode().strip()
-    return head
+    if refs is None:
+        return head
+    from_ref, to_ref = refs
+    try:
+        return repository.git("merge-base", from_ref, to_ref).decode().strip()
+    except GitError as failed:
+        if failed.reason == "failed" and not failed.said:
+            return head  # both exist, no common ancestor: compare with HEAD as before
+        range_ = f"PRE_COMMIT_FROM_REF={from_ref}, PRE_COMMIT_TO_REF={to_ref}"
+        said = f"{failed.said} ({range_})".lstrip()
+        raise GitError("merge-base", failed.reason, said) from None
 
 
 def _diff(repository: _Repository, base: str | None, changes: GitChanges) -> None:
     refs = _pre_commit_refs()
-    to_ref = refs[1] if refs is not None else None
     if base is None:  # unborn branch: everything staged is new, nothing was removed
-        args = ["diff", "--cached", "--name-status", "-z", "--no-renames"]
-    elif to_ref:
-        args = ["diff", "--name-status", "-z", "-M", base, to_ref]
-    else:  # the working tree against HEAD (under pre-commit it equals the index)
-        args = ["diff", "--name-status", "-z", "-M", base]
-    output = repository.git(*args, "--", *([repository.prefix] if repository.prefix else []))
-    if output is None:
+        listed = repository.git("ls-files", "-z", *repository.pathspec())
+        for path in listed.decode(errors="surrogateescape").split("\0"):
+            if path:
+                _add(repository, changes.changed, path)
         return
+    if refs is not None:
+        output = repository.git(
+            "diff-tree", "-r", *_DIFF, "-M", base, refs[1], *repository.pathspec()
+        )
+    else:  # the working tree against HEAD (under pre-commit it equals the index)
+        args = ("diff-index", *_DIFF, "-M", base, *repository.pathspec())
+        output = repository.git(*args, reads_worktree=True)
+    _parse_name_status(repository, output, changes)
+
+
+def _parse_name_status(repository: _Repository, output: bytes, changes: GitChanges) -> None:
     fields = output.decode(errors="surrogateescape").split("\0")
     index = 0
     while index < len(fields) - 1:
@@ -153,28 +169,22 @@ def _add(repository: _Repository, bucket: set[str] | None, repo_path: str) -> No
 
 def _old_texts(repository: _Repository, base: str, paths: set[str]) -> dict[str, bytes]:
     """All old texts in one ``git cat-file --batch`` (one process, however many files)."""
-    ordered = sorted(paths)
+    # A name holding a newline cannot be asked for on cat-file's line protocol.
+    ordered = sorted(path for path in paths if "\n" not in path)
     if not ordered:
         return {}
-    request = "".join(f"{base}:{repository.prefix}{path}\n" for path in ordered).encode()
-    output = repository.git("cat-file", "--batch", stdin=request)
-    if output is None:
-        return {}
+    request = "".join(f"{base}:{repository.prefix}{path}\n" for path in ordered)
+    output = repository.git("cat-file", "--batch", stdin=os.fsencode(request))
     texts: dict[str, bytes] = {}
     position = 0
     for path in ordered:
         header_end = output.index(b"\n", position)
-        header = output[position:header_end].split()
+        header = output[position:header_end]
         position = header_end + 1
-        if len(header) != 3 or header[1] != b"blob":  # "<spec> missing": new in this change
+        if header.endswith((b" missing", b" ambiguous")):  # new in this change
             continue
-        size = int(header[2])
-        texts[path] = output[position : position + size]
-        position += size + 1
+        _, kind, size = header.rsplit(b" ", 2)
+        if kind == b"blob":
+            texts[path] = output[position : position + int(size)]
+        position += int(size) + 1  # a tree (a folder then) is skipped, not misread
     return texts
-
-
-def _quiet_env() -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(GIT_TERMINAL_PROMPT="0", GIT_OPTIONAL_LOCKS="0", LC_ALL="C")
-    return env

@@ -1,14 +1,22 @@
 """The project as it is at a git revision, read from git objects (never the working tree).
 
-    project_at_ref(project_dir, ref, dest) -> GitRevision
+    project_at_ref(project_dir, ref, dest) -> (GitRevision, diagnostics)
 
 writes the YAML files the project directory holds at ``ref`` below ``dest`` (a temp dir
 the caller owns), for ``load_project(dest)`` to load with the same loader as the working
 tree. The blobs are read as committed (``ls-tree`` + ``cat-file --batch``): unlike ``git
 archive``, no ``export-ignore``/``export-subst`` attribute can hide or rewrite a file.
-Git runs as a subprocess with an argument list (no shell); a ref starting with
-``-`` is refused, the ref is resolved to a commit id first, and only that id and a
-``--``-separated pathspec are passed on, so no ref can be read as an option.
+Symbolic links are written as links (with the files they lead to), so the loader's own
+rules hold at a revision as in the working tree: a link inside the project is followed,
+one that leads nowhere is E112, one out of the project (``/etc``) is E113, never read. A
+submodule is read at the commit the revision records, from its checkout in this working
+tree (as the loader reads a checked-out submodule); one not checked out, or without that
+commit, is E116 where the loader would look for its files (returned with the revision),
+never a silent gap that ``drift --prune`` would take for tools no file declares.
+Git runs through ``compiler.load.git`` (an argument list, no shell, nothing of the
+repository's own runs); a ref starting with ``-`` is refused, the ref is resolved to a
+commit id first, and only that id and a ``--``-separated pathspec are passed on, so no
+ref can be read as an option.
 
 Every failure is a ``DiagnosticError`` located at the project directory: L840 the ref
 is not in this clone (with the exact ``git fetch`` that fixes a shallow CI checkout),
@@ -18,14 +26,14 @@ with ``-``.
 
 from __future__ import annotations
 
-import subprocess
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from compiler.diagnostics import Diagnostic, DiagnosticError, Location
-from compiler.diagnostics.codes import E100, L840, L841, L842, L844
+from compiler.diagnostics.codes import E100, E112, E113, E116, L840, L841, L842, L844
+from compiler.load.git import GitError, run_git
 
-GIT_TIMEOUT = 120  # seconds; reading a large monorepo directory can take a while
 YAML_SUFFIXES = (".yaml", ".yml")  # all the loader reads (actionctl.yaml, channels, actions)
 SYMLINK_MODE = b"120000"
 
@@ -45,14 +53,10 @@ class GitRevision:
         return self.ref if self.ref.startswith(self.short) else f"{self.ref} ({self.short})"
 
 
-class _GitFailed(Exception):
-    def __init__(self, stderr: str) -> None:
-        super().__init__(stderr)
-        self.stderr = stderr
-
-
-def project_at_ref(project_dir: Path, ref: str, dest: Path) -> GitRevision:
-    """Export the project directory as of ``ref`` into ``dest``; see the module doc."""
+def project_at_ref(project_dir: Path, ref: str, dest: Path) -> tuple[GitRevision, list[Diagnostic]]:
+    """Export the project directory as of ``ref`` into ``dest``; see the module doc. The
+    diagnostics are what the loader cannot see in ``dest`` (a submodule), located at the
+    project-relative path."""
     where = Location(Path(project_dir).as_posix())
     if not ref or ref.startswith("-"):
         raise _error(where, L844, f"{ref!r} is not a git revision (a ref cannot start with '-')")
@@ -62,9 +66,9 @@ def project_at_ref(project_dir: Path, ref: str, dest: Path) -> GitRevision:
     # repository whatever the cwd.
     tree = f"{commit}:{prefix}" if prefix else commit
     if prefix and not _is_tree(project_dir, tree):
-        return GitRevision(ref, commit, existed=False)
-    _write_tree(project_dir, where, tree, Path(dest))
-    return GitRevision(ref, commit, existed=True)
+        return GitRevision(ref, commit, existed=False), []
+    problems = _write_tree(project_dir, where, tree, Path(dest))
+    return GitRevision(ref, commit, existed=True), problems
 
 
 def _prefix_in_repository(project_dir: Path, where: Location) -> str:
@@ -76,17 +80,19 @@ def _prefix_in_repository(project_dir: Path, where: Location) -> str:
     try:
         inside = _git(project_dir, "rev-parse", "--is-inside-work-tree").strip()
         said = ""
-    except _GitFailed as failed:
+    except GitError as failed:
+        if failed.reason == "missing":
+            raise _error(where, L841, failed.message) from None
         # git's own words matter here: "dubious ownership" (safe.directory) in a CI
         # container reads like "not a repository" otherwise.
-        inside, said = "false", _last_line(failed.stderr)
+        inside, said = "false", failed.said
     if inside != "true":
         message = (
             f"{where.file} is not inside a git work tree: plan --base and drift --ref "
             "read the configuration from git; run them in a clone of the repository"
         )
         raise _error(where, L841, message + (f"; git says: {said}" if said else ""))
-    return _git(project_dir, "rev-parse", "--show-prefix").strip()
+    return _git_bytes(project_dir, where, "rev-parse", "--show-prefix").decode().strip()
 
 
 def _resolve(project_dir: Path, ref: str, where: Location) -> str:
@@ -94,7 +100,7 @@ def _resolve(project_dir: Path, ref: str, where: Location) -> str:
     # so this argument cannot be read as an option.
     try:
         out = _git(project_dir, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
-    except _GitFailed:
+    except GitError:
         raise _error(where, L840, _missing_ref_message(project_dir, ref)) from None
     return out.strip()
 
@@ -120,7 +126,7 @@ def fetch_command(project_dir: Path, remote: str, branch: str) -> str:
     short = f"git fetch --depth=1 {remote} {branch}"
     try:
         specs = _git(project_dir, "config", "--get-all", f"remote.{remote}.fetch").split()
-    except _GitFailed:
+    except GitError:
         specs = []
     if any(spec.lstrip("+").startswith("refs/heads/*:") for spec in specs):
         return short
@@ -134,46 +140,275 @@ def _looks_like_commit(ref: str) -> bool:
 def _is_shallow(project_dir: Path) -> bool:
     try:
         return _git(project_dir, "rev-parse", "--is-shallow-repository").strip() == "true"
-    except _GitFailed:
+    except GitError:
         return False
 
 
 def _remotes(project_dir: Path) -> set[str]:
     try:
         return set(_git(project_dir, "remote").split())
-    except _GitFailed:
+    except GitError:
         return set()
 
 
 def _is_tree(project_dir: Path, tree: str) -> bool:
     try:
         return _git(project_dir, "cat-file", "-t", tree).strip() == "tree"
-    except _GitFailed:
+    except GitError:
         return False  # the commit has no such path: the directory came later
 
 
-def _write_tree(project_dir: Path, where: Location, tree: str, dest: Path) -> None:
-    """Every YAML blob of ``tree`` written below ``dest`` at its path in the tree.
-    Symbolic links are skipped: their target is not part of the commit's content."""
+@dataclass
+class _Tree:
+    """What ``ls-tree -r`` lists of the project directory, by project-relative path,
+    with the submodules that this clone has checked out read at their committed id."""
+
+    blobs: dict[str, tuple[Path, str]] = field(default_factory=dict)  # file -> (repo, id)
+    links: dict[str, str] = field(default_factory=dict)  # symbolic link -> its target
+    gitlinks: dict[str, str] = field(default_factory=dict)  # submodule not read -> commit
+
+
+def _write_tree(project_dir: Path, where: Location, tree: str, dest: Path) -> list[Diagnostic]:
+    """The project directory of ``tree`` written below ``dest`` for the loader: every
+    YAML file, every symbolic link as a link (so the loader applies the working tree's
+    rules to it: followed inside the project, E112/E113 otherwise) and every file a link
+    leads to. A submodule that cannot be read here is E116 where the loader would look
+    for its files, never a silent gap."""
+    listed = _list_tree(Path(project_dir), where, tree, depth=0)
+    problems = _submodule_problems(listed) + _outside_problems(listed)
+    wanted = {path for path in listed.blobs if path.endswith(YAML_SUFFIXES)}
+    for link in listed.links:
+        resolved = _resolve_in_tree(link, listed.links)
+        if resolved in listed.blobs:
+            wanted.add(resolved)
+    contents = _read_files(where, {path: listed.blobs[path] for path in wanted})
+    # Files first, links last: no file is ever written through a link made here.
+    for path in sorted(wanted):
+        _write_file(where, dest, path, contents[path])
+    # What was reported is left out (the loader would only say it again, as E112); any
+    # other submodule becomes a link that leads nowhere, so a path that reaches it is
+    # E112 rather than an empty folder.
+    reported = {problem.file for problem in problems}
+    links = {path: target for path, target in listed.links.items() if path not in reported}
+    links |= {path: _UNREAD_SUBMODULE for path in listed.gitlinks if path not in reported}
+    for path, target in sorted(links.items()):
+        problems += _write_link(dest, path, target)
+    return problems
+
+
+_UNREAD_SUBMODULE = "submodule content is not read at a revision"  # leads nowhere: E112
+
+
+def _list_tree(repository: Path, where: Location, tree: str, *, depth: int) -> _Tree:
+    """``tree`` of ``repository`` (a working tree: the project directory, or a checked-out
+    submodule in it), with the submodules it holds that are checked out here."""
     # --full-tree: from a sub-directory ls-tree would otherwise list only that part.
-    listing = _git_bytes(project_dir, where, "ls-tree", "-r", "-z", "--full-tree", tree)
-    wanted: list[tuple[str, list[str]]] = []
+    listing = _git_bytes(repository, where, "ls-tree", "-r", "-z", "--full-tree", tree)
+    listed = _Tree()
+    link_blobs: dict[str, str] = {}
     for entry in listing.split(b"\0"):
         meta, _, raw_path = entry.partition(b"\t")
         fields = meta.split(b" ")
-        if len(fields) != 3 or fields[1] != b"blob" or fields[0] == SYMLINK_MODE:
-            continue
         path = raw_path.decode("utf-8", errors="surrogateescape")
-        parts = path.split("/")
         # Git never stores "..", "." or empty components; the listing is data, so check.
-        if not path.endswith(YAML_SUFFIXES) or any(p in ("", ".", "..") for p in parts):
+        if len(fields) != 3 or any(p in ("", ".", "..") for p in path.split("/")):
             continue
-        wanted.append((fields[2].decode("ascii"), parts))
-    contents = _read_blobs(project_dir, where, [sha for sha, _ in wanted])
-    for sha, parts in wanted:
-        target = dest.joinpath(*parts)
+        mode, kind, sha = fields[0], fields[1], fields[2].decode("ascii")
+        if kind == b"commit":
+            listed.gitlinks[path] = sha
+        elif kind == b"blob" and mode == SYMLINK_MODE:
+            link_blobs[path] = sha
+        elif kind == b"blob":
+            listed.blobs[path] = (repository, sha)
+    targets = _read_blobs(repository, where, list(link_blobs.values()))
+    for path, sha in link_blobs.items():
+        listed.links[path] = targets[sha].decode("utf-8", errors="surrogateescape")
+    if depth < _MAX_SUBMODULE_DEPTH:
+        _read_submodules(listed, repository, where, depth)
+    return listed
+
+
+_MAX_SUBMODULE_DEPTH = 8
+
+
+def _read_submodules(listed: _Tree, repository: Path, where: Location, depth: int) -> None:
+    """Each submodule checked out in ``repository``'s working tree that holds its
+    committed id, merged into ``listed`` at its path (as the working-tree loader reads a
+    checked-out submodule); the others stay in ``listed.gitlinks``."""
+    for path, commit in sorted(listed.gitlinks.items()):
+        if depth == 0 and not _reachable(path, listed.links):
+            continue  # the loader never looks there: not worth listing a whole repository
+        checkout = _checkout(repository, path, commit)
+        if checkout is None:
+            continue
+        inner = _list_tree(checkout, where, commit, depth=depth + 1)
+        del listed.gitlinks[path]
+        listed.blobs |= {f"{path}/{name}": blob for name, blob in inner.blobs.items()}
+        listed.links |= {f"{path}/{name}": target for name, target in inner.links.items()}
+        listed.gitlinks |= {f"{path}/{name}": sha for name, sha in inner.gitlinks.items()}
+
+
+def _reachable(path: str, links: dict[str, str]) -> bool:
+    """Whether the loader may look into ``path``: under actions/ or channels/, or where a
+    link leads (into or above it)."""
+    if path.split("/")[0] in ("actions", "channels"):
+        return True
+    for link in links:
+        resolved = _resolve_in_tree(link, links)
+        if resolved is None or resolved == OUTSIDE:
+            continue
+        if _contains(resolved, path) or _contains(path, resolved):
+            return True
+    return False
+
+
+def _checkout(repository: Path, path: str, commit: str) -> Path | None:
+    """The submodule at ``path`` in ``repository``'s working tree, when it is checked
+    out there (its own repository, not a link elsewhere) and holds ``commit``."""
+    folder = repository.joinpath(*path.split("/"))
+    real = Path(os.path.realpath(folder))
+    if folder.is_symlink() or not real.is_relative_to(os.path.realpath(repository)):
+        return None
+    try:
+        top = run_git(real, "rev-parse", "--show-toplevel").decode("utf-8", "surrogateescape")
+        if Path(os.path.realpath(top.strip())) != real:
+            return None  # not checked out: git found the enclosing repository
+        run_git(real, "cat-file", "-e", f"{commit}^{{commit}}")
+    except GitError:
+        return None
+    return real
+
+
+def _read_files(where: Location, blobs: dict[str, tuple[Path, str]]) -> dict[str, bytes]:
+    """Contents by path, one ``cat-file --batch`` per repository they come from."""
+    by_repository: dict[Path, list[str]] = {}
+    for repository, sha in blobs.values():
+        by_repository.setdefault(repository, []).append(sha)
+    contents: dict[tuple[Path, str], bytes] = {}
+    for repository, shas in by_repository.items():
+        read = _read_blobs(repository, where, shas)
+        contents |= {(repository, sha): data for sha, data in read.items()}
+    return {path: contents[blob] for path, blob in blobs.items()}
+
+
+def _resolve_in_tree(path: str, links: dict[str, str]) -> str | None:
+    """Where ``path`` leads inside the project as committed, following the tree's own
+    links as the file system would; ``None`` when links loop, ``OUTSIDE`` when it
+    leaves the project (an absolute target, or ``..`` above it)."""
+    pending = path.split("/")
+    done: list[str] = []
+    hops = _MAX_LINK_HOPS
+    while pending:
+        part = pending.pop(0)
+        if part in ("", "."):
+            continue
+        if part == "..":
+            if not done:
+                return OUTSIDE
+            done.pop()
+            continue
+        done.append(part)
+        target = links.get("/".join(done))
+        if target is None:
+            continue
+        hops -= 1
+        if hops < 0:
+            return None
+        if target.startswith("/"):
+            return OUTSIDE
+        done.pop()
+        pending = target.split("/") + pending
+    return "/".join(done)
+
+
+OUTSIDE = "\0outside"  # no path holds a NUL
+_MAX_LINK_HOPS = 40  # as Linux's own limit
+
+
+def _submodule_problems(listed: _Tree) -> list[Diagnostic]:
+    """E116 for each submodule under actions/ or channels/, and for each link there that
+    leads into or above one: the loader would find nothing where its files are."""
+    problems = []
+    for path in sorted(listed.gitlinks):
+        if path.split("/")[0] in ("actions", "channels"):
+            problems.append(_submodule(path, path))
+    for link in sorted(listed.links):
+        if link.split("/")[0] not in ("actions", "channels") and link != "actionctl.yaml":
+            continue
+        resolved = _resolve_in_tree(link, listed.links)
+        if resolved is None or resolved == OUTSIDE:
+            continue
+        for submodule in sorted(listed.gitlinks):
+            if _contains(resolved, submodule) or _contains(submodule, resolved):
+                problems.append(_submodule(link, submodule))
+                break
+    return problems
+
+
+def _outside_problems(listed: _Tree) -> list[Diagnostic]:
+    """E113 for each link that leaves the project as committed (whatever this machine
+    happens to hold there): not written, so nothing outside is ever looked at."""
+    problems = []
+    for link in sorted(listed.links):
+        if _resolve_in_tree(link, listed.links) != OUTSIDE:
+            continue
+        message = (
+            f"{link} is a symbolic link to a place outside the project; it is not "
+            "followed: copy the files into the project (or link to a path inside it)"
+        )
+        problems.append(Diagnostic.error(Location(link), E113, message))
+    return problems
+
+
+def _contains(folder: str, path: str) -> bool:
+    return folder == "" or path == folder or path.startswith(folder + "/")
+
+
+def _submodule(display: str, submodule: str) -> Diagnostic:
+    leads = "" if display == submodule else f" leads to the git submodule {submodule}, which"
+    message = (
+        f"{display}{leads or ' is a git submodule that'} is not checked out here at the "
+        "commit this revision records, so its actions would be missing from the "
+        "comparison: run `git submodule update --init` (a submodule's files are read from "
+        "its checkout's repository; in CI, check out with submodules)"
+    )
+    return Diagnostic.error(Location(display), E116, message)
+
+
+def _write_file(where: Location, dest: Path, path: str, content: bytes) -> None:
+    target = dest.joinpath(*path.split("/"))
+    try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(contents[sha])
+        target.write_bytes(content)
+    except OSError as error:  # a crafted tree: one name listed as a file and a folder
+        message = f"cannot write {path} as listed at the revision: {error.strerror}"
+        raise _error(where, L842, message) from None
+
+
+def _write_link(dest: Path, path: str, target: str) -> list[Diagnostic]:
+    """``path`` made a symbolic link to ``target`` below ``dest``; never through another
+    link (a crafted tree could list ``a -> /etc`` and ``a/b``)."""
+    parts = path.split("/")
+    folder = dest
+    try:
+        for part in parts[:-1]:
+            folder = folder / part
+            if folder.is_symlink():
+                return [_dangling(path)]
+            folder.mkdir(exist_ok=True)  # a file of that name: FileExistsError
+        os.symlink(os.fsencode(target), folder / parts[-1])
+    except (OSError, ValueError):  # a NUL, a name too long, or a duplicate entry
+        return [_dangling(path)]
+    return []
+
+
+def _dangling(path: str) -> Diagnostic:
+    message = (
+        f"{path} is a symbolic link that cannot be made as committed (its target is not "
+        "a path, or the tree lists the name twice): fix or remove the link; actionctl "
+        "does not skip it"
+    )
+    return Diagnostic.error(Location(path), E112, message)
 
 
 def _read_blobs(project_dir: Path, where: Location, shas: list[str]) -> dict[str, bytes]:
@@ -198,40 +433,14 @@ def _read_blobs(project_dir: Path, where: Location, shas: list[str]) -> dict[str
 
 
 def _git(project_dir: Path, *args: str) -> str:
-    return _run(project_dir, args).decode("utf-8", errors="replace")
+    return run_git(project_dir, *args).decode("utf-8", errors="replace")
 
 
 def _git_bytes(project_dir: Path, where: Location, *args: str, stdin: bytes | None = None) -> bytes:
     try:
-        return _run(project_dir, args, stdin)
-    except _GitFailed as failed:
-        message = f"`git {args[0]}` failed: {_last_line(failed.stderr) or 'no message'}"
-        raise _error(where, L842, message) from None
-
-
-def _last_line(text: str) -> str:
-    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
-    return lines[-1] if lines else ""
-
-
-def _run(project_dir: Path, args: tuple[str, ...], stdin: bytes | None = None) -> bytes:
-    try:
-        result = subprocess.run(
-            ["git", *args],
-            cwd=project_dir,
-            input=stdin if stdin is not None else b"",
-            capture_output=True,
-            timeout=GIT_TIMEOUT,
-            check=False,
-        )
-    except FileNotFoundError:
-        where = Location(Path(project_dir).as_posix())
-        raise _error(where, L841, "git is not installed (or not on PATH)") from None
-    except subprocess.TimeoutExpired:
-        raise _GitFailed(f"timed out after {GIT_TIMEOUT}s") from None
-    if result.returncode != 0:
-        raise _GitFailed(result.stderr.decode("utf-8", errors="replace"))
-    return result.stdout
+        return run_git(project_dir, *args, stdin=stdin)
+    except GitError as failed:
+        raise _error(where, L841 if failed.reason == "missing" else L842, failed.message) from None
 
 
 def _error(where: Location, code: str, message: str) -> DiagnosticError:

@@ -170,6 +170,13 @@ def _reject(project: Project, kind: str, problems: list[Diagnostic]) -> None:
         project.rejected.setdefault(kind, []).append(min(errors, key=Diagnostic.sort_key))
 
 
+def load_config(root: Path) -> tuple[ProjectConfig, list[Diagnostic]]:
+    """``root``'s project file alone (defaults when absent), and its diagnostics: for a
+    command that needs the working tree's settings but reads the actions elsewhere."""
+    diagnostics: list[Diagnostic] = []
+    return _load_config(root, diagnostics), diagnostics
+
+
 def _load_config(root: Path, diagnostics: list[Diagnostic]) -> ProjectConfig:
     """The project file's settings; defaults when it is absent or broken."""
     path, refused = project_file(root, PROJECT_FILE)

@@ -26,6 +26,7 @@ from compiler.model import Environment, Project
 from compiler.plan.threeway import BaseTools
 
 EMPTY_PROJECT = E111  # nothing to load; the caller says whether that is an error
+CONNECTION_FIELDS = ("platform", "base_url", "api_prefix", "api_key_env", "requests_per_minute")
 
 
 @dataclass
@@ -45,12 +46,12 @@ def project_at(project_dir: Path, ref: str, *, allow_empty: bool) -> Iterator[Pr
     from compiler.load import load_project
 
     with tempfile.TemporaryDirectory(prefix="actionctl-base-") as tmp:
-        revision = project_at_ref(Path(project_dir), ref, Path(tmp))
+        revision, unseen = project_at_ref(Path(project_dir), ref, Path(tmp))
         loaded = load_project(Path(tmp))
         empty = any(d.code == EMPTY_PROJECT for d in loaded.diagnostics)
-        if empty and not allow_empty:
+        if empty and not allow_empty and not unseen:
             raise DiagnosticError([_not_a_project_at(project_dir, revision)])
-        diagnostics = [d for d in loaded.diagnostics if d.code != EMPTY_PROJECT]
+        diagnostics = unseen + [d for d in loaded.diagnostics if d.code != EMPTY_PROJECT]
         if loaded.project is not None:
             diagnostics += check_project(loaded.project)
         diagnostics = relocate(diagnostics, ref)
@@ -72,6 +73,19 @@ def base_tools(at_ref: ProjectAtRef, environment: Environment) -> BaseTools:
         where = Location(project.root.as_posix())
         raise DiagnosticError([_broken_base_at(where, at_ref.revision), *diagnostics])
     return {(tool.agent_uid, tool.name): dict(tool.payload) for tool in compiled.tools.values()}
+
+
+def with_working_tree_connection(project: Project, project_dir: Path) -> Project:
+    """``project`` (read at a revision) with the connection settings of the working
+    tree's actionctl.yaml; an error in that file stops here, before any connection."""
+    from compiler.load.project import load_config
+
+    config, diagnostics = load_config(Path(project_dir))
+    errors = [d for d in diagnostics if d.is_error]
+    if errors:
+        raise DiagnosticError(errors)
+    connection = {name: getattr(config, name) for name in CONNECTION_FIELDS}
+    return dataclasses.replace(project, config=dataclasses.replace(project.config, **connection))
 
 
 def relocate(diagnostics: list[Diagnostic], ref: str) -> list[Diagnostic]:

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 from pathlib import Path
+
+from compiler.load.git import GitError, run_git
 
 CI_VARIABLES = ("GITHUB_SHA", "CI_COMMIT_SHA")
 _COMMIT = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
-GIT_TIMEOUT = 5.0  # seconds; rev-parse answers in milliseconds
 
 
 def source_commit(project_dir: Path) -> str | None:
@@ -28,18 +28,11 @@ def short(commit: str) -> str:
 
 def _git_head(project_dir: Path) -> str | None:
     try:
-        done = subprocess.run(
-            ["git", "rev-parse", "--verify", "--quiet", "HEAD"],
-            cwd=project_dir,
-            capture_output=True,
-            text=True,
-            timeout=GIT_TIMEOUT,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
+        out = run_git(project_dir, "rev-parse", "--verify", "--quiet", "HEAD")
+    except GitError:
         return None
-    text = done.stdout.strip()
-    return text if done.returncode == 0 and _COMMIT.fullmatch(text) else None
+    text = out.decode("ascii", errors="replace").strip()
+    return text if _COMMIT.fullmatch(text) else None
 
 
 def _ci_commit() -> str | None:

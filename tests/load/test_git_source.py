@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from compiler.diagnostics import DiagnosticError
+from compiler.diagnostics import Diagnostic, DiagnosticError
 from compiler.load.git_source import project_at_ref
 from tests.plan.git_project import GIT_ENV, git
 
@@ -36,7 +39,8 @@ def test_the_project_directory_is_exported_as_committed(repo: Path, tmp_path: Pa
     (repo / "deploy" / "actions" / "new.yaml").write_text("untracked\n")
     dest = tmp_path / "out"
     dest.mkdir()
-    revision = project_at_ref(repo / "deploy", "main", dest)
+    revision, problems = project_at_ref(repo / "deploy", "main", dest)
+    assert problems == []
     assert revision.existed and revision.commit == git(repo, "rev-parse", "main").strip()
     files = sorted(p.relative_to(dest).as_posix() for p in dest.rglob("*") if p.is_file())
     assert files == ["actionctl.yaml", "actions/a.yaml"]
@@ -49,7 +53,7 @@ def test_a_directory_the_commit_does_not_have_is_an_empty_base(repo: Path, tmp_p
     (later / "actionctl.yaml").write_text("platform: local\n")
     dest = tmp_path / "out"
     dest.mkdir()
-    revision = project_at_ref(later, "HEAD", dest)
+    revision, _ = project_at_ref(later, "HEAD", dest)
     assert revision.existed is False
     assert list(dest.iterdir()) == []
 
@@ -86,8 +90,172 @@ def test_export_attributes_neither_hide_nor_rewrite_a_file(repo: Path, tmp_path:
     git(repo, "commit", "-q", "-m", "attributes")
     dest = tmp_path / "out"
     dest.mkdir()
-    project_at_ref(repo / "deploy", "HEAD", dest)
+    _, problems = project_at_ref(repo / "deploy", "HEAD", dest)
     files = sorted(p.relative_to(dest).as_posix() for p in dest.rglob("*") if p.is_file())
     assert files == ["actionctl.yaml", "actions/a.yaml", "actions/b.yaml"]
     assert (dest / "actions" / "b.yaml").read_text() == "ref: $Format:%H$\n"
-    assert not (dest / "actions" / "link.yaml").exists()
+    # A link out of the project is refused, never read nor written.
+    assert not os.path.lexists(dest / "actions" / "link.yaml")
+    assert [(p.file, p.code) for p in problems] == [("actions/link.yaml", "E113")]
+
+
+# --- links and submodules at a revision: the working tree's rules, never a skip ---
+
+
+def _load_at(repo: Path, tmp_path: Path, ref: str = "HEAD") -> tuple[Any, list[Diagnostic]]:
+    from compiler.load import load_project
+
+    dest = tmp_path / "export"
+    dest.mkdir()
+    _, problems = project_at_ref(repo / "deploy", ref, dest)
+    loaded = load_project(dest)
+    return loaded, problems + loaded.diagnostics
+
+
+def _codes_at(diagnostics: list[Diagnostic]) -> dict[str, str]:
+    return {d.file: d.code for d in diagnostics if d.code in ("E112", "E113", "E116")}
+
+
+def test_links_inside_the_project_are_followed_at_the_ref(repo: Path, tmp_path: Path) -> None:
+    deploy = repo / "deploy"
+    for name, text in {
+        "shared/tool.yaml": "s\n",
+        "data/t.txt": "t\n",
+        "teams/x.yaml": "x\n",
+    }.items():
+        (deploy / name).parent.mkdir(parents=True, exist_ok=True)
+        (deploy / name).write_text(text)
+    (deploy / "actions" / "linked.yaml").symlink_to("../shared/tool.yaml")
+    (deploy / "actions" / "text.yaml").symlink_to("../data/t.txt")
+    (deploy / "actions" / "team").symlink_to("../teams")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "links")
+    for name in ("shared", "data", "teams"):
+        shutil.rmtree(deploy / name)  # the working tree no longer has them: git does
+    loaded, diagnostics = _load_at(repo, tmp_path)
+    assert _codes_at(diagnostics) == {}
+    for name in ("actions/linked.yaml", "actions/text.yaml", "actions/team/x.yaml"):
+        assert name in loaded.files
+
+
+def test_links_out_of_the_project_or_nowhere_are_errors_at_the_ref(
+    repo: Path, tmp_path: Path
+) -> None:
+    actions = repo / "deploy" / "actions"
+    (actions / "etc.yaml").symlink_to("/etc/passwd")
+    (actions / "up.yaml").symlink_to("../../other.txt")  # in the repository, not the project
+    (actions / "gone.yaml").symlink_to("missing.yaml")
+    (actions / "loop.yaml").symlink_to("loop.yaml")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "bad links")
+    loaded, diagnostics = _load_at(repo, tmp_path)
+    assert _codes_at(diagnostics) == {
+        "actions/etc.yaml": "E113",
+        "actions/up.yaml": "E113",
+        "actions/gone.yaml": "E112",
+        "actions/loop.yaml": "E112",
+    }
+    assert loaded.files == ["actionctl.yaml", "actions/a.yaml"]
+
+
+def test_a_submodule_where_actions_are_read_is_e116_at_the_ref(repo: Path, tmp_path: Path) -> None:
+    commit = git(repo, "rev-parse", "HEAD").strip()  # any commit id: the gitlink's target
+    for path in ("deploy/actions/vendor", "deploy/vendored"):
+        git(repo, "update-index", "--add", "--cacheinfo", f"160000,{commit},{path}")
+    (repo / "deploy" / "actions" / "lib").symlink_to("../vendored")
+    (repo / "deploy" / "actions" / "deep").symlink_to("../outer")
+    (repo / "deploy" / "outer").mkdir()
+    (repo / "deploy" / "outer" / "inner").symlink_to("../vendored")
+    git(repo, "add", "deploy/actions/lib", "deploy/actions/deep", "deploy/outer")
+    git(repo, "commit", "-q", "-m", "submodules")
+    _, diagnostics = _load_at(repo, tmp_path)
+    assert _codes_at(diagnostics) == {
+        "actions/vendor": "E116",
+        "actions/lib": "E116",
+        "actions/deep/inner": "E112",  # two links away: still never an empty folder
+    }
+
+
+def test_a_crafted_tree_cannot_make_the_export_write_through_a_link(
+    repo: Path, tmp_path: Path
+) -> None:
+    """A tree listing one name as a link and as a folder (git fsck would refuse it, but
+    the objects are data): the folder's files never land where the link points."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    inward = git(repo, "hash-object", "-w", "--stdin", input_text="elsewhere").strip()
+    outward = git(repo, "hash-object", "-w", "--stdin", input_text=str(outside)).strip()
+    actions = git(repo, "rev-parse", "HEAD:deploy/actions").strip()
+    config = git(repo, "rev-parse", "HEAD:deploy/actionctl.yaml").strip()
+    listing = (
+        f"100644 blob {config}\tactionctl.yaml\n"
+        f"120000 blob {inward}\tactions\n"
+        f"040000 tree {actions}\tactions\n"
+        f"120000 blob {outward}\tchannels\n"
+        f"040000 tree {actions}\tchannels\n"
+    )
+    tree = git(repo, "mktree", input_text=listing).strip()
+    top = git(repo, "mktree", input_text=f"040000 tree {tree}\tdeploy\n").strip()
+    crafted = git(repo, "commit-tree", top, "-m", "crafted").strip()
+    _, diagnostics = _load_at(repo, tmp_path, crafted)
+    assert list(outside.iterdir()) == []
+    assert _codes_at(diagnostics) == {"actions": "E112", "channels": "E113"}
+
+
+def test_a_checked_out_submodule_is_read_at_the_commit_the_ref_records(
+    repo: Path, tmp_path: Path
+) -> None:
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    (lib / "tool.yaml").write_text("at the recorded commit\n")
+    (lib / "notes.txt").write_text("not YAML\n")
+    (lib / "alias.yaml").symlink_to("notes.txt")
+    git(lib, "init", "-q", "-b", "main")
+    git(lib, "add", "-A")
+    git(lib, "commit", "-q", "-m", "lib")
+    git(
+        repo,
+        "-c",
+        "protocol.file.allow=always",
+        "submodule",
+        "add",
+        "-q",
+        str(lib),
+        "deploy/actions/lib",
+    )
+    git(repo, "commit", "-q", "-m", "a submodule of actions")
+    checkout = repo / "deploy" / "actions" / "lib"
+    (checkout / "tool.yaml").write_text("moved on, not recorded\n")
+    git(checkout, "commit", "-q", "-am", "later")  # the checkout is ahead of the record
+    loaded, diagnostics = _load_at(repo, tmp_path, "main")
+    assert _codes_at(diagnostics) == {}
+    assert "actions/lib/tool.yaml" in loaded.files and "actions/lib/alias.yaml" in loaded.files
+    assert (tmp_path / "export" / "actions" / "lib" / "tool.yaml").read_text() == (
+        "at the recorded commit\n"
+    )
+
+
+def test_a_submodule_commit_the_checkout_lacks_is_e116_at_the_ref(
+    repo: Path, tmp_path: Path
+) -> None:
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    (lib / "tool.yaml").write_text("x\n")
+    git(lib, "init", "-q", "-b", "main")
+    git(lib, "add", "-A")
+    git(lib, "commit", "-q", "-m", "lib")
+    git(
+        repo,
+        "-c",
+        "protocol.file.allow=always",
+        "submodule",
+        "add",
+        "-q",
+        str(lib),
+        "deploy/actions/lib",
+    )
+    unknown = "0123456789abcdef0123456789abcdef01234567"
+    git(repo, "update-index", "--cacheinfo", f"160000,{unknown},deploy/actions/lib")
+    git(repo, "commit", "-q", "-m", "records a commit no clone here has")
+    _, diagnostics = _load_at(repo, tmp_path, "main")
+    assert _codes_at(diagnostics) == {"actions/lib": "E116"}

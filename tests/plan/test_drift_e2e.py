@@ -519,3 +519,68 @@ def test_both_editing_a_dotted_key_is_a_conflict_and_fails_the_check(
     assert dotted.run("apply", plan_file).exit_code == 0
     status = dotted.tool("lookup_booking")["parameters"]["properties"]["filter.status"]
     assert status["description"] == "Only bookings with this status"
+
+
+# --- a revision chooses what is deployed, never where the key goes ---
+
+
+def test_a_ref_naming_another_url_and_key_variable_never_receives_a_key(
+    deployed: GitProject,
+    emulator_factory: Callable[..., Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    seen: list[str] = []
+
+    def record(method: str, target: str, headers: Any, raw: bytes, response: Any) -> None:
+        seen.append(f"{method} {target} {dict(headers)}")
+
+    attacker = emulator_factory(observer=record, api_key="attacker")
+    monkeypatch.setenv("ACTIONCTL_TEST_OTHER_SECRET", "other-secret-value")
+    deployed.git("checkout", "-q", "-b", "redirect", "main")
+    config = (deployed.root / "actionctl.yaml").read_text(encoding="utf-8")
+    redirected = config.replace(deployed.url, attacker.url).replace(
+        KEY_ENV, "ACTIONCTL_TEST_OTHER_SECRET"
+    )
+    assert redirected != config and attacker.url in redirected
+    (deployed.root / "actionctl.yaml").write_text(redirected, encoding="utf-8")
+    deployed.commit_all("send the key elsewhere")
+    deployed.git("checkout", "-q", "pr")
+
+    report = deployed.run("drift", "--ref", "redirect", "--format", "json")
+    assert report.exit_code == 0, report.output  # compared against the real platform
+    assert json.loads(report.stdout)["drift"] is False
+    assert seen == []  # not one request, so neither key reached the REF's URL
+
+
+def test_drift_refuses_a_broken_working_tree_configuration_before_connecting(
+    deployed: GitProject,
+) -> None:
+    (deployed.root / "actionctl.yaml").write_text("platform: [nonsense\n", encoding="utf-8")
+    report = deployed.run("drift", "--ref", "main")
+    assert report.exit_code == 1
+    assert "actionctl.yaml:" in report.stderr and "Traceback" not in report.output
+
+
+# --- links at the ref: followed inside the project, an error otherwise, never a skip ---
+
+
+def test_drift_prune_follows_an_in_project_link_at_the_ref(deployed: GitProject) -> None:
+    shared = deployed.root / "shared" / "booking.yaml"
+    shared.parent.mkdir()
+    (deployed.root / BOOKING).rename(shared)
+    (deployed.root / BOOKING).symlink_to("../../shared/booking.yaml")
+    deployed.commit_all("declare the booking tool through a link")
+    report = deployed.run("drift", "--prune", "--ref", "pr", "--format", "json")
+    assert report.exit_code == 0, report.output
+    data = json.loads(report.stdout)
+    assert data["drift"] is False and data["tools"] == []
+
+
+def test_drift_refuses_a_link_out_of_the_project_at_the_ref(deployed: GitProject) -> None:
+    (deployed.root / "actions" / "support" / "host.yaml").symlink_to("/etc/hostname")
+    deployed.commit_all("a link out")
+    (deployed.root / "actions" / "support" / "host.yaml").unlink()  # gone from the tree
+    report = deployed.run("drift", "--prune", "--ref", "pr")
+    assert report.exit_code == 1, report.output
+    assert "L843" in report.stderr and "pr:actions/support/host.yaml" in report.stderr
+    assert "E113" in report.stderr and "Traceback" not in report.output
