@@ -129,3 +129,15 @@ def test_the_rename_is_the_cause_in_every_format(repo: Path, cli: Any) -> None: 
     assert results[0]["ruleId"] == "N305"
     github = cli("--project", repo, "validate", "--changed", "--format", "github").stdout
     assert github.startswith(f"::error file={CHANNEL_FILE},line=2,col=7,title=N305::")
+
+
+def test_a_channel_moved_and_renamed_is_a_rename_not_a_delete(repo: Path, cli: Any) -> None:  # noqa: F811
+    git(repo, "mv", CHANNEL_FILE, "channels/alerts.yaml")
+    moved = repo / "channels/alerts.yaml"
+    moved.write_text(moved.read_text().replace(f"name: {CHANNEL}", "name: Customer alerts"))
+    result = cli("--project", repo, "validate", "--changed")
+    first = first_lines(result.stdout)[0]
+    assert first.startswith("channels/alerts.yaml:2:7: error N305")
+    assert (
+        f"renamed to 'Customer alerts' in channels/alerts.yaml (moved from {CHANNEL_FILE})" in first
+    )
