@@ -204,8 +204,8 @@ def _non_json(action: Action, payload: dict[str, Any], path: DataPath) -> Diagno
     if isinstance(value, float):
         what = "NaN" if math.isnan(value) else "infinity"
         reason = (
-            f"YAML reads the value as {what} (`.inf`, `-.INF`, `.nan`), which JSON cannot "
-            "carry; write a finite number, or leave the key out for no bound"
+            f"{what}, which JSON cannot carry (YAML reads `.inf`, `-.INF` and `.nan` as "
+            "numbers); write a finite number, or leave the key out for no bound"
         )
     else:
         reason = "not a JSON value (a YAML date or timestamp?); quote it"

@@ -41,7 +41,9 @@ class GoneChannel:
     def what(self) -> str:
         if self.renamed_to is None:
             return f"deleted from {self.file}"
-        return f"renamed to {quoted(self.renamed_to.name)} in {self.file}"
+        where = self.renamed_to.source.file
+        moved = f" (moved from {self.file})" if where != self.file else ""
+        return f"renamed to {quoted(self.renamed_to.name)} in {where}{moved}"
 
 
 def fold_under_changes(
@@ -69,19 +71,31 @@ def _is_echo(diagnostic: Diagnostic, sites: dict[Location, set[str]]) -> bool:
 
 
 def _gone_channels(project: Project, change: Change) -> Iterator[GoneChannel]:
-    for path, documents in sorted(change.old_documents.items()):
-        if not path.startswith("channels/"):
-            continue
-        old = [
-            d["name"] for d in documents if isinstance(d, dict) and isinstance(d.get("name"), str)
-        ]
-        now = [c for c in project.channels if c.source.file == path]
-        new = [c for c in now if c.name not in old]
-        for name in old:
-            if project.channel(name) is not None:
-                continue  # still declared (maybe moved to another file): nothing is gone
-            renamed_to = new[0] if len(old) == 1 and len(new) == 1 else None
-            yield GoneChannel(name, path, renamed_to)
+    old_names = {
+        path: _channel_names(documents) for path, documents in change.old_documents.items()
+    }
+    every_old = {name for names in old_names.values() for name in names}
+    # Channels the changed files declare now that none declared before: a rename's new
+    # name, in the same file or (``git mv`` and an edit) in the file it moved to.
+    appeared = [
+        c for c in project.channels if change.covers(c.source.file) and c.name not in every_old
+    ]
+    gone = [
+        (path, name)
+        for path, names in sorted(old_names.items())
+        if path.startswith("channels/")
+        for name in names
+        if project.channel(name) is None  # else still declared (maybe moved): not gone
+    ]
+    for path, name in gone:
+        here = [c for c in appeared if c.source.file == path]
+        candidates = here if here else appeared
+        renamed_to = candidates[0] if len(gone) == 1 and len(candidates) == 1 else None
+        yield GoneChannel(name, path, renamed_to)
+
+
+def _channel_names(documents: list[object]) -> list[str]:
+    return [d["name"] for d in documents if isinstance(d, dict) and isinstance(d.get("name"), str)]
 
 
 def _cause(gone: GoneChannel, echoes: set[Diagnostic]) -> Diagnostic:

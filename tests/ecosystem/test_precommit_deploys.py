@@ -7,6 +7,7 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 from tests.conftest import deployable_on_openmic
 from tests.ecosystem.conftest import git
@@ -110,3 +111,33 @@ def test_a_channel_delete_fails_the_commit_naming_the_delete_first(repo: Path) -
     first = first_lines(output)[0]
     assert first.startswith(f"{CHANNEL_FILE}: error N305 channel '{CHANNEL}' deleted from")
     assert "did you mean" not in output and "channels:" not in output
+
+
+def test_the_rename_is_the_cause_in_every_format(repo: Path, cli: Any) -> None:  # noqa: F811
+    import json
+
+    path = repo / CHANNEL_FILE
+    path.write_text(path.read_text().replace(f"name: {CHANNEL}", "name: Customer alerts"))
+    as_json = json.loads(cli("--project", repo, "validate", "--changed", "--format", "json").stdout)
+    (cause,) = [d for d in as_json if d["code"] == "N305"]
+    assert cause["file"] == CHANNEL_FILE and cause["consequences"] >= 2
+    echoes = [d for d in as_json if d.get("caused_by", {}).get("code") == "N305"]
+    assert {d["code"] for d in echoes} == {"N301", "E103"}
+    assert all("did you mean" not in d["message"] for d in echoes)
+    sarif = json.loads(cli("--project", repo, "validate", "--changed", "--format", "sarif").stdout)
+    results = sarif["runs"][0]["results"]
+    assert results[0]["ruleId"] == "N305"
+    github = cli("--project", repo, "validate", "--changed", "--format", "github").stdout
+    assert github.startswith(f"::error file={CHANNEL_FILE},line=2,col=7,title=N305::")
+
+
+def test_a_channel_moved_and_renamed_is_a_rename_not_a_delete(repo: Path, cli: Any) -> None:  # noqa: F811
+    git(repo, "mv", CHANNEL_FILE, "channels/alerts.yaml")
+    moved = repo / "channels/alerts.yaml"
+    moved.write_text(moved.read_text().replace(f"name: {CHANNEL}", "name: Customer alerts"))
+    result = cli("--project", repo, "validate", "--changed")
+    first = first_lines(result.stdout)[0]
+    assert first.startswith("channels/alerts.yaml:2:7: error N305")
+    assert (
+        f"renamed to 'Customer alerts' in channels/alerts.yaml (moved from {CHANNEL_FILE})" in first
+    )

@@ -143,3 +143,31 @@ def test_cli_validate_fails_where_compile_would(
     compiled = cli("--project", root, "compile")
     assert validated.exit_code == 1 and compiled.exit_code == 1
     assert "actions/a.yaml:11:56: error C633" in validated.stdout
+
+
+def test_cached_answers_equal_uncached_for_compile_errors(
+    tmp_path: Path, cli: Callable[..., CliResult]
+) -> None:
+    """validate FILE reads other files from the per-file cache: a compile error is found
+    in the file read in full, and the answer is the one --no-cache gives."""
+    slip = """\
+    message: "Hello"
+    parameters_schema:
+      type: object
+      properties:
+        phone: {type: string, description: Number to text, in E.164}
+    """
+    other = SMS_HEADER.replace("name: send_it", "name: send_other") + 'message: "Hi"\n'
+    root = write_files(
+        tmp_path,
+        {
+            "channels/main.yaml": CHANNEL,
+            "actions/a.yaml": SMS_HEADER + textwrap.dedent(slip),
+            "actions/b.yaml": other,
+        },
+    )
+    for path in ("actions/a.yaml", "actions/b.yaml", "actions/a.yaml"):  # fills, then uses
+        cached = cli("--project", root, "validate", root / path)
+        uncached = cli("--project", root, "validate", "--no-cache", root / path)
+        assert (cached.exit_code, cached.stdout) == (uncached.exit_code, uncached.stdout)
+        assert ("C633" in cached.stdout) == (path == "actions/a.yaml")
