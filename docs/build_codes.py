@@ -26,7 +26,7 @@ SOURCE = ROOT / "compiler"
 
 CODE = re.compile(r"^[A-Z]\d{3}$")
 # A code as the compiler writes it: a quoted string literal of one prefix letter + 3 digits.
-USED_CODE = re.compile(r"""["']([YSNETMCPLAIRX]\d{3})["']""")
+USED_CODE = re.compile(r"""["']([YSNETMCPLAIRU]\d{3})["']""")
 CELL_SPLIT = re.compile(r"(?<!\\)\|")
 SEVERITIES = ("error", "warning", "info")
 

@@ -28,8 +28,8 @@ TESTS_FOLDER = "tests"
 TEST_SUFFIXES = (".test.yaml", ".test.yml")
 GOLDEN_FOLDER = "tests/golden"
 
-NOT_A_TEST = "X100"  # the document does not match the test schema
-DUPLICATE_CASE = "X101"  # two cases of one action share a name
+NOT_A_TEST = "U100"  # the document does not match the test schema
+DUPLICATE_CASE = "U101"  # two cases of one action share a name
 
 
 @dataclass(frozen=True)

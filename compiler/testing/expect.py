@@ -12,18 +12,18 @@ from compiler.testing.cases import Case
 from compiler.testing.observe import HANDOVER, REQUEST, SMS, Observed
 from compiler.testing.results import Failure
 
-UNRENDERED = "X110"  # a placeholder has no value
-NOT_E164 = "X111"  # the recipient or number does not render as E.164
-TEXT_DIFFERS = "X120"
-CONTAINS = "X121"
-MATCHES = "X122"
-ENCODING = "X123"
-SEGMENTS = "X124"
-RECIPIENT = "X125"
-SENDER = "X126"
-NUMBER = "X127"
-REQUEST_DIFFERS = "X128"
-NOT_APPLICABLE = "X129"
+UNRENDERED = "U110"  # a placeholder has no value
+NOT_E164 = "U111"  # the recipient or number does not render as E.164
+TEXT_DIFFERS = "U120"
+CONTAINS = "U121"
+MATCHES = "U122"
+ENCODING = "U123"
+SEGMENTS = "U124"
+RECIPIENT = "U125"
+SENDER = "U126"
+NUMBER = "U127"
+REQUEST_DIFFERS = "U128"
+NOT_APPLICABLE = "U129"
 
 CALLER = "caller"
 _E164 = re.compile(r"^\+[1-9]\d{6,14}$")

@@ -19,10 +19,10 @@ from compiler.diagnostics import Diagnostic, Location
 from compiler.testing.cases import GOLDEN_FOLDER
 from compiler.testing.results import Failure
 
-GOLDEN_MISSING = "X130"
-GOLDEN_DIFFERS = "X131"
-GOLDEN_ORPHAN = "X132"
-GOLDEN_UNREADABLE = "X133"
+GOLDEN_MISSING = "U130"
+GOLDEN_DIFFERS = "U131"
+GOLDEN_ORPHAN = "U132"
+GOLDEN_UNREADABLE = "U133"
 
 
 def golden_path(environment: str, address: str) -> str:

@@ -25,12 +25,12 @@ from compiler.testing.observe import Observed, observe
 from compiler.testing.results import Failure, Result, TestRun
 from compiler.testing.select import Selection, select
 
-UNKNOWN_ENVIRONMENT = "X102"
-UNKNOWN_ACTION = "X103"
-DOES_NOT_COMPILE = "X104"
-NOT_REJECTED = "X112"  # expect_failures: the schema accepted the sample, or failed otherwise
-SAMPLE_REJECTED = "X113"  # the schema rejects a sample that should pass
-UNBOUNDED = "X114"  # a worst case needs a length the schema does not give
+UNKNOWN_ENVIRONMENT = "U102"
+UNKNOWN_ACTION = "U103"
+DOES_NOT_COMPILE = "U104"
+NOT_REJECTED = "U112"  # expect_failures: the schema accepted the sample, or failed otherwise
+SAMPLE_REJECTED = "U113"  # the schema rejects a sample that should pass
+UNBOUNDED = "U114"  # a worst case needs a length the schema does not give
 
 
 @dataclass

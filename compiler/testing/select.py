@@ -11,8 +11,8 @@ from pathlib import Path
 from compiler.diagnostics import Diagnostic, Location
 from compiler.testing.cases import TEST_SUFFIXES, TESTS_FOLDER, TestDocument
 
-NO_SUCH_PATH = "X106"  # a path named that does not exist, or is outside the project
-NOT_TESTED = "X107"  # a file named that is neither a test file nor a project file
+NO_SUCH_PATH = "U106"  # a path named that does not exist, or is outside the project
+NOT_TESTED = "U107"  # a file named that is neither a test file nor a project file
 
 
 @dataclass

@@ -21,7 +21,7 @@ from compiler.testing.arguments import worst_arguments
 from compiler.testing.cases import TESTS_FOLDER
 from compiler.testing.observe import HANDOVER, REQUEST, SMS, Observed, observe
 
-EXISTS = "X105"
+EXISTS = "U105"
 _EXAMPLE = re.compile(r"\be\.g\.,?\s+(\S+?)[.,;)]?(?:\s|$)")
 _ASSUMED_LENGTH = 40
 

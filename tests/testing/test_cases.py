@@ -120,8 +120,8 @@ def test_unrendered_placeholder_and_a_recipient_that_is_not_e164(run: Callable[.
     )
     assert code == 1
     assert [(f["code"], f["id"].split("::")[1]) for f in found] == [
-        ("X110", "no clinic[dev]"),
-        ("X111", "local number[dev]"),
+        ("U110", "no clinic[dev]"),
+        ("U111", "local number[dev]"),
     ]
     assert "{{clinic}}" in found[0]["message"]
 
@@ -138,7 +138,7 @@ def test_a_sample_the_schema_rejects_fails_with_each_reason(run: Callable[..., A
     )
     assert code == 1
     (failure,) = found
-    assert failure["code"] == "X113"
+    assert failure["code"] == "U113"
     assert [d.split(" [")[-1] for d in failure["details"]] == ["maxLength]", "enum]"]
 
 
@@ -184,7 +184,7 @@ def test_encoding_failure_names_the_characters_that_force_ucs2(
     )
     assert code == 1
     (failure,) = found
-    assert failure["code"] == "X123"
+    assert failure["code"] == "U123"
     assert "'’' (U+2019)" in failure["message"]
     path = tmp_path / "p/tests/a/notify.test.yaml"
     assert failure["line"] == line_of(path, "expect: {encoding")
@@ -205,7 +205,7 @@ def test_worst_case_takes_the_costliest_values_the_schema_allows(run: Callable[.
     # 30 emoji force UCS-2: the text is over 70 UTF-16 units, two segments.
     assert code == 1
     (failure,) = found
-    assert failure["code"] == "X124"
+    assert failure["code"] == "U124"
     assert "2 segment(s), not at most 1" in failure["message"]
     observed = report["results"][0]["observed"]
     assert observed["worst_case"] == "emoji"
@@ -233,7 +233,7 @@ def test_worst_case_needs_a_bound_for_every_printed_string(run: Callable[..., An
         }
     )
     assert code == 1
-    assert [f["code"] for f in found] == ["X114"]
+    assert [f["code"] for f in found] == ["U114"]
     assert "note" in found[0]["message"]
 
 
@@ -270,21 +270,21 @@ cases:
     code, found, _ = run(tests)
     assert code == 1
     assert sorted((f["code"], f["id"]) for f in found) == [
-        ("X128", "a/create::wrong method[dev]"),
-        ("X128", "a/create::wrong method[prod]"),
-        ("X129", "a/transfer::text is for SMS[dev]"),
+        ("U128", "a/create::wrong method[dev]"),
+        ("U128", "a/create::wrong method[prod]"),
+        ("U129", "a/transfer::text is for SMS[dev]"),
     ]
 
 
 @pytest.mark.parametrize(
     ("text", "code", "where"),
     [
-        ("kind: test\naction: a/notify\ncases: []\n", "X100", 3),
-        ("kind: test\naction: a/notify\ncases:\n- name: x\n  expect: {txt: a}\n", "X100", 5),
-        ("kind: action\n", "X100", 1),
-        ("kind: test\naction: a/nope\ncases:\n- name: x\n", "X103", 2),
-        ("kind: test\naction: a/notify\nenvironments: [stage]\ncases:\n- name: x\n", "X102", 3),
-        ("kind: test\naction: a/notify\ncases:\n- name: x\n- name: x\n", "X101", 5),
+        ("kind: test\naction: a/notify\ncases: []\n", "U100", 3),
+        ("kind: test\naction: a/notify\ncases:\n- name: x\n  expect: {txt: a}\n", "U100", 5),
+        ("kind: action\n", "U100", 1),
+        ("kind: test\naction: a/nope\ncases:\n- name: x\n", "U103", 2),
+        ("kind: test\naction: a/notify\nenvironments: [stage]\ncases:\n- name: x\n", "U102", 3),
+        ("kind: test\naction: a/notify\ncases:\n- name: x\n- name: x\n", "U101", 5),
         ("kind: test\naction: a/notify\ncases: [\n", "Y", 4),
     ],
 )
@@ -303,7 +303,7 @@ def test_unknown_env_option(tmp_path: Path, cli: Callable[..., CliResult]) -> No
     root = project(tmp_path, sms_test("- name: x\n  parameters: {}\n  expect_failures: [to]\n"))
     result = cli("--project", root, "--env", "stage", "test")
     assert result.exit_code == 1
-    assert "X102 unknown environment 'stage'" in result.stdout
+    assert "U102 unknown environment 'stage'" in result.stdout
 
 
 def test_a_project_with_errors_runs_no_test(tmp_path: Path, cli: Callable[..., CliResult]) -> None:

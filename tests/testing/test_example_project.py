@@ -48,10 +48,10 @@ def test_a_broken_message_fails_at_the_expected_text_with_a_word_diff(
     result = cli("--project", tested_project, "test")
     assert result.exit_code == 1
     line = line_of(tested_project / BOOKING_TEST, "text: 'Hi, your booking")
-    assert f"{BOOKING_TEST}:{line}:11: X120 the SMS text differs" in result.stdout
+    assert f"{BOOKING_TEST}:{line}:11: U120 the SMS text differs" in result.stdout
     assert "[-confirmed!-]{+confirmd!+}" in result.stdout
     # The golden payload shows the same change field by field, as plan does.
-    assert "X131" in result.stdout and "static_params.message:" in result.stdout
+    assert "U131" in result.stdout and "static_params.message:" in result.stdout
 
 
 def test_a_schema_that_rejects_the_sample_fails_at_its_parameters(
@@ -64,7 +64,7 @@ def test_a_schema_that_rejects_the_sample_fails_at_its_parameters(
     )
     code, report = run_json(tested_project, "-k", "confirms the reference")
     assert code == 1
-    (failure,) = [f for f in failures(report) if f["code"] == "X113"][:1]
+    (failure,) = [f for f in failures(report) if f["code"] == "U113"][:1]
     path = tested_project / BOOKING_TEST
     assert failure["file"] == BOOKING_TEST
     assert failure["line"] == line_of(path, "name: confirms the reference") + 2
@@ -79,11 +79,11 @@ def test_a_changed_channel_number_fails_the_sender_case_of_that_environment(
     assert code == 1
     failed = {f["id"]: f for f in failures(report)}
     sender = failed["support/send_booking_confirmation::sent from prod's number[prod]"]
-    assert sender["code"] == "X126"
+    assert sender["code"] == "U126"
     assert "+15550100009" in sender["message"]
     assert sender["line"] == line_of(tested_project / BOOKING_TEST, "sender: '+15550100001'")
     golden = failed["support/send_booking_confirmation::golden[prod]"]
-    assert golden["code"] == "X131"
+    assert golden["code"] == "U131"
     assert golden["details"] == ['~ static_params.from_number: "+15550100001" -> "+15550100009"']
     assert not any(f["id"].endswith("[dev]") for f in failed.values())
 

@@ -89,7 +89,7 @@ def test_junit_follows_the_schema_and_locates_each_failure(
     assert suite_failures == len(failed)
     messages = [f.attrib["message"] for case in failed for f in case.findall("failure")]
     assert any(
-        re.match(r"tests/support/send_booking_confirmation\.test\.yaml:\d+:\d+: X120 ", m)
+        re.match(r"tests/support/send_booking_confirmation\.test\.yaml:\d+:\d+: U120 ", m)
         for m in messages
     ), messages
 
@@ -103,7 +103,7 @@ def test_junit_reports_errors_outside_the_cases_as_failures(
     root = ElementTree.fromstring(result.stdout.encode())
     assert_junit_valid(root)
     messages = [f.attrib["message"] for f in root.iter("failure")]
-    assert any(m.startswith("tests/support/bad.test.yaml:1:1: X100") for m in messages), messages
+    assert any(m.startswith("tests/support/bad.test.yaml:1:1: U100") for m in messages), messages
 
 
 def test_json_has_the_summary_the_results_and_what_was_observed(
@@ -127,7 +127,7 @@ def test_github_annotations_point_at_the_case_line(
     assert result.exit_code == 1
     assert re.search(
         r"^::error file=tests/support/send_booking_confirmation\.test\.yaml,line=\d+,col=\d+,"
-        r"title=X120",
+        r"title=U120",
         result.stdout,
         re.MULTILINE,
     ), result.stdout
@@ -139,7 +139,7 @@ def test_sarif_lists_the_failures_with_their_regions(
     result = cli("--project", broken, "test", "--format", "sarif")
     log = json.loads(result.stdout)
     results = log["runs"][0]["results"]
-    x120 = [r for r in results if r["ruleId"] == "X120"]
+    x120 = [r for r in results if r["ruleId"] == "U120"]
     assert x120
     region = x120[0]["locations"][0]["physicalLocation"]["region"]
     assert region["startLine"] > 1

@@ -22,7 +22,7 @@ def test_a_missing_golden_fails_and_says_how_to_write_it(
     code, report = run_json(tested_project)
     assert code == 1
     (failure,) = failures(report)
-    assert failure["code"] == "X130"
+    assert failure["code"] == "U130"
     assert failure["id"] == "support/send_booking_confirmation::golden[dev]"
     assert "actionctl test --update" in failure["message"]
     assert (failure["file"], failure["line"]) == (
@@ -42,7 +42,7 @@ def test_update_writes_only_the_goldens_that_changed(
     result = cli("--project", tested_project, "test", "--update")
     # The goldens follow the change; the cases that expect the old number still fail.
     assert result.exit_code == 1
-    assert "X126" in result.stdout and "X131" not in result.stdout
+    assert "U126" in result.stdout and "U131" not in result.stdout
     changed = {
         p.relative_to(tested_project).as_posix() for p in goldens if p.stat().st_mtime != old
     }
@@ -66,10 +66,10 @@ def test_an_orphan_golden_is_reported_and_kept(
     orphan.write_text("{}\n")
     result = cli("--project", tested_project, "test")
     assert result.exit_code == 0, result.output  # a warning
-    assert "tests/golden/dev/support/renamed_away.json: warning X132" in result.stdout
+    assert "tests/golden/dev/support/renamed_away.json: warning U132" in result.stdout
     assert orphan.exists()
     # A run of some tests only cannot tell an orphan: it says nothing about it.
-    assert "X132" not in cli("--project", tested_project, "test", "-k", "lookup").stdout
+    assert "U132" not in cli("--project", tested_project, "test", "-k", "lookup").stdout
 
 
 def test_a_golden_that_is_not_json_fails(
@@ -78,7 +78,7 @@ def test_a_golden_that_is_not_json_fails(
     (tested_project / GOLDEN.format("dev")).write_text("{not json")
     code, report = run_json(tested_project)
     assert code == 1
-    assert [f["code"] for f in failures(report)] == ["X133"]
+    assert [f["code"] for f in failures(report)] == ["U133"]
 
 
 def test_golden_false_writes_and_checks_none(

@@ -111,7 +111,7 @@ def test_init_writes_starter_cases_that_pass(
     assert cli("--project", example_project, "test").exit_code == 0
     again = cli("--project", example_project, "test", "--init", "send_booking_confirmation")
     assert again.exit_code == 1
-    assert "X105" in again.output and written.read_text() == text
+    assert "U105" in again.output and written.read_text() == text
 
 
 def test_init_of_an_unknown_action(example_project: Path, cli: Callable[..., CliResult]) -> None:
