@@ -10,7 +10,7 @@ more segments. ``enum`` and ``const`` give their costliest member; a string with
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -42,7 +42,10 @@ class SchemaError:
 
 
 def schema_errors(schema: Mapping[str, Any], arguments: Mapping[str, Any]) -> list[SchemaError]:
-    errors = _validator(_frozen(schema)).iter_errors(dict(arguments))
+    frozen = _frozen(schema)
+    if _fast_check(frozen)(dict(arguments)):  # valid: jsonschema only to explain a "no"
+        return []
+    errors = _validator(frozen).iter_errors(dict(arguments))
     return sorted((_error(e) for e in errors), key=lambda e: (e.path, e.keyword))
 
 
@@ -128,7 +131,8 @@ def _string(prop: Mapping[str, Any], fillers: tuple[str, ...], assume: int | Non
 
 
 def _accepts(prop: Mapping[str, Any], value: str) -> bool:
-    return _validator(_frozen(prop)).is_valid(value)
+    frozen = _frozen(prop)
+    return _fast_check(frozen)(value) or _validator(frozen).is_valid(value)
 
 
 def _cost(value: Any) -> int:
@@ -161,6 +165,13 @@ def _thaw(value: Any) -> Any:
     if isinstance(value, tuple):
         return [_thaw(item) for item in value]
     return value
+
+
+@cache
+def _fast_check(schema: _Frozen) -> Callable[[Any], bool]:
+    from compiler.load.fast_schema import compile_check
+
+    return compile_check(schema.thaw())
 
 
 @cache

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -154,6 +154,8 @@ def _errors(data: Any) -> Iterator[Any]:
     if not isinstance(data, Mapping) or data.get("kind") != "test":
         yield _NotATest()
         return
+    if _fast_check()(data):  # the common case, without jsonschema's cost per document
+        return
     yield from sorted(_validator().iter_errors(data), key=lambda e: list(e.absolute_path))
 
 
@@ -182,10 +184,40 @@ def _duplicates(documents: list[TestDocument]) -> list[Diagnostic]:
 
 
 @cache
+def _schema() -> dict[str, Any]:
+    from compiler.load.schemas import schema_dir
+
+    schema: dict[str, Any] = json.loads(
+        (schema_dir() / "test.schema.json").read_text(encoding="utf-8")
+    )
+    return schema
+
+
+@cache
 def _validator() -> Draft202012Validator:
     from jsonschema import Draft202012Validator
 
-    from compiler.load.schemas import schema_dir
+    return Draft202012Validator(_schema())
 
-    schema = json.loads((schema_dir() / "test.schema.json").read_text(encoding="utf-8"))
-    return Draft202012Validator(schema)
+
+@cache
+def _fast_check() -> Callable[[Any], bool]:
+    """validate's yes/no pre-check (a "no" goes to jsonschema for the reasons)."""
+    from compiler.load.fast_schema import compile_check
+
+    schema = _schema()
+    return compile_check(_inlined(schema, schema.get("$defs", {}), 0))
+
+
+def _inlined(value: Any, definitions: Mapping[str, Any], depth: int) -> Any:
+    """``value`` with each local ``#/$defs/x`` reference replaced by its definition."""
+    if isinstance(value, list):
+        return [_inlined(item, definitions, depth) for item in value]
+    if not isinstance(value, Mapping):
+        return value
+    ref = value.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/$defs/") and depth < 20:
+        target = definitions[ref.removeprefix("#/$defs/")]
+        merged = {**target, **{k: v for k, v in value.items() if k != "$ref"}}
+        return _inlined(merged, definitions, depth + 1)
+    return {key: _inlined(item, definitions, depth) for key, item in value.items()}
