@@ -30,6 +30,7 @@ GOLDEN_FOLDER = "tests/golden"
 
 NOT_A_TEST = "U100"  # the document does not match the test schema
 DUPLICATE_CASE = "U101"  # two cases of one action share a name
+OUTSIDE = "U108"  # a test file that is a link to outside the project
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,15 @@ def find_test_files(root: Path) -> list[str]:
 
 def read_test_files(root: Path, files: list[str]) -> TestFiles:
     result = TestFiles(files=list(files))
+    real_root = Path(os.path.realpath(root))
     for file in files:
+        if not Path(os.path.realpath(root / file)).is_relative_to(real_root):
+            message = (
+                f"{file} is a link to a place outside the project; it is not followed: "
+                "copy the file into the project"
+            )
+            result.diagnostics.append(Diagnostic.error(Location(file), OUTSIDE, message))
+            continue
         read = read_yaml_file(root / file, file)
         result.diagnostics += read.diagnostics
         for loaded in read.documents:

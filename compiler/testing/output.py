@@ -56,6 +56,11 @@ def _text(run: TestRun, project_dir: Path, verbose: bool) -> str:
         elif verbose:
             lines.append(f"passed {result.test_id}")
     lines += [f"wrote {file}" for file in run.written]
+    if not run.results and not run.problems and not run.deselected:
+        lines.append(
+            "no tests: none in tests/**/*.test.yaml selected "
+            "(`actionctl test --init AGENT/NAME` writes starter cases)"
+        )
     lines.append(summary(run))
     return "\n".join(lines)
 

@@ -313,3 +313,61 @@ def test_a_project_with_errors_runs_no_test(tmp_path: Path, cli: Callable[..., C
     assert result.exit_code == 1
     assert "channels/notify.yaml:1:1: error" in result.stdout
     assert "0 passed" in result.stdout
+
+
+def test_worst_case_respects_a_pattern_that_forbids_the_costly_characters(
+    run: Callable[..., Any],
+) -> None:
+    tests = sms_test(
+        """\
+- name: worst
+  parameters: {to: "+15551234567"}
+  variables: {clinic: N}
+  worst_case: {}
+  expect: {encoding: GSM-7}
+"""
+    )
+    bounded = "note: {type: string, maxLength: 30, pattern: '^[A-Z]+$', description: The note}"
+    action = PROJECT["actions/a/sms.yaml"].replace(
+        "note: {type: string, maxLength: 30, description: The note}", bounded
+    )
+    code, found, report = run(tests | {"actions/a/sms.yaml": action})
+    assert (code, found) == (0, [])
+    assert report["results"][0]["observed"]["arguments"]["note"] == "W" * 30
+
+
+def test_a_test_file_linked_from_outside_is_refused(
+    tmp_path: Path, cli: Callable[..., CliResult]
+) -> None:
+    outside = tmp_path / "elsewhere.test.yaml"
+    outside.write_text("kind: test\naction: a/notify\ncases:\n- name: x\n")
+    root = project(tmp_path, {})
+    (root / "tests").mkdir()
+    (root / "tests/linked.test.yaml").symlink_to(outside)
+    result = cli("--project", root, "test")
+    assert result.exit_code == 1
+    assert "tests/linked.test.yaml: error U108" in result.stdout
+
+
+def test_no_tests_says_how_to_start(tmp_path: Path, cli: Callable[..., CliResult]) -> None:
+    result = cli("--project", project(tmp_path, {}), "test")
+    assert result.exit_code == 0
+    assert "no tests" in result.stdout and "--init" in result.stdout
+
+
+def test_an_invalid_regular_expression_is_a_located_failure(
+    tmp_path: Path, run: Callable[..., Any]
+) -> None:
+    code, found, _ = run(
+        sms_test(
+            """\
+- name: bad regex
+  parameters: {to: "+15551234567", note: ok, size: S}
+  variables: {clinic: N}
+  expect: {matches: "(unclosed"}
+"""
+        )
+    )
+    assert code == 1
+    assert [f["code"] for f in found] == ["U122"]
+    assert "not a valid regular expression" in found[0]["message"]
