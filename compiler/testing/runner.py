@@ -13,7 +13,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from compiler.diagnostics import Diagnostic, has_errors, sorted_diagnostics
 from compiler.model import Action, Environment, Project
@@ -24,6 +24,9 @@ from compiler.testing.expect import check
 from compiler.testing.observe import Observed, observe
 from compiler.testing.results import Failure, Result, TestRun
 from compiler.testing.select import Selection, select
+
+if TYPE_CHECKING:
+    from compiler.load.project import LoadResult
 
 UNKNOWN_ENVIRONMENT = "U102"
 UNKNOWN_ACTION = "U103"
@@ -95,7 +98,7 @@ def load_checked(
     return loaded.project, sorted_diagnostics(apply_rules(diagnostics, loaded.project))
 
 
-def _load(root: Path, selection: Selection, documents: list[TestDocument]) -> Any:
+def _load(root: Path, selection: Selection, documents: list[TestDocument]) -> LoadResult:
     from compiler.load import load_project
     from compiler.load.cache import FileCache
 
