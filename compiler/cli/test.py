@@ -26,6 +26,13 @@ FORMATS = ("text", "json", "github", "junit", "sarif")  # compiler.testing.outpu
     "--update", is_flag=True, help="Write the golden payloads that are missing or differ."
 )
 @click.option(
+    "--portability",
+    "portability",
+    multiple=True,
+    type=click.Choice(("openai",)),
+    help="Also warn where a parameters schema would not port (OpenAI strict mode).",
+)
+@click.option(
     "--init",
     "init_ref",
     metavar="AGENT/NAME",
@@ -38,6 +45,7 @@ def command(
     keywords: tuple[str, ...],
     fmt: str | None,
     update: bool,
+    portability: tuple[str, ...],
     init_ref: str | None,
 ) -> int:
     """Run the offline tests in tests/**/*.test.yaml (no network, no key).
@@ -64,7 +72,13 @@ def command(
     from compiler.testing.output import render
 
     fmt = fmt or (app.diagnostics_format if app.diagnostics_format in FORMATS else "text")
-    options = RunOptions(paths=paths, keywords=keywords, environment=app.env, update=update)
+    options = RunOptions(
+        paths=paths,
+        keywords=keywords,
+        environment=app.env,
+        update=update,
+        portability=portability,
+    )
     run = run_tests(app.project_dir, options)
     click.echo(render(run, fmt, project_dir=app.project_dir, verbose=app.verbose > 0))
     return 0 if run.ok else 1

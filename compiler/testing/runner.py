@@ -42,6 +42,7 @@ class RunOptions:
     keywords: Sequence[str] = ()
     environment: str | None = None
     update: bool = False
+    portability: tuple[str, ...] = ()  # "openai": optional warnings
 
 
 @dataclass
@@ -169,6 +170,7 @@ class _Runner:
     compiled: _Compiled
     environments: dict[str, Environment]  # the ones this run takes (--env: one)
     owned: set[str] = field(default_factory=set)  # golden files a tested action owns
+    warned: set[str] = field(default_factory=set)  # actions checked for portability
 
     def run_all(self, documents: list[TestDocument]) -> None:
         actions = {action.address: action for action in self.compiled.project.actions}
@@ -180,10 +182,32 @@ class _Runner:
             if action is None:
                 self.run.problems.append(_unknown_action(document, actions))
                 continue
+            if self._keeps_any(document):
+                self._portability(action)
             for name in self._environments_of(document):
                 self._run_in(document, action, self.environments[name])
         if self.selection.full and self.options.environment is None:
             self.run.problems += golden.orphans(self.root, self.owned)
+
+    def _keeps_any(self, document: TestDocument) -> bool:
+        return any(
+            self.selection.keeps(f"{document.action}::{case.name}[{name}]")
+            for case in document.cases
+            for name in self.environments
+        )
+
+    def _portability(self, action: Action) -> None:
+        """The optional warnings, once per action (its schema is the same everywhere)."""
+        if not self.options.portability or action.address in self.warned:
+            return
+        from compiler.testing.portability import portability
+
+        self.warned.add(action.address)
+        environment = next(iter(self.environments.values()), None)
+        payload = self.compiled.get(action, environment)[0] if environment else None
+        schema = payload.get("parameters") if payload else None
+        if isinstance(schema, dict):
+            self.run.problems += portability(action, schema, self.options.portability)
 
     def _environments_of(self, document: TestDocument) -> list[str]:
         names = document.environments or sorted(self.environments)
