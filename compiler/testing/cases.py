@@ -68,6 +68,7 @@ class TestDocument:
     golden: bool
     document: SourceDocument
     cases: tuple[Case, ...]
+    openapi: str | None = None  # the backend's OpenAPI document, relative to the project
 
     def locate(self, *path: str | int) -> Location:
         return self.document.locate(*path)
@@ -130,6 +131,7 @@ def _test_document(source: SourceDocument, diagnostics: list[Diagnostic]) -> Tes
         golden=data.get("golden", True),
         document=source,
         cases=cases,
+        openapi=data.get("openapi"),
     )
 
 

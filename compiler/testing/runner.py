@@ -21,7 +21,8 @@ from compiler.testing import golden
 from compiler.testing.arguments import schema_errors, worst_arguments
 from compiler.testing.cases import Case, TestDocument, find_test_files, read_test_files
 from compiler.testing.expect import check
-from compiler.testing.observe import Observed, observe
+from compiler.testing.observe import REQUEST, Observed, observe
+from compiler.testing.openapi import OPENAPI_MISMATCH, OpenApi, load_openapi
 from compiler.testing.results import Failure, Result, TestRun
 from compiler.testing.select import Selection, select
 
@@ -170,6 +171,7 @@ class _Runner:
     compiled: _Compiled
     environments: dict[str, Environment]  # the ones this run takes (--env: one)
     owned: set[str] = field(default_factory=set)  # golden files a tested action owns
+    openapis: dict[str, OpenApi | None] = field(default_factory=dict)  # by file
     warned: set[str] = field(default_factory=set)  # actions checked for portability
 
     def run_all(self, documents: list[TestDocument]) -> None:
@@ -236,12 +238,30 @@ class _Runner:
             return
         if document.golden:
             self._golden(document, action, environment.name, payload)
+        openapi = self._openapi(document)
         for case in document.cases:
             if case.environments is None or environment.name in case.environments:
-                self._case(case, action, environment, payload)
+                self._case(case, action, environment, payload, openapi)
+
+    def _openapi(self, document: TestDocument) -> OpenApi | None:
+        """The document's OpenAPI file, read once per run (and reported once)."""
+        if document.openapi is None:
+            return None
+        if document.openapi not in self.openapis:
+            at = document.locate("openapi")
+            openapi, problem = load_openapi(self.root, document.openapi, at)
+            self.openapis[document.openapi] = openapi
+            if problem is not None:
+                self.run.problems.append(problem)
+        return self.openapis[document.openapi]
 
     def _case(
-        self, case: Case, action: Action, environment: Environment, payload: dict[str, Any]
+        self,
+        case: Case,
+        action: Action,
+        environment: Environment,
+        payload: dict[str, Any],
+        openapi: OpenApi | None,
     ) -> None:
         result = Result(action.address, case.name, environment.name, case.locate())
         if not self.selection.keeps(result.test_id):
@@ -249,7 +269,9 @@ class _Runner:
             return
         started = time.perf_counter()
         project = self.compiled.project
-        result.failures, result.observed = run_case(case, action, project, environment, payload)
+        result.failures, result.observed = run_case(
+            case, action, project, environment, payload, openapi
+        )
         result.seconds = time.perf_counter() - started
         self.run.results.append(result)
 
@@ -270,7 +292,12 @@ class _Runner:
 
 
 def run_case(
-    case: Case, action: Action, project: Project, environment: Environment, payload: dict[str, Any]
+    case: Case,
+    action: Action,
+    project: Project,
+    environment: Environment,
+    payload: dict[str, Any],
+    openapi: OpenApi | None = None,
 ) -> tuple[list[Failure], dict[str, Any]]:
     """The failures of one case in one environment, and what it observed."""
     schema = payload.get("parameters") if isinstance(payload.get("parameters"), dict) else {}
@@ -280,7 +307,18 @@ def run_case(
         return _worst_case(case, action, project, environment, payload, schema)
     failures = _sample_rejected(case, schema, case.parameters)
     observed = observe(action, project, environment, payload, case.parameters, case.variables)
-    return failures + check(case, observed), observed.summary()
+    failures += check(case, observed)
+    if openapi is not None and observed.kind == REQUEST and observed.request is not None:
+        failures += _against_openapi(case, openapi, observed.request)
+    return failures, observed.summary()
+
+
+def _against_openapi(case: Case, openapi: OpenApi, request: dict[str, Any]) -> list[Failure]:
+    problems = openapi.problems(request)
+    if not problems:
+        return []
+    message = f"the request does not match {openapi.file}: {problems[0]}"
+    return [Failure.at(case.locate(), OPENAPI_MISMATCH, message, problems)]
 
 
 def _sample_rejected(case: Case, schema: dict[str, Any], arguments: Any) -> list[Failure]:
