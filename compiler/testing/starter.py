@@ -52,9 +52,9 @@ def starter_text(project: Project, environment: Environment, action: Action) -> 
     schema = payload.get("parameters") if isinstance(payload.get("parameters"), Mapping) else {}
     sample = sample_arguments(schema)
     observed = observe(action, project, environment, payload, sample, {})
-    cases: list[dict[str, Any]] = [
-        {"name": "typical", "parameters": sample, "expect": _expectations(observed)}
-    ]
+    typical: dict[str, Any] = {"name": "typical", "parameters": sample}
+    expect = _expectations(observed)
+    cases: list[dict[str, Any]] = [typical | {"expect": expect} if expect else typical]
     cases += _senders(action, project, sample)
     cases += _worst_case(action, project, environment, payload, schema, sample)
     if schema.get("required"):
@@ -103,7 +103,18 @@ def _sample(name: str, prop: Mapping[str, Any]) -> Any:
     found = _EXAMPLE.search(str(prop.get("description", "")))
     if found:
         return found.group(1)
-    return "+15551234567" if "phone" in name or "number" in name else f"sample {name}"
+    return _by_name(name)
+
+
+def _by_name(name: str) -> str:
+    """A plausible value from the parameter's name, when its schema gives none."""
+    if "email" in name:
+        return "caller@example.com"
+    if "date" in name:
+        return "2030-01-31"
+    if "phone" in name or "number" in name:
+        return "+15551234567"
+    return f"sample {name}"
 
 
 def _expectations(observed: Observed) -> dict[str, Any]:
@@ -153,6 +164,8 @@ def _worst_case(
     from compiler.testing.runner import message_names
 
     printed = message_names(dict(payload))
+    if not printed:  # a fixed text: its one rendering is the worst case
+        return []
     variants = worst_arguments(schema, sample, _ASSUMED_LENGTH, printed)[0]
     segments = 0
     for variant in variants:
