@@ -51,10 +51,16 @@ def schema_errors(schema: Mapping[str, Any], arguments: Mapping[str, Any]) -> li
 
 def _error(error: ValidationError) -> SchemaError:
     path = ".".join(str(part) for part in error.absolute_path)
-    missing = ""
-    if error.validator == "required":
-        missing = str(error.message).split("'")[1] if "'" in str(error.message) else ""
+    missing = _missing(error) if error.validator == "required" else ""
     return SchemaError(str(error.validator), path, str(error.message), missing)
+
+
+def _missing(error: ValidationError) -> str:
+    """The property a ``required`` error is about (jsonschema gives one error each)."""
+    instance = error.instance if isinstance(error.instance, Mapping) else {}
+    wanted = error.validator_value if isinstance(error.validator_value, list) else []
+    absent = [str(name) for name in wanted if name not in instance]
+    return next((name for name in absent if repr(name) in str(error.message)), "")
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from typing import Any
 from compiler.testing.cases import Case
 from compiler.testing.observe import HANDOVER, REQUEST, SMS, Observed
 from compiler.testing.results import Failure
+from compiler.validate.rules.phones import is_e164
 
 UNRENDERED = "U110"  # a placeholder has no value
 NOT_E164 = "U111"  # the recipient or number does not render as E.164
@@ -26,7 +27,6 @@ REQUEST_DIFFERS = "U128"
 NOT_APPLICABLE = "U129"
 
 CALLER = "caller"
-_E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 
 # Which observation each expectation reads.
 _APPLIES: dict[str, str] = {
@@ -68,7 +68,7 @@ def _always(case: Case, observed: Observed) -> list[Failure]:
         failures.append(Failure.at(case.locate(), UNRENDERED, message))
         return failures
     for what, number in (("recipient", observed.recipient), ("number", observed.number)):
-        if number is not None and not _E164.match(number):
+        if number is not None and not is_e164(number):
             message = f"the {what} renders as {number!r}, not an E.164 number like +15551234567"
             failures.append(Failure.at(case.locate(), NOT_E164, message))
     return failures
