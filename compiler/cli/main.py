@@ -35,6 +35,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "drift": ("compiler.cli.drift", "Report live tools that differ from the configuration in git."),
     "import": ("compiler.cli.import_", "Write YAML for tools that already live on the platform."),
     "render": ("compiler.cli.render", "Preview an SMS message: text, encoding, segments."),
+    "test": ("compiler.cli.test", "Run the offline action tests in tests/ (no network)."),
     "emulator": ("compiler.cli.emulator", "Serve the OpenMic-compatible API over HTTP."),
     "schema": ("compiler.cli.schema", "Print a JSON Schema (for editors)."),
 }

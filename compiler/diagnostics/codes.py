@@ -71,6 +71,7 @@ STAGES: dict[str, str] = {
     "plan-apply": "Plan and apply",
     "platform": "Platform",
     "rules": "Rule configuration and suppressions",
+    "testing": "Offline action tests",
 }
 
 # Templates, messages and compilation (docs/codes/compile.md)
@@ -1284,4 +1285,223 @@ R005 = Code(
     "rules",
     "A `rules.per_path_ignores` glob matches no file of the project (a typo, or the files moved): it suppresses nothing.",
     "Correct the glob (project-relative, e.g. `actions/legacy/*`) or remove it.",
+)
+
+# Offline action tests (docs/codes/testing.md)
+U100 = Code(
+    "U100",
+    ERROR,
+    "testing",
+    "A document in a `tests/**/*.test.yaml` file is not a test: no `kind: test`, or it does not match `schemas/test.schema.json` (an unknown key, a missing `action` or `cases`).",
+    "Fix the key the message names; `kind: test`, `action: agent/name` and `cases` are required.",
+)
+U101 = Code(
+    "U101",
+    ERROR,
+    "testing",
+    "Two cases of the same action have the same name (`-k` and the reports could not tell them apart).",
+    "Rename one of them.",
+)
+U102 = Code(
+    "U102",
+    ERROR,
+    "testing",
+    "An environment that `actionctl.yaml` does not declare: in a test's or a case's `environments`, or given with `--env`.",
+    "Use one of the environments the message lists.",
+)
+U103 = Code(
+    "U103",
+    ERROR,
+    "testing",
+    "The test names an action (`agent/name`) the project does not have (renamed or removed?).",
+    "Fix `action:`, or delete the test with its action.",
+)
+U104 = Code(
+    "U104",
+    ERROR,
+    "testing",
+    "The action under test does not compile in that environment; the compiler's own diagnostics are listed with it.",
+    "Fix what `actionctl validate` and `actionctl compile` report.",
+)
+U105 = Code(
+    "U105",
+    ERROR,
+    "testing",
+    "`actionctl test --init` would overwrite a test file that exists.",
+    "Edit the file, or remove it to start again.",
+)
+U106 = Code(
+    "U106",
+    ERROR,
+    "testing",
+    "A path given to `actionctl test` does not exist or is outside the project.",
+    "Name a test file, an action file or a folder of the project.",
+)
+U107 = Code(
+    "U107",
+    WARNING,
+    "testing",
+    "A file given to `actionctl test` is neither a test file nor an action, channel or project file: it selects no test.",
+    "Name a `tests/**/*.test.yaml` or an `actions/**/*.yaml` file.",
+)
+U108 = Code(
+    "U108",
+    ERROR,
+    "testing",
+    "A test file is a symbolic link to a place outside the project: it is not followed.",
+    "Copy the file into the project (or link to a path inside it).",
+)
+U110 = Code(
+    "U110",
+    ERROR,
+    "testing",
+    "A placeholder is left unrendered: the case gives no value for a `{{name}}` the message, the recipient or the handover number uses.",
+    "Add the value to the case's `parameters` (or `variables`), or fix the placeholder's name in the action.",
+)
+U111 = Code(
+    "U111",
+    ERROR,
+    "testing",
+    "The recipient (or the handover number) renders to something that is not an E.164 number.",
+    "Give the sample in international format, `+15551234567`; or fix the action's recipient.",
+)
+U112 = Code(
+    "U112",
+    ERROR,
+    "testing",
+    "`expect_failures`: the parameters schema accepts the sample (or rejects it, but not for what is listed, or also for what is not listed).",
+    "Tighten the schema (`required`, `maxLength`, `enum`, `pattern`), or list the failures the schema really gives.",
+)
+U113 = Code(
+    "U113",
+    ERROR,
+    "testing",
+    "The action's parameters schema rejects the case's sample arguments: the model could not send what the message needs.",
+    "Fix the sample, or the schema if it rejects a real value.",
+)
+U114 = Code(
+    "U114",
+    ERROR,
+    "testing",
+    "A worst case cannot be made: a string parameter the message prints has no `maxLength` (nor `enum`), so the message has no upper bound.",
+    "Add `maxLength` to the parameter (the model then cannot send more), or set `worst_case.assume_max_length`.",
+)
+U120 = Code(
+    "U120",
+    ERROR,
+    "testing",
+    "The rendered SMS differs from `expect.text`; the difference is shown word by word.",
+    "Fix the message, or the expectation if the change is wanted.",
+)
+U121 = Code(
+    "U121",
+    ERROR,
+    "testing",
+    "The SMS does not contain a `contains` text, or contains a `not_contains` one.",
+    "Fix the message or the expectation.",
+)
+U122 = Code(
+    "U122",
+    ERROR,
+    "testing",
+    "The SMS does not match `expect.matches` (a Python regular expression, searched), or the expression is invalid.",
+    "Fix the message or the expression.",
+)
+U123 = Code(
+    "U123",
+    ERROR,
+    "testing",
+    "The SMS has another encoding than `expect.encoding`; for UCS-2 the message names the characters that force it (with their code points).",
+    "Replace those characters (a curly quote, an emoji), or expect UCS-2.",
+)
+U124 = Code(
+    "U124",
+    ERROR,
+    "testing",
+    "The SMS takes another number of segments than `expect.segments`, or more than `expect.max_segments` (also for a worst case).",
+    "Shorten the message, bound the parameters (`maxLength`), or raise the ceiling.",
+)
+U125 = Code(
+    "U125",
+    ERROR,
+    "testing",
+    "The SMS goes to another recipient than `expect.recipient` (`caller`: the contact on the call).",
+    "Fix the action's recipient or the expectation.",
+)
+U126 = Code(
+    "U126",
+    ERROR,
+    "testing",
+    "The SMS is sent from another number than `expect.sender` (the environment's channel number).",
+    "Fix the channel, the environment's channel number, or the expectation.",
+)
+U127 = Code(
+    "U127",
+    ERROR,
+    "testing",
+    "A handover dials another number than `expect.number`.",
+    "Fix the action's phone number or the expectation.",
+)
+U128 = Code(
+    "U128",
+    ERROR,
+    "testing",
+    "An api_call's request (method, URL, query or body) differs from `expect.request`.",
+    "Fix the action (url, method, parameters) or the expectation.",
+)
+U129 = Code(
+    "U129",
+    ERROR,
+    "testing",
+    "An expectation that does not apply to the action: SMS expectations on another type, `number` on a non-handover, `request` on a non-api_call, or encoding/segments in prompt mode (the agent writes the text at call time).",
+    "Remove the expectation, or test the right action.",
+)
+U130 = Code(
+    "U130",
+    ERROR,
+    "testing",
+    "The golden payload `tests/golden/<env>/<agent>/<name>.json` is missing.",
+    "Run `actionctl test --update` and review the file it writes.",
+)
+U131 = Code(
+    "U131",
+    ERROR,
+    "testing",
+    "The action compiles differently from its golden payload; the changed fields are shown as `actionctl plan` shows them.",
+    "Review the change; if wanted, `actionctl test --update` rewrites only the goldens that differ.",
+)
+U132 = Code(
+    "U132",
+    WARNING,
+    "testing",
+    "A golden file no tested action and environment owns (the action was renamed or removed, or its test says `golden: false`). Reported on a full run only; never deleted for you.",
+    "Delete the file, or add a test for its action.",
+)
+U133 = Code(
+    "U133",
+    ERROR,
+    "testing",
+    "A golden file cannot be read or is not JSON.",
+    "Run `actionctl test --update` to rewrite it.",
+)
+U140 = Code(
+    "U140",
+    ERROR,
+    "testing",
+    "Only for a test that names the backend's `openapi:` document: the api_call's request does not reach one of its operations (no path template matches the URL, no operation for the method, a required query parameter missing, one not declared, a value or the JSON body invalid against its schema). Every reason is listed.",
+    "Fix the action's url, method or parameters (or the sample), or the OpenAPI document if it is out of date.",
+)
+U141 = Code(
+    "U141",
+    ERROR,
+    "testing",
+    "The `openapi:` document a test names is missing, outside the project, not YAML/JSON, or has no `openapi:` version.",
+    "Fix the path (relative to the project root) or the document.",
+)
+U150 = Code(
+    "U150",
+    WARNING,
+    "testing",
+    "Only with `--portability openai`: the action would not port to OpenAI function calling in strict mode (Structured Outputs): its name is not 1-64 letters, digits, `_` or `-`; its schema's root is not an object; an object lacks `additionalProperties: false`; or a property is not `required`.",
+    "Add `additionalProperties: false` and list every property in `required` (an optional one as a union with `null`); or ignore it if the tool stays on OpenMic.",
 )
