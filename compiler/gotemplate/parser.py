@@ -568,7 +568,8 @@ def _platform_name(inner: str) -> str | None:
     write it as a field chain."""
     name = inner.strip()  # the platform trims spaces inside the braces
     parts = name.split(".")
-    if not all(_is_go_name(part) and not part[0].isdigit() for part in parts):
+    # Only an ASCII digit after "." starts a number in Go's lexer (str.isdigit knows more).
+    if not all(_is_go_name(part) and not "0" <= part[0] <= "9" for part in parts):
         return None
     return name
 
