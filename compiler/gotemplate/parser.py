@@ -198,8 +198,37 @@ class _Parser:
                 position = self._comment(start, inside)
             else:
                 position = self._action(start, inside)
+        self._joined_braces()
         self._summarize()
         return self.parsed
+
+    def _joined_braces(self) -> None:
+        """Go drops comments and trimmed spaces, so what stood on either side of them meets
+        in the output: ``}{{/**/}}}`` outputs ``}}``, the platform's own delimiter. Checked
+        on the output, where the source shows no stray ``}}``."""
+        found = False
+        previous: Piece | None = None
+        for piece in self.parsed.pieces:
+            if piece.kind == "comment":
+                continue
+            if piece.kind == "error":
+                previous = None  # not compiled: its neighbours never meet
+                continue
+            if previous is not None and previous.end != piece.start:
+                pair = previous.text[-1:] + piece.text[:1]
+                if pair in ("{{", "}}"):
+                    found = True
+                    self.error(
+                        STRAY_CLOSE,
+                        f"braces joined across a comment or trim marker: Go outputs {pair!r} "
+                        "here once the comment or spaces between them are dropped, and on the "
+                        "platform braces mark placeholders; keep text between them or remove one",
+                        previous.end - 1,
+                        piece.start + 1,
+                    )
+            previous = piece
+        if found:
+            self.parsed.errors.sort(key=lambda error: error.offset)
 
     def _text(self, start: int, stop: int, *, trim: bool) -> None:
         chunk = self.text[start:stop]
