@@ -60,11 +60,25 @@ def yaml_files(root: Path) -> Iterator[Path]:
 
 
 def format_file(path: Path, shown: str) -> FormatResult:
+    """Read as the loader reads: a FIFO or device is never waited on, a huge file never
+    read whole."""
+    from compiler.load.yaml_source import (
+        MAX_FILE_BYTES,
+        FileTooLargeError,
+        NotRegularFileError,
+        read_regular_file,
+    )
+
     try:
-        raw = path.read_bytes()
+        raw = read_regular_file(path, MAX_FILE_BYTES)
+    except NotRegularFileError:
+        message = f"{shown} is not a regular file; it is not opened: replace it with a file"
+        return _left(shown, "", "E115", message)
+    except FileTooLargeError as error:
+        message = f"{shown} is larger than {MAX_FILE_BYTES} bytes ({error.args[0]}); not read"
+        return _left(shown, "", "Y108", message)
     except OSError as error:
-        message = f"cannot read this file: {error.strerror or error}"
-        return FormatResult(shown, "", None, [Diagnostic.error(Location(shown), "E130", message)])
+        return _left(shown, "", "E130", f"cannot read this file: {error.strerror or error}")
     try:
         original = raw.decode("utf-8")
     except UnicodeDecodeError:  # the loader's own Y104, located at the offending byte
