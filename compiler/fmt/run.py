@@ -1,5 +1,6 @@
-"""``actionctl fmt`` as one use case: select the project's files, lay each out, write
-the ones that change (unless only checking).
+"""``actionctl fmt`` as one use case: select the project's files, lay each out (unless
+its bytes were found canonical before, compiler/fmt/known.py), write the ones that
+change (unless only checking).
 
     format_project(root, paths, write=...) -> FmtRun(results, diagnostics, found_nothing)
 """
@@ -10,8 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from compiler.diagnostics import Diagnostic, Location
-from compiler.fmt.layout import FormatResult, format_file
-from compiler.fmt.targets import named_targets, project_targets
+from compiler.fmt.known import KnownCanonical
+from compiler.fmt.layout import FormatResult, format_bytes, kind_of, read_file
+from compiler.fmt.targets import Target, named_targets, project_targets
 
 
 @dataclass
@@ -29,13 +31,29 @@ def format_project(root: Path, paths: tuple[Path, ...], *, write: bool) -> FmtRu
     selection = named_targets(root, paths) if paths else project_targets(root)
     run = FmtRun(diagnostics=list(selection.diagnostics))
     run.found_nothing = not paths and not selection.targets
-    run.results = [format_file(target.path, target.shown) for target in selection.targets]
+    known = KnownCanonical.open(root)
+    run.results = [_format(target, known) for target in selection.targets]
     run.diagnostics += [d for result in run.results for d in result.diagnostics]
-    if write:
+    if write:  # (what is written is laid out once more next time, not taken on trust)
         for result, target in zip(run.results, selection.targets, strict=True):
             if result.changed:
                 _write(target.path, result, run.diagnostics)
+    known.save(whole_project=not paths)
     return run
+
+
+def _format(target: Target, known: KnownCanonical) -> FormatResult:
+    """Lay the file out, unless its very bytes were found canonical before."""
+    raw = read_file(target.path, target.shown)
+    if isinstance(raw, FormatResult):
+        return raw
+    key = known.key(kind_of(target.shown), raw)
+    if key in known:
+        return FormatResult(target.shown, "", "")  # canonical: the same as before
+    result = format_bytes(raw, target.shown)
+    if not result.changed and result.formatted is not None and not result.diagnostics:
+        known.add(key)
+    return result
 
 
 def _write(path: Path, result: FormatResult, diagnostics: list[Diagnostic]) -> None:
