@@ -162,7 +162,7 @@ class _Chunk(NamedTuple):
 # A document start on a line of its own, or followed only by a comment: at column 0 it
 # always starts a document (YAML forbids it inside any scalar), so the text can be cut
 # there. A "---" with content after it ("--- !tag", "--- |") is left inside its chunk.
-_MARKER = re.compile(r"^---[ \t]*(?:#[^\n]*)?\r?\n|^---[ \t]*(?:#[^\n]*)?\Z", re.MULTILINE)
+_MARKER = re.compile(r"^---(?:[ \t]+(?:#[^\n]*)?)?(?:\r?\n|\Z)", re.MULTILINE)
 
 
 def _chunks(text: str) -> list[_Chunk]:
@@ -174,7 +174,7 @@ def _chunks(text: str) -> list[_Chunk]:
         body = text[start : match.start()]
         chunks.append(_Chunk(marker, body, line))
         line += text.count("\n", start, match.start()) + bool(marker)
-        marker = match.group().rstrip("\r\n") + "\n"
+        marker = match.group().rstrip() + "\n"
         start = match.end()
     chunks.append(_Chunk(marker, text[start:], line))
     if chunks[0] == _Chunk("", "", 1):
