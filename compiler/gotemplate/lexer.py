@@ -20,7 +20,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from compiler.gotemplate.unicode_tables import DIGIT, LETTER, PRINT
+from compiler.gotemplate.unicode_tables import ASSIGNED, DIGIT, LETTER, PRINT
 
 SPACE = " \t\r\n"  # Go's isSpace; Python's str.isspace accepts 25 more characters
 TERMINATORS = ".,|:)("
@@ -95,9 +95,10 @@ def _word_end(text: str, position: int) -> int:
 
 def describe_rune(char: str) -> str:
     """Go's ``%#U``: ``U+00A0`` plus the character when Go prints it, then its name (a
-    help for the reader, from the interpreter's Unicode: it may name what Go does not)."""
+    help for the reader), for characters Go's Unicode has: a message is the same on
+    every Python, whose newer Unicode names characters Go does not know."""
     code = f"U+{ord(char):04X}"
-    name = unicodedata.name(char, "")
+    name = unicodedata.name(char, "") if _in(ASSIGNED, char) else ""
     shown = f" '{char}'" if is_go_print(char) and char != " " else ""
     return f"{code}{shown}" + (f" ({name})" if name else "")
 

@@ -19,7 +19,8 @@ def test_the_table_names_the_unicode_version_of_go_1_19() -> None:
     assert unicode_tables.UNICODE_VERSION == "13.0.0"
     assert "Unicode 13.0.0" in (unicode_tables.__doc__ or "")
     assert unicode_tables.GO_VERSION.startswith("go1.19")
-    for table in (unicode_tables.LETTER, unicode_tables.DIGIT, unicode_tables.PRINT):
+    tables = (unicode_tables.LETTER, unicode_tables.DIGIT, unicode_tables.PRINT)
+    for table in (*tables, unicode_tables.ASSIGNED):
         assert list(table) == sorted(set(table)) and len(table) % 2 == 0
 
 
@@ -32,6 +33,7 @@ def test_a_letter_newer_than_go_is_a_bad_character_as_in_go(char: str) -> None:
     assert [error.code for error in parsed.errors] == [LEXICAL]
     assert f"bad character U+{ord(char):04X} " in parsed.errors[0].message
     assert f"'{char}'" not in parsed.errors[0].message  # Go does not print what it cannot
+    assert f"U+{ord(char):04X} in " in parsed.errors[0].message  # nor name what it lacks
 
 
 def test_go_letters_digits_and_printables_from_the_table() -> None:

@@ -1,6 +1,7 @@
 // Command gotemplate-unicode writes compiler/gotemplate/unicode_tables.py: the character
 // classes Go's text/template lexer uses (unicode.IsLetter and unicode.IsDigit for
-// isAlphaNumeric, unicode.IsPrint for the %#U of its "bad character" messages), taken
+// isAlphaNumeric, unicode.IsPrint for the %#U of its "bad character" messages, and
+// which code points are assigned, so messages name only what this Unicode knows), taken
 // from this Go's own unicode tables, so that actionctl reads identifiers as the
 // platform's Go does whatever Unicode version the Python interpreter carries.
 //
@@ -54,6 +55,16 @@ func table(name, doc string, class func(rune) bool) string {
 	return b.String()
 }
 
+// assigned reports whether r has a general category other than Cn (unassigned).
+func assigned(r rune) bool {
+	for _, category := range unicode.Categories {
+		if unicode.Is(category, r) {
+			return true
+		}
+	}
+	return false
+}
+
 func main() {
 	var b strings.Builder
 	fmt.Fprintf(&b, `"""Go's character classes for the template lexer: Unicode %s, from %s.
@@ -75,6 +86,8 @@ GO_VERSION = %q
 	b.WriteString(table("DIGIT", "unicode.IsDigit", unicode.IsDigit))
 	b.WriteString("\n")
 	b.WriteString(table("PRINT", "unicode.IsPrint (strconv.IsPrint, used by %#U)", unicode.IsPrint))
+	b.WriteString("\n")
+	b.WriteString(table("ASSIGNED", "assigned in this Unicode (any general category but Cn)", assigned))
 	b.WriteString("# fmt: on\n")
 	if _, err := os.Stdout.WriteString(b.String()); err != nil {
 		os.Exit(1)
