@@ -186,7 +186,10 @@ def _layout_chunk(chunk: _Chunk, kind: str | None) -> str | None:
     """The chunk laid out, or None when that would lose a comment or ruamel cannot read
     it (the chunk is then kept as written). A chunk without data (comments, directives,
     an empty document) is kept as written: ruamel would drop its comments."""
-    comments, spans = _scan(chunk.text)
+    scanned = _scan(chunk.text)
+    if scanned is None:
+        return None  # its comments cannot be told: nothing may move
+    comments, spans = scanned
     if not _has_data(chunk.text, comments):
         return chunk.text
     text = _untab(chunk.text, comments, spans) if "\t" in chunk.text else chunk.text
@@ -194,9 +197,11 @@ def _layout_chunk(chunk: _Chunk, kind: str | None) -> str | None:
         laid_out = _layout(text, kind)
     except Exception:  # ruamel's own errors: any of its exception classes
         return None
+    after = _scan(laid_out)
     expected = {comment for _, _, comment in comments}
-    found = {comment for _, _, comment in _scan(laid_out)[0]}
-    return laid_out if expected <= found else None
+    if after is None or not expected <= {comment for _, _, comment in after[0]}:
+        return None
+    return laid_out
 
 
 def _has_data(text: str, comments: list[tuple[int, int, str]]) -> bool:
@@ -212,9 +217,10 @@ def _has_data(text: str, comments: list[tuple[int, int, str]]) -> bool:
 Span = tuple[tuple[int, int], tuple[int, int]]
 
 
-def _scan(text: str) -> tuple[list[tuple[int, int, str]], list[Span]]:
+def _scan(text: str) -> tuple[list[tuple[int, int, str]], list[Span]] | None:
     """(line, column, text) of each comment of a YAML text (a ``#`` at a line's start or
-    after a space, outside any scalar), and the scalars' spans; 0-based, linear."""
+    after a space, outside any scalar), and the scalars' spans; 0-based, linear. None
+    when the text cannot be scanned."""
 
     spans: list[Span] = []
     try:
@@ -223,7 +229,7 @@ def _scan(text: str) -> tuple[list[tuple[int, int, str]], list[Span]]:
                 start, end = token.start_mark, token.end_mark
                 spans.append(((start.line, start.column), (end.line, end.column)))
     except yaml.YAMLError:
-        return [], spans
+        return None
     comments: list[tuple[int, int, str]] = []
     index = 0  # spans come in order and do not overlap: one pass over them
     for number, line in enumerate(text.splitlines()):
