@@ -1,10 +1,12 @@
 """``actionctl fmt [PATHS]...``: rewrite the project's YAML files in the canonical layout.
 
-``--check`` (CI, the pre-commit hook) writes nothing, lists the files that would change
-and exits 1 if any would; ``--diff`` prints what would change, writes nothing, exits 1
-likewise. Each file is replaced atomically (compiler/atomic_write.py); a file that
-cannot be read as YAML is reported and left as it is. Only the project's own files are
-touched, found as the loader finds them (compiler/fmt/targets.py).
+``--check`` (CI, the pre-commit hook) rewrites nothing, lists the files that would
+change and exits 1 if any would; ``--diff`` prints what would change, rewrites nothing,
+exits 1 likewise. (Both keep a store of the files found canonical, in
+``.actionctl/cache/``, so an unchanged file is not laid out again.) Each file is
+replaced atomically (compiler/atomic_write.py); a file that cannot be read as YAML is
+reported and left as it is. Only the project's own files are touched, found as the
+loader finds them (compiler/fmt/targets.py).
 """
 
 from __future__ import annotations
@@ -22,7 +24,9 @@ if TYPE_CHECKING:
 
 @click.command("fmt")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--check", is_flag=True, help="Write nothing; list files that would change; exit 1.")
+@click.option(
+    "--check", is_flag=True, help="Rewrite nothing; list files that would change; exit 1."
+)
 @click.option(
     "--diff", "show_diff", is_flag=True, help="Print the changes as a diff; write nothing."
 )
