@@ -282,8 +282,8 @@ T402 = Code(
     "T402",
     ERROR,
     "compile",
-    "A `}}` with no `{{` before it. Go would print it as text, but it is nearly always a broken placeholder, and on the platform braces mark placeholders.",
-    "Remove the stray `}}` or add the missing `{{`.",
+    "A `}}` with no `{{` before it, or two braces that meet in Go's output once a comment or trimmed spaces between them are dropped (`}{{/**/}}}` outputs `}}`). Go would print it as text, but it is nearly always a broken placeholder, and on the platform braces mark placeholders.",
+    "Remove the stray `}}` or add the missing `{{`; keep text between joined braces.",
 )
 T403 = Code(
     "T403",
@@ -646,7 +646,7 @@ E108 = Code(
     "E108",
     ERROR,
     "load-validate",
-    "`validate PATH`: the path is outside the project.",
+    "`validate PATH` or `fmt PATH`: the path is outside the project (fmt never writes there).",
     "Pass files under the `--project` directory, or point `--project` at their project.",
 )
 E109 = Code(
@@ -681,7 +681,7 @@ E113 = Code(
     "E113",
     ERROR,
     "load-validate",
-    "A symbolic link (or `actions`/`channels` itself) resolves outside the project root. It is not followed: `actions -> /` must not read the machine. At a git revision (`plan --base`, `drift --ref`) a link whose committed target leaves the project (an absolute path, or `..` above the project) is E113 whatever this machine holds there.",
+    "A symbolic link (or `actions`/`channels` itself) resolves outside the project root. It is not followed: `actions -> /` must not read the machine, and `fmt` never writes through it. At a git revision (`plan --base`, `drift --ref`) a link whose committed target leaves the project (an absolute path, or `..` above the project) is E113 whatever this machine holds there.",
     "Copy the files into the project, or link to a path inside it.",
 )
 E114 = Code(
@@ -738,7 +738,7 @@ E131 = Code(
     "E131",
     ERROR,
     "load-validate",
-    "`actionctl fmt` left a file as it is because its canonical layout would read back as different data, or would lose a comment (a safety check: formatting never changes what a file means nor drops a comment). Seen with a trailing empty `---` document; otherwise please report the file.",
+    "`actionctl fmt` left a file as it is because its canonical layout would read back as different data, or would lose a comment (a safety check: formatting never changes what a file means). Please report the file.",
     "Leave the file as it is, or lay it out by hand; report it with the file attached.",
 )
 E132 = Code(
@@ -754,6 +754,13 @@ E133 = Code(
     "load-validate",
     "`validate --changed` was run where git cannot say what changed: the project is not in a git work tree, git is not installed, or git failed (an unreadable or corrupt index, a `PRE_COMMIT_FROM_REF`/`PRE_COMMIT_TO_REF` that is not in this clone, a filter driver whose name cannot be switched off); the message has git's own words. The change was not checked.",
     "Run it inside the repository (as the pre-commit hook does); repair the index (`rm .git/index && git reset`) or fetch the ref; or name the files: `actionctl validate FILE...`.",
+)
+E134 = Code(
+    "E134",
+    WARNING,
+    "load-validate",
+    "`actionctl fmt` kept one document of a file as written (the rest is formatted): laid out, it would lose a comment (a comment inside a flow list or mapping, `required: [a,  # note`), or the layout library cannot read it. The file is valid; nothing fails.",
+    "Move the comment out of the brackets (or write the list as a block list) to have the document laid out.",
 )
 N301 = Code(
     "N301",
@@ -773,7 +780,7 @@ N303 = Code(
     "N303",
     ERROR,
     "load-validate",
-    "Two channel documents share a name (both places named).",
+    "Two channel documents share a name (both places named), or names that only look alike: the same text in NFC and NFD, a Cyrillic or Greek letter for a Latin one (`Вilling desk` beside `Billing desk`), an invisible character or a no-break space.",
     "Rename or delete one of them.",
 )
 N304 = Code(
@@ -801,14 +808,14 @@ N312 = Code(
     "N312",
     ERROR,
     "load-validate",
-    "Two actions of one agent share a name (both files and lines named).",
+    "Two actions of one agent share a name (both files and lines named), or names that only look alike (NFC and NFD spellings, Cyrillic or Greek letters drawn like Latin ones, invisible characters).",
     "Rename one: names must be unique per agent.",
 )
 N313 = Code(
     "N313",
     ERROR,
     "load-validate",
-    "Two logical agents map to one platform agent uid in an environment, and both declare an action of one name.",
+    "Two logical agents map to one platform agent uid in an environment, and both declare an action of one name (or of names that only look alike, as for N312).",
     "Rename one action, or map the agents to different uids.",
 )
 N314 = Code(
@@ -857,8 +864,15 @@ N324 = Code(
     "N324",
     ERROR,
     "load-validate",
-    "A number field (`recipient`, a handover `phone_number`, native transfer or SMS numbers) mixes placeholders with text that cannot be part of a phone number: `contact{{ .parameters.x }}`. Only a `+` and digits may stand around placeholders.",
+    "A number field (`recipient`, a handover `phone_number`, native transfer or SMS numbers) mixes placeholders with text that cannot be part of a phone number: `contact{{ .parameters.x }}`. Templates are read as Go reads them: a comment is no text, even with a brace in it. Only a `+` and digits may stand around placeholders.",
     'One placeholder alone: `recipient: "{{ .parameters.phone }}"`, or `recipient: contact`.',
+)
+N325 = Code(
+    "N325",
+    WARNING,
+    "load-validate",
+    'A number template (`recipient`, a handover `phone_number`) outputs whitespace around the number (`"\\t{{ .parameters.phone }}"`, a trailing newline): Go keeps it, the compiled number drops it, so what is deployed differs from what the template says.',
+    'Remove the whitespace: `recipient: "{{ .parameters.phone }}"` (or trim it in the template: `{{- .parameters.phone -}}`).',
 )
 S201 = Code(
     "S201",

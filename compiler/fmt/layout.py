@@ -11,28 +11,39 @@ flow lists and the document order are kept.
 Why ruamel.yaml: it is the maintained round-trip YAML library for Python; it keeps
 comments and scalar styles, which PyYAML (our loader) drops by design.
 
-Formatting must never change what a file means: the result is read back with our own
-YAML 1.1 loader and must give the same data, and keep every comment, or the file is left
-as it is (E131). Known limit (ruamel's): a comment on its own line between two keys
-belongs to the key above it, and moves with that key when keys are reordered.
-A file our loader cannot read is left as it is, with the loader's diagnostics.
+Each document (the text between ``---`` lines, which are kept as written, comments on
+them included) is laid out on its own, so a file of many documents costs what they do
+one by one. Tabs between tokens become spaces (YAML reads both; ruamel's scanner refuses
+some that PyYAML reads). A document whose layout would lose a comment (ruamel drops
+comments inside flow collections, ``[a,  # note``) or that ruamel cannot read is kept as
+written, with a warning (E134): a valid file is never refused. Formatting must never
+change what a file means: the result is read back with our own YAML 1.1 loader and must
+give the same data, or the file is left as it is (E131). Known limit (ruamel's): a
+comment on its own line between two keys belongs to the key above it, and moves with
+that key when keys are reordered. A file our loader cannot read is left as it is, with
+the loader's diagnostics.
 """
 
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
+
+import yaml
 
 from compiler.diagnostics import Diagnostic, Location, has_errors
-from compiler.diagnostics.codes import E130, E131
+from compiler.diagnostics.codes import E115, E130, E131, E134, Y108
 
 # Never wrap: a wrapped quoted value splits placeholders (``{{ .parameters.x\`` / ``\ }}``)
 # and reads badly in diffs; a line break written in a value is kept as written.
 LINE_WIDTH = 4096
 _PARAMETERS_ORDER = ("type", "description", "properties", "required")
+# libyaml's scanner when PyYAML has it (tokens only: nothing is constructed)
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass
@@ -60,12 +71,34 @@ def yaml_files(root: Path) -> Iterator[Path]:
         yield from sorted(found, key=lambda path: path.parts)
 
 
-def format_file(path: Path, shown: str) -> FormatResult:
+def read_file(path: Path, shown: str) -> bytes | FormatResult:
+    """The file's bytes, read as the loader reads (a FIFO or device is never waited on, a
+    huge file never read whole), or the result of a file that cannot be read."""
+    from compiler.load.yaml_source import (
+        MAX_FILE_BYTES,
+        FileTooLargeError,
+        NotRegularFileError,
+        read_regular_file,
+    )
+
     try:
-        raw = path.read_bytes()
+        return read_regular_file(path, MAX_FILE_BYTES)
+    except NotRegularFileError:
+        message = f"{shown} is not a regular file; it is not opened: replace it with a file"
+        return _left(shown, "", E115, message)
+    except FileTooLargeError as error:
+        message = f"{shown} is larger than {MAX_FILE_BYTES} bytes ({error.args[0]}); not read"
+        return _left(shown, "", Y108, message)
     except OSError as error:
-        message = f"cannot read this file: {error.strerror or error}"
-        return FormatResult(shown, "", None, [Diagnostic.error(Location(shown), E130, message)])
+        return _left(shown, "", E130, f"cannot read this file: {error.strerror or error}")
+
+
+def format_file(path: Path, shown: str) -> FormatResult:
+    raw = read_file(path, shown)
+    return raw if isinstance(raw, FormatResult) else format_bytes(raw, shown)
+
+
+def format_bytes(raw: bytes, shown: str) -> FormatResult:
     try:
         original = raw.decode("utf-8")
     except UnicodeDecodeError:  # the loader's own Y104, located at the offending byte
@@ -83,78 +116,166 @@ def format_text(original: str, shown: str) -> FormatResult:
         return FormatResult(shown, original, None, list(before.diagnostics))
     if not any(data is not None for data in _data(before)):
         return FormatResult(shown, original, original)  # only comments: nothing to lay out
-    preamble, body = _split_preamble(original)
-    try:
-        formatted = preamble + _layout(body, _kind_of(shown))
-    except Exception as error:  # ruamel's own errors: any of its exception classes
-        message = f"cannot lay this file out: {type(error).__name__}: {error}"
-        return _left(shown, original, E130, message)
+    kind = kind_of(shown)
+    kept: list[int] = []  # first lines of documents kept as written
+    pieces = []
+    for chunk in _chunks(original):
+        laid_out = _layout_chunk(chunk, kind)
+        if laid_out is None:
+            kept.append(chunk.line)
+            laid_out = chunk.text
+        pieces.append(chunk.marker + laid_out)
+    formatted = "".join(pieces)
     after = read_yaml_text(formatted, shown)
-    same_data = _data(after) == _data(before) and not has_errors(after.diagnostics)
-    if not same_data or not _comments_kept(original, formatted):
-        what = "read differently" if not same_data else "lose a comment"
+    if _data(after) != _data(before) or has_errors(after.diagnostics):
         message = (
-            f"left as it is: the canonical layout would {what} (please report this file); "
-            "the file is unchanged"
+            "left as it is: the canonical layout would read differently (please report "
+            "this file); the file is unchanged"
         )
         return _left(shown, original, E131, message)
-    return FormatResult(shown, original, formatted)
+    result = FormatResult(shown, original, formatted)
+    if kept:
+        result.diagnostics.append(_kept_as_written(shown, kept))
+    return result
 
 
 def _left(shown: str, original: str, code: str, message: str) -> FormatResult:
     return FormatResult(shown, original, None, [Diagnostic.error(Location(shown), code, message)])
 
 
-def _split_preamble(text: str) -> tuple[str, str]:
-    """Comments and directives before a first ``---`` are kept verbatim: ruamel drops
-    them (a comment written after the ``---`` it keeps)."""
-    lines = text.splitlines(keepends=True)
-    for index, line in enumerate(lines):
-        stripped = line.strip()
-        if not stripped or stripped.startswith(("#", "%")):
-            continue
-        if stripped == "---":
-            preamble = "".join(line.rstrip("\r\n") + "\n" for line in lines[: index + 1])
-            return preamble, "".join(lines[index + 1 :])
-        return "", text
-    return "", text
+def _kept_as_written(shown: str, lines: list[int]) -> Diagnostic:
+    where = ", ".join(str(line) for line in lines)
+    message = (
+        f"the document{'s' if len(lines) > 1 else ''} at line {where} kept as written: "
+        "laid out, it would lose a comment (a comment inside a flow list or mapping, "
+        "[a, # note]) or the layout library cannot read it; the rest of the file is "
+        "formatted. Move the comment out of the brackets to have it laid out"
+    )
+    return Diagnostic.warning(Location(shown, lines[0], 1), E134, message)
 
 
-def _comments_kept(before: str, after: str) -> bool:
-    """Every comment of ``before`` is still in ``after`` (as text, anywhere)."""
-    kept = _comment_texts(after)
-    return all(comment in kept for comment in _comment_texts(before))
+class _Chunk(NamedTuple):
+    marker: str  # the "---" line that opens the document, as written ("" for none)
+    text: str  # the document after it, up to the next "---" line
+    line: int  # 1-based line of the document's first line (its marker, if any)
 
 
-def _comment_texts(text: str) -> set[str]:
-    """The comments of a YAML text: a ``#`` after a space, outside any scalar."""
-    import yaml
+# A document start on a line of its own, or followed only by a comment: at column 0 it
+# always starts a document (YAML forbids it inside any scalar), so the text can be cut
+# there. A "---" with content after it ("--- !tag", "--- |") is left inside its chunk.
+_MARKER = re.compile(r"^---(?:[ \t]+(?:#[^\n]*)?)?(?:\r?\n|\Z)", re.MULTILINE)
 
-    spans = []
+
+def _chunks(text: str) -> list[_Chunk]:
+    """The documents of ``text``, each laid out on its own: linear in their number, and a
+    comment on a ``---`` line stays where it is written (ruamel would move it)."""
+    chunks: list[_Chunk] = []
+    marker, start, line = "", 0, 1
+    for match in _MARKER.finditer(text):
+        body = text[start : match.start()]
+        chunks.append(_Chunk(marker, body, line))
+        line += text.count("\n", start, match.start()) + bool(marker)
+        marker = match.group().rstrip() + "\n"
+        start = match.end()
+    chunks.append(_Chunk(marker, text[start:], line))
+    if chunks[0] == _Chunk("", "", 1):
+        chunks.pop(0)
+    return chunks
+
+
+def _layout_chunk(chunk: _Chunk, kind: str | None) -> str | None:
+    """The chunk laid out, or None when that would lose a comment or ruamel cannot read
+    it (the chunk is then kept as written). A chunk without data (comments, directives,
+    an empty document) is kept as written: ruamel would drop its comments."""
+    scanned = _scan(chunk.text)
+    if scanned is None:
+        return None  # its comments cannot be told: nothing may move
+    comments, spans = scanned
+    if not _has_data(chunk.text, comments):
+        return chunk.text
+    text = _untab(chunk.text, comments, spans) if "\t" in chunk.text else chunk.text
     try:
-        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+        laid_out = _layout(text, kind)
+    except Exception:  # ruamel's own errors: any of its exception classes
+        return None
+    after = _scan(laid_out)
+    expected = {comment for _, _, comment in comments}
+    if after is None or not expected <= {comment for _, _, comment in after[0]}:
+        return None
+    return laid_out
+
+
+def _has_data(text: str, comments: list[tuple[int, int, str]]) -> bool:
+    """Anything but blank lines, comments, directives and a document end."""
+    comment_at = {line: column for line, column, _ in comments}
+    for number, line in enumerate(text.splitlines()):
+        content = line[: comment_at.get(number, len(line))].strip()
+        if content and not content.startswith("%") and content != "...":
+            return True
+    return False
+
+
+Span = tuple[tuple[int, int], tuple[int, int]]
+
+
+def _scan(text: str) -> tuple[list[tuple[int, int, str]], list[Span]] | None:
+    """(line, column, text) of each comment of a YAML text (a ``#`` at a line's start or
+    after a space, outside any scalar), and the scalars' spans; 0-based, linear. None
+    when the text cannot be scanned."""
+
+    spans: list[Span] = []
+    try:
+        for token in yaml.scan(text, Loader=_LOADER):
             if isinstance(token, yaml.ScalarToken):
                 start, end = token.start_mark, token.end_mark
                 spans.append(((start.line, start.column), (end.line, end.column)))
     except yaml.YAMLError:
-        return set()
-    found = set()
+        return None
+    comments: list[tuple[int, int, str]] = []
+    index = 0  # spans come in order and do not overlap: one pass over them
     for number, line in enumerate(text.splitlines()):
-        for column, char in enumerate(line):
-            if char != "#" or (column and not line[column - 1].isspace()):
+        column = line.find("#")
+        while column >= 0:
+            if column == 0 or line[column - 1] in " \t":
+                position = (number, column)
+                while index < len(spans) and spans[index][1] <= position:
+                    index += 1
+                if index == len(spans) or position < spans[index][0]:
+                    comments.append((number, column, line[column:].strip()))
+                    break
+            column = line.find("#", column + 1)
+    return comments, spans
+
+
+def _untab(text: str, comments: list[tuple[int, int, str]], spans: list[Span]) -> str:
+    """Tabs between tokens become spaces: YAML allows either there, ruamel's scanner
+    refuses tabs in places PyYAML reads (``key:\tvalue``, ``value\t# note``). Tabs
+    inside scalars and comments are text and stay."""
+    comment_at = {line: column for line, column, _ in comments}
+    lines = text.splitlines(keepends=True)
+    index = 0
+    for number, line in enumerate(lines):
+        if "\t" not in line:
+            continue
+        chars = list(line)
+        stop = comment_at.get(number, len(line))
+        for column in range(stop):
+            if chars[column] != "\t":
                 continue
-            if any(a <= (number, column) < b for a, b in spans):
-                continue
-            found.add(line[column:].strip())
-            break
-    return found
+            position = (number, column)
+            while index < len(spans) and spans[index][1] <= position:
+                index += 1
+            if index == len(spans) or position < spans[index][0]:
+                chars[column] = " "
+        lines[number] = "".join(chars)
+    return "".join(lines)
 
 
 def _data(result: Any) -> list[Any]:
     return [loaded.document.data for loaded in result.documents]
 
 
-def _kind_of(shown: str) -> str | None:
+def kind_of(shown: str) -> str | None:
     if shown.endswith(("actionctl.yaml", "actionctl.yml")) and "/" not in shown:
         return "project"
     if shown.startswith("channels/"):

@@ -2,7 +2,9 @@
 
 A faithful port of the action states of Go's ``text/template/parse/lex.go`` (Go 1.19,
 the version the differential corpus was recorded with): the same whitespace set (space,
-tab, CR, LF and nothing else), identifiers of Unicode letters, digits and ``_``, the
+tab, CR, LF and nothing else), identifiers of Go's Unicode letters, digits and ``_``
+(Go 1.19's Unicode 13.0.0 tables in ``unicode_tables``, never the interpreter's
+``unicodedata``, whose version changes with Python), the
 same terminators, numbers, quoted, raw and character literals, parentheses and the
 `` -}}`` trim marker. Each function moves forward only, so lexing a whole template is
 linear in its length.
@@ -14,15 +16,18 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import NamedTuple
+
+from compiler.gotemplate.unicode_tables import ASSIGNED, DIGIT, LETTER, PRINT
 
 SPACE = " \t\r\n"  # Go's isSpace; Python's str.isspace accepts 25 more characters
 TERMINATORS = ".,|:)("
 KEYWORDS = frozenset(
     {"block", "break", "continue", "define", "else", "end", "if", "range", "template", "with"}
 )
-_WORD = re.compile(r"\w+")  # a superset of Go's letters and digits, narrowed per character
+_ASCII_WORD = re.compile(r"[A-Za-z0-9_]*")  # the common case, at C speed
 
 
 class Token(NamedTuple):
@@ -49,33 +54,52 @@ class LexedAction:
     nested_open: bool = False  # an unquoted "{{" came before any "}}": resume there
 
 
+def _in(table: tuple[int, ...], char: str) -> bool:
+    return bisect_right(table, ord(char)) % 2 == 1
+
+
+def is_go_letter(char: str) -> bool:
+    """Go 1.19's unicode.IsLetter (Unicode 13.0.0)."""
+    return _in(LETTER, char)
+
+
+def is_go_digit(char: str) -> bool:
+    """Go 1.19's unicode.IsDigit (Unicode 13.0.0)."""
+    return _in(DIGIT, char)
+
+
+def is_go_print(char: str) -> bool:
+    """Go 1.19's unicode.IsPrint, which decides whether %#U shows the character."""
+    return _in(PRINT, char)
+
+
 def is_go_alphanumeric(char: str) -> bool:
-    """Go's isAlphaNumeric: '_', unicode.IsLetter (L*) or unicode.IsDigit (Nd)."""
+    """Go's isAlphaNumeric: '_', unicode.IsLetter or unicode.IsDigit."""
     if char.isascii():
         return char == "_" or char.isalnum()
-    category = unicodedata.category(char)
-    return category[0] == "L" or category == "Nd"
+    return is_go_letter(char) or is_go_digit(char)
+
+
+def _ascii_word_end(text: str, position: int) -> int:
+    match = _ASCII_WORD.match(text, position)
+    return match.end() if match else position
 
 
 def _word_end(text: str, position: int) -> int:
     """End of the run of Go letters and digits starting at ``position``."""
-    match = _WORD.match(text, position)
-    if match is None:
-        return position
-    end = match.end()
-    if match.group().isascii():
-        return end
-    for index in range(position, end):
-        if not is_go_alphanumeric(text[index]):
-            return index
+    end = _ascii_word_end(text, position)
+    while end < len(text) and not text[end].isascii() and is_go_alphanumeric(text[end]):
+        end = _ascii_word_end(text, end + 1)
     return end
 
 
 def describe_rune(char: str) -> str:
-    """Go's ``%#U``: ``U+00A0`` plus the character when printable, with its name."""
+    """Go's ``%#U``: ``U+00A0`` plus the character when Go prints it, then its name (a
+    help for the reader), for characters Go's Unicode has: a message is the same on
+    every Python, whose newer Unicode names characters Go does not know."""
     code = f"U+{ord(char):04X}"
-    name = unicodedata.name(char, "")
-    shown = f" '{char}'" if char.isprintable() and not char.isspace() else ""
+    name = unicodedata.name(char, "") if _in(ASSIGNED, char) else ""
+    shown = f" '{char}'" if is_go_print(char) and char != " " else ""
     return f"{code}{shown}" + (f" ({name})" if name else "")
 
 

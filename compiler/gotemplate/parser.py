@@ -217,8 +217,37 @@ class _Parser:
                 position = self._comment(start, inside)
             else:
                 position = self._action(start, inside)
+        self._joined_braces()
         self._summarize()
         return self.parsed
+
+    def _joined_braces(self) -> None:
+        """Go drops comments and trimmed spaces, so what stood on either side of them meets
+        in the output: ``}{{/**/}}}`` outputs ``}}``, the platform's own delimiter. Checked
+        on the output, where the source shows no stray ``}}``."""
+        found = False
+        previous: Piece | None = None
+        for piece in self.parsed.pieces:
+            if piece.kind == "comment":
+                continue
+            if piece.kind == "error":
+                previous = None  # not compiled: its neighbours never meet
+                continue
+            if previous is not None and previous.end != piece.start:
+                pair = previous.text[-1:] + piece.text[:1]
+                if pair in ("{{", "}}"):
+                    found = True
+                    self.error(
+                        STRAY_CLOSE,
+                        f"braces joined across a comment or trim marker: Go outputs {pair!r} "
+                        "here once the comment or spaces between them are dropped, and on the "
+                        "platform braces mark placeholders; keep text between them or remove one",
+                        previous.end - 1,
+                        piece.start + 1,
+                    )
+            previous = piece
+        if found:
+            self.parsed.errors.sort(key=lambda error: error.offset)
 
     def _text(self, start: int, stop: int, *, trim: bool) -> None:
         chunk = self.text[start:stop]
@@ -593,7 +622,8 @@ def _platform_name(inner: str) -> str | None:
     write it as a field chain."""
     name = inner.strip()  # the platform trims spaces inside the braces
     parts = name.split(".")
-    if not all(_is_go_name(part) and not part[0].isdigit() for part in parts):
+    # Only an ASCII digit after "." starts a number in Go's lexer (str.isdigit knows more).
+    if not all(_is_go_name(part) and not "0" <= part[0] <= "9" for part in parts):
         return None
     return name
 

@@ -308,10 +308,24 @@ def mutated(sources: list[str], count: int, seed: int) -> list[str]:
     return out
 
 
+# Braces that meet in the output once a comment or trimmed spaces are dropped (after the
+# rest: the mutations above start from hand_made() alone and stay as recorded).
+JOINED_BRACES = [
+    "}{{/**/}}}",
+    "Hi }{{- /* */ -}} } there",
+    "{ {{- /**/ -}} {",
+    "{ {{- .parameters.x }}",
+    "{{ .parameters.x -}}\n}",
+    "{{ .parameters.x }}}",
+    "}{{/* a */}}x}",
+    "{ {{/**/}}x {{ .parameters.y }}",
+]
+
+
 def build_templates() -> list[str]:
     base = hand_made()  # the mutations start from these: independent of our parser
     templates = base + generated(260, seed=14) + mutated(base + _PIECES, 300, seed=1414)
-    return list(dict.fromkeys(templates))
+    return list(dict.fromkeys(templates + JOINED_BRACES))
 
 
 def random_templates(count: int, seed: int) -> list[str]:

@@ -209,3 +209,29 @@ def test_messages_never_carry_control_characters() -> None:
     messages = [error.message for error in parse_template(text).errors]
     assert len(messages) == 4
     assert all(message.isprintable() for message in messages), messages
+
+
+@pytest.mark.parametrize(
+    ("text", "output", "column"),
+    [
+        ("}{{/**/}}}", "}}", 1),
+        ("Hi }{{- /* */ -}} } there", "Hi }} there", 4),
+        ("{ {{- /**/ -}} {", "{{", 1),
+        ("{ {{- .parameters.x }}", "{{{x}}", 1),  # an outer brace around a placeholder
+        ("{{ .parameters.x -}}\n}", "{{x}}}", 20),
+    ],
+)
+def test_braces_joined_across_a_comment_or_trim_are_refused_as_stray(
+    text: str, output: str, column: int
+) -> None:
+    assert "".join(p.text for p in parse_template(text).pieces if p.kind != "error") == output
+    assert "}}" not in text.replace("-}}", "").replace("*/}}", "").replace(" }}", "")
+    assert errors(text) == [("T402", 1, column)]
+    assert "joined across a comment or trim" in parse_template(text).errors[0].message
+
+
+@pytest.mark.parametrize(
+    "text", ["{{ .parameters.x }}}", "}{{/* a */}}x}", "{ {{/**/}}x {{ .parameters.y }}"]
+)
+def test_braces_that_do_not_meet_in_the_output_are_no_error(text: str) -> None:
+    assert errors(text) == []

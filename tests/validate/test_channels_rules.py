@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from compiler.load import load_project
 from compiler.validate.rules import channels
 from tests.validate.conftest import load_clean
@@ -95,3 +97,31 @@ def test_look_alike_channel_name_is_shown_escaped(tmp_path: Path) -> None:
     [(code, _, _, _, message)] = run(tmp_path, files)
     assert code == "N301"
     assert "'M\\u0430in'" in message and "did you mean 'Main'?" in message
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "why"),
+    [
+        ("Billing desk", "\\u0412illing desk", "look alike"),  # a Cyrillic В
+        ("Billing desk", "Billing\\u00a0desk", "look alike"),  # a no-break space
+        ("B\\u00edlling desk", "Bi\\u0301lling desk", "NFC and NFD"),
+    ],
+)
+def test_look_alike_channel_names_are_duplicates(
+    tmp_path: Path, first: str, second: str, why: str
+) -> None:
+    files = {
+        "channels/a.yaml": CHANNEL.format(name=f'"{first}"', caps="[sms]"),
+        "channels/b.yaml": CHANNEL.format(name=f'"{second}"', caps="[sms]"),
+    }
+    [(code, file, line, column, message)] = run(tmp_path, files)
+    assert (code, file, line, column) == ("N303", "channels/b.yaml", 2, 7)
+    assert why in message and "channels/a.yaml:2:7" in message
+
+
+def test_channel_names_differing_in_case_are_two_channels(tmp_path: Path) -> None:
+    files = {
+        "channels/a.yaml": CHANNEL.format(name="Billing desk", caps="[sms]"),
+        "channels/b.yaml": CHANNEL.format(name="billing desk", caps="[sms]"),
+    }
+    assert run(tmp_path, files) == []

@@ -105,3 +105,49 @@ def test_lock_prefix_through_the_cli(tmp_path: Path, cli: Callable[..., Any]) ->
     result = cli("--project", tmp_path, "--no-color", "validate")
     assert result.exit_code == 1
     assert "actions/a.yaml:4:7: error N314 " in result.stdout
+
+
+NATIVE = (
+    'kind: action\ntype: openmic.send_sms\nagent: {agent}\nname: "{name}"\n'
+    "static_params:\n  message: hi\n"
+)
+
+
+def test_names_in_nfc_and_nfd_are_one_name(tmp_path: Path) -> None:
+    files = {
+        "actions/a.yaml": NATIVE.format(agent="support", name="Caf\\u00e9 hours"),
+        "actions/b.yaml": NATIVE.format(agent="support", name="Cafe\\u0301 hours"),
+    }
+    [(code, file, line, column, message)] = run(tmp_path, files)
+    assert (code, file, line, column) == ("N312", "actions/b.yaml", 4, 7)
+    assert "actions/a.yaml:4:7" in message and "NFC and NFD" in message
+
+
+def test_a_name_in_look_alike_letters_is_the_latin_name(tmp_path: Path) -> None:
+    files = {
+        "actions/a.yaml": NATIVE.format(agent="support", name="COPE desk"),
+        # Cyrillic С, О, Р, Е: one script per word, so no N316, yet it reads "COPE"
+        "actions/b.yaml": NATIVE.format(agent="support", name="\\u0421\\u041e\\u0420\\u0415 desk"),
+    }
+    [(code, file, _, _, message)] = run(tmp_path, files)
+    assert (code, file) == ("N312", "actions/b.yaml")
+    assert "look alike" in message and "'COPE desk'" in message
+
+
+def test_look_alike_names_on_two_agents_are_fine_and_case_is_no_look_alike(
+    tmp_path: Path,
+) -> None:
+    files = {
+        "actions/a.yaml": NATIVE.format(agent="support", name="Caf\\u00e9"),
+        "actions/b.yaml": NATIVE.format(agent="sales", name="Cafe\\u0301"),
+        "actions/c.yaml": NATIVE.format(agent="sales", name="caf\\u00e9"),
+    }
+    assert run(tmp_path, files) == []
+
+
+def test_look_alike_key() -> None:
+    assert names.look_alike_key("Caf\u00e9") == names.look_alike_key("Cafe\u0301")
+    assert names.look_alike_key("\u0412illing") == "Billing"
+    assert names.look_alike_key("Bil\u200bling") == "Billing"
+    assert names.look_alike_key("\uff22illing") == "Billing"  # fullwidth B
+    assert names.look_alike_key("billing") != names.look_alike_key("Billing")

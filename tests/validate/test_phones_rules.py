@@ -97,3 +97,53 @@ def test_e164_accepts_only_ascii_digits_and_no_trailing_newline() -> None:
     assert not is_e164("+1555000000\u0661")  # an Arabic-Indic digit one
     assert not is_e164("+15550000001\n")
     assert not is_e164("+1555")
+
+
+SMS_WITH_PHONE = SMS + "parameters_schema: {type: object, properties: {phone: {type: string}}}\n"
+
+
+@pytest.mark.parametrize(
+    "recipient",
+    [
+        "{{/* } */}}{{ .parameters.phone }}",  # a brace in a comment is no text
+        "{{ .parameters.phone }}{{/* {{ x } */}}",
+        "+{{- /* country code follows */ -}}{{ .parameters.phone }}",
+        "{{- \t .parameters.phone \t -}}",
+    ],
+)
+def test_recipient_templates_are_read_as_go_reads_them(tmp_path: Path, recipient: str) -> None:
+    assert run(tmp_path, {"actions/a.yaml": SMS_WITH_PHONE.replace("{recipient}", recipient)}) == []
+
+
+def test_text_around_a_comment_is_still_text(tmp_path: Path) -> None:
+    text = SMS_WITH_PHONE.replace("{recipient}", "tel:{{/* } */}}{{ .parameters.phone }}")
+    [(code, _, line, column, message)] = run(tmp_path, {"actions/a.yaml": text})
+    assert (code, line, column) == ("N324", 5, 12)
+    assert "('tel:')" in message
+
+
+def test_handover_number_with_a_commented_brace(tmp_path: Path) -> None:
+    number = "{{/* } */}}{{ .variables.call.from }}"
+    assert run(tmp_path, {"actions/h.yaml": HANDOVER.replace("{number}", number)}) == []
+
+
+@pytest.mark.parametrize(
+    ("recipient", "kept"),
+    [
+        ("\\t{{ .parameters.phone }}", "'\\t{{phone}}'"),
+        ("{{ .parameters.phone }}\\n", "'{{phone}}\\n'"),
+        (" {{ .parameters.phone }}", "' {{phone}}'"),
+    ],
+)
+def test_whitespace_go_keeps_around_a_number_is_a_warning(
+    tmp_path: Path, recipient: str, kept: str
+) -> None:
+    text = SMS_WITH_PHONE.replace("'{recipient}'", '"' + recipient + '"')
+    [(code, _, line, column, message)] = run(tmp_path, {"actions/a.yaml": text})
+    assert (code, line, column) == ("N325", 5, 12)
+    assert kept in message and "('{{phone}}')" in message
+
+
+def test_whitespace_a_trim_marker_removes_is_no_warning(tmp_path: Path) -> None:
+    text = SMS_WITH_PHONE.replace("'{recipient}'", '"\\t{{- .parameters.phone -}} "')
+    assert run(tmp_path, {"actions/a.yaml": text}) == []

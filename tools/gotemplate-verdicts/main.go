@@ -5,7 +5,8 @@
 // whether text/template parses it (and Go's error message and line when not) and, for
 // accepted templates, their meaning for the platform: the text nodes as Go outputs them
 // (trim markers applied, comments dropped) with each plain reference written {{name}},
-// and the character offset of each reference's field. A template whose tree holds
+// and the character offset of each reference's field. "text_has_close" also says when
+// braces meet in the output across a comment or trimmed spaces (see joiner). A template whose tree holds
 // anything else (pipes, functions, control flow, constants, ...) is "expressible": false.
 //
 //	go run ./tools/gotemplate-verdicts < corpus.jsonl > verdicts.jsonl
@@ -57,11 +58,16 @@ func judge(text string) verdict {
 		return v // {{define}} or {{block}}: more than one template
 	}
 	var out strings.Builder
+	var joins joiner
 	for _, node := range tmpl.Tree.Root.Nodes {
 		switch n := node.(type) {
 		case *parse.TextNode:
 			out.Write(n.Text)
 			if strings.Contains(string(n.Text), "}}") {
+				v.TextHasClose = true
+			}
+			start := int(n.Pos)
+			if joins.meet(start, start+len(n.Text), n.Text[0], n.Text[len(n.Text)-1]) {
 				v.TextHasClose = true
 			}
 		case *parse.CommentNode:
@@ -72,6 +78,11 @@ func judge(text string) verdict {
 			}
 			out.WriteString("{{" + name + "}}")
 			v.Fields = append(v.Fields, utf8.RuneCountInString(text[:pos]))
+			start := strings.LastIndex(text[:pos], "{{")
+			end := pos + strings.Index(text[pos:], "}}") + 2
+			if joins.meet(start, end, '{', '}') {
+				v.TextHasClose = true
+			}
 		default:
 			return v
 		}
@@ -79,6 +90,23 @@ func judge(text string) verdict {
 	v.Expressible = true
 	v.Meaning = out.String()
 	return v
+}
+
+// joiner follows the output pieces (text, and references written {{name}}) in order,
+// with where each stands in the source: two pieces that do not touch in the source had
+// a comment or trimmed spaces between them, which Go drops, so their edges meet in the
+// output. Braces meeting that way ("}{{/**/}}}" outputs "}}") are the platform's
+// delimiters: reported like a "}}" in text (text_has_close).
+type joiner struct {
+	started bool
+	end     int
+	last    byte
+}
+
+func (j *joiner) meet(start, end int, first, last byte) bool {
+	met := j.started && j.end != start && first == j.last && (first == '{' || first == '}')
+	j.started, j.end, j.last = true, end, last
+	return met
 }
 
 // reference is the platform name of an action that prints .parameters.X or

@@ -2,7 +2,8 @@
 
 - N301 ``messaging_channel`` names no channel (did-you-mean);
 - N302 the channel has no ``sms`` capability;
-- N303 two channel files declare the same name (both named);
+- N303 two channel files declare the same name (both named), or names that only look
+  alike (NFC and NFD, a Cyrillic "В" for a Latin "B", an invisible character);
 - N304 warning: a send_text_message without ``messaging_channel`` uses the platform's
   default sender (not for ``platform: openmic``, where the agent's number always sends:
   there is nothing to choose, see C631).
@@ -15,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from compiler.diagnostics import Diagnostic
 from compiler.diagnostics.codes import N301, N302, N303, N304
 from compiler.model import Action, Channel, Project
+from compiler.validate.rules.names import look_alike_key, look_alike_note
 from compiler.wording import did_you_mean, escaped, quoted
 
 
@@ -31,10 +33,12 @@ def check(project: Project) -> Iterable[Diagnostic]:
 def _duplicates(channels: list[Channel]) -> Iterator[Diagnostic]:
     first: dict[str, Channel] = {}
     for channel in channels:
-        earlier = first.setdefault(channel.name, channel)
+        earlier = first.setdefault(look_alike_key(channel.name), channel)
         if earlier is channel:
             continue
-        where = earlier.source.locate("name")
+        where = str(earlier.source.locate("name"))
+        if earlier.name != channel.name:
+            where += f" as {quoted(earlier.name)}{look_alike_note(channel.name, earlier.name)}"
         yield Diagnostic.error(
             channel.source.locate("name"),
             N303,

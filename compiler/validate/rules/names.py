@@ -11,7 +11,9 @@ account named the vendor's way ("Send Appointment Confirmation") can be managed.
   NUL, a non-breaking space): two names that differ only there look the same in review;
 - N316 a native name mixes scripts within a word (a Cyrillic "о" among Latin letters):
   it looks like another name;
-- N312 two actions of one agent share a name (both files and lines named);
+- N312 two actions of one agent share a name (both files and lines named), or names
+  that only look alike: the same text in NFC and NFD, a Cyrillic or Greek letter standing
+  for a Latin one, an invisible character (``look_alike_key``);
 - N313 two logical agents map to one platform agent in an environment and both declare
   an action of the same name (they would be one tool on the platform);
 - N314 a name starts with ``actionctl-lock-``: the prefix is reserved for apply's
@@ -32,6 +34,32 @@ from compiler.wording import quoted
 
 MAX_NAME_LENGTH = 255
 NAME_RULE = re.compile(r"^[A-Za-z0-9_-]{1,255}$")
+
+# Cyrillic and Greek letters drawn like a Latin one in common fonts (from Unicode's
+# confusables, the letters a reviewer cannot tell apart): a name written with them reads
+# as the Latin name.
+_LATIN_LOOK_ALIKES = str.maketrans(
+    "АВЕЅІЈКМНОРСТХУаеѕіјорсухԁһԛԝΑΒΕΖΗΙΚΜΝΟΡΤΥΧον",
+    "ABESIJKMHOPCTXYaesijopcyxdhqwABEZHIKMNOPTYXov",
+)
+
+
+def look_alike_key(name: str) -> str:
+    """What a reader sees of ``name``: one normal form (NFC and NFD spellings, fullwidth
+    letters and ligatures are one), invisible characters left out, and Latin look-alikes
+    read as Latin. Two names with one key are the same name to a reviewer."""
+    normal = unicodedata.normalize("NFKC", name)
+    visible = "".join(char for char in normal if not _hidden(char) or char == " ")
+    return visible.translate(_LATIN_LOOK_ALIKES)
+
+
+def look_alike_note(name: str, other: str) -> str:
+    """Why two different names are reported as one ("" when they are equal)."""
+    if name == other:
+        return ""
+    if unicodedata.normalize("NFC", name) == unicodedata.normalize("NFC", other):
+        return " (the same text, in another Unicode normal form: NFC and NFD)"
+    return " (they differ only in characters that look alike or cannot be seen)"
 
 
 def check(project: Project) -> Iterable[Diagnostic]:
@@ -106,16 +134,23 @@ def _script(char: str) -> str:
 def _unique_per_agent(actions: list[Action]) -> Iterator[Diagnostic]:
     first: dict[tuple[str, str], Action] = {}
     for action in actions:
-        earlier = first.setdefault((action.agent, action.name), action)
+        earlier = first.setdefault((action.agent, look_alike_key(action.name)), action)
         if earlier is action:
             continue
         yield Diagnostic.error(
             action.locate("name"),
             N312,
             f"action name {quoted(action.name)} is already used by agent {quoted(action.agent)} at "
-            f"{earlier.locate('name')} (this one: {action.locate('name')}); names must be "
-            "unique per agent",
+            f"{earlier.locate('name')}{_as(earlier.name, action.name)} (this one: "
+            f"{action.locate('name')}); names must be unique per agent",
         )
+
+
+def _as(earlier: str, name: str) -> str:
+    """How the earlier name is shown when it only looks like this one."""
+    if earlier == name:
+        return ""
+    return f" as {quoted(earlier)}{look_alike_note(name, earlier)}"
 
 
 def _unique_per_uid(project: Project) -> Iterator[Diagnostic]:
@@ -125,7 +160,7 @@ def _unique_per_uid(project: Project) -> Iterator[Diagnostic]:
         first: dict[tuple[str, str], Action] = {}
         for action in project.actions:
             uid = config.agent_uid(environment, action.agent)
-            earlier = first.setdefault((uid, action.name), action)
+            earlier = first.setdefault((uid, look_alike_key(action.name)), action)
             if earlier is action or earlier.agent == action.agent:
                 continue
             yield Diagnostic.error(
@@ -133,5 +168,6 @@ def _unique_per_uid(project: Project) -> Iterator[Diagnostic]:
                 N313,
                 f"in environment {quoted(environment.name)}, agents {quoted(earlier.agent)} and "
                 f"{quoted(action.agent)} are both platform agent {quoted(uid)}, and both declare "
-                f"{quoted(action.name)} (other: {earlier.locate('name')})",
+                f"{quoted(action.name)} (other: {earlier.locate('name')}"
+                f"{_as(earlier.name, action.name)})",
             )

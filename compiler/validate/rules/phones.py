@@ -7,6 +7,10 @@
 - N323 an environment's channel number override in actionctl.yaml;
 - N324 such a number built from placeholders and text that cannot be part of a number
   (``contact{{ .parameters.x }}``): only a ``+`` and digits may stand around placeholders.
+  UI-style fields are Go templates and are read with the template parser (a comment may
+  hold a brace); native fields hold the platform's own ``{{x}}`` form;
+- N325 warning: such a template outputs whitespace around the number (a tab before
+  ``{{ .parameters.phone }}``): Go keeps it, the compiled number drops it.
 """
 
 from __future__ import annotations
@@ -17,7 +21,8 @@ from typing import Any
 
 from compiler.canonical import PLACEHOLDER
 from compiler.diagnostics import Diagnostic, Location
-from compiler.diagnostics.codes import N321, N322, N323, N324
+from compiler.diagnostics.codes import N321, N322, N323, N324, N325
+from compiler.gotemplate.parser import parse_template
 from compiler.model import Action, Project
 from compiler.wording import quoted
 
@@ -72,16 +77,38 @@ def _check_action(action: Action) -> Iterator[Diagnostic]:
 def _check_templated(action: Action, path: tuple[str, ...], value: str) -> Iterator[Diagnostic]:
     """A number built from placeholders may only add a ``+`` and digits around them:
     ``contact{{x}}`` or ``tel:{{x}}`` can never be a phone number."""
-    literal = PLACEHOLDER.sub("", value).strip()
-    if _NUMBER_TEXT.fullmatch(literal):
-        return
+    literal, output = _literal_and_output(action, value)
     field = ".".join(path)
-    message = (
-        f"{action.address} {field} {quoted(value)} mixes placeholders with text that is "
-        f"not part of a phone number ({quoted(literal)}); use one placeholder alone, "
-        'e.g. "{{ .parameters.phone }}", or "contact" for the caller'
-    )
-    yield Diagnostic.error(action.locate(*path), N324, message)
+    if not _NUMBER_TEXT.fullmatch(literal.strip()):
+        message = (
+            f"{action.address} {field} {quoted(value)} mixes placeholders with text that is "
+            f"not part of a phone number ({quoted(literal.strip())}); use one placeholder "
+            'alone, e.g. "{{ .parameters.phone }}", or "contact" for the caller'
+        )
+        yield Diagnostic.error(action.locate(*path), N324, message)
+        return
+    if output != output.strip():
+        yield Diagnostic.warning(
+            action.locate(*path),
+            N325,
+            f"{action.address} {field} {quoted(value)} outputs whitespace around the number "
+            f"(Go keeps it, so the template means {quoted(output)}); the compiled number "
+            f"drops it ({quoted(output.strip())}): remove the whitespace from the field",
+        )
+
+
+def _literal_and_output(action: Action, value: str) -> tuple[str, str]:
+    """(the text around the placeholders, the whole output with placeholders kept).
+
+    A UI-style field is a Go template: the parser tells text from comments, trims and
+    actions (a brace inside a comment is not text). Actions in error are left out: the
+    templates rule reports them. A native field holds the platform's ``{{x}}`` form."""
+    if action.is_native:
+        return PLACEHOLDER.sub("", value), value
+    pieces = parse_template(value).pieces
+    literal = "".join(piece.text for piece in pieces if piece.kind == "text")
+    output = "".join(piece.text for piece in pieces if piece.kind in ("text", "reference"))
+    return literal, output
 
 
 def _check_overrides(project: Project) -> Iterator[Diagnostic]:

@@ -1,0 +1,132 @@
+"""``actionctl fmt --check`` against ``actionctl validate`` of the same 2,000 files, and
+``fmt`` of one file of many documents.
+
+Run: ``.venv/bin/python bench/bench_fmt.py [--actions 2000] [--runs 3]``.
+
+Generates a project (bench/.work/fmt/, git-ignored) of N actions in one file each (the
+pre-commit benchmark's project), lays it out once with ``actionctl fmt``, then times as
+subprocesses, side by side:
+
+- ``validate`` of the whole project (the baseline),
+- ``fmt --check`` warm: what the hook runs on every commit (files found canonical before
+  are hashed, not laid out: .actionctl/cache/fmt.json), with no path and with every file
+  named (as ``pre-commit run --all-files`` passes them),
+- ``fmt --check`` cold: the store removed before each run (the first run after a change
+  of actionctl),
+- ``fmt --check`` of one file of 500 and of 2,000 documents (cold): the second should
+  take about four times the first (linear in the documents, not worse).
+
+Each figure is the best (minimum) of the runs. Goal: warm ``fmt --check`` <= 2x
+``validate``, and the 2,000-document file <= 5x the 500-document one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+if __package__ in (None, ""):  # run as a script: bench/ and the repository importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.bench_precommit import actionctl, best, generate, timed
+
+WORK = Path(__file__).resolve().parent / ".work" / "fmt"
+STORE = Path(".actionctl") / "cache" / "fmt.json"
+GOAL_RATIO = 2.0
+GOAL_LINEAR = 5.0  # 4x the documents: 4x the time, with room for noise
+
+
+def _forget(root: Path) -> None:
+    (root / STORE).unlink(missing_ok=True)
+
+
+def _canonical_project(actions: int) -> Path:
+    root = WORK / f"project-{actions}"
+    generate(root, actions)
+    _, code, output = timed([actionctl(), "fmt"], root)
+    if code != 0:
+        raise RuntimeError(f"fmt of the generated project failed:\n{output}")
+    return root
+
+
+def _documents_project(documents: int) -> Path:
+    root = WORK / f"documents-{documents}"
+    if root.exists():
+        shutil.rmtree(root)
+    (root / "actions" / "support").mkdir(parents=True)
+    (root / "actionctl.yaml").write_text("platform: local\n")
+    text = "---\n".join(
+        "kind: action\ntype: client_action\nagent: support\n"
+        f"name: action_{i:04}  # number {i}\ndescription: 'Client action {i}'\n"
+        "parameters_schema:\n  type: object\n  properties:\n    p: {type: string}\n"
+        for i in range(documents)
+    )
+    (root / "actions" / "support" / "many.yaml").write_text(text)
+    return root
+
+
+def _check_many(documents: int, runs: int) -> float:
+    root = _documents_project(documents)
+    command = [actionctl(), "fmt", "--check"]
+    times = []
+    for _ in range(runs):
+        _forget(root)
+        elapsed, code, output = timed(command, root)
+        if code != 1 or "would reformat actions/support/many.yaml" not in output:
+            raise RuntimeError(f"fmt --check of {documents} documents: {code}\n{output}")
+        times.append(elapsed)
+    return min(times)
+
+
+def run(actions: int = 2000, runs: int = 3) -> dict[str, Any]:
+    root = _canonical_project(actions)
+    files = sorted(p.relative_to(root).as_posix() for p in root.rglob("*.yaml"))
+    files = [f for f in files if not f.startswith(".")]
+    check = [actionctl(), "fmt", "--check"]
+    validate = best([actionctl(), "validate"], root, runs)
+    cold = best(check, root, runs, before=lambda _: _forget(root))
+    best(check, root, 1)  # fills the store
+    warm = best(check, root, runs)
+    warm_named = best([*check, *files], root, runs)
+    few, many = _check_many(500, runs), _check_many(2000, runs)
+    worst = max(warm, warm_named)
+    return {
+        "files": len(files),
+        "runs": runs,
+        "validate_s": validate,
+        "fmt_check_warm_s": warm,
+        "fmt_check_warm_files_named_s": warm_named,
+        "fmt_check_cold_s": cold,
+        "ratio_warm_to_validate": worst / validate,
+        "ratio_cold_to_validate": cold / validate,
+        "documents_500_s": few,
+        "documents_2000_s": many,
+        "ratio_2000_to_500_documents": many / few,
+        "goal_ratio": GOAL_RATIO,
+        "meets_goal": worst / validate <= GOAL_RATIO and many / few <= GOAL_LINEAR,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--actions", type=int, default=2000)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    r = run(args.actions, args.runs)
+    width = max(len(k) for k in r)
+    for key, value in r.items():
+        shown = f"{value:.3f}" if isinstance(value, float) else str(value)
+        print(f"  {key:<{width}}  {shown}")
+    verdict = "meets" if r["meets_goal"] else "MISSES"
+    print(
+        f"goal: fmt --check <= {GOAL_RATIO:g}x validate (warm), 2,000 documents <= "
+        f"{GOAL_LINEAR:g}x 500: {verdict}"
+    )
+    return 0 if r["meets_goal"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

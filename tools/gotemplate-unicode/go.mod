@@ -1,0 +1,3 @@
+module actionctl/tools/gotemplate-unicode
+
+go 1.19
