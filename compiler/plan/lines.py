@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from compiler.plan.budget import CONTINUED
 from compiler.plan.diff import MISSING, SET_LIKE_KEYS, FieldChange, field_changes
 from compiler.plan.model import CREATE, DELETE, NO_OP, REPLACE, UPDATE, Change, Plan
 from compiler.plan.removal import unremovable
@@ -247,7 +248,8 @@ def text_review(before: str, after: str, *, depth: int) -> list[Line]:
 
 def display_lines(text: str) -> list[str]:
     """The text's own lines, each cut at sentence ends and wrapped at ``WRAP`` characters;
-    a wrapped piece is indented by two spaces, so it never reads as a line of its own."""
+    a wrapped piece starts with the visible ``CONTINUED`` marker, not spaces, so it cannot
+    be mistaken for a line (or an indented line) of the text itself."""
     import textwrap
 
     out: list[str] = []
@@ -259,7 +261,7 @@ def display_lines(text: str) -> list[str]:
                 sentence, WRAP, break_long_words=False, break_on_hyphens=False
             ) or [sentence]
             for part in wrapped:
-                out.append(part if first else f"  {part}")
+                out.append(part if first else f"{CONTINUED}{part}")
                 first = False
     return out
 

@@ -60,7 +60,8 @@ def test_long_text_is_wrapped_at_sentences_and_hinted_word_by_word() -> None:
     shown = display_lines(after)
     assert all(len(line) <= 80 for line in shown)
     assert shown[0] == "You help callers move bookings."
-    assert all(line.startswith("  ") for line in shown[1:])
+    # A wrapped piece is marked, not indented: it cannot pass for a line of the text.
+    assert all(line.startswith("↪ ") for line in shown[1:])
     hint = word_hint(before, after)
     assert hint == "…and the new [-date,-]{+date and time,+} then confirm both…"
 
