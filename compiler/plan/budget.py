@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import re
 import textwrap
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 # GitHub refuses a comment or issue body over 65,536 characters; keep a margin for the
 # workflow that posts it (a heading, a link to the run).
@@ -25,8 +26,10 @@ LIMIT = 65_000
 # Starts every display-wrapped continuation: a marker, not spaces, so it cannot be
 # mistaken for an indented line of the value itself.
 CONTINUED = "↪ "
+MAX_MISSES = 20  # items in a row too big for what is left before the rest are only counted
 NAME_WIDTH = 80  # characters of a name shown in a table cell before it is shortened
 
+T = TypeVar("T")
 _DIGITS = re.compile(r"(\d+)")
 
 
@@ -81,15 +84,26 @@ def keep_in_order(items: Iterable[str], budget: Budget) -> Kept:
     return kept
 
 
-def keep_what_fits(items: Iterable[str], budget: Budget) -> Kept:
-    """Every item that fits, in order, skipping the ones too big for what is left."""
+def keep_what_fits(
+    items: Sequence[T], render: Callable[[T], str], budget: Budget, *, floor: int = 0
+) -> Kept:
+    """Every item that fits, rendered in order, skipping the ones too big for what is
+    left. Rendering stops (the rest are counted) once fewer than ``floor`` characters
+    are left or ``MAX_MISSES`` items in a row did not fit: a diff is only made when it
+    may still be shown."""
     kept = Kept()
-    for item in items:
-        if budget.take(item):
-            kept.pieces.append(item)
+    misses = 0
+    for index, item in enumerate(items):
+        if budget.left < floor or misses >= MAX_MISSES:
+            kept.left_out += len(items) - index
+            break
+        if budget.take(piece := render(item)):
+            kept.pieces.append(piece)
             kept.shown += 1
-        else:
-            kept.left_out += 1
+            misses = 0
+            continue
+        kept.left_out += 1
+        misses += 1
     return kept
 
 

@@ -91,8 +91,13 @@ def _markdown(plan: Plan, three_way: ThreeWay) -> str:
     rows = keep_in_order((_row(tool) for tool in tools), budget)
     blocks = [*head, "", "| Tool | What happened |", "|---|---|", *rows.pieces]
     changes = _changes(plan)
-    diffs = (_details(tool, changes.get((tool.agent_uid, tool.name))) for tool in tools)
-    details = keep_what_fits(diffs, budget) if not rows.left_out else Kept(left_out=len(tools))
+    details = Kept(left_out=len(tools))
+    if not rows.left_out:  # diffs only when every tool has its row
+
+        def diff(tool: ToolClass) -> str:
+            return _details(tool, changes.get((tool.agent_uid, tool.name)))
+
+        details = keep_what_fits(tools, diff, budget, floor=200)
     for block in details.pieces:
         blocks += ["", block]
     blocks += _notes(rows.left_out, details.left_out - rows.left_out, notes)

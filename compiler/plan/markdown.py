@@ -79,7 +79,7 @@ def render(plan: Plan, *, color: bool = False, limit: int = LIMIT) -> str:
     named, unnamed = _names(pending[rows.shown :], budget)
     blocks += named
     listed = pending[: len(pending) - unnamed]
-    details = keep_what_fits((_details(change, classes) for change in listed), budget)
+    details = keep_what_fits(listed, lambda c: _details(c, classes), budget, floor=200)
     for block in details.pieces:
         blocks += ["", block]
     blocks += _notes(unnamed, details.left_out, notes)

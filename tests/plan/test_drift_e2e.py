@@ -88,8 +88,15 @@ def test_a_branch_edit_and_a_dashboard_edit_are_one_change_and_one_drift(
     markdown = deployed.run("plan", "--base", "main", "--format", "markdown")
     assert markdown.stdout.startswith("<!-- actionctl-plan -->")
     code = f"`{ADDRESS}`"
-    assert f"| :leftwards_arrow_with_hook: drift | {code} | `description` |" in markdown.stdout
-    assert f"| change | {code} | `static_params.message` |" in markdown.stdout
+    # One row for the tool: its classes and what they mean, worst first.
+    assert (
+        f"| ~ | {code} | **drift**: applying reverts an edit made outside git (`description`)"
+        "<br>change: this branch's own edit (`static_params.message`) |"
+    ) in markdown.stdout
+    assert markdown.stdout.count(code) == 1
+    # The drifted field as -/+ lines: live removed, git's value written back.
+    assert "  description  (drift: applying reverts an edit made outside git)" in markdown.stdout
+    assert f"-   live:   {json.dumps(DASHBOARD_DESCRIPTION)}" in markdown.stdout
 
 
 def test_both_editing_one_field_is_a_conflict_and_fails_the_check(deployed: GitProject) -> None:
