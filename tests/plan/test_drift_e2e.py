@@ -10,14 +10,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-from tests.conftest import TEST_API_KEY, emulator_rest, write_openmic_config
+from tests.conftest import emulator_rest, write_openmic_config
 from tests.plan.git_project import (
     AGENTS,
     BOOKING,
     BOOKING_TOOL,
-    GIT_ENV,
     KEY_ENV,
     NEW_MESSAGE,
     OLD_MESSAGE,
@@ -28,32 +25,6 @@ from tests.plan.git_project import (
 
 ADDRESS = f"support/{BOOKING_TOOL}"
 DASHBOARD_DESCRIPTION = "Sends the booking confirmation SMS (edited in the dashboard)."
-
-
-@pytest.fixture
-def deployed(
-    example_project: Path,
-    emulator: Any,
-    cli: Callable[..., Any],
-    monkeypatch: pytest.MonkeyPatch,
-) -> GitProject:
-    """The example project committed on ``main`` of a fresh repository and applied to
-    an emulator; the working tree is then on branch ``pr``."""
-    for name, value in GIT_ENV.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.setenv("HOME", str(example_project.parent))  # no user git config
-    monkeypatch.setenv(KEY_ENV, TEST_API_KEY)
-    monkeypatch.delenv("OPENMIC_BASE_URL", raising=False)
-    for uid in AGENTS.values():
-        emulator.store.create_agent({"name": uid, "prompt": ""}, uid=uid)
-    write_openmic_config(example_project, emulator.url, KEY_ENV, AGENTS)
-    project = GitProject(example_project, emulator.url, cli)
-    project.git("init", "-q", "-b", "main")
-    project.commit_all("deployed configuration")
-    result = project.run("apply", "--auto-approve")
-    assert result.exit_code == 0, result.output
-    project.git("checkout", "-q", "-b", "pr")
-    return project
 
 
 def test_a_branch_edit_and_a_dashboard_edit_are_one_change_and_one_drift(
