@@ -17,7 +17,10 @@ import re
 import textwrap
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from compiler.plan.model import Change
 
 # GitHub refuses a comment or issue body over 65,536 characters; keep a margin for the
 # workflow that posts it (a heading, a link to the run).
@@ -40,6 +43,14 @@ def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
         for part in _DIGITS.split(text)
         if part
     )
+
+
+def in_display_order(changes: list[Change]) -> list[Change]:
+    """Destructive changes first, then updates and creates; names in natural order."""
+    from compiler.plan.model import DISPLAY_ORDER
+
+    rank = {action: i for i, action in enumerate(DISPLAY_ORDER)}
+    return sorted(changes, key=lambda c: (rank.get(c.action, len(rank)), natural_key(c.address)))
 
 
 @dataclass

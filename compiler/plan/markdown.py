@@ -32,6 +32,7 @@ from compiler.plan.budget import (
     LIMIT,
     Budget,
     cut,
+    in_display_order,
     keep_in_order,
     keep_what_fits,
     natural_key,
@@ -40,7 +41,7 @@ from compiler.plan.budget import (
 )
 from compiler.plan.commit import short
 from compiler.plan.lines import SYMBOLS, VERBS, Line, headline, review_lines, summary_line
-from compiler.plan.model import CREATE, DELETE, DESTRUCTIVE, DISPLAY_ORDER, REPLACE, Change, Plan
+from compiler.plan.model import CREATE, DELETE, DESTRUCTIVE, REPLACE, Change, Plan
 from compiler.plan.threeway import ToolClass
 from compiler.plan.threeway_render import class_cell, field_diff, section_head
 
@@ -69,7 +70,7 @@ def render(plan: Plan, *, color: bool = False, limit: int = LIMIT) -> str:
     blocks = _head(plan)
     budget.left -= sum(len(block) + 1 for block in blocks)  # always shown
     notes = budget.reserve(NOTES)
-    pending = _display_order(plan.pending())
+    pending = in_display_order(plan.pending())
     classes = _classes(plan)
     unmanaged = _unmanaged_section(plan, budget.reserve(UNMANAGED_SHARE))
     every_row = [_row(change, classes) for change in pending]
@@ -92,12 +93,6 @@ def summary_comment(review: dict[str, object]) -> str:
     the JSON so no value can end the comment early."""
     text = json.dumps(review, ensure_ascii=False, sort_keys=True)
     return SUMMARY_PREFIX + text.replace("<", "\\u003c").replace(">", "\\u003e") + " -->"
-
-
-def _display_order(changes: list[Change]) -> list[Change]:
-    """Destructive changes first, then updates and creates; names in natural order."""
-    rank = {action: i for i, action in enumerate(DISPLAY_ORDER)}
-    return sorted(changes, key=lambda c: (rank.get(c.action, len(rank)), natural_key(c.address)))
 
 
 def _classes(plan: Plan) -> dict[tuple[str, str], ToolClass]:
@@ -366,6 +361,10 @@ def render_failure(
         "actionctl could not make a plan, so this comment shows no changes: the previous "
         "plan no longer applies. Fix the problems below and push again.",
     ]
+    from compiler.report.text import summary
+
+    if diagnostics:
+        head += ["", f"{summary(diagnostics)}."]
     budget = Budget(limit - sum(len(block) + 1 for block in head))
     errors = [d for d in diagnostics if d.severity is Severity.ERROR]
     others = [d for d in diagnostics if d.severity is not Severity.ERROR]
@@ -382,7 +381,8 @@ def _diagnostic_section(
 
     if not diagnostics:
         return []
-    lines = [piece for line in render_text(diagnostics).splitlines() for piece in _wrapped(line)]
+    listed = render_text(diagnostics).splitlines()[:-1]  # the counts are in the head
+    lines = [piece for line in listed for piece in _wrapped(line)]
     note = "… (cut: see the job log for all)"
     room = Budget(int(budget.left * share) - len(title) - 40)
     kept = keep_in_order(lines, room)

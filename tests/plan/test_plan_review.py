@@ -173,6 +173,20 @@ def test_failure_comment_says_it_failed_and_why_causes_first() -> None:
     assert "see the job log for all" in capped
 
 
+def test_failure_comment_puts_errors_before_warnings_in_wrapped_lines() -> None:
+    warning = Diagnostic.warning(Location("actions/a.yaml", 1, 1), "L801", "stale " * 40)
+    error = Diagnostic.error(Location("actions/z.yaml", 9, 3), "S204", "the reason " * 30)
+    comment = markdown.render_failure(
+        sorted_diagnostics([warning, error]), environment="prod", commit=None
+    )
+    assert "1 error, 1 warning." in comment
+    assert comment.index("**Errors**") < comment.index(" S204 ") < comment.index("**Warnings**")
+    assert comment.index("**Warnings**") < comment.index(" L801 ")
+    body = [line for line in comment.splitlines() if "reason" in line or "stale" in line]
+    assert len(body) > 4 and all(len(line) <= markdown.WIDE for line in body)
+    assert all(line.startswith("↪ ") for line in body if not line.startswith("actions/"))
+
+
 def _git(repo: Path, *args: str) -> str:
     done = subprocess.run(
         ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],

@@ -231,6 +231,8 @@ def test_names_sort_naturally() -> None:
     comment = markdown.render(plan)
     at = {n: re.search(rf"`(agent00/)?lookup_{n}`", comment).start() for n in (14, 140, 1040)}  # type: ignore[union-attr]
     assert at[14] < at[140] < at[1040]
+    terminal = text.render(plan)
+    assert terminal.index("agent00/lookup_140 ") < terminal.index("agent00/lookup_1040 ")
 
 
 def test_display_wrapping_is_marked() -> None:
