@@ -41,7 +41,15 @@ from compiler.plan.budget import (
 )
 from compiler.plan.commit import short
 from compiler.plan.lines import SYMBOLS, VERBS, Line, headline, review_lines, summary_line
-from compiler.plan.model import CREATE, DELETE, DESTRUCTIVE, REPLACE, Change, Plan
+from compiler.plan.model import (
+    CREATE,
+    DELETE,
+    DESTRUCTIVE,
+    REPLACE,
+    Change,
+    Plan,
+    UnmanagedTool,
+)
 from compiler.plan.threeway import ToolClass
 from compiler.plan.threeway_render import class_cell, field_diff, section_head
 
@@ -72,7 +80,8 @@ def render(plan: Plan, *, color: bool = False, limit: int = LIMIT) -> str:
     notes = budget.reserve(NOTES)
     pending = in_display_order(plan.pending())
     classes = _classes(plan)
-    unmanaged = _unmanaged_section(plan, budget.reserve(UNMANAGED_SHARE))
+    unmanaged = _unmanaged_section(plan, Budget(min(UNMANAGED_SHARE, budget.left)))
+    budget.left -= sum(len(block) + 1 for block in unmanaged)
     every_row = [_row(change, classes) for change in pending]
     rows = keep_in_order(every_row[: _rows_to_show(every_row, pending, budget.left)], budget)
     if rows.shown:
@@ -243,7 +252,8 @@ def _details(change: Change, classes: dict[tuple[str, str], ToolClass]) -> str:
     tool = classes.get((change.agent_uid, change.name))
     three_way = field_diff(tool) if tool is not None else ""
     if three_way:
-        parts += [_fenced(three_way), ""]
+        note = "  … (cut: the JSON plan's three_way holds every field)"
+        parts += [_fenced(cut(three_way, MAX_BODY, note)), ""]
     parts += [_fenced(_body(change)), "", "</details>"]
     return "\n".join(parts)
 
@@ -284,8 +294,8 @@ def _notes(unnamed: int, undiffed: int, budget: Budget) -> list[str]:
         )
     if undiffed:
         notes.append(
-            f"_The diffs of {_tools(undiffed)} listed above {'is' if undiffed == 1 else 'are'} "
-            f"not shown, to stay under GitHub's {GITHUB_CAP:,}-character cap. {SEE_ALL}_"
+            f"_The diffs of {_tools(undiffed)} listed above are not shown, to stay under "
+            f"GitHub's {GITHUB_CAP:,}-character cap. {SEE_ALL}_"
         )
     out: list[str] = []
     for note in notes:
@@ -311,10 +321,9 @@ def _unmanaged_section(plan: Plan, budget: Budget) -> list[str]:
     return section if sum(len(s) + 1 for s in section) <= budget.left else []
 
 
-def _unmanaged_kind(tool: object) -> str:
-    kind = _escape(shorten(str(getattr(tool, "type", ""))))
-    tool_id = getattr(tool, "tool_id", None)
-    return kind + (f", id {tool_id}" if tool_id is not None else "")
+def _unmanaged_kind(tool: UnmanagedTool) -> str:
+    kind = _escape(shorten(tool.type))
+    return kind + (f", id {tool.tool_id}" if tool.tool_id is not None else "")
 
 
 def _code(text: str) -> str:
