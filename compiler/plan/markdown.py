@@ -40,17 +40,27 @@ from compiler.plan.budget import (
     wrap_line,
 )
 from compiler.plan.commit import short
-from compiler.plan.lines import SYMBOLS, VERBS, Line, headline, review_lines, summary_line
+from compiler.plan.diff import field_changes
+from compiler.plan.lines import (
+    SYMBOLS,
+    VERBS,
+    Line,
+    headline,
+    review_field_lines,
+    review_lines,
+    summary_line,
+)
 from compiler.plan.model import (
     CREATE,
     DELETE,
     DESTRUCTIVE,
     REPLACE,
+    UPDATE,
     Change,
     Plan,
     UnmanagedTool,
 )
-from compiler.plan.threeway import ToolClass
+from compiler.plan.threeway import CHANGE, ToolClass
 from compiler.plan.threeway_render import class_cell, field_diff, section_head
 
 MARKER = "<!-- actionctl-plan -->"
@@ -254,13 +264,23 @@ def _details(change: Change, classes: dict[tuple[str, str], ToolClass]) -> str:
     if three_way:
         note = "  … (cut: the JSON plan's three_way holds every field)"
         parts += [_fenced(cut(three_way, MAX_BODY, note)), ""]
-    parts += [_fenced(_body(change)), "", "</details>"]
-    return "\n".join(parts)
+    body = _body(change, tool)
+    parts += [_fenced(body), ""] if body else []
+    return "\n".join([*parts, "</details>"])
 
 
-def _body(change: Change) -> str:
-    body = "\n".join(_diff_line(line) for line in review_lines(change))
+def _body(change: Change, tool: ToolClass | None) -> str:
+    """The change's diff, less the fields its three-way block already shows."""
+    body = "\n".join(_diff_line(line) for line in _review_lines(change, tool))
     return cut(body, MAX_BODY, "  … (cut: run `actionctl plan` for the whole diff)")
+
+
+def _review_lines(change: Change, tool: ToolClass | None) -> list[Line]:
+    shown = {field.path for field in tool.fields if field.kind != CHANGE} if tool else set()
+    if not shown or change.action not in (UPDATE, REPLACE):
+        return review_lines(change)
+    fields = field_changes(change.before or {}, change.after or {})
+    return [line for f in fields if f.path not in shown for line in review_field_lines(f)]
 
 
 def _diff_line(line: Line) -> str:
