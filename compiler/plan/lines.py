@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from compiler.plan.budget import CONTINUED
 from compiler.plan.diff import SET_LIKE_KEYS, FieldChange, field_changes
 from compiler.plan.model import CREATE, DELETE, MISSING, NO_OP, REPLACE, UPDATE, Change, Plan
 from compiler.plan.removal import unremovable
@@ -143,8 +144,7 @@ def string_diff(before: str, after: str, *, depth: int) -> list[Line]:
 def _line_diff(old: list[str], new: list[str], depth: int) -> list[Line]:
     """Unchanged lines as context, changed ones as ``-`` then ``+``."""
     lines: list[Line] = []
-    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in opcodes(old, new):
         if tag == "equal":
             lines += [Line(" ", depth, text) for text in old[i1:i2]]
             continue
@@ -154,14 +154,56 @@ def _line_diff(old: list[str], new: list[str], depth: int) -> list[Line]:
 
 
 _WORDS = re.compile(r"\s+|[^\s]+")
+MAX_ALIGN = 250_000  # tokens of one side times the other's that difflib may align
+
+
+Opcode = tuple[str, int, int, int, int]
+
+
+def opcodes(old: list[str], new: list[str]) -> list[Opcode]:
+    """``SequenceMatcher`` opcodes in time linear in what the edit leaves alone: the
+    common head and tail are matched first, and a middle too large to align (difflib
+    is quadratic on repetitive text) is shown as replaced whole."""
+    head = 0
+    while head < min(len(old), len(new)) and old[head] == new[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(old), len(new)) - head and old[-1 - tail] == new[-1 - tail]:
+        tail += 1
+    a, b = old[head : len(old) - tail], new[head : len(new) - tail]
+    middle: list[Opcode] = []
+    if len(a) * len(b) <= MAX_ALIGN:
+        matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
+        middle = [
+            (t, i1 + head, i2 + head, j1 + head, j2 + head)
+            for t, i1, i2, j1, j2 in matcher.get_opcodes()
+        ]
+    elif a or b:
+        tag = "replace" if a and b else ("delete" if a else "insert")
+        middle = [(tag, head, head + len(a), head, head + len(b))]
+    out: list[Opcode] = [("equal", 0, head, 0, head)] if head else []
+    out += [code for code in middle if code[1] != code[2] or code[3] != code[4]]
+    if tail:
+        out.append(("equal", len(old) - tail, len(old), len(new) - tail, len(new)))
+    return _merged(out)
+
+
+def _merged(codes: list[Opcode]) -> list[Opcode]:
+    """Adjacent ``equal`` runs as one, as ``SequenceMatcher`` would give them."""
+    out: list[Opcode] = []
+    for code in codes:
+        if out and out[-1][0] == code[0] == "equal":
+            last = out.pop()
+            code = ("equal", last[1], code[2], last[3], code[4])
+        out.append(code)
+    return out
 
 
 def word_diff(before: str, after: str) -> str:
     """``Sends a [-confirmation-]{+reminder+} SMS``: unchanged words once, edits marked."""
     old, new = _WORDS.findall(before), _WORDS.findall(after)
     out: list[str] = []
-    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in opcodes(old, new):
         if tag == "equal":
             out.append("".join(old[i1:i2]))
             continue
@@ -247,7 +289,8 @@ def text_review(before: str, after: str, *, depth: int) -> list[Line]:
 
 def display_lines(text: str) -> list[str]:
     """The text's own lines, each cut at sentence ends and wrapped at ``WRAP`` characters;
-    a wrapped piece is indented by two spaces, so it never reads as a line of its own."""
+    a wrapped piece starts with the visible ``CONTINUED`` marker, not spaces, so it cannot
+    be mistaken for a line (or an indented line) of the text itself."""
     import textwrap
 
     out: list[str] = []
@@ -259,7 +302,7 @@ def display_lines(text: str) -> list[str]:
                 sentence, WRAP, break_long_words=False, break_on_hyphens=False
             ) or [sentence]
             for part in wrapped:
-                out.append(part if first else f"  {part}")
+                out.append(part if first else f"{CONTINUED}{part}")
                 first = False
     return out
 
@@ -268,11 +311,10 @@ def word_hint(before: str, after: str) -> str:
     """Only the edited words, ``[-old-]{+new+}``, with ``HINT_CONTEXT`` words around each
     edit and ``…`` for what is left out."""
     old, new = _WORDS.findall(before), _WORDS.findall(after)
-    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
     out: list[str] = []
-    opcodes = matcher.get_opcodes()
+    codes = opcodes(old, new)
     keep = HINT_CONTEXT * 2  # tokens: words and the spaces between them
-    for index, (tag, i1, i2, j1, j2) in enumerate(opcodes):
+    for index, (tag, i1, i2, j1, j2) in enumerate(codes):
         if tag != "equal":
             if i2 > i1:
                 out.append("[-" + "".join(old[i1:i2]) + "-]")
@@ -281,7 +323,7 @@ def word_hint(before: str, after: str) -> str:
             continue
         same = old[i1:i2]
         head = same[:keep] if index > 0 else []
-        tail = same[-keep:] if index < len(opcodes) - 1 else []
+        tail = same[-keep:] if index < len(codes) - 1 else []
         if len(same) <= len(head) + len(tail):
             out.append("".join(same))
             continue

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import click
 
+from compiler.plan.budget import in_display_order, natural_key
+from compiler.plan.display import for_display
 from compiler.plan.lines import (
     SYMBOLS,
     Line,
@@ -21,13 +23,14 @@ INDENT = "    "
 
 
 def render(plan: Plan, *, color: bool = False) -> str:
+    plan = for_display(plan)  # live names and values reach the terminal escaped
     out = [summary_line(plan), target_line(plan), *three_way_lines(plan, color=color)]
-    for change in plan.pending():
+    for change in in_display_order(plan.pending()):
         out.append("")
         out += render_change(change, color=color)
     if plan.unmanaged:
         out += ["", _paint("Unmanaged tools (declared by no file; left untouched):", None, color)]
-        for tool in plan.unmanaged:
+        for tool in sorted(plan.unmanaged, key=lambda t: natural_key(t.address)):
             kind = f"id {tool.tool_id}, {tool.type}" if tool.tool_id is not None else tool.type
             out.append(f"  {tool.address}  ({kind})")
         # Not "prune is on" when the plan deletes: a pruning plan has no unmanaged tools

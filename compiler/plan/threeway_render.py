@@ -1,31 +1,50 @@
-"""The three-way section of a plan (``plan --base REF``), for text and Markdown: each
-classified tool and field, conflicts first, then drift, then this branch's changes.
+"""The three-way side of a plan (``plan --base REF``) and of ``drift``, for text and
+Markdown: each classified tool and field, conflicts first, then drift, then this
+branch's changes.
 
-Kept apart from ``text``/``markdown`` so those renderers only call one function; with
-no base the section is empty and the plan reads exactly as without ``--base``.
+In Markdown a classified tool has no table of its own: its row in the plan's table says
+its class and what that means ("drift: applying reverts an edit made outside git"), and
+its details show each drifted or conflicting field as a ```diff block whose ``-`` line is
+live and ``+`` line the branch, with the base as context, so GitHub colours them.
+With no base the section is empty and the plan reads exactly as without ``--base``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 import click
 
-from compiler.plan.model import Plan
-from compiler.plan.threeway import CHANGE, CONFLICT, DRIFT, KINDS, ThreeWay, ToolClass
+from compiler.plan.budget import natural_key, shorten, wrap_line
+from compiler.plan.lines import scalar
+from compiler.plan.model import MISSING, Plan
+from compiler.plan.threeway import CHANGE, CONFLICT, DRIFT, KINDS, FieldClass, ThreeWay, ToolClass
 
 MARKS = {CONFLICT: "!!", DRIFT: "<>", CHANGE: "=>"}
-EMOJI = {
-    CONFLICT: ":warning: conflict",
-    DRIFT: ":leftwards_arrow_with_hook: drift",
-    CHANGE: "change",
+LABELS = {CONFLICT: ":warning: **conflict**", DRIFT: "**drift**", CHANGE: "change"}
+# What each class means for whoever applies the plan: the class cell of a table row.
+MEANINGS = {
+    CONFLICT: "applying overwrites an edit made outside git",
+    DRIFT: "applying reverts an edit made outside git",
+    CHANGE: "this branch's own edit",
 }
 COLOURS = {CONFLICT: "red", DRIFT: "yellow"}
-MAX_ROWS = 60  # Markdown rows: the plan comment has a size limit; text shows all
+MAX_FIELDS = 6  # fields named per class in one table cell
+WRAP = 96  # characters of a value line in a three-way diff before it is wrapped
+MAX_VALUE_LINES = 40  # display lines of one side of one field
 
 
 def heading(three_way: ThreeWay) -> str:
     counts = three_way.counts
-    parts = [f"{counts[k]} {k}{'s' if counts[k] != 1 and k != DRIFT else ''}" for k in KINDS]
+    parts = [f"{counts[k]:,} {k}{'s' if counts[k] != 1 and k != DRIFT else ''}" for k in KINDS]
     return f"Against {three_way.ref} ({three_way.commit[:12]}): {', '.join(parts)}."
+
+
+def ordered_tools(three_way: ThreeWay) -> list[ToolClass]:
+    """Conflicts, then drift, then changes; names in natural order within each."""
+    rank = {kind: i for i, kind in enumerate(KINDS)}
+    return sorted(three_way.tools, key=lambda t: (rank[t.kind], natural_key(t.address)))
 
 
 def text_lines(plan: Plan, *, color: bool = False) -> list[str]:
@@ -34,7 +53,7 @@ def text_lines(plan: Plan, *, color: bool = False) -> list[str]:
     if three_way is None:
         return []
     out = ["", heading(three_way)]
-    for tool in three_way.tools:
+    for tool in ordered_tools(three_way):
         line = f"  {MARKS[tool.kind]} {tool.kind:<8} {tool.address}: {tool.note}"
         out.append(_paint(line, tool.kind, color))
         for field in tool.fields:
@@ -52,43 +71,79 @@ def _paint(text: str, kind: str, color: bool) -> str:
     return click.style(text, fg=colour, bold=kind == CONFLICT)
 
 
-def markdown(plan: Plan) -> str:
-    """A Markdown block for the plan comment ("" without a base)."""
-    three_way = plan.three_way
-    if three_way is None:
-        return ""
-    out = [f"#### {_escape(heading(three_way))}", ""]
+# --- Markdown ---
+
+
+def section_head(three_way: ThreeWay) -> list[str]:
+    """The counts against the base, and a warning when applying overwrites an edit."""
+    out = [f"#### {escape(shorten(heading(three_way), 300))}"]
     if three_way.has_conflicts:
         out += [
+            "",
             "> [!WARNING]",
             "> Applying this plan overwrites edits made outside git (conflicts below).",
-            "",
         ]
-    if not three_way.tools:
-        return "\n".join(out).rstrip() + "\n"
-    out += ["| Class | Tool | Field | What happened |", "|---|---|---|---|"]
-    rows = [row for tool in three_way.tools for row in markdown_rows(tool)]
-    out += rows[:MAX_ROWS]
-    if len(rows) > MAX_ROWS:
-        out += ["", f"_…and {len(rows) - MAX_ROWS} more rows: run `actionctl plan --base`._"]
-    return "\n".join(out) + "\n"
+    return out
 
 
-def markdown_rows(tool: ToolClass) -> list[str]:
-    """One table row per classified field (one for the whole tool when it has none)."""
-    address = _code(tool.address)
+def class_cell(tool: ToolClass) -> str:
+    """``**drift**: applying reverts an edit made outside git (`description`)``, one line
+    per class of the tool's fields, worst first; a whole tool gets its own note."""
     if not tool.fields:
-        return [f"| {EMOJI[tool.kind]} | {address} | whole tool | {_escape(tool.note)} |"]
-    return [
-        f"| {EMOJI[field.kind]} | {address} | {_code(str(field.path))} | {_escape(field.note)} |"
-        for field in tool.fields
-    ]
+        return f"{LABELS[tool.kind]}: {escape(tool.note)}"
+    parts = []
+    for kind in KINDS:
+        paths = [field.path for field in tool.fields if field.kind == kind]
+        if not paths:
+            continue
+        named = ", ".join(code(shorten(str(path))) for path in paths[:MAX_FIELDS])
+        more = f" and {len(paths) - MAX_FIELDS} more" if len(paths) > MAX_FIELDS else ""
+        parts.append(f"{LABELS[kind]}: {MEANINGS[kind]} ({named}{more})")
+    return "<br>".join(parts)
 
 
-def _code(text: str) -> str:
-    text = text.replace("|", "\\|")
+def field_diff(tool: ToolClass) -> str:
+    """The drifted and conflicting fields of one tool as ```diff lines: the base as
+    context, ``-`` live, ``+`` this branch (what applying writes). Empty when the tool
+    has none, or when the values are not known (a plan read back from a file)."""
+    lines = [line for field in tool.fields if field.kind != CHANGE for line in _field(field)]
+    return "\n".join(lines)
+
+
+def _field(field: FieldClass) -> Iterator[str]:
+    if field.base is MISSING and field.branch is MISSING and field.live is MISSING:
+        return
+    yield f"  {field.path}  ({field.kind}: {MEANINGS[field.kind]})"
+    if field.kind == CONFLICT:
+        yield from _side(" ", "base:  ", field.base)
+    yield from _side("-", "live:  ", field.live)
+    branch = "branch:" if field.kind == CONFLICT else "git:   "
+    yield from _side("+", branch, field.branch)
+
+
+def _side(sign: str, label: str, value: Any) -> Iterator[str]:
+    text = "(absent)" if value is MISSING else _shown(value)
+    pieces = [piece for line in text.splitlines() or [""] for piece in wrap_line(line, WRAP)]
+    if len(pieces) > MAX_VALUE_LINES:
+        pieces = [*pieces[:MAX_VALUE_LINES], "… (cut: the JSON plan holds the whole value)"]
+    if len(pieces) == 1:
+        yield f"{sign}   {label} {pieces[0]}".rstrip()
+        return
+    yield f"{sign}   {label} |"
+    for piece in pieces:
+        yield f"{sign}       {piece}".rstrip()
+
+
+def _shown(value: Any) -> str:
+    """A string as its text (its own lines kept), anything else as JSON."""
+    return value if isinstance(value, str) and "\n" in value else scalar(value)
+
+
+def code(text: str) -> str:
+    """An inline code span that survives backticks and table pipes in names."""
+    text = text.replace("|", "\\|").replace("\n", " ")
     return f"`{text}`" if "`" not in text else f"`` {text} ``"
 
 
-def _escape(text: str) -> str:
+def escape(text: str) -> str:
     return text.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")

@@ -106,4 +106,4 @@ def test_prune_comes_from_the_project_and_the_flag_overrides(
 def test_markdown_plan_lists_tools_in_details(run: Any) -> None:
     result = run("plan", "--format", "markdown")
     assert result.stdout.count("<details><summary><code>+ ") == EXAMPLE_TOOLS
-    assert "| + | create | `support/end_call` | new `end_call` tool |" in result.stdout
+    assert "| + | `support/end_call` | create: new `end_call` tool |" in result.stdout

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,6 +13,8 @@ from compiler.model import CompiledTool
 from compiler.plan.build import build_plan
 from compiler.plan.live import LiveState, index_by_name
 from compiler.plan.model import Plan
+from tests.conftest import TEST_API_KEY, write_openmic_config
+from tests.plan.git_project import AGENTS, GIT_ENV, KEY_ENV, GitProject
 
 TARGET = {"platform": "openmic", "base_url": "http://127.0.0.1:8080", "api_prefix": "/v2"}
 
@@ -95,3 +99,29 @@ def plan() -> Plan:
 @pytest.fixture
 def make_plan() -> Any:
     return every_kind_plan
+
+
+@pytest.fixture
+def deployed(
+    example_project: Path,
+    emulator: Any,
+    cli: Callable[..., Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> GitProject:
+    """The example project committed on ``main`` of a fresh repository and applied to
+    an emulator; the working tree is then on branch ``pr``."""
+    for name, value in GIT_ENV.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("HOME", str(example_project.parent))  # no user git config
+    monkeypatch.setenv(KEY_ENV, TEST_API_KEY)
+    monkeypatch.delenv("OPENMIC_BASE_URL", raising=False)
+    for uid in AGENTS.values():
+        emulator.store.create_agent({"name": uid, "prompt": ""}, uid=uid)
+    write_openmic_config(example_project, emulator.url, KEY_ENV, AGENTS)
+    project = GitProject(example_project, emulator.url, cli)
+    project.git("init", "-q", "-b", "main")
+    project.commit_all("deployed configuration")
+    result = project.run("apply", "--auto-approve")
+    assert result.exit_code == 0, result.output
+    project.git("checkout", "-q", "-b", "pr")
+    return project

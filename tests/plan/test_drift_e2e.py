@@ -12,12 +12,11 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import TEST_API_KEY, emulator_rest, write_openmic_config
+from tests.conftest import emulator_rest, write_openmic_config
 from tests.plan.git_project import (
     AGENTS,
     BOOKING,
     BOOKING_TOOL,
-    GIT_ENV,
     KEY_ENV,
     NEW_MESSAGE,
     OLD_MESSAGE,
@@ -28,32 +27,6 @@ from tests.plan.git_project import (
 
 ADDRESS = f"support/{BOOKING_TOOL}"
 DASHBOARD_DESCRIPTION = "Sends the booking confirmation SMS (edited in the dashboard)."
-
-
-@pytest.fixture
-def deployed(
-    example_project: Path,
-    emulator: Any,
-    cli: Callable[..., Any],
-    monkeypatch: pytest.MonkeyPatch,
-) -> GitProject:
-    """The example project committed on ``main`` of a fresh repository and applied to
-    an emulator; the working tree is then on branch ``pr``."""
-    for name, value in GIT_ENV.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.setenv("HOME", str(example_project.parent))  # no user git config
-    monkeypatch.setenv(KEY_ENV, TEST_API_KEY)
-    monkeypatch.delenv("OPENMIC_BASE_URL", raising=False)
-    for uid in AGENTS.values():
-        emulator.store.create_agent({"name": uid, "prompt": ""}, uid=uid)
-    write_openmic_config(example_project, emulator.url, KEY_ENV, AGENTS)
-    project = GitProject(example_project, emulator.url, cli)
-    project.git("init", "-q", "-b", "main")
-    project.commit_all("deployed configuration")
-    result = project.run("apply", "--auto-approve")
-    assert result.exit_code == 0, result.output
-    project.git("checkout", "-q", "-b", "pr")
-    return project
 
 
 def test_a_branch_edit_and_a_dashboard_edit_are_one_change_and_one_drift(
@@ -88,8 +61,15 @@ def test_a_branch_edit_and_a_dashboard_edit_are_one_change_and_one_drift(
     markdown = deployed.run("plan", "--base", "main", "--format", "markdown")
     assert markdown.stdout.startswith("<!-- actionctl-plan -->")
     code = f"`{ADDRESS}`"
-    assert f"| :leftwards_arrow_with_hook: drift | {code} | `description` |" in markdown.stdout
-    assert f"| change | {code} | `static_params.message` |" in markdown.stdout
+    # One row for the tool: its classes and what they mean, worst first.
+    assert (
+        f"| ~ | {code} | **drift**: applying reverts an edit made outside git (`description`)"
+        "<br>change: this branch's own edit (`static_params.message`) |"
+    ) in markdown.stdout
+    assert markdown.stdout.count(code) == 1
+    # The drifted field as -/+ lines: live removed, git's value written back.
+    assert "  description  (drift: applying reverts an edit made outside git)" in markdown.stdout
+    assert f"-   live:   {json.dumps(DASHBOARD_DESCRIPTION)}" in markdown.stdout
 
 
 def test_both_editing_one_field_is_a_conflict_and_fails_the_check(deployed: GitProject) -> None:

@@ -61,7 +61,8 @@ def test_long_text_is_wrapped_at_sentences_and_hinted_word_by_word() -> None:
     shown = display_lines(after)
     assert all(len(line) <= 80 for line in shown)
     assert shown[0] == "You help callers move bookings."
-    assert all(line.startswith("  ") for line in shown[1:])
+    # A wrapped piece is marked, not indented: it cannot pass for a line of the text.
+    assert all(line.startswith("↪ ") for line in shown[1:])
     hint = word_hint(before, after)
     assert hint == "…and the new [-date,-]{+date and time,+} then confirm both…"
 
@@ -171,6 +172,20 @@ def test_failure_comment_says_it_failed_and_why_causes_first() -> None:
     capped = markdown.render_failure(many, environment=None, commit=None, limit=20_000)
     assert len(capped) <= 20_000 and capped.rstrip().endswith("```")
     assert "see the job log for all" in capped
+
+
+def test_failure_comment_puts_errors_before_warnings_in_wrapped_lines() -> None:
+    warning = Diagnostic.warning(Location("actions/a.yaml", 1, 1), "L801", "stale " * 40)
+    error = Diagnostic.error(Location("actions/z.yaml", 9, 3), "S204", "the reason " * 30)
+    comment = markdown.render_failure(
+        sorted_diagnostics([warning, error]), environment="prod", commit=None
+    )
+    assert "1 error, 1 warning." in comment
+    assert comment.index("**Errors**") < comment.index(" S204 ") < comment.index("**Warnings**")
+    assert comment.index("**Warnings**") < comment.index(" L801 ")
+    body = [line for line in comment.splitlines() if "reason" in line or "stale" in line]
+    assert len(body) > 4 and all(len(line) <= markdown.WIDE for line in body)
+    assert all(line.startswith("↪ ") for line in body if not line.startswith("actions/"))
 
 
 def _git(repo: Path, *args: str) -> str:

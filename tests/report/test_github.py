@@ -183,3 +183,24 @@ def test_validate_command_github_format_end_to_end(
         for line in errors
     ), errors
     assert "| error | `N301` | `actions/support/booking.yaml:6:20` |" in summary.read_text()
+
+
+def test_job_summary_fits_what_the_step_file_has_left(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from compiler.report.github_summary import STEP_CAP
+
+    summary = tmp_path / "summary.md"
+    summary.write_text("x" * (STEP_CAP - 50_000))  # earlier steps' output, same file
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    diagnostics = [
+        Diagnostic(f"actions/{i}.yaml", 1, 1, Severity.ERROR, "S201", "é" * 5_000)
+        for i in range(100)
+    ]
+    format_diagnostics(diagnostics, "github")
+    assert summary.stat().st_size <= STEP_CAP
+    text = summary.read_text()
+    rows = [line for line in text.splitlines() if line.startswith("| error ")]
+    assert 0 < len(rows) < 100
+    assert f"… and {100 - len(rows)} more (see the step's log)." in text
+    assert all(len(line) < 2_200 for line in rows)  # one message stays one bounded row

@@ -58,3 +58,14 @@ def test_a_saved_plan_with_hostile_names_is_written_escaped_and_read_back(
     text = saved.read_text(encoding="utf-8")
     assert not RAW.search(text.replace("\n", ""))
     assert any(c["name"] == HOSTILE for c in json.loads(text)["changes"])
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown"])
+@pytest.mark.parametrize("extra", [[], ["--prune"]])
+def test_plan_text_and_markdown_show_hostile_names_escaped(
+    hostile_project: Path, cli: Callable[..., CliResult], fmt: str, extra: list[str]
+) -> None:
+    result = cli("--project", hostile_project, "plan", "--format", fmt, *extra)
+    assert result.exit_code == 0, result.output
+    assert not RAW.search(result.stdout.replace("\n", ""))
+    assert "\\x1b[2J evil\\u202ex\\x1b]52;c;aGk=\\x07" in result.stdout
