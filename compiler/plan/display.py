@@ -18,6 +18,11 @@ from compiler.plan.model import FieldPath
 
 T = TypeVar("T")
 
+# Fields that name something: shown on one line, so a newline in them is escaped too. A
+# value (a message, a description) keeps its line breaks and tabs: the renderers show
+# a multi-line value as lines, and those are its content.
+NAMES = frozenset({"address", "name", "agent", "agent_uid", "type", "ref", "environment"})
+
 
 def for_display(value: T) -> T:
     """``value`` (a plan, a change, a payload...) with every string made printable."""
@@ -25,18 +30,27 @@ def for_display(value: T) -> T:
     return shown
 
 
-def _shown(value: Any) -> Any:
+def _shown(value: Any, *, name: bool = False) -> Any:
     if isinstance(value, str):
-        return printable(value)
+        return printable(value) if name else _text(value)
     if isinstance(value, FieldPath):
         return FieldPath(printable(key) for key in value)
     if isinstance(value, dict):
-        return {_shown(key): _shown(item) for key, item in value.items()}
+        return {_shown(key, name=True): _shown(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)) and type(value) in (list, tuple):
-        return type(value)(_shown(item) for item in value)
+        return type(value)(_shown(item, name=name) for item in value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         changes = {
-            f.name: _shown(getattr(value, f.name)) for f in dataclasses.fields(value) if f.init
+            f.name: _shown(getattr(value, f.name), name=f.name in NAMES)
+            for f in dataclasses.fields(value)
+            if f.init
         }
         return dataclasses.replace(value, **changes)
     return value
+
+
+def _text(value: str) -> str:
+    """A value, escaped but for its line breaks and tabs."""
+    if "\n" not in value and "\t" not in value:
+        return printable(value)
+    return "\n".join("\t".join(map(printable, line.split("\t"))) for line in value.split("\n"))

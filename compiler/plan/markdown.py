@@ -84,9 +84,10 @@ __all__ = ["GITHUB_CAP", "LIMIT", "MARKER", "render", "render_failure", "summary
 
 def render(plan: Plan, *, color: bool = False, limit: int = LIMIT) -> str:
     del color  # Markdown has no colour of its own; ```diff blocks are highlighted
+    review = plan.review  # the hidden summary is JSON: exact, escaped losslessly
     plan = for_display(plan)  # live names and values reach the comment escaped
     budget = Budget(limit)
-    blocks = _head(plan)
+    blocks = _head(plan, review)
     budget.left -= sum(len(block) + 1 for block in blocks)  # always shown
     notes = budget.reserve(NOTES)
     pending = in_display_order(plan.pending())
@@ -124,8 +125,8 @@ def _classes(plan: Plan) -> dict[tuple[str, str], ToolClass]:
 # --- the head: always shown, every part of bounded size ---
 
 
-def _head(plan: Plan) -> list[str]:
-    blocks = [MARKER, summary_comment(plan.review), f"### {_headline(plan)}", ""]
+def _head(plan: Plan, review: dict[str, object]) -> list[str]:
+    blocks = [MARKER, summary_comment(review), f"### {_headline(plan)}", ""]
     target = _escape(_target(plan))
     blocks.append(target + (f" · commit {plan.commit}" if plan.commit else ""))
     if plan.three_way is not None:

@@ -488,7 +488,8 @@ def test_both_editing_a_dotted_key_is_a_conflict_and_fails_the_check(
     assert f"conflict   {STATUS_PATH}:" in failing.stdout  # the same path in text...
     assert "L831" in failing.stderr and STATUS_PATH in failing.stderr
     markdown = dotted.run("plan", "--base", "main", "--format", "markdown")
-    assert f"| `{LOOKUP_ADDRESS}` | `{STATUS_PATH}` |" in markdown.stdout  # ...and Markdown
+    row = f"| `{LOOKUP_ADDRESS}` | :warning: **conflict**: applying overwrites an edit made "
+    assert f"{row}outside git (`{STATUS_PATH}`) |" in markdown.stdout  # ...and Markdown
 
     # The saved plan keeps the path as one key and applies: the parameter is rewritten whole.
     plan_file = tmp_path / "plan.json"

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from compiler.diagnostics import Diagnostic, Severity
 from compiler.plan import drift_report, json_format, markdown, text
 from compiler.plan.budget import GITHUB_CAP, natural_key, wrap_line
+from compiler.plan.file import dumps_plan
 from compiler.plan.model import CREATE, DELETE, NO_OP, UPDATE, Change, Plan, UnmanagedTool
 from compiler.plan.threeway import CHANGE, CONFLICT, DRIFT, FieldClass, ThreeWay, ToolClass
 from compiler.report.github_summary import summary_markdown
@@ -113,7 +114,7 @@ def check_plan_comment(plan: Plan, comment: str) -> None:
             f"{counts['no_op']} unchanged."
         ), head
     summary = json.loads(re.search(r"plan-summary: (.*) -->", comment).group(1))  # type: ignore[union-attr]
-    assert summary == json.loads(plan.dumps())["review"]
+    assert summary == json.loads(dumps_plan(plan))["review"]
     lines = comment.splitlines()
     rows = sum(1 for line in lines if re.match(r"\| (-|-/\+|~|\+) \| ", line))
     named = sum(
