@@ -105,30 +105,12 @@ def load_valid_project(app: AppContext) -> tuple[Project, list[Diagnostic]]:
 
 def select_environment(app: AppContext, project: Project) -> Environment:
     """The environment named by --env (or the project's default); unknown -> DiagnosticError."""
-    from compiler.diagnostics import DiagnosticError
+    from compiler.load.project import select_environment as select
 
-    environment = project.config.environment(app.env)
-    if environment is None:
-        raise DiagnosticError([unknown_environment(app, project)])
-    return environment
+    return select(project, app.env)
 
 
 def unknown_environment(app: AppContext, project: Project) -> Diagnostic:
-    from compiler.diagnostics import Diagnostic, Location
-    from compiler.diagnostics.codes import E101
+    from compiler.load.project import unknown_environment as unknown
 
-    known = ", ".join(sorted(project.config.environments)) or "none"
-    name = app.env or project.config.default_environment
-    message = f"unknown environment {name!r} (known: {known})"
-    source = project.config.source
-    if source is not None:
-        return Diagnostic.error(Location(source.file, 1, 1), E101, message)
-    # No actionctl.yaml to point into: the directory, and say where environments live.
-    from pathlib import Path  # (local: the module's imports are kept for startup time)
-
-    root = Path(project.root)
-    message += (
-        f"; there is no actionctl.yaml in {root.resolve().as_posix()} to declare any "
-        "(`actionctl init` writes one)"
-    )
-    return Diagnostic.error(Location(root.as_posix()), E101, message)
+    return unknown(project, app.env)

@@ -4,25 +4,18 @@ The whole project is always loaded and checked, so references resolve across fil
 with PATHS (or ``--changed``) only the diagnostics those files involve are reported
 (compiler.validate.involved): theirs, and those elsewhere that refer to a name they
 declare or declared before the change, which is what a pre-commit hook needs. Diagnostics go
-to stdout; the exit code is 1 when any reported diagnostic is an error.
+to stdout; the exit code is 1 when any reported diagnostic is an error. The use case is
+``compiler.compile.checks.validate``; this module parses, calls it and prints.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 import click
 
 from compiler.cli.context import AppContext, diagnostics_format_option, emit_diagnostics, pass_app
-from compiler.diagnostics import Diagnostic, Location, Severity, has_errors, sorted_diagnostics
-from compiler.diagnostics.codes import E107, E108, E109, E133
-
-if TYPE_CHECKING:
-    from compiler.load.cache import FileCache
-    from compiler.model import Project
-    from compiler.validate.involved import Change
+from compiler.diagnostics import Severity, has_errors
 
 
 @click.command("validate")
@@ -65,176 +58,17 @@ def command(
     Exit codes: 0 clean or warnings only, 1 errors (or warnings, with --strict).
     Rules of actionctl.yaml and `# actionctl: ignore[CODE]` comments apply first.
     """
-    from compiler.cli.context import unknown_environment
-    from compiler.compile.checks import check_project
-    from compiler.load import load_project
-    from compiler.validate.change_causes import fold_under_changes
-    from compiler.validate.involved import involved
-    from compiler.validate.suppress import apply_rules
+    from compiler.compile.checks import validate
 
     fmt = fmt or app.diagnostics_format
-    selection: Selection | None = None
-    if (paths or changed) and app.project_dir.is_dir():
-        selection = Selection.of(app.project_dir, paths, changed)
-    cache = selection.cache(app.project_dir) if selection and not no_cache else None
-    loaded = load_project(app.project_dir, cache=cache)
-    if cache is not None:
-        cache.save()
-    diagnostics = list(loaded.diagnostics)
-    if loaded.project is not None:
-        diagnostics += check_project(loaded.project)
-        if app.env and loaded.project.config.environment(app.env) is None:
-            diagnostics.append(unknown_environment(app, loaded.project))
-    if loaded.project is None or not loaded.files:
-        selection = None
-    if selection is not None and loaded.project is not None:
-        selection.problems += selection.unread(loaded.files)
-        diagnostics = apply_rules(diagnostics, loaded.project, scan=selection.covers)
-        diagnostics = involved(diagnostics, loaded.project, selection.change)
-        diagnostics = fold_under_changes(diagnostics, loaded.project, selection.change)
-        diagnostics += selection.problems
-    else:
-        diagnostics = apply_rules(diagnostics, loaded.project)
-    diagnostics = sorted_diagnostics(diagnostics)
-    emit_diagnostics(app, diagnostics, fmt=fmt, err=False)
-    if has_errors(diagnostics) or (
-        strict and any(d.severity is Severity.WARNING for d in diagnostics)
+    result = validate(
+        app.project_dir, environment=app.env, paths=paths, changed=changed, use_cache=not no_cache
+    )
+    emit_diagnostics(app, result.diagnostics, fmt=fmt, err=False)
+    if has_errors(result.diagnostics) or (
+        strict and any(d.severity is Severity.WARNING for d in result.diagnostics)
     ):
         return 1
-    if fmt == "text" and not app.quiet and loaded.project is not None:
-        click.echo(_summary(loaded.project, selection))
+    if fmt == "text" and not app.quiet and result.checked is not None:
+        click.echo(result.checked)
     return 0
-
-
-class Selection:
-    """The files (and directories) named on the command line, and those git says the
-    change touches, as diagnostics show them (relative to the project root)."""
-
-    def __init__(self, change: Change, problems: list[Diagnostic], named: list[str]) -> None:
-        self.change = change
-        self.problems = problems
-        self.named = named
-
-    @classmethod
-    def of(cls, root: Path, paths: Sequence[Path], changed: bool) -> Selection:
-        from compiler.load.changes import read_changes
-        from compiler.validate.involved import Change
-
-        change = Change()
-        problems: list[Diagnostic] = []
-        missing: dict[str, Diagnostic] = {}
-        named: list[str] = []  # files named on the command line, that exist
-        root = root.resolve()
-        for path in paths:
-            shown = path.as_posix()
-            try:
-                relative = path.resolve().relative_to(root).as_posix()
-            except ValueError:
-                message = f"{shown} is outside the project {root.as_posix()} (see --project)"
-                problems.append(_problem(shown, E108, message))
-                continue
-            if not path.exists():
-                message = f"{shown}: no such file or directory"
-                missing[relative] = _problem(shown, E107, message)
-                continue
-            if path.is_dir():
-                change.folders.append("" if relative == "." else relative + "/")
-                continue
-            change.files.add(relative)
-            named.append(relative)
-        git = read_changes(root, change.files | set(missing), with_diff=changed)
-        if changed and not git.in_git:
-            message = (
-                f"--changed asks git what changed, but {root.as_posix()} is not in a git "
-                "work tree (or git is not installed); name the files instead"
-            )
-            if git.failure:
-                message += f"; git says: {git.failure}"
-            problems.append(_problem(root.as_posix(), E133, message))
-        elif changed and git.failure is not None:
-            message = (
-                f"--changed asks git what changed, but git could not say in "
-                f"{root.as_posix()}: {git.failure}; the change was not checked"
-            )
-            problems.append(_problem(root.as_posix(), E133, message))
-        for relative, problem in missing.items():
-            if relative in git.old_texts:  # deleted by the change: what it declared counts
-                change.files.add(relative)
-            else:
-                problems.append(problem)
-        change.files |= {p for p in git.changed | git.removed if is_project_file(p)}
-        change.old_documents = {
-            path: _documents(text, path)
-            for path, text in git.old_texts.items()
-            if is_project_file(path)
-        }
-        return cls(change, problems, named)
-
-    def covers(self, file: str) -> bool:
-        return self.change.covers(file)
-
-    def unread(self, project_files: list[str]) -> list[Diagnostic]:
-        """A warning for each file named that the project does not read."""
-        known = set(project_files)
-        message = (
-            "{} is not read by actionctl (only actionctl.yaml, channels/*.yaml and "
-            "actions/**/*.yaml are)"
-        )
-        return [
-            Diagnostic.warning(Location(file), E109, message.format(file))
-            for file in self.named
-            if file not in known
-        ]
-
-    def cache(self, root: Path) -> FileCache | None:
-        """The per-file cache for this selection; None when the change involves the whole
-        project anyway (actionctl.yaml, or a folder: every file is read in full)."""
-        from compiler.load.cache import FileCache
-
-        if PROJECT_FILE in self.change.files or self.change.folders:
-            return None
-        return FileCache(root, self.change.covers, self.change.old_names())
-
-
-PROJECT_FILE = "actionctl.yaml"
-
-
-def is_project_file(path: str) -> bool:
-    """actionctl.yaml, channels/*.yaml and actions/**/*.yaml (what load_project reads)."""
-    if not path.endswith((".yaml", ".yml")):
-        return False
-    return (
-        path == "actionctl.yaml"
-        or path.startswith("actions/")
-        or (path.startswith("channels/") and path.count("/") == 1)
-    )
-
-
-def _documents(text: bytes, path: str) -> list[Any]:
-    from compiler.load.yaml_source import read_yaml_bytes
-
-    return [loaded.document.data for loaded in read_yaml_bytes(text, path).documents]
-
-
-def _problem(file: str, code: str, message: str) -> Diagnostic:
-    return Diagnostic.error(Location(file), code, message)
-
-
-def _summary(project: Project, selection: Selection | None) -> str:
-    """What was checked, truly: a change to actionctl.yaml re-checks every document."""
-    actions = project.actions
-    channels = project.channels
-    whole = f"ok: {_count(len(actions), 'action')}, {_count(len(channels), 'channel')} checked"
-    if selection is None:
-        return whole
-    if PROJECT_FILE in selection.change.files:
-        return f"{whole} ({PROJECT_FILE} changed: it configures every document)"
-    actions = [a for a in actions if selection.covers(a.source.file)]
-    channels = [c for c in channels if selection.covers(c.source.file)]
-    if not selection.change.files and not selection.change.folders:
-        return "ok: no actionctl files changed"
-    return f"ok: {_count(len(actions), 'action')}, {_count(len(channels), 'channel')} checked"
-
-
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}" + ("" if n == 1 else "s")

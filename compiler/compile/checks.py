@@ -2,6 +2,7 @@
 plan would refuse offline, validate reports first, at the key or value that causes it.
 
     check_project(project) -> the rules' diagnostics and the compiler's, causes linked
+    validate(root, paths=..., changed=...) -> Validated: the command's whole use case
 
 Every action read in full is compiled once per distinct input: the environments differ
 for the compiler only in the number they give the action's messaging channel, so an
@@ -18,9 +19,11 @@ explains it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
-from compiler.diagnostics import Diagnostic, Location
+from compiler.diagnostics import Diagnostic, Location, sorted_diagnostics
 from compiler.diagnostics.codes import C699
 from compiler.model import Action, Environment, Project
 from compiler.validate import rule_diagnostics
@@ -79,3 +82,57 @@ def _distinct_inputs(action: Action, project: Project) -> Iterator[Environment]:
             continue
         numbers.add(number)
         yield environment
+
+
+@dataclass
+class Validated:
+    """What ``actionctl validate`` found: the diagnostics to report (rules and
+    suppressions applied, narrowed to the change when one was given, causes first) and,
+    when the project loaded, the line that says what was checked."""
+
+    diagnostics: list[Diagnostic]
+    checked: str | None
+
+
+def validate(
+    root: Path,
+    *,
+    environment: str | None = None,
+    paths: Sequence[Path] = (),
+    changed: bool = False,
+    use_cache: bool = True,
+) -> Validated:
+    """The whole ``validate`` use case: load (from the per-file cache where the change
+    allows), every rule and the compiler, then with PATHS or ``changed`` only what the
+    change involves, renames and deletes named first."""
+    from compiler.compile.selection import Selection, summary
+    from compiler.load import load_project
+    from compiler.load.project import unknown_environment
+    from compiler.validate.change_causes import fold_under_changes
+    from compiler.validate.involved import involved
+    from compiler.validate.suppress import apply_rules
+
+    selection: Selection | None = None
+    if (paths or changed) and root.is_dir():
+        selection = Selection.of(root, paths, changed)
+    cache = selection.cache(root) if selection and use_cache else None
+    loaded = load_project(root, cache=cache)
+    if cache is not None:
+        cache.save()
+    diagnostics = list(loaded.diagnostics)
+    if loaded.project is not None:
+        diagnostics += check_project(loaded.project)
+        if environment and loaded.project.config.environment(environment) is None:
+            diagnostics.append(unknown_environment(loaded.project, environment))
+    if loaded.project is None or not loaded.files:
+        selection = None
+    if selection is not None and loaded.project is not None:
+        selection.problems += selection.unread(loaded.files)
+        diagnostics = apply_rules(diagnostics, loaded.project, scan=selection.covers)
+        diagnostics = involved(diagnostics, loaded.project, selection.change)
+        diagnostics = fold_under_changes(diagnostics, loaded.project, selection.change)
+        diagnostics += selection.problems
+    else:
+        diagnostics = apply_rules(diagnostics, loaded.project)
+    checked = summary(loaded.project, selection) if loaded.project is not None else None
+    return Validated(sorted_diagnostics(diagnostics), checked)

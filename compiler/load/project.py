@@ -248,3 +248,32 @@ def _default_name(environments: dict[str, Environment]) -> str:
     if "default" not in environments and len(environments) == 1:
         return next(iter(environments))
     return "default"
+
+
+def select_environment(project: Project, name: str | None) -> Environment:
+    """The environment ``name`` (or the project's default); unknown -> DiagnosticError."""
+    from compiler.diagnostics import DiagnosticError
+
+    environment = project.config.environment(name)
+    if environment is None:
+        raise DiagnosticError([unknown_environment(project, name)])
+    return environment
+
+
+def unknown_environment(project: Project, name: str | None) -> Diagnostic:
+    """E101 for ``name`` (or the default the project names), located at actionctl.yaml,
+    or at the project directory when there is none to declare environments in."""
+    from compiler.diagnostics.codes import E101
+
+    known = ", ".join(sorted(project.config.environments)) or "none"
+    shown = name or project.config.default_environment
+    message = f"unknown environment {shown!r} (known: {known})"
+    source = project.config.source
+    if source is not None:
+        return Diagnostic.error(Location(source.file, 1, 1), E101, message)
+    root = Path(project.root)
+    message += (
+        f"; there is no actionctl.yaml in {root.resolve().as_posix()} to declare any "
+        "(`actionctl init` writes one)"
+    )
+    return Diagnostic.error(Location(root.as_posix()), E101, message)
