@@ -12,8 +12,9 @@ Taking the locks of an apply's agents, one attempt (no assumption about the orde
 tool ids or the order in which creates become visible):
 
 1. find the lock agents by name (made when there is none); the oldest is ours to use;
-2. create one lock tool ``actionctl-lock-<token>`` per agent on it (a fresh token per
-   attempt), its description naming the agent it locks and the holder;
+2. create our lock tool ``actionctl-lock-<token>`` on it (a fresh token per attempt),
+   its description naming the agents it locks (up to 20; one more tool per 20 more)
+   and the holder;
 3. list the lock agents by name again and every one's tools (one listing, shared by all
    the agents of the apply), then the agents themselves (the listing apply's stale check
    reads, which also shows locks written by an older actionctl onto the agent itself);
@@ -34,11 +35,12 @@ it, so an apply that put a lock on the spare in between backs off: a lock tool i
 held on a lock agent that gets deleted. Only "a write that returned is visible to every
 later listing" is assumed.
 
-Cost per apply: the two listings of the lock agents by name and the lock agent's tool
-listing (pages of 100: all the apply's locks share it), plus a create and a delete per
-agent; the stale check's listing of each agent is read anyway. A heartbeat thread
-renews the locks every third of the expiry (one PATCH per agent), so an apply of any
-length keeps them; before each write ``check`` only consults the clock.
+Cost per apply (up to 20 agents): the two look-ups of the lock agent by name, its tool
+listing (pages of 100, shared by all the apply's agents), the lock tool's create and
+delete: five requests, whatever the number of agents; the stale check's listing of
+each agent is read anyway. A heartbeat thread renews the lock every third of the expiry
+(one PATCH per lock tool), so an apply of any length keeps it; before each write
+``check`` only consults the clock.
 
 Stale locks: a lock counts until its ``safe to delete after`` time, or, when taken on
 this machine and pid namespace, until its process is gone. Abandoned locks actionctl
@@ -73,7 +75,7 @@ from compiler.platform.lock_tools import (
     iso,
     lock_agent_order,
     lock_description,
-    locked_agent,
+    locked_agents,
     made_by_actionctl,
     mark_active,
     parse_holder,
@@ -101,6 +103,9 @@ MAX_ACQUIRE_ATTEMPTS = 4
 RACE_WINDOW = timedelta(seconds=5)
 MAX_DELETE_ATTEMPTS = 3
 MAX_LOCK_AGENT_CREATES = 3
+# One lock tool locks up to this many agents: an apply pays one create, one delete and
+# one renewal per tool, not per agent, and a description stays short (about 1 KB).
+AGENTS_PER_LOCK_TOOL = 20
 
 Clock = Callable[[], datetime]
 Tool = dict[str, Any]
@@ -133,7 +138,9 @@ class _LockAgentMoved(Exception):
 
 @dataclass
 class HeldLock:
-    agent_uid: str  # the agent locked
+    """One lock tool of this apply and the agents it locks."""
+
+    agent_uids: tuple[str, ...]
     name: str
     since: datetime
     expires: datetime
@@ -234,9 +241,9 @@ class AgentLocks:
 
     def _attempt(self, uids: list[str], lock_agents: list[Agent]) -> _Attempt:
         home = str(min(lock_agents, key=lock_agent_order)["uid"])
-        for uid in uids:
+        for start in range(0, len(uids), AGENTS_PER_LOCK_TOOL):
             self._check_stop()
-            self._take(uid, home)
+            self._take(tuple(uids[start : start + AGENTS_PER_LOCK_TOOL]), home)
         now_agents = self.platform.find_agents(LOCK_AGENT_NAME)
         if not now_agents or str(min(now_agents, key=lock_agent_order)["uid"]) != home:
             raise _LockAgentMoved
@@ -278,21 +285,26 @@ class AgentLocks:
             f"{MAX_LOCK_AGENT_CREATES} creates; nothing was changed, try again"
         )
 
-    def _take(self, uid: str, home: str) -> None:
+    def _take(self, uids: tuple[str, ...], home: str) -> None:
         since = self.clock()
         name = LOCK_PREFIX + secrets.token_hex(8)
-        held = HeldLock(uid, name, since, since + self.expiry, on=home)
+        held = HeldLock(uids, name, since, since + self.expiry, on=home)
         mark_active(held.name, True)
-        self.held[uid] = held  # before the create: release must look even if it fails
+        for uid in uids:  # before the create: release must look even if it fails
+            self.held[uid] = held
         held.tool_ids = self._create(held)
+
+    def _tools(self) -> list[HeldLock]:
+        """This apply's lock tools, each once (``held`` maps every agent to its tool)."""
+        return list({id(held): held for held in self.held.values()}.values())
 
     def _adopt_ids(self, home: str, tools: list[Tool]) -> None:
         """Our lock tools as listed (a lost create may have made two of one)."""
-        for held in self.held.values():
+        for held in self._tools():
             mine = [t for t in tools if t.get("name") == held.name]
             if not mine:
                 raise PlatformError(
-                    f"the apply lock of agent {held.agent_uid!r} created on the lock agent "
+                    f"the apply lock {held.name!r} created on the lock agent "
                     f"{home!r} is missing from its tool list on {self.platform.description}; "
                     "cannot lock, nothing was changed"
                 )
@@ -301,15 +313,21 @@ class AgentLocks:
     def _contested_on_lock_agents(
         self, uids: list[str], on_lock_agents: Mapping[str, list[Tool]]
     ) -> list[tuple[str, Tool]]:
-        ours = {held.name for held in self.held.values()}
+        ours = {held.name for held in self._tools()}
         wanted = set(uids)
         now = self.clock()
-        return [
-            (str(target), tool)
+        others = [
+            tool
             for tools in on_lock_agents.values()
             for tool in tools
             if is_lock_tool(tool) and tool.get("name") not in ours
-            if (target := locked_agent(tool)) in wanted and not abandoned(tool, now, self.expiry)
+        ]
+        return [
+            (target, tool)
+            for tool in others
+            if not abandoned(tool, now, self.expiry)
+            for target in locked_agents(tool)
+            if target in wanted
         ]
 
     def _contested_on_agents(self, listed: Mapping[str, list[Tool]]) -> list[tuple[str, Tool]]:
@@ -327,11 +345,11 @@ class AgentLocks:
     ) -> None:
         """With the locks held: delete abandoned lock tools and an empty spare lock agent."""
         now = self.clock()
-        ours = {held.name for held in self.held.values()}
+        ours = {held.name for held in self._tools()}
         for agent_uid, tools in on_lock_agents.items():
             # A tool there naming no agent locks nothing: it is left as it is.
             others = [t for t in tools if is_lock_tool(t) and t.get("name") not in ours]
-            others = [t for t in others if locked_agent(t) is not None]
+            others = [t for t in others if locked_agents(t)]
             self.tidy(agent_uid, others, now, where=f"the lock agent {agent_uid!r}")
         for uid, tools in listed.items():
             self.tidy(uid, [t for t in tools if is_lock_tool(t)], now)
@@ -352,9 +370,10 @@ class AgentLocks:
 
     def _back_off(self) -> None:
         """Give way: delete our lock tools so the other contender can go ahead."""
-        for held in list(self.held.values()):
+        tools = self._tools()
+        self.held.clear()
+        for held in tools:
             mark_active(held.name, False)  # if the delete fails, it is abandoned at once
-            del self.held[held.agent_uid]
             try:
                 ids = held.tool_ids or self._own_ids(held)
             except PlatformError:
@@ -395,7 +414,7 @@ class AgentLocks:
         payload = {
             "type": LOCK_TYPE,
             "name": held.name,
-            "description": lock_description(held.since, held.expires, held.agent_uid),
+            "description": lock_description(held.since, held.expires, held.agent_uids),
             "static_params": LOCK_STATIC_PARAMS,
             "speak_during_execution": False,
             "speak_after_execution": False,
@@ -406,8 +425,8 @@ class AgentLocks:
             raise _LockAgentMoved from None  # deleted since it was listed
         except CreateAttemptsExhausted as error:
             raise PlatformError(
-                f"could not create the apply lock of agent {held.agent_uid!r} on the lock "
-                f"agent {held.on!r}: {error}; try again"
+                f"could not create the apply lock {held.name!r} on the lock agent "
+                f"{held.on!r}: {error}; try again"
             ) from None
         return sorted(int(t["id"]) for t in created.tools)
 
@@ -433,7 +452,7 @@ class AgentLocks:
     def renew(self) -> None:
         """Push every held lock's expiry forward (the heartbeat's beat)."""
         with self._guard:
-            held_locks = [h for uid, h in self.held.items() if uid not in self.lost]
+            held_locks = [h for h in self._tools() if not self.lost.issuperset(h.agent_uids)]
         for held in held_locks:
             self._renew(held)
 
@@ -441,16 +460,16 @@ class AgentLocks:
         now = self.clock()
         if now >= held.expires:
             with self._guard:
-                self.lost.add(held.agent_uid)
+                self.lost.update(held.agent_uids)
             return
         expires = now + self.expiry
-        description = lock_description(held.since, expires, held.agent_uid)
+        description = lock_description(held.since, expires, held.agent_uids)
         try:
             for tool_id in held.tool_ids or self._own_ids(held):
                 self.platform.update_tool(held.on, tool_id, {"description": description})
         except NotFoundError:
             with self._guard:
-                self.lost.add(held.agent_uid)  # deleted by someone: no longer ours
+                self.lost.update(held.agent_uids)  # deleted by someone: no longer ours
             return
         except PlatformError:
             return  # a failed beat; the next one tries again, check() watches the clock
@@ -489,19 +508,20 @@ class AgentLocks:
         not be deleted, also kept in ``left_behind``."""
         self._stop_heartbeat()
         problems: list[str] = []
-        for uid, held in sorted(self.held.items()):
+        tools = self._tools()
+        for held in tools:
             try:
                 ids = held.tool_ids or self._own_ids(held)
             except NotFoundError:
                 continue  # the lock agent itself is gone, and its tools with it
             except PlatformError as error:
-                problems.append(self._left_behind(uid, "?", held, error))
+                problems.append(self._left_behind("?", held, error))
                 continue
             for tool_id in ids:
                 failure = self._delete(held.on, tool_id)
                 if failure is not None:
-                    problems.append(self._left_behind(uid, tool_id, held, failure))
-        for held in self.held.values():
+                    problems.append(self._left_behind(tool_id, held, failure))
+        for held in tools:
             mark_active(held.name, False)
         self.held.clear()
         self.left_behind += problems
@@ -524,10 +544,11 @@ class AgentLocks:
         with suppress(PlatformError):
             self.platform.delete_tool(uid, tool_id)
 
-    def _left_behind(self, uid: str, tool_id: object, held: HeldLock, error: Exception) -> str:
+    def _left_behind(self, tool_id: object, held: HeldLock, error: Exception) -> str:
+        agents = ", ".join(repr(uid) for uid in held.agent_uids)
         return (
-            f"could not remove the apply lock tool {held.name!r} (id {tool_id}) of agent "
-            f"{uid!r} from the lock agent {held.on!r}: {error}; other applies on this host "
+            f"could not remove the apply lock tool {held.name!r} (id {tool_id}, locking "
+            f"agent {agents}) from the lock agent {held.on!r}: {error}; other applies on this host "
             f"ignore it once this process ends, elsewhere after {iso(held.expires)}; or delete it"
         )
 

@@ -31,7 +31,7 @@ import os
 import re
 import threading
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -92,8 +92,8 @@ _DESCRIPTION = (
     "actionctl apply lock{on}: not an action, never call it. Held by host {host} machine "
     "{machine} pid {pid} since {since}; safe to delete after {expires}."
 )
-# The locked agent's uid as a JSON string: any character a uid may hold reads back.
-_LOCKED_AGENT = re.compile(r'^actionctl apply lock on agent ("(?:[^"\\]|\\.)*"):')
+# The locked agents' uids as a JSON list: any character a uid may hold reads back.
+_ON_AGENTS = "actionctl apply lock on agents "
 _HOLDER = re.compile(
     r"host (?P<host>\S+) (?:machine (?P<machine>[0-9a-f]+) )?pid (?P<pid>\d+) "
     r"since (?P<since>\S+); safe to delete after (?P<expires>[0-9T:Z-]+)"
@@ -147,18 +147,20 @@ def lock_agent_order(agent: Mapping[str, Any]) -> tuple[str, str]:
     return (str(agent.get("created_at") or ""), str(agent.get("uid") or ""))
 
 
-def locked_agent(tool: Tool) -> str | None:
-    """The agent a lock tool on the lock agent locks, from its description; None when it
-    names none (a lock of an older actionctl, on the agent it locks, or one made by
+def locked_agents(tool: Tool) -> list[str]:
+    """The agents a lock tool on the lock agent locks, from its description; none when
+    it names none (a lock of an older actionctl, on the agent it locks, or one made by
     hand)."""
-    match = _LOCKED_AGENT.match(str(tool.get("description") or ""))
-    if match is None:
-        return None
+    description = str(tool.get("description") or "")
+    if not description.startswith(_ON_AGENTS):
+        return []
     try:
-        uid = json.loads(match[1])
+        uids, _end = json.JSONDecoder().raw_decode(description, len(_ON_AGENTS))
     except ValueError:
-        return None
-    return uid if isinstance(uid, str) else None
+        return []
+    if not isinstance(uids, list):
+        return []
+    return [uid for uid in uids if isinstance(uid, str)]
 
 
 @dataclass(frozen=True)
@@ -175,14 +177,16 @@ class Holder:
         return f"since {self.since} (host {self.host}, pid {self.pid})"
 
 
-def lock_description(since: datetime, expires: datetime, agent_uid: str | None = None) -> str:
+def lock_description(
+    since: datetime, expires: datetime, agent_uids: Sequence[str] | None = None
+) -> str:
     """The description holds whole seconds: the expiry is rounded up, so nobody reading
-    it counts the lock as expired before its holder stops writing. ``agent_uid``: the
-    agent locked (a lock on the lock agent); None writes an older actionctl's lock."""
+    it counts the lock as expired before its holder stops writing. ``agent_uids``: the
+    agents locked (a lock on the lock agent); None writes an older actionctl's lock."""
     if expires.microsecond:
         expires = expires.replace(microsecond=0) + timedelta(seconds=1)
     return _DESCRIPTION.format(
-        on="" if agent_uid is None else f" on agent {json.dumps(agent_uid)}",
+        on="" if agent_uids is None else f" on agents {json.dumps(list(agent_uids))}",
         host=host_name(),
         machine=machine_identity(),
         pid=os.getpid(),

@@ -14,7 +14,7 @@ import pytest
 
 from compiler.apply.lock import AgentLocks, LockRefused
 from compiler.platform.client import OpenMicClient
-from compiler.platform.lock_tools import HOST, LOCK_AGENT_NAME, MACHINE
+from compiler.platform.lock_tools import HOST, LOCK_AGENT_NAME, MACHINE, locked_agents
 from tests.apply.test_lock import (
     BILLING,
     SUPPORT,
@@ -209,3 +209,26 @@ def test_applies_making_the_lock_agent_at_once_never_both_hold(site_factory: Any
     (agent,) = lock_agents(site)
     assert agent["name"] == LOCK_AGENT_NAME
     assert our_locks(site) == []
+
+
+def test_one_lock_tool_locks_up_to_twenty_agents(site: Any) -> None:
+    """45 agents: three lock tools (20, 20, 5 agents), each renewed and released once."""
+    uids = [f"agent_many_{i:02}" for i in range(45)]
+    for uid in uids:
+        site.server.store.create_agent({"name": uid, "prompt": ""}, uid=uid)
+    client = OpenMicClient(site.url, TEST_API_KEY, backoff_base=0.01)
+    locks = AgentLocks(client)
+    try:
+        locks.acquire(uids)
+        tools = lock_agent_tools(site)
+        assert sorted(len(locked_agents(t)) for t in tools) == [5, 20, 20]
+        assert sorted(uid for t in tools for uid in locked_agents(t)) == uids
+        site.server.stats.reset()
+        locks.renew()
+        assert site.server.stats.snapshot()["methods"] == {"PATCH": 3}
+        for uid in uids:
+            locks.check(uid)
+    finally:
+        locks.release()
+        client.close()
+    assert lock_agent_tools(site) == []
