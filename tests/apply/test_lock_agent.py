@@ -232,3 +232,38 @@ def test_one_lock_tool_locks_up_to_twenty_agents(site: Any) -> None:
         locks.release()
         client.close()
     assert lock_agent_tools(site) == []
+
+
+def test_on_the_local_platform_the_lock_agent_is_never_imported(
+    example_project: Path, cli: Any, tmp_path: Path
+) -> None:
+    from compiler.platform.local import LocalPlatform
+
+    run = lambda *a: cli("--project", example_project, "--no-color", *a)  # noqa: E731
+    assert run("apply", "--auto-approve").exit_code == 0
+    platform = LocalPlatform(example_project / ".actionctl" / "platform.db")
+    try:
+        (agent,) = platform.find_agents(LOCK_AGENT_NAME)
+        assert agent["uid"] not in {a["uid"] for a in platform.list_agents()}
+        assert platform.list_tools(agent["uid"]) == []  # released
+        assert {a["uid"] for a in platform.list_agents()} == {SUPPORT, BILLING}
+    finally:
+        platform.close()
+    out = tmp_path / "imported"
+    result = run("import", "--out", out)
+    assert result.exit_code == 0, result.output
+    assert agent["uid"] not in result.output and LOCK_AGENT_NAME not in result.output
+    assert not [p for p in out.rglob("*") if agent["uid"] in str(p)]
+
+
+def test_the_v1_api_cannot_hold_a_lock_agent_and_apply_says_so(site_factory: Any) -> None:
+    """v1 serves tools only: no agent can be found or made there, so apply refuses
+    rather than put a lock tool on an agent that takes calls."""
+    site = site_factory()
+    from tests.apply.conftest import point_at
+
+    point_at(site.root, site.url, api_prefix="/v1")
+    result = site.run("apply", "--auto-approve")
+    assert result.exit_code == 1, result.output
+    assert "needs the v2 API" in result.stderr and "Traceback" not in result.output
+    assert site.all_tools() == {SUPPORT: [], BILLING: []}
