@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from compiler.model import LOCK_PREFIX
+from compiler.model import LOCK_PREFIX as LOCK_PREFIX  # re-exported: apply imports it from here
 
 LOCK_EXPIRY = timedelta(minutes=15)
 
