@@ -66,9 +66,10 @@ def _measure(figures: dict[str, Any], kind: str, s: Site, changes: int, *extra: 
     figures[f"{kind}_minimum"] = minimum
     figures[f"{kind}_ratio"] = round(ratio, 3)
     figures[f"{kind}_per_change"] = round(result.requests / changes, 3) if changes else None
-    # What is left above the minimum, per agent the apply touched: its lock's create and
-    # delete and the listing made under the lock (docs/plan-apply.md). The ratio meets
-    # the goal once an agent's changes outweigh that: about 20 times it.
+    # What is left above the minimum, per agent the apply touched: the listing made under
+    # the lock, and a share of the apply lock's five requests (its create and delete on
+    # the lock agent, two look-ups of that agent, its tool list; docs/plan-apply.md).
+    # The ratio meets the goal once an agent's changes outweigh that: about 20 times it.
     touched = len(s.uids) if changes else 0
     extra = (result.requests - minimum) / touched if touched else None
     figures[f"{kind}_extra_per_touched_agent"] = extra

@@ -20,9 +20,10 @@
   the tool) is compared with what was sent and any field the platform dropped or
   rewrote is reported; a GET is made only when that response is not the tool. A create
   whose outcome is unknown (a 5xx, a dropped connection) is looked up by name, after a
-  backoff, before it is ever tried again (``platform.create_once``, shared with the
-  apply locks). So an apply costs the listing, one request per change, and the lock's
-  create and delete per agent.
+  backoff, before it is ever tried again (``apply.create_once``, shared with the
+  apply locks). So an apply costs the listing, one request per change, and a few
+  requests for the lock (one lock tool per 20 agents, on actionctl's own lock agent:
+  ``apply.lock``).
 - A stop (``threading.Event``, set by the CLI's SIGINT/SIGTERM/SIGHUP handlers) is
   looked at between changes: changes under way finish, those not started are not
   made, the locks are released and every finished change is reported.

@@ -1,36 +1,52 @@
-"""Advisory apply locks, one per agent, kept on the platform itself as tools.
+"""Advisory apply locks, one per agent, kept as tools on actionctl's own lock agent.
 
 The platform has no conditional writes (no ETag / If-Match, no idempotency keys), so
 two applies started together could both pass the stale check. Mutual exclusion is
-built from what every target has: creating a tool and listing an agent's tools. What
-the lock tools are and say is ``compiler/platform/lock_tools.py``.
+built from what every target has: creating a tool and listing tools. The lock tools
+live on one dedicated agent, the **lock agent** (``actionctl-locks``, linked to no phone
+number, found by name or made on first use), never on the agents being applied to: no
+agent that can take a call ever carries a tool the user did not declare. What a lock
+tool is and says is ``compiler/platform/lock_tools.py``.
 
-Acquiring the lock on an agent, without any assumption about the order of tool ids or
-the order in which creates become visible:
+Taking the locks of an apply's agents, one attempt (no assumption about the order of
+tool ids or the order in which creates become visible):
 
-1. create our lock tool ``actionctl-lock-<token>`` (a fresh token per attempt);
-2. list the agent (the listing apply's stale check reads anyway);
-3. no other lock that still counts: the lock is ours. Otherwise back off: delete our
-   lock tool, wait with jitter, and try again; a lock that was already there on the
-   previous attempt, or older than a race, belongs to an apply that holds it: refuse.
+1. find the lock agents by name (made when there is none); the oldest is ours to use;
+2. create our lock tool ``actionctl-lock-<token>`` on it (a fresh token per attempt),
+   its description naming the agents it locks (up to 20; one more tool per 20 more)
+   and the holder;
+3. list the lock agents by name again and every one's tools (one listing, shared by all
+   the agents of the apply), then the agents themselves (the listing apply's stale check
+   reads, which also shows locks written by an older actionctl onto the agent itself);
+4. no other lock that still counts on any of our agents: the locks are ours. Otherwise
+   back off: delete our lock tools, wait with jitter, and try again; a lock that was
+   already there on the previous attempt, or older than a race, belongs to an apply that
+   holds it: refuse.
 
-Why at most one apply holds an agent: if A lists and sees only its own lock, any B
-whose lock was not in that listing created it after A's create had returned (A's was
-visible), so B's listing, made after B's create returned, shows A's lock and B backs
-off. Two contenders can both back off (then both retry after random waits); they can
-never both proceed. Only "a create that returned is visible to a later listing" is
-assumed, nothing about ids.
+Why at most one apply holds an agent: if A's listing shows no other lock, any B whose
+lock was not in it created it after A's create had returned, so B's listing, made after
+B's create returned, shows A's lock and B backs off. That needs both to list the lock
+agent A's tool is on, and a race between two first applies can make two lock agents.
+So every apply lists the tools of *every* lock agent (normally one) after its creates,
+and backs off when the lock agent its tools are on is no longer the preferred one (the
+oldest, then the lowest uid). A spare lock agent is deleted only when empty and after a
+listing showed a preferred one; from then on every listing shows an agent preferred to
+it, so an apply that put a lock on the spare in between backs off: a lock tool is never
+held on a lock agent that gets deleted. Only "a write that returned is visible to every
+later listing" is assumed.
 
-Cost per agent: the create and the final delete, beyond the listing apply needs anyway
-(the lock tool is in that listing: an agent with exactly a multiple of 100 tools needs
-one more page; no scheme with one read after the create can avoid that). A heartbeat
-thread renews the locks every third of the expiry (one PATCH per agent), so an apply of
-any length keeps them; before each write ``check`` only consults the clock.
+Cost per apply (up to 20 agents): the two look-ups of the lock agent by name, its tool
+listing (pages of 100, shared by all the apply's agents), the lock tool's create and
+delete: five requests, whatever the number of agents; the stale check's listing of
+each agent is read anyway. A heartbeat thread renews the lock every third of the expiry
+(one PATCH per lock tool), so an apply of any length keeps it; before each write
+``check`` only consults the clock.
 
 Stale locks: a lock counts until its ``safe to delete after`` time, or, when taken on
 this machine and pid namespace, until its process is gone. Abandoned locks actionctl
-made are deleted by the next apply that acquires. A tool with the prefix that actionctl
-did not make (a hand-made ``actionctl-lock-*``) is never deleted unless the user asks
+made are deleted by the next apply that acquires, on the lock agent and (an older
+actionctl's) on the agents themselves. A tool with the prefix that actionctl did not
+make (a hand-made ``actionctl-lock-*``) is never deleted unless the user asks
 (``remove_foreign``): once past its creation time plus the expiry it stops counting and
 is reported.
 """
@@ -41,7 +57,7 @@ import random
 import secrets
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -49,13 +65,17 @@ from typing import Any, Protocol
 
 from compiler.apply.create_once import CreateAttemptsExhausted, create_exactly_once
 from compiler.model import LOCK_PREFIX
-from compiler.platform.base import NotFoundError, Platform, PlatformError
+from compiler.platform.base import NotFoundError, Platform, PlatformError, WriteOutcomeUnknown
 from compiler.platform.lock_tools import (
+    LOCK_AGENT_NAME,
+    LOCK_AGENT_PROMPT,
     LOCK_EXPIRY,
     abandoned,
     is_lock_tool,
     iso,
+    lock_agent_order,
     lock_description,
+    locked_agents,
     made_by_actionctl,
     mark_active,
     parse_holder,
@@ -64,10 +84,9 @@ from compiler.platform.lock_tools import (
     without_locks,
 )
 
-# The lock is a real tool the voice agent can see while an apply runs. Its type is the
-# most harmless one should the model call it anyway: check_working_hours is read-only
-# and, open around the clock, answers "open", so the call goes on as if it were not
-# there (end_call would hang up on the caller; dtmf, SMS, email, booking act).
+# Lock tools sit on an agent no caller reaches, but should someone link a number to it
+# anyway, the type is the most harmless one: check_working_hours is read-only and, open
+# around the clock, answers "open" (end_call would hang up; dtmf, SMS, email, booking act).
 LOCK_TYPE = "check_working_hours"
 _ALWAYS_OPEN = {"start": "00:00", "end": "23:59"}
 LOCK_STATIC_PARAMS: dict[str, Any] = {
@@ -78,14 +97,19 @@ LOCK_STATIC_PARAMS: dict[str, Any] = {
     },
 }
 MAX_ACQUIRE_ATTEMPTS = 4
-# A contender's lock lives for one create, one listing and one delete: a lock taken
+# A contender's lock lives for its creates, the listings and one delete: a lock taken
 # longer ago than this (by its holder's clock, whole seconds) belongs to an apply that
 # holds it, not to a race. Misjudged (clocks apart), it only costs a retry or a refusal.
 RACE_WINDOW = timedelta(seconds=5)
 MAX_DELETE_ATTEMPTS = 3
+MAX_LOCK_AGENT_CREATES = 3
+# One lock tool locks up to this many agents: an apply pays one create, one delete and
+# one renewal per tool, not per agent, and a description stays short (about 1 KB).
+AGENTS_PER_LOCK_TOOL = 20
 
 Clock = Callable[[], datetime]
 Tool = dict[str, Any]
+Agent = dict[str, Any]
 
 
 class LockWatch(Protocol):
@@ -102,7 +126,7 @@ class LockWatch(Protocol):
 class LockRefused(Exception):
     """Another apply holds the lock on an agent; nothing was changed by this one."""
 
-    def __init__(self, agent_uid: str, holder_tool: Tool) -> None:
+    def __init__(self, agent_uid: str, holder_tool: Mapping[str, Any]) -> None:
         self.agent_uid = agent_uid
         self.tool_id = holder_tool.get("id")
         holder = parse_holder(holder_tool)
@@ -118,13 +142,30 @@ class AcquireInterrupted(Exception):
     """A stop was requested (a signal) while the locks were being taken."""
 
 
+class _LockAgentMoved(Exception):
+    """The lock agent our tools are on was deleted, or another one is preferred now:
+    give way and take the locks again on the preferred one (no refusal)."""
+
+
 @dataclass
 class HeldLock:
-    agent_uid: str
+    """One lock tool of this apply and the agents it locks."""
+
+    agent_uids: tuple[str, ...]
     name: str
     since: datetime
     expires: datetime
     tool_ids: list[int] = field(default_factory=list)  # empty: not known (lost response)
+    on: str = ""  # the lock agent the lock tool is on
+
+
+@dataclass
+class _Attempt:
+    """What one attempt found: the lock agents as listed after our creates, and the
+    other locks that still count on our agents (empty: the locks are ours)."""
+
+    lock_agents: list[Agent] | None
+    contested: list[tuple[str, Tool]] = field(default_factory=list)
 
 
 class AgentLocks:
@@ -168,56 +209,174 @@ class AgentLocks:
     # --- acquiring ---
 
     def acquire(self, agent_uids: Iterable[str]) -> None:
-        """Lock every agent (in sorted order), or none: on a refusal or any error the
-        locks taken so far are released before the exception propagates."""
+        """Lock every agent, or none: on a refusal or any error the locks taken so far
+        are released before the exception propagates."""
+        uids = sorted(set(agent_uids))
         try:
-            for uid in sorted(set(agent_uids)):
-                self._acquire_one(uid)
+            if uids:
+                self._acquire_all(uids)
         except BaseException:
             self.release()
             raise
         self._start_heartbeat()
 
-    def _acquire_one(self, uid: str) -> None:
+    def _acquire_all(self, uids: list[str]) -> None:
         seen: set[str] = set()  # other locks' names on earlier attempts
+        lock_agents: list[Agent] | None = None  # as last listed: the next attempt's
         for attempt in range(1, MAX_ACQUIRE_ATTEMPTS + 1):
-            if self.stop is not None and self.stop.is_set():
-                raise AcquireInterrupted
+            self._check_stop()
             started = time.monotonic()
-            held = self._take(uid)
-            tools = self.platform.list_tools(uid)
+            try:
+                outcome = self._attempt(uids, lock_agents or self._lock_agents())
+            except _LockAgentMoved:
+                self._back_off()
+                lock_agents = None
+                continue
+            lock_agents = outcome.lock_agents
+            if not outcome.contested:
+                return
+            self._back_off()
+            now = self.clock()
+            holders = [
+                (uid, tool)
+                for uid, tool in outcome.contested
+                if tool.get("name") in seen or self._held_long(tool, now)
+            ]
+            if holders or attempt == MAX_ACQUIRE_ATTEMPTS:
+                raise LockRefused(*(holders or outcome.contested)[0])
+            seen |= {str(tool.get("name")) for _uid, tool in outcome.contested}
+            self._wait(attempt, time.monotonic() - started)
+        raise PlatformError(
+            f"the apply lock agent {LOCK_AGENT_NAME!r} on {self.platform.description} kept "
+            "changing while the locks were taken (deleted, or made again); nothing was "
+            "changed, try again"
+        )
+
+    def _attempt(self, uids: list[str], lock_agents: list[Agent]) -> _Attempt:
+        home = str(min(lock_agents, key=lock_agent_order)["uid"])
+        for start in range(0, len(uids), AGENTS_PER_LOCK_TOOL):
+            self._check_stop()
+            self._take(tuple(uids[start : start + AGENTS_PER_LOCK_TOOL]), home)
+        now_agents = self.platform.find_agents(LOCK_AGENT_NAME)
+        if not now_agents or str(min(now_agents, key=lock_agent_order)["uid"]) != home:
+            raise _LockAgentMoved
+        try:
+            on_lock_agents = self.platform.list_tools_many([str(a["uid"]) for a in now_agents])
+        except NotFoundError:
+            raise _LockAgentMoved from None  # one was deleted since it was listed
+        self._adopt_ids(home, on_lock_agents[home])
+        contested = self._contested_on_lock_agents(uids, on_lock_agents)
+        if contested:
+            return _Attempt(now_agents, contested)
+        # The stale check's listing, made under the locks; it also shows the locks an
+        # older actionctl writes onto the agent itself, which still count.
+        listed = self.platform.list_tools_many(uids)
+        contested = self._contested_on_agents(listed)
+        if contested:
+            return _Attempt(now_agents, contested)
+        self.listed = {uid: without_locks(listed.get(uid, [])) for uid in uids}
+        self._housekeeping(on_lock_agents, listed, home)
+        if self.watch is not None:
+            for uid in uids:
+                self.watch.locked(uid, len(self.listed[uid]))
+        return _Attempt(now_agents)
+
+    def _check_stop(self) -> None:
+        if self.stop is not None and self.stop.is_set():
+            raise AcquireInterrupted
+
+    def _lock_agents(self) -> list[Agent]:
+        """The lock agents (normally one), made when there is none."""
+        for _attempt in range(MAX_LOCK_AGENT_CREATES):
+            found = self.platform.find_agents(LOCK_AGENT_NAME)
+            if found:
+                return found
+            # Another apply may be making one at this moment: both are then listed by
+            # every later attempt, the older is used, the spare deleted once empty.
+            with suppress(WriteOutcomeUnknown):  # looked up by name instead
+                self.platform.create_agent(LOCK_AGENT_NAME, LOCK_AGENT_PROMPT)
+        raise PlatformError(
+            f"could not create the apply lock agent {LOCK_AGENT_NAME!r} on "
+            f"{self.platform.description}: it is missing from the agent list after "
+            f"{MAX_LOCK_AGENT_CREATES} creates; nothing was changed, try again"
+        )
+
+    def _take(self, uids: tuple[str, ...], home: str) -> None:
+        since = self.clock()
+        name = LOCK_PREFIX + secrets.token_hex(8)
+        held = HeldLock(uids, name, since, since + self.expiry, on=home)
+        mark_active(held.name, True)
+        for uid in uids:  # before the create: release must look even if it fails
+            self.held[uid] = held
+        held.tool_ids = self._create(held)
+
+    def _tools(self) -> list[HeldLock]:
+        """This apply's lock tools, each once (``held`` maps every agent to its tool)."""
+        return list({id(held): held for held in self.held.values()}.values())
+
+    def _adopt_ids(self, home: str, tools: list[Tool]) -> None:
+        """Our lock tools as listed (a lost create may have made two of one)."""
+        for held in self._tools():
             mine = [t for t in tools if t.get("name") == held.name]
             if not mine:
                 raise PlatformError(
-                    f"the apply lock created on agent {uid!r} is missing from the agent's "
-                    f"tool list on {self.platform.description}; cannot lock, nothing was changed"
+                    f"the apply lock {held.name!r} created on the lock agent "
+                    f"{home!r} is missing from its tool list on {self.platform.description}; "
+                    "cannot lock, nothing was changed"
                 )
-            held.tool_ids = sorted(int(t["id"]) for t in mine)  # a lost create may make two
-            now = self.clock()
-            others = [t for t in tools if is_lock_tool(t) and t.get("name") != held.name]
-            counting = [t for t in others if not abandoned(t, now, self.expiry)]
-            if not counting:
-                self.listed[uid] = without_locks(tools)
-                self.tidy(uid, others, now)
-                if self.watch is not None:
-                    self.watch.locked(uid, len(self.listed[uid]))
-                return
-            self._back_off(uid, held)
-            holders = [t for t in counting if t.get("name") in seen or self._held_long(t, now)]
-            if holders or attempt == MAX_ACQUIRE_ATTEMPTS:
-                raise LockRefused(uid, (holders or counting)[0])
-            seen |= {str(t.get("name")) for t in counting}
-            self._wait(attempt, time.monotonic() - started)
+            held.tool_ids = sorted(int(t["id"]) for t in mine)
 
-    def _take(self, uid: str) -> HeldLock:
-        since = self.clock()
-        held = HeldLock(uid, LOCK_PREFIX + secrets.token_hex(8), since, since + self.expiry)
-        mark_active(held.name, True)
-        self.held[uid] = held  # before the create: release must look even if it fails
-        held.tool_ids = self._create(uid, held)
-        return held
+    def _contested_on_lock_agents(
+        self, uids: list[str], on_lock_agents: Mapping[str, list[Tool]]
+    ) -> list[tuple[str, Tool]]:
+        ours = {held.name for held in self._tools()}
+        wanted = set(uids)
+        now = self.clock()
+        others = [
+            tool
+            for tools in on_lock_agents.values()
+            for tool in tools
+            if is_lock_tool(tool) and tool.get("name") not in ours
+        ]
+        return [
+            (target, tool)
+            for tool in others
+            if not abandoned(tool, now, self.expiry)
+            for target in locked_agents(tool)
+            if target in wanted
+        ]
 
-    def _held_long(self, tool: Tool, now: datetime) -> bool:
+    def _contested_on_agents(self, listed: Mapping[str, list[Tool]]) -> list[tuple[str, Tool]]:
+        """Locks an older actionctl (or a person) put on the agents themselves."""
+        now = self.clock()
+        return [
+            (uid, tool)
+            for uid, tools in listed.items()
+            for tool in tools
+            if is_lock_tool(tool) and not abandoned(tool, now, self.expiry)
+        ]
+
+    def _housekeeping(
+        self, on_lock_agents: Mapping[str, list[Tool]], listed: Mapping[str, list[Tool]], home: str
+    ) -> None:
+        """With the locks held: delete abandoned lock tools and an empty spare lock agent."""
+        now = self.clock()
+        ours = {held.name for held in self._tools()}
+        for agent_uid, tools in on_lock_agents.items():
+            # A tool there naming no agent locks nothing: it is left as it is.
+            others = [t for t in tools if is_lock_tool(t) and t.get("name") not in ours]
+            others = [t for t in others if locked_agents(t)]
+            self.tidy(agent_uid, others, now, where=f"the lock agent {agent_uid!r}")
+        for uid, tools in listed.items():
+            self.tidy(uid, [t for t in tools if is_lock_tool(t)], now)
+        for agent_uid, tools in on_lock_agents.items():
+            # A listing that showed ``home`` preferred to it came first: any apply that
+            # puts a lock on it from now on sees ``home`` too and gives way.
+            if agent_uid != home and not tools:
+                with suppress(PlatformError):
+                    self.platform.delete_agent(agent_uid)
+
+    def _held_long(self, tool: Mapping[str, Any], now: datetime) -> bool:
         """A lock taken well before this attempt: its apply holds it (not a race)."""
         holder = parse_holder(tool)
         if holder is None:
@@ -225,13 +384,19 @@ class AgentLocks:
         since = parse_time(holder.since)
         return since is not None and now - since > RACE_WINDOW
 
-    def _back_off(self, uid: str, held: HeldLock) -> None:
-        """Give way: delete our lock tool so the other contender can go ahead."""
-        mark_active(held.name, False)  # if the delete fails, it is abandoned at once
-        del self.held[uid]
-        for tool_id in held.tool_ids or self._own_ids(uid, held.name):
-            if self._delete(uid, tool_id) is not None:
-                break  # left behind: abandoned (this process, inactive), next apply deletes
+    def _back_off(self) -> None:
+        """Give way: delete our lock tools so the other contender can go ahead."""
+        tools = self._tools()
+        self.held.clear()
+        for held in tools:
+            mark_active(held.name, False)  # if the delete fails, it is abandoned at once
+            try:
+                ids = held.tool_ids or self._own_ids(held)
+            except PlatformError:
+                continue  # the lock agent is gone, or left behind: abandoned, swept later
+            for tool_id in ids:
+                if self._delete(held.on, tool_id) is not None:
+                    break  # left behind: abandoned (this process, inactive), next apply deletes
 
     def _wait(self, attempt: int, round_trip: float) -> None:
         # Random and longer than a contender's create-list-delete, so one of two
@@ -242,7 +407,9 @@ class AgentLocks:
         else:
             self.stop.wait(seconds)
 
-    def tidy(self, uid: str, others: list[Tool], now: datetime) -> None:
+    def tidy(
+        self, uid: str, others: list[Tool], now: datetime, *, where: str | None = None
+    ) -> None:
         """Abandoned locks actionctl made are deleted; one someone else made is
         reported and left alone unless the user asked to remove it."""
         for tool in others:
@@ -252,32 +419,37 @@ class AgentLocks:
                 self._delete_quietly(uid, int(tool["id"]))
                 continue
             self.notes.append(
-                f"agent {uid!r} has a tool named {tool.get('name')!r} (id {tool.get('id')}) "
-                "that actionctl did not create; it looks like an expired apply lock and no "
-                "longer blocks applies; left as it is (delete it, or pass "
+                f"{where or f'agent {uid!r}'} has a tool named {tool.get('name')!r} (id "
+                f"{tool.get('id')}) that actionctl did not create; it looks like an expired "
+                "apply lock and no longer blocks applies; left as it is (delete it, or pass "
                 "--remove-foreign-locks)"
             )
 
-    def _create(self, uid: str, held: HeldLock) -> list[int]:
+    def _create(self, held: HeldLock) -> list[int]:
         """Create our lock tool once, even when responses are lost (found by its name)."""
         payload = {
             "type": LOCK_TYPE,
             "name": held.name,
-            "description": lock_description(held.since, held.expires),
+            "description": lock_description(held.since, held.expires, held.agent_uids),
             "static_params": LOCK_STATIC_PARAMS,
             "speak_during_execution": False,
             "speak_after_execution": False,
         }
         try:
-            created = create_exactly_once(self.platform, uid, payload)
+            created = create_exactly_once(self.platform, held.on, payload)
+        except NotFoundError:
+            raise _LockAgentMoved from None  # deleted since it was listed
         except CreateAttemptsExhausted as error:
             raise PlatformError(
-                f"could not create the apply lock on agent {uid!r}: {error}; try again"
+                f"could not create the apply lock {held.name!r} on the lock agent "
+                f"{held.on!r}: {error}; try again"
             ) from None
         return sorted(int(t["id"]) for t in created.tools)
 
-    def _own_ids(self, uid: str, name: str) -> list[int]:
-        return sorted(int(t["id"]) for t in self.platform.list_tools(uid) if t.get("name") == name)
+    def _own_ids(self, held: HeldLock) -> list[int]:
+        return sorted(
+            int(t["id"]) for t in self.platform.list_tools(held.on) if t.get("name") == held.name
+        )
 
     # --- while writing ---
 
@@ -296,7 +468,7 @@ class AgentLocks:
     def renew(self) -> None:
         """Push every held lock's expiry forward (the heartbeat's beat)."""
         with self._guard:
-            held_locks = [h for uid, h in self.held.items() if uid not in self.lost]
+            held_locks = [h for h in self._tools() if not self.lost.issuperset(h.agent_uids)]
         for held in held_locks:
             self._renew(held)
 
@@ -304,16 +476,16 @@ class AgentLocks:
         now = self.clock()
         if now >= held.expires:
             with self._guard:
-                self.lost.add(held.agent_uid)
+                self.lost.update(held.agent_uids)
             return
         expires = now + self.expiry
-        description = lock_description(held.since, expires)
+        description = lock_description(held.since, expires, held.agent_uids)
         try:
-            for tool_id in held.tool_ids or self._own_ids(held.agent_uid, held.name):
-                self.platform.update_tool(held.agent_uid, tool_id, {"description": description})
+            for tool_id in held.tool_ids or self._own_ids(held):
+                self.platform.update_tool(held.on, tool_id, {"description": description})
         except NotFoundError:
             with self._guard:
-                self.lost.add(held.agent_uid)  # deleted by someone: no longer ours
+                self.lost.update(held.agent_uids)  # deleted by someone: no longer ours
             return
         except PlatformError:
             return  # a failed beat; the next one tries again, check() watches the clock
@@ -352,23 +524,25 @@ class AgentLocks:
         not be deleted, also kept in ``left_behind``."""
         self._stop_heartbeat()
         problems: list[str] = []
+        tools = self._tools()
         if self.watch is not None and self.held:
             self.watch.releasing(sorted(self.held))
-        for uid, held in sorted(self.held.items()):
+        for held in tools:
             try:
-                ids = held.tool_ids or self._own_ids(uid, held.name)
+                ids = held.tool_ids or self._own_ids(held)
             except NotFoundError:
-                continue  # the agent itself is gone
+                continue  # the lock agent itself is gone, and its tools with it
             except PlatformError as error:
-                problems.append(self._left_behind(uid, "?", held, error))
+                problems.append(self._left_behind("?", held, error))
                 continue
             for tool_id in ids:
-                failure = self._delete(uid, tool_id)
+                failure = self._delete(held.on, tool_id)
                 if failure is not None:
-                    problems.append(self._left_behind(uid, tool_id, held, failure))
+                    problems.append(self._left_behind(tool_id, held, failure))
             if self.watch is not None:
-                self.watch.released(uid)
-        for held in self.held.values():
+                for uid in held.agent_uids:
+                    self.watch.released(uid)
+        for held in tools:
             mark_active(held.name, False)
         self.held.clear()
         self.left_behind += problems
@@ -391,11 +565,12 @@ class AgentLocks:
         with suppress(PlatformError):
             self.platform.delete_tool(uid, tool_id)
 
-    def _left_behind(self, uid: str, tool_id: object, held: HeldLock, error: Exception) -> str:
+    def _left_behind(self, tool_id: object, held: HeldLock, error: Exception) -> str:
+        agents = ", ".join(repr(uid) for uid in held.agent_uids)
         return (
-            f"could not remove the apply lock tool {held.name!r} (id {tool_id}) on agent "
-            f"{uid!r}: {error}; other applies on this host ignore it once this process "
-            f"ends, elsewhere after {iso(held.expires)}; or delete it"
+            f"could not remove the apply lock tool {held.name!r} (id {tool_id}, locking "
+            f"agent {agents}) from the lock agent {held.on!r}: {error}; other applies on this host "
+            f"ignore it once this process ends, elsewhere after {iso(held.expires)}; or delete it"
         )
 
 

@@ -7,8 +7,11 @@ one name on one agent (L802, naming both ids: matching by name would be a guess)
 
 Apply lock tools (``actionctl-lock-*``, see ``compiler/platform/lock_tools.py``) are not part of
 live state: plan never shows them (not unmanaged, never deleted by prune, never a
-duplicate name). A plan made while one is on an agent warns (L804): an apply is
-running there, or one was killed and the next apply removes its lock.
+duplicate name). They live on actionctl's lock agent, which plan never reads (it is no
+managed agent, and ``Platform.list_agents`` leaves it out, so import never sees it).
+A lock tool on a managed agent itself is an older actionctl's (or made by hand): a plan
+made while one is there warns (L804): an apply is running there, or one was killed and
+the next apply removes its lock.
 """
 
 from __future__ import annotations

@@ -72,7 +72,22 @@ class Platform(Protocol):
 
     def agent_exists(self, agent_uid: str) -> bool: ...
 
-    def list_agents(self) -> list[dict[str, Any]]: ...
+    def list_agents(self) -> list[dict[str, Any]]:
+        """The account's agents, the apply lock agent left out (it is actionctl's own)."""
+        ...
+
+    def find_agents(self, name: str) -> list[dict[str, Any]]:
+        """Every agent with exactly this name (the lock agent is found so)."""
+        ...
+
+    def create_agent(self, name: str, prompt: str) -> dict[str, Any]:
+        """Create an agent linked to no phone number; may raise WriteOutcomeUnknown
+        (look it up by name before trying again)."""
+        ...
+
+    def delete_agent(self, agent_uid: str) -> None:
+        """Delete an agent and its tools; one already gone counts as deleted."""
+        ...
 
     def list_tools(self, agent_uid: str) -> list[Tool]:
         """All tools of one agent (every page). Raises NotFoundError for an unknown agent."""

@@ -41,6 +41,7 @@ from compiler.platform.base import (
     ValidationFailed,
     WriteOutcomeUnknown,
 )
+from compiler.platform.lock_tools import without_lock_agents
 from compiler.platform.urls import base_url_problem, hide_in_http_logs, shown_url
 
 LOGGER = logging.getLogger("actionctl.platform.http")
@@ -218,7 +219,33 @@ class OpenMicClient:
 
     def list_agents(self) -> list[dict[str, Any]]:
         self._require_v2("listing agents")
-        return self._paginate(f"{self.api_prefix}/agents", "agents", "the agent list")
+        agents = self._paginate(f"{self.api_prefix}/agents", "agents", "the agent list")
+        return without_lock_agents(agents)
+
+    def find_agents(self, name: str) -> list[dict[str, Any]]:
+        self._require_v2("finding an agent by name")
+        what = f"the agents named {name!r}"
+        found = self._paginate(f"{self.api_prefix}/agents", "agents", what, query={"name": name})
+        # The filter is the server's: keep only exact matches, whatever it matched on.
+        return [agent for agent in found if agent.get("name") == name]
+
+    def create_agent(self, name: str, prompt: str) -> dict[str, Any]:
+        self._require_v2("creating an agent")
+        response = self._request(
+            "POST",
+            f"{self.api_prefix}/agents",
+            json={"name": name, "prompt": prompt},
+            idempotent=False,
+            action=f"creating agent {name!r}",
+        )
+        try:
+            return self._object(response, f"the new agent {name!r}")
+        except UnexpectedResponseError as error:  # most likely made: look it up by name
+            raise WriteOutcomeUnknown(str(error)) from None
+
+    def delete_agent(self, agent_uid: str) -> None:
+        self._require_v2("deleting an agent")
+        self._request("DELETE", self._agent_path(agent_uid), agent_uid=agent_uid, allow_404=True)
 
     def list_tools(self, agent_uid: str) -> list[Tool]:
         path = f"{self._agent_path(agent_uid)}/tools"
@@ -306,13 +333,19 @@ class OpenMicClient:
     # ---------------------------------------------------------------- paging
 
     def _paginate(
-        self, path: str, key: str, what: str, agent_uid: str | None = None
+        self,
+        path: str,
+        key: str,
+        what: str,
+        agent_uid: str | None = None,
+        *,
+        query: Mapping[str, str] | None = None,
     ) -> list[dict[str, Any]]:
         items: list[dict[str, Any]] = []
         cursor: str | None = None
         seen: set[str] = set()
         for _ in range(MAX_PAGES):
-            params: dict[str, Any] = {"page_size": self.page_size}
+            params: dict[str, Any] = {**(query or {}), "page_size": self.page_size}
             if cursor:
                 params["cursor"] = cursor
             response = self._request("GET", path, params=params, agent_uid=agent_uid)

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping
+from contextlib import suppress
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal
 
 from compiler.platform.base import NotFoundError, PlatformError, Tool, ValidationFailed
+from compiler.platform.lock_tools import without_lock_agents
 from compiler.platform.store import InvalidRequest, NotFound, Store, StoreError
 
 
@@ -75,7 +77,22 @@ class LocalPlatform:
 
     def list_agents(self) -> list[dict[str, Any]]:
         store = self._reader()
-        return store.list_agents().items if store else []
+        return without_lock_agents(store.list_agents().items) if store else []
+
+    def find_agents(self, name: str) -> list[dict[str, Any]]:
+        store = self._reader()
+        return store.list_agents(name=name).items if store else []
+
+    def create_agent(self, name: str, prompt: str) -> dict[str, Any]:
+        with self._errors("(new agent)", None):
+            return self._writer().create_agent({"name": name, "prompt": prompt})
+
+    def delete_agent(self, agent_uid: str) -> None:
+        store = self._reader()
+        if store is None:
+            return
+        with self._errors(agent_uid, None), suppress(NotFound):
+            store.delete_agent(agent_uid)
 
     def list_tools(self, agent_uid: str) -> list[Tool]:
         store = self._reader()

@@ -1,9 +1,13 @@
 """What an apply lock tool is, says and whether it still counts.
 
-Apply locks (``compiler/apply/lock.py``) are tools named ``actionctl-lock-<token>``.
-Every stage that reads live tools (live state, validate's reserved names, import, the
-stale check) needs to recognise them and leave them out; this module is all they need,
-so none of them depends on how locks are taken.
+Apply locks (``compiler/apply/lock.py``) are tools named ``actionctl-lock-<token>`` kept
+on one dedicated agent, the **lock agent** (named ``actionctl-locks``, linked to no
+phone number, so no caller ever talks to it): each lock tool's description names the
+agent it locks. Older actionctl versions put the lock tool on the locked agent itself;
+such a tool (no agent named in its description) locks the agent it is on. Every stage
+that reads live tools (live state, validate's reserved names, import, the stale check)
+needs to recognise lock tools and the lock agent and leave them out; this module is all
+they need, so none of them depends on how locks are taken.
 
 A lock tool actionctl wrote carries its holder in the description (host, machine, pid,
 since, expiry). A tool with the prefix whose description does not say that was made by
@@ -22,18 +26,29 @@ this module for ``LOCK_PREFIX`` alone, and socket and hashlib cost ~10 ms to imp
 from __future__ import annotations
 
 import functools
+import json
 import os
 import re
 import threading
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from compiler.model import LOCK_PREFIX
+from compiler.model import LOCK_PREFIX as LOCK_PREFIX  # re-exported: apply imports it from here
 
 LOCK_EXPIRY = timedelta(minutes=15)
+
+# The agent holding every lock tool. Found by this name, made on first use, never linked
+# to a phone number: its tools are seen by no voice model on a call.
+LOCK_AGENT_NAME = "actionctl-locks"
+LOCK_AGENT_PROMPT = (
+    "Made by actionctl to hold its apply locks: while an apply runs, one tool here per "
+    "agent it is changing says who is applying and until when. Not a voice agent: never "
+    "link a phone number to it. Its tools are removed when each apply ends; it may be "
+    "deleted when no actionctl apply is running (the next apply makes it again)."
+)
 
 Tool = Mapping[str, Any]
 
@@ -74,9 +89,11 @@ def __getattr__(name: str) -> str:
 
 
 _DESCRIPTION = (
-    "actionctl apply lock: not an action, never call it. Held by host {host} machine "
+    "actionctl apply lock{on}: not an action, never call it. Held by host {host} machine "
     "{machine} pid {pid} since {since}; safe to delete after {expires}."
 )
+# The locked agents' uids as a JSON list: any character a uid may hold reads back.
+_ON_AGENTS = "actionctl apply lock on agents "
 _HOLDER = re.compile(
     r"host (?P<host>\S+) (?:machine (?P<machine>[0-9a-f]+) )?pid (?P<pid>\d+) "
     r"since (?P<since>\S+); safe to delete after (?P<expires>[0-9T:Z-]+)"
@@ -115,6 +132,37 @@ def without_locks(tools: Iterable[Tool]) -> list[Any]:
     return [tool for tool in tools if not is_lock_tool(tool)]
 
 
+def is_lock_agent(agent: Mapping[str, Any]) -> bool:
+    return agent.get("name") == LOCK_AGENT_NAME
+
+
+def without_lock_agents(agents: Iterable[Mapping[str, Any]]) -> list[Any]:
+    """The account's agents as import and people should see them."""
+    return [agent for agent in agents if not is_lock_agent(agent)]
+
+
+def lock_agent_order(agent: Mapping[str, Any]) -> tuple[str, str]:
+    """Every apply prefers the same lock agent when a race made two: the oldest, then
+    the lowest uid (any total order would do, as long as all applies use one)."""
+    return (str(agent.get("created_at") or ""), str(agent.get("uid") or ""))
+
+
+def locked_agents(tool: Tool) -> list[str]:
+    """The agents a lock tool on the lock agent locks, from its description; none when
+    it names none (a lock of an older actionctl, on the agent it locks, or one made by
+    hand)."""
+    description = str(tool.get("description") or "")
+    if not description.startswith(_ON_AGENTS):
+        return []
+    try:
+        uids, _end = json.JSONDecoder().raw_decode(description, len(_ON_AGENTS))
+    except ValueError:
+        return []
+    if not isinstance(uids, list):
+        return []
+    return [uid for uid in uids if isinstance(uid, str)]
+
+
 @dataclass(frozen=True)
 class Holder:
     """Who took a lock and until when it counts, read from the lock tool's description."""
@@ -129,12 +177,16 @@ class Holder:
         return f"since {self.since} (host {self.host}, pid {self.pid})"
 
 
-def lock_description(since: datetime, expires: datetime) -> str:
+def lock_description(
+    since: datetime, expires: datetime, agent_uids: Sequence[str] | None = None
+) -> str:
     """The description holds whole seconds: the expiry is rounded up, so nobody reading
-    it counts the lock as expired before its holder stops writing."""
+    it counts the lock as expired before its holder stops writing. ``agent_uids``: the
+    agents locked (a lock on the lock agent); None writes an older actionctl's lock."""
     if expires.microsecond:
         expires = expires.replace(microsecond=0) + timedelta(seconds=1)
     return _DESCRIPTION.format(
+        on="" if agent_uids is None else f" on agents {json.dumps(list(agent_uids))}",
         host=host_name(),
         machine=machine_identity(),
         pid=os.getpid(),

@@ -211,8 +211,9 @@ def test_no_write_once_the_lock_tool_was_deleted(server: Any, client: Any) -> No
     locks = AgentLocks(client)
     locks.acquire([AGENT])
     try:
-        for tool in live(server):
-            server.store.delete_tool(AGENT, tool["id"])  # someone removed our lock
+        held = locks.held[AGENT]
+        for tool_id in held.tool_ids:  # someone removed our lock from the lock agent
+            server.store.delete_tool(held.on, tool_id)
         locks.renew()  # the heartbeat's next beat finds it gone
         old = existing(server, HANG_UP)
         server.stats.reset()

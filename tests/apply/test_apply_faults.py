@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from compiler.apply.lock import LOCK_PREFIX
+from tests.apply.test_lock import lock_agent_tools
 from tests.conftest import REPO_ROOT
 
 EXAMPLE_TOOLS = 13
@@ -93,6 +94,10 @@ def settled_names(site: Any) -> set[str]:
         previous = current
 
 
+def lock_agent_names(site: Any) -> set[str]:
+    return {t["name"] for t in lock_agent_tools(site)}
+
+
 def lock_names(names: set[str]) -> set[str]:
     return {name for name in names if name.startswith(LOCK_PREFIX)}
 
@@ -117,11 +122,12 @@ def test_killed_apply_leaves_exactly_the_remainder(site_factory: Any, tmp_path: 
     process.wait(timeout=10)
     assert finished >= 3, "the apply finished too few changes before the kill"
 
-    settled = settled_names(site)
-    # The killed apply could not release its apply locks: one lock tool on each agent
-    # it touched stays until the next apply, which sees its pid is dead.
-    assert len(lock_names(settled)) == 2
-    live = settled - lock_names(settled)
+    live = settled_names(site)
+    # The killed apply could not release its apply lock: its lock tool (locking both
+    # agents) stays on the lock agent, none on the agents, until the next apply, which
+    # sees its pid is dead.
+    assert lock_names(live) == set()
+    assert len(lock_names(lock_agent_names(site))) == 1
     assert 3 <= len(live) < EXAMPLE_TOOLS, "the kill should land mid-apply"
     remainder = site.pending()
     planned = json.loads(plan_file.read_text())["changes"]
@@ -129,7 +135,7 @@ def test_killed_apply_leaves_exactly_the_remainder(site_factory: Any, tmp_path: 
     assert remainder == expected
     assert len(remainder) == EXAMPLE_TOOLS - len(live)
     assert site.run("apply", plan_file).exit_code == 3  # the old plan is now stale
-    assert lock_names(settled_names(site)) == set()  # ...and the dead apply's lock is gone
+    assert lock_names(lock_agent_names(site)) == set()  # ...and the dead apply's lock is gone
     second = tmp_path / "rest.json"
     assert site.run("plan", "--out", second).exit_code == 0
     result = site.run("apply", second)

@@ -1,6 +1,9 @@
 """The per-agent apply lock (compiler/apply/lock.py): two applies at once, lost lock
 responses, locks left by killed applies, renewal, and lock tools being invisible to
-plan. Real emulator over HTTP, real processes, and the local platform."""
+plan. Real emulator over HTTP, real processes, and the local platform.
+
+Lock tools live on actionctl's lock agent (``actionctl-locks``); a lock tool on an agent
+itself is how an older actionctl locked it, still honoured (``old_style_lock``)."""
 
 from __future__ import annotations
 
@@ -21,7 +24,15 @@ import pytest
 from compiler.apply.lock import AgentLocks, LockRefused
 from compiler.platform.base import PlatformError
 from compiler.platform.client import OpenMicClient
-from compiler.platform.lock_tools import HOST, LOCK_PREFIX, MACHINE, iso, parse_holder
+from compiler.platform.lock_tools import (
+    HOST,
+    LOCK_AGENT_NAME,
+    LOCK_PREFIX,
+    MACHINE,
+    iso,
+    locked_agents,
+    parse_holder,
+)
 from tests.conftest import REPO_ROOT, TEST_API_KEY
 
 SUPPORT = "agent_support_dev"
@@ -33,14 +44,40 @@ CALL_CONTROL = Path("actions/support/call_control.yaml")
 
 
 def locks_on(site: Any, agent: str = SUPPORT) -> list[dict[str, Any]]:
+    """Lock tools on the agent itself (an older actionctl's, or made by hand)."""
     return [t for t in site.tools(agent) if t["name"].startswith(LOCK_PREFIX)]
 
 
+def lock_agents(site: Any) -> list[dict[str, Any]]:
+    return list(site.server.store.list_agents(name=LOCK_AGENT_NAME).items)
+
+
+def lock_agent_uid(site: Any) -> str:
+    (agent,) = lock_agents(site)
+    return str(agent["uid"])
+
+
+def make_lock_agent(site: Any) -> str:
+    """The lock agent made ahead (as the first apply would), so that scripted faults
+    land on the requests a test is about."""
+    agent = site.rest("POST", "/agents", {"name": LOCK_AGENT_NAME, "prompt": "locks"})
+    return str(agent["uid"])
+
+
+def lock_agent_tools(site: Any) -> list[dict[str, Any]]:
+    return [t for agent in lock_agents(site) for t in site.tools(agent["uid"])]
+
+
+def our_locks(site: Any, agent: str = SUPPORT) -> list[dict[str, Any]]:
+    """Lock tools on the lock agent that lock ``agent``."""
+    return [t for t in lock_agent_tools(site) if agent in locked_agents(t)]
+
+
 def all_locks(site: Any) -> list[dict[str, Any]]:
-    return locks_on(site, SUPPORT) + locks_on(site, BILLING)
+    return locks_on(site, SUPPORT) + locks_on(site, BILLING) + lock_agent_tools(site)
 
 
-def foreign_lock(
+def old_style_lock(
     site: Any,
     *,
     host: str = "build-agent-7",
@@ -50,8 +87,8 @@ def foreign_lock(
     agent: str = SUPPORT,
     machine: str | None = None,
 ) -> dict[str, Any]:
-    """A lock tool as another apply would have written it, made over REST (without
-    ``machine``: as an actionctl that did not record the machine identity wrote it)."""
+    """A lock tool as an older actionctl wrote it, on the agent it locks, made over REST
+    (without ``machine``: as an actionctl that did not record the machine identity)."""
     now = datetime.now(UTC)
     identity = f"machine {machine} " if machine else ""
     description = (
@@ -61,6 +98,30 @@ def foreign_lock(
     )
     body = {"type": "end_call", "name": name, "description": description}
     tool: dict[str, Any] = site.rest("POST", f"/agents/{agent}/tools", body)
+    return tool
+
+
+def their_lock(
+    site: Any,
+    *,
+    host: str = "build-agent-7",
+    pid: int = 4242,
+    agent: str = SUPPORT,
+    since: timedelta = timedelta(0),
+    machine: str = "0123456789ab",
+    on: str | None = None,
+) -> dict[str, Any]:
+    """A lock another apply holds on the lock agent (taken ``since`` ago)."""
+    uid = on or (lock_agents(site)[0]["uid"] if lock_agents(site) else make_lock_agent(site))
+    taken = datetime.now(UTC) - since
+    description = (
+        f'actionctl apply lock on agents ["{agent}"]: not an action, never call it. Held by '
+        f"host {host} machine {machine} pid {pid} since {iso(taken)}; "
+        f"safe to delete after {iso(taken + timedelta(minutes=15))}."
+    )
+    body = {"type": "end_call", "name": LOCK_PREFIX + "feedfacecafebeef"}
+    body["description"] = description
+    tool: dict[str, Any] = site.rest("POST", f"/agents/{uid}/tools", body)
     return tool
 
 
@@ -223,27 +284,54 @@ def _local_tools(root: Path, agent: str) -> list[dict[str, Any]]:
 
 
 def test_a_lost_lock_create_response_is_found_by_name(site: Any, client: Any) -> None:
-    site.server.inject("lost")  # the POST commits, its response is dropped
+    make_lock_agent(site)
+    site.server.stats.reset()
+    site.server.inject(None, "lost")  # after the look-up, the POST commits, its answer is lost
     locks = AgentLocks(client)
     locks.acquire([SUPPORT])
     assert site.server.stats.snapshot()["methods"]["POST"] == 1  # adopted, not sent again
-    (lock,) = locks_on(site)
+    (lock,) = our_locks(site)
     held = locks.held[SUPPORT]
     assert lock["name"] == held.name and held.tool_ids == [lock["id"]]
     holder = parse_holder(lock)
     assert holder is not None and (holder.host, holder.pid) == (HOST, os.getpid())
+    assert locks_on(site) == []  # nothing on the agent itself
     assert locks.release() == []
-    assert locks_on(site) == []
+    assert all_locks(site) == []
 
 
 def test_a_lock_create_that_never_arrived_is_sent_again(site: Any, client: Any) -> None:
-    site.server.inject("drop")
+    make_lock_agent(site)
+    site.server.stats.reset()
+    site.server.inject(None, "drop")
     locks = AgentLocks(client)
     locks.acquire([SUPPORT, BILLING])
-    assert site.server.stats.snapshot()["methods"]["POST"] == 3
-    assert len(all_locks(site)) == 2
+    assert site.server.stats.snapshot()["methods"]["POST"] == 2  # one tool locks both
+    assert our_locks(site, SUPPORT) == our_locks(site, BILLING) == all_locks(site)
+    assert len(all_locks(site)) == 1
     locks.release()
     assert all_locks(site) == []
+
+
+def test_the_lock_agent_is_made_on_first_use_and_kept(site: Any, client: Any) -> None:
+    """Found by name, made when missing, linked to no phone number, and its prompt says
+    what it is; it stays (empty) between applies and is not made twice."""
+    assert lock_agents(site) == []
+    for _ in range(2):
+        locks = AgentLocks(client)
+        locks.acquire([SUPPORT, BILLING])
+        (lock,) = lock_agent_tools(site)
+        assert sorted(locked_agents(lock)) == [BILLING, SUPPORT]
+        assert all_locks(site) == lock_agent_tools(site)  # none on the agents themselves
+        locks.release()
+    (agent,) = lock_agents(site)
+    assert "apply locks" in agent["prompt"] and "never link a phone number" in agent["prompt"]
+    assert lock_agent_tools(site) == []
+    numbers = site.server.store.list_phone_numbers().items
+    assert agent["uid"] not in {
+        n.get(k) for n in numbers for k in ("inbound_agent_uid", "outbound_agent_uid")
+    }
+    assert agent["uid"] not in {a["uid"] for a in client.list_agents()}  # never shown
 
 
 def test_apply_through_lost_responses_leaves_no_lock(site_factory: Any) -> None:
@@ -264,7 +352,7 @@ def test_apply_through_lost_responses_leaves_no_lock(site_factory: Any) -> None:
 
 
 def test_a_live_lock_of_another_host_refuses_and_changes_nothing(site: Any) -> None:
-    theirs = foreign_lock(site)
+    theirs = old_style_lock(site)
     before = site.all_tools()
     result = site.run("apply", "--auto-approve")
     assert result.exit_code == 3, result.output
@@ -275,7 +363,7 @@ def test_a_live_lock_of_another_host_refuses_and_changes_nothing(site: Any) -> N
 
 
 def test_an_expired_lock_is_taken_over_and_removed(site: Any) -> None:
-    foreign_lock(site, expires_in=timedelta(seconds=-1))
+    old_style_lock(site, expires_in=timedelta(seconds=-1))
     result = site.run("apply", "--auto-approve")
     assert result.exit_code == 0, result.output
     assert all_locks(site) == []
@@ -284,7 +372,7 @@ def test_an_expired_lock_is_taken_over_and_removed(site: Any) -> None:
 
 def test_a_lock_of_a_dead_process_on_this_host_is_taken_over(site: Any) -> None:
     pid = _dead_pid()
-    foreign_lock(site, host=HOST, machine=MACHINE, pid=pid, expires_in=timedelta(minutes=14))
+    old_style_lock(site, host=HOST, machine=MACHINE, pid=pid, expires_in=timedelta(minutes=14))
     result = site.run("apply", "--auto-approve")
     assert result.exit_code == 0, result.output
     assert all_locks(site) == []
@@ -296,7 +384,7 @@ def test_a_lock_of_the_same_hostname_elsewhere_is_not_judged_by_our_pids(
 ) -> None:
     """Two CI containers with one hostname: pid 4242424 is dead here, which says nothing
     about the other container, so only the lock's expiry frees it."""
-    theirs = foreign_lock(site, host=HOST, machine=machine, pid=4242424)
+    theirs = old_style_lock(site, host=HOST, machine=machine, pid=4242424)
     result = site.run("apply", "--auto-approve")
     assert result.exit_code == 3, result.output
     assert "A907" in result.stderr and "pid 4242424" in result.stderr
@@ -308,7 +396,7 @@ def test_the_machine_identity_is_recorded_and_read_back(site: Any, client: Any) 
     locks = AgentLocks(client)
     locks.acquire([SUPPORT])
     try:
-        (lock,) = locks_on(site)
+        (lock,) = our_locks(site)
     finally:
         locks.release()
     holder = parse_holder(lock)
@@ -325,7 +413,7 @@ def _dead_pid() -> int:
 def test_a_lock_of_a_running_process_on_this_host_is_respected(site: Any) -> None:
     sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     try:
-        foreign_lock(site, host=HOST, machine=MACHINE, pid=sleeper.pid)
+        old_style_lock(site, host=HOST, machine=MACHINE, pid=sleeper.pid)
         result = site.run("apply", "--auto-approve")
     finally:
         sleeper.kill()
@@ -343,7 +431,7 @@ def test_within_one_process_the_first_lock_wins(site: Any, client: Any) -> None:
     assert [t["name"] for t in all_locks(site)] == [first.held[SUPPORT].name]  # none of second's
     first.release()
     second.acquire([BILLING, SUPPORT])
-    names = sorted(held.name for held in second.held.values())
+    names = sorted({held.name for held in second.held.values()})  # one tool locks both
     assert sorted(t["name"] for t in all_locks(site)) == names
     second.release()
 
@@ -354,7 +442,7 @@ def test_our_own_leftover_lock_is_abandoned_once_its_apply_is_over(site: Any, cl
     site.server.inject(*["500"] * 18)  # every DELETE attempt of the release fails
     (problem,) = leftover.release()
     assert "could not remove the apply lock tool" in problem and SUPPORT in problem
-    assert len(locks_on(site)) == 1  # it names this process, which still runs
+    assert len(our_locks(site)) == 1  # it names this process, which still runs
     result = site.run("apply", "--auto-approve")
     assert result.exit_code == 0, result.output
     assert all_locks(site) == []
@@ -373,13 +461,13 @@ def test_a_renewal_pushes_the_expiry_and_a_deleted_lock_is_lost(site: Any, clien
     now[0] += timedelta(minutes=6)
     locks.renew()
     assert patches() == 1
-    (lock,) = locks_on(site)
+    (lock,) = our_locks(site)
     holder = parse_holder(lock)
     assert holder is not None and holder.expires == now[0] + timedelta(minutes=15)
     assert holder.since == "2030-01-01T12:00:00Z"  # since stays the time it was taken
     now[0] += timedelta(minutes=10)  # 16 minutes after it was taken: still held
     locks.check(SUPPORT)
-    site.rest("DELETE", f"/agents/{SUPPORT}/tools/{lock['id']}")  # taken over meanwhile
+    site.rest("DELETE", f"/agents/{lock_agent_uid(site)}/tools/{lock['id']}")  # taken over
     locks.renew()
     with pytest.raises(PlatformError, match="no longer held"):
         locks.check(SUPPORT)
@@ -398,7 +486,7 @@ def test_a_lock_near_its_expiry_is_not_written_under(site: Any, client: Any) -> 
     locks.renew()  # a late beat does not bring it back
     assert site.server.stats.snapshot()["methods"].get("PATCH", 0) == 0
     locks.release()
-    assert locks_on(site) == []
+    assert all_locks(site) == []
 
 
 def test_the_heartbeat_renews_by_time_alone(site: Any, client: Any) -> None:
@@ -409,7 +497,7 @@ def test_the_heartbeat_renews_by_time_alone(site: Any, client: Any) -> None:
     try:
         time.sleep(4.5)
         locks.check(SUPPORT)
-        (lock,) = locks_on(site)
+        (lock,) = our_locks(site)
         holder = parse_holder(lock)
         assert holder is not None and holder.expires > datetime.now(UTC)
         assert site.server.stats.snapshot()["methods"].get("PATCH", 0) >= 5
@@ -418,7 +506,7 @@ def test_the_heartbeat_renews_by_time_alone(site: Any, client: Any) -> None:
     patches = site.server.stats.snapshot()["methods"].get("PATCH", 0)
     time.sleep(1.0)
     assert site.server.stats.snapshot()["methods"].get("PATCH", 0) == patches  # stopped
-    assert locks_on(site) == []
+    assert all_locks(site) == []
 
 
 # --- releasing ---
@@ -511,9 +599,9 @@ def test_a_signal_while_the_locks_are_taken_changes_nothing(
 
 
 def test_lock_tools_never_appear_in_plans(applied: Any) -> None:
-    theirs = foreign_lock(applied)
-    foreign_lock(applied, agent=BILLING, name=theirs["name"])
-    foreign_lock(applied, agent=BILLING, name=theirs["name"])  # a duplicate name, ignored
+    theirs = old_style_lock(applied)
+    old_style_lock(applied, agent=BILLING, name=theirs["name"])
+    old_style_lock(applied, agent=BILLING, name=theirs["name"])  # a duplicate name, ignored
     for fmt in ("text", "json", "markdown"):
         result = applied.run("plan", "--prune", "--detailed-exitcode", "--format", fmt)
         assert result.exit_code == 0, result.output
@@ -528,7 +616,7 @@ def test_lock_tools_never_appear_in_plans(applied: Any) -> None:
 def test_a_plan_warns_about_a_lock_left_by_a_killed_apply_and_apply_sweeps_it(
     applied: Any,
 ) -> None:
-    foreign_lock(applied, host=HOST, machine=MACHINE, pid=_dead_pid())
+    old_style_lock(applied, host=HOST, machine=MACHINE, pid=_dead_pid())
     warned = applied.run("plan")
     assert "L804" in warned.stderr and "left by an apply that was killed" in warned.stderr
     result = applied.run("apply", "--auto-approve")  # no changes: still cleans up
@@ -546,7 +634,7 @@ def test_a_plan_made_during_an_apply_does_not_see_its_lock(applied: Any, client:
 
 
 def test_import_does_not_write_a_lock_tool(applied: Any, tmp_path: Path) -> None:
-    foreign_lock(applied)
+    old_style_lock(applied)
     # A tool the project does not declare, so import writes it whether or not it skips
     # the declared ones.
     body = {"type": "end_call", "name": "legacy_hang_up", "description": "Hangs up."}
@@ -600,7 +688,8 @@ def test_a_tool_edited_since_planning_is_refused_from_one_listing(
     applied: Any, tmp_path: Path
 ) -> None:
     """The "still as planned?" guard reads each agent's list once under its lock, not
-    one GET per tool: the refusal costs the lock's create and delete and one listing."""
+    one GET per tool: the refusal costs the lock's create and delete, the two look-ups of
+    the lock agent by name and its tool list, and the agent's listing."""
     path = applied.root / CALL_CONTROL
     path.write_text(path.read_text().replace("Goodbye!", "Bye now!"))
     plan_file = tmp_path / "plan.json"
@@ -612,16 +701,17 @@ def test_a_tool_edited_since_planning_is_refused_from_one_listing(
     assert result.exit_code == 3, result.output
     assert "A904" in result.stderr and "changed since planning" in result.stderr
     assert applied.tool("end_call")["description"] == "edited"
-    assert applied.server.stats.snapshot()["methods"] == {"POST": 1, "GET": 1, "DELETE": 1}
-    assert locks_on(applied) == []
+    assert applied.server.stats.snapshot()["methods"] == {"POST": 1, "GET": 4, "DELETE": 1}
+    assert all_locks(applied) == []
 
 
 def test_lock_tool_is_read_only_and_harmless_if_called(site: Any, client: Any) -> None:
-    """The voice agent can see the lock while an apply runs: it must not act on a call."""
+    """No caller reaches the lock agent; should someone link a number to it anyway, its
+    tools must not act on a call."""
     locks = AgentLocks(client)
     locks.acquire([SUPPORT])
     try:
-        (lock,) = locks_on(site)
+        (lock,) = our_locks(site)
     finally:
         locks.release()
     assert lock["type"] == "check_working_hours"

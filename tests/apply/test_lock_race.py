@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 
 from compiler.platform.lock_tools import LOCK_PREFIX
-from tests.apply.test_lock import CALL_CONTROL, SUPPORT, diverge, start_apply
+from tests.apply.test_lock import CALL_CONTROL, SUPPORT, diverge, lock_agent_tools, start_apply
 
 FILLER = 4  # more creates per plan: the winner holds the lock longer, the applies overlap
 
@@ -66,7 +66,8 @@ def race_once(site: Any, tmp_path: Path, contenders: int) -> Race:
     tools = site.tools()
     names = collections.Counter(t["name"] for t in tools)
     assert [n for n, count in names.items() if count > 1] == [], f"duplicates: {names}"
-    assert not [n for n in names if n.startswith(LOCK_PREFIX)], "a lock tool was left"
+    assert not [n for n in names if n.startswith(LOCK_PREFIX)], "a lock tool on the agent"
+    assert lock_agent_tools(site) == [], "a lock tool was left on the lock agent"
     winner = f"P{codes.index(0)}" if 0 in codes else None
     by_name = {t["name"]: t for t in tools}
     if winner is None:

@@ -1,7 +1,8 @@
 """What an apply costs, counted at the emulator: the listing of each touched agent (read
-once, under its lock, pages of 100), one request per change, and the lock's create and
-delete per agent. No GET before a write (the per-agent listing is the guard), none after
-(the POST/PATCH response is the tool).
+once, under its lock, pages of 100), one request per change, and per apply the lock
+tool's create and delete on the lock agent, the lock agent's look-up by name (before
+and after that create) and its tool list. No GET before a write (the per-agent listing is the
+guard), none after (the POST/PATCH response is the tool).
 
 minimum = list pages + 1 per change (what the changes need at the very least); the goal
 is requests / minimum <= 1.05 for creates, updates, deletes and a no-change apply.
@@ -13,11 +14,13 @@ import math
 from pathlib import Path
 from typing import Any
 
-from tests.apply.test_lock import dtmf
+from tests.apply.test_lock import dtmf, make_lock_agent
 
 SUPPORT = "agent_support_dev"
 BULK = 100  # more than a page of tools on one agent
 EXAMPLE_SUPPORT, EXAMPLE_BILLING = 11, 2
+# Per apply that locks: the lock agent looked up by name twice, its tools listed once.
+LOCK_AGENT_GETS = 3
 
 
 def bulk_file(root: Path, description: str = "Presses 2") -> Path:
@@ -47,12 +50,22 @@ def ratio(methods: dict[str, int], minimum: int) -> float:
 
 
 def test_creates_cost_one_request_each(site: Any, tmp_path: Path) -> None:
+    make_lock_agent(site)  # as on any account an apply has run on before
     bulk_file(site.root)
     creates = BULK + EXAMPLE_SUPPORT + EXAMPLE_BILLING
     methods = apply_saved(site, tmp_path)
-    # Two agents, each: lock create + one listing page (its lock alone) + lock delete.
-    assert methods == {"POST": creates + 2, "GET": 2, "DELETE": 2}
+    # One lock tool for both agents (create, delete), one listing page each (empty).
+    assert methods == {"POST": creates + 1, "GET": 2 + LOCK_AGENT_GETS, "DELETE": 1}
     assert ratio(methods, pages(0) * 2 + creates) <= 1.05
+
+
+def test_the_first_apply_on_an_account_makes_the_lock_agent_once(site: Any, tmp_path: Path) -> None:
+    """Two requests once per account: the lock agent's create and one more look-up."""
+    methods = apply_saved(site, tmp_path)
+    creates = EXAMPLE_SUPPORT + EXAMPLE_BILLING
+    assert methods == {"POST": creates + 1 + 1, "GET": 2 + LOCK_AGENT_GETS + 1, "DELETE": 1}
+    (site.root / "actions" / "support" / "call_control.yaml").unlink()
+    assert apply_saved(site, tmp_path, "--prune")["POST"] == 1  # the lock tool alone
 
 
 def test_updates_cost_one_request_each(site: Any, tmp_path: Path) -> None:
@@ -61,8 +74,9 @@ def test_updates_cost_one_request_each(site: Any, tmp_path: Path) -> None:
     bulk_file(site.root, "Presses 2 on the keypad")
     methods = apply_saved(site, tmp_path)
     listed = BULK + EXAMPLE_SUPPORT
-    # Only support is touched: its 111 tools and the lock tool fit in two pages.
-    assert methods == {"POST": 1, "GET": pages(listed + 1), "PATCH": BULK, "DELETE": 1}
+    # Only support is touched: its 111 tools in two pages; no lock tool among them.
+    get = pages(listed) + LOCK_AGENT_GETS
+    assert methods == {"POST": 1, "GET": get, "PATCH": BULK, "DELETE": 1}
     assert ratio(methods, pages(listed) + BULK) <= 1.05
 
 
@@ -72,7 +86,8 @@ def test_deletes_cost_one_request_each(site: Any, tmp_path: Path) -> None:
     path.unlink()
     methods = apply_saved(site, tmp_path, "--prune")
     listed = BULK + EXAMPLE_SUPPORT
-    assert methods == {"POST": 1, "GET": pages(listed + 1), "DELETE": BULK + 1}
+    get = pages(listed) + LOCK_AGENT_GETS
+    assert methods == {"POST": 1, "GET": get, "DELETE": BULK + 1}
     assert ratio(methods, pages(listed) + BULK) <= 1.05
 
 
@@ -102,4 +117,4 @@ def test_a_replace_costs_a_delete_and_a_create(site: Any, tmp_path: Path) -> Non
     block = text[start:end].replace('static_params:\n  digits: "1"\n', "")
     path.write_text(text[:start] + block + text[end:])
     methods = apply_saved(site, tmp_path)
-    assert methods == {"POST": 2, "GET": 1, "DELETE": 2}
+    assert methods == {"POST": 2, "GET": 1 + LOCK_AGENT_GETS, "DELETE": 2}

@@ -28,6 +28,7 @@ RELIABILITY_KEY = "rel-K3y-5f1e9c7a2b-SECRET-do-not-log"
 KEY_ENV = "ACTIONCTL_RELIABILITY_KEY"
 UNMANAGED_AGENT = "agent_not_in_project"
 LOCK_PREFIX = "actionctl-lock-"  # apply lock tools (compiler/platform/lock_tools.py)
+LOCK_AGENT_NAME = "actionctl-locks"  # the agent they live on
 
 
 @dataclass(frozen=True)
@@ -189,8 +190,15 @@ class Workspace:
                 return tools
             cursor = page["next_cursor"]
 
+    def lock_agent_uids(self) -> list[str]:
+        """actionctl's lock agents (where apply locks live), found by name over REST."""
+        page = self.rest("GET", f"/agents?name={LOCK_AGENT_NAME}&page_size=100")
+        return [str(agent["uid"]) for agent in page["agents"]]
+
     def live_all(self, *extra_uids: str) -> dict[str, list[dict[str, Any]]]:
-        return {uid: self.live(uid) for uid in (*self.uids.values(), *extra_uids)}
+        """Every declared agent's tools, and the lock agents' (their lock tools)."""
+        uids = (*self.uids.values(), *extra_uids, *self.lock_agent_uids())
+        return {uid: self.live(uid) for uid in dict.fromkeys(uids)}
 
 
 def duplicates(everything: dict[str, list[dict[str, Any]]]) -> dict[str, list[str]]:

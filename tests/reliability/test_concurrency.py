@@ -92,7 +92,12 @@ def live_state(ws: Workspace) -> dict[str, Any]:
         "keep_0": [t["description"] for t in tools if t["name"] == "keep_0"],
         "contested_new": [t["description"] for t in tools if t["name"] == "contested_new"],
         "duplicates": duplicates({"uid_agent0": tools}),
-        "locks": [t["name"] for t in tools if t["name"].startswith(LOCK_PREFIX)],
+        "locks": [
+            t["name"]
+            for uid in ("uid_agent0", *ws.lock_agent_uids())
+            for t in (tools if uid == "uid_agent0" else ws.live(uid))
+            if t["name"].startswith(LOCK_PREFIX)
+        ],
     }
 
 
