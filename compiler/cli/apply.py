@@ -171,7 +171,7 @@ class TerminalConfirm:
     """The question before applying, asked on the terminal (stderr), if there is one."""
 
     def interactive(self) -> bool:
-        return sys.stdin.isatty()
+        return sys.stdin is not None and sys.stdin.isatty()
 
     def yes_or_no(self, question: str) -> bool:
         return click.confirm(question, default=False, err=True)
