@@ -13,8 +13,7 @@ def test_apply_with_stdin_closed_refuses_as_without_a_terminal(example_project: 
     result = subprocess.run(
         [sys.executable, "-m", "compiler", "--project", str(example_project), "apply"],
         preexec_fn=lambda: os.close(0),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        capture_output=True,
         text=True,
         timeout=120,
     )
