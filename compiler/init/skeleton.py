@@ -15,6 +15,7 @@ GITIGNORE = (
 )
 EXAMPLE_CHANNEL = "channels/customer-notifications.yaml"
 EXAMPLE_ACTION = "actions/support/send_booking_confirmation.yaml"
+EXAMPLE_TEST = "tests/support/send_booking_confirmation.test.yaml"
 
 _LOCAL_PLATFORM = """\
 # The embedded local platform (SQLite in .actionctl/): plan and apply work offline.
@@ -80,6 +81,30 @@ message: "Hi, your booking is confirmed! Reference: {{ .parameters.booking_refer
 """
 
 
+TEST = """\
+# Offline tests of the example action: `actionctl test` renders the SMS the caller
+# receives from sample arguments, and checks them against parameters_schema. No network,
+# no key, no real SMS (docs/testing.md; `actionctl test --init AGENT/NAME` starts one).
+kind: test
+action: support/send_booking_confirmation
+# true: also pin the payload it compiles to (tests/golden/); `actionctl test --update`
+# writes it, and a change to the payload then fails until it is reviewed and updated.
+golden: false
+cases:
+  - name: confirms the reference
+    parameters:
+      booking_reference: BK-20931
+    expect:
+      text: "Hi, your booking is confirmed! Reference: BK-20931."
+      encoding: GSM-7
+      segments: 1
+      recipient: caller
+  - name: the agent must give a reference
+    parameters: {}
+    expect_failures: [required]
+"""
+
+
 def project_file(platform: str, agents: dict[str, str] | None) -> str:
     """``agents`` None: the example's mapping; empty: none (each agent is its own uid)."""
     head = _OPENMIC_PLATFORM if platform == "openmic" else _LOCAL_PLATFORM
@@ -96,6 +121,7 @@ def example_files(platform: str, agents: dict[str, str] | None) -> dict[str, str
         PROJECT_FILE: project_file(platform, agents),
         EXAMPLE_CHANNEL: CHANNEL,
         EXAMPLE_ACTION: ACTION,
+        EXAMPLE_TEST: TEST,
     }
 
 

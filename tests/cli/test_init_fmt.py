@@ -46,8 +46,12 @@ def test_init_writes_a_project_that_validates_plans_and_is_canonical(
         "actionctl.yaml",
         "actions/support/send_booking_confirmation.yaml",
         "channels/customer-notifications.yaml",
+        "tests/support/send_booking_confirmation.test.yaml",
     ]
     assert "# " in (root / "actions/support/send_booking_confirmation.yaml").read_text()
+    tested = cli("--project", root, "test")  # offline, its sample cases pass as written
+    assert tested.exit_code == 0, tested.output
+    assert "2 passed" in tested.output
     assert ".actionctl/" in (root / ".gitignore").read_text()
     checked = cli("--project", root, "validate", "--strict")
     assert checked.exit_code == 0, checked.output
