@@ -199,6 +199,7 @@ def render(root: Path = ROOT) -> str:
     lines += _project_section(root)
     lines += _channel_section(root)
     lines += _actions_section(root)
+    lines += _test_section(root)
     lines += [_templates_section()]
     return "\n".join(lines).rstrip("\n") + "\n"
 
@@ -244,6 +245,22 @@ def _channel_section(root: Path) -> list[str]:
     ]
     lines += _tables(schema, "channel", heading="###")
     lines += _repository_example(root, "channels", "channel", None)
+    return lines
+
+
+def _test_section(root: Path) -> list[str]:
+    schema = schemas.bundled("test")
+    lines = ["", "## `test`", ""]
+    lines += [
+        f"{schema['description']} Every expectation, the worst case and golden payloads: "
+        "[docs/testing.md](testing.md).",
+        "",
+        "Schema: [`schemas/test.schema.json`](../schemas/test.schema.json).",
+        "",
+    ]
+    lines += _tables(schema, "test", heading="###")
+    example = "tests/support/send_booking_confirmation.test.yaml"
+    lines += _example_block(_read(root / example), example)
     return lines
 
 

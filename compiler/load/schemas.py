@@ -24,7 +24,7 @@ UI_ACTION_TYPES: tuple[str, ...] = (
     "client_action",
     "static_response",
 )
-TOP_LEVEL_KINDS: tuple[str, ...] = ("project", "channel", "action")
+TOP_LEVEL_KINDS: tuple[str, ...] = ("project", "channel", "action", "test")
 
 
 class SchemaNotFoundError(LookupError):

@@ -8,7 +8,7 @@ import importlib.util
 import re
 import shutil
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -20,7 +20,7 @@ from compiler.compile import compile_action
 from compiler.compile.checks import check_project
 from compiler.diagnostics import Diagnostic
 from compiler.load import load_project, schemas
-from tests.conftest import REPO_ROOT
+from tests.conftest import REPO_ROOT, CliResult
 
 REFERENCE = REPO_ROOT / "docs" / "yaml-reference.md"
 YAML_FENCE = re.compile(r"^```yaml\n(.*?)^```$", re.M | re.S)
@@ -157,7 +157,7 @@ def test_sub_table_links_lead_to_headings(build: ModuleType) -> None:
 
 def test_one_example_per_kind_and_action_type() -> None:
     labels = [block_label(block) for block in example_blocks()]
-    assert sorted(labels) == sorted(["project", "channel", *schemas.action_types()])
+    assert sorted(labels) == sorted(["project", "channel", "test", *schemas.action_types()])
 
 
 def test_examples_are_the_example_projects_own_files(build: ModuleType) -> None:
@@ -169,6 +169,9 @@ def test_examples_are_the_example_projects_own_files(build: ModuleType) -> None:
         for path in sorted((REPO_ROOT / folder).rglob("*.yaml"))
     )
     own += (REPO_ROOT / "actionctl.yaml").read_text(encoding="utf-8")
+    own += "\n".join(
+        path.read_text(encoding="utf-8") for path in sorted(REPO_ROOT.glob("tests/**/*.test.yaml"))
+    )
     for block in example_blocks():
         label = block_label(block)
         if label in build.WRITTEN_EXAMPLES:
@@ -202,7 +205,20 @@ BLOCKS = example_blocks()
 
 
 @pytest.mark.parametrize("block", BLOCKS, ids=[block_label(b) for b in BLOCKS])
-def test_example_loads_and_validates(build: ModuleType, block: str, tmp_path: Path) -> None:
+def test_example_loads_and_validates(
+    build: ModuleType, block: str, tmp_path: Path, cli: Callable[..., CliResult]
+) -> None:
+    if block_label(block) == "test":  # a test of the example project: it passes there
+        root = tmp_path / "project"
+        for name in ("actions", "channels", "tests"):
+            shutil.copytree(REPO_ROOT / name, root / name, ignore=shutil.ignore_patterns("*.py"))
+        shutil.copy(REPO_ROOT / "actionctl.yaml", root / "actionctl.yaml")
+        # In place of the file it quotes (two copies would name every case twice).
+        (root / "tests" / "support" / "send_booking_confirmation.test.yaml").unlink()
+        (root / "tests" / "example.test.yaml").write_text(block, encoding="utf-8")
+        result = cli("--project", root, "test")
+        assert result.exit_code == 0, result.output
+        return
     root = project_with(block, tmp_path / "project")
     loaded = load_project(root)
     assert loaded.project is not None
