@@ -106,6 +106,16 @@ def test_a_replace_with_no_field_listed_is_the_branch_doing() -> None:
     assert (tool.kind, tool.fields, tool.note) == (CHANGE, (), "edited in this branch")
 
 
+def test_a_tool_created_both_here_and_live_has_one_conflict_per_field_and_no_base() -> None:
+    branch = with_message("Branch: {{ref}}", description="Branch.")
+    (tool,) = classify(plan_of(change(with_message("Live: {{ref}}"), branch)), {})
+    assert [(f.path, f.kind, f.base) for f in tool.fields] == [
+        (("description",), CONFLICT, MISSING),
+        (("static_params", "message"), CONFLICT, MISSING),
+    ]
+    assert tool.note == "created in this branch and outside git, differently"
+
+
 # ---------------------------------------------------------------- annotations
 
 

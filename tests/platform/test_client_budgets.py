@@ -6,9 +6,11 @@ makes them longer, never shorter)."""
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -16,7 +18,7 @@ from typing import Any
 import httpx
 import pytest
 
-from compiler.platform.base import TransportError, WriteOutcomeUnknown
+from compiler.platform.base import PlatformError, TransportError, WriteOutcomeUnknown
 from compiler.platform.client import OpenMicClient
 from tests.conftest import TEST_API_KEY
 from tests.platform.conftest import sms_tool
@@ -72,6 +74,17 @@ def test_the_retry_budget_is_exact(emulator: Any) -> None:
         with pytest.raises(TransportError, match="failed after 3 attempts"):
             c.list_tools(uid)
         assert sent(emulator) == 6
+
+
+def test_the_default_budget_is_five_retries(emulator: Any) -> None:
+    uid = add_agent(emulator)
+    with OpenMicClient(emulator.url, TEST_API_KEY, **FAST) as c:
+        emulator.inject(*["500"] * 5)
+        assert c.list_tools(uid) == []
+        emulator.inject(*["500"] * 6)
+        with pytest.raises(TransportError, match="failed after 6 attempts"):
+            c.list_tools(uid)
+    assert sent(emulator) == 12
 
 
 def test_a_429_is_not_a_retry_and_is_waited_out(emulator_factory: Callable[..., Any]) -> None:
@@ -147,6 +160,11 @@ def test_max_concurrency_one_sends_one_request_at_a_time(
     emulator_factory: Callable[..., Any], max_concurrency: int
 ) -> None:
     assert _busiest(emulator_factory(latency_ms=100), max_concurrency) == 1
+
+
+def test_the_default_concurrency_is_eight(emulator: Any) -> None:
+    with OpenMicClient(emulator.url, TEST_API_KEY) as c:
+        assert c.max_concurrency == 8
 
 
 def test_max_concurrency_two_never_has_three_in_flight(
@@ -267,3 +285,22 @@ def test_a_pause_holds_every_worker_and_is_not_stretched(
         elapsed = time.monotonic() - started
     assert elapsed >= 1.0
     assert server.stats.snapshot()["statuses"] == {429: 2, 200: 2}
+
+
+# -------------------------------------------------------------------- logs
+
+
+def test_a_base_path_is_hidden_in_the_http_library_log_too(
+    emulator: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A gateway path may hold a key; one no other test uses, since the mask is global.
+    secret = f"gateway-{uuid.uuid4().hex}"
+    caplog.set_level(logging.DEBUG, logger="httpx")
+    with (
+        OpenMicClient(f"{emulator.url}/{secret}", TEST_API_KEY, max_retries=0) as c,
+        pytest.raises(PlatformError),
+    ):
+        c.list_tools("agent_x")
+    logged = [record.getMessage() for record in caplog.records if record.name == "httpx"]
+    assert logged, "httpx logged no request: the test would prove nothing"
+    assert not any(secret in line for line in logged)
