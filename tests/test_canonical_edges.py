@@ -173,3 +173,6 @@ def test_fingerprint_ignores_key_order_and_sees_everything_else() -> None:
     # Fixed, so a saved plan's fingerprints stay comparable across versions.
     expected = "sha256:015abd7f5cc57a2dd94b7590f04ad8084273905ee33ec5cebeae62276a97f862"
     assert fingerprint({"a": 1}) == expected
+    # Text is hashed as UTF-8, not as JSON escapes: "é" is not "\\u00e9".
+    expected = "sha256:b3a092a6af48807fa9482b2ee140105575daa26d5b24b3c0e60a7e2dee6683b1"
+    assert fingerprint({"a": "é"}) == expected
