@@ -174,6 +174,7 @@ def test_a_plan_without_a_base_has_no_annotations() -> None:
         ("actions/x.yaml:12:3", Location("actions/x.yaml", 12, 3)),
         ("actions/x.yaml", Location("actions/x.yaml")),
         ("actions/x.yaml:12", Location("actions/x.yaml:12")),
+        ("actions/a:b.yaml:12:3", Location("actions/a:b.yaml", 12, 3)),  # a colon in a name
         ("c:/x.yaml:a:3", Location("c:/x.yaml:a:3")),
         ("c:/x.yaml:3:b", Location("c:/x.yaml:3:b")),
     ],
