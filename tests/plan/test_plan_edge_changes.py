@@ -126,3 +126,25 @@ def test_a_changed_tool_type_is_a_replace_even_with_equal_fields() -> None:
         {"type": "end_call", "name": "lookup"}, {"type": "transfer_call", "name": "lookup"}
     )
     assert change.action == REPLACE
+
+
+def test_changes_come_sorted_by_address_whatever_the_declaration_order() -> None:
+    desired = {}
+    for name in ("zulu", "alpha"):
+        tool = CompiledTool("support", UID, name, canonical_tool({"type": "dtmf", "name": name}))
+        desired[tool.address] = tool
+    live, problems = index_by_name(UID, [{"id": 9, "type": "dtmf", "name": "mike"}])
+    assert problems == []
+    plan = build_plan(
+        desired,
+        LiveState(tools={UID: live}),
+        environment="dev",
+        target={"platform": "local"},
+        agents={"support": UID},
+        prune=True,
+    )
+    assert [(c.address, c.action) for c in plan.changes] == [
+        ("support/alpha", "create"),
+        ("support/mike", "delete"),
+        ("support/zulu", "create"),
+    ]
