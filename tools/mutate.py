@@ -234,7 +234,7 @@ def _copy_checkout(into: Path) -> None:
             shutil.copy(ROOT / name, into / name)
 
 
-def _run(workdir: Path, tests: list[str], timeout: float) -> str:
+def _run(workdir: Path, tests: list[str], timeout: float, show: bool = False) -> str:
     env = dict(os.environ, PYTHONPATH=str(workdir), PYTHONDONTWRITEBYTECODE="1")
     command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *tests]
     try:
@@ -243,6 +243,8 @@ def _run(workdir: Path, tests: list[str], timeout: float) -> str:
         )
     except subprocess.TimeoutExpired:
         return "timeout"
+    if show and done.returncode != 0:  # why the baseline failed
+        print(done.stdout.decode(errors="replace")[-3000:], file=sys.stderr)
     return "survived" if done.returncode == 0 else "killed"
 
 
@@ -262,7 +264,7 @@ def run_all(
         for workdir in workdirs:
             _copy_checkout(workdir)
         # The unmutated module must pass, else every mutant would look killed.
-        baseline = _run(workdirs[0], tests, timeout)
+        baseline = _run(workdirs[0], tests, timeout, show=True)
         if baseline != "survived":
             raise SystemExit(f"the chosen tests do not pass on the unmutated code ({baseline})")
 

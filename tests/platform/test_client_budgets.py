@@ -19,7 +19,7 @@ import httpx
 import pytest
 
 from compiler.platform.base import PlatformError, TransportError, WriteOutcomeUnknown
-from compiler.platform.client import OpenMicClient
+from compiler.platform.client import OpenMicClient, _Pacer
 from tests.conftest import TEST_API_KEY
 from tests.platform.conftest import sms_tool
 
@@ -268,6 +268,21 @@ def test_workers_share_the_pace(emulator: Any) -> None:
         with ThreadPoolExecutor(max_workers=4) as pool:
             list(pool.map(lambda _: c.list_tools(uid), range(8)))
         assert time.monotonic() - started >= 7 * 0.1
+
+
+def test_a_worker_asleep_until_its_turn_wakes_to_a_pause_and_waits_it_out() -> None:
+    # The client's own bucket, driven by real threads: a worker that reserved the next
+    # turn (1 s away) is asleep when a 429 pauses everyone for 1.5 s; its turn is void.
+    pacer = _Pacer(60)
+    pacer.wait()  # the first turn is now
+    returned: list[float] = []
+    worker = threading.Thread(target=lambda: (pacer.wait(), returned.append(time.monotonic())))
+    worker.start()
+    time.sleep(0.2)  # let it reserve its turn first (if it has not, the bound still holds)
+    paused_at = time.monotonic()
+    pacer.pause(1.5)
+    worker.join(timeout=30)
+    assert returned and returned[0] >= paused_at + 1.5
 
 
 def test_a_pause_holds_every_worker_and_is_not_stretched(
