@@ -3,9 +3,13 @@ reported, fields on one side only, the order of paths, and the live fields set a
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
+import pytest
+
 from compiler.plan.diff import (
+    FieldChange,
     changed_paths,
     field_changes,
     split_ignored,
@@ -93,3 +97,10 @@ def test_top_level_paths_and_fields() -> None:
     assert top_level_paths({"type": "dtmf", "name": "n"}) == [("type",), ("name",)]
     paths = [("static_params", "b"), ("name",), ("static_params", "a")]
     assert top_level_fields(paths) == ["static_params", "name"]
+
+
+def test_a_field_change_is_a_value_that_cannot_be_altered() -> None:
+    (change,) = field_changes({"name": "a"}, {"name": "b"})
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        change.after = "c"  # type: ignore[misc]
+    assert {change} == {FieldChange(("name",), "a", "b")}
