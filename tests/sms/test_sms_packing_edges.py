@@ -5,6 +5,8 @@ from the implementation's own totals."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 import regex
 from hypothesis import given
@@ -43,6 +45,8 @@ def test_each_capacity_filled_and_overrun_by_one(
         room,
     )
     assert analysis.characters == len(text)
+    # Whole numbers, as the preview and JSON output show them ("70", never "70.0").
+    assert all(type(n) is int for n in (analysis.units, analysis.segments, analysis.room))
 
 
 @pytest.mark.parametrize(
@@ -122,3 +126,9 @@ def test_packing_matches_an_independent_count(pieces: list[str], repeat: int) ->
     analysis = analyze_sms(text)
     expected = _reference(text)
     assert (analysis.encoding, analysis.units, analysis.segments, analysis.room) == expected
+
+
+def test_an_analysis_is_a_value_that_cannot_be_altered() -> None:
+    analysis = analyze_sms("hello")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        analysis.segments = 2  # type: ignore[misc]
