@@ -75,6 +75,9 @@ def test_one_character_longer_than_a_part_fills_whole_parts_then_shares_the_last
     # The same after a partly filled part: that part is closed first.
     analysis = analyze_sms("ç" * 10 + accented)
     assert (analysis.segments, analysis.room) == (4, 67 - 17)
+    # One unit longer than a part: one whole part, and a remainder of one unit.
+    analysis = analyze_sms("e" + "\u0301" * 67 + "ç" * 10)
+    assert (analysis.units, analysis.segments, analysis.room) == (78, 2, 67 - 11)
     # Exactly two parts long: no empty remainder is counted as a third.
     assert analyze_sms("e" + "\u0301" * 133).segments == 2
 
@@ -94,7 +97,19 @@ def test_offending_and_extension_characters_are_listed_once_in_first_seen_order(
 
 # The pieces the property draws from; these characters are outside the GSM alphabet.
 NOT_GSM = frozenset("ç😀👍🏽🇫🇷\u0301")
-PIECES = ["a", "€", "{", "\r\n", "ç", "😀", "👍🏽", "e\u0301", "🇫🇷", "e" + "\u0301" * 70]
+PIECES = [
+    "a",
+    "€",
+    "{",
+    "\r\n",
+    "ç",
+    "😀",
+    "👍🏽",
+    "e\u0301",
+    "🇫🇷",
+    "e" + "\u0301" * 70,
+    "e" + "\u0301" * 67,
+]
 
 
 def _reference(text: str) -> tuple[str, int, int, int]:
