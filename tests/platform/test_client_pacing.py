@@ -3,7 +3,6 @@ actionctl.yaml; a 429 drains it. Real client, real emulator over loopback HTTP."
 
 from __future__ import annotations
 
-import itertools
 import re
 import threading
 import time
@@ -80,8 +79,11 @@ def test_a_429_pauses_every_worker_then_requests_are_spaced_from_its_end(
     after = sorted(t for t, line in answered if "-> 201" in line)
     assert len(refused) == 1 and len(after) == 8
     assert after[0] >= refused[0] + 0.95  # nobody sent during the pause
-    gaps = [b - a for a, b in itertools.pairwise(after)]
-    assert min(gaps) >= 0.1 * 0.8  # then one per 100 ms: the bucket was drained
+    # Then one per 100 ms: the bucket was drained, so the eight went out spaced from the
+    # pause's end. Measured as the span to the last answer, a lower bound that a loaded
+    # machine only makes longer (a single gap between two answers is not: their
+    # responses may arrive closer together than the requests left).
+    assert after[-1] >= refused[0] + 1 + 7 * 0.1 * 0.95
 
 
 def test_an_unpaced_client_does_not_wait(emulator: Any):
