@@ -16,12 +16,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import stat
 from pathlib import Path
 
 from compiler import __version__
 from compiler.atomic_write import write_atomically
+from compiler.load.state import state_dir, unsafe_to_write
 
 STORE = Path(".actionctl") / "cache" / "fmt.json"
 FORMAT = 1
@@ -62,11 +61,11 @@ class KnownCanonical:
         forgotten = len(self.loaded - hashes)
         if hashes <= self.loaded and forgotten <= len(hashes):
             return
-        if _unsafe_to_write(self.root, STORE):
+        if unsafe_to_write(self.root, STORE):
             return
         data = {"format": FORMAT, "stamp": self.stamp, "canonical": sorted(hashes)}
         try:
-            _state_dir(self.root / STORE.parts[0])
+            state_dir(self.root / STORE.parts[0])
             (self.root / STORE).parent.mkdir(exist_ok=True)
             write_atomically(self.root / STORE, json.dumps(data, separators=(",", ":")))
         except OSError:
@@ -124,29 +123,3 @@ def _schema_dir() -> Path:
     from compiler.load.schemas import schema_dir
 
     return schema_dir()
-
-
-def _unsafe_to_write(root: Path, relative: Path) -> bool:
-    """Some part of ``relative`` under ``root`` is a symbolic link, or is there but not
-    what it should be (a FIFO where the store goes would block the write forever)."""
-    path = root
-    for part in relative.parts:
-        path = path / part
-        try:
-            mode = os.lstat(path).st_mode
-        except FileNotFoundError:
-            return False  # the rest is made by us
-        except OSError:
-            return True
-        expected = stat.S_ISREG if path == root / relative else stat.S_ISDIR
-        if stat.S_ISLNK(mode) or not expected(mode):
-            return True
-    return False
-
-
-def _state_dir(path: Path) -> None:
-    """``.actionctl/`` with a ``.gitignore`` of ``*``, as the validate cache makes it."""
-    if path.is_dir():
-        return
-    path.mkdir(exist_ok=True)
-    (path / ".gitignore").write_text("# actionctl's local state (embedded platform)\n*\n")

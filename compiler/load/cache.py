@@ -37,7 +37,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import stat
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -46,6 +45,7 @@ from typing import Any
 from compiler import __version__
 from compiler.atomic_write import write_atomically
 from compiler.load.declared import declared_names, names_of
+from compiler.load.state import state_dir, unsafe_to_write
 from compiler.load.yaml_source import MAX_FILE_BYTES, ReadFile, read_regular_file
 from compiler.model import Action, Channel, DataPath, Project, SourceDocument, SourceMap
 
@@ -232,9 +232,9 @@ class FileCache:
             return
         data = {"format": FORMAT, "stamp": self.stamp, "files": self.entries}
         try:
-            if _unsafe_to_write(self.root, STORE):
+            if unsafe_to_write(self.root, STORE):
                 return  # a link there (committed or planted) could aim anywhere: a project file
-            _state_dir(self.root / STATE_DIR)
+            state_dir(self.root / STATE_DIR)
             write_atomically(self.root / STORE, json.dumps(data, separators=(",", ":")))
         except OSError:
             pass
@@ -299,32 +299,6 @@ def _digest(raw: bytes) -> str:
     import hashlib  # (only when a file is read: the stat of an unchanged one vouches for it)
 
     return hashlib.blake2b(raw, digest_size=16).hexdigest()
-
-
-def _unsafe_to_write(root: Path, relative: Path) -> bool:
-    """Some part of ``relative`` under ``root`` is a symbolic link, or the file is there
-    but not a regular file (a FIFO would block the write forever): validate writes its
-    cache only to a plain file no link leads to."""
-    path = root
-    for part in relative.parts:
-        path = path / part
-        try:
-            mode = os.lstat(path).st_mode
-        except FileNotFoundError:
-            return False  # the rest is made by us
-        except OSError:
-            return True
-        if stat.S_ISLNK(mode) or (path != root / relative and not stat.S_ISDIR(mode)):
-            return True
-    return not stat.S_ISREG(mode)
-
-
-def _state_dir(path: Path) -> None:
-    """``.actionctl/`` with a ``.gitignore`` of ``*``, as the local platform makes it."""
-    if path.is_dir():
-        return
-    path.mkdir(parents=True, exist_ok=True)
-    (path / ".gitignore").write_text("# actionctl's local state (embedded platform)\n*\n")
 
 
 # --- records and stubs ---

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from compiler.diagnostics.codes import P109, P110
+from compiler.load.state import state_dir
 from compiler.model import Environment, ProjectConfig
 from compiler.platform.base import Platform, PlatformError
 
@@ -49,22 +50,13 @@ def connect(
         # The state folder is made by the first write: a read-only or failed command
         # leaves nothing behind (a directory that is not a project stays untouched).
         return LocalPlatform(
-            project_root / LOCAL_DB, display_path=LOCAL_DB.as_posix(), prepare_dir=_state_dir
+            project_root / LOCAL_DB, display_path=LOCAL_DB.as_posix(), prepare_dir=state_dir
         )
     if config.platform == "openmic":
         return _openmic(config, verbose)
     raise UnknownPlatformError(
         f"unknown platform {config.platform!r} in actionctl.yaml (use local or openmic)"
     )
-
-
-def _state_dir(path: Path) -> None:
-    """Create ``.actionctl/`` with a ``.gitignore`` of ``*``: the local platform's database
-    is machine state, like ``.terraform/``, and must not end up in commits by accident."""
-    if path.is_dir():
-        return
-    path.mkdir(parents=True, exist_ok=True)
-    (path / ".gitignore").write_text("# actionctl's local state (embedded platform)\n*\n")
 
 
 def _openmic(config: ProjectConfig, verbose: int) -> OpenMicClient:
