@@ -13,6 +13,7 @@ and the fields the platform does not hold (``compiler/importer/keep_live.py``).
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,8 +23,12 @@ from compiler.cli.context import AppContext, diagnostics_format_option, emit_dia
 from compiler.diagnostics import DiagnosticError, has_errors, sorted_diagnostics
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from compiler.importer import ImportResult
-    from compiler.model import Project
+    from compiler.importer.keep_live import KeepLiveResult
+    from compiler.model import Environment, Project
+    from compiler.platform.base import Platform
 
 
 @click.command("import")
@@ -83,20 +88,16 @@ def command(
     """
     if only and (agents or out is not None or include_declared or force):
         raise click.UsageError("--only rewrites declared tools in place; it takes no other option")
-    if only:
-        return _keep_live(app, only, fmt)
-    from compiler.cli.context import select_environment
     from compiler.importer import import_tools
-    from compiler.platform.connect import connect
+    from compiler.importer.keep_live import keep_live_edits
 
-    try:
-        project = _load_project(app)
-        environment = select_environment(app, project)
-    except DiagnosticError as error:
-        emit_diagnostics(app, error.diagnostics, fmt=fmt)
-        return 1
-    platform = connect(project.config, environment, project.root, verbose=app.verbose)
-    try:
+    with _connected(app, fmt) as opened:
+        if opened is None:
+            return 1
+        project, environment, platform = opened
+        if only:
+            kept = keep_live_edits(project, environment, platform, only)
+            return _report_kept(app, kept, fmt)
         result = import_tools(
             project,
             environment,
@@ -107,17 +108,19 @@ def command(
             include_declared=include_declared,
             local=project.config.platform == "local",
         )
-    finally:
-        platform.close()
     diagnostics = sorted_diagnostics(result.diagnostics)
     emit_diagnostics(app, diagnostics, fmt=fmt)
     click.echo(_summary(result, out if out is not None else project.root), err=True)
     return 1 if has_errors(diagnostics) else 0
 
 
-def _keep_live(app: AppContext, addresses: tuple[str, ...], fmt: str | None) -> int:
+@contextmanager
+def _connected(
+    app: AppContext, fmt: str | None
+) -> Iterator[tuple[Project, Environment, Platform] | None]:
+    """The project, its environment and the platform (closed afterwards); None when the
+    project or the environment is wrong (reported)."""
     from compiler.cli.context import select_environment
-    from compiler.importer.keep_live import keep_live_edits
     from compiler.platform.connect import connect
 
     try:
@@ -125,12 +128,16 @@ def _keep_live(app: AppContext, addresses: tuple[str, ...], fmt: str | None) -> 
         environment = select_environment(app, project)
     except DiagnosticError as error:
         emit_diagnostics(app, error.diagnostics, fmt=fmt)
-        return 1
+        yield None
+        return
     platform = connect(project.config, environment, project.root, verbose=app.verbose)
     try:
-        result = keep_live_edits(project, environment, platform, addresses)
+        yield project, environment, platform
     finally:
         platform.close()
+
+
+def _report_kept(app: AppContext, result: KeepLiveResult, fmt: str | None) -> int:
     diagnostics = sorted_diagnostics(result.diagnostics)
     emit_diagnostics(app, diagnostics, fmt=fmt)
     if has_errors(diagnostics):
