@@ -7,17 +7,24 @@ fails CI. Real git repositories in tmp_path, the emulator over HTTP as the platf
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
+from compiler.load.git_source import project_at_ref
+from compiler.plan.model import CHANGE, CREATE, DELETE, MISSING, NO_OP, UPDATE, Plan
+from compiler.plan.threeway import classify
 from tests.plan.git_project import (
     BOOKING,
     BOOKING_TOOL,
+    GIT_ENV,
     NEW_MESSAGE,
     OLD_MESSAGE,
     GitProject,
     field_classes,
+    git,
 )
 
 ADDRESS = f"support/{BOOKING_TOOL}"
@@ -150,3 +157,44 @@ def test_a_project_directory_not_in_the_ref_is_no_base(deployed: GitProject) -> 
     assert "not in unrelated" in tool["note"]
     assert "warning L836" in stderr and "git mv" in stderr
     assert "L831" not in stderr and "L832" not in stderr
+
+
+def test_without_a_base_every_kind_of_change_is_a_change(plan: Plan) -> None:
+    """Creates, deletes and updates alike: nothing to tell drift or a conflict by."""
+    tools = classify(plan, {}, no_base="no base: why")
+
+    acting = [c for c in plan.changes if c.action != NO_OP]
+    assert {c.action for c in acting} >= {CREATE, DELETE, UPDATE}
+    assert len(tools) == len(acting)
+    assert {(t.kind, t.note) for t in tools} == {(CHANGE, "no base: why")}
+    assert all(f.kind == CHANGE and f.base is MISSING for t in tools for f in t.fields)
+
+
+def test_the_projects_files_lead_when_git_does_not_pair_its_project_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """actionctl.yaml rewritten in the move (no rename git can see): the directory most
+    of the project's renamed files came from is its earlier place."""
+    for name, value in GIT_ENV.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    root = tmp_path / "repo"
+    (root / "old" / "actions").mkdir(parents=True)
+    (root / "old" / "actionctl.yaml").write_text("platform: local\n")
+    for name in ("a", "b"):
+        (root / "old" / "actions" / f"{name}.yaml").write_text(f"name: {name}\n" * 20)
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "at old/")
+    git(root, "mv", "old", "new")
+    (root / "new" / "actionctl.yaml").write_text("# rewritten\nplatform: local\nprune: false\n")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "moved to new/")
+    dest = tmp_path / "out"
+    dest.mkdir()
+
+    revision, problems = project_at_ref(root / "new", "main~1", dest)
+
+    assert problems == [] and revision.existed and revision.moved_from == "old"
+    assert (dest / "actionctl.yaml").read_text() == "platform: local\n"
+    assert sorted(p.name for p in (dest / "actions").iterdir()) == ["a.yaml", "b.yaml"]
