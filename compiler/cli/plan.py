@@ -21,8 +21,8 @@ if TYPE_CHECKING:
     from compiler.diagnostics import Diagnostic
     from compiler.load.git_source import GitRevision
     from compiler.model import Environment, Project
+    from compiler.plan.at_ref import Base
     from compiler.plan.model import Plan
-    from compiler.plan.threeway import BaseTools
     from compiler.platform.base import Platform
 
 EXIT_CHANGES = 2
@@ -177,7 +177,8 @@ def planned(app: AppContext, prune: bool | None, *, base: str | None = None) -> 
     project, warnings = load_valid_project(app)
     environment = select_environment(app, project)
     use_prune = project.config.prune if prune is None else prune
-    at_base = _tools_at(app, base, environment) if base is not None else None
+    platform_name = project.config.platform
+    at_base = _tools_at(app, base, platform_name, environment) if base is not None else None
     with connected(app, project, environment) as platform:
         plan, diagnostics = make_plan(project, environment, platform, prune=use_prune)
         if at_base is not None:
@@ -185,20 +186,23 @@ def planned(app: AppContext, prune: bool | None, *, base: str | None = None) -> 
         yield Planned(plan, warnings + diagnostics, platform, environment)
 
 
-def _tools_at(app: AppContext, ref: str, environment: Environment) -> tuple[GitRevision, BaseTools]:
-    """(revision, tools) of the configuration at ``ref``: read before connecting, so a
+def _tools_at(
+    app: AppContext, ref: str, platform: str, environment: Environment
+) -> tuple[GitRevision, Base]:
+    """(revision, base) of the configuration at ``ref``: read before connecting, so a
     missing ref fails fast and offline."""
     from compiler.plan.at_ref import base_tools, project_at
 
     with project_at(app.project_dir, ref, allow_empty=True) as at_ref:
-        return at_ref.revision, base_tools(at_ref, environment)
+        return at_ref.revision, base_tools(at_ref, platform, environment)
 
 
-def _classify(plan: Plan, revision: GitRevision, tools: BaseTools) -> list[Diagnostic]:
+def _classify(plan: Plan, revision: GitRevision, base: Base) -> list[Diagnostic]:
     from compiler.plan.threeway import ThreeWay, classify, three_way_warnings
 
-    plan.three_way = ThreeWay(revision.ref, revision.commit, classify(plan, tools))
-    return three_way_warnings(plan)
+    tools = classify(plan, base.tools, no_base=base.no_base)
+    plan.three_way = ThreeWay(revision.ref, revision.commit, tools)
+    return [*base.notes, *three_way_warnings(plan)]
 
 
 @contextmanager

@@ -434,6 +434,34 @@ L832 = Code(
     "`plan --base REF`: drift: a field (or tool) was edited outside git since REF and this branch did not touch it; applying reverts that edit.",
     "If the live edit should stay, take it into the branch (`actionctl import --only AGENT/NAME`) and commit; otherwise applying restores git's configuration.",
 )
+L833 = Code(
+    "L833",
+    WARNING,
+    "drift",
+    "`plan --base REF`: the environment is new in this branch (REF's actionctl.yaml does not have it), so REF is no base for it: every tool is classified as this branch's change, never drift or conflict.",
+    "Nothing to fix; once the environment is merged, later plans compare against it.",
+)
+L834 = Code(
+    "L834",
+    WARNING,
+    "drift",
+    "`plan --base REF`: REF's actionctl.yaml targets another platform (`local` vs `openmic`) than the working tree, so its tools are no base for this one: every tool is classified as this branch's change.",
+    "Nothing to fix if the branch moves the project to another platform; otherwise compare with a revision on the same platform.",
+)
+L835 = Code(
+    "L835",
+    WARNING,
+    "drift",
+    "`plan --base REF`: the project directory is elsewhere at REF; git's rename detection found it there, and the base is read from that directory (`drift --ref` reads it from there too).",
+    "Nothing to fix; check that the directory named is the project's earlier place.",
+)
+L836 = Code(
+    "L836",
+    WARNING,
+    "drift",
+    "`plan --base REF`: the project directory is not in REF and git's rename detection found no earlier place for it, so REF is no base: every tool is classified as this branch's change.",
+    "Nothing to fix for a project new in this branch; for a moved one, commit the move as a rename (`git mv`) so its earlier place is found.",
+)
 L840 = Code(
     "L840",
     ERROR,

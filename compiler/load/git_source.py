@@ -18,6 +18,11 @@ repository's own runs); a ref starting with ``-`` is refused, the ref is resolve
 commit id first, and only that id and a ``--``-separated pathspec are passed on, so no
 ref can be read as an option.
 
+A project directory moved since ``ref`` is followed: when ``ref`` has no actionctl.yaml
+where ``HEAD`` has one, git's rename detection (``diff -M ref HEAD``) says where it came
+from, and that directory is read (``GitRevision.moved_from``); a move git cannot pair
+leaves the directory missing at ``ref`` (``existed=False``).
+
 Every failure is a ``DiagnosticError`` located at the project directory: L840 the ref
 is not in this clone (with the exact ``git fetch`` that fixes a shallow CI checkout),
 L841 not a git repository or no git, L842 git failed otherwise, L844 a ref that starts
@@ -43,6 +48,9 @@ class GitRevision:
     ref: str  # as the user wrote it: ``origin/main``
     commit: str  # full commit id it resolved to
     existed: bool  # False: the project directory is not in that commit (an empty base)
+    # The project's directory in that commit (``old/dir`` or ``""``), when git's rename
+    # detection found it elsewhere than now; None when it is at the same place.
+    moved_from: str | None = None
 
     @property
     def short(self) -> str:
@@ -64,11 +72,60 @@ def project_at_ref(project_dir: Path, ref: str, dest: Path) -> tuple[GitRevision
     commit = _resolve(project_dir, ref, where)
     # ``<commit>:<dir>`` names the directory's tree in that commit, from the top of the
     # repository whatever the cwd.
+    moved_from = _moved_from(project_dir, commit, prefix)
+    if moved_from is not None:
+        prefix = moved_from
     tree = f"{commit}:{prefix}" if prefix else commit
     if prefix and not _is_tree(project_dir, tree):
         return GitRevision(ref, commit, existed=False), []
     problems = _write_tree(project_dir, where, tree, Path(dest))
-    return GitRevision(ref, commit, existed=True), problems
+    return GitRevision(ref, commit, existed=True, moved_from=moved_from), problems
+
+
+PROJECT_FILE = "actionctl.yaml"
+
+
+def _moved_from(project_dir: Path, commit: str, prefix: str) -> str | None:
+    """Where the project directory was in ``commit`` when it has moved since (a project
+    file now, none at the same place then): the directory that held the project file
+    git pairs with today's as a rename, else the one most of the project's renamed
+    files came from. ``None``: not moved, or git sees no rename (then the directory
+    is read where it is now, and may be missing: no base)."""
+    here = f"{prefix}/" if prefix else ""
+    if not _exists(project_dir, f"HEAD:{here}{PROJECT_FILE}"):
+        return None  # no committed project file to follow
+    if _exists(project_dir, f"{commit}:{here}{PROJECT_FILE}"):
+        return None  # the project file is where it was: not moved
+    try:
+        # No pathspec: limiting the paths would hide the old side of each rename.
+        out = _git(
+            project_dir, "diff", "--name-status", "-z", "-M", "--diff-filter=R", commit, "HEAD"
+        )
+    except GitError:
+        return None
+    fields = out.split("\0")
+    votes: dict[str, int] = {}
+    for i in range(0, len(fields) - 2, 3):
+        old, new = fields[i + 1], fields[i + 2]
+        if not new.startswith(here):
+            continue
+        inside = new[len(here) :]
+        if old != inside and not old.endswith("/" + inside):
+            continue  # renamed within the project, or from elsewhere: no move of it
+        folder = old[: len(old) - len(inside)].rstrip("/")
+        if inside == PROJECT_FILE:
+            return folder if folder != prefix else None
+        votes[folder] = votes.get(folder, 0) + 1
+    votes.pop(prefix, None)
+    return max(sorted(votes), key=lambda folder: votes[folder]) if votes else None
+
+
+def _exists(project_dir: Path, spec: str) -> bool:
+    try:
+        run_git(project_dir, "cat-file", "-e", spec)
+    except GitError:
+        return False
+    return True
 
 
 def _prefix_in_repository(project_dir: Path, where: Location) -> str:

@@ -15,7 +15,13 @@ outside git since the base) or a conflict (edited here, deleted live); a prune d
 is a change (deleted here), a drift (created outside git) or a conflict (deleted here,
 edited live). A tool's class is its worst field's: conflict, then drift, then change.
 
+Without a base to compare with (``no_base``: the environment is new in this branch,
+REF targets another platform, or the project directory is not in REF), there is nothing
+to tell drift or a conflict by: every tool is this branch's change, with the reason as
+its note (the caller emits the warning that says so).
+
     classify(plan, base) -> list[ToolClass]   (conflicts first, then drift, then changes)
+    classify(plan, {}, no_base="...")         (every tool a change)
 """
 
 from __future__ import annotations
@@ -65,12 +71,16 @@ ToolKey = tuple[str, str]  # (agent uid, tool name)
 BaseTools = Mapping[ToolKey, Mapping[str, Any]]  # the configuration at the base, compiled
 
 
-def classify(plan: Plan, base: BaseTools) -> list[ToolClass]:
+def classify(plan: Plan, base: BaseTools, *, no_base: str | None = None) -> list[ToolClass]:
     """Every change of ``plan`` classified against ``base`` ((agent uid, name) ->
-    canonical payload at the base). No-ops and unmanaged tools have no class."""
-    found = [
-        _classify(change, base.get((change.agent_uid, change.name))) for change in plan.changes
-    ]
+    canonical payload at the base). No-ops and unmanaged tools have no class.
+    ``no_base``: why there is no base (``base`` is then unused): every tool a change."""
+    if no_base is not None:
+        found = [_unbased(change, no_base) for change in plan.changes]
+    else:
+        found = [
+            _classify(change, base.get((change.agent_uid, change.name))) for change in plan.changes
+        ]
     rank = {kind: i for i, kind in enumerate(KINDS)}
     tools = [tool for tool in found if tool is not None]
     return sorted(tools, key=lambda t: (rank[t.kind], t.address, t.agent_uid))
@@ -84,6 +94,19 @@ def _classify(change: Change, base: Mapping[str, Any] | None) -> ToolClass | Non
     if change.action == DELETE:
         return _deleted(change, base)
     return _updated(change, base)
+
+
+def _unbased(change: Change, reason: str) -> ToolClass | None:
+    """A change with no base to compare with: this branch's, as a plan without --base
+    would show it (each changed field a change, its base unknown)."""
+    if change.action == NO_OP:
+        return None
+    before, after = change.before or {}, change.after or {}
+    fields = [
+        FieldClass(path, CHANGE, MISSING, value_at(after, path), value_at(before, path))
+        for path in change.changed_paths
+    ]
+    return _tool(change, CHANGE, reason, fields if change.action not in (CREATE, DELETE) else [])
 
 
 def _tool(change: Change, kind: str, note: str, fields: list[FieldClass]) -> ToolClass:
