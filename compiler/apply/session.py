@@ -43,7 +43,7 @@ from compiler.diagnostics.codes import A905, A906, A908, A910, A911, A912, L804,
 from compiler.model import Environment, Project
 from compiler.plan.live import read_live
 from compiler.plan.model import DESTRUCTIVE, Plan
-from compiler.plan.revert import agents_of, revert_plan
+from compiler.plan.revert import Revert, agents_of, revert
 from compiler.platform.base import Platform
 from compiler.platform.lock_tools import LOCK_EXPIRY
 
@@ -211,23 +211,26 @@ class ApplySession:
 
     def revert(self, planfile: Path) -> int:
         """The revert plan is built from the saved plan's ``before`` against the live
-        tools read now; it is refused (L850, exit 3, nothing changed) when a tool changed
-        since the apply. Then it is shown, confirmed and applied as a fresh plan is."""
+        tools read now, for the changes that were made (a partial apply made only some);
+        it is refused (L850, exit 3, nothing changed) when a tool changed since the
+        apply. Then it is shown, confirmed and applied as a fresh plan is."""
         saved = self._saved(planfile)
         if not saved.plan.has_changes:
             self.console.result("Nothing to revert: the plan has no changes.")
             return EXIT_OK
         origin = str(saved.file)
         with self._connected(saved) as platform:
-            plan, reasons = self._revert_plan(saved, platform)
-            if reasons:
+            undo = self._revert_plan(saved, platform)
+            plan = undo.plan
+            if undo.reasons:
                 where = Location(origin)
-                stale = [Diagnostic.error(where, L850, f"cannot revert: {r}") for r in reasons]
+                stale = [Diagnostic.error(where, L850, f"cannot revert: {r}") for r in undo.reasons]
                 self.console.diagnostics(stale)
                 return EXIT_STALE
             asking = not self.request.auto_approve and plan.has_changes
             if not self.request.quiet or asking:
-                self.console.note(f"Reverting {origin}:")
+                for line in reverting(undo, origin):
+                    self.console.note(line)
                 self.console.show_plan(plan)
             if asking and not self._approved(plan, platform, origin):
                 return EXIT_ERROR
@@ -244,7 +247,7 @@ class ApplySession:
             check_target(saved.plan, platform.target, saved.file)
             yield platform
 
-    def _revert_plan(self, saved: SavedPlan, platform: Platform) -> tuple[Plan, list[str]]:
+    def _revert_plan(self, saved: SavedPlan, platform: Platform) -> Revert:
         agents = agents_of(saved.plan)
         if not self.request.quiet:
             count = len(set(agents.values()))
@@ -255,7 +258,7 @@ class ApplySession:
         live = read_live(platform, agents)
         if has_errors(live.diagnostics):
             raise DiagnosticError(live.diagnostics)
-        return revert_plan(saved.plan, live)
+        return revert(saved.plan, live)
 
     def _approved(self, plan: Plan, platform: Platform, origin: str) -> bool:
         """A prune that would empty an agent is refused anyway (A905): say so before the
@@ -396,6 +399,23 @@ class ApplySession:
 
 
 AGENTS_NAMED = 8  # agents named in the confirmation; more are counted
+NEVER_APPLIED_NAMED = 10  # changes named as never applied; more are counted
+
+
+def reverting(undo: Revert, origin: str) -> list[str]:
+    """What a revert undoes: all of the plan, or (after a partial apply) only what was
+    made, naming the changes it leaves alone so nobody expects them undone."""
+    if not undo.never_applied:
+        return [f"Reverting {origin}:"]
+    skipped = len(undo.never_applied)
+    named = [f"  {c.action} {c.address}" for c in undo.never_applied[:NEVER_APPLIED_NAMED]]
+    if skipped > NEVER_APPLIED_NAMED:
+        named.append(f"  and {skipped - NEVER_APPLIED_NAMED} more")
+    return [
+        f"Reverting {origin}: {undo.reverting} of {undo.planned} changes; {skipped} "
+        f"{'was' if skipped == 1 else 'were'} never applied and stay as they are:",
+        *named,
+    ]
 
 
 def restatement(plan: Plan, where: str) -> list[str]:

@@ -501,7 +501,7 @@ L850 = Code(
     "L850",
     ERROR,
     "drift",
-    "`apply --revert PLANFILE` (exit 3): a tool the plan touched is no longer as the plan left it (edited or deleted since the apply, a deleted tool exists again, or the plan was never applied). Nothing was changed.",
+    "`apply --revert PLANFILE` (exit 3): a tool the plan touched is neither as the plan left it nor as the plan found it (edited or deleted since the apply, or a deleted tool exists again, changed), or none of the plan's changes is live (it was never applied, or was reverted already). Nothing was changed.",
     "Look at the named tool; make the plan you want with `actionctl plan --out plan.json` instead of reverting.",
 )
 

@@ -8,15 +8,24 @@ A saved plan holds each tool's ``before`` (live, as planned against) and ``after
   the old tool carried that actionctl does not manage);
 - a delete is undone by a create of the whole tool as it was.
 
-It is only safe if nothing changed since the apply, so each live tool must equal the
-plan's ``after`` (and a deleted one must still be absent); otherwise the revert is
-refused with one reason per tool, as a stale plan is. The revert plan carries fresh
-fingerprints of the live tools, so apply checks it again under its locks.
+An apply can stop part way (interrupted, or some writes failed), and the saved plan
+does not say how far it got; the live tools do. Each change is found in one of three
+states: applied (live equals ``after``; a deleted tool absent), never applied (live
+still equals ``before``; a created tool absent), or neither. Only the applied ones are
+undone; the never-applied ones are left as they are (their tool is already as it was).
+Neither means the tool changed since the apply, and reverting would overwrite that, so
+the revert is refused with one reason per such tool, as a stale plan is. A plan none of
+whose changes is live is refused too: it was never applied, or was reverted already.
+The revert plan carries fresh fingerprints of the live tools, so apply checks it again
+under its locks.
 
-    revert_plan(saved, live) -> (Plan, reasons)   (reasons empty: safe to apply)
+    revert(saved, live) -> Revert   (reasons empty: safe to apply)
+    revert_plan(saved, live) -> (Plan, reasons)
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 from compiler.plan.build import live_change
 from compiler.plan.diff import changed_paths, split_ignored, top_level_paths
@@ -33,20 +42,61 @@ from compiler.plan.model import (
 )
 
 
-def revert_plan(saved: Plan, live: LiveState) -> tuple[Plan, list[str]]:
-    plan = Plan(environment=saved.environment, target=dict(saved.target))
-    reasons: list[str] = []
-    for change in saved.pending():
+@dataclass
+class Revert:
+    """The plan that undoes what was applied, and what it leaves out and why."""
+
+    plan: Plan
+    reasons: list[str] = field(default_factory=list)  # tools changed since: refuse
+    never_applied: list[Change] = field(default_factory=list)  # left as they are
+    planned: int = 0  # changes of the saved plan
+
+    @property
+    def reverting(self) -> int:
+        return self.planned - len(self.never_applied)
+
+
+def revert(saved: Plan, live: LiveState) -> Revert:
+    result = Revert(Plan(environment=saved.environment, target=dict(saved.target)))
+    plan = result.plan
+    pending = saved.pending()
+    result.planned = len(pending)
+    for change in pending:
         now = live.get(change.agent_uid, change.name)
+        if _never_applied(change, now):
+            result.never_applied.append(change)
+            continue
         reverted, reason = _revert(change, now)
         if reason:
-            reasons.append(f"{change.address}: {reason}")
+            result.reasons.append(f"{change.address}: {reason}")
         elif reverted is not None:
             plan.changes.append(reverted)
+    if pending and not result.reasons and result.reverting == 0:
+        result.reasons.append(
+            f"none of the plan's {len(pending)} change{'' if len(pending) == 1 else 's'} is "
+            "live as the plan left it: the plan was never applied, or was reverted already"
+        )
     plan.prune = any(c.action == DELETE for c in plan.changes)
     _untouched(saved, live, plan)
     plan.changes.sort(key=lambda c: (c.address, c.agent_uid))
-    return plan, reasons
+    return result
+
+
+def revert_plan(saved: Plan, live: LiveState) -> tuple[Plan, list[str]]:
+    result = revert(saved, live)
+    return result.plan, result.reasons
+
+
+def _never_applied(change: Change, now: LiveTool | None) -> bool:
+    """The tool is still as the plan found it: its change was never made (an apply
+    that stopped or failed before it). A tool deleted by the plan that is live again,
+    exactly as it was, counts too: either way there is nothing to put back."""
+    if change.action == CREATE:
+        return now is None
+    if now is None or change.before is None:
+        return False
+    compared, _ = split_ignored(now.canonical, change.before)
+    return not changed_paths(compared, change.before)
 
 
 def _untouched(saved: Plan, live: LiveState, plan: Plan) -> None:
@@ -81,16 +131,23 @@ def agents_of(saved: Plan) -> dict[str, str]:
 def _revert(change: Change, now: LiveTool | None) -> tuple[Change | None, str | None]:
     if change.action == DELETE:
         if now is not None:
-            return None, f"a tool of this name exists again (id {now.tool_id}); not re-created"
+            return None, (
+                f"a tool of this name exists again (id {now.tool_id}), not as the plan found it; "
+                "not re-created"
+            )
+        return _recreate(change), None
+    if now is None and change.action == REPLACE:
+        # A replace deletes the old tool, then creates the new one: absent, it stopped
+        # half way (the apply reported "old tool deleted, create failed").
         return _recreate(change), None
     if now is None:
-        return None, "is not live any more (deleted since the apply, or the plan was never applied)"
+        return None, "is not live any more (deleted since the apply)"
     compared, ignored = split_ignored(now.canonical, change.after or {})
     differs = changed_paths(compared, change.after or {})
     if differs:
         return None, (
-            f"changed since the plan was applied ({', '.join(map(str, differs[:5]))}), or the plan "
-            "was never applied; reverting would overwrite that"
+            f"changed since the plan was applied ({', '.join(map(str, differs[:5]))}); "
+            "reverting would overwrite that"
         )
     if change.action == CREATE:
         return _delete(change, now), None
@@ -98,14 +155,16 @@ def _revert(change: Change, now: LiveTool | None) -> tuple[Change | None, str | 
 
 
 def _recreate(change: Change) -> Change:
+    # A replaced tool is given back what the old one carried beyond what we manage.
+    after = {**change.ignored_live_fields, **(change.before or {})}
     return Change(
         address=change.address,
         agent=change.agent,
         agent_uid=change.agent_uid,
         name=change.name,
         action=CREATE,
-        after=dict(change.before or {}),
-        changed_paths=top_level_paths(change.before or {}),
+        after=after,
+        changed_paths=top_level_paths(after),
         source=change.source,
     )
 

@@ -21,7 +21,7 @@ from compiler.plan.model import (
     Plan,
     UnmanagedTool,
 )
-from compiler.plan.revert import revert_plan
+from compiler.plan.revert import revert, revert_plan
 from compiler.plan.text import render as render_text
 from compiler.plan.threeway import CHANGE, CONFLICT, DRIFT, ThreeWay, classify
 
@@ -212,15 +212,48 @@ def test_revert_puts_each_before_back() -> None:
 def test_revert_refuses_tools_that_changed_since_the_apply() -> None:
     saved = plan_of(
         change(sms(name="upd"), with_message("Changed", name="upd"), "upd"),
+        change(sms(name="gone"), with_message("Changed", name="gone"), "gone"),
         change(sms(name="del"), None, "del"),
         change(None, sms(name="new"), "new"),
     )
-    live = live_state(with_message("Edited again", name="upd"), sms(name="del"))
+    live = live_state(with_message("Edited again", name="upd"), with_message("Other", name="del"))
     plan, reasons = revert_plan(saved, live)
     assert plan.pending() == []
     assert any("support/upd: changed since" in r and "static_params.message" in r for r in reasons)
+    assert any("support/gone: is not live any more" in r for r in reasons)
     assert any("support/del: a tool of this name exists again" in r for r in reasons)
-    assert any("support/new: is not live any more" in r for r in reasons)
+    # Absent, as before the plan: a create never made, nothing to undo and no reason.
+    assert len(reasons) == 3
+
+
+def test_revert_undoes_only_what_a_partial_apply_made() -> None:
+    """Each tool still as the plan found it was never changed: left as it is, and
+    counted; the changes that were made are undone."""
+    saved = plan_of(
+        change(sms(name="upd"), with_message("Changed", name="upd"), "upd"),
+        change(sms(name="todo"), with_message("Changed", name="todo"), "todo"),
+        change(sms(name="del"), None, "del"),
+        change(None, sms(name="new"), "new"),
+    )
+    live = live_state(with_message("Changed", name="upd"), sms(name="todo"), sms(name="del"))
+
+    undo = revert(saved, live)
+
+    assert undo.reasons == []
+    assert sorted(c.address for c in undo.never_applied) == [
+        "support/del",
+        "support/new",
+        "support/todo",
+    ]
+    assert (undo.reverting, undo.planned) == (1, 4)
+    assert [(c.name, c.action) for c in undo.plan.pending()] == [("upd", UPDATE)]
+    assert {c.name for c in undo.plan.changes if not c.is_change} == {"todo", "del"}
+    # None made (never applied, or reverted already): nothing it could safely do.
+    nothing = revert(saved, live_state(sms(name="upd"), sms(name="todo"), sms(name="del")))
+    assert nothing.reasons == [
+        "none of the plan's 4 changes is live as the plan left it: the plan was never "
+        "applied, or was reverted already"
+    ]
 
 
 def test_revert_of_a_replace_recreates_the_old_type_with_its_unmanaged_fields() -> None:
@@ -236,6 +269,21 @@ def test_revert_of_a_replace_recreates_the_old_type_with_its_unmanaged_fields() 
     (back,) = plan.changes
     assert back.action == REPLACE
     assert back.after == {**old, "voice_hint": "calm"}
+
+
+def test_revert_of_a_replace_stopped_half_way_recreates_the_old_tool() -> None:
+    """The apply deleted the old tool and failed to create the new one: the revert
+    creates the old one again, with the fields it carried that we do not manage."""
+    old = sms(name="swap")
+    new = canonical_tool(
+        {"type": "end_call", "name": "swap", "static_params": {"end_message": "Bye"}}
+    )
+    applied = change(old, new, "swap")
+    applied.ignored_live_fields = {"voice_hint": "calm"}
+    plan, reasons = revert_plan(plan_of(applied, change(None, sms(name="new"), "new")), LiveState())
+    assert reasons == []
+    (back,) = plan.pending()
+    assert (back.action, back.after) == (CREATE, {**old, "voice_hint": "calm"})
 
 
 def test_undoing_a_create_does_not_empty_an_agent_with_other_tools() -> None:
