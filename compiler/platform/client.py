@@ -31,6 +31,7 @@ import httpx
 
 from compiler import __version__
 from compiler.diagnostics.codes import P107, P108, P111, P113, P114
+from compiler.load.urls import base_url_problem, hide_in_http_logs, shown_url
 from compiler.platform.base import (
     AuthenticationError,
     NotFoundError,
@@ -42,7 +43,6 @@ from compiler.platform.base import (
     WriteOutcomeUnknown,
 )
 from compiler.platform.lock_tools import without_lock_agents
-from compiler.platform.urls import base_url_problem, hide_in_http_logs, shown_url
 
 LOGGER = logging.getLogger("actionctl.platform.http")
 _PUBLISHED_PREFIX = "/h/v2"

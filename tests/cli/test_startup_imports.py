@@ -89,7 +89,7 @@ import json, sys
 from compiler.canonical import fingerprint
 from compiler.platform import lock_tools
 from compiler.sms import analyze_sms
-from compiler.platform.urls import hide_in_http_logs
+from compiler.load.urls import hide_in_http_logs
 from compiler.wording import did_you_mean
 
 results = [

@@ -22,7 +22,7 @@ def check(project: Project) -> Iterable[Diagnostic]:
     base_url = source.data.get("base_url")
     if not isinstance(base_url, str):
         return
-    from compiler.platform.urls import base_url_problem  # (network modules: only if set)
+    from compiler.load.urls import base_url_problem  # (network modules: only if set)
 
     problem = base_url_problem(base_url)
     if problem is not None:
