@@ -57,8 +57,10 @@ def scope_plan(plan: Plan, targets: Sequence[str], excludes: Sequence[str]) -> P
         return plan
     check_addresses(targets, excludes)
     known = [c.address for c in plan.changes] + [t.address for t in plan.unmanaged]
+    agents = sorted({address.partition("/")[0] for address in known})
+    problem = f"matches no tool of the plan (its agents: {', '.join(_listed(agents, str))})"
     unmatched = [
-        _error(option, address, "matches no tool of the plan (no change, no unchanged tool)")
+        _error(option, address, problem)
         for option, address in _given(targets, excludes)
         if not any(matches(a, address) for a in known)
     ]
@@ -121,4 +123,5 @@ def _well_formed(address: str) -> bool:
 
 
 def _error(option: str, address: str, problem: str) -> Diagnostic:
-    return Diagnostic.error(Location(option), A913, f"{option} {address!r} {problem}")
+    """Located at the option itself: the command line is where the address was typed."""
+    return Diagnostic.error(Location(option), A913, f"{address!r} {problem}")

@@ -92,10 +92,12 @@ def test_deleting_in_scope_does_not_empty_an_agent_that_keeps_tools_outside() ->
 def test_every_address_that_matches_nothing_is_named() -> None:
     with pytest.raises(DiagnosticError) as raised:
         scope_plan(plan(), ["support/zzz", "billing/hand"], ["other/*"])
-    messages = [d.message for d in raised.value.diagnostics]
-    assert [d.code for d in raised.value.diagnostics] == ["A913", "A913"]
-    assert messages[0].startswith("--target 'support/zzz' matches no tool")
-    assert messages[1].startswith("--exclude 'other/*' matches no tool")
+    found = raised.value.diagnostics
+    assert [(d.code, d.file) for d in found] == [("A913", "--target"), ("A913", "--exclude")]
+    assert found[0].message == (
+        "'support/zzz' matches no tool of the plan (its agents: billing, support)"
+    )
+    assert found[1].message.startswith("'other/*' matches no tool")
 
 
 def saved(value: Plan) -> Any:
