@@ -44,6 +44,7 @@ from compiler.model import Environment, Project
 from compiler.plan.live import read_live
 from compiler.plan.model import DESTRUCTIVE, Plan
 from compiler.plan.revert import Revert, agents_of, revert
+from compiler.plan.scope import scope_note
 from compiler.platform.base import Platform
 from compiler.platform.lock_tools import LOCK_EXPIRY
 
@@ -80,7 +81,11 @@ class Workspace(Protocol):
     def connect(
         self, project: Project, environment: Environment
     ) -> AbstractContextManager[Platform]: ...
-    def fresh_plan(self, prune: bool | None) -> AbstractContextManager[FreshPlan]: ...
+    def fresh_plan(
+        self, prune: bool | None, targets: tuple[str, ...], excludes: tuple[str, ...]
+    ) -> AbstractContextManager[FreshPlan]:
+        """The plan of the working tree, narrowed to ``--target``/``--exclude``."""
+        ...
 
 
 class Console(Protocol):
@@ -127,6 +132,8 @@ class ApplyRequest:
     allow_empty: bool = False
     parallelism: int = DEFAULT_PARALLELISM
     prune: bool | None = None  # without planfile: as for ``plan``
+    targets: tuple[str, ...] = ()  # without planfile: ``--target``, as for ``plan``
+    excludes: tuple[str, ...] = ()  # without planfile: ``--exclude``
     remove_foreign_locks: bool = False
     lock_expiry: str | None = None  # ACTIONCTL_LOCK_EXPIRY_SECONDS as set, if set
     quiet: bool = False
@@ -137,6 +144,8 @@ class ApplyRequest:
             raise ValueError("revert needs the applied plan file")
         if self.planfile is not None and self.prune is not None:
             raise ValueError("prune applies only without a plan file (a saved plan is fixed)")
+        if self.planfile is not None and (self.targets or self.excludes):
+            raise ValueError("a saved plan keeps its own scope: no targets or excludes")
 
 
 def run_apply(
@@ -191,7 +200,7 @@ class ApplySession:
 
     def plan_and_apply(self) -> int:
         request, console = self.request, self.console
-        with self.workspace.fresh_plan(request.prune) as fresh:
+        with self.workspace.fresh_plan(request.prune, request.targets, request.excludes) as fresh:
             plan, platform = fresh.plan, fresh.platform
             console.diagnostics(fresh.diagnostics)
             asking = not request.auto_approve and plan.has_changes
@@ -427,13 +436,15 @@ def restatement(plan: Plan, where: str) -> list[str]:
     named = [f"{by_uid[uid]} ({uid})" for uid in sorted(by_uid)]
     if len(named) > AGENTS_NAMED:
         named = [*named[:AGENTS_NAMED], f"and {len(named) - AGENTS_NAMED} more"]
-    return [
+    lines = [
         f"Applying to environment {plan.environment!r} on {where}:",
         f"  {len(pending)} change{'' if len(pending) == 1 else 's'}: "
         f"{counts['create']} to create, {counts['update']} to update, "
         f"{counts['replace']} to replace, {counts['delete']} to delete",
         f"  {len(by_uid)} agent{'' if len(by_uid) == 1 else 's'}: {', '.join(named)}",
     ]
+    note = scope_note(plan)
+    return lines if note is None else [*lines, f"  {note}"]
 
 
 def refusal_diagnostic(refusal: Refusal, origin: str) -> Diagnostic:

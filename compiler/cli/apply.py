@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 import click
 
 from compiler.cli.context import AppContext, emit_diagnostics, pass_app
+from compiler.cli.plan import Scoping, target_options
 
 if TYPE_CHECKING:
     from compiler.cli.plan import Planned
@@ -44,6 +45,7 @@ Examples:
   actionctl apply --auto-approve          plan and apply in one go (CI)
   actionctl apply plan.json --allow-empty a prune that removes an agent's last tool
   actionctl apply --revert plan.json      undo an applied plan (puts each `before` back)
+  actionctl apply --target support/send_sms   plan, confirm and apply one tool only
 """
 )
 @click.argument("planfile", required=False, type=click.Path(dir_okay=False, path_type=Path))
@@ -76,6 +78,7 @@ Examples:
     is_flag=True,
     help="Undo the applied PLANFILE: put back each tool's `before` (refused if changed since).",
 )
+@target_options
 @pass_app
 def command(
     app: AppContext,
@@ -86,6 +89,8 @@ def command(
     prune: bool | None,
     remove_foreign_locks: bool,
     revert: bool,
+    targets: tuple[str, ...],
+    excludes: tuple[str, ...],
 ) -> int:
     """Apply a saved plan (or plan, confirm and apply)."""
     from compiler.apply.session import EXPIRY_ENV, ApplyRequest, run_apply
@@ -96,6 +101,11 @@ def command(
         raise click.UsageError(
             "--prune/--no-prune apply only without PLANFILE (a saved plan is fixed)"
         )
+    if planfile is not None and (targets or excludes):
+        raise click.UsageError(
+            "--target/--exclude apply only without PLANFILE (a saved plan keeps the scope "
+            "it was planned with: `actionctl plan --target ... --out plan.json`)"
+        )
     request = ApplyRequest(
         planfile=planfile,
         revert=revert,
@@ -103,6 +113,8 @@ def command(
         allow_empty=allow_empty,
         parallelism=parallelism,
         prune=prune,
+        targets=targets,
+        excludes=excludes,
         remove_foreign_locks=remove_foreign_locks,
         lock_expiry=os.environ.get(EXPIRY_ENV),
         quiet=app.quiet,
@@ -133,10 +145,12 @@ class AppWorkspace:
             yield platform
 
     @contextmanager
-    def fresh_plan(self, prune: bool | None) -> Iterator[Planned]:
+    def fresh_plan(
+        self, prune: bool | None, targets: tuple[str, ...], excludes: tuple[str, ...]
+    ) -> Iterator[Planned]:
         from compiler.cli.plan import planned
 
-        with planned(self.app, prune) as result:
+        with planned(self.app, prune, scope=Scoping(targets, excludes)) as result:
             yield result
 
 

@@ -7,11 +7,11 @@ The plan goes to stdout in ``--format``; diagnostics go to stderr in the global
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from compiler.plan.model import Plan
     from compiler.platform.base import Platform
 
+F = TypeVar("F", bound=Callable[..., Any])
+
 EXIT_CHANGES = 2
 EXIT_CONFLICT = 4  # plan --base REF --fail-on-conflict: applying would overwrite an edit
 
@@ -33,6 +35,34 @@ RENDERERS = {
     "markdown": "compiler.plan.markdown",
     "json": "compiler.plan.json_format",
 }
+
+
+def target_options(function: F) -> F:
+    """``--target``/``--exclude``, the same on ``plan`` and ``apply``."""
+    target = click.option(
+        "--target",
+        "targets",
+        metavar="ADDRESS",
+        multiple=True,
+        help="Plan only the tools at ADDRESS (agent/name; a glob per side: support/*, "
+        "*/send_*). Repeatable.",
+    )
+    exclude = click.option(
+        "--exclude",
+        "excludes",
+        metavar="ADDRESS",
+        multiple=True,
+        help="Leave out the tools at ADDRESS (same syntax as --target). Repeatable.",
+    )
+    return target(exclude(function))
+
+
+@dataclass(frozen=True)
+class Scoping:
+    """``--target``/``--exclude`` as given (none: the whole plan)."""
+
+    targets: tuple[str, ...] = ()
+    excludes: tuple[str, ...] = ()
 
 
 @click.command(
@@ -44,6 +74,7 @@ Examples:
   actionctl plan --detailed-exitcode           exit 2 when there are changes (CI)
   actionctl plan --base origin/main            mark each change, drift and conflict
   actionctl plan --base origin/main --fail-on-conflict   exit 4 on a conflict (CI)
+  actionctl plan --target 'support/*' --exclude support/beta   a partial plan
 """
 )
 @click.option(
@@ -80,6 +111,7 @@ Examples:
     is_flag=True,
     help="With --base: exit 4 when applying would overwrite an edit made outside git.",
 )
+@target_options
 @pass_app
 def command(
     app: AppContext,
@@ -89,11 +121,14 @@ def command(
     prune: bool | None,
     base: str | None,
     fail_on_conflict: bool,
+    targets: tuple[str, ...],
+    excludes: tuple[str, ...],
 ) -> int:
     """Show what `apply` would change on the live platform."""
     if fail_on_conflict and base is None:
         raise click.UsageError("--fail-on-conflict needs --base REF (the revision last applied)")
-    with failure_comment(app, fmt), planned(app, prune, base=base) as result:
+    scope = Scoping(targets, excludes)
+    with failure_comment(app, fmt), planned(app, prune, base=base, scope=scope) as result:
         plan = result.plan
     emit_diagnostics(app, result.diagnostics, err=True)
     if out is not None:
@@ -167,20 +202,36 @@ class Planned:
 
 
 @contextmanager
-def planned(app: AppContext, prune: bool | None, *, base: str | None = None) -> Iterator[Planned]:
+def planned(
+    app: AppContext,
+    prune: bool | None,
+    *,
+    base: str | None = None,
+    scope: Scoping = Scoping(),
+) -> Iterator[Planned]:
     """Load, validate, compile, read live and build the plan; the platform stays open
     for the ``with`` body. Raises DiagnosticError for anything that stops planning.
-    ``base``: a git revision to classify the plan against (``compiler.plan.threeway``)."""
+    ``base``: a git revision to classify the plan against (``compiler.plan.threeway``);
+    ``scope``: ``--target``/``--exclude`` (``compiler.plan.scope``)."""
     from compiler.cli.context import load_valid_project, select_environment
     from compiler.plan.make import make_plan
+    from compiler.plan.scope import check_addresses
 
+    check_addresses(scope.targets, scope.excludes)  # offline, before anything is read
     project, warnings = load_valid_project(app)
     environment = select_environment(app, project)
     use_prune = project.config.prune if prune is None else prune
     platform_name = project.config.platform
     at_base = _tools_at(app, base, platform_name, environment) if base is not None else None
     with connected(app, project, environment) as platform:
-        plan, diagnostics = make_plan(project, environment, platform, prune=use_prune)
+        plan, diagnostics = make_plan(
+            project,
+            environment,
+            platform,
+            prune=use_prune,
+            targets=scope.targets,
+            excludes=scope.excludes,
+        )
         if at_base is not None:
             diagnostics += _classify(plan, *at_base)
         yield Planned(plan, warnings + diagnostics, platform, environment)

@@ -1156,6 +1156,13 @@ A912 = Code(
     "`ACTIONCTL_LOCK_EXPIRY_SECONDS` is not a number of seconds from 1 to 86400.",
     "Unset it (default 900 s) or give seconds, e.g. `export ACTIONCTL_LOCK_EXPIRY_SECONDS=1800`.",
 )
+A913 = Code(
+    "A913",
+    ERROR,
+    "plan-apply",
+    "A `--target` or `--exclude` ADDRESS of `plan`/`apply` matches no tool of the plan (no change, no unchanged or unmanaged tool), or is not `agent/name` (each side a name or an `fnmatch` glob such as `support/*` or `*/send_*`). A typo must not widen or narrow an apply silently. Nothing was changed.",
+    "Check the address against `actionctl plan` (e.g. `--target support/send_sms`), or drop it.",
+)
 L801 = Code(
     "L801",
     ERROR,

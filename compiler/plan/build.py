@@ -126,6 +126,8 @@ def emptied_agents(plan: Plan) -> list[str]:
             keeping.add(change.agent_uid)
     for tool in plan.unmanaged:
         keeping.add(tool.agent_uid)
+    if plan.scope is not None:  # a partial plan: tools outside it stay live
+        keeping.update(plan.scope.kept_agents)
     return sorted(uid for uid in deleting if uid not in keeping)
 
 

@@ -40,6 +40,7 @@ from compiler.plan.model import (
     FieldClass,
     FieldPath,
     Plan,
+    Scope,
     ThreeWay,
     ToolClass,
     UnmanagedTool,
@@ -54,6 +55,7 @@ MAX_NAME_CHARS = 1_000  # addresses, agents, uids, names, fingerprints, target v
 PLAN_KEYS = {
     "format_version", "environment", "target", "prune", "summary", "changes", "unmanaged",
     "three_way",  # plan --base
+    "scope",  # plan --target/--exclude; absent from a whole plan (and from older plans)
     "commit", "review",  # for reviewers; only a commit id is kept, apply ignores both
 }  # fmt: skip
 CHANGE_KEYS = {
@@ -64,6 +66,7 @@ UNMANAGED_KEYS = {"address", "agent", "agent_uid", "name", "tool_id", "type"}
 THREE_WAY_KEYS = {"base", "summary", "tools"}
 TOOL_CLASS_KEYS = {"address", "agent_uid", "name", "action", "class", "note", "fields"}
 FIELD_CLASS_KEYS = {"path", "class", "base", "branch", "live"}
+SCOPE_KEYS = {"targets", "excludes", "left_out", "left_out_addresses", "kept_agents"}
 SIDES = ("base", "branch", "live")  # a classified field's values, each absent when MISSING
 
 _COMMIT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
@@ -100,7 +103,19 @@ def plan_to_json(plan: Plan) -> dict[str, Any]:
     }
     if plan.three_way is not None:
         data["three_way"] = three_way_to_json(plan.three_way)
+    if plan.scope is not None:
+        data["scope"] = scope_to_json(plan.scope)
     return data
+
+
+def scope_to_json(scope: Scope) -> dict[str, Any]:
+    return {
+        "targets": list(scope.targets),
+        "excludes": list(scope.excludes),
+        "left_out": len(scope.left_out),  # the count, for readers
+        "left_out_addresses": list(scope.left_out),
+        "kept_agents": list(scope.kept_agents),
+    }
 
 
 def change_to_json(change: Change) -> dict[str, Any]:
@@ -308,7 +323,8 @@ def plan_from_json(data: Any) -> Plan:
     three_way = None if data.get("three_way") is None else _three_way(data["three_way"])
     if data.get("review") is not None:
         _typed(data, "review", dict, "plan")
-    return Plan(environment, target, changes, unmanaged, prune, three_way, _commit(data))
+    scope = None if data.get("scope") is None else _scope(data["scope"])
+    return Plan(environment, target, changes, unmanaged, prune, three_way, _commit(data), scope)
 
 
 def _target(data: Mapping[str, Any]) -> dict[str, str]:
@@ -488,6 +504,27 @@ def _three_way(raw: Any) -> ThreeWay:
     return ThreeWay(
         ref, commit, [_tool_class(t, f"{where}.tools[{i}]") for i, t in enumerate(tools)]
     )
+
+
+def _scope(raw: Any) -> Scope:
+    """What a partial plan holds and leaves out: shown, and kept_agents spares agents
+    that keep tools outside the scope from the emptying refusal."""
+    where = "scope"
+    if not isinstance(raw, dict):
+        raise PlanFormatError(f"not a valid plan: {where} must be an object")
+    _known_keys(raw, SCOPE_KEYS, where)
+    if raw.get("left_out") is not None and type(raw["left_out"]) is not int:
+        raise PlanFormatError(f"not a valid plan: {where}.left_out is not a count")
+    keys = ("targets", "excludes", "left_out_addresses", "kept_agents")
+    targets, excludes, left_out, kept_agents = (_strings(raw, key, where) for key in keys)
+    return Scope(targets, excludes, left_out, kept_agents)
+
+
+def _strings(data: Mapping[str, Any], key: str, where: str) -> tuple[str, ...]:
+    values: list[Any] = _typed(data, key, list, where, optional=True) or []
+    if not all(isinstance(v, str) and len(v) <= MAX_NAME_CHARS for v in values):
+        raise PlanFormatError(f"not a valid plan: {where}.{key} must be short strings")
+    return tuple(values)
 
 
 def _tool_class(raw: Any, where: str) -> ToolClass:

@@ -1,14 +1,16 @@
 """The plan pipeline for one project and environment: compile, read live, build.
 
-    make_plan(project, environment, platform, prune=...) -> (Plan, warnings)
+    make_plan(project, environment, platform, prune=..., targets=..., excludes=...)
+        -> (Plan, warnings)
 
-Raises ``DiagnosticError`` when the project does not compile or live state cannot be
-planned against (unknown agent uid, duplicate live names).
+Raises ``DiagnosticError`` when the project does not compile, live state cannot be
+planned against (unknown agent uid, duplicate live names) or a ``--target``/``--exclude``
+address matches nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from compiler.diagnostics import Diagnostic, DiagnosticError, Location, has_errors
 from compiler.model import CompiledTool, Environment, Project
@@ -16,12 +18,21 @@ from compiler.plan.build import build_plan, empty_agent_warnings
 from compiler.plan.commit import source_commit
 from compiler.plan.live import read_live
 from compiler.plan.model import Plan
+from compiler.plan.scope import scope_plan
 from compiler.platform.base import Platform
 
 
 def make_plan(
-    project: Project, environment: Environment, platform: Platform, *, prune: bool
+    project: Project,
+    environment: Environment,
+    platform: Platform,
+    *,
+    prune: bool,
+    targets: Sequence[str] = (),
+    excludes: Sequence[str] = (),
 ) -> tuple[Plan, list[Diagnostic]]:
+    """``targets``/``excludes``: ``--target``/``--exclude`` addresses; the plan is built
+    whole, then narrowed (``compiler.plan.scope``), so it knows what it leaves out."""
     from compiler.compile import compile_project
 
     compiled = compile_project(project, environment)
@@ -40,6 +51,7 @@ def make_plan(
         agents=agents,
         prune=prune,
     )
+    plan = scope_plan(plan, targets, excludes)
     plan.commit = source_commit(project.root)
     diagnostics += live.diagnostics + empty_agent_warnings(plan, _config_location(project))
     return plan, diagnostics

@@ -60,6 +60,7 @@ from compiler.plan.model import (
     Plan,
     UnmanagedTool,
 )
+from compiler.plan.scope import scope_note
 from compiler.plan.threeway import CHANGE, ToolClass
 from compiler.plan.threeway_render import class_cell, field_diff, section_head
 
@@ -129,6 +130,9 @@ def _head(plan: Plan, review: dict[str, object]) -> list[str]:
     blocks = [MARKER, summary_comment(review), f"### {_headline(plan)}", ""]
     target = _escape(_target(plan))
     blocks.append(target + (f" · commit {plan.commit}" if plan.commit else ""))
+    note = scope_note(plan, code=lambda text: _code(shorten(text)))
+    if note is not None:  # a reviewer must not take it for the whole change set
+        blocks += ["", "> [!NOTE]", f"> {note}"]
     if plan.three_way is not None:
         blocks += ["", *section_head(plan.three_way)]
     caution = _caution(plan)

@@ -186,6 +186,20 @@ class ThreeWay:
         return any(tool.kind == DRIFT for tool in self.tools)
 
 
+@dataclass(frozen=True)
+class Scope:
+    """``--target``/``--exclude``: the plan holds only the changes whose address matches
+    a target (every change when there is none) and no exclude (``compiler.plan.scope``).
+    ``left_out``: the addresses of the changes it leaves out; ``kept_agents``: uids of
+    agents keeping live tools outside the scope, so deleting the in-scope ones does
+    not empty them."""
+
+    targets: tuple[str, ...] = ()
+    excludes: tuple[str, ...] = ()
+    left_out: tuple[str, ...] = ()
+    kept_agents: tuple[str, ...] = ()
+
+
 @dataclass
 class Plan:
     environment: str
@@ -199,6 +213,9 @@ class Plan:
     # The commit the configuration was read from (``git rev-parse HEAD``, else the CI's
     # commit variable), for reviewers; None outside git and CI. Not checked by apply.
     commit: str | None = None
+    # ``--target``/``--exclude``: what this partial plan holds; None (and absent from the
+    # JSON) for a whole plan.
+    scope: Scope | None = None
 
     @property
     def summary(self) -> dict[str, int]:

@@ -16,6 +16,7 @@ from compiler.plan.lines import (
     target_line,
 )
 from compiler.plan.model import Change, Plan
+from compiler.plan.scope import scope_note
 from compiler.plan.threeway_render import text_lines as three_way_lines
 
 COLOURS = {"+": "green", "-": "red", "~": "yellow", "-/+": "magenta", " ": None}
@@ -24,7 +25,11 @@ INDENT = "    "
 
 def render(plan: Plan, *, color: bool = False) -> str:
     plan = for_display(plan)  # live names and values reach the terminal escaped
-    out = [summary_line(plan), target_line(plan), *three_way_lines(plan, color=color)]
+    out = [summary_line(plan)]
+    note = scope_note(plan)
+    if note is not None:  # right under the counts: they are not the whole story
+        out.append(note)
+    out += [target_line(plan), *three_way_lines(plan, color=color)]
     for change in in_display_order(plan.pending()):
         out.append("")
         out += render_change(change, color=color)

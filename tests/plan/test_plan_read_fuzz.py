@@ -46,6 +46,13 @@ VALID: dict[str, Any] = {
         "base": {"ref": "main", "commit": "0" * 40},
         "tools": [{"address": "support/desk", "class": "change", "fields": []}],
     },
+    "scope": {
+        "targets": ["support/*"],
+        "excludes": [],
+        "left_out": 1,
+        "left_out_addresses": ["billing/x"],
+        "kept_agents": ["uid_2"],
+    },
 }
 
 json_values = st.recursive(
@@ -73,6 +80,10 @@ PATHS = [
     ("three_way", "tools"),
     ("three_way", "tools", 0),
     ("three_way", "tools", 0, "fields"),
+    ("scope",),
+    ("scope", "targets"),
+    ("scope", "left_out"),
+    ("scope", "kept_agents"),
 ]
 
 
@@ -82,7 +93,9 @@ def read(data: Any) -> None:
 
 
 def test_the_valid_plan_reads() -> None:
-    assert plan_from_json(VALID).changes[0].name == "desk"
+    plan = plan_from_json(VALID)
+    assert plan.changes[0].name == "desk"
+    assert plan.scope is not None and plan.scope.targets == ("support/*",)
 
 
 @settings(max_examples=300, deadline=None)
