@@ -21,7 +21,9 @@ T = TypeVar("T")
 # Fields that name something: shown on one line, so a newline in them is escaped too. A
 # value (a message, a description) keeps its line breaks and tabs: the renderers show
 # a multi-line value as lines, and those are its content.
-NAMES = frozenset({"address", "name", "agent", "agent_uid", "type", "ref", "environment"})
+NAMES = frozenset(
+    {"address", "name", "renamed_from", "agent", "agent_uid", "type", "ref", "environment"}
+)
 
 
 def for_display(value: T) -> T:

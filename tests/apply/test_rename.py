@@ -63,6 +63,21 @@ def test_a_rename_sends_the_other_changed_fields_in_the_same_patch(
     assert tool["id"] == old_id and "front desk" in tool["description"]
 
 
+def test_a_pruning_plan_renames_rather_than_deleting_the_old_name(applied: Site) -> None:
+    rename(applied)
+    assert applied.pending("--prune") == {f"support/{NEW}": "update"}
+
+
+def test_the_first_live_old_name_is_renamed(applied: Site) -> None:
+    path = applied.root / CALL_CONTROL
+    rename(applied)
+    path.write_text(
+        path.read_text().replace(f"renamed_from: {OLD}", f"renamed_from: [gone, {OLD}]")
+    )
+    change = rename_change(applied.plan_json("--prune"))
+    assert (change["action"], change["renamed_from"]) == ("update", OLD)
+
+
 def test_the_markdown_plan_shows_the_rename(applied: Site) -> None:
     rename(applied)
     result = applied.run("plan", "--format", "markdown")
@@ -158,3 +173,18 @@ def test_renamed_from_naming_a_declared_action_is_an_error(applied: Site) -> Non
     column = len("renamed_from: [old_other, ") + 1  # at the list item that names it
     (error,) = [out for out in result.output.splitlines() if " N317 " in out]
     assert error.startswith(f"{CALL_CONTROL}:{line}:{column}: error N317 renamed_from '{OLD}'")
+
+
+def test_reverting_a_rename_renames_the_tool_back(applied: Site, tmp_path: Path) -> None:
+    old_id = applied.tool(OLD)["id"]
+    rename(applied)
+    plan_file = tmp_path / "plan.json"
+    assert applied.run("plan", "--out", plan_file).exit_code == 0
+    assert applied.run("apply", plan_file).exit_code == 0
+    applied.server.stats.reset()
+    result = applied.run("apply", "--revert", plan_file, "--auto-approve")
+    assert result.exit_code == 0, result.output
+    assert f"rename {NEW} → {OLD}, id {old_id}" in result.stdout
+    assert applied.server.stats.snapshot()["methods"]["PATCH"] == 1
+    assert applied.tool(OLD)["id"] == old_id
+    assert NEW not in [tool["name"] for tool in applied.tools()]
