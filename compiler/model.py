@@ -158,6 +158,13 @@ class Action:
     def is_native(self) -> bool:
         return self.type.startswith("openmic.")
 
+    @property
+    def renamed_from(self) -> tuple[str, ...]:
+        """The earlier names ``renamed_from`` gives (one string or a list), in order."""
+        value = self.fields.get("renamed_from")
+        values = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+        return tuple(dict.fromkeys(v for v in values if isinstance(v, str) and v))
+
     def locate(self, *path: str | int) -> Location:
         return self.source.locate(*path)
 
@@ -201,6 +208,9 @@ class CompiledTool:
     name: str
     payload: Mapping[str, Any]  # canonical: see compiler.canonical
     source: Location | None = None
+    # Earlier names of this tool (the action's ``renamed_from``): plan renames a live tool
+    # of such a name in place rather than deleting it and creating this one.
+    renamed_from: tuple[str, ...] = ()
 
     @property
     def address(self) -> str:

@@ -4,7 +4,7 @@
   (``compiler/apply/lock.py``), compare the listing of each touched agent (read once
   per agent, pages of 100, right after its lock was taken) with the plan and refuse if
   any tool the plan touches changed since planning (fingerprint) or a tool it would
-  create now exists. Nothing is written when the plan is stale. This is the
+  create (or rename to) now exists. Nothing is written when the plan is stale. This is the
   concurrency guard: per agent, not one GET per tool. Lock tools (``actionctl-lock-*``)
   are never part of this comparison.
 - ``reserved_names``: a plan that would create or update a tool named like a lock tool
@@ -129,6 +129,15 @@ def _stale_reasons(change: Change, tools: list[Mapping[str, Any]]) -> list[str]:
             return [f"{change.address}: a tool with this name now exists (id {ids})"]
         return []
     same_name = [t for t in tools if t.get("name") == change.name]
+    if change.renamed_from is not None:
+        # Renaming onto a name another tool took meanwhile would make two of that name.
+        taken = [t for t in same_name if t.get("id") != change.tool_id]
+        if taken:
+            ids = ", ".join(str(t.get("id")) for t in taken)
+            return [
+                f"{change.address}: renames {change.renamed_from!r}, but a tool with the new "
+                f"name now exists (id {ids})"
+            ]
     if len(same_name) > 1 and change.action != DELETE:
         ids = ", ".join(str(t.get("id")) for t in same_name)
         return [

@@ -146,6 +146,7 @@ def compile_project(project: Project, environment: Environment) -> CompileResult
             name=action.name,
             payload=payload,
             source=action.locate(),
+            renamed_from=action.renamed_from,
         )
     return result
 

@@ -12,7 +12,8 @@ from compiler.diagnostics.codes import C620
 from compiler.model import Action, Environment, Project
 
 PREFIX = "openmic."
-DOCUMENT_KEYS = frozenset({"kind", "type", "agent", "name"})
+# Keys about the document, not fields of the tool: never sent to the platform.
+DOCUMENT_KEYS = frozenset({"kind", "type", "agent", "name", "renamed_from"})
 REBUILT = frozenset({"parameters", "static_params"})
 
 

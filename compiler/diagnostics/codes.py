@@ -867,6 +867,13 @@ N316 = Code(
     "A native action name mixes scripts within one word (a Cyrillic `о` among Latin letters): it looks like another name (a homoglyph).",
     "Use one script per word: retype the word.",
 )
+N317 = Code(
+    "N317",
+    ERROR,
+    "load-validate",
+    "`renamed_from` names a tool that another action of the same agent declares, so that tool cannot also be the one renamed.",
+    "Remove the name from `renamed_from` (the other file keeps that tool), or delete the other file if this action replaces it.",
+)
 N321 = Code(
     "N321",
     ERROR,
@@ -1190,6 +1197,13 @@ L804 = Code(
     "plan-apply",
     "An apply lock tool (`actionctl-lock-*`) is on a managed agent: an apply is running there (the plan may be stale by the time it is applied), one was killed and left it, or someone made a tool with that prefix by hand (never deleted by actionctl unless `apply --remove-foreign-locks`).",
     "Wait for the running apply and plan again; a killed apply's lock is removed by the next apply (or delete the named tool id); delete a hand-made one yourself.",
+)
+L805 = Code(
+    "L805",
+    WARNING,
+    "plan-apply",
+    "The plan creates a tool and deletes (or leaves unmanaged) a live tool of the same agent that is the same but for its name: an undeclared rename, which gives the tool a new id.",
+    "Add `renamed_from: OLD` (the live tool's name) to the action to keep the tool id: plan then renames it in place.",
 )
 
 # Platform (docs/codes/platform.md)

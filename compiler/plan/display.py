@@ -22,7 +22,7 @@ T = TypeVar("T")
 # value (a message, a description) keeps its line breaks and tabs: the renderers show
 # a multi-line value as lines, and those are its content.
 NAMES = frozenset(
-    {"address", "name", "agent", "agent_uid", "type", "ref", "environment"}
+    {"address", "name", "renamed_from", "agent", "agent_uid", "type", "ref", "environment"}
     | {"targets", "excludes", "left_out", "kept_agents"}  # a partial plan's addresses
 )
 

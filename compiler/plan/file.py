@@ -60,7 +60,7 @@ PLAN_KEYS = {
 }  # fmt: skip
 CHANGE_KEYS = {
     "address", "agent", "agent_uid", "name", "action", "tool_id", "before", "after",
-    "changed_paths", "live_fingerprint", "source", "ignored_live_fields",
+    "changed_paths", "live_fingerprint", "source", "ignored_live_fields", "renamed_from",
 }  # fmt: skip
 UNMANAGED_KEYS = {"address", "agent", "agent_uid", "name", "tool_id", "type"}
 THREE_WAY_KEYS = {"base", "summary", "tools"}
@@ -134,6 +134,8 @@ def change_to_json(change: Change) -> dict[str, Any]:
     }
     if change.ignored_live_fields:
         data["ignored_live_fields"] = dict(change.ignored_live_fields)
+    if change.renamed_from is not None:
+        data["renamed_from"] = change.renamed_from
     return data
 
 
@@ -365,6 +367,7 @@ def _change(raw: Any, where: str) -> Change:
             f"not a valid plan: {where}.address {_shown(address)} is not agent/name "
             f"({_shown(agent + '/' + name)})"
         )
+    renamed_from = _renamed_from(raw, action, name, where)
     change = Change(
         address=address,
         agent=agent,
@@ -372,15 +375,32 @@ def _change(raw: Any, where: str) -> Change:
         name=name,
         action=action,
         tool_id=_tool_id(raw, where),
-        before=_payload(raw, "before", name, where, canonical=False),
+        # A rename's live tool still has its old name; any other change's has this one.
+        before=_payload(raw, "before", renamed_from or name, where, canonical=False),
         after=_payload(raw, "after", name, where, canonical=True),
         changed_paths=_changed_paths(raw, where),
         live_fingerprint=_optional_string(raw, "live_fingerprint", where, required=True),
         source=_optional_string(raw, "source", where),
         ignored_live_fields=_typed(raw, "ignored_live_fields", dict, where, optional=True) or {},
+        renamed_from=renamed_from,
     )
     _check_consistent(change, where)
     return change
+
+
+def _renamed_from(raw: Mapping[str, Any], action: str, name: str, where: str) -> str | None:
+    """A rename's old name: only on an update or replace, never the new name itself."""
+    renamed_from = _optional_string(raw, "renamed_from", where)
+    if renamed_from is None:
+        return None
+    _reserved(renamed_from, f"{where}.renamed_from")
+    if action not in (UPDATE, REPLACE) or renamed_from == name:
+        raise PlanFormatError(
+            f"not a valid plan: {where}.renamed_from {_shown(renamed_from)} on a {action} of "
+            f"{_shown(name)}: only an update or replace renames a tool, from another name; "
+            "re-run `actionctl plan --out FILE`"
+        )
+    return renamed_from
 
 
 def _changed_paths(raw: Mapping[str, Any], where: str) -> list[FieldPath]:

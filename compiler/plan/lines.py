@@ -62,10 +62,14 @@ VERBS = {
 
 
 def headline(change: Change) -> str:
-    """``support/x  (update in place, id 7)``."""
+    """``support/x  (update in place, id 7)``; a rename in place says so instead:
+    ``support/y  (rename x → y, id 7)``."""
     details = [VERBS[change.action]]
     if change.action == REPLACE and change.before and change.after:
         details[0] += ": " + replace_reason(change.before, change.after)
+    if change.renamed_from is not None:
+        renamed = f"rename {change.renamed_from} → {change.name}"
+        details = [renamed] if change.action == UPDATE else [*details, renamed]
     if change.tool_id is not None:
         details.append(f"id {change.tool_id}")
     if change.source:

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 
 from compiler.diagnostics import Diagnostic, DiagnosticError, Location, has_errors
 from compiler.model import CompiledTool, Environment, Project
-from compiler.plan.build import build_plan, empty_agent_warnings
+from compiler.plan.build import build_plan, empty_agent_warnings, undeclared_rename_warnings
 from compiler.plan.commit import source_commit
 from compiler.plan.live import read_live
 from compiler.plan.model import Plan
@@ -54,6 +54,7 @@ def make_plan(
     plan = scope_plan(plan, targets, excludes)
     plan.commit = source_commit(project.root)
     diagnostics += live.diagnostics + empty_agent_warnings(plan, _config_location(project))
+    diagnostics += undeclared_rename_warnings(plan, live, compiled.tools)
     return plan, diagnostics
 
 

@@ -57,6 +57,7 @@ from compiler.plan.model import (
     REPLACE,
     UPDATE,
     Change,
+    FieldPath,
     Plan,
     UnmanagedTool,
 )
@@ -203,9 +204,15 @@ def _change_cell(change: Change) -> str:
     if change.action == DELETE:
         return "delete: the whole tool"
     paths = change.changed_paths
+    verb = VERBS[change.action]
+    if change.renamed_from is not None:
+        # The new name is the change people look for; the other fields follow it.
+        renamed = f"rename {_code(shorten(change.renamed_from))} → {_code(shorten(change.name))}"
+        verb = renamed if change.action == UPDATE else f"{verb}, {renamed}"
+        paths = [path for path in paths if path != FieldPath(("name",))]
     named = ", ".join(_code(shorten(str(path))) for path in paths[:MAX_FIELDS])
     more = f" and {len(paths) - MAX_FIELDS} more" if len(paths) > MAX_FIELDS else ""
-    return f"{VERBS[change.action]}: {named}{more}".rstrip(": ")
+    return f"{verb}: {named}{more}".rstrip(": ")
 
 
 def _rows_to_show(rows: list[str], changes: list[Change], room: int) -> int:

@@ -92,6 +92,9 @@ class Change:
     # Live-only fields actionctl does not manage (name -> live value): never compared,
     # never sent. In the saved JSON only when there are some.
     ignored_live_fields: dict[str, Any] = field(default_factory=dict)
+    # A rename: the live tool's name before (``before`` holds it), from the action's
+    # ``renamed_from``; None otherwise. In the saved JSON only when set.
+    renamed_from: str | None = None
 
     @property
     def is_change(self) -> bool:

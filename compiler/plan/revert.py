@@ -6,7 +6,8 @@ A saved plan holds each tool's ``before`` (live, as planned against) and ``after
 - a create is undone by a delete;
 - an update is undone by an update back (a replace by a replace back, with the fields
   the old tool carried that actionctl does not manage);
-- a delete is undone by a create of the whole tool as it was.
+- a delete is undone by a create of the whole tool as it was;
+- a rename (``renamed_from``) is undone by a rename back, to the old name.
 
 An apply can stop part way (interrupted, or some writes failed), and the saved plan
 does not say how far it got; the live tools do. Each change is found in one of three
@@ -110,6 +111,8 @@ def _untouched(saved: Plan, live: LiveState, plan: Plan) -> None:
     touched = {c.agent_uid: c.agent for c in saved.pending()}
     managed = {(c.agent_uid, c.name) for c in saved.changes}
     reverted = {(c.agent_uid, c.name) for c in plan.changes}
+    # A rename back takes the live tool of the name it renames from.
+    reverted |= {(c.agent_uid, c.renamed_from) for c in plan.changes if c.renamed_from}
     for uid, agent in touched.items():
         for name, tool in sorted(live.tools.get(uid, {}).items()):
             if (uid, name) in reverted:
@@ -191,11 +194,14 @@ def _restore(
     if action == REPLACE:
         # A replace creates a new tool: give it back what the old one carried.
         target = {**change.ignored_live_fields, **target}
+    # A rename is undone by renaming back: the change is then to the old name's tool.
+    name = change.renamed_from or change.name
     return Change(
-        address=change.address,
+        address=f"{change.agent}/{name}",
         agent=change.agent,
         agent_uid=change.agent_uid,
-        name=change.name,
+        name=name,
+        renamed_from=change.name if change.renamed_from else None,
         action=action,
         tool_id=now.tool_id,
         before=dict(compared),

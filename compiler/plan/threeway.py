@@ -78,12 +78,19 @@ def classify(plan: Plan, base: BaseTools, *, no_base: str | None = None) -> list
     if no_base is not None:
         found = [_unbased(change, no_base) for change in plan.changes]
     else:
-        found = [
-            _classify(change, base.get((change.agent_uid, change.name))) for change in plan.changes
-        ]
+        found = [_classify(change, _at_base(change, base)) for change in plan.changes]
     rank = {kind: i for i, kind in enumerate(KINDS)}
     tools = [tool for tool in found if tool is not None]
     return sorted(tools, key=lambda t: (rank[t.kind], t.address, t.agent_uid))
+
+
+def _at_base(change: Change, base: BaseTools) -> Mapping[str, Any] | None:
+    """The tool at the base: by its name, or for a rename made in this branch by its old
+    name (so the new name is a field edited here, not a tool created twice)."""
+    found = base.get((change.agent_uid, change.name))
+    if found is None and change.renamed_from is not None:
+        return base.get((change.agent_uid, change.renamed_from))
+    return found
 
 
 def _classify(change: Change, base: Mapping[str, Any] | None) -> ToolClass | None:

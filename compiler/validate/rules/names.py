@@ -18,7 +18,9 @@ account named the vendor's way ("Send Appointment Confirmation") can be managed.
   an action of the same name (they would be one tool on the platform);
 - N314 a name starts with ``actionctl-lock-``: the prefix is reserved for apply's
   per-agent lock tools, which plan, import and prune ignore, so such an action could
-  never be managed.
+  never be managed;
+- N317 ``renamed_from`` names a tool another action of the same agent declares: that
+  tool is kept by its own file, so it cannot also be the one this action renames.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 
 from compiler.diagnostics import Diagnostic
-from compiler.diagnostics.codes import N311, N312, N313, N314, N315, N316
+from compiler.diagnostics.codes import N311, N312, N313, N314, N315, N316, N317
 from compiler.model import LOCK_PREFIX, Action, Project
 from compiler.wording import quoted
 
@@ -77,6 +79,7 @@ def check(project: Project) -> Iterable[Diagnostic]:
             )
     yield from _unique_per_agent(project.actions)
     yield from _unique_per_uid(project)
+    yield from _renamed_from_declared(project.actions)
 
 
 def name_problem(action: Action) -> Diagnostic | None:
@@ -170,4 +173,25 @@ def _unique_per_uid(project: Project) -> Iterator[Diagnostic]:
                 f"{quoted(action.agent)} are both platform agent {quoted(uid)}, and both declare "
                 f"{quoted(action.name)} (other: {earlier.locate('name')}"
                 f"{_as(earlier.name, action.name)})",
+            )
+
+
+def _renamed_from_declared(actions: list[Action]) -> Iterator[Diagnostic]:
+    declared = {(action.agent, action.name): action for action in actions}
+    for action in actions:
+        value = action.fields.get("renamed_from")
+        for old_name in action.renamed_from:
+            other = declared.get((action.agent, old_name))
+            if other is None:
+                continue
+            path: tuple[str | int, ...] = ("renamed_from",)
+            if isinstance(value, list):
+                path += (value.index(old_name),)
+            what = "itself" if other is action else f"the action at {other.locate('name')}"
+            yield Diagnostic.error(
+                action.locate(*path),
+                N317,
+                f"renamed_from {quoted(old_name)}: agent {quoted(action.agent)} still declares "
+                f"that name ({what}), so that tool is kept, not renamed; remove it from "
+                "renamed_from, or delete the other file if this action replaces it",
             )
