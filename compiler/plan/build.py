@@ -116,7 +116,9 @@ def _classify(tool: CompiledTool, live: LiveTool | None) -> Change:
     change.before, change.ignored_live_fields = split_ignored(live.canonical, after)
     change.live_fingerprint = live.fingerprint
     change.changed_paths = changed_paths(change.before, after)
-    if live.type != after.get("type") or unremovable(change.before, after):
+    # A type change is a PATCH too (the vendor's schema makes ``type`` patchable): only a
+    # field that no PATCH can remove makes the tool be replaced.
+    if unremovable(change.before, after):
         change.action = REPLACE
     elif change.changed_paths:
         change.action = UPDATE

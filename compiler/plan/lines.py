@@ -79,9 +79,10 @@ def headline(change: Change) -> str:
 
 def replace_reason(before: Mapping[str, Any], after: Mapping[str, Any]) -> str:
     """Why a tool is replaced rather than updated in place."""
-    if before.get("type") != after.get("type"):
-        return f"type {before.get('type')} -> {after.get('type')}"
     fields = ", ".join(unremovable(before, after))
+    if before.get("type") != after.get("type"):
+        kinds = f"{before.get('type')} -> {after.get('type')}"
+        return f"type {kinds} leaves {fields}, no PATCH removes it"
     return f"{fields} removed; the platform has no null to remove it in place"
 
 

@@ -61,18 +61,19 @@ def test_drift_becomes_an_update_with_the_right_paths(applied: Any) -> None:
     assert applied.pending() == {}
 
 
-def test_changed_type_is_a_replace(applied: Any) -> None:
+def test_changed_type_is_patched_in_place(applied: Any) -> None:
     end_call = applied.tool("end_call")
     applied.rest("DELETE", f"/agents/agent_support_dev/tools/{end_call['id']}")
-    applied.rest(
+    dtmf = applied.rest(
         "POST",
         "/agents/agent_support_dev/tools",
         {"type": "dtmf", "name": "end_call", "static_params": {"digits": "9"}},
     )
-    assert applied.pending() == {"support/end_call": "replace"}
+    assert applied.pending() == {"support/end_call": "update"}
     result = applied.run("apply", "--auto-approve")
     assert result.exit_code == 0, result.output
-    assert applied.tool("end_call")["type"] == "end_call"
+    after = applied.tool("end_call")
+    assert after["type"] == "end_call" and after["id"] == dtmf["id"]  # the same tool
     assert applied.pending() == {}
 
 

@@ -101,10 +101,10 @@ def test_an_apply_with_no_changes_costs_the_listing_alone(site: Any) -> None:
     assert site.server.stats.snapshot()["methods"] == {"GET": listing}
 
 
-def test_a_replace_costs_a_delete_and_a_create(site: Any, tmp_path: Path) -> None:
+def test_a_type_change_costs_one_patch(site: Any, tmp_path: Path) -> None:
     assert site.run("apply", "--auto-approve").exit_code == 0
     path = site.root / "actions" / "support" / "call_control.yaml"
-    # dtmf -> end_call under the same name: the type cannot change in place.
+    # dtmf -> end_call under the same name: ``type`` is patchable, the id stays.
     path.write_text(
         path.read_text().replace(
             "type: openmic.dtmf\nagent: support\nname: press_one_for_reception",
@@ -116,5 +116,15 @@ def test_a_replace_costs_a_delete_and_a_create(site: Any, tmp_path: Path) -> Non
     end = text.index("---", start) if "---" in text[start:] else len(text)
     block = text[start:end].replace('static_params:\n  digits: "1"\n', "")
     path.write_text(text[:start] + block + text[end:])
+    methods = apply_saved(site, tmp_path)
+    # The lock's create and delete, the listing under it, and one PATCH of the tool.
+    assert methods == {"POST": 1, "PATCH": 1, "GET": 1 + LOCK_AGENT_GETS, "DELETE": 1}
+
+
+def test_a_replace_costs_a_delete_and_a_create(site: Any, tmp_path: Path) -> None:
+    assert site.run("apply", "--auto-approve").exit_code == 0
+    path = site.root / "actions" / "support" / "lookup_booking.yaml"
+    # No PATCH removes a timeout (no field is nullable): the tool is replaced.
+    path.write_text(path.read_text().replace("timeout_ms: 5000\n", ""))
     methods = apply_saved(site, tmp_path)
     assert methods == {"POST": 2, "GET": 1 + LOCK_AGENT_GETS, "DELETE": 2}

@@ -18,7 +18,7 @@ from compiler.model import CompiledTool
 from compiler.plan.build import build_plan
 from compiler.plan.diff import changed_paths
 from compiler.plan.live import LiveState, index_by_name
-from compiler.plan.model import NO_OP, REPLACE, UPDATE, Change
+from compiler.plan.model import NO_OP, REPLACE, UPDATE, Change, FieldPath
 
 UID = "uid_support"
 
@@ -121,10 +121,19 @@ def test_a_type_union_that_gained_a_member_is_an_update() -> None:
     )
 
 
-def test_a_changed_tool_type_is_a_replace_even_with_equal_fields() -> None:
+def test_a_changed_tool_type_is_an_update_in_place() -> None:
+    """``type`` is patchable: a type change is one PATCH that keeps the tool's id."""
     change = planned(
         {"type": "end_call", "name": "lookup"}, {"type": "transfer_call", "name": "lookup"}
     )
+    assert change.action == UPDATE
+    assert FieldPath(("type",)) in change.changed_paths
+
+
+def test_a_type_change_that_leaves_an_unremovable_field_is_a_replace() -> None:
+    """From api_request, ``url`` and ``api_timeout`` would stay: no PATCH removes them."""
+    old = {"type": "api_request", "name": "lookup", "url": "https://x.example", "api_timeout": 5}
+    change = planned({"type": "end_call", "name": "lookup"}, old)
     assert change.action == REPLACE
 
 
