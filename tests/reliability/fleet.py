@@ -34,7 +34,8 @@ LOCK_AGENT_NAME = "actionctl-locks"  # the agent they live on
 @dataclass(frozen=True)
 class Fleet:
     """Per managed agent: ``keep`` tools unchanged, ``updates``, ``deletes`` and
-    ``replaces`` (type change) of first-revision tools, and ``creates`` new in revision 2."""
+    ``replaces`` (a type change that leaves fields no PATCH removes) of first-revision
+    tools, and ``creates`` new in revision 2."""
 
     agents: int = 2
     keep: int = 2
@@ -64,8 +65,9 @@ class Fleet:
         if rev == 1:
             docs += [action(agent, f"del_{i}", i, "v1") for i in range(self.deletes)]
         for i in range(self.replaces):
-            # end_call in revision 1, dtmf in revision 2: a type change is a replace.
-            kind = 1 if rev == 1 else 2
+            # an api_request in revision 1, dtmf in revision 2: its url and timeout would
+            # stay after a PATCH of the type (no field is nullable), so it is a replace.
+            kind = 3 if rev == 1 else 2
             docs.append(action(agent, f"repl_{i}", kind, f"v{rev}", shape=kind))
         if rev == 2:
             docs += [action(agent, f"new_{i}", i, "v2") for i in range(self.creates)]
@@ -73,7 +75,8 @@ class Fleet:
 
 
 def action(agent: str, name: str, index: int, rev: str, shape: int | None = None) -> dict[str, Any]:
-    """One action document; ``shape`` (default ``index % 3``) picks the type."""
+    """One action document; ``shape`` (default ``index % 3``; 3 an api_request) picks the
+    type."""
     base = {"kind": "action", "agent": agent, "name": name}
     text = f"{name} of {agent}, revision {rev}"
     shape = index % 3 if shape is None else shape
@@ -98,6 +101,15 @@ def action(agent: str, name: str, index: int, rev: str, shape: int | None = None
             "static_params": {"end_message": f"Goodbye ({rev})"},
             "speak_during_execution": False,
             "speak_after_execution": False,
+        }
+    if shape == 3:
+        return {
+            **base,
+            "type": "openmic.api_request",
+            "description": f"Looks a booking up ({text}).",
+            "url": "https://bookings.example.com/lookup",
+            "method": "get",
+            "api_timeout": 5000,
         }
     return {
         **base,
