@@ -60,8 +60,8 @@ def project_at(project_dir: Path, ref: str, *, allow_empty: bool) -> Iterator[Pr
     files live in a temp dir for the ``with`` body. ``allow_empty``: nothing at ``ref``
     is an empty project (a plan's base before the project existed); else it is E111,
     as for a working tree that is not a project."""
-    from compiler.compile.checks import check_project
     from compiler.load import load_project
+    from compiler.validate import validate_project
 
     with tempfile.TemporaryDirectory(prefix="actionctl-base-") as tmp:
         revision, unseen = project_at_ref(Path(project_dir), ref, Path(tmp))
@@ -71,7 +71,10 @@ def project_at(project_dir: Path, ref: str, *, allow_empty: bool) -> Iterator[Pr
             raise DiagnosticError([_not_a_project_at(project_dir, revision)])
         diagnostics = unseen + [d for d in loaded.diagnostics if d.code != EMPTY_PROJECT]
         if loaded.project is not None:
-            diagnostics += check_project(loaded.project)
+            # The rules only: ``base_tools`` compiles the one environment compared, and
+            # reports what does not compile there (every environment would cost more
+            # compiles than the plan itself makes).
+            diagnostics += validate_project(loaded.project)
         diagnostics = relocate(diagnostics, ref)
         if has_errors(diagnostics) or loaded.project is None:
             raise DiagnosticError([_broken_base(project_dir, revision), *diagnostics])
