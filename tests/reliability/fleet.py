@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 
 from compiler.canonical import canonical_tool
+from compiler.platform.lock_tools import abandoned, is_lock_tool, utc_now
 from tests.conftest import REPO_ROOT, emulator_rest, write_openmic_config
 
 # A key nobody else uses, so a leak found by the secrets sweep can only come from here.
@@ -248,7 +249,13 @@ def assert_platform_equals_desired(
     assert check.exit_code == 0, check.output
     others = sorted({uid for uid, _ in untouchable} - set(ws.uids.values()))
     everything = ws.live_all(*others)
-    assert lock_tools(everything) == [], "an apply left its lock tool on the platform"
+    serving = {uid: tools for uid, tools in everything.items() if uid not in ws.lock_agent_uids()}
+    assert lock_tools(serving) == [], "an apply left a lock tool on an agent that takes calls"
+    # On the lock agent only an abandoned lock may stay (a kill's, when the converging
+    # apply had nothing to lock): it locks nothing, and the next apply that locks removes it.
+    now = utc_now()
+    left = [t for uid in ws.lock_agent_uids() for t in everything.get(uid, [])]
+    assert all(abandoned(t, now) for t in left if is_lock_tool(t)), "a live lock was left"
     assert duplicates(everything) == {}
     desired = desired_by_uid(ws)
     for uid, wanted in desired.items():
