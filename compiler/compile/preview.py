@@ -134,8 +134,12 @@ def render_sms(
     environment: Environment,
     params: Mapping[str, str],
     variables: Mapping[str, str],
+    *,
+    compiled: Mapping[str, Any] | None = None,
 ) -> RenderedSms:
-    payload = _compiled_sms(action, project, environment)
+    """``compiled``: the action's send_sms payload in ``environment`` when the caller
+    has it already (``actionctl test`` renders many cases of one payload)."""
+    payload = compiled if compiled is not None else _compiled_sms(action, project, environment)
     static_params = payload.get("static_params")
     static_params = static_params if isinstance(static_params, Mapping) else {}
     filler = _Filler(_declared_parameters(payload), params, variables)

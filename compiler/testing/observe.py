@@ -60,7 +60,7 @@ def observe(
 ) -> Observed:
     kind = payload.get("type")
     if kind == "send_sms":
-        return _sms(action, project, environment, parameters, variables)
+        return _sms(action, project, environment, payload, parameters, variables)
     if kind == "transfer_call":
         return _handover(payload, parameters, variables)
     if kind == "api_request":
@@ -77,13 +77,14 @@ def _sms(
     action: Action,
     project: Project,
     environment: Environment,
+    payload: Mapping[str, Any],
     parameters: Mapping[str, Any],
     variables: Mapping[str, str],
 ) -> Observed:
     from compiler.compile.preview import render_sms
 
     texts = {name: as_text(value) for name, value in parameters.items()}
-    rendered = render_sms(action, project, environment, texts, variables)
+    rendered = render_sms(action, project, environment, texts, variables, compiled=payload)
     return Observed(
         SMS,
         text=rendered.text,
