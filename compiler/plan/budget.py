@@ -66,6 +66,16 @@ class Budget:
         self.left -= size
         return True
 
+    def take_notes(self, notes: Iterable[str]) -> list[str]:
+        """The notes that fit, each as a block after a blank line (``["", note, ...]``):
+        the tail of a comment that counts what it leaves out. A note is taken whole or
+        not at all, its blank line with it."""
+        out: list[str] = []
+        for note in notes:
+            if self.take("\n" + note):
+                out += ["", note]
+        return out
+
     def reserve(self, size: int) -> Budget:
         """Set ``size`` characters aside for a later section (at most what is left)."""
         size = max(0, min(size, self.left))

@@ -126,11 +126,7 @@ def _notes(unlisted: int, undiffed: int, budget: Budget) -> list[str]:
             f"_The diffs of {undiffed:,} listed tool{'s are' if undiffed != 1 else ' is'} not "
             f"shown, to stay under that cap. {see_all}_"
         )
-    out: list[str] = []
-    for note in notes:
-        if budget.take("") and budget.take(note):
-            out += ["", note]
-    return out
+    return budget.take_notes(notes)
 
 
 def _details(tool: ToolClass, change: Change | None) -> str:

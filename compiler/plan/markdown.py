@@ -330,11 +330,7 @@ def _notes(unnamed: int, undiffed: int, budget: Budget) -> list[str]:
             f"_The diffs of {_tools(undiffed)} listed above are not shown, to stay under "
             f"GitHub's {GITHUB_CAP:,}-character cap. {SEE_ALL}_"
         )
-    out: list[str] = []
-    for note in notes:
-        if budget.take("") and budget.take(note):
-            out += ["", note]
-    return out
+    return budget.take_notes(notes)
 
 
 def _unmanaged_section(plan: Plan, budget: Budget) -> list[str]:

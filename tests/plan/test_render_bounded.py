@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from compiler.diagnostics import Diagnostic, Severity
 from compiler.plan import drift_report, json_format, markdown, text
-from compiler.plan.budget import GITHUB_CAP, natural_key, wrap_line
+from compiler.plan.budget import GITHUB_CAP, Budget, natural_key, wrap_line
 from compiler.plan.file import dumps_plan
 from compiler.plan.model import CREATE, DELETE, NO_OP, UPDATE, Change, Plan, UnmanagedTool
 from compiler.plan.threeway import CHANGE, CONFLICT, DRIFT, FieldClass, ThreeWay, ToolClass
@@ -240,3 +240,11 @@ def test_display_wrapping_is_marked() -> None:
     pieces = wrap_line("word " * 60, 40)
     assert len(pieces) > 1 and all(piece.startswith("↪ ") for piece in pieces[1:])
     assert wrap_line("short", 40) == ["short"]
+
+
+def test_a_note_is_taken_whole_or_costs_nothing() -> None:
+    """The tail of every capped comment: a note that does not fit leaves the budget as
+    it was (its blank line is not spent), so a shorter one after it still fits."""
+    budget = Budget(12)
+    assert budget.take_notes(["12345", "1234567890", "12"]) == ["", "12345", "", "12"]
+    assert budget.left == 1
