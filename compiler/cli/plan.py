@@ -249,10 +249,12 @@ def _tools_at(
 
 
 def _classify(plan: Plan, revision: GitRevision, base: Base) -> list[Diagnostic]:
+    from compiler.plan.model import BaseNote
     from compiler.plan.threeway import ThreeWay, classify, three_way_warnings
 
     tools = classify(plan, base.tools, no_base=base.no_base)
-    plan.three_way = ThreeWay(revision.ref, revision.commit, tools)
+    notes = tuple(BaseNote.of(note) for note in base.notes)  # shown beside the tools too
+    plan.three_way = ThreeWay(revision.ref, revision.commit, tools, notes)
     return [*base.notes, *three_way_warnings(plan)]
 
 

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from compiler.canonical import TOOL_TYPES, canonical_tool
-from compiler.diagnostics import json_text
+from compiler.diagnostics import MAX_MESSAGE_CHARS, json_text
 from compiler.model import LOCK_PREFIX
 from compiler.plan.model import (
     ACTIONS,
@@ -36,6 +36,7 @@ from compiler.plan.model import (
     NO_OP,
     REPLACE,
     UPDATE,
+    BaseNote,
     Change,
     FieldClass,
     FieldPath,
@@ -63,7 +64,8 @@ CHANGE_KEYS = {
     "changed_paths", "live_fingerprint", "source", "ignored_live_fields", "renamed_from",
 }  # fmt: skip
 UNMANAGED_KEYS = {"address", "agent", "agent_uid", "name", "tool_id", "type"}
-THREE_WAY_KEYS = {"base", "summary", "tools"}
+THREE_WAY_KEYS = {"base", "summary", "tools", "notes"}  # notes: absent from older plans
+NOTE_KEYS = {"code", "message"}
 TOOL_CLASS_KEYS = {"address", "agent_uid", "name", "action", "class", "note", "fields"}
 FIELD_CLASS_KEYS = {"path", "class", "base", "branch", "live"}
 SCOPE_KEYS = {"targets", "excludes", "left_out", "left_out_addresses", "kept_agents"}
@@ -155,7 +157,13 @@ def three_way_to_json(three_way: ThreeWay) -> dict[str, Any]:
         "base": {"ref": three_way.ref, "commit": three_way.commit},
         "summary": three_way.counts,
         "tools": [tool_class_to_json(tool) for tool in three_way.tools],
+        "notes": notes_to_json(three_way.notes),
     }
+
+
+def notes_to_json(notes: tuple[BaseNote, ...]) -> list[dict[str, str]]:
+    """What the base is (read from an earlier place) or why there is none."""
+    return [{"code": str(note.code), "message": note.message} for note in notes]
 
 
 def tool_class_to_json(tool: ToolClass) -> dict[str, Any]:
@@ -521,9 +529,23 @@ def _three_way(raw: Any) -> ThreeWay:
     ref, commit = _string(base, "ref", f"{where}.base"), _string(base, "commit", f"{where}.base")
     _typed(raw, "summary", dict, where, optional=True)
     tools = _typed(raw, "tools", list, where)
+    notes = _typed(raw, "notes", list, where, optional=True) or []
     return ThreeWay(
-        ref, commit, [_tool_class(t, f"{where}.tools[{i}]") for i, t in enumerate(tools)]
+        ref,
+        commit,
+        [_tool_class(t, f"{where}.tools[{i}]") for i, t in enumerate(tools)],
+        tuple(_note(n, f"{where}.notes[{i}]") for i, n in enumerate(notes)),
     )
+
+
+def _note(raw: Any, where: str) -> BaseNote:
+    if not isinstance(raw, dict):
+        raise PlanFormatError(f"not a valid plan: {where} must be an object")
+    _known_keys(raw, NOTE_KEYS, where)
+    message: str = _typed(raw, "message", str, where)
+    if len(message) > MAX_MESSAGE_CHARS:
+        raise PlanFormatError(f"not a valid plan: {where}.message is too long")
+    return BaseNote(_string(raw, "code", where), message)
 
 
 def _scope(raw: Any) -> Scope:

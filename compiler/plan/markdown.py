@@ -7,8 +7,10 @@ environment and the commit and counts every change, as the JSON plan does; delet
 replaces come first, under a caution block, and their details are open.
 
 One table lists every changed tool (with ``--base``, its class and what that means, in
-the same row), then each tool's diff is a ```diff block of ``-``/``+`` lines, which
-GitHub colours. Long text is wrapped for display with a visible ``↪`` marker.
+the same row; when REF is no base, why each tool is a change, and a note box under the
+counts says so in full, as it says where the base was read from), then each tool's
+diff is a ```diff block of ``-``/``+`` lines, which GitHub colours. Long text is
+wrapped for display with a visible ``↪`` marker.
 
 The comment fits GitHub's 65,536-character cap by construction (``compiler.plan.budget``):
 the head first, then every tool's row, then, when rows no longer fit, the remaining tools
@@ -96,7 +98,8 @@ def render(plan: Plan, *, color: bool = False, limit: int = LIMIT) -> str:
     classes = _classes(plan)
     unmanaged = _unmanaged_section(plan, Budget(min(UNMANAGED_SHARE, budget.left)))
     budget.left -= sum(len(block) + 1 for block in unmanaged)
-    every_row = [_row(change, classes) for change in pending]
+    no_base = plan.three_way is not None and plan.three_way.no_base
+    every_row = [_row(change, classes, no_base=no_base) for change in pending]
     rows = keep_in_order(every_row[: _rows_to_show(every_row, pending, budget.left)], budget)
     if rows.shown:
         blocks += ["", _TABLE_HEAD, *rows.pieces]
@@ -192,9 +195,9 @@ def _target(plan: Plan) -> str:
 _TABLE_HEAD = "| | Tool | Change |\n|---|---|---|"
 
 
-def _row(change: Change, classes: dict[tuple[str, str], ToolClass]) -> str:
+def _row(change: Change, classes: dict[tuple[str, str], ToolClass], *, no_base: bool) -> str:
     tool = classes.get((change.agent_uid, change.name))
-    cell = class_cell(tool) if tool is not None else _change_cell(change)
+    cell = class_cell(tool, no_base=no_base) if tool is not None else _change_cell(change)
     return f"| {SYMBOLS[change.action]} | {_code(shorten(change.address))} | {cell} |"
 
 

@@ -13,6 +13,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from compiler.diagnostics import Diagnostic
+from compiler.diagnostics.codes import L833, L834, L836
+
 # A key shown as it is: not empty, no dot, quote or whitespace. Anything else is quoted,
 # so a key ``filter.status`` can never be read as two keys.
 _PLAIN_KEY = re.compile(r"[^.'\s]+")
@@ -159,6 +162,24 @@ class ToolClass:
     fields: tuple[FieldClass, ...] = ()
 
 
+# REF is no base at all (environment new in the branch, another platform, project not
+# in REF): every tool is a change, and the renderers say why beside each one.
+NO_BASE_CODES = frozenset({L833, L834, L836})
+
+
+@dataclass(frozen=True)
+class BaseNote:
+    """What a reviewer must know about the base itself, shown with the tools it concerns:
+    the warning's code and message (read from the project's earlier place, or no base)."""
+
+    code: str
+    message: str
+
+    @classmethod
+    def of(cls, diagnostic: Diagnostic) -> BaseNote:
+        return cls(diagnostic.code, diagnostic.message)
+
+
 @dataclass
 class ThreeWay:
     """The classification of one plan against a git base (``compiler.plan.threeway``)."""
@@ -166,6 +187,12 @@ class ThreeWay:
     ref: str  # as given: ``origin/main``
     commit: str  # what it resolved to
     tools: list[ToolClass] = field(default_factory=list)
+    notes: tuple[BaseNote, ...] = ()  # about the base: L835, or why it is none
+
+    @property
+    def no_base(self) -> bool:
+        """REF is no base: every tool is a change, each with the reason as its note."""
+        return any(note.code in NO_BASE_CODES for note in self.notes)
 
     def of_kind(self, kind: str) -> list[ToolClass]:
         return [tool for tool in self.tools if tool.kind == kind]

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from tests.conftest import emulator_rest
 
 KEY_ENV = "ACTIONCTL_TEST_OPENMIC_KEY"
@@ -96,3 +98,22 @@ def field_classes(three_way: dict[str, Any]) -> dict[tuple[str, str], str]:
         for field in tool["fields"] or [{"path": "", "class": tool["class"]}]:
             out[(tool["address"], field["path"])] = field["class"]
     return out
+
+
+def edit_config(project: GitProject, **changes: Any) -> None:
+    path = project.root / "actionctl.yaml"
+    config = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for key, value in changes.items():
+        if value is None:
+            config.pop(key, None)
+        else:
+            config[key] = value
+    path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+
+
+def move_project(project: GitProject, folder: str) -> GitProject:
+    """The project moved into ``folder`` of its repository (committed as ``git mv``)."""
+    (project.root / folder).mkdir()
+    project.git("mv", "actionctl.yaml", "actions", "channels", folder)
+    project.commit_all(f"move the project to {folder}/")
+    return GitProject(project.root / folder, project.url, project.cli)

@@ -19,9 +19,18 @@ from typing import Any
 
 import cmarkgfm
 import pytest
+import yaml
 from cmarkgfm.cmark import Options
 
-from tests.plan.git_project import BOOKING, BOOKING_TOOL, NEW_MESSAGE, OLD_MESSAGE, GitProject
+from tests.plan.git_project import (
+    BOOKING,
+    BOOKING_TOOL,
+    NEW_MESSAGE,
+    OLD_MESSAGE,
+    GitProject,
+    edit_config,
+    move_project,
+)
 
 WIDTH = 760  # pixels: the body of a comment in a pull request's conversation
 CHROMIUM = next(
@@ -155,6 +164,42 @@ def test_the_base_comment_has_no_table_wider_than_a_pr_comment(deployed: GitProj
     assert ":warning: **conflict**: applying overwrites an edit made outside git" in comment
     assert f"-   live:   {json.dumps(DASHBOARD_URL)}" in comment
     assert f"+   branch: {json.dumps(LONG_URL)}" in comment
+
+    measured = measure(comment)
+    assert measured["width"] == WIDTH
+    assert measured["tables"], "the comment has its table"
+    assert not overflowing(measured), measured
+
+
+LONG_BASE = "release/front-desk-2026-12-sms-confirmations-and-booking-lookups-by-reference"
+STAGING = "staging-for-the-new-front-desk-clinic-on-the-side-street"
+
+
+def test_notes_about_the_base_fit_a_pr_comment(deployed: GitProject) -> None:
+    """REF is no base (the environment is new in this branch) and the project moved since
+    REF: the note box and every tool's class cell say so, and nothing overflows."""
+    deployed.git("branch", LONG_BASE)
+    moved = move_project(deployed, "voice")
+    config = yaml.safe_load((moved.root / "actionctl.yaml").read_text(encoding="utf-8"))
+    edit_config(
+        moved, environments={**config["environments"], STAGING: config["environments"]["dev"]}
+    )
+    moved.edit(BOOKING, OLD_MESSAGE, NEW_MESSAGE)
+    moved.edit(
+        "actions/support/lookup_booking.yaml",
+        "https://bookings.example.com/api/v1/bookings/lookup",
+        LONG_URL,
+    )
+    moved.commit_all("pr: a staging environment, a new message, the lookup moved")
+    moved.dashboard_patch(BOOKING_TOOL, {"description": LONG_DESCRIPTION})
+
+    result = moved.run("--env", STAGING, "plan", "--base", LONG_BASE, "--format", "markdown")
+    assert result.exit_code == 0, result.output
+    comment = result.stdout
+    assert "> [!NOTE]" in comment and "(`L833`)" in comment and "(`L835`)" in comment
+    reason = f"change (no base: environment '{STAGING}' is new in this branch)"
+    rows = [line for line in comment.splitlines() if line.startswith("| ~ |")]
+    assert len(rows) == 2 and all(reason in row for row in rows), rows
 
     measured = measure(comment)
     assert measured["width"] == WIDTH

@@ -93,16 +93,29 @@ THREE_WAY_EDITS = {
     "field-unknown-class": (("tools", 0, "fields", 0, "class"), None, "no valid class"),
     "base-not-object": (("base",), "main", "base has the wrong type"),
     "note-not-string": (("tools", 0, "note"), 7, "note has the wrong type"),
+    "notes-not-list": (("notes",), "moved", "notes has the wrong type"),
+    "base-note-unknown-key": (("notes", 0, "run"), "rm -rf /", "unknown key 'run'"),
+    "base-note-not-string": (("notes", 0, "message"), ["x"], "message has the wrong type"),
+    "base-note-too-long": (("notes", 0, "message"), "x" * 2_001, "message is too long"),
 }
 
 
 @pytest.mark.parametrize("case", list(THREE_WAY_EDITS))
 def test_the_plan_base_part_is_read_as_strictly_as_the_rest(plan: Plan, case: str) -> None:
-    from compiler.plan.model import CONFLICT, FieldClass, FieldPath, ThreeWay, ToolClass
+    from compiler.diagnostics.codes import L835
+    from compiler.plan.model import (
+        CONFLICT,
+        BaseNote,
+        FieldClass,
+        FieldPath,
+        ThreeWay,
+        ToolClass,
+    )
 
     field = FieldClass(FieldPath(("description",)), CONFLICT, "a", "b", "c")
     tool = ToolClass("support/x", "uid", "x", "update", CONFLICT, "edited in both", (field,))
-    plan.three_way = ThreeWay("main", "0" * 40, [tool])
+    moved = BaseNote(L835, "the project directory was at old/ in main: read from there")
+    plan.three_way = ThreeWay("main", "0" * 40, [tool], (moved,))
     data = plan_to_json(plan)
     assert plan_from_json(data) == plan
     steps, value, message = THREE_WAY_EDITS[case]

@@ -45,6 +45,7 @@ VALID: dict[str, Any] = {
     "three_way": {
         "base": {"ref": "main", "commit": "0" * 40},
         "tools": [{"address": "support/desk", "class": "change", "fields": []}],
+        "notes": [{"code": "L835", "message": "the project directory was at old/"}],
     },
     "scope": {
         "targets": ["support/*"],
@@ -80,6 +81,8 @@ PATHS = [
     ("three_way", "tools"),
     ("three_way", "tools", 0),
     ("three_way", "tools", 0, "fields"),
+    ("three_way", "notes"),
+    ("three_way", "notes", 0),
     ("scope",),
     ("scope", "targets"),
     ("scope", "left_out"),

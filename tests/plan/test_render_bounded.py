@@ -11,11 +11,21 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from compiler.diagnostics import Diagnostic, Severity
+from compiler.diagnostics import MAX_MESSAGE_CHARS, Diagnostic, Severity
+from compiler.diagnostics.codes import L833, L834, L835, L836
 from compiler.plan import drift_report, json_format, markdown, text
 from compiler.plan.budget import GITHUB_CAP, Budget, natural_key, wrap_line
 from compiler.plan.file import dumps_plan
-from compiler.plan.model import CREATE, DELETE, NO_OP, UPDATE, Change, Plan, UnmanagedTool
+from compiler.plan.model import (
+    CREATE,
+    DELETE,
+    NO_OP,
+    UPDATE,
+    BaseNote,
+    Change,
+    Plan,
+    UnmanagedTool,
+)
 from compiler.plan.threeway import CHANGE, CONFLICT, DRIFT, FieldClass, ThreeWay, ToolClass
 from compiler.report.github_summary import summary_markdown
 
@@ -44,8 +54,17 @@ def make_plan(shape: Shape, *, base: bool = False) -> Plan:
     plan = Plan("dev", dict(TARGET), changes, unmanaged, commit=COMMIT)
     if base:
         tools = [_classed(change, i) for i, change in enumerate(changes) if change.is_change]
-        plan.three_way = ThreeWay("origin/main", COMMIT, tools)
+        notes = _base_notes(shape) if shape.name_pad >= 120 else ()
+        plan.three_way = ThreeWay("origin/main", COMMIT, tools, notes)
     return plan
+
+
+def _base_notes(shape: Shape) -> tuple[BaseNote, ...]:
+    """The longest notes about a base a diagnostic can carry: moved, then no base (every
+    class cell then gives the reason), plus more than any actionctl writes."""
+    message = ("no base: environment " + "z" * shape.value_length + shape.odd) * 3
+    codes = (L835, L833, L834, L836, L835, L833)
+    return tuple(BaseNote(code, message[:MAX_MESSAGE_CHARS]) for code in codes)
 
 
 def _change(shape: Shape, i: int) -> Change:
