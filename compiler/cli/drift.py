@@ -49,9 +49,10 @@ Examples:
 def command(app: AppContext, ref: str, fmt: str, prune: bool | None) -> int:
     """Report live tools that differ from the configuration in git (exit 2: drift)."""
     from compiler.diagnostics import DiagnosticError
-    from compiler.plan.at_ref import project_at, with_working_tree_connection
+    from compiler.plan.at_ref import moved_note, project_at, with_working_tree_connection
     from compiler.plan.drift_report import render
     from compiler.plan.make import make_plan
+    from compiler.plan.model import BaseNote
     from compiler.plan.threeway import ThreeWay, classify
     from compiler.platform.connect import connect
 
@@ -71,9 +72,11 @@ def command(app: AppContext, ref: str, fmt: str, prune: bool | None) -> int:
         finally:
             platform.close()
         revision = at_ref.revision
+        moved = list(moved_note(at_ref))  # read from the project's earlier place: L835
     # Planned from the configuration at REF: it is both the base and the "branch".
     at_base = {(c.agent_uid, c.name): c.after for c in plan.changes if c.after is not None}
-    plan.three_way = ThreeWay(revision.ref, revision.commit, classify(plan, at_base))
-    emit_diagnostics(app, diagnostics, err=True)
+    notes = tuple(BaseNote.of(note) for note in moved)  # in the report, too
+    plan.three_way = ThreeWay(revision.ref, revision.commit, classify(plan, at_base), notes)
+    emit_diagnostics(app, [*moved, *diagnostics], err=True)
     click.echo(render(plan, fmt), nl=False)
     return EXIT_DRIFT if plan.three_way.tools else 0

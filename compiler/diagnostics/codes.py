@@ -452,7 +452,7 @@ L835 = Code(
     "L835",
     WARNING,
     "drift",
-    "`plan --base REF`: the project directory is elsewhere at REF; git's rename detection found it there, and the base is read from that directory (`drift --ref` reads it from there too).",
+    "`plan --base REF`: the project directory is elsewhere at REF; git's rename detection found it there, and the base is read from that directory (`drift --ref` reads it from there too, and says so with this warning, in the report as well).",
     "Nothing to fix; check that the directory named is the project's earlier place.",
 )
 L836 = Code(

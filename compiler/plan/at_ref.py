@@ -87,7 +87,7 @@ def base_tools(at_ref: ProjectAtRef, platform: str, environment: Environment) ->
     working tree, which targets ``platform`` in ``environment``."""
     from compiler.compile import compile_project
 
-    moved = _moved_note(at_ref)
+    moved = moved_note(at_ref)
     no_base = _no_base(at_ref, platform, environment)
     if no_base is not None:
         reason, note = no_base
@@ -140,7 +140,7 @@ def _no_base(
     return None
 
 
-def _moved_note(at_ref: ProjectAtRef) -> tuple[Diagnostic, ...]:
+def moved_note(at_ref: ProjectAtRef) -> tuple[Diagnostic, ...]:
     """L835 when the project was read from its earlier place at REF."""
     moved_from = at_ref.revision.moved_from
     if moved_from is None:

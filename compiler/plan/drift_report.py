@@ -2,7 +2,9 @@
 
 The report is a plan made from the configuration at REF (so every difference is drift:
 an edit made outside git that ``apply`` would revert), classified by
-``compiler.plan.threeway``. In each diff ``-`` is live and ``+`` is git.
+``compiler.plan.threeway``. In each diff ``-`` is live and ``+`` is git. A project
+read from its earlier place at REF (``ThreeWay.notes``: L835) is said under the
+headline in every format, as ``plan --base`` says it.
 
     render(plan, fmt) -> str    fmt: text | markdown | json
 """
@@ -24,11 +26,17 @@ from compiler.plan.budget import (
     shorten,
 )
 from compiler.plan.display import for_display
-from compiler.plan.file import tool_class_to_json, unmanaged_to_json
+from compiler.plan.file import notes_to_json, tool_class_to_json, unmanaged_to_json
 from compiler.plan.lines import change_lines, review_lines, target_line
 from compiler.plan.model import Change, Plan
 from compiler.plan.threeway import ThreeWay, ToolClass
-from compiler.plan.threeway_render import class_cell, code, ordered_tools
+from compiler.plan.threeway_render import (
+    class_cell,
+    code,
+    note_block,
+    note_lines,
+    ordered_tools,
+)
 
 MARKER = "<!-- actionctl-drift -->"
 FORMAT_VERSION = 1
@@ -62,7 +70,7 @@ def _changes(plan: Plan) -> dict[tuple[str, str], Change]:
 
 
 def _text(plan: Plan, three_way: ThreeWay) -> str:
-    out = [headline(three_way), target_line(plan)]
+    out = [headline(three_way), target_line(plan), *note_lines(three_way.notes)]
     changes = _changes(plan)
     for tool in ordered_tools(three_way):
         out += ["", f"  {tool.address}: {tool.note}  (- live, + git)"]
@@ -87,6 +95,7 @@ def _markdown(plan: Plan, three_way: ThreeWay) -> str:
     rows are kept while they fit, diffs with what is left, and what is left out is
     counted exactly (``compiler.plan.budget``); nothing is rendered twice."""
     head = [MARKER, f"### {_escape(headline(three_way))}", "", _escape(target_line(plan))]
+    head += note_block(three_way.notes)
     if not three_way.tools:
         return "\n".join(head) + "\n"
     tail = ["", _next_steps()]
@@ -158,6 +167,7 @@ def _json(plan: Plan, three_way: ThreeWay) -> str:
             _tool_json(tool, changes.get((tool.agent_uid, tool.name))) for tool in three_way.tools
         ],
         "unmanaged": [unmanaged_to_json(tool) for tool in plan.unmanaged],
+        "notes": notes_to_json(three_way.notes),
     }
     return json_text(data, indent=2) + "\n"
 

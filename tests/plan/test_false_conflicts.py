@@ -6,12 +6,16 @@ fails CI. Real git repositories in tmp_path, the emulator over HTTP as the platf
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from pathlib import Path
 from typing import Any
 
+import cmarkgfm
 import pytest
 import yaml
+from cmarkgfm.cmark import Options
 
 from compiler.load.git_source import project_at_ref
 from compiler.plan.model import CHANGE, CREATE, DELETE, MISSING, NO_OP, UPDATE, Plan
@@ -23,24 +27,15 @@ from tests.plan.git_project import (
     NEW_MESSAGE,
     OLD_MESSAGE,
     GitProject,
+    edit_config,
     field_classes,
     git,
+    move_project,
 )
 
 ADDRESS = f"support/{BOOKING_TOOL}"
 DASHBOARD_MESSAGE = "Confirmed! Ref {{booking_reference}} (dashboard)"
 DASHBOARD_DESCRIPTION = "Sends the booking confirmation SMS (edited in the dashboard)."
-
-
-def edit_config(project: GitProject, **changes: Any) -> None:
-    path = project.root / "actionctl.yaml"
-    config = yaml.safe_load(path.read_text(encoding="utf-8"))
-    for key, value in changes.items():
-        if value is None:
-            config.pop(key, None)
-        else:
-            config[key] = value
-    path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
 
 
 def both_edit_the_message(project: GitProject) -> None:
@@ -74,6 +69,10 @@ def test_an_environment_new_in_the_branch_is_no_base(deployed: GitProject) -> No
     assert "environment 'staging' is new in this branch" in tool["note"]
     assert "warning L833" in stderr and "'staging'" in stderr
     assert "L831" not in stderr and "L832" not in stderr
+    reason = "no base: environment 'staging' is new in this branch"
+    args = ("--env", "staging", "plan", "--base", "main")
+    says = "every tool is classified as this branch's change"
+    assert_no_base_is_said_beside_the_tool(deployed, args, "L833", reason, says)
     for fmt in ("text", "markdown"):  # a field whose base is unknown renders too
         shown = deployed.run("--env", "staging", "plan", "--base", "main", "--format", fmt)
         assert shown.exit_code == 0, shown.output
@@ -96,14 +95,63 @@ def test_a_ref_on_another_platform_is_no_base(deployed: GitProject) -> None:
     assert "targets platform 'local'" in tool["note"]
     assert "warning L834" in stderr and "'local'" in stderr and "'openmic'" in stderr
     assert "L831" not in stderr and "L832" not in stderr
+    reason = f"no base: HEAD~1 ({deployed.git('rev-parse', 'HEAD~1').strip()[:12]})"
+    reason += " targets platform 'local'"
+    args = ("plan", "--base", "HEAD~1")
+    says = "targets platform 'local', the working tree 'openmic'"
+    assert_no_base_is_said_beside_the_tool(deployed, args, "L834", reason, says)
 
 
-def move_project(project: GitProject, folder: str) -> GitProject:
-    """The project moved into ``folder`` of its repository (committed as ``git mv``)."""
-    (project.root / folder).mkdir()
-    project.git("mv", "actionctl.yaml", "actions", "channels", folder)
-    project.commit_all(f"move the project to {folder}/")
-    return GitProject(project.root / folder, project.url, project.cli)
+def rendered(markdown: str) -> str:
+    """The comment as GitHub renders it: cmark-gfm with its table extension."""
+    out: str = cmarkgfm.github_flavored_markdown_to_html(markdown, options=Options.CMARK_OPT_UNSAFE)
+    return out
+
+
+def _plain(fragment: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", fragment)).split())
+
+
+def cells_of(page: str, address: str) -> list[str]:
+    """The text of each cell of the table row that names ``address``."""
+    for row in re.findall(r"<tr>(.*?)</tr>", page, re.S):
+        cells = [_plain(cell) for cell in re.findall(r"<td>(.*?)</td>", row, re.S)]
+        if address in cells:
+            return cells
+    raise AssertionError(f"no row for {address} in {page[:2000]}")
+
+
+def note_boxes(page: str) -> list[str]:
+    return [_plain(quote) for quote in re.findall(r"<blockquote>(.*?)</blockquote>", page, re.S)]
+
+
+def shown_everywhere(project: GitProject, *args: str) -> dict[str, str]:
+    """The plan (or drift report) in each format: text, the Markdown as rendered, JSON."""
+    out = {}
+    for fmt in ("text", "markdown", "json"):
+        result = project.run(*args, "--format", fmt)
+        assert result.exit_code in (0, 2), result.output
+        out[fmt] = rendered(result.stdout) if fmt == "markdown" else result.stdout
+    return out
+
+
+def assert_no_base_is_said_beside_the_tool(
+    project: GitProject, args: tuple[str, ...], code: str, reason: str, says: str
+) -> None:
+    """Where the reviewer reads the tool: its class cell in the comment, its line in the
+    terminal, its note and the plan's notes in JSON; and the full warning once, above."""
+    shown = shown_everywhere(project, *args)
+    cells = cells_of(shown["markdown"], ADDRESS)
+    assert cells[2] == f"change ({reason}): static_params.message", cells
+    boxes = note_boxes(shown["markdown"])
+    assert any(box.endswith(f"({code})") and says in box for box in boxes), boxes
+    lines = shown["text"].splitlines()
+    assert any(line.startswith("  Note: ") and line.endswith(f"({code})") for line in lines)
+    assert f"  => change   {ADDRESS}: {reason}" in lines
+    three_way = json.loads(shown["json"])["three_way"]
+    assert [note["code"] for note in three_way["notes"]][-1] == code
+    assert says in three_way["notes"][-1]["message"]
+    assert {tool["note"] for tool in three_way["tools"]} == {reason}
 
 
 def test_a_moved_project_is_read_where_git_says_it_was(deployed: GitProject) -> None:
@@ -121,6 +169,44 @@ def test_a_moved_project_is_read_where_git_says_it_was(deployed: GitProject) -> 
         (ADDRESS, "description"): "drift",
     }
     assert "warning L835" in stderr and "the top of the repository" in stderr
+    # Where the reviewer reads the tools, not only on stderr; the classes as ever.
+    shown = shown_everywhere(moved, "plan", "--base", "main")
+    message = said_moved(shown, "the top of the repository")
+    cells = cells_of(shown["markdown"], ADDRESS)
+    assert cells[2].startswith("drift: applying reverts an edit made outside git"), cells
+    assert "no base" not in message
+
+
+def said_moved(shown: dict[str, str], place: str) -> str:
+    """L835 in the text, the Markdown as rendered and the JSON; returns its message."""
+    notes = json.loads(shown["json"]).get("three_way", json.loads(shown["json"]))["notes"]
+    ((code, message),) = [(note["code"], note["message"]) for note in notes]
+    assert code == "L835" and place in message
+    assert f"Note: {message} (L835)" in [line.strip() for line in shown["text"].splitlines()]
+    box = f"[!NOTE] {message[:1].upper()}{message[1:]} (L835)"
+    assert box in note_boxes(shown["markdown"])
+    return message
+
+
+def test_drift_follows_a_moved_project_and_says_so_like_plan(deployed: GitProject) -> None:
+    moved = move_project(deployed, "voice")
+    moved.dashboard_patch(BOOKING_TOOL, {"description": DASHBOARD_DESCRIPTION})
+
+    drift = shown_everywhere(moved, "drift", "--ref", "main")
+    plan = shown_everywhere(moved, "plan", "--base", "main")
+
+    message = said_moved(drift, "the top of the repository")
+    assert said_moved(plan, "the top of the repository") == message  # the same words
+    (tool,) = json.loads(drift["json"])["tools"]
+    assert (tool["address"], tool["class"]) == (ADDRESS, "drift")  # read from the old place
+    for fmt in ("text", "markdown", "json"):
+        result = moved.run("drift", "--ref", "main", "--format", fmt)
+        assert result.exit_code == 2, result.output
+        assert f"warning L835 {message}" in result.stderr
+    # Not moved against the commit that has it where it is: no note at all.
+    here = shown_everywhere(moved, "drift", "--ref", "HEAD")
+    assert json.loads(here["json"])["notes"] == [] and "Note:" not in here["text"]
+    assert not note_boxes(here["markdown"])
 
 
 def test_a_project_moved_out_of_a_subdirectory_is_followed_too(deployed: GitProject) -> None:
@@ -157,6 +243,10 @@ def test_a_project_directory_not_in_the_ref_is_no_base(deployed: GitProject) -> 
     assert "not in unrelated" in tool["note"]
     assert "warning L836" in stderr and "git mv" in stderr
     assert "L831" not in stderr and "L832" not in stderr
+    commit = moved.git("rev-parse", "unrelated").strip()[:12]
+    reason = f"no base: the project is not in unrelated ({commit})"
+    args, says = ("plan", "--base", "unrelated"), "so its earlier place is found"
+    assert_no_base_is_said_beside_the_tool(moved, args, "L836", reason, says)
 
 
 def test_without_a_base_every_kind_of_change_is_a_change(plan: Plan) -> None:
