@@ -213,7 +213,7 @@ def test_every_renderer_is_bounded_and_honest_up_to_ten_thousand(shape: Shape) -
     render_everything(shape)
 
 
-@pytest.mark.parametrize("count", [0, 1, 10_000])
+@pytest.mark.parametrize("count", [0, 1, 2_500, pytest.param(10_000, marks=pytest.mark.slow)])
 def test_the_extremes(count: int) -> None:
     shape = Shape(count, 20, 400, 2_000, "`|", (DELETE, UPDATE, CREATE), 3_000)
     render_everything(shape)
