@@ -1,6 +1,8 @@
 """The project as it is at a git revision, read from git objects (never the working tree).
 
     project_at_ref(project_dir, ref, dest) -> (GitRevision, diagnostics)
+    export_at_ref(project_dir, ref, dest, held=paths) -> Exported (revision, diagnostics,
+        the files of ``held`` left out: the working tree holds them byte for byte)
 
 writes the YAML files the project directory holds at ``ref`` below ``dest`` (a temp dir
 the caller owns), for ``load_project(dest)`` to load with the same loader as the working
@@ -31,7 +33,10 @@ with ``-``.
 
 from __future__ import annotations
 
+import hashlib
 import os
+import stat
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -61,10 +66,34 @@ class GitRevision:
         return self.ref if self.ref.startswith(self.short) else f"{self.ref} ({self.short})"
 
 
+@dataclass(frozen=True)
+class Exported:
+    """What ``export_at_ref`` wrote: the revision, what the loader cannot see in the
+    export (a submodule, located at the project-relative path), and the files left out
+    because the working tree holds them byte for byte (``unchanged``)."""
+
+    revision: GitRevision
+    problems: list[Diagnostic]
+    unchanged: frozenset[str] = frozenset()
+
+
 def project_at_ref(project_dir: Path, ref: str, dest: Path) -> tuple[GitRevision, list[Diagnostic]]:
     """Export the project directory as of ``ref`` into ``dest``; see the module doc. The
     diagnostics are what the loader cannot see in ``dest`` (a submodule), located at the
     project-relative path."""
+    exported = export_at_ref(project_dir, ref, dest)
+    return exported.revision, exported.problems
+
+
+def export_at_ref(
+    project_dir: Path, ref: str, dest: Path, *, held: Collection[str] = ()
+) -> Exported:
+    """``project_at_ref``, leaving out each file of ``held`` (project-relative paths the
+    caller has already loaded from the working tree) whose working-tree bytes are the
+    blob at ``ref``: on a typical pull request most files are, and the caller reuses
+    what it loaded instead of parsing them again. Only a plain tree is pruned so (no
+    symbolic link, no submodule, not moved): there a file's path alone says what the
+    loader would read at it."""
     where = Location(Path(project_dir).as_posix())
     if not ref or ref.startswith("-"):
         raise _error(where, L844, f"{ref!r} is not a git revision (a ref cannot start with '-')")
@@ -77,9 +106,11 @@ def project_at_ref(project_dir: Path, ref: str, dest: Path) -> tuple[GitRevision
         prefix = moved_from
     tree = f"{commit}:{prefix}" if prefix else commit
     if prefix and not _is_tree(project_dir, tree):
-        return GitRevision(ref, commit, existed=False), []
-    problems = _write_tree(project_dir, where, tree, Path(dest))
-    return GitRevision(ref, commit, existed=True, moved_from=moved_from), problems
+        return Exported(GitRevision(ref, commit, existed=False), [])
+    held = () if moved_from is not None else held  # (another folder: other files)
+    problems, unchanged = _write_tree(project_dir, where, tree, Path(dest), held)
+    revision = GitRevision(ref, commit, existed=True, moved_from=moved_from)
+    return Exported(revision, problems, unchanged)
 
 
 PROJECT_FILE = "actionctl.yaml"
@@ -225,12 +256,15 @@ class _Tree:
     gitlinks: dict[str, str] = field(default_factory=dict)  # submodule not read -> commit
 
 
-def _write_tree(project_dir: Path, where: Location, tree: str, dest: Path) -> list[Diagnostic]:
+def _write_tree(
+    project_dir: Path, where: Location, tree: str, dest: Path, held: Collection[str]
+) -> tuple[list[Diagnostic], frozenset[str]]:
     """The project directory of ``tree`` written below ``dest`` for the loader: every
     YAML file, every symbolic link as a link (so the loader applies the working tree's
     rules to it: followed inside the project, E112/E113 otherwise) and every file a link
     leads to. A submodule that cannot be read here is E116 where the loader would look
-    for its files, never a silent gap."""
+    for its files, never a silent gap. The files of ``held`` unchanged in the working
+    tree are left out, and returned."""
     listed = _list_tree(Path(project_dir), where, tree, depth=0)
     problems = _submodule_problems(listed) + _outside_problems(listed)
     wanted = {path for path in listed.blobs if path.endswith(YAML_SUFFIXES)}
@@ -238,6 +272,8 @@ def _write_tree(project_dir: Path, where: Location, tree: str, dest: Path) -> li
         resolved = _resolve_in_tree(link, listed.links)
         if resolved in listed.blobs:
             wanted.add(resolved)
+    unchanged = _unchanged(Path(project_dir), listed, held)
+    wanted -= unchanged
     contents = _read_files(where, {path: listed.blobs[path] for path in wanted})
     # Files first, links last: no file is ever written through a link made here.
     for path in sorted(wanted):
@@ -250,7 +286,42 @@ def _write_tree(project_dir: Path, where: Location, tree: str, dest: Path) -> li
     links |= {path: _UNREAD_SUBMODULE for path in listed.gitlinks if path not in reported}
     for path, target in sorted(links.items()):
         problems += _write_link(dest, path, target)
-    return problems
+    return problems, unchanged
+
+
+def _unchanged(project_dir: Path, listed: _Tree, held: Collection[str]) -> frozenset[str]:
+    """The files of ``held`` that are, in the working tree, a regular file whose bytes
+    hash to the blob id listed at the revision (git's own blob hash of the raw bytes:
+    no clean filter or line-ending conversion can make two different files look the
+    same). None in a tree with links or submodules: a link could lead the loader to a
+    file by another path, so paths alone no longer say what it reads."""
+    if listed.links or listed.gitlinks:
+        return frozenset()
+    same = set()
+    for path in held:
+        blob = listed.blobs.get(path)
+        if blob is not None and _working_blob_id(project_dir, path, len(blob[1])) == blob[1]:
+            same.add(path)
+    return frozenset(same)
+
+
+def _working_blob_id(project_dir: Path, path: str, id_length: int) -> str | None:
+    """The blob id git would give the working tree's file at ``path`` (SHA-1, or SHA-256
+    in a repository of that object format), or None when it is not a regular file."""
+    target = project_dir.joinpath(*path.split("/"))
+    try:
+        if not stat.S_ISREG(os.lstat(target).st_mode):
+            return None
+        data = target.read_bytes()
+    except OSError:
+        return None
+    digest = hashlib.sha256() if id_length == _SHA256_HEX else hashlib.sha1()
+    digest.update(b"blob %d\0" % len(data))
+    digest.update(data)
+    return digest.hexdigest()
+
+
+_SHA256_HEX = 64  # a SHA-256 repository's object ids (SHA-1's are 40)
 
 
 _UNREAD_SUBMODULE = "submodule content is not read at a revision"  # leads nowhere: E112
