@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import stat
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -123,9 +124,10 @@ def _moved_from(project_dir: Path, commit: str, prefix: str) -> str | None:
     files came from. ``None``: not moved, or git sees no rename (then the directory
     is read where it is now, and may be missing: no base)."""
     here = f"{prefix}/" if prefix else ""
-    if not _exists(project_dir, f"HEAD:{here}{PROJECT_FILE}"):
+    now, then = _exist(project_dir, f"HEAD:{here}{PROJECT_FILE}", f"{commit}:{here}{PROJECT_FILE}")
+    if not now:
         return None  # no committed project file to follow
-    if _exists(project_dir, f"{commit}:{here}{PROJECT_FILE}"):
+    if then:
         return None  # the project file is where it was: not moved
     try:
         # No pathspec: limiting the paths would hide the old side of each rename.
@@ -151,6 +153,26 @@ def _moved_from(project_dir: Path, commit: str, prefix: str) -> str | None:
     return max(sorted(votes), key=lambda folder: votes[folder]) if votes else None
 
 
+def _exist(project_dir: Path, *specs: str) -> list[bool]:
+    """Whether each object named exists, asked in one ``cat-file --batch-check`` (a
+    name holding a newline, which that protocol cannot carry, is asked on its own)."""
+    if any("\n" in spec for spec in specs):
+        return [_exists(project_dir, spec) for spec in specs]
+    request = "".join(f"{spec}\n" for spec in specs).encode("utf-8", "surrogateescape")
+    try:
+        out = run_git(project_dir, "cat-file", "--batch-check", stdin=request)
+    except GitError:
+        return [False for _ in specs]
+    answers = out.decode("utf-8", "replace").splitlines()
+    if len(answers) != len(specs):
+        return [_exists(project_dir, spec) for spec in specs]
+    # "<id> <type> <size>" when found; "<name> missing" (or "ambiguous") otherwise
+    return [_FOUND.fullmatch(line) is not None for line in answers]
+
+
+_FOUND = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})? [a-z]+ [0-9]+")
+
+
 def _exists(project_dir: Path, spec: str) -> bool:
     try:
         run_git(project_dir, "cat-file", "-e", spec)
@@ -165,9 +187,12 @@ def _prefix_in_repository(project_dir: Path, where: Location) -> str:
     or relative is resolved by git from the cwd, as the loader resolves it."""
     if not Path(project_dir).is_dir():
         raise _error(where, E100, f"project directory {where.file} does not exist")
+    prefix = b""
     try:
-        inside = _git(project_dir, "rev-parse", "--is-inside-work-tree").strip()
-        said = ""
+        # One call for both answers: "true" (or "false") and the prefix, a line each.
+        answer = run_git(project_dir, "rev-parse", "--is-inside-work-tree", "--show-prefix")
+        first, _, prefix = answer.partition(b"\n")
+        inside, said = first.decode("utf-8", errors="replace").strip(), ""
     except GitError as failed:
         if failed.reason == "missing":
             raise _error(where, L841, failed.message) from None
@@ -180,7 +205,7 @@ def _prefix_in_repository(project_dir: Path, where: Location) -> str:
             "read the configuration from git; run them in a clone of the repository"
         )
         raise _error(where, L841, message + (f"; git says: {said}" if said else ""))
-    return _git_bytes(project_dir, where, "rev-parse", "--show-prefix").decode().strip()
+    return prefix.decode().strip()
 
 
 def _resolve(project_dir: Path, ref: str, where: Location) -> str:
@@ -308,19 +333,36 @@ def _unchanged(project_dir: Path, listed: _Tree, held: Collection[str]) -> froze
 def _working_blob_id(project_dir: Path, path: str, id_length: int) -> str | None:
     """The blob id git would give the working tree's file at ``path`` (SHA-1, or SHA-256
     in a repository of that object format), or None when it is not a regular file."""
-    target = project_dir.joinpath(*path.split("/"))
+    target = os.path.join(project_dir, *path.split("/"))
     try:
-        if not stat.S_ISREG(os.lstat(target).st_mode):
+        handle = os.open(target, _READ_FLAGS)
+    except OSError:
+        return None  # gone, unreadable, or a symbolic link (not the file listed)
+    try:
+        if not stat.S_ISREG(os.fstat(handle).st_mode):
             return None
-        data = target.read_bytes()
+        data = _read_all(handle)
     except OSError:
         return None
+    finally:
+        os.close(handle)
     digest = hashlib.sha256() if id_length == _SHA256_HEX else hashlib.sha1()
     digest.update(b"blob %d\0" % len(data))
     digest.update(data)
     return digest.hexdigest()
 
 
+def _read_all(handle: int) -> bytes:
+    chunks = []
+    while chunk := os.read(handle, _CHUNK_BYTES):
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+# Plain system calls, once per file of the project (a thousand on a typical one): no
+# link followed at the last step, and a FIFO named *.yaml opens without waiting.
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+_CHUNK_BYTES = 1 << 20
 _SHA256_HEX = 64  # a SHA-256 repository's object ids (SHA-1's are 40)
 
 
