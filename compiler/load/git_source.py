@@ -93,8 +93,9 @@ def export_at_ref(
     caller has already loaded from the working tree) whose working-tree bytes are the
     blob at ``ref``: on a typical pull request most files are, and the caller reuses
     what it loaded instead of parsing them again. Only a plain tree is pruned so (no
-    symbolic link, no submodule, not moved): there a file's path alone says what the
-    loader would read at it."""
+    symbolic link, no submodule): there a file's project-relative path alone says what
+    the loader would read at it (in a project moved since ``ref`` too: both sides are
+    read relative to their own directory)."""
     where = Location(Path(project_dir).as_posix())
     if not ref or ref.startswith("-"):
         raise _error(where, L844, f"{ref!r} is not a git revision (a ref cannot start with '-')")
@@ -108,7 +109,6 @@ def export_at_ref(
     tree = f"{commit}:{prefix}" if prefix else commit
     if prefix and not _is_tree(project_dir, tree):
         return Exported(GitRevision(ref, commit, existed=False), [])
-    held = () if moved_from is not None else held  # (another folder: other files)
     problems, unchanged = _write_tree(project_dir, where, tree, Path(dest), held)
     revision = GitRevision(ref, commit, existed=True, moved_from=moved_from)
     return Exported(revision, problems, unchanged)
