@@ -1,8 +1,14 @@
 """The project as committed at a git revision: loaded, validated and compiled by the same
 pipeline as the working tree, from files git exports (``compiler.load.git_source``).
 
-    with project_at(project_dir, ref, allow_empty=...) as at_ref: at_ref.project, ...
+    with project_at(project_dir, ref, allow_empty=..., working=...) as at_ref: ...
     base_tools(at_ref, platform, environment) -> Base (tools, or why REF is no base; notes)
+
+Given the working tree's project (``plan --base``), a file whose bytes at REF are the
+working tree's is not exported or parsed again: what the working tree loaded from it
+stands in for it, the rules across files read it as part of REF, and its actions compile
+at REF only when the classification looks one of their tools up (a tool the plan
+changes). On a typical pull request that leaves the few files it changed to read.
 
 A configuration at REF that does not load or compile is L843, followed by its own
 diagnostics with each file shown as ``REF:path`` (so they are never mistaken for the
@@ -41,7 +47,9 @@ CONNECTION_FIELDS = ("platform", "base_url", "api_prefix", "api_key_env", "reque
 class ProjectAtRef:
     project: Project
     revision: GitRevision
-    warnings: list[Diagnostic]  # already relocated to ``REF:path``
+    # Already relocated to ``REF:path``. With ``reused``: the rules about an action's
+    # own content did not read those files again, so their warnings are not repeated.
+    warnings: list[Diagnostic]
     project_dir: Path = Path(".")  # the working tree's, as given
     empty: bool = False  # nothing at REF: the project is new there (an empty base)
     # The working tree's project (loaded and checked without an error), when its loaded
