@@ -236,17 +236,17 @@ def _reused_tools(at_ref: ProjectAtRef, environment: Environment) -> BaseTools |
     """The tools at REF, compiling now only the actions of files that differ from the
     working tree (what can fail to compile at REF); an action of a reused file compiles
     when the three-way classification looks it up (only for a tool the plan changes).
-    None when an address is declared twice or an action does not compile: the
-    compiler's own pass over the whole project then says all there is to say."""
+    None when two actions make one tool (an address declared twice, or two agents of
+    one uid) or an action does not compile: the compiler's own pass over the whole
+    project then says, and picks, as it always does."""
     project = at_ref.project
-    addresses = {action.address for action in project.actions}
-    if len(addresses) != len(project.actions):
+    keyed = [((_agent_uid(project, environment, a), a.name), a) for a in project.actions]
+    if len(dict(keyed)) != len(keyed):
         return None
     from compiler.compile import compile_action
 
     tools = _CompiledOnDemand(project, environment, at_ref)
-    for action in project.actions:
-        key = (project.config.agent_uid(environment, action.agent), action.name)
+    for key, action in keyed:
         if action.source.file in at_ref.reused:
             tools.pending[key] = action
             continue
@@ -258,9 +258,15 @@ def _reused_tools(at_ref: ProjectAtRef, environment: Environment) -> BaseTools |
     return tools
 
 
+def _agent_uid(project: Project, environment: Environment, action: Action) -> str:
+    return project.config.agent_uid(environment, action.agent)
+
+
 class _CompiledOnDemand(Mapping[ToolKey, Mapping[str, Any]]):
     """Tools at REF by (agent uid, name); those of ``pending`` compiled on first lookup.
-    Looking a tool up never compiles another, and iterating compiles them all."""
+    Looking a tool up never compiles another, and iterating compiles them all. (The
+    export may be gone by then: the pending actions' files were never in it, and the
+    compiler reads a file only to place a diagnostic.)"""
 
     def __init__(self, project: Project, environment: Environment, at_ref: ProjectAtRef):
         self.project, self.environment, self.at_ref = project, environment, at_ref
