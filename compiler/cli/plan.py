@@ -221,8 +221,7 @@ def planned(
     project, warnings = load_valid_project(app)
     environment = select_environment(app, project)
     use_prune = project.config.prune if prune is None else prune
-    platform_name = project.config.platform
-    at_base = _tools_at(app, base, platform_name, environment) if base is not None else None
+    at_base = _tools_at(app, base, project, environment) if base is not None else None
     with connected(app, project, environment) as platform:
         plan, diagnostics = make_plan(
             project,
@@ -238,14 +237,15 @@ def planned(
 
 
 def _tools_at(
-    app: AppContext, ref: str, platform: str, environment: Environment
+    app: AppContext, ref: str, project: Project, environment: Environment
 ) -> tuple[GitRevision, Base]:
     """(revision, base) of the configuration at ``ref``: read before connecting, so a
-    missing ref fails fast and offline."""
+    missing ref fails fast and offline. The working tree's ``project`` stands in for
+    the files unchanged since ``ref``."""
     from compiler.plan.at_ref import base_tools, project_at
 
-    with project_at(app.project_dir, ref, allow_empty=True) as at_ref:
-        return at_ref.revision, base_tools(at_ref, platform, environment)
+    with project_at(app.project_dir, ref, allow_empty=True, working=project) as at_ref:
+        return at_ref.revision, base_tools(at_ref, project.config.platform, environment)
 
 
 def _classify(plan: Plan, revision: GitRevision, base: Base) -> list[Diagnostic]:

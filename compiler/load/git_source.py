@@ -1,6 +1,8 @@
 """The project as it is at a git revision, read from git objects (never the working tree).
 
     project_at_ref(project_dir, ref, dest) -> (GitRevision, diagnostics)
+    export_at_ref(project_dir, ref, dest, held=paths) -> Exported (revision, diagnostics,
+        the files of ``held`` left out: the working tree holds them byte for byte)
 
 writes the YAML files the project directory holds at ``ref`` below ``dest`` (a temp dir
 the caller owns), for ``load_project(dest)`` to load with the same loader as the working
@@ -31,7 +33,11 @@ with ``-``.
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
+import stat
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -61,10 +67,35 @@ class GitRevision:
         return self.ref if self.ref.startswith(self.short) else f"{self.ref} ({self.short})"
 
 
+@dataclass(frozen=True)
+class Exported:
+    """What ``export_at_ref`` wrote: the revision, what the loader cannot see in the
+    export (a submodule, located at the project-relative path), and the files left out
+    because the working tree holds them byte for byte (``unchanged``)."""
+
+    revision: GitRevision
+    problems: list[Diagnostic]
+    unchanged: frozenset[str] = frozenset()
+
+
 def project_at_ref(project_dir: Path, ref: str, dest: Path) -> tuple[GitRevision, list[Diagnostic]]:
     """Export the project directory as of ``ref`` into ``dest``; see the module doc. The
     diagnostics are what the loader cannot see in ``dest`` (a submodule), located at the
     project-relative path."""
+    exported = export_at_ref(project_dir, ref, dest)
+    return exported.revision, exported.problems
+
+
+def export_at_ref(
+    project_dir: Path, ref: str, dest: Path, *, held: Collection[str] = ()
+) -> Exported:
+    """``project_at_ref``, leaving out each file of ``held`` (project-relative paths the
+    caller has already loaded from the working tree) whose working-tree bytes are the
+    blob at ``ref``: on a typical pull request most files are, and the caller reuses
+    what it loaded instead of parsing them again. Only a plain tree is pruned so (no
+    symbolic link, no submodule): there a file's project-relative path alone says what
+    the loader would read at it (in a project moved since ``ref`` too: both sides are
+    read relative to their own directory)."""
     where = Location(Path(project_dir).as_posix())
     if not ref or ref.startswith("-"):
         raise _error(where, L844, f"{ref!r} is not a git revision (a ref cannot start with '-')")
@@ -77,9 +108,10 @@ def project_at_ref(project_dir: Path, ref: str, dest: Path) -> tuple[GitRevision
         prefix = moved_from
     tree = f"{commit}:{prefix}" if prefix else commit
     if prefix and not _is_tree(project_dir, tree):
-        return GitRevision(ref, commit, existed=False), []
-    problems = _write_tree(project_dir, where, tree, Path(dest))
-    return GitRevision(ref, commit, existed=True, moved_from=moved_from), problems
+        return Exported(GitRevision(ref, commit, existed=False), [])
+    problems, unchanged = _write_tree(project_dir, where, tree, Path(dest), held)
+    revision = GitRevision(ref, commit, existed=True, moved_from=moved_from)
+    return Exported(revision, problems, unchanged)
 
 
 PROJECT_FILE = "actionctl.yaml"
@@ -92,9 +124,10 @@ def _moved_from(project_dir: Path, commit: str, prefix: str) -> str | None:
     files came from. ``None``: not moved, or git sees no rename (then the directory
     is read where it is now, and may be missing: no base)."""
     here = f"{prefix}/" if prefix else ""
-    if not _exists(project_dir, f"HEAD:{here}{PROJECT_FILE}"):
+    now, then = _exist(project_dir, f"HEAD:{here}{PROJECT_FILE}", f"{commit}:{here}{PROJECT_FILE}")
+    if not now:
         return None  # no committed project file to follow
-    if _exists(project_dir, f"{commit}:{here}{PROJECT_FILE}"):
+    if then:
         return None  # the project file is where it was: not moved
     try:
         # No pathspec: limiting the paths would hide the old side of each rename.
@@ -120,6 +153,26 @@ def _moved_from(project_dir: Path, commit: str, prefix: str) -> str | None:
     return max(sorted(votes), key=lambda folder: votes[folder]) if votes else None
 
 
+def _exist(project_dir: Path, *specs: str) -> list[bool]:
+    """Whether each object named exists, asked in one ``cat-file --batch-check`` (a
+    name holding a newline, which that protocol cannot carry, is asked on its own)."""
+    if any("\n" in spec for spec in specs):
+        return [_exists(project_dir, spec) for spec in specs]
+    request = "".join(f"{spec}\n" for spec in specs).encode("utf-8", "surrogateescape")
+    try:
+        out = run_git(project_dir, "cat-file", "--batch-check", stdin=request)
+    except GitError:
+        return [False for _ in specs]
+    answers = out.decode("utf-8", "replace").splitlines()
+    if len(answers) != len(specs):
+        return [_exists(project_dir, spec) for spec in specs]
+    # "<id> <type> <size>" when found; "<name> missing" (or "ambiguous") otherwise
+    return [_FOUND.fullmatch(line) is not None for line in answers]
+
+
+_FOUND = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})? [a-z]+ [0-9]+")
+
+
 def _exists(project_dir: Path, spec: str) -> bool:
     try:
         run_git(project_dir, "cat-file", "-e", spec)
@@ -134,9 +187,12 @@ def _prefix_in_repository(project_dir: Path, where: Location) -> str:
     or relative is resolved by git from the cwd, as the loader resolves it."""
     if not Path(project_dir).is_dir():
         raise _error(where, E100, f"project directory {where.file} does not exist")
+    prefix = b""
     try:
-        inside = _git(project_dir, "rev-parse", "--is-inside-work-tree").strip()
-        said = ""
+        # One call for both answers: "true" (or "false") and the prefix, a line each.
+        answer = run_git(project_dir, "rev-parse", "--is-inside-work-tree", "--show-prefix")
+        first, _, prefix = answer.partition(b"\n")
+        inside, said = first.decode("utf-8", errors="replace").strip(), ""
     except GitError as failed:
         if failed.reason == "missing":
             raise _error(where, L841, failed.message) from None
@@ -149,7 +205,7 @@ def _prefix_in_repository(project_dir: Path, where: Location) -> str:
             "read the configuration from git; run them in a clone of the repository"
         )
         raise _error(where, L841, message + (f"; git says: {said}" if said else ""))
-    return _git_bytes(project_dir, where, "rev-parse", "--show-prefix").decode().strip()
+    return prefix.decode().strip()
 
 
 def _resolve(project_dir: Path, ref: str, where: Location) -> str:
@@ -225,12 +281,15 @@ class _Tree:
     gitlinks: dict[str, str] = field(default_factory=dict)  # submodule not read -> commit
 
 
-def _write_tree(project_dir: Path, where: Location, tree: str, dest: Path) -> list[Diagnostic]:
+def _write_tree(
+    project_dir: Path, where: Location, tree: str, dest: Path, held: Collection[str]
+) -> tuple[list[Diagnostic], frozenset[str]]:
     """The project directory of ``tree`` written below ``dest`` for the loader: every
     YAML file, every symbolic link as a link (so the loader applies the working tree's
     rules to it: followed inside the project, E112/E113 otherwise) and every file a link
     leads to. A submodule that cannot be read here is E116 where the loader would look
-    for its files, never a silent gap."""
+    for its files, never a silent gap. The files of ``held`` unchanged in the working
+    tree are left out, and returned."""
     listed = _list_tree(Path(project_dir), where, tree, depth=0)
     problems = _submodule_problems(listed) + _outside_problems(listed)
     wanted = {path for path in listed.blobs if path.endswith(YAML_SUFFIXES)}
@@ -238,6 +297,8 @@ def _write_tree(project_dir: Path, where: Location, tree: str, dest: Path) -> li
         resolved = _resolve_in_tree(link, listed.links)
         if resolved in listed.blobs:
             wanted.add(resolved)
+    unchanged = _unchanged(Path(project_dir), listed, held)
+    wanted -= unchanged
     contents = _read_files(where, {path: listed.blobs[path] for path in wanted})
     # Files first, links last: no file is ever written through a link made here.
     for path in sorted(wanted):
@@ -250,7 +311,59 @@ def _write_tree(project_dir: Path, where: Location, tree: str, dest: Path) -> li
     links |= {path: _UNREAD_SUBMODULE for path in listed.gitlinks if path not in reported}
     for path, target in sorted(links.items()):
         problems += _write_link(dest, path, target)
-    return problems
+    return problems, unchanged
+
+
+def _unchanged(project_dir: Path, listed: _Tree, held: Collection[str]) -> frozenset[str]:
+    """The files of ``held`` that are, in the working tree, a regular file whose bytes
+    hash to the blob id listed at the revision (git's own blob hash of the raw bytes:
+    no clean filter or line-ending conversion can make two different files look the
+    same). None in a tree with links or submodules: a link could lead the loader to a
+    file by another path, so paths alone no longer say what it reads."""
+    if listed.links or listed.gitlinks:
+        return frozenset()
+    same = set()
+    for path in held:
+        blob = listed.blobs.get(path)
+        if blob is not None and _working_blob_id(project_dir, path, len(blob[1])) == blob[1]:
+            same.add(path)
+    return frozenset(same)
+
+
+def _working_blob_id(project_dir: Path, path: str, id_length: int) -> str | None:
+    """The blob id git would give the working tree's file at ``path`` (SHA-1, or SHA-256
+    in a repository of that object format), or None when it is not a regular file."""
+    target = os.path.join(project_dir, *path.split("/"))
+    try:
+        handle = os.open(target, _READ_FLAGS)
+    except OSError:
+        return None  # gone, unreadable, or a symbolic link (not the file listed)
+    try:
+        if not stat.S_ISREG(os.fstat(handle).st_mode):
+            return None
+        data = _read_all(handle)
+    except OSError:
+        return None
+    finally:
+        os.close(handle)
+    digest = hashlib.sha256() if id_length == _SHA256_HEX else hashlib.sha1()
+    digest.update(b"blob %d\0" % len(data))
+    digest.update(data)
+    return digest.hexdigest()
+
+
+def _read_all(handle: int) -> bytes:
+    chunks = []
+    while chunk := os.read(handle, _CHUNK_BYTES):
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+# Plain system calls, once per file of the project (a thousand on a typical one): no
+# link followed at the last step, and a FIFO named *.yaml opens without waiting.
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+_CHUNK_BYTES = 1 << 20
+_SHA256_HEX = 64  # a SHA-256 repository's object ids (SHA-1's are 40)
 
 
 _UNREAD_SUBMODULE = "submodule content is not read at a revision"  # leads nowhere: E112

@@ -78,7 +78,13 @@ def classify(plan: Plan, base: BaseTools, *, no_base: str | None = None) -> list
     if no_base is not None:
         found = [_unbased(change, no_base) for change in plan.changes]
     else:
-        found = [_classify(change, _at_base(change, base)) for change in plan.changes]
+        # A no-op has no class whatever the base says: its tool at the base is never
+        # looked up (``base`` may compile a tool when it is).
+        found = [
+            _classify(change, _at_base(change, base))
+            for change in plan.changes
+            if change.action != NO_OP
+        ]
     rank = {kind: i for i, kind in enumerate(KINDS)}
     tools = [tool for tool in found if tool is not None]
     return sorted(tools, key=lambda t: (rank[t.kind], t.address, t.agent_uid))
