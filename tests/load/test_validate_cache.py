@@ -15,7 +15,7 @@ import pytest
 from compiler.compile.checks import check_project
 from compiler.diagnostics import has_errors, sorted_diagnostics
 from compiler.load import load_project
-from compiler.load.cache import STORE, FileCache
+from compiler.load.cache import RECORD_LENGTH, STORE, FileCache
 
 CHANNEL = 'kind: channel\nname: {name}\nphone_number: "+15550000001"\ncapabilities: [{caps}]\n'
 SMS = (
@@ -212,7 +212,7 @@ def test_a_record_whole_in_shape_but_not_in_kind_starts_over(
     expected = answers(cli, project, "actions/a5.yaml")
     data = json.loads((project / STORE).read_text())
     record = data["files"]["actions/a0.yaml"][4][0]  # sales' first action: always a stub
-    assert len(record) == 15 and record[1] == "sales"  # [type, agent, name, ...]
+    assert len(record) == RECORD_LENGTH and record[1] == "sales"  # [type, agent, name, ...]
     record[1] = 7
     (project / STORE).write_text(json.dumps(data))
     focus = "actions/a5.yaml"
