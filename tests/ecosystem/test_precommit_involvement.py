@@ -281,8 +281,9 @@ def commit_through_pre_commit(repo: Path, message: str) -> subprocess.CompletedP
 def test_git_commit_with_pre_commit_refuses_renames_of_a_tool_another_file_keeps(
     repo: Path,
 ) -> None:
-    """N317 both ways, each file committed alone: a renamed_from naming what an unchanged
-    file declares, and a name that an unchanged file's renamed_from names."""
+    """N319 (a warning) for a rename nobody declared; N317 both ways, each file committed
+    alone: a renamed_from naming what an unchanged file declares, and a name that an
+    unchanged file's renamed_from names."""
     local_hook_config(repo)
     subprocess.run(
         [sys.executable, "-m", "pre_commit", "install"],
@@ -291,6 +292,17 @@ def test_git_commit_with_pre_commit_refuses_renames_of_a_tool_another_file_keeps
         check=True,
         capture_output=True,
     )
+    # First an undeclared rename: a warning the hook shows, and the commit goes on.
+    directions = repo / "actions/support/send_directions_to_number.yaml"
+    old = "name: send_directions_to_number\n"
+    assert old in directions.read_text()
+    directions.write_text(directions.read_text().replace(old, "name: send_directions\n"))
+    git(repo, "add", "actions/support/send_directions_to_number.yaml")
+    warned = commit_through_pre_commit(repo, "shorter name")
+    assert warned.returncode == 0, warned.stdout + warned.stderr
+    assert "warning N319 name 'send_directions'" in warned.stdout + warned.stderr
+    assert "add `renamed_from: send_directions_to_number`" in warned.stdout + warned.stderr
+
     kept = "actions/support/send_summary_sms.yaml"
     text = (repo / kept).read_text()
     recap = repo / "actions/support/recap.yaml"
@@ -303,7 +315,7 @@ def test_git_commit_with_pre_commit_refuses_renames_of_a_tool_another_file_keeps
     assert refused.returncode != 0, output
     assert "actions/support/recap.yaml:5:15: error N317 renamed_from 'send_summary_sms'" in output
     assert f"(the action at {kept}:4:7)" in output
-    assert git(repo, "log", "--format=%s", "-1").strip() == "hooks"  # nothing committed
+    assert git(repo, "log", "--format=%s", "-1").strip() == "shorter name"  # not committed
 
     # The rename from a name nobody declares any more is committed; then another
     # commit declares that name again, in a file of its own: the unchanged file fails.
