@@ -25,7 +25,7 @@ action's own content skip stubs (``Project.actions_read_in_full``). A file whose
 loading said anything (a YAML or schema diagnostic) is never a stub: it is read in full
 every time, so nothing it says is lost. tests/load/test_validate_cache_answers.py
 compares the answer for every file of generated projects full of problems across files
-with a full load's.
+with a full load's; tests/load/test_rename_hook_answers.py does so for renames.
 
 Safe when stale or corrupt: any error reading the store or an entry is a miss (the file
 is loaded in full), and an entry found wrong only when made a stub starts the load over
@@ -176,12 +176,13 @@ class FileCache:
                 if type(record) is not list or len(record) != RECORD_LENGTH:
                     raise StoreDamaged(display)
                 agent = record[AGENT]
+                key = record[NAME] if record[KEY] is None else record[KEY]  # (look-alike)
                 if (
                     every
                     or agent not in agents
                     or agent in unmapped
-                    or record[KEY] in names
-                    or record[KEY] in renamed
+                    or key in names
+                    or key in renamed
                     or record[CHANNEL] in channels
                     or (record[RENAMED] is not None and _renames(record, names | renamed))
                 ):
@@ -333,8 +334,9 @@ def _pair(position: Position) -> tuple[int, int]:
 
 # An action record: [type, agent, name, channel (or None), document index, then line
 # and column of each of _ACTION_PLACES (0, 0 where absent), then the name's look-alike
-# key, renamed_from as written (None when absent) and the line and column of each of its
-# names]: compact, since a big project has thousands.
+# key (None when it is the name, as for every ASCII name) and [renamed_from as written,
+# the line and column of each of its names] (None when absent)]: compact, since a big
+# project has thousands.
 _ACTION_PLACES: tuple[DataPath, ...] = (
     (),
     ("type",),
@@ -344,8 +346,8 @@ _ACTION_PLACES: tuple[DataPath, ...] = (
 )
 TYPE, AGENT, NAME, CHANNEL = range(4)
 KEY = 5 + 2 * len(_ACTION_PLACES)
-RENAMED, RENAMED_AT = KEY + 1, KEY + 2
-RECORD_LENGTH = KEY + 3
+RENAMED = KEY + 1
+RECORD_LENGTH = KEY + 2
 
 
 def _action_record(action: Action) -> list[Any]:
@@ -360,15 +362,17 @@ def _action_record(action: Action) -> list[Any]:
     ]
     for path in _ACTION_PLACES:
         record.extend(values.get(path, (0, 0)))
+    key = look_alike_key(action.name)
     renamed = action.fields.get("renamed_from")
     at = [n for _, path in renamed_from_paths(renamed) for n in values.get(path, (0, 0))]
-    record += [look_alike_key(action.name), renamed if at else None, at]
+    record += [None if key == action.name else key, [renamed, at] if at else None]
     return record
 
 
 def _renames(record: list[Any], keys: set[str]) -> bool:
     """Whether the record's renamed_from gives a name of ``keys`` (look-alike keys)."""
-    return any(look_alike_key(old) in keys for old, _ in renamed_from_paths(record[RENAMED]))
+    renamed, _ = record[RENAMED]
+    return any(look_alike_key(old) in keys for old, _ in renamed_from_paths(renamed))
 
 
 def _is_action_record(record: Any) -> bool:
@@ -381,18 +385,19 @@ def _is_action_record(record: Any) -> bool:
         and type(name) is str
         and (channel is None or type(channel) is str)
         and all(type(n) is int for n in numbers)
-        and type(record[KEY]) is str
-        and _is_renamed(record[RENAMED], record[RENAMED_AT])
+        and (record[KEY] is None or type(record[KEY]) is str)
+        and (record[RENAMED] is None or _is_renamed(record[RENAMED]))
     )
 
 
-def _is_renamed(renamed: Any, at: Any) -> bool:
-    """renamed_from as the schema allows it (one name or a list of names), with a line
-    and column for each name; or None and no places."""
+def _is_renamed(entry: Any) -> bool:
+    """[renamed_from as the schema allows it (one name or a list of names), a line and
+    column for each name]."""
+    if type(entry) is not list or len(entry) != 2:
+        return False
+    renamed, at = entry
     if type(at) is not list or not all(type(n) is int for n in at):
         return False
-    if renamed is None:
-        return not at
     names = [renamed] if type(renamed) is str else renamed
     if type(names) is not list or not all(type(n) is str and n for n in names):
         return False
@@ -409,10 +414,10 @@ def _action_stub(display: str, record: list[Any]) -> Action:
     fields: dict[str, Any] = {"kind": "action", "type": kind, "agent": agent, "name": name}
     if channel is not None:
         fields["messaging_channel"] = channel
-    renamed = record[RENAMED]
-    if renamed is not None:
+    if record[RENAMED] is not None:
+        renamed, places = record[RENAMED]
         fields["renamed_from"] = renamed
-        at = iter(record[RENAMED_AT])
+        at = iter(places)
         for (_, path), line, column in zip(renamed_from_paths(renamed), at, at, strict=True):
             if line:
                 values[path] = (line, column)
