@@ -122,3 +122,14 @@ def test_the_warning_can_be_suppressed_once_checked(
     result = cli("--project", root, "--no-color", "validate")
     assert result.exit_code == 0, result.stdout
     assert "N316" not in result.stdout
+
+
+def test_the_look_alike_key_of_plain_text_is_the_text() -> None:
+    """(The shortcut for printable ASCII, which every dashboard name is, gives what the
+    whole normalisation gives.)"""
+    from compiler import lookalike
+
+    for name in ["book", "Send SMS", "a-b_c", "x" * 255, "~!@#$%^&*()"]:
+        assert lookalike.look_alike_key(name) == name
+    assert lookalike.look_alike_key("bo\tok") == "book"  # a control character is hidden
+    assert lookalike.look_alike_key("b\u043eok") == "book"
