@@ -147,7 +147,8 @@ class Action:
     fields: Mapping[str, Any]
     source: SourceDocument
     # A stand-in from validate's per-file cache (compiler.load.cache): ``fields`` hold
-    # only what checks across files read (kind, type, agent, name, messaging_channel).
+    # only what checks across files read (kind, type, agent, name, messaging_channel,
+    # renamed_from).
     stub: bool = False
 
     @property

@@ -110,6 +110,7 @@ def validate(
     from compiler.load.project import unknown_environment
     from compiler.validate.change_causes import fold_under_changes
     from compiler.validate.involved import involved
+    from compiler.validate.renames import undeclared_renames
     from compiler.validate.suppress import apply_rules
 
     selection: Selection | None = None
@@ -128,6 +129,7 @@ def validate(
         selection = None
     if selection is not None and loaded.project is not None:
         selection.problems += selection.unread(loaded.files)
+        diagnostics += undeclared_renames(loaded.project, selection.change)
         diagnostics = apply_rules(diagnostics, loaded.project, scan=selection.covers)
         diagnostics = involved(diagnostics, loaded.project, selection.change)
         diagnostics = fold_under_changes(diagnostics, loaded.project, selection.change)

@@ -850,29 +850,45 @@ N314 = Code(
     "N314",
     ERROR,
     "load-validate",
-    "An action name starts with `actionctl-lock-`: the prefix is reserved for apply's per-agent lock tools, which plan, import and prune ignore, so such an action could never be managed.",
-    "Rename it: `name: actionctl-lock-test` -> `name: lock_test`.",
+    "An action name starts with `actionctl-lock-`: the prefix is reserved for apply's per-agent lock tools, which plan, import and prune ignore, so such an action could never be managed. Also at a `renamed_from` name: plan ignores lock tools, so it would rename none.",
+    "Rename it: `name: actionctl-lock-test` -> `name: lock_test`; remove such a name from `renamed_from`.",
 )
 N315 = Code(
     "N315",
     ERROR,
     "load-validate",
-    "A native action name holds control or invisible characters (zero-width space, bidi control, NUL, non-breaking space; the code points are named): two names that differ only there look identical in review.",
-    "Rename it with visible characters only, here and on the platform.",
+    "A native action name holds control or invisible characters (zero-width space, bidi control, NUL, non-breaking space; the code points are named): two names that differ only there look identical in review. At a `renamed_from` name (any action) a warning: the old name is the platform's, and renaming a tool away from such a name is the cure, but review cannot see which live tool is meant.",
+    "Rename it with visible characters only, here and on the platform. In `renamed_from`: check the name against the platform (`actionctl plan` shows the rename) write it with `\\u` escapes in a double-quoted string, then suppress the warning on that line (`# actionctl: ignore[N315]`).",
+    also=(WARNING,),
 )
 N316 = Code(
     "N316",
     ERROR,
     "load-validate",
-    "A native action name mixes scripts within one word (a Cyrillic `о` among Latin letters): it looks like another name (a homoglyph).",
-    "Use one script per word: retype the word.",
+    "A native action name mixes scripts within one word (a Cyrillic `о` among Latin letters): it looks like another name (a homoglyph). At a `renamed_from` name (any action) a warning, as for N315.",
+    "Use one script per word: retype the word. In `renamed_from`: as for N315.",
+    also=(WARNING,),
 )
 N317 = Code(
     "N317",
     ERROR,
     "load-validate",
-    "`renamed_from` names a tool that another action of the same agent declares, so that tool cannot also be the one renamed.",
+    "`renamed_from` names a tool that another action of the same agent declares (or a name that only looks like it, as for N312), so that tool cannot also be the one renamed. An action's own name only counts when equal: renaming a tool from a look-alike of its new name cures that name.",
     "Remove the name from `renamed_from` (the other file keeps that tool), or delete the other file if this action replaces it.",
+)
+N318 = Code(
+    "N318",
+    ERROR,
+    "load-validate",
+    "Two actions of one agent give the same `renamed_from` name (or names that only look alike, as for N312): one live tool can become only one of them (plan would rename it to the first and create the other). Reported at the later one, naming the first.",
+    "Keep the name in the `renamed_from` of the action that replaces that tool; remove it from the other.",
+)
+N319 = Code(
+    "N319",
+    WARNING,
+    "load-validate",
+    "The change (`validate FILE...`, `validate --changed`: the pre-commit hook) renames an action without `renamed_from`: an action that git's `HEAD` had is gone (no file declares its agent and name, no `renamed_from` names it), and a changed file declares, for the same agent, the same document under a name `HEAD` did not have. Plan would delete the tool and create a new one (a new tool id). At the new name. (Against the live tools, plan says the same: L805.)",
+    "Add `renamed_from: OLD` to the action: plan then renames the tool in place (one PATCH, the same id); it renames nothing, harmlessly, if the old tool was never applied.",
 )
 N321 = Code(
     "N321",

@@ -3,26 +3,29 @@ only the files it names, while references still resolve across the whole project
 the answer is the one a full load gives.
 
 What a file contributes to checks across files is small: each action's type, agent,
-name and ``messaging_channel``, each channel's name, number and capabilities, and where
-those are written. The first time a file is loaded in full (parsed, schema-checked,
-turned into actions and channels) that index is stored, keyed by the file's path and a
-hash of the bytes parsed, in ``.actionctl/cache/validate.json`` (``.actionctl/`` is
-git-ignored). Next time, a file outside the focus (the files named) whose content is
-unchanged is not parsed: its index entries go into the project as *stubs*
-(``Action.stub``; ``fields`` hold only kind, type, agent, name and messaging_channel).
+name, ``messaging_channel`` and ``renamed_from``, each channel's name, number and
+capabilities, and where those are written. The first time a file is loaded in full
+(parsed, schema-checked, turned into actions and channels) that index is stored, keyed
+by the file's path and a hash of the bytes parsed, in ``.actionctl/cache/validate.json``
+(``.actionctl/`` is git-ignored). Next time, a file outside the focus (the files named)
+whose content is unchanged is not parsed: its index entries go into the project as *stubs*
+(``Action.stub``; ``fields`` hold only kind, type, agent, name, messaging_channel and
+renamed_from).
 
 Why that gives the full answer: ``validate FILE`` reports the diagnostics in the focus
 files and those at a *site* of a name they declare now or declared before the change
-(``touched``, keys of compiler.load.declared) elsewhere: an action's ``name``, ``agent``
-or ``messaging_channel``, a channel's ``name`` (compiler.validate.involved). What rules
-report at those sites needs only what stubs carry: names (N311-N316), duplicates
-(N312, N313), agents (E104, E110), channel references (N301, N302, C631). So the stubs
+(``touched``, keys of compiler.load.declared) elsewhere: an action's ``name``, ``agent``,
+``messaging_channel`` or ``renamed_from`` names, a channel's ``name``
+(compiler.validate.involved). What rules report at those sites needs only what stubs
+carry: names (N311-N316), duplicates (N312, N313; action names compared by their
+look-alike key), agents (E104, E110), channel references (N301, N302, C631), renames
+(N317 a renamed_from name still declared, N318 one renamed twice, N314-N316 at it). So the stubs
 that can stand at a touched site are made (``FileCache.finish``), and rules about an
 action's own content skip stubs (``Project.actions_read_in_full``). A file whose
 loading said anything (a YAML or schema diagnostic) is never a stub: it is read in full
 every time, so nothing it says is lost. tests/load/test_validate_cache_answers.py
 compares the answer for every file of generated projects full of problems across files
-with a full load's.
+with a full load's; tests/load/test_rename_hook_answers.py does so for renames.
 
 Safe when stale or corrupt: any error reading the store or an entry is a miss (the file
 is loaded in full), and an entry found wrong only when made a stub starts the load over
@@ -44,15 +47,16 @@ from typing import Any
 
 from compiler import __version__
 from compiler.atomic_write import write_atomically
-from compiler.load.declared import declared_names, names_of
+from compiler.load.declared import declared_names, names_of, renamed_from_paths
 from compiler.load.state import state_dir, unsafe_to_write
 from compiler.load.yaml_source import MAX_FILE_BYTES, ReadFile, read_regular_file
+from compiler.lookalike import look_alike_key
 from compiler.model import Action, Channel, DataPath, Project, SourceDocument, SourceMap
 
 PROJECT_FILE = "actionctl.yaml"
 STATE_DIR = Path(".actionctl")
 STORE = STATE_DIR / "cache" / "validate.json"
-FORMAT = 5
+FORMAT = 6
 MAX_STORE_BYTES = 256 * 1024 * 1024  # ~100 bytes a file: far beyond any project
 STALE_COST = 64  # entries written and read back cost about as much as one file read
 RACY_NS = 2_000_000_000  # coarsest file-system timestamps (FAT: 2 s)
@@ -95,8 +99,9 @@ class FileCache:
 
     def _index_touched(self) -> None:
         # Names by kind, for the lookups ``finish`` makes per record.
-        self._names = names_of("action", self.touched)
+        self._names = names_of("action", self.touched)  # (look-alike keys)
         self._channels = names_of("channel", self.touched)
+        self._renamed = names_of("renamed", self.touched)  # (look-alike keys)
 
     def reuse(self, project: Project, path: str, display: str) -> bool:
         """Add the file's stubs to ``project`` if it is outside the focus and unchanged;
@@ -148,9 +153,11 @@ class FileCache:
         load has: the first of each agent (E104 lists the agents that some environment
         leaves unmapped), every stub of a touched agent that some environment leaves
         unmapped (E110 points at its first action and counts them), every stub of a
-        touched name (N311-N316 stand at its name) and every stub that names a touched
-        channel (N301, N302 and C631 stand at its messaging_channel); all of them when
-        actionctl.yaml is in focus. The rest could only be reported in their own
+        touched name or of a name a focus file renames (N311-N316 stand at its name; N317
+        in the focus file names it), every stub that renames a touched name or one a
+        focus file renames too (N317, N318 stand at its renamed_from) and every stub that
+        names a touched channel (N301, N302 and C631 stand at its messaging_channel); all
+        of them when actionctl.yaml is in focus. The rest could only be reported in their own
         files; leaving them out spares the rules 10,000 look-alikes."""
         if not self.deferred:
             return
@@ -159,7 +166,7 @@ class FileCache:
         touched_agents = names_of("agent", self.touched)
         unmapped = {a for a in touched_agents if any(a not in m for m in mappings)}  # E104/E110
         agents = {a.agent for a in project.actions}
-        names, channels = self._names, self._channels
+        names, channels, renamed = self._names, self._channels, self._renamed
         merged: list[Action] = []
         taken = 0
         for position, display, records in self.deferred:
@@ -169,12 +176,15 @@ class FileCache:
                 if type(record) is not list or len(record) != RECORD_LENGTH:
                     raise StoreDamaged(display)
                 agent = record[AGENT]
+                key = record[NAME] if record[KEY] is None else record[KEY]  # (look-alike)
                 if (
                     every
                     or agent not in agents
                     or agent in unmapped
-                    or record[NAME] in names
+                    or key in names
+                    or key in renamed
                     or record[CHANNEL] in channels
+                    or (record[RENAMED] is not None and _renames(record, names | renamed))
                 ):
                     if not _is_action_record(record):
                         raise StoreDamaged(display)
@@ -323,7 +333,9 @@ def _pair(position: Position) -> tuple[int, int]:
 
 
 # An action record: [type, agent, name, channel (or None), document index, then line
-# and column of each of _ACTION_PLACES (0, 0 where absent)]: compact, since a big
+# and column of each of _ACTION_PLACES (0, 0 where absent), then the name's look-alike
+# key (None when it is the name, as for every ASCII name) and [renamed_from as written,
+# the line and column of each of its names] (None when absent)]: compact, since a big
 # project has thousands.
 _ACTION_PLACES: tuple[DataPath, ...] = (
     (),
@@ -333,7 +345,9 @@ _ACTION_PLACES: tuple[DataPath, ...] = (
     ("messaging_channel",),
 )
 TYPE, AGENT, NAME, CHANNEL = range(4)
-RECORD_LENGTH = 5 + 2 * len(_ACTION_PLACES)
+KEY = 5 + 2 * len(_ACTION_PLACES)
+RENAMED = KEY + 1
+RECORD_LENGTH = KEY + 2
 
 
 def _action_record(action: Action) -> list[Any]:
@@ -348,32 +362,65 @@ def _action_record(action: Action) -> list[Any]:
     ]
     for path in _ACTION_PLACES:
         record.extend(values.get(path, (0, 0)))
+    key = look_alike_key(action.name)
+    renamed = action.fields.get("renamed_from")
+    at = [n for _, path in renamed_from_paths(renamed) for n in values.get(path, (0, 0))]
+    record += [None if key == action.name else key, [renamed, at] if at else None]
     return record
+
+
+def _renames(record: list[Any], keys: set[str]) -> bool:
+    """Whether the record's renamed_from gives a name of ``keys`` (look-alike keys)."""
+    renamed, _ = record[RENAMED]
+    return any(look_alike_key(old) in keys for old, _ in renamed_from_paths(renamed))
 
 
 def _is_action_record(record: Any) -> bool:
     if type(record) is not list or len(record) != RECORD_LENGTH:
         return False
-    kind, agent, name, channel, *numbers = record
+    kind, agent, name, channel, *numbers = record[:KEY]
     return (
         type(kind) is str
         and type(agent) is str
         and type(name) is str
         and (channel is None or type(channel) is str)
         and all(type(n) is int for n in numbers)
+        and (record[KEY] is None or type(record[KEY]) is str)
+        and (record[RENAMED] is None or _is_renamed(record[RENAMED]))
     )
+
+
+def _is_renamed(entry: Any) -> bool:
+    """[renamed_from as the schema allows it (one name or a list of names), a line and
+    column for each name]."""
+    if type(entry) is not list or len(entry) != 2:
+        return False
+    renamed, at = entry
+    if type(at) is not list or not all(type(n) is int for n in at):
+        return False
+    names = [renamed] if type(renamed) is str else renamed
+    if type(names) is not list or not all(type(n) is str and n for n in names):
+        return False
+    return len(at) == 2 * len(names)
 
 
 def _action_stub(display: str, record: list[Any]) -> Action:
     kind, agent, name, channel, index = record[:5]
-    places = iter(record[5:])
+    places = iter(record[5:KEY])
     values: dict[DataPath, tuple[int, int]] = {}
     for path, line, column in zip(_ACTION_PLACES, places, places, strict=True):
         if line:
             values[path] = (line, column)
-    fields = {"kind": "action", "type": kind, "agent": agent, "name": name}
+    fields: dict[str, Any] = {"kind": "action", "type": kind, "agent": agent, "name": name}
     if channel is not None:
         fields["messaging_channel"] = channel
+    if record[RENAMED] is not None:
+        renamed, places = record[RENAMED]
+        fields["renamed_from"] = renamed
+        at = iter(places)
+        for (_, path), line, column in zip(renamed_from_paths(renamed), at, at, strict=True):
+            if line:
+                values[path] = (line, column)
     source = SourceDocument(display, index, fields, SourceMap(display, values))
     return Action(kind, agent, name, fields, source, stub=True)
 

@@ -2,8 +2,12 @@
 
 A check across files connects documents by name only: an action's ``messaging_channel``
 names a channel; names of one agent (and of agents that are one platform agent) must be
-unique. So a document is keyed by ``channel:NAME`` (a channel file), ``action:NAME`` and
-``agent:AGENT`` (an action file), and an action refers to ``channel:NAME``. Both what
+unique; an action's ``renamed_from`` must name no tool the agent still declares, nor one
+another action also renames. So a document is keyed by ``channel:NAME`` (a channel file),
+``action:NAME``, ``agent:AGENT`` and ``renamed:OLD`` for each ``renamed_from`` name (an
+action file), and an action refers to ``channel:NAME``. Action names (and ``renamed_from``
+names) are keyed by their look-alike key (compiler.lookalike): names that only look alike
+are one name to the rules, so one to what a change involves. Both what
 ``validate FILE`` reports (compiler.validate.involved) and which files its cache must
 read in full (compiler.load.cache) are decided on these keys.
 """
@@ -13,13 +17,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from compiler.lookalike import look_alike_key
+
 
 def channel_key(name: str) -> str:
     return f"channel:{name}"
 
 
 def action_key(name: str) -> str:
-    return f"action:{name}"
+    return f"action:{look_alike_key(name)}"
+
+
+def renamed_key(name: str) -> str:
+    """An earlier name an action's ``renamed_from`` gives."""
+    return f"renamed:{look_alike_key(name)}"
 
 
 def agent_key(agent: str) -> str:
@@ -46,3 +57,19 @@ def declared_names(path: str, data: Any) -> Iterator[str]:
         agent = data.get("agent")
         if isinstance(agent, str):
             yield agent_key(agent)
+        for old_name, _ in renamed_from_paths(data.get("renamed_from")):
+            yield renamed_key(old_name)
+
+
+def renamed_from_paths(value: Any) -> list[tuple[str, tuple[str | int, ...]]]:
+    """Each name a ``renamed_from`` value gives, with the data path where it stands (the
+    field itself for one string, its item for a list): where the rules report it."""
+    if isinstance(value, str):
+        return [(value, ("renamed_from",))] if value else []
+    if not isinstance(value, list):
+        return []
+    return [
+        (item, ("renamed_from", index))
+        for index, item in enumerate(value)
+        if isinstance(item, str) and item
+    ]

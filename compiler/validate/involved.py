@@ -3,11 +3,14 @@
 A diagnostic is involved when it stands in a changed file, or when it stands where
 another file declares or refers to a name that a changed file declares now or declared
 before the change: renaming a channel involves the actions (and environment overrides)
-that name the old channel; a new action involves the other action of the same name.
+that name the old channel; a new action involves the other action of the same name (or
+of a name that only looks like it) and any ``renamed_from`` that names it (N317); a
+``renamed_from`` involves any other ``renamed_from`` of that name (N318).
 
 Rules need not know about this: a name's *sites* (where a document declares it, where a
 document refers to it) are the very locations the rules report at (``messaging_channel``,
-an environment's channel key, ``name``, ``agent``), so matching the location is enough.
+an environment's channel key, ``name``, ``agent``, each ``renamed_from`` name), so matching
+the location is enough.
 ``actionctl.yaml`` configures every document (environments, agents, rules): a change to
 it involves the whole project. (The per-file cache, compiler.load.cache, relies on this:
 what stands at a site must be what the cache's stubs can give.)
@@ -21,7 +24,14 @@ from functools import partial
 from typing import Any
 
 from compiler.diagnostics import Diagnostic, Location
-from compiler.load.declared import action_key, agent_key, channel_key, declared_names
+from compiler.load.declared import (
+    action_key,
+    agent_key,
+    channel_key,
+    declared_names,
+    renamed_from_paths,
+    renamed_key,
+)
 from compiler.model import Project
 
 PROJECT_FILE = "actionctl.yaml"
@@ -88,6 +98,11 @@ def name_sites(project: Project, names: set[str]) -> dict[Location, set[str]]:
         named = action.fields.get("messaging_channel")
         if isinstance(named, str):
             add(channel_key(named), partial(action.locate, "messaging_channel"))
+        for old_name, path in renamed_from_paths(action.fields.get("renamed_from")):
+            # N317 stands here when the agent declares the name; N318 when another
+            # action renames it too.
+            add(action_key(old_name), partial(action.locate, *path))
+            add(renamed_key(old_name), partial(action.locate, *path))
     config = project.config.source
     if config is None:
         return sites

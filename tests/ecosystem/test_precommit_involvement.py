@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from compiler.load.cache import STORE
 from tests.conftest import REPO_ROOT
 from tests.ecosystem.conftest import VENV_BIN, git, git_env, offline_env
 
@@ -264,6 +265,75 @@ def test_git_commit_with_pre_commit_refuses_a_file_out_of_canonical_layout(repo:
     )
     assert fixed.returncode == 0
     assert channel.read_text() == original  # the example file was canonical already
+
+
+def commit_through_pre_commit(repo: Path, message: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["git", "commit", "-m", message],
+        cwd=repo,
+        env=pre_commit_env(repo),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_git_commit_with_pre_commit_refuses_renames_of_a_tool_another_file_keeps(
+    repo: Path,
+) -> None:
+    """N319 (a warning) for a rename nobody declared; N317 both ways, each file committed
+    alone: a renamed_from naming what an unchanged file declares, and a name that an
+    unchanged file's renamed_from names."""
+    local_hook_config(repo)
+    subprocess.run(
+        [sys.executable, "-m", "pre_commit", "install"],
+        cwd=repo,
+        env=pre_commit_env(repo),
+        check=True,
+        capture_output=True,
+    )
+    # First an undeclared rename: a warning the hook shows, and the commit goes on.
+    directions = repo / "actions/support/send_directions_to_number.yaml"
+    old = "name: send_directions_to_number\n"
+    assert old in directions.read_text()
+    directions.write_text(directions.read_text().replace(old, "name: send_directions\n"))
+    git(repo, "add", "actions/support/send_directions_to_number.yaml")
+    warned = commit_through_pre_commit(repo, "shorter name")
+    assert warned.returncode == 0, warned.stdout + warned.stderr
+    assert "warning N319 name 'send_directions'" in warned.stdout + warned.stderr
+    assert "add `renamed_from: send_directions_to_number`" in warned.stdout + warned.stderr
+
+    kept = "actions/support/send_summary_sms.yaml"
+    text = (repo / kept).read_text()
+    recap = repo / "actions/support/recap.yaml"
+    recap.write_text(
+        text.replace("name: send_summary_sms", "name: send_recap\nrenamed_from: send_summary_sms")
+    )
+    git(repo, "add", "actions/support/recap.yaml")
+    refused = commit_through_pre_commit(repo, "recap")
+    output = refused.stdout + refused.stderr
+    assert refused.returncode != 0, output
+    assert "actions/support/recap.yaml:5:15: error N317 renamed_from 'send_summary_sms'" in output
+    assert f"(the action at {kept}:4:7)" in output
+    assert git(repo, "log", "--format=%s", "-1").strip() == "shorter name"  # not committed
+
+    # The rename from a name nobody declares any more is committed; then another
+    # commit declares that name again, in a file of its own: the unchanged file fails.
+    recap.write_text(
+        text.replace("name: send_summary_sms", "name: send_recap\nrenamed_from: old_recap")
+    )
+    git(repo, "add", "actions/support/recap.yaml")
+    accepted = commit_through_pre_commit(repo, "recap")
+    assert accepted.returncode == 0, accepted.stdout + accepted.stderr
+    assert (repo / STORE).is_file()  # recap.yaml is unchanged now: the cache stands in
+    again = repo / "actions/support/old_recap.yaml"
+    again.write_text(text.replace("name: send_summary_sms", "name: old_recap"))
+    git(repo, "add", "actions/support/old_recap.yaml")
+    refused = commit_through_pre_commit(repo, "old recap again")
+    output = refused.stdout + refused.stderr
+    assert refused.returncode != 0, output
+    assert "actions/support/recap.yaml:5:15: error N317 renamed_from 'old_recap'" in output
+    assert git(repo, "log", "--format=%s", "-1").strip() == "recap"
 
 
 @pytest.mark.slow

@@ -15,7 +15,7 @@ import pytest
 from compiler.compile.checks import check_project
 from compiler.diagnostics import has_errors, sorted_diagnostics
 from compiler.load import load_project
-from compiler.load.cache import STORE, FileCache
+from compiler.load.cache import RECORD_LENGTH, RENAMED, STORE, FileCache
 
 CHANNEL = 'kind: channel\nname: {name}\nphone_number: "+15550000001"\ncapabilities: [{caps}]\n'
 SMS = (
@@ -212,7 +212,7 @@ def test_a_record_whole_in_shape_but_not_in_kind_starts_over(
     expected = answers(cli, project, "actions/a5.yaml")
     data = json.loads((project / STORE).read_text())
     record = data["files"]["actions/a0.yaml"][4][0]  # sales' first action: always a stub
-    assert len(record) == 15 and record[1] == "sales"  # [type, agent, name, ...]
+    assert len(record) == RECORD_LENGTH and record[1] == "sales"  # [type, agent, name, ...]
     record[1] = 7
     (project / STORE).write_text(json.dumps(data))
     focus = "actions/a5.yaml"
@@ -222,6 +222,35 @@ def test_a_record_whole_in_shape_but_not_in_kind_starts_over(
     assert not (project / STORE).exists()
     assert answers(cli, project, focus) == expected
     assert (project / STORE).exists()
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [[["old1", "old2"], [7, 5]], [["old1", 3], [7, 5, 8, 5]], [7, [7, 5]], "garbage"],
+)
+def test_a_damaged_renamed_from_in_a_record_starts_over(
+    cli: Callable[..., Any], project: Path, damage: Any
+):
+    """A stub that must carry renamed_from (its name is one the focus file renames: N317
+    stands in the focus file, naming it) but whose record is damaged there."""
+    a0 = project / "actions/a0.yaml"
+    a0.write_text(a0.read_text() + "renamed_from: [old1, old2]\n")
+    focus = "actions/a5.yaml"
+    write(project, focus, SMS.format(agent="sales", name="n5", channel="Main"))
+    age(project)
+    answers(cli, project, "actions/a1.yaml")  # warm: a0 is stored
+    write(
+        project, focus, SMS.format(agent="sales", name="n5", channel="Main") + "renamed_from: n0\n"
+    )
+    expected = uncached(cli, project, focus)
+    assert "N317" in expected[1] and "actions/a0.yaml:4:7" in expected[1]
+    answers(cli, project, "actions/a1.yaml")
+    data = json.loads((project / STORE).read_text())
+    (record,) = data["files"]["actions/a0.yaml"][4]
+    assert record[RENAMED] == [["old1", "old2"], [9, 16, 9, 22]]  # as written, with places
+    record[RENAMED] = damage
+    (project / STORE).write_text(json.dumps(data))
+    assert answers(cli, project, focus) == expected
 
 
 def test_validate_uses_it_with_paths_only(cli: Callable[..., Any], project: Path):

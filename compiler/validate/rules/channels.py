@@ -15,8 +15,8 @@ from collections.abc import Iterable, Iterator
 
 from compiler.diagnostics import Diagnostic
 from compiler.diagnostics.codes import N301, N302, N303, N304
+from compiler.lookalike import look_alike_key, look_alike_note
 from compiler.model import Action, Channel, Project
-from compiler.validate.rules.names import look_alike_key, look_alike_note
 from compiler.wording import did_you_mean, escaped, quoted
 
 

@@ -19,8 +19,13 @@ account named the vendor's way ("Send Appointment Confirmation") can be managed.
 - N314 a name starts with ``actionctl-lock-``: the prefix is reserved for apply's
   per-agent lock tools, which plan, import and prune ignore, so such an action could
   never be managed;
-- N317 ``renamed_from`` names a tool another action of the same agent declares: that
-  tool is kept by its own file, so it cannot also be the one this action renames.
+- N317 ``renamed_from`` names a tool another action of the same agent declares (or a
+  name that only looks like it): that tool is kept by its own file, so it cannot also be
+  the one this action renames;
+- N318 two actions of one agent give the same ``renamed_from`` name (or look-alikes):
+  one live tool can become only one of them;
+- at each ``renamed_from`` name also N314 (the lock prefix), and N315 and N316 as
+  warnings (see the note above ``_renamed_from_declared``).
 """
 
 from __future__ import annotations
@@ -30,38 +35,14 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 
 from compiler.diagnostics import Diagnostic
-from compiler.diagnostics.codes import N311, N312, N313, N314, N315, N316, N317
+from compiler.diagnostics.codes import N311, N312, N313, N314, N315, N316, N317, N318
+from compiler.load.declared import renamed_from_paths
+from compiler.lookalike import hidden, look_alike_key, look_alike_note
 from compiler.model import LOCK_PREFIX, Action, Project
-from compiler.wording import quoted
+from compiler.wording import escaped, quoted
 
 MAX_NAME_LENGTH = 255
 NAME_RULE = re.compile(r"^[A-Za-z0-9_-]{1,255}$")
-
-# Cyrillic and Greek letters drawn like a Latin one in common fonts (from Unicode's
-# confusables, the letters a reviewer cannot tell apart): a name written with them reads
-# as the Latin name.
-_LATIN_LOOK_ALIKES = str.maketrans(
-    "АВЕЅІЈКМНОРСТХУаеѕіјорсухԁһԛԝΑΒΕΖΗΙΚΜΝΟΡΤΥΧον",
-    "ABESIJKMHOPCTXYaesijopcyxdhqwABEZHIKMNOPTYXov",
-)
-
-
-def look_alike_key(name: str) -> str:
-    """What a reader sees of ``name``: one normal form (NFC and NFD spellings, fullwidth
-    letters and ligatures are one), invisible characters left out, and Latin look-alikes
-    read as Latin. Two names with one key are the same name to a reviewer."""
-    normal = unicodedata.normalize("NFKC", name)
-    visible = "".join(char for char in normal if not _hidden(char) or char == " ")
-    return visible.translate(_LATIN_LOOK_ALIKES)
-
-
-def look_alike_note(name: str, other: str) -> str:
-    """Why two different names are reported as one ("" when they are equal)."""
-    if name == other:
-        return ""
-    if unicodedata.normalize("NFC", name) == unicodedata.normalize("NFC", other):
-        return " (the same text, in another Unicode normal form: NFC and NFD)"
-    return " (they differ only in characters that look alike or cannot be seen)"
 
 
 def check(project: Project) -> Iterable[Diagnostic]:
@@ -80,6 +61,9 @@ def check(project: Project) -> Iterable[Diagnostic]:
     yield from _unique_per_agent(project.actions)
     yield from _unique_per_uid(project)
     yield from _renamed_from_declared(project.actions)
+    yield from _renamed_from_twice(project.actions)
+    for action in project.actions:
+        yield from _renamed_from_names(action)
 
 
 def name_problem(action: Action) -> Diagnostic | None:
@@ -105,9 +89,9 @@ def platform_name_problem(name: object) -> tuple[str, str] | None:
     """(code, message) when ``name`` breaks the platform's rule as actionctl holds it."""
     if not isinstance(name, str) or not 1 <= len(name) <= MAX_NAME_LENGTH:
         return N311, f"tool names are 1-{MAX_NAME_LENGTH} characters"
-    hidden = [c for c in name if _hidden(c)]
-    if hidden:
-        shown = ", ".join(f"U+{ord(c):04X}" for c in dict.fromkeys(hidden))
+    invisible = [c for c in name if hidden(c)]
+    if invisible:
+        shown = ", ".join(f"U+{ord(c):04X}" for c in dict.fromkeys(invisible))
         return N315, (
             f"holds control or invisible characters ({shown}), so it can look exactly like "
             "another name in review; rename it on the platform and here"
@@ -120,13 +104,6 @@ def platform_name_problem(name: object) -> tuple[str, str] | None:
                 "looks like another name (a homoglyph); use one script per word"
             )
     return None
-
-
-def _hidden(char: str) -> bool:
-    category = unicodedata.category(char)
-    return category in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp") or (
-        category == "Zs" and char != " "
-    )
 
 
 def _script(char: str) -> str:
@@ -176,22 +153,90 @@ def _unique_per_uid(project: Project) -> Iterator[Diagnostic]:
             )
 
 
+# --- renamed_from: the earlier names of a tool, as the platform had them ---
+#
+# The old name came from the platform, which allows any 1-255 characters (the schema
+# holds the length): the dashboard's character rule (N311) is for names to deploy, not
+# for names to rename away from. What still matters is what review can see: a name
+# another action keeps or also renames (N317, N318, compared as names that look alike,
+# as N312 does), the lock prefix (N314: plan ignores such tools, so it renames none),
+# and characters that hide which live tool is meant (N315, N316: warnings here, since
+# renaming a tool away from such a name is the cure, and errors cannot be suppressed).
+
+
 def _renamed_from_declared(actions: list[Action]) -> Iterator[Diagnostic]:
-    declared = {(action.agent, action.name): action for action in actions}
+    """N317: a renamed_from name (or one that looks like it) that the agent declares."""
+    declared: dict[tuple[str, str], list[Action]] = {}
     for action in actions:
-        value = action.fields.get("renamed_from")
-        for old_name in action.renamed_from:
-            other = declared.get((action.agent, old_name))
-            if other is None:
+        declared.setdefault((action.agent, look_alike_key(action.name)), []).append(action)
+    for action in actions:
+        for old_name, path in renamed_from_paths(action.fields.get("renamed_from")):
+            found = declared.get((action.agent, look_alike_key(old_name)), [])
+            # Its own name only when equal: ``book`` renamed from ``bооk`` (Cyrillic о)
+            # or from its NFD spelling is how a look-alike name on the platform is cured.
+            others = [a for a in found if a is not action or a.name == old_name]
+            if not others:
                 continue
-            path: tuple[str | int, ...] = ("renamed_from",)
-            if isinstance(value, list):
-                path += (value.index(old_name),)
+            other = others[0]
             what = "itself" if other is action else f"the action at {other.locate('name')}"
             yield Diagnostic.error(
                 action.locate(*path),
                 N317,
-                f"renamed_from {quoted(old_name)}: agent {quoted(action.agent)} still declares "
-                f"that name ({what}), so that tool is kept, not renamed; remove it from "
-                "renamed_from, or delete the other file if this action replaces it",
+                f"renamed_from {escaped(old_name)}: agent {quoted(action.agent)} still declares "
+                f"that name ({what}{_as(other.name, old_name)}), so that tool is kept, not "
+                "renamed; remove it from renamed_from, or delete the other file if this "
+                "action replaces it",
             )
+
+
+def _renamed_from_twice(actions: list[Action]) -> Iterator[Diagnostic]:
+    """N318: two actions of one agent rename the same tool (or ones that look alike)."""
+    first: dict[tuple[str, str], tuple[Action, str, tuple[str | int, ...]]] = {}
+    for action in actions:
+        for old_name, path in renamed_from_paths(action.fields.get("renamed_from")):
+            key = (action.agent, look_alike_key(old_name))
+            earlier, earlier_name, earlier_path = first.setdefault(key, (action, old_name, path))
+            if earlier is action:
+                continue
+            yield Diagnostic.error(
+                action.locate(*path),
+                N318,
+                f"renamed_from {escaped(old_name)}: the action at {earlier.locate(*earlier_path)} "
+                f"of agent {quoted(action.agent)} already renames that tool"
+                f"{_as(earlier_name, old_name)}; one live tool can become only one of them "
+                "(plan would rename it to the first and create the other): keep it in the "
+                "renamed_from of the action that replaces it",
+            )
+
+
+def _renamed_from_names(action: Action) -> Iterator[Diagnostic]:
+    """N314 (error), N315 and N316 (warnings) at each renamed_from name."""
+    for old_name, path in renamed_from_paths(action.fields.get("renamed_from")):
+        where = action.locate(*path)
+        if old_name.startswith(LOCK_PREFIX):
+            yield Diagnostic.error(
+                where,
+                N314,
+                f"renamed_from {quoted(old_name)}: names starting with {LOCK_PREFIX!r} are "
+                "apply's lock tools, which plan ignores, so no tool would be renamed (the "
+                "action would be created); remove it from renamed_from",
+            )
+            continue
+        found = _look_alike_problem(old_name)
+        if found is not None:
+            code, message = found
+            yield Diagnostic.warning(where, code, f"renamed_from {escaped(old_name)}: {message}")
+
+
+def _look_alike_problem(name: str) -> tuple[str, str] | None:
+    found = platform_name_problem(name)
+    if found is None or found[0] == N311:  # (the length is the schema's)
+        return None
+    code, _ = found
+    hides = "holds control or invisible characters" if code == N315 else "mixes scripts"
+    return code, (
+        f"{hides}, so review cannot see which live tool this renames; it renames only a "
+        "tool of exactly this spelling (shown escaped). Check it against the platform "
+        "(`actionctl plan` shows the rename), write it with \\u escapes in a double-quoted "
+        f"string so review sees it, then add `# actionctl: ignore[{code}]` after it"
+    )
