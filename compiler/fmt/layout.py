@@ -27,7 +27,6 @@ the loader's diagnostics.
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +38,7 @@ from compiler.diagnostics import Diagnostic, Location, has_errors
 from compiler.diagnostics.codes import E115, E130, E131, E134, Y108
 from compiler.fmt.fast import already_canonical
 from compiler.fmt.order import PARAMETERS_ORDER, ordered, schema_order
+from compiler.load.documents import split_documents
 
 # Never wrap: a wrapped quoted value splits placeholders (``{{ .parameters.x\`` / ``\ }}``)
 # and reads badly in diffs; a line break written in a value is kept as written.
@@ -169,26 +169,20 @@ class _Chunk(NamedTuple):
     line: int  # 1-based line of the document's first line (its marker, if any)
 
 
-# A document start on a line of its own, or followed only by a comment: at column 0 it
-# always starts a document (YAML forbids it inside any scalar), so the text can be cut
-# there. A "---" with content after it ("--- !tag", "--- |") is left inside its chunk.
-_MARKER = re.compile(r"^---(?:[ \t]+(?:#[^\n]*)?)?(?:\r?\n|\Z)", re.MULTILINE)
-
-
 def _chunks(text: str) -> list[_Chunk]:
     """The documents of ``text``, each laid out on its own: linear in their number, and a
-    comment on a ``---`` line stays where it is written (ruamel would move it)."""
+    comment on a ``---`` line stays where it is written (ruamel would move it). A
+    ``---`` with content after it (``--- !tag``, ``--- |``) stays inside the chunk
+    before it, laid out with it."""
     chunks: list[_Chunk] = []
-    marker, start, line = "", 0, 1
-    for match in _MARKER.finditer(text):
-        body = text[start : match.start()]
-        chunks.append(_Chunk(marker, body, line))
-        line += text.count("\n", start, match.start()) + bool(marker)
-        marker = match.group().rstrip() + "\n"
-        start = match.end()
-    chunks.append(_Chunk(marker, text[start:], line))
-    if chunks[0] == _Chunk("", "", 1):
-        chunks.pop(0)
+    for document in split_documents(text):
+        if document.bare:
+            chunks.append(_Chunk(document.marker.rstrip() + "\n", document.body, document.line))
+        elif chunks:
+            last = chunks[-1]
+            chunks[-1] = last._replace(text=last.text + document.text)
+        else:
+            chunks.append(_Chunk("", document.text, document.line))
     return chunks
 
 
