@@ -51,6 +51,7 @@ _BLOCK_SAFE = _FLOW_SAFE + ",?"
 _FIRST = f"[{_LETTERS}($]"
 _BLOCK_PLAIN = re.compile(f"{_FIRST}[{_BLOCK_SAFE}]*(?: +[{_BLOCK_SAFE}]+)*")
 _FLOW_PLAIN = re.compile(f"{_FIRST}[{_FLOW_SAFE}]*(?: +[{_FLOW_SAFE}]+)*")
+_COMMENT_AFTER = re.compile(r" +#.*")
 _INTEGER = re.compile(r"0|-?[1-9][0-9]{0,15}")
 # Read as null or as a boolean by one YAML version and written otherwise by ruamel.yaml.
 _NOT_TEXT = frozenset({"null", "Null", "NULL", "True", "TRUE", "False", "FALSE"})
@@ -80,7 +81,35 @@ def already_canonical(text: str, kind: str | None) -> bool:
         written = _Writer(yaml.parse(text, Loader=_LOADER), kind).stream()
     except (_Refused, yaml.YAMLError):
         return False
-    return written == text
+    return written == text or _with_comments(text, written)
+
+
+def _with_comments(text: str, written: str) -> bool:
+    """``text`` is ``written`` with comments and blank lines where the layout keeps them
+    as they are: a comment on a line of its own (any indentation) or after a line's
+    content, a blank line anywhere but before a document's first line (ruamel.yaml drops
+    that one). A trailing blank would be dropped too: none is accepted."""
+    expected = written.split("\n")
+    at = 0
+    document_start = True
+    for line in text.split("\n")[:-1]:
+        if not line:
+            if document_start:
+                return False
+            continue
+        if line[-1] == " ":
+            return False
+        if line.lstrip(" ")[0] == "#":
+            document_start = False
+            continue
+        want = expected[at]
+        if line != want and not (
+            line.startswith(want) and _COMMENT_AFTER.fullmatch(line, len(want))
+        ):
+            return False
+        at += 1
+        document_start = want == "---"
+    return at == len(expected) - 1
 
 
 class _Writer:
@@ -260,8 +289,12 @@ class _Writer:
         raise _Refused
 
     def _key(self, event: Any, *, flow: bool) -> str:
-        """A plain key of the safe alphabet, short enough to stay a simple key."""
-        if event.__class__ is not yaml.ScalarEvent or event.style or len(event.value) > _MAX_KEY:
+        """A plain key of the safe alphabet, short enough to stay a simple key, and text
+        to ruamel.yaml as to the loader: its ``true`` and ``1`` are one key (True == 1)."""
+        value = event.value
+        if event.__class__ is not yaml.ScalarEvent or event.style or len(value) > _MAX_KEY:
+            raise _Refused
+        if value in ("true", "false") or _INTEGER.fullmatch(value):
             raise _Refused
         return self._plain(event, flow)
 

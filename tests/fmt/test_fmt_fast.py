@@ -179,16 +179,40 @@ def random_document(rng: random.Random, shown: str, clean: bool) -> dict[str, An
 
 
 def disturb(rng: random.Random, text: str) -> str:
-    """One small change of the kind people make (or none)."""
+    """A few small changes of the kind people make (or none)."""
+    for _ in range(rng.choice([1, 1, 1, 2, 3])):
+        text = _one_change(rng, text)
+    return text
+
+
+def _one_change(rng: random.Random, text: str) -> str:
     lines = text.split("\n")
     at = rng.randrange(len(lines))
+    line = lines[at]
+    indent = " " * rng.choice([0, 0, 1, 2, 4, len(line) - len(line.lstrip(" -"))])
+    note = rng.choice(["# a comment", "#", "#x", "# ---", "# key: value", "#  [a, b]", "# é 😀"])
+    spaces = " " * rng.choice([1, 1, 2, 3, 8])
+
+    def insert(*new: str) -> str:
+        return "\n".join([*lines[:at], *new, *lines[at:]])
+
+    def replace(new: str) -> str:
+        return "\n".join([*lines[:at], new, *lines[at + 1 :]])
+
     changes: list[Callable[[], str]] = [
         lambda: text,
-        lambda: text,
-        lambda: "\n".join([*lines[:at], "# a comment", *lines[at:]]),
-        lambda: "\n".join([*lines[:at], "", *lines[at:]]),
-        lambda: "\n".join([*lines[:at], lines[at] + "  # note", *lines[at + 1 :]]),
-        lambda: "\n".join([*lines[:at], lines[at] + " ", *lines[at + 1 :]]),
+        lambda: insert(indent + note),
+        lambda: insert(indent + note, indent + note),
+        lambda: insert(""),
+        lambda: insert("", ""),
+        lambda: insert(note, ""),
+        lambda: insert("", note),
+        lambda: insert(indent),  # a line of blanks
+        lambda: replace(line + spaces + note) if line else text,
+        lambda: replace(line + spaces + note + " ") if line else text,
+        lambda: replace(line + " "),
+        lambda: replace(line + "#x") if line else text,
+        lambda: replace(line.replace(", ", spaces + note + "\n  ", 1)),  # inside brackets
         lambda: text.replace(": ", ":\t", 1),
         lambda: text.replace("\n", "\r\n"),
         lambda: "\ufeff" + text,
@@ -197,7 +221,7 @@ def disturb(rng: random.Random, text: str) -> str:
         lambda: text + "...\n",
         lambda: "--- \n" + text,
         lambda: "---\n" + text,
-        lambda: "--- # first\n" + text,
+        lambda: "---" + spaces + note + "\n" + text,
         lambda: "%YAML 1.1\n---\n" + text,
         lambda: text.replace("[", "[ ", 1),
         lambda: text.replace(", ", ",", 1),
@@ -207,6 +231,9 @@ def disturb(rng: random.Random, text: str) -> str:
         lambda: text.replace("- ", "-  ", 1),
         lambda: text + "---\n",
         lambda: text + "---\n# only a comment\n",
+        lambda: text.replace("---\n", "---\n\n", 1),
+        lambda: text.replace("---\n", "--- # next\n", 1),
+        lambda: text.replace("---\n", "# end\n---\n" + note + "\n", 1),
     ]
     return rng.choice(changes)()
 
@@ -227,6 +254,9 @@ def generated_files(seed: int, count: int) -> list[tuple[str, str]]:
 
 
 def check_generated(seed: int, count: int) -> None:
+    """Files as generated; the layout's output of each; that output with a few comments,
+    blank lines and other small changes (near the edge of what the check accepts)."""
+    rng = random.Random(seed)
     accepted = canonical = accepted_canonical = 0
     for shown, text in generated_files(seed, count):
         accepted += verdict_agrees(text, shown)
@@ -234,6 +264,9 @@ def check_generated(seed: int, count: int) -> None:
         if fixed is not None and fixed != text:
             canonical += 1
             accepted_canonical += verdict_agrees(fixed, shown)
+        if fixed is not None and already_canonical(fixed, kind_of(shown)):
+            for _ in range(3):
+                accepted += verdict_agrees(disturb(rng, fixed), shown)
     # The check must vouch for files: many of the layout's own output (the rest hold what
     # it refuses: null, floats, quoted keys...), and some as written.
     assert accepted >= count // 20, accepted
@@ -241,7 +274,7 @@ def check_generated(seed: int, count: int) -> None:
 
 
 def test_the_fast_verdict_agrees_with_the_full_layout_on_generated_files() -> None:
-    check_generated(seed=26, count=120)
+    check_generated(seed=26, count=100)
 
 
 @pytest.mark.slow
@@ -274,13 +307,15 @@ ACCEPTED = {
     + 'description: "café 😀 \\t tab \\" quote \\\\ back \\x01 \\N \\L \\uFEFF"\n',
     "lists of mappings": CLIENT + 'items:\n- a: 1\n  b: [x, "y"]\n  c:\n  - d\n- {}\n- []\n',
     "yes, true and integers": CLIENT + "a: yes\nb: true\nc: 12\nd: -3\ne: On\n",
+    "comments of every kind, and blank lines": "# head\n\n"
+    + CLIENT
+    + "# why\n\n"
+    + "description: d  # after\nm:  # after a key\n  # inside\n\n  a: b\n# last\n",
+    "comments on --- lines": "--- # one\n" + ACTION + "# before\n---  # two\n" + ACTION,
+    "a file of comments only": "# nothing here\n#\n",
 }
 REFUSED = {
-    "a comment": CLIENT + "# why\ndescription: d\n",
-    "an end-of-line comment": CLIENT + "description: d  # why\n",
     "a comment in a flow list": CLIENT + "required: [a,  # note\n  b]\n",
-    "a comment on a --- line": ACTION + "--- # second\n" + ACTION,
-    "a blank line": CLIENT + "\ndescription: d\n",
     "a tab after a key": CLIENT + "description:\td\n",
     "a tab in the indentation of nothing": CLIENT + "m:\n  a: b\n\t\n",
     "CRLF": ACTION.replace("\n", "\r\n"),
@@ -311,13 +346,19 @@ REFUSED = {
     "a directive": "%YAML 1.1\n---\n" + ACTION,
     "an empty document after": ACTION + "---\n",
     "a lone scalar": "just text\n",
-    "a document with only comments": "# nothing here\n",
+    "a document with only comments after one with data": ACTION + "---\n# nothing here\n",
+    "a blank line first": "\n" + ACTION,
+    "a blank line first after a --- line": ACTION + "---\n\n" + ACTION,
+    "a line of blanks": CLIENT + "  \ndescription: d\n",
+    "a comment with a blank after it": CLIENT + "# why \ndescription: d\n",
+    "a comment that touches its value": CLIENT + "description: d# not a comment\n",
     "an empty file": "",
     "a key too long to be simple": CLIENT + "k" * 130 + ": v\n",
     "a line the layout would wrap": CLIENT + "description: " + "word " * 900 + "end\n",
     "a multi-line double-quoted value": CLIENT + 'description: "a\n  b"\n',
     "a plain scalar with two spaces at a line end": CLIENT + "description: d \n",
     "a --- with content": "--- {a: b}\n",
+    "keys true and 1, one key to ruamel.yaml": "true: {}\n# c\n1: x\n",
     "invalid YAML": CLIENT + "description: [\n",
 }
 
