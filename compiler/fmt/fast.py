@@ -1,25 +1,25 @@
 """Telling from the bytes, without laying a file out, that ``fmt`` would leave it as it is.
 
 Laying a file out (ruamel.yaml, pure Python) costs some twenty times what validating it
-does. Most files in a project that uses ``fmt`` are already canonical, so before that
-work the file is parsed with libyaml's event parser (C, what the loader uses) and
-written back by a small emitter of our own that knows only the canonical layout of a
-subset of YAML: block mappings and lists (two-space indentation, list dashes under
-their key), flow lists and mappings written ``[a, b]`` / ``{k: v}``, plain scalars of a
-safe alphabet, double-quoted scalars escaped as ruamel.yaml escapes them, and ``---``
-lines alone. When that text is the file's very text, the file is canonical: every byte
-of it is one this emitter wrote, and on that subset the full layout is the identity
-(tests/fmt/test_fmt_fast.py compares the two verdicts over thousands of generated and
-hand-written files). Anything else (a comment, a blank line, a tab, a block scalar,
-an anchor, a tag, single quotes, keys out of the schema's order, a line near the wrap
-width, a value YAML could read as something else) makes the emitted text differ or is
-refused outright: the file is then laid out in full, as before. So the check can only
-say "not sure", never "canonical" wrongly.
+does, and most files of a project that uses ``fmt`` are already canonical. So first the
+file is parsed with libyaml's event parser (C, as the loader parses) and written back by
+a small emitter of our own that knows only the canonical layout of a subset of YAML:
+block mappings and lists (two-space indentation, list dashes under their key), flow
+lists and mappings written ``[a, b]`` / ``{k: v}``, plain scalars of a safe alphabet,
+double-quoted scalars escaped as ruamel.yaml escapes them, keys in the layout's order,
+``---`` lines. The file is canonical when its text is that text, give or take comments
+and blank lines where the layout keeps them as written: then every byte of it is one
+this emitter wrote or a comment ruamel.yaml keeps in place, and on that subset the full
+layout is the identity. Anything else (a tab, a block scalar, an anchor, a tag, single
+quotes, a needless escape, keys out of order, a line near the wrap width, a value one
+YAML version reads otherwise, a blank line that opens a document) makes the texts differ
+or is refused outright, and the file is laid out in full as before: the check says
+"canonical" or "not sure", never "canonical" wrongly. tests/fmt/test_fmt_fast.py holds
+it to that against the full layout over thousands of generated and hand-written files.
 
-It also vouches that the loader reads the file without a word: keys are unique and
-plain, there are no tags, aliases or merge keys, and nesting and size stay far below
-the loader's limits; plain scalars it accepts read the same in YAML 1.1 (the loader)
-and 1.2 (ruamel.yaml), or are plain decimal integers and ``true``/``false``.
+It also vouches that the loader reads the file without a word, as the full layout's
+result would say: keys are unique plain text, there are no tags, aliases or merge keys,
+and nesting and size stay far below the loader's limits.
 """
 
 from __future__ import annotations

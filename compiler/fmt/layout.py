@@ -22,6 +22,9 @@ give the same data, or the file is left as it is (E131). Known limit (ruamel's):
 comment on its own line between two keys belongs to the key above it, and moves with
 that key when keys are reordered. A file our loader cannot read is left as it is, with
 the loader's diagnostics.
+
+Before any of that, a fast check (compiler/fmt/fast.py) vouches for files that are
+already canonical from their bytes and one libyaml parse; only the others are laid out.
 """
 
 from __future__ import annotations
