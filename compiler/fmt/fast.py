@@ -51,6 +51,9 @@ _BLOCK_SAFE = _FLOW_SAFE + ",?"
 _FIRST = f"[{_LETTERS}($]"
 _BLOCK_PLAIN = re.compile(f"{_FIRST}[{_BLOCK_SAFE}]*(?: +[{_BLOCK_SAFE}]+)*")
 _FLOW_PLAIN = re.compile(f"{_FIRST}[{_FLOW_SAFE}]*(?: +[{_FLOW_SAFE}]+)*")
+# Tabs become spaces and line ends "\n" in the layout; YAML 1.1 also breaks lines at
+# NEL, LS and PS (a comment would end there), which this check reads as text.
+_UNSAFE = re.compile("[\t\r\x85\u2028\u2029]")
 _COMMENT_AFTER = re.compile(r" +#.*")
 _INTEGER = re.compile(r"0|-?[1-9][0-9]{0,15}")
 # Read as null or as a boolean by one YAML version and written otherwise by ruamel.yaml.
@@ -73,8 +76,8 @@ class _Refused(Exception):
 def already_canonical(text: str, kind: str | None) -> bool:
     """True only when the full layout would give ``text`` back unchanged, with no
     diagnostic; False when unsure. ``kind`` is the file's (layout.kind_of)."""
-    if not text.endswith("\n") or "\r" in text or "\t" in text:
-        return False  # (tabs become spaces; line ends become "\n")
+    if not text.endswith("\n") or _UNSAFE.search(text):
+        return False
     if max(map(len, text.split("\n"))) > _MAX_LINE:
         return False
     try:

@@ -358,6 +358,8 @@ REFUSED = {
     "a multi-line double-quoted value": CLIENT + 'description: "a\n  b"\n',
     "a plain scalar with two spaces at a line end": CLIENT + "description: d \n",
     "a --- with content": "--- {a: b}\n",
+    "a YAML 1.1 line break ending a comment": CLIENT + "# note\u2028description: d\n",
+    "a NEL in a comment": CLIENT + "description: d  # note\x85\n",
     "keys true and 1, one key to ruamel.yaml": "true: {}\n# c\n1: x\n",
     "invalid YAML": CLIENT + "description: [\n",
 }
