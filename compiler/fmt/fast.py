@@ -6,11 +6,11 @@ file is parsed with libyaml's event parser (C, as the loader parses) and written
 a small emitter of our own that knows only the canonical layout of a subset of YAML:
 block mappings and lists (two-space indentation, list dashes under their key), flow
 lists and mappings written ``[a, b]`` / ``{k: v}``, plain scalars of a safe alphabet,
-double-quoted scalars escaped as ruamel.yaml escapes them, keys in the layout's order,
-``---`` lines. The file is canonical when its text is that text, give or take comments
+double-quoted scalars escaped as ruamel.yaml escapes them, literal blocks (``|``,
+``|-``) as mapping values, keys in the layout's order, ``---`` lines. The file is canonical when its text is that text, give or take comments
 and blank lines where the layout keeps them as written: then every byte of it is one
 this emitter wrote or a comment ruamel.yaml keeps in place, and on that subset the full
-layout is the identity. Anything else (a tab, a block scalar, an anchor, a tag, single
+layout is the identity. Anything else (a tab, a folded block, an anchor, a tag, single
 quotes, a needless escape, keys out of order, a line near the wrap width, a value one
 YAML version reads otherwise, a blank line that opens a document) makes the texts differ
 or is refused outright, and the file is laid out in full as before: the check says
@@ -54,6 +54,7 @@ _FLOW_PLAIN = re.compile(f"{_FIRST}[{_FLOW_SAFE}]*(?: +[{_FLOW_SAFE}]+)*")
 # Tabs become spaces and line ends "\n" in the layout; YAML 1.1 also breaks lines at
 # NEL, LS and PS (a comment would end there), which this check reads as text.
 _UNSAFE = re.compile("[\t\r\x85\u2028\u2029]")
+_LITERAL_HEADS = (": |", ": |-")
 _COMMENT_AFTER = re.compile(r" +#.*")
 _INTEGER = re.compile(r"0|-?[1-9][0-9]{0,15}")
 # Read as null or as a boolean by one YAML version and written otherwise by ruamel.yaml.
@@ -91,28 +92,48 @@ def _with_comments(text: str, written: str) -> bool:
     """``text`` is ``written`` with comments and blank lines where the layout keeps them
     as they are: a comment on a line of its own (any indentation) or after a line's
     content, a blank line anywhere but before a document's first line (ruamel.yaml drops
-    that one). A trailing blank would be dropped too: none is accepted."""
-    expected = written.split("\n")
+    that one). A trailing blank would be dropped too: none is accepted. Nothing is
+    accepted in or right after a literal block (``key: |``) but its own lines."""
+    expected = written.split("\n")[:-1]  # (written ends with a line end, or is empty)
     at = 0
     document_start = True
+    literal = ""  # the margin of the literal block being matched
     for line in text.split("\n")[:-1]:
-        if not line:
-            if document_start:
-                return False
+        want = expected[at] if at < len(expected) else None
+        if literal and want is not None and (not want or want.startswith(literal)):
+            if line != want:
+                return False  # (its lines are text: the check wrote each of them)
+            at += 1
             continue
-        if line[-1] == " ":
+        if line and line[-1] == " ":
             return False
-        if line.lstrip(" ")[0] == "#":
+        if not line or line.lstrip(" ")[0] == "#":
+            if literal or (document_start and not line):
+                return False
             document_start = False
             continue
-        want = expected[at]
-        if line != want and not (
-            line.startswith(want) and _COMMENT_AFTER.fullmatch(line, len(want))
-        ):
+        if want is None or not _same_content(line, want):
             return False
+        literal = _literal_margin(want)
+        if literal and line != want:
+            return False  # a comment after "|": ruamel.yaml moves it
         at += 1
         document_start = want == "---"
-    return at == len(expected) - 1
+    return at == len(expected)
+
+
+def _same_content(line: str, want: str) -> bool:
+    """``line`` is ``want``, or ``want`` and a comment after it."""
+    return line == want or (
+        line.startswith(want) and bool(_COMMENT_AFTER.fullmatch(line, len(want)))
+    )
+
+
+def _literal_margin(want: str) -> str:
+    """The margin of the lines of the literal block that ``want`` opens, or ""."""
+    if not want.endswith(_LITERAL_HEADS):
+        return ""
+    return " " * (len(want) - len(want.lstrip(" -")) + 2)
 
 
 class _Writer:
@@ -193,7 +214,10 @@ class _Writer:
         event = next(self.events)
         kind = event.__class__
         if kind is yaml.ScalarEvent:
-            out.append(": " + self._scalar(event, flow=False) + "\n")
+            if event.style == "|":
+                out.append(": " + self._literal(event, indent + 2))
+            else:
+                out.append(": " + self._scalar(event, flow=False) + "\n")
             return event.value
         if kind is yaml.MappingStartEvent:
             self._collection_start(event)
@@ -290,6 +314,20 @@ class _Writer:
             self._flow_sequence()
             return None
         raise _Refused
+
+    def _literal(self, event: Any, indent: int) -> str:
+        """A literal block (``|`` or ``|-``), its lines ``indent`` deep: no indentation
+        or keep (``|+``) indicator needed, no line ending in a blank."""
+        self.nodes += 1
+        value: str = event.value
+        if event.anchor is not None or event.tag is not None or not value or value[0] in " \n":
+            raise _Refused
+        if value.endswith("\n\n") or " \n" in value or value.endswith(" "):
+            raise _Refused
+        head, body = ("|", value[:-1]) if value.endswith("\n") else ("|-", value)
+        margin = " " * indent
+        lines = [margin + line if line else "" for line in body.split("\n")]
+        return head + "\n" + "\n".join(lines) + "\n"
 
     def _key(self, event: Any, *, flow: bool) -> str:
         """A plain key of the safe alphabet, short enough to stay a simple key, and text

@@ -62,6 +62,6 @@ def test_a_canonical_project_is_checked_without_the_layout_library(tmp_path: Pat
 def test_a_file_the_fast_check_cannot_vouch_for_is_laid_out(tmp_path: Path) -> None:
     root = project(tmp_path, ACTION.replace("agent: support\n", "agent: 'support'\n"))
     assert fmt_check(root) == (1, True)
-    block = ACTION.replace('description: "', "description: |\n  ").replace('}}"\n', "}}\n")
+    block = ACTION.replace('description: "', "description: >\n  ").replace('}}"\n', "}}\n")
     root = project(tmp_path / "block", block)
     assert fmt_check(root) == (0, True)  # canonical, but only the layout can tell

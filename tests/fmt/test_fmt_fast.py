@@ -31,6 +31,8 @@ SCALARS = [
     "path/to/x", "mail@example.com", "a*b", "a&b", "a!b", "a<b>c", "$HOME", "a.b.c",
     "é café", "日本語のテキスト", "😀 ok", "Ünïcödé", "\u202eevil", "zero\u200bwidth",
     "nbsp\xa0here", "ideographic\u3000space", "combining\u0301", "\u0301lead", "\xadsoft",
+    "first line\nsecond line\n", "Hello {{ .parameters.name }}\nBye", "a\n\nb\n",
+    "# not a comment\nx\n", "x\n  deeper\n", "x\n\n", "x\n---\ny\n", "x\n# c\n",
     # what a YAML version reads as something else
     "yes", "no", "on", "off", "Yes", "NO", "On", "OFF", "y", "n", "Y", "N",
     "true", "false", "True", "FALSE", "TRUE", "False", "null", "Null", "NULL", "~", "",
@@ -106,10 +108,18 @@ class Writer:
 
     def entry(self, key: str, value: Any, indent: int) -> str:
         head = " " * indent + key + ":"
+        if isinstance(value, str) and value and self.rng.random() < 0.25:
+            return head + self.literal(value, indent + self.step)
         if isinstance(value, dict | list) and value and self.rng.random() < 0.75:
             deeper = indent + (self.step if isinstance(value, dict) else self.dash_offset)
             return head + "\n" + self.block(value, deeper)
         return head + " " + self.inline(value) + "\n"
+
+    def literal(self, value: str, indent: int) -> str:
+        """`` |`` and the value's lines (a ``|-`` when it has no line end to clip)."""
+        head, body = (" |\n", value[:-1]) if value.endswith("\n") else (" |-\n", value)
+        lines = [" " * indent + line if line else "" for line in body.split("\n")]
+        return head + "\n".join(lines) + "\n"
 
     def item(self, value: Any, indent: int) -> str:
         dash = " " * indent + "- "
@@ -313,6 +323,10 @@ ACCEPTED = {
     + "description: d  # after\nm:  # after a key\n  # inside\n\n  a: b\n# last\n",
     "comments on --- lines": "--- # one\n" + ACTION + "# before\n---  # two\n" + ACTION,
     "a file of comments only": "# nothing here\n#\n",
+    "literal blocks": CLIENT
+    + "description: |\n  one\n\n  # not a comment\n    deeper\n"
+    + "m:\n  message: |-\n    Hello {{ .parameters.name }}\n  k: v\n"
+    + "l:\n- text: |\n    a\n  k: v\n",
 }
 REFUSED = {
     "a comment in a flow list": CLIENT + "required: [a,  # note\n  b]\n",
@@ -331,7 +345,14 @@ REFUSED = {
     "a leading zero": CLIENT + "timeout: 010\n",
     "keys out of order": "type: client_action\nkind: action\nagent: a\nname: x\n",
     "parameters out of order": CLIENT + "parameters_schema:\n  properties: {}\n  type: object\n",
-    "a literal block": CLIENT + "description: |\n  two\n  lines\n",
+    "a literal block with a comment after its head": CLIENT + "description: |  # c\n  a\n",
+    "a blank line after a literal block": CLIENT + "description: |\n  a\n\nx: y\n",
+    "a comment after a literal block": CLIENT + "description: |\n  a\n# c\nx: y\n",
+    "a literal block kept (|+)": CLIENT + "description: |+\n  a\n\nx: y\n",
+    "a literal block with an indentation indicator": CLIENT + "description: |2\n   a\n",
+    "a literal block in a list": CLIENT + "items:\n- |\n  a\n",
+    "a literal line ending in a blank": CLIENT + "description: |\n  a \n  b\n",
+    "a folded block": CLIENT + "description: >\n  two\n  lines\n",
     "a folded plain scalar": CLIENT + "description: two\n  lines\n",
     "an anchor and alias": CLIENT + "description: &d d\nother: *d\n",
     "a merge key": CLIENT + "<<: {a: b}\n",
