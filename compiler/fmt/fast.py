@@ -7,10 +7,10 @@ a small emitter of our own that knows only the canonical layout of a subset of Y
 block mappings and lists (two-space indentation, list dashes under their key), flow
 lists and mappings written ``[a, b]`` / ``{k: v}``, plain scalars of a safe alphabet,
 double-quoted scalars escaped as ruamel.yaml escapes them, literal blocks (``|``,
-``|-``) as mapping values, keys in the layout's order, ``---`` lines. The file is canonical when its text is that text, give or take comments
-and blank lines where the layout keeps them as written: then every byte of it is one
-this emitter wrote or a comment ruamel.yaml keeps in place, and on that subset the full
-layout is the identity. Anything else (a tab, a folded block, an anchor, a tag, single
+``|-``) as mapping values, keys in the layout's order, ``---`` lines. The file is
+canonical when its text is that text, give or take comments and blank lines where the
+layout keeps them as written: then every byte of it is one this emitter wrote or a
+comment ruamel.yaml keeps in place, and on that subset the full layout is the identity. Anything else (a tab, a folded block, an anchor, a tag, single
 quotes, a needless escape, keys out of order, a line near the wrap width, a value one
 YAML version reads otherwise, a blank line that opens a document) makes the texts differ
 or is refused outright, and the file is laid out in full as before: the check says
