@@ -10,12 +10,13 @@ double-quoted scalars escaped as ruamel.yaml escapes them, literal blocks (``|``
 ``|-``) as mapping values, keys in the layout's order, ``---`` lines. The file is
 canonical when its text is that text, give or take comments and blank lines where the
 layout keeps them as written: then every byte of it is one this emitter wrote or a
-comment ruamel.yaml keeps in place, and on that subset the full layout is the identity. Anything else (a tab, a folded block, an anchor, a tag, single
-quotes, a needless escape, keys out of order, a line near the wrap width, a value one
-YAML version reads otherwise, a blank line that opens a document) makes the texts differ
-or is refused outright, and the file is laid out in full as before: the check says
-"canonical" or "not sure", never "canonical" wrongly. tests/fmt/test_fmt_fast.py holds
-it to that against the full layout over thousands of generated and hand-written files.
+comment ruamel.yaml keeps in place, and on that subset the full layout is the identity.
+Anything else (a tab, a folded block, an anchor, a tag, single quotes, a needless
+escape, keys out of order, a line near the wrap width, a value one YAML version reads
+otherwise, a blank line that opens a document) makes the texts differ or is refused
+outright, and the file is laid out in full as before: the check says "canonical" or "not
+sure", never "canonical" wrongly. tests/fmt/test_fmt_fast.py holds it to that against
+the full layout over thousands of generated and hand-written files.
 
 It also vouches that the loader reads the file without a word, as the full layout's
 result would say: keys are unique plain text, there are no tags, aliases or merge keys,
