@@ -323,6 +323,11 @@ ACCEPTED = {
     + "description: d  # after\nm:  # after a key\n  # inside\n\n  a: b\n# last\n",
     "comments on --- lines": "--- # one\n" + ACTION + "# before\n---  # two\n" + ACTION,
     "a file of comments only": "# nothing here\n#\n",
+    "unicode and odd quoting in plain text": CLIENT
+    + "description: Réservation de l'hôtel 😀 "
+    + '日本語\nmessage: "It\'s # not a comment: {{ .parameters.x }}"\n',
+    "nested flow collections": CLIENT + "static_params: {a: [x, {b: c, d: e}], f: []}\n",
+    "a comment after a flow list": CLIENT + "required: [a, b]  # both\n",
     "literal blocks": CLIENT
     + "description: |\n  one\n\n  # not a comment\n    deeper\n"
     + "m:\n  message: |-\n    Hello {{ .parameters.name }}\n  k: v\n"
