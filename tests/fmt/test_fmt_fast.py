@@ -368,6 +368,8 @@ REFUSED = {
     "a list in a list": CLIENT + "items:\n- - a\n",
     "flow without spaces": CLIENT + "required: [a,b]\n",
     "a flow mapping written [a: b]": CLIENT + "required: [a: b]\n",
+    "a one-pair mapping in a flow list (ruamel.yaml writes [a: b])": CLIENT
+    + "items: [{a: b}, x]\n",
     "an explicit document end": ACTION + "...\n",
     "a directive": "%YAML 1.1\n---\n" + ACTION,
     "an empty document after": ACTION + "---\n",
