@@ -12,12 +12,16 @@ subprocesses, side by side:
   are hashed, not laid out: .actionctl/cache/fmt.json), with no path and with every file
   named (as ``pre-commit run --all-files`` passes them),
 - ``fmt --check`` cold: the store removed before each run (the first run after a change
-  of actionctl),
+  of actionctl, or CI on a fresh clone), with no path and with every file named: each
+  file is parsed once more (libyaml) and vouched for by the fast canonical check
+  (compiler/fmt/fast.py) instead of being laid out with ruamel.yaml; and the same
+  project with comments and blank lines in every action file (kept by the layout as
+  written, so vouched for too),
 - ``fmt --check`` of one file of 500 and of 2,000 documents (cold): the second should
   take about four times the first (linear in the documents, not worse).
 
-Each figure is the best (minimum) of the runs. Goal: warm ``fmt --check`` <= 2x
-``validate``, and the 2,000-document file <= 5x the 500-document one.
+Each figure is the best (minimum) of the runs. Goal: ``fmt --check`` <= 2x ``validate``,
+cold and warm, and the 2,000-document file <= 5x the 500-document one.
 """
 
 from __future__ import annotations
@@ -50,6 +54,20 @@ def _canonical_project(actions: int) -> Path:
     if code != 0:
         raise RuntimeError(f"fmt of the generated project failed:\n{output}")
     return root
+
+
+def _commented_project(root: Path) -> Path:
+    """A copy of the canonical project whose action files hold comments (a header, a
+    blank line, an end-of-line comment): still canonical."""
+    copy = WORK / f"{root.name}-commented"
+    if copy.exists():
+        shutil.rmtree(copy)
+    shutil.copytree(root, copy, ignore=shutil.ignore_patterns(".actionctl"))
+    for path in (copy / "actions").rglob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        text = text.replace("kind: action\n", "kind: action  # one tool of the agent\n", 1)
+        path.write_text("# Owned by the support team.\n\n" + text, encoding="utf-8")
+    return copy
 
 
 def _documents_project(documents: int) -> Path:
@@ -88,11 +106,14 @@ def run(actions: int = 2000, runs: int = 3) -> dict[str, Any]:
     check = [actionctl(), "fmt", "--check"]
     validate = best([actionctl(), "validate"], root, runs)
     cold = best(check, root, runs, before=lambda _: _forget(root))
+    cold_named = best([*check, *files], root, runs, before=lambda _: _forget(root))
+    commented = _commented_project(root)
+    cold_commented = best(check, commented, runs, before=lambda _: _forget(commented))
     best(check, root, 1)  # fills the store
     warm = best(check, root, runs)
     warm_named = best([*check, *files], root, runs)
     few, many = _check_many(500, runs), _check_many(2000, runs)
-    worst = max(warm, warm_named)
+    worst_warm, worst_cold = max(warm, warm_named), max(cold, cold_named, cold_commented)
     return {
         "files": len(files),
         "runs": runs,
@@ -100,13 +121,16 @@ def run(actions: int = 2000, runs: int = 3) -> dict[str, Any]:
         "fmt_check_warm_s": warm,
         "fmt_check_warm_files_named_s": warm_named,
         "fmt_check_cold_s": cold,
-        "ratio_warm_to_validate": worst / validate,
-        "ratio_cold_to_validate": cold / validate,
+        "fmt_check_cold_files_named_s": cold_named,
+        "fmt_check_cold_commented_s": cold_commented,
+        "ratio_warm_to_validate": worst_warm / validate,
+        "ratio_cold_to_validate": worst_cold / validate,
         "documents_500_s": few,
         "documents_2000_s": many,
         "ratio_2000_to_500_documents": many / few,
         "goal_ratio": GOAL_RATIO,
-        "meets_goal": worst / validate <= GOAL_RATIO and many / few <= GOAL_LINEAR,
+        "meets_goal": max(worst_warm, worst_cold) / validate <= GOAL_RATIO
+        and many / few <= GOAL_LINEAR,
     }
 
 
@@ -122,7 +146,7 @@ def main() -> int:
         print(f"  {key:<{width}}  {shown}")
     verdict = "meets" if r["meets_goal"] else "MISSES"
     print(
-        f"goal: fmt --check <= {GOAL_RATIO:g}x validate (warm), 2,000 documents <= "
+        f"goal: fmt --check <= {GOAL_RATIO:g}x validate (cold and warm), 2,000 documents <= "
         f"{GOAL_LINEAR:g}x 500: {verdict}"
     )
     return 0 if r["meets_goal"] else 1

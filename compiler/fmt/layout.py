@@ -22,12 +22,14 @@ give the same data, or the file is left as it is (E131). Known limit (ruamel's):
 comment on its own line between two keys belongs to the key above it, and moves with
 that key when keys are reordered. A file our loader cannot read is left as it is, with
 the loader's diagnostics.
+
+Before any of that, a fast check (compiler/fmt/fast.py) vouches for files that are
+already canonical from their bytes and one libyaml parse; only the others are laid out.
 """
 
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,11 +39,13 @@ import yaml
 
 from compiler.diagnostics import Diagnostic, Location, has_errors
 from compiler.diagnostics.codes import E115, E130, E131, E134, Y108
+from compiler.fmt.fast import already_canonical
+from compiler.fmt.order import PARAMETERS_ORDER, ordered, schema_order
+from compiler.load.documents import split_documents
 
 # Never wrap: a wrapped quoted value splits placeholders (``{{ .parameters.x\`` / ``\ }}``)
 # and reads badly in diffs; a line break written in a value is kept as written.
 LINE_WIDTH = 4096
-_PARAMETERS_ORDER = ("type", "description", "properties", "required")
 # libyaml's scanner when PyYAML has it (tokens only: nothing is constructed)
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -109,6 +113,14 @@ def format_bytes(raw: bytes, shown: str) -> FormatResult:
 
 
 def format_text(original: str, shown: str) -> FormatResult:
+    """``original`` laid out; a text the fast check vouches for is not laid out again."""
+    if already_canonical(original, kind_of(shown)):
+        return FormatResult(shown, original, original)
+    return lay_out_text(original, shown)
+
+
+def lay_out_text(original: str, shown: str) -> FormatResult:
+    """The full layout, document by document (ruamel.yaml), checked as it is read back."""
     from compiler.load.yaml_source import read_yaml_text
 
     before = read_yaml_text(original, shown)
@@ -160,26 +172,20 @@ class _Chunk(NamedTuple):
     line: int  # 1-based line of the document's first line (its marker, if any)
 
 
-# A document start on a line of its own, or followed only by a comment: at column 0 it
-# always starts a document (YAML forbids it inside any scalar), so the text can be cut
-# there. A "---" with content after it ("--- !tag", "--- |") is left inside its chunk.
-_MARKER = re.compile(r"^---(?:[ \t]+(?:#[^\n]*)?)?(?:\r?\n|\Z)", re.MULTILINE)
-
-
 def _chunks(text: str) -> list[_Chunk]:
     """The documents of ``text``, each laid out on its own: linear in their number, and a
-    comment on a ``---`` line stays where it is written (ruamel would move it)."""
+    comment on a ``---`` line stays where it is written (ruamel would move it). A
+    ``---`` with content after it (``--- !tag``, ``--- |``) stays inside the chunk
+    before it, laid out with it."""
     chunks: list[_Chunk] = []
-    marker, start, line = "", 0, 1
-    for match in _MARKER.finditer(text):
-        body = text[start : match.start()]
-        chunks.append(_Chunk(marker, body, line))
-        line += text.count("\n", start, match.start()) + bool(marker)
-        marker = match.group().rstrip() + "\n"
-        start = match.end()
-    chunks.append(_Chunk(marker, text[start:], line))
-    if chunks[0] == _Chunk("", "", 1):
-        chunks.pop(0)
+    for document in split_documents(text):
+        if document.bare:
+            chunks.append(_Chunk(document.marker.rstrip() + "\n", document.body, document.line))
+        elif chunks:
+            last = chunks[-1]
+            chunks[-1] = last._replace(text=last.text + document.text)
+        else:
+            chunks.append(_Chunk("", document.text, document.line))
     return chunks
 
 
@@ -305,36 +311,21 @@ def _canonical(document: Any, kind: str | None) -> None:
 
     if not isinstance(document, CommentedMap):
         return
-    _order(document, _schema_order(document, kind))
+    _order(document, schema_order(document, kind))
     parameters = document.get("parameters_schema")
     if isinstance(parameters, CommentedMap):
-        _order(parameters, _PARAMETERS_ORDER)
+        _order(parameters, PARAMETERS_ORDER)
     _double_quotes(document)
-
-
-def _schema_order(document: Any, kind: str | None) -> tuple[str, ...]:
-    from compiler.load.schemas import action_types, load_schema
-
-    schema_kind = kind
-    if kind == "action":
-        action_type = document.get("type")
-        if not isinstance(action_type, str) or action_type not in action_types():
-            return ("kind", "type", "agent", "name", "description")
-        schema_kind = action_type
-    if schema_kind is None:
-        return ()
-    return tuple(load_schema(schema_kind).get("properties", {}))
 
 
 def _order(mapping: Any, order: tuple[str, ...]) -> None:
     """Known keys first, in ``order``; the rest after them, as they were. ``move_to_end``
     keeps each key's comments with it (ruamel stores them by key)."""
-    known = [key for key in order if key in mapping]
-    rest = [key for key in mapping if key not in order]
-    if list(mapping) == known + rest:
+    wanted = ordered(mapping, order)
+    if list(mapping) == wanted:
         return
     # A comment written after the last key belongs to it; keep it at the end of the map.
-    for key in known + rest:
+    for key in wanted:
         mapping.move_to_end(key)
 
 

@@ -29,6 +29,7 @@ from compiler.diagnostics import Diagnostic, Location
 from compiler.diagnostics.codes import I010, I023, I025, I026
 from compiler.importer.decompile import ChannelBook, Verifier, compile_verifier, decompile
 from compiler.importer.writer import EmitError, PlannedFile, dump_document, shown_path
+from compiler.load.documents import split_documents
 from compiler.model import Action, Environment, Project
 from compiler.platform.base import NotFoundError, Platform
 from compiler.platform.lock_tools import without_locks
@@ -230,12 +231,7 @@ def _spliced(original: str, rewritten: str, index: int) -> str:
 
 def _documents(text: str) -> list[str]:
     """``text`` cut before each line that starts a document (``---``)."""
-    parts: list[str] = [""]
-    for line in text.splitlines(keepends=True):
-        if (line.startswith("---") and line[3:4] in ("", " ", "\n", "\r", "\t")) and parts[-1]:
-            parts.append("")
-        parts[-1] += line
-    return parts
+    return [document.text for document in split_documents(text)]
 
 
 def _replaced_whole(
