@@ -39,7 +39,7 @@ from datetime import timedelta
 from typing import Any, Protocol
 
 from compiler.apply.create_once import CreateAttemptsExhausted, create_exactly_once
-from compiler.apply.lock import AcquireInterrupted, LockRefused, LockWatch, holding
+from compiler.apply.lock import AcquireInterrupted, AgentLocks, LockRefused, LockWatch, holding
 from compiler.canonical import canonical_tool, fingerprint
 from compiler.diagnostics.codes import A904, A905, A907, A909
 from compiler.model import LOCK_PREFIX
@@ -223,13 +223,7 @@ def apply_safely(
     """Check, lock, re-check staleness, then write: the whole of ``actionctl apply``.
     ``watch`` (if any) is told of each phase; ``progress`` of each finished change."""
     locking = locking or LockSettings()
-    result = ApplyResult()
-    result.refusals = [
-        Refusal(A909, f"{text}; nothing was changed", change)
-        for change, text in reserved_names(plan)
-    ] or [
-        Refusal(A905, f"{text}; nothing was changed") for text in refuse_emptying(plan, allow_empty)
-    ]
+    result = ApplyResult(refusals=refusals(plan, allow_empty))
     if result.refusals:
         return result
     agents = touched_agents(plan)
@@ -271,6 +265,49 @@ def apply_safely(
     except NotFoundError as error:  # only taking the locks can raise it: an agent is gone
         text = f"stale plan: an agent the plan touches is gone: {error}; nothing was changed"
         result.refusals = [Refusal(A904, f"{text}. Run `actionctl plan` again")]
+    return result
+
+
+def refusals(plan: Plan, allow_empty: bool) -> list[Refusal]:
+    """What refuses a plan before any lock is taken or anything written."""
+    return [
+        Refusal(A909, f"{text}; nothing was changed", change)
+        for change, text in reserved_names(plan)
+    ] or [
+        Refusal(A905, f"{text}; nothing was changed") for text in refuse_emptying(plan, allow_empty)
+    ]
+
+
+def apply_locked(
+    platform: Platform,
+    plan: Plan,
+    locks: AgentLocks,
+    *,
+    allow_empty: bool = False,
+    parallelism: int = DEFAULT_PARALLELISM,
+    progress: Progress | None = None,
+    stop: threading.Event | None = None,
+    watch: ApplyWatch | None = None,
+) -> ApplyResult:
+    """Write a plan that was built from the listing ``locks`` were taken with
+    (``compiler.apply.locked_read``): the locks have been held since before the live
+    tools were read, so no other apply can have written to these agents since, and the
+    stale check holds by construction; the agents are not listed again. The caller
+    releases ``locks``."""
+    result = ApplyResult(refusals=refusals(plan, allow_empty), notes=locks.notes)
+    if result.refusals:
+        return result
+    if watch is not None:
+        watch.writing(plan.pending())
+    result.report = apply_plan(
+        platform,
+        plan,
+        parallelism=parallelism,
+        progress=progress,
+        guard=locks.check,  # an agent the plan read is locked; any other fails its change
+        stop=stop,
+        started=watch.started if watch is not None else None,
+    )
     return result
 
 

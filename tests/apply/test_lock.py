@@ -609,7 +609,9 @@ def test_lock_tools_never_appear_in_plans(applied: Any) -> None:
         assert "L802" not in result.stderr
     warned = applied.run("plan")
     assert "L804" in warned.stderr and "an apply is running on agent" in warned.stderr
-    assert applied.run("apply", "--prune", "--auto-approve").exit_code == 0  # nothing to do
+    # apply --auto-approve locks before it reads: a running apply's lock refuses it.
+    refused = applied.run("apply", "--prune", "--auto-approve")
+    assert refused.exit_code == 3 and "A907" in refused.stderr, refused.output
     assert len(all_locks(applied)) == 3  # live locks of another apply are not swept
 
 

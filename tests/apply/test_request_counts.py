@@ -91,14 +91,33 @@ def test_deletes_cost_one_request_each(site: Any, tmp_path: Path) -> None:
     assert ratio(methods, pages(listed) + BULK) <= 1.05
 
 
-def test_an_apply_with_no_changes_costs_the_listing_alone(site: Any) -> None:
+def test_an_apply_with_no_changes_costs_the_listing_and_the_lock(site: Any) -> None:
+    """apply --auto-approve locks before it reads (it cannot know there is nothing to
+    do before reading): the listing and the lock; a saved plan with no changes, only
+    the listing (``plan``)."""
     bulk_file(site.root)
     assert site.run("apply", "--auto-approve").exit_code == 0
     site.server.stats.reset()
     result = site.run("apply", "--auto-approve")
     assert result.exit_code == 0, result.output
     listing = pages(BULK + EXAMPLE_SUPPORT) + pages(EXAMPLE_BILLING)
-    assert site.server.stats.snapshot()["methods"] == {"GET": listing}
+    methods = site.server.stats.snapshot()["methods"]
+    assert methods == {"GET": listing + LOCK_AGENT_GETS, "POST": 1, "DELETE": 1}
+
+
+def test_an_apply_plans_under_the_lock_and_lists_each_agent_once(site: Any) -> None:
+    """Without a saved plan the locks are taken first and the plan reads under them:
+    the stale check needs no second listing."""
+    bulk_file(site.root)
+    assert site.run("apply", "--auto-approve").exit_code == 0
+    bulk_file(site.root, "Presses 2 on the keypad")
+    site.server.stats.reset()
+    result = site.run("apply", "--auto-approve")
+    assert result.exit_code == 0, result.output
+    listing = pages(BULK + EXAMPLE_SUPPORT) + pages(EXAMPLE_BILLING)
+    methods = site.server.stats.snapshot()["methods"]
+    assert methods == {"GET": listing + LOCK_AGENT_GETS, "POST": 1, "PATCH": BULK, "DELETE": 1}
+    assert ratio(methods, listing + BULK) <= 1.05
 
 
 def test_a_type_change_costs_one_patch(site: Any, tmp_path: Path) -> None:
