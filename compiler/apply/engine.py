@@ -39,7 +39,14 @@ from datetime import timedelta
 from typing import Any, Protocol
 
 from compiler.apply.create_once import CreateAttemptsExhausted, create_exactly_once
-from compiler.apply.lock import AcquireInterrupted, AgentLocks, LockRefused, LockWatch, holding
+from compiler.apply.lock import (
+    AcquireInterrupted,
+    AgentLocks,
+    LockAgentHint,
+    LockRefused,
+    LockWatch,
+    holding,
+)
 from compiler.canonical import canonical_tool, fingerprint
 from compiler.diagnostics.codes import A904, A905, A907, A909
 from compiler.model import LOCK_PREFIX
@@ -207,6 +214,7 @@ class LockSettings:
 
     expiry: timedelta = LOCK_EXPIRY
     remove_foreign: bool = False  # delete expired ``actionctl-lock-*`` tools we did not make
+    hint: LockAgentHint | None = None  # where the lock agent was last found
 
 
 def apply_safely(
@@ -238,6 +246,7 @@ def apply_safely(
             remove_foreign=locking.remove_foreign,
             stop=stop,
             watch=watch,
+            hint=locking.hint,
         ) as locks:
             result.notes = locks.notes
             # The listings the locks were taken with are the ones the stale check reads.

@@ -123,6 +123,15 @@ class LockWatch(Protocol):
     def released(self, agent_uid: str) -> None: ...
 
 
+class LockAgentHint(Protocol):
+    """Where the lock agents were last found (``compiler.apply.lock_memory``): the first
+    attempt picks the lock agent from it instead of looking them up. Only a hint: the
+    look-up after the create, which the safety rests on, is made every time."""
+
+    def recall(self, target: Mapping[str, str]) -> list[Agent] | None: ...
+    def remember(self, target: Mapping[str, str], agents: list[Agent]) -> None: ...
+
+
 class LockRefused(Exception):
     """Another apply holds the lock on an agent; nothing was changed by this one."""
 
@@ -185,9 +194,11 @@ class AgentLocks:
         remove_foreign: bool = False,
         stop: threading.Event | None = None,
         watch: LockWatch | None = None,
+        hint: LockAgentHint | None = None,
     ) -> None:
         self.platform = platform
         self.watch = watch
+        self.hint = hint
         self.expiry = expiry
         self.clock = clock
         self.remove_foreign = remove_foreign
@@ -222,7 +233,9 @@ class AgentLocks:
 
     def _acquire_all(self, uids: list[str]) -> None:
         seen: set[str] = set()  # other locks' names on earlier attempts
-        lock_agents: list[Agent] | None = None  # as last listed: the next attempt's
+        # As last listed: the next attempt's. A hint is as good as a look-up here: the
+        # lock agent is only where our tool goes; the look-up after the create decides.
+        lock_agents = self.hint.recall(self.platform.target) if self.hint else None
         for attempt in range(1, MAX_ACQUIRE_ATTEMPTS + 1):
             self._check_stop()
             started = time.monotonic()
@@ -234,6 +247,10 @@ class AgentLocks:
                 continue
             lock_agents = outcome.lock_agents
             if not outcome.contested:
+                if self.hint is not None and lock_agents:
+                    # The one our locks are on (a spare is deleted once empty).
+                    home = min(lock_agents, key=lock_agent_order)
+                    self.hint.remember(self.platform.target, [home])
                 return
             self._back_off()
             now = self.clock()
@@ -584,14 +601,15 @@ def holding(
     remove_foreign: bool = False,
     stop: threading.Event | None = None,
     watch: LockWatch | None = None,
+    hint: LockAgentHint | None = None,
 ) -> Iterator[AgentLocks]:
     """Lock the agents for the ``with`` body and release them afterwards, also on
     Ctrl-C and errors. Raises ``LockRefused`` (nothing changed) if another apply holds one.
     ``warn`` gets a message per lock tool that could not be deleted; ``locks.notes``
     are about lock tools someone else made; ``watch`` is told of each lock taken and
-    released."""
+    released; ``hint`` says where the lock agent was last found."""
     locks = AgentLocks(
-        platform, expiry=expiry, remove_foreign=remove_foreign, stop=stop, watch=watch
+        platform, expiry=expiry, remove_foreign=remove_foreign, stop=stop, watch=watch, hint=hint
     )
     try:
         locks.acquire(agent_uids)

@@ -61,6 +61,7 @@ class LockedRead:
             remove_foreign=self.locking.remove_foreign,
             stop=self.stop,
             watch=watch,
+            hint=self.locking.hint,
         )
         try:
             yield _ListedUnderLocks(platform, self)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Protocol
@@ -36,6 +36,7 @@ from compiler.apply.engine import (
     refuse_emptying,
 )
 from compiler.apply.lock import AcquireInterrupted, LockRefused, sweep_abandoned
+from compiler.apply.lock_memory import LockAgentMemory
 from compiler.apply.locked_read import LockedRead
 from compiler.apply.progress import ApplyProgress
 from compiler.apply.saved import SavedPlan, check_target, load_saved
@@ -197,7 +198,10 @@ class ApplySession:
         self.console = console
         self.confirm = confirm
         # Checked first, before anything is read or connected.
-        self.locking = lock_settings(request.lock_expiry, request.remove_foreign_locks)
+        settings = lock_settings(request.lock_expiry, request.remove_foreign_locks)
+        # Where the lock agent was last found: saves its look-up before the lock's create.
+        hint = LockAgentMemory(workspace.project_dir)
+        self.locking = replace(settings, hint=hint)
 
     # --- the three modes ---
 
