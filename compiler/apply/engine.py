@@ -6,7 +6,9 @@
   any tool the plan touches changed since planning (fingerprint) or a tool it would
   create (or rename to) now exists. Nothing is written when the plan is stale. This is the
   concurrency guard: per agent, not one GET per tool. Lock tools (``actionctl-lock-*``)
-  are never part of this comparison.
+  are never part of this comparison. ``apply_locked`` writes a plan that was itself
+  read under the locks (``apply --auto-approve``: ``apply.locked_read``): current by
+  construction, so not listed again.
 - ``reserved_names``: a plan that would create or update a tool named like a lock tool
   is refused (lock tools are invisible to planning, so it would never converge).
 - ``refuse_emptying``: prune never deletes every tool of an agent without allow_empty.

@@ -11,7 +11,9 @@ tool is and says is ``compiler/platform/lock_tools.py``.
 Taking the locks of an apply's agents, one attempt (no assumption about the order of
 tool ids or the order in which creates become visible):
 
-1. find the lock agents by name (made when there is none); the oldest is ours to use;
+1. find the lock agents by name (made when there is none); the oldest is ours to use
+   (or the one remembered by the last apply in this project, ``hint``: where our tool
+   goes is all this step decides, step 3 checks it);
 2. create our lock tool ``actionctl-lock-<token>`` on it (a fresh token per attempt),
    its description naming the agents it locks (up to 20; one more tool per 20 more)
    and the holder;
@@ -35,10 +37,11 @@ it, so an apply that put a lock on the spare in between backs off: a lock tool i
 held on a lock agent that gets deleted. Only "a write that returned is visible to every
 later listing" is assumed.
 
-Cost per apply (up to 20 agents): the two look-ups of the lock agent by name, its tool
-listing (pages of 100, shared by all the apply's agents), the lock tool's create and
-delete: five requests, whatever the number of agents; the stale check's listing of
-each agent is read anyway. A heartbeat thread renews the lock every third of the expiry
+Cost per apply (up to 20 agents): the look-up of the lock agent by name after the
+create (and one before it, unless remembered), its tool listing (pages of 100, shared
+by all the apply's agents), the lock tool's create and delete: four requests (five),
+whatever the number of agents; the listing of each agent is the plan's or the stale
+check's, read anyway. A heartbeat thread renews the lock every third of the expiry
 (one PATCH per lock tool), so an apply of any length keeps it; before each write
 ``check`` only consults the clock.
 
