@@ -214,18 +214,20 @@ class ApplySession:
             return self._execute(platform, plan, str(planfile))
 
     def plan_and_apply(self) -> int:
+        """Plan, show, ask, then lock, re-read and write; with --auto-approve the locks
+        come first (``_plan_and_apply_locked``)."""
         if self.request.auto_approve:
             return self._plan_and_apply_locked()
         request, console = self.request, self.console
         with self.workspace.fresh_plan(request.prune, request.targets, request.excludes) as fresh:
             plan, platform = fresh.plan, fresh.platform
             console.diagnostics(fresh.diagnostics)
-            asking = not request.auto_approve and plan.has_changes
+            asking = plan.has_changes
             if not request.quiet or asking:  # -q: only the result line (unless asking)
                 console.show_plan(plan)
             if not plan.has_changes:
                 # Only when the plan's own listing showed a lock tool (L804): a no-change
-                # apply costs exactly the listing.
+                # apply that would have asked costs exactly the listing.
                 if any(d.code == L804 for d in fresh.diagnostics):
                     self._sweep(platform, plan, fresh.environment, PROJECT_FILE)
                 if request.quiet:
