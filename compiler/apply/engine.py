@@ -6,7 +6,9 @@
   any tool the plan touches changed since planning (fingerprint) or a tool it would
   create (or rename to) now exists. Nothing is written when the plan is stale. This is the
   concurrency guard: per agent, not one GET per tool. Lock tools (``actionctl-lock-*``)
-  are never part of this comparison.
+  are never part of this comparison. ``apply_locked`` writes a plan that was itself
+  read under the locks (``apply --auto-approve``: ``apply.locked_read``): current by
+  construction, so not listed again.
 - ``reserved_names``: a plan that would create or update a tool named like a lock tool
   is refused (lock tools are invisible to planning, so it would never converge).
 - ``refuse_emptying``: prune never deletes every tool of an agent without allow_empty.
@@ -39,7 +41,14 @@ from datetime import timedelta
 from typing import Any, Protocol
 
 from compiler.apply.create_once import CreateAttemptsExhausted, create_exactly_once
-from compiler.apply.lock import AcquireInterrupted, LockRefused, LockWatch, holding
+from compiler.apply.lock import (
+    AcquireInterrupted,
+    AgentLocks,
+    LockAgentHint,
+    LockRefused,
+    LockWatch,
+    holding,
+)
 from compiler.canonical import canonical_tool, fingerprint
 from compiler.diagnostics.codes import A904, A905, A907, A909
 from compiler.model import LOCK_PREFIX
@@ -207,6 +216,7 @@ class LockSettings:
 
     expiry: timedelta = LOCK_EXPIRY
     remove_foreign: bool = False  # delete expired ``actionctl-lock-*`` tools we did not make
+    hint: LockAgentHint | None = None  # where the lock agent was last found
 
 
 def apply_safely(
@@ -223,13 +233,7 @@ def apply_safely(
     """Check, lock, re-check staleness, then write: the whole of ``actionctl apply``.
     ``watch`` (if any) is told of each phase; ``progress`` of each finished change."""
     locking = locking or LockSettings()
-    result = ApplyResult()
-    result.refusals = [
-        Refusal(A909, f"{text}; nothing was changed", change)
-        for change, text in reserved_names(plan)
-    ] or [
-        Refusal(A905, f"{text}; nothing was changed") for text in refuse_emptying(plan, allow_empty)
-    ]
+    result = ApplyResult(refusals=refusals(plan, allow_empty))
     if result.refusals:
         return result
     agents = touched_agents(plan)
@@ -244,6 +248,7 @@ def apply_safely(
             remove_foreign=locking.remove_foreign,
             stop=stop,
             watch=watch,
+            hint=locking.hint,
         ) as locks:
             result.notes = locks.notes
             # The listings the locks were taken with are the ones the stale check reads.
@@ -271,6 +276,49 @@ def apply_safely(
     except NotFoundError as error:  # only taking the locks can raise it: an agent is gone
         text = f"stale plan: an agent the plan touches is gone: {error}; nothing was changed"
         result.refusals = [Refusal(A904, f"{text}. Run `actionctl plan` again")]
+    return result
+
+
+def refusals(plan: Plan, allow_empty: bool) -> list[Refusal]:
+    """What refuses a plan before any lock is taken or anything written."""
+    return [
+        Refusal(A909, f"{text}; nothing was changed", change)
+        for change, text in reserved_names(plan)
+    ] or [
+        Refusal(A905, f"{text}; nothing was changed") for text in refuse_emptying(plan, allow_empty)
+    ]
+
+
+def apply_locked(
+    platform: Platform,
+    plan: Plan,
+    locks: AgentLocks,
+    *,
+    allow_empty: bool = False,
+    parallelism: int = DEFAULT_PARALLELISM,
+    progress: Progress | None = None,
+    stop: threading.Event | None = None,
+    watch: ApplyWatch | None = None,
+) -> ApplyResult:
+    """Write a plan that was built from the listing ``locks`` were taken with
+    (``compiler.apply.locked_read``): the locks have been held since before the live
+    tools were read, so no other apply can have written to these agents since, and the
+    stale check holds by construction; the agents are not listed again. The caller
+    releases ``locks``."""
+    result = ApplyResult(refusals=refusals(plan, allow_empty), notes=locks.notes)
+    if result.refusals:
+        return result
+    if watch is not None:
+        watch.writing(plan.pending())
+    result.report = apply_plan(
+        platform,
+        plan,
+        parallelism=parallelism,
+        progress=progress,
+        guard=locks.check,  # an agent the plan read is locked; any other fails its change
+        stop=stop,
+        started=watch.started if watch is not None else None,
+    )
     return result
 
 

@@ -11,7 +11,9 @@ tool is and says is ``compiler/platform/lock_tools.py``.
 Taking the locks of an apply's agents, one attempt (no assumption about the order of
 tool ids or the order in which creates become visible):
 
-1. find the lock agents by name (made when there is none); the oldest is ours to use;
+1. find the lock agents by name (made when there is none); the oldest is ours to use
+   (or the one remembered by the last apply in this project, ``hint``: where our tool
+   goes is all this step decides, step 3 checks it);
 2. create our lock tool ``actionctl-lock-<token>`` on it (a fresh token per attempt),
    its description naming the agents it locks (up to 20; one more tool per 20 more)
    and the holder;
@@ -35,10 +37,11 @@ it, so an apply that put a lock on the spare in between backs off: a lock tool i
 held on a lock agent that gets deleted. Only "a write that returned is visible to every
 later listing" is assumed.
 
-Cost per apply (up to 20 agents): the two look-ups of the lock agent by name, its tool
-listing (pages of 100, shared by all the apply's agents), the lock tool's create and
-delete: five requests, whatever the number of agents; the stale check's listing of
-each agent is read anyway. A heartbeat thread renews the lock every third of the expiry
+Cost per apply (up to 20 agents): the look-up of the lock agent by name after the
+create (and one before it, unless remembered), its tool listing (pages of 100, shared
+by all the apply's agents), the lock tool's create and delete: four requests (five),
+whatever the number of agents; the listing of each agent is the plan's or the stale
+check's, read anyway. A heartbeat thread renews the lock every third of the expiry
 (one PATCH per lock tool), so an apply of any length keeps it; before each write
 ``check`` only consults the clock.
 
@@ -123,6 +126,15 @@ class LockWatch(Protocol):
     def released(self, agent_uid: str) -> None: ...
 
 
+class LockAgentHint(Protocol):
+    """Where the lock agents were last found (``compiler.apply.lock_memory``): the first
+    attempt picks the lock agent from it instead of looking them up. Only a hint: the
+    look-up after the create, which the safety rests on, is made every time."""
+
+    def recall(self, target: Mapping[str, str]) -> list[Agent] | None: ...
+    def remember(self, target: Mapping[str, str], agents: list[Agent]) -> None: ...
+
+
 class LockRefused(Exception):
     """Another apply holds the lock on an agent; nothing was changed by this one."""
 
@@ -185,9 +197,11 @@ class AgentLocks:
         remove_foreign: bool = False,
         stop: threading.Event | None = None,
         watch: LockWatch | None = None,
+        hint: LockAgentHint | None = None,
     ) -> None:
         self.platform = platform
         self.watch = watch
+        self.hint = hint
         self.expiry = expiry
         self.clock = clock
         self.remove_foreign = remove_foreign
@@ -222,7 +236,9 @@ class AgentLocks:
 
     def _acquire_all(self, uids: list[str]) -> None:
         seen: set[str] = set()  # other locks' names on earlier attempts
-        lock_agents: list[Agent] | None = None  # as last listed: the next attempt's
+        # As last listed: the next attempt's. A hint is as good as a look-up here: the
+        # lock agent is only where our tool goes; the look-up after the create decides.
+        lock_agents = self.hint.recall(self.platform.target) if self.hint else None
         for attempt in range(1, MAX_ACQUIRE_ATTEMPTS + 1):
             self._check_stop()
             started = time.monotonic()
@@ -234,6 +250,10 @@ class AgentLocks:
                 continue
             lock_agents = outcome.lock_agents
             if not outcome.contested:
+                if self.hint is not None and lock_agents:
+                    # The one our locks are on (a spare is deleted once empty).
+                    home = min(lock_agents, key=lock_agent_order)
+                    self.hint.remember(self.platform.target, [home])
                 return
             self._back_off()
             now = self.clock()
@@ -584,14 +604,15 @@ def holding(
     remove_foreign: bool = False,
     stop: threading.Event | None = None,
     watch: LockWatch | None = None,
+    hint: LockAgentHint | None = None,
 ) -> Iterator[AgentLocks]:
     """Lock the agents for the ``with`` body and release them afterwards, also on
     Ctrl-C and errors. Raises ``LockRefused`` (nothing changed) if another apply holds one.
     ``warn`` gets a message per lock tool that could not be deleted; ``locks.notes``
     are about lock tools someone else made; ``watch`` is told of each lock taken and
-    released."""
+    released; ``hint`` says where the lock agent was last found."""
     locks = AgentLocks(
-        platform, expiry=expiry, remove_foreign=remove_foreign, stop=stop, watch=watch
+        platform, expiry=expiry, remove_foreign=remove_foreign, stop=stop, watch=watch, hint=hint
     )
     try:
         locks.acquire(agent_uids)

@@ -59,7 +59,7 @@ class ApplyProgress:
     def __init__(
         self,
         sink: ProgressSink,
-        plan: Plan,
+        plan: Plan | None,
         *,
         quiet: bool = False,
         requests_per_minute: float | None = None,
@@ -72,13 +72,17 @@ class ApplyProgress:
         self.stop = stop
         self.clock = clock
         self.quiet_limit = quiet_limit
-        self.eta = Eta(planned_requests(plan), requests_per_minute=requests_per_minute)
+        self.requests_per_minute = requests_per_minute
+        # No plan yet (its live tools are read under the locks): no time left to tell
+        # until ``planned`` says what the writes are.
+        total = planned_requests(plan) if plan is not None else 0
+        self.eta = Eta(total, requests_per_minute=requests_per_minute)
         self.sent = 0  # requests done, as planned (what the ETA counts down)
         self.phase = "starting"  # locking, writing, releasing, done
         self.agents: list[str] = []
         self.locked_count = 0
         self.released_count = 0
-        self.changes = len(plan.pending())
+        self.changes = len(plan.pending()) if plan is not None else 0
         self.started_count = 0
         self.finished_count = 0
         self.stop_said = False
@@ -103,11 +107,21 @@ class ApplyProgress:
         where = f"{self.locked_count}/{len(self.agents)}"
         self._say(f"  locked {agent_uid}, read its {listed} live tool{_s(listed)} ({where}){left}")
 
+    def planned(self, plan: Plan) -> None:
+        """The plan, read under the locks taken so far: from now on the time left counts
+        its writes and the locks' release."""
+        self.phase = "planned"
+        self.changes = len(plan.pending())
+        writes = sum(change_requests(change) for change in plan.pending())
+        self.eta = Eta(writes + len(self.agents), requests_per_minute=self.requests_per_minute)
+        self.sent = 0
+
     def writing(self, changes: list[Change]) -> None:
         self.phase = "writing"
         count = len(changes)
         self.changes = count
-        self._say(f"Locked; the plan is still current. Writing {count} change{_s(count)}")
+        left = self._about(self.eta.seconds_left(self.sent))
+        self._say(f"Locked; the plan is still current. Writing {count} change{_s(count)}{left}")
 
     def started(self, change: Change) -> None:
         with self._counting:
@@ -161,7 +175,7 @@ class ApplyProgress:
     def locks_held(self) -> int:
         if self.phase == "releasing":
             return len(self.agents) - self.released_count
-        return self.locked_count if self.phase in ("locking", "writing") else 0
+        return self.locked_count if self.phase in ("locking", "planned", "writing") else 0
 
     def stopping_line(self) -> str:
         flying, held = self.in_flight(), self.locks_held()

@@ -18,9 +18,9 @@ stopped by SIGINT (130), SIGTERM (143) or SIGHUP (129).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Protocol
@@ -31,15 +31,18 @@ from compiler.apply.engine import (
     ApplyResult,
     LockSettings,
     Refusal,
+    apply_locked,
     apply_safely,
     refuse_emptying,
 )
-from compiler.apply.lock import sweep_abandoned
+from compiler.apply.lock import AcquireInterrupted, LockRefused, sweep_abandoned
+from compiler.apply.lock_memory import LockAgentMemory
+from compiler.apply.locked_read import LockedRead
 from compiler.apply.progress import ApplyProgress
 from compiler.apply.saved import SavedPlan, check_target, load_saved
 from compiler.apply.stop import SignalStop, stopped_by_signals
 from compiler.diagnostics import Diagnostic, DiagnosticError, Location, has_errors
-from compiler.diagnostics.codes import A905, A906, A908, A910, A911, A912, L804, L850
+from compiler.diagnostics.codes import A905, A906, A907, A908, A910, A911, A912, L804, L850
 from compiler.model import Environment, Project
 from compiler.plan.live import read_live
 from compiler.plan.model import DESTRUCTIVE, Plan
@@ -71,6 +74,10 @@ class FreshPlan(Protocol):
     def environment(self) -> Environment: ...
 
 
+# What the planner reads the platform through (``LockedRead.guard``).
+ReadGuard = Callable[[Platform], AbstractContextManager[Platform]]
+
+
 class Workspace(Protocol):
     @property
     def project_dir(self) -> Path: ...
@@ -82,9 +89,14 @@ class Workspace(Protocol):
         self, project: Project, environment: Environment
     ) -> AbstractContextManager[Platform]: ...
     def fresh_plan(
-        self, prune: bool | None, targets: tuple[str, ...], excludes: tuple[str, ...]
+        self,
+        prune: bool | None,
+        targets: tuple[str, ...],
+        excludes: tuple[str, ...],
+        guard: ReadGuard | None = None,
     ) -> AbstractContextManager[FreshPlan]:
-        """The plan of the working tree, narrowed to ``--target``/``--exclude``."""
+        """The plan of the working tree, narrowed to ``--target``/``--exclude``; the
+        platform is read through ``guard`` when given, held until the ``with`` ends."""
         ...
 
 
@@ -186,7 +198,10 @@ class ApplySession:
         self.console = console
         self.confirm = confirm
         # Checked first, before anything is read or connected.
-        self.locking = lock_settings(request.lock_expiry, request.remove_foreign_locks)
+        settings = lock_settings(request.lock_expiry, request.remove_foreign_locks)
+        # Where the lock agent was last found: saves its look-up before the lock's create.
+        hint = LockAgentMemory(workspace.project_dir)
+        self.locking = replace(settings, hint=hint)
 
     # --- the three modes ---
 
@@ -199,16 +214,20 @@ class ApplySession:
             return self._execute(platform, plan, str(planfile))
 
     def plan_and_apply(self) -> int:
+        """Plan, show, ask, then lock, re-read and write; with --auto-approve the locks
+        come first (``_plan_and_apply_locked``)."""
+        if self.request.auto_approve:
+            return self._plan_and_apply_locked()
         request, console = self.request, self.console
         with self.workspace.fresh_plan(request.prune, request.targets, request.excludes) as fresh:
             plan, platform = fresh.plan, fresh.platform
             console.diagnostics(fresh.diagnostics)
-            asking = not request.auto_approve and plan.has_changes
+            asking = plan.has_changes
             if not request.quiet or asking:  # -q: only the result line (unless asking)
                 console.show_plan(plan)
             if not plan.has_changes:
                 # Only when the plan's own listing showed a lock tool (L804): a no-change
-                # apply costs exactly the listing.
+                # apply that would have asked costs exactly the listing.
                 if any(d.code == L804 for d in fresh.diagnostics):
                     self._sweep(platform, plan, fresh.environment, PROJECT_FILE)
                 if request.quiet:
@@ -217,6 +236,68 @@ class ApplySession:
             if asking and not self._approved(plan, platform, PROJECT_FILE):
                 return EXIT_ERROR
             return self._execute(platform, plan, PROJECT_FILE)
+
+    def _plan_and_apply_locked(self) -> int:
+        """Nobody to ask: the apply locks are taken before the live tools are read (as
+        Terraform locks the state before refreshing it), so the plan is read under them
+        and stays current until they are released; the agents are not listed again
+        (``compiler.apply.locked_read``). A person asked first is not made to hold the
+        locks while reading the plan: that path locks after the answer and re-reads."""
+        request, console = self.request, self.console
+        with stopped_by_signals() as stop:
+            progress = ApplyProgress(console.progress, None, quiet=request.quiet, stop=stop.event)
+            reads = LockedRead(self.locking, stop=stop.event, watch=progress)
+            with progress.watching():
+                try:
+                    with self.workspace.fresh_plan(
+                        request.prune, request.targets, request.excludes, reads.guard
+                    ) as fresh:
+                        result = self._apply_read_locked(fresh, reads, progress, stop)
+                except LockRefused as refused:
+                    result = ApplyResult([Refusal(A907, f"{refused}; nothing was changed")])
+                except AcquireInterrupted:
+                    result = ApplyResult(interrupted=True)
+            result = result or ApplyResult()
+            result.left_behind = reads.left_behind
+            if result.report is None and not (result.refusals or result.interrupted):
+                # No changes: the locks' release is all that can have gone wrong.
+                self._warn_left_behind(result.left_behind)
+                return EXIT_OK
+            return self._outcome(result, stop, PROJECT_FILE)
+
+    def _apply_read_locked(
+        self, fresh: FreshPlan, reads: LockedRead, progress: ApplyProgress, stop: SignalStop
+    ) -> ApplyResult | None:
+        """The plan read under ``reads``' locks, shown and written; None: nothing to do."""
+        plan, console = fresh.plan, self.console
+        console.diagnostics(fresh.diagnostics)
+        if not self.request.quiet:
+            console.show_plan(plan)
+        if stop.event.is_set():
+            return ApplyResult(interrupted=True)  # stopped while planning: nothing written
+        if not plan.has_changes:
+            self._warn_foreign_locks(reads.notes, PROJECT_FILE)
+            reads.release()
+            if self.request.quiet:  # otherwise the plan said so
+                console.result("No changes. Nothing to apply.")
+            return None
+        assert reads.locks is not None and reads.platform is not None
+        platform = reads.platform
+        progress.requests_per_minute = getattr(platform, "requests_per_minute", None)
+        progress.planned(plan)
+        try:
+            return apply_locked(
+                platform,
+                plan,
+                reads.locks,
+                allow_empty=self.request.allow_empty,
+                parallelism=self.request.parallelism,
+                progress=progress,
+                stop=stop.event,
+                watch=progress,
+            )
+        finally:
+            reads.release()  # before the summary: its lines come first
 
     def revert(self, planfile: Path) -> int:
         """The revert plan is built from the saved plan's ``before`` against the live
@@ -355,8 +436,7 @@ class ApplySession:
         if result.report is not None:
             console.diagnostics(readback_warnings(result.report))
         self._warn_foreign_locks(result.notes, origin)
-        left = [Diagnostic.warning(Location(origin), A908, t) for t in result.left_behind]
-        console.diagnostics(left)
+        self._warn_left_behind(result.left_behind, origin)
         if result.refusals:
             return EXIT_STALE if any(r.stale for r in result.refusals) else EXIT_ERROR
         if result.interrupted:
@@ -368,6 +448,10 @@ class ApplySession:
         if result.report.interrupted:
             return self._summarise_interrupted(result.report, stop)
         return self._summarise(result.report)
+
+    def _warn_left_behind(self, left_behind: list[str], origin: str = PROJECT_FILE) -> None:
+        warnings = [Diagnostic.warning(Location(origin), A908, text) for text in left_behind]
+        self.console.diagnostics(warnings)
 
     def _warn_foreign_locks(self, notes: list[str], origin: str) -> None:
         self.console.diagnostics([Diagnostic.warning(Location(origin), A911, n) for n in notes])

@@ -31,6 +31,7 @@ from compiler.cli.context import AppContext, emit_diagnostics, pass_app
 from compiler.cli.plan import Scoping, target_options
 
 if TYPE_CHECKING:
+    from compiler.apply.session import ReadGuard
     from compiler.cli.plan import Planned
     from compiler.diagnostics import Diagnostic
     from compiler.model import Environment, Project
@@ -146,11 +147,16 @@ class AppWorkspace:
 
     @contextmanager
     def fresh_plan(
-        self, prune: bool | None, targets: tuple[str, ...], excludes: tuple[str, ...]
+        self,
+        prune: bool | None,
+        targets: tuple[str, ...],
+        excludes: tuple[str, ...],
+        guard: ReadGuard | None = None,
     ) -> Iterator[Planned]:
         from compiler.cli.plan import planned
 
-        with planned(self.app, prune, scope=Scoping(targets, excludes)) as result:
+        scope = Scoping(targets, excludes)
+        with planned(self.app, prune, scope=scope, guard=guard) as result:
             yield result
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -208,11 +208,14 @@ def planned(
     *,
     base: str | None = None,
     scope: Scoping = Scoping(),
+    guard: Callable[[Platform], AbstractContextManager[Platform]] | None = None,
 ) -> Iterator[Planned]:
     """Load, validate, compile, read live and build the plan; the platform stays open
     for the ``with`` body. Raises DiagnosticError for anything that stops planning.
     ``base``: a git revision to classify the plan against (``compiler.plan.threeway``);
-    ``scope``: ``--target``/``--exclude`` (``compiler.plan.scope``)."""
+    ``scope``: ``--target``/``--exclude`` (``compiler.plan.scope``); ``guard``: what the
+    platform is read through, held for the ``with`` body (apply's locks, taken before
+    the live tools are read: ``compiler.apply.locked_read``)."""
     from compiler.cli.context import load_valid_project, select_environment
     from compiler.plan.make import make_plan
     from compiler.plan.scope import check_addresses
@@ -222,7 +225,10 @@ def planned(
     environment = select_environment(app, project)
     use_prune = project.config.prune if prune is None else prune
     at_base = _tools_at(app, base, project, environment) if base is not None else None
-    with connected(app, project, environment) as platform:
+    with (
+        connected(app, project, environment) as connection,
+        guard(connection) if guard is not None else nullcontext(connection) as platform,
+    ):
         plan, diagnostics = make_plan(
             project,
             environment,

@@ -609,7 +609,9 @@ def test_lock_tools_never_appear_in_plans(applied: Any) -> None:
         assert "L802" not in result.stderr
     warned = applied.run("plan")
     assert "L804" in warned.stderr and "an apply is running on agent" in warned.stderr
-    assert applied.run("apply", "--prune", "--auto-approve").exit_code == 0  # nothing to do
+    # apply --auto-approve locks before it reads: a running apply's lock refuses it.
+    refused = applied.run("apply", "--prune", "--auto-approve")
+    assert refused.exit_code == 3 and "A907" in refused.stderr, refused.output
     assert len(all_locks(applied)) == 3  # live locks of another apply are not swept
 
 
@@ -688,8 +690,9 @@ def test_a_tool_edited_since_planning_is_refused_from_one_listing(
     applied: Any, tmp_path: Path
 ) -> None:
     """The "still as planned?" guard reads each agent's list once under its lock, not
-    one GET per tool: the refusal costs the lock's create and delete, the two look-ups of
-    the lock agent by name and its tool list, and the agent's listing."""
+    one GET per tool: the refusal costs the lock's create and delete, the look-up of the
+    lock agent by name after that create (where it is was remembered by the apply
+    before) and its tool list, and the agent's listing."""
     path = applied.root / CALL_CONTROL
     path.write_text(path.read_text().replace("Goodbye!", "Bye now!"))
     plan_file = tmp_path / "plan.json"
@@ -701,7 +704,7 @@ def test_a_tool_edited_since_planning_is_refused_from_one_listing(
     assert result.exit_code == 3, result.output
     assert "A904" in result.stderr and "changed since planning" in result.stderr
     assert applied.tool("end_call")["description"] == "edited"
-    assert applied.server.stats.snapshot()["methods"] == {"POST": 1, "GET": 4, "DELETE": 1}
+    assert applied.server.stats.snapshot()["methods"] == {"POST": 1, "GET": 3, "DELETE": 1}
     assert all_locks(applied) == []
 
 

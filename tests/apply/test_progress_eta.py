@@ -7,6 +7,7 @@ import io
 import re
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -69,14 +70,28 @@ def test_apply_shows_the_time_left_at_the_configured_pace(site: Site):
     assert "left" not in lines[-1]
 
 
-def test_the_time_left_counts_the_locks_requests_too(site: Site):
-    """Before the first request: 2 agents' lock create, listing and delete, and 13
-    creates, 19 requests at 600/min."""
+def test_the_time_left_counts_the_locks_requests_too(site: Site, tmp_path: Path):
+    """A saved plan, before the first request: 2 agents' lock create, listing and
+    delete, and 13 creates, 19 requests at 600/min."""
     point_at(site.root, site.url, rate_limit={"requests_per_minute": 600})
-    result = site.run("apply", "--auto-approve")
+    plan_file = tmp_path / "plan.json"
+    assert site.run("plan", "--out", plan_file).exit_code == 0
+    result = site.run("apply", plan_file)
     assert result.exit_code == 0, result.output
     (first,) = [line for line in result.stderr.splitlines() if line.startswith("Taking")]
     assert first == "Taking the apply locks on 2 agents (about 2s left)", result.stderr
+
+
+def test_without_a_saved_plan_the_time_left_comes_with_the_plan(site: Site):
+    """--auto-approve takes the locks before the plan reads live, so what is left is
+    known once the plan is: 13 creates and the 2 locks' release, 15 requests at 600/min."""
+    point_at(site.root, site.url, rate_limit={"requests_per_minute": 600})
+    result = site.run("apply", "--auto-approve")
+    assert result.exit_code == 0, result.output
+    lines = result.stderr.splitlines()
+    assert "Taking the apply locks on 2 agents" in lines, result.stderr
+    (writing,) = [line for line in lines if line.startswith("Locked;")]
+    assert writing == "Locked; the plan is still current. Writing 13 changes (about 2s left)"
 
 
 class InterruptedOnce(io.StringIO):

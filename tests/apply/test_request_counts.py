@@ -1,8 +1,9 @@
 """What an apply costs, counted at the emulator: the listing of each touched agent (read
 once, under its lock, pages of 100), one request per change, and per apply the lock
-tool's create and delete on the lock agent, the lock agent's look-up by name (before
-and after that create) and its tool list. No GET before a write (the per-agent listing is the
-guard), none after (the POST/PATCH response is the tool).
+tool's create and delete on the lock agent, the lock agent's look-up by name after that
+create and its tool list (and, the first time in a project, one look-up before it: then
+where the lock agent is is remembered in .actionctl/). No GET before a write (the
+per-agent listing is the guard), none after (the POST/PATCH response is the tool).
 
 minimum = list pages + 1 per change (what the changes need at the very least); the goal
 is requests / minimum <= 1.05 for creates, updates, deletes and a no-change apply.
@@ -19,8 +20,10 @@ from tests.apply.test_lock import dtmf, make_lock_agent
 SUPPORT = "agent_support_dev"
 BULK = 100  # more than a page of tools on one agent
 EXAMPLE_SUPPORT, EXAMPLE_BILLING = 11, 2
-# Per apply that locks: the lock agent looked up by name twice, its tools listed once.
-LOCK_AGENT_GETS = 3
+# Per apply that locks: the lock agent looked up by name after the lock's create, its
+# tools listed once; the first apply in a project also looks it up before the create.
+LOCK_AGENT_GETS = 2
+FIRST_LOCK_AGENT_GETS = LOCK_AGENT_GETS + 1
 
 
 def bulk_file(root: Path, description: str = "Presses 2") -> Path:
@@ -55,7 +58,7 @@ def test_creates_cost_one_request_each(site: Any, tmp_path: Path) -> None:
     creates = BULK + EXAMPLE_SUPPORT + EXAMPLE_BILLING
     methods = apply_saved(site, tmp_path)
     # One lock tool for both agents (create, delete), one listing page each (empty).
-    assert methods == {"POST": creates + 1, "GET": 2 + LOCK_AGENT_GETS, "DELETE": 1}
+    assert methods == {"POST": creates + 1, "GET": 2 + FIRST_LOCK_AGENT_GETS, "DELETE": 1}
     assert ratio(methods, pages(0) * 2 + creates) <= 1.05
 
 
@@ -63,9 +66,11 @@ def test_the_first_apply_on_an_account_makes_the_lock_agent_once(site: Any, tmp_
     """Two requests once per account: the lock agent's create and one more look-up."""
     methods = apply_saved(site, tmp_path)
     creates = EXAMPLE_SUPPORT + EXAMPLE_BILLING
-    assert methods == {"POST": creates + 1 + 1, "GET": 2 + LOCK_AGENT_GETS + 1, "DELETE": 1}
+    assert methods == {"POST": creates + 1 + 1, "GET": 2 + FIRST_LOCK_AGENT_GETS + 1, "DELETE": 1}
     (site.root / "actions" / "support" / "call_control.yaml").unlink()
-    assert apply_saved(site, tmp_path, "--prune")["POST"] == 1  # the lock tool alone
+    methods = apply_saved(site, tmp_path, "--prune")
+    assert methods["POST"] == 1  # the lock tool alone
+    assert methods["GET"] == 1 + LOCK_AGENT_GETS  # support alone; the lock agent remembered
 
 
 def test_updates_cost_one_request_each(site: Any, tmp_path: Path) -> None:
@@ -91,14 +96,33 @@ def test_deletes_cost_one_request_each(site: Any, tmp_path: Path) -> None:
     assert ratio(methods, pages(listed) + BULK) <= 1.05
 
 
-def test_an_apply_with_no_changes_costs_the_listing_alone(site: Any) -> None:
+def test_an_apply_with_no_changes_costs_the_listing_and_the_lock(site: Any) -> None:
+    """apply --auto-approve locks before it reads (it cannot know there is nothing to
+    do before reading): the listing and the lock; a saved plan with no changes, only
+    the listing (``plan``)."""
     bulk_file(site.root)
     assert site.run("apply", "--auto-approve").exit_code == 0
     site.server.stats.reset()
     result = site.run("apply", "--auto-approve")
     assert result.exit_code == 0, result.output
     listing = pages(BULK + EXAMPLE_SUPPORT) + pages(EXAMPLE_BILLING)
-    assert site.server.stats.snapshot()["methods"] == {"GET": listing}
+    methods = site.server.stats.snapshot()["methods"]
+    assert methods == {"GET": listing + LOCK_AGENT_GETS, "POST": 1, "DELETE": 1}
+
+
+def test_an_apply_plans_under_the_lock_and_lists_each_agent_once(site: Any) -> None:
+    """Without a saved plan the locks are taken first and the plan reads under them:
+    the stale check needs no second listing."""
+    bulk_file(site.root)
+    assert site.run("apply", "--auto-approve").exit_code == 0
+    bulk_file(site.root, "Presses 2 on the keypad")
+    site.server.stats.reset()
+    result = site.run("apply", "--auto-approve")
+    assert result.exit_code == 0, result.output
+    listing = pages(BULK + EXAMPLE_SUPPORT) + pages(EXAMPLE_BILLING)
+    methods = site.server.stats.snapshot()["methods"]
+    assert methods == {"GET": listing + LOCK_AGENT_GETS, "POST": 1, "PATCH": BULK, "DELETE": 1}
+    assert ratio(methods, listing + BULK) <= 1.05
 
 
 def test_a_type_change_costs_one_patch(site: Any, tmp_path: Path) -> None:

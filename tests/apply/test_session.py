@@ -164,3 +164,29 @@ def test_a_request_that_cannot_mean_anything_is_refused_before_it_runs(tmp_path:
         ApplyRequest(revert=True)
     with pytest.raises(ValueError, match="without a plan file"):
         ApplyRequest(planfile=tmp_path / "plan.json", prune=True)
+
+
+def test_auto_approve_locks_before_the_plan_and_shows_every_phase(example_project: Path) -> None:
+    code, console, answers = apply(example_project, None, auto_approve=True)
+    assert (code, answers.asked) == (0, [])
+    lines = [line for line, _ in console.lines]
+    # The locks come before the plan's read: their lines first, then the writes.
+    assert lines[:3] == [
+        "Taking the apply locks on 2 agents",
+        "  locked agent_billing_dev, read its 0 live tools (1/2)",
+        "  locked agent_support_dev, read its 0 live tools (2/2)",
+    ]
+    assert lines[3] == f"Locked; the plan is still current. Writing {EXAMPLE_TOOLS} changes"
+    assert sum(line.startswith("[") for line in lines) == EXAMPLE_TOOLS
+    assert lines[-3:] == [
+        "Releasing 2 apply locks",
+        "  released the lock on agent_billing_dev (1/2)",
+        "  released the lock on agent_support_dev (2/2)",
+    ]
+    assert console.results == [f"Apply complete: {EXAMPLE_TOOLS} created."]
+    # Nothing to do: the locks are still taken (before the read) and released.
+    code, console, _ = apply(example_project, None, auto_approve=True)
+    lines = [line for line, _ in console.lines]
+    assert code == 0 and lines[0] == "Taking the apply locks on 2 agents"
+    assert lines[-1] == "  released the lock on agent_support_dev (2/2)"
+    assert not any(line.startswith(("[", "Locked;")) for line in lines)
