@@ -75,13 +75,18 @@ def compile_action(
         ]
     if payload is None or has_errors(diagnostics):
         return None, diagnostics
-    bad_path = None if _is_json(payload) else _non_json_path(payload)
+    # One pass of the C encoder answers two questions for nearly every payload: JSON
+    # can carry it, and no null is in it (its text holds no ``null`` at all; the
+    # canonical form adds none). Only a payload that fails one is walked, for the place.
+    text = _json_or_none(payload)
+    bad_path = None if text is not None else _non_json_path(payload)
     if bad_path is not None:
         return None, [*diagnostics, _non_json(action, payload, bad_path)]
     canonical = canonical_tool(payload)
-    null_at = _null_path(canonical)
-    if null_at is not None:
-        return None, [*diagnostics, _null(action, null_at)]
+    if text is None or "null" in text:
+        null_at = _null_path(canonical)
+        if null_at is not None:
+            return None, [*diagnostics, _null(action, null_at)]
     return canonical, diagnostics
 
 
@@ -167,14 +172,13 @@ def _reject(value: Any) -> Any:
     raise TypeError(type(value).__name__)
 
 
-def _is_json(payload: Any) -> bool:
-    """Whether JSON can carry the payload (the C encoder checks fast; the walk below
-    finds where it cannot)."""
+def _json_or_none(payload: Any) -> str | None:
+    """The payload as compact JSON, or None when JSON cannot carry it (the C encoder
+    checks fast; ``_non_json_path`` finds where it cannot)."""
     try:
-        json.dumps(payload, default=_reject, check_circular=False, allow_nan=False)
+        return json.dumps(payload, default=_reject, check_circular=False, allow_nan=False)
     except (TypeError, ValueError):
-        return False
-    return True
+        return None
 
 
 def _non_json_path(value: Any, path: DataPath = ()) -> DataPath | None:

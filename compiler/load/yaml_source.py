@@ -150,16 +150,30 @@ def read_with_status(path: str | Path, limit: int) -> tuple[bytes, os.stat_resul
     swapped in after a check cannot hang us and ``/dev/zero`` cannot grow memory: at most
     ``limit + 1`` bytes are ever read."""
     descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    with os.fdopen(descriptor, "rb") as handle:
-        status = os.fstat(handle.fileno())
+    try:
+        status = os.fstat(descriptor)
         if not stat.S_ISREG(status.st_mode):
             raise NotRegularFileError(f"{path} is not a regular file")
         if status.st_size > limit:
             raise FileTooLargeError(status.st_size)
-        raw = handle.read(limit + 1)
+        raw = _read_up_to(descriptor, status.st_size, limit + 1)
+    finally:
+        os.close(descriptor)
     if len(raw) > limit:  # grew since fstat
         raise FileTooLargeError(len(raw))
     return raw, status
+
+
+def _read_up_to(descriptor: int, expected: int, most: int) -> bytes:
+    """At most ``most`` bytes, asking for the ``expected`` size first: one read call for
+    a file that did not change since fstat (a buffer of ``most`` bytes for every small
+    file would cost more than the read), more only when it grew or a read came short."""
+    chunks = [os.read(descriptor, min(expected + 1, most))]
+    total = len(chunks[0])
+    while chunks[-1] and total < most and total != expected:
+        chunks.append(os.read(descriptor, most - total))
+        total += len(chunks[-1])
+    return b"".join(chunks) if len(chunks) > 1 else chunks[0]
 
 
 def read_yaml_bytes(raw: bytes, display: str) -> FileResult:

@@ -50,6 +50,8 @@ def look_alike_key(name: str) -> str:
     """What a reader sees of ``name``: one normal form (NFC and NFD spellings, fullwidth
     letters and ligatures are one), invisible characters left out, and Latin look-alikes
     read as Latin. Two names with one key are the same name to a reviewer."""
+    if name.isascii() and name.isprintable():
+        return name  # (every name but a few: nothing to normalise, hide or translate)
     normal = unicodedata.normalize("NFKC", name)
     visible = "".join(char for char in normal if not _hidden(char) or char == " ")
     return visible.translate(_LATIN_LOOK_ALIKES)
@@ -105,6 +107,8 @@ def platform_name_problem(name: object) -> tuple[str, str] | None:
     """(code, message) when ``name`` breaks the platform's rule as actionctl holds it."""
     if not isinstance(name, str) or not 1 <= len(name) <= MAX_NAME_LENGTH:
         return N311, f"tool names are 1-{MAX_NAME_LENGTH} characters"
+    if name.isascii() and name.isprintable():
+        return None  # one script, nothing hidden: the checks below cannot find anything
     hidden = [c for c in name if _hidden(c)]
     if hidden:
         shown = ", ".join(f"U+{ord(c):04X}" for c in dict.fromkeys(hidden))
