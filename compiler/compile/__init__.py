@@ -32,7 +32,7 @@ from compiler.diagnostics import Diagnostic, has_errors
 from compiler.diagnostics.codes import C611, C620, C621, C633, C699
 from compiler.model import Action, CompiledTool, DataPath, Environment, Project
 
-__all__ = ["CompileResult", "compile_action", "compile_project"]
+__all__ = ["CompileResult", "compile_action", "compile_project", "duplicate_address"]
 
 BUILDERS: dict[str, ModuleType] = {
     "send_text_message": send_text_message,
@@ -138,7 +138,7 @@ def compile_project(project: Project, environment: Environment) -> CompileResult
     for action in sorted(project.actions, key=lambda a: (a.agent, a.name)):
         earlier = first_seen.get(action.address)
         if earlier is not None:
-            result.diagnostics.append(_duplicate(action, earlier))
+            result.diagnostics.append(duplicate_address(action, earlier))
             continue
         first_seen[action.address] = action
         payload, diagnostics = compile_action(action, project, environment)
@@ -156,7 +156,8 @@ def compile_project(project: Project, environment: Environment) -> CompileResult
     return result
 
 
-def _duplicate(action: Action, earlier: Action) -> Diagnostic:
+def duplicate_address(action: Action, earlier: Action) -> Diagnostic:
+    """C611: a second action at one address (agent/name) is not compiled."""
     where = earlier.locate("name")
     return Diagnostic.error(
         action.locate("name"),

@@ -20,8 +20,9 @@ explains it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from compiler.diagnostics import Diagnostic, Location, sorted_diagnostics
 from compiler.diagnostics.codes import C699
@@ -32,15 +33,31 @@ from compiler.validate.causes import link_causes
 UNVALIDATED = C699
 
 
-def check_project(project: Project) -> list[Diagnostic]:
+Compiled = tuple[dict[str, Any] | None, list[Diagnostic]]
+
+
+@dataclass
+class Kept:
+    """What the compile step compiled for one environment, kept for ``compile`` to
+    write instead of compiling it again: ``results[id(action)]`` is what
+    ``compile_action`` returned for the action in ``environment``."""
+
+    environment: Environment
+    results: dict[int, Compiled] = field(default_factory=dict)
+
+
+def check_project(project: Project, *, keep: Kept | None = None) -> list[Diagnostic]:
     """Every rule over the whole project, then the compiler in every environment; errors
-    that follow from a document that failed to load are marked as caused by its error."""
+    that follow from a document that failed to load are marked as caused by its error.
+    With ``keep``, what each action compiled to in its environment is kept there."""
     diagnostics = rule_diagnostics(project)
-    diagnostics += compile_diagnostics(project, diagnostics)
+    diagnostics += compile_diagnostics(project, diagnostics, keep)
     return link_causes(project, diagnostics)
 
 
-def compile_diagnostics(project: Project, found: Iterable[Diagnostic]) -> list[Diagnostic]:
+def compile_diagnostics(
+    project: Project, found: Iterable[Diagnostic], keep: Kept | None = None
+) -> list[Diagnostic]:
     """Diagnostics of compiling each action in each environment that validate did not
     already report (``found``: validate's own)."""
     from compiler.compile import compile_action
@@ -54,8 +71,10 @@ def compile_diagnostics(project: Project, found: Iterable[Diagnostic]) -> list[D
     seen: set[Diagnostic] = set()
     for action in project.actions_read_in_full():
         for environment in _distinct_inputs(action, project):
-            _, diagnostics = compile_action(action, project, environment)
-            seen.update(diagnostics)
+            compiled = compile_action(action, project, environment)
+            seen.update(compiled[1])
+            if keep is not None and _same_input(action, environment, keep.environment):
+                keep.results[id(action)] = compiled
     new = [d for d in seen if _new(d, taken, said, files_with_errors)]
     return sorted(new, key=Diagnostic.sort_key)
 
@@ -69,6 +88,14 @@ def _new(
     if diagnostic.location in taken or (diagnostic.location, diagnostic.code) in said:
         return False
     return not (diagnostic.code == UNVALIDATED and diagnostic.file in files_with_errors)
+
+
+def _same_input(action: Action, one: Environment, other: Environment) -> bool:
+    """Whether the compiler reads the same input for ``action`` in both environments."""
+    channel = action.fields.get("messaging_channel")
+    if not isinstance(channel, str):
+        return True
+    return one.channels.get(channel) == other.channels.get(channel)
 
 
 def _distinct_inputs(action: Action, project: Project) -> Iterator[Environment]:
