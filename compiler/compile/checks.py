@@ -19,7 +19,7 @@ explains it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,17 +33,22 @@ from compiler.validate.causes import link_causes
 UNVALIDATED = C699
 
 
-Compiled = tuple[dict[str, Any] | None, list[Diagnostic]]
-
-
 @dataclass
 class Kept:
     """What the compile step compiled for one environment, kept for ``compile`` to
-    write instead of compiling it again: ``results[id(action)]`` is what
-    ``compile_action`` returned for the action in ``environment``."""
+    write instead of compiling it again: ``results[id(action)]`` is the payload
+    ``compile_action`` made for the action in ``environment`` as ``render`` writes it
+    (text is a third of the payload's size in memory), or None, and its diagnostics."""
 
     environment: Environment
-    results: dict[int, Compiled] = field(default_factory=dict)
+    render: Callable[[dict[str, Any]], str]
+    results: dict[int, tuple[str | None, list[Diagnostic]]] = field(default_factory=dict)
+
+    def keep(
+        self, action: Action, compiled: tuple[dict[str, Any] | None, list[Diagnostic]]
+    ) -> None:
+        payload, diagnostics = compiled
+        self.results[id(action)] = (None if payload is None else self.render(payload), diagnostics)
 
 
 def check_project(project: Project, *, keep: Kept | None = None) -> list[Diagnostic]:
@@ -74,7 +79,7 @@ def compile_diagnostics(
             compiled = compile_action(action, project, environment)
             seen.update(compiled[1])
             if keep is not None and _same_input(action, environment, keep.environment):
-                keep.results[id(action)] = compiled
+                keep.keep(action, compiled)
     new = [d for d in seen if _new(d, taken, said, files_with_errors)]
     return sorted(new, key=Diagnostic.sort_key)
 

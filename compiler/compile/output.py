@@ -55,7 +55,7 @@ def compile_to(root: Path, environment: str | None, out: Path | None) -> Compile
     project = loaded.project
     diagnostics = list(loaded.diagnostics)
     chosen = project.config.environment(environment) if project is not None else None
-    kept = Kept(chosen) if chosen is not None else None
+    kept = Kept(chosen, _render) if chosen is not None else None
     if project is not None:
         diagnostics += check_project(project, keep=kept)
     diagnostics = sorted_diagnostics(apply_rules(diagnostics, project))
@@ -104,16 +104,12 @@ def _write(project: Project, kept: Kept, handle: TextIO, found: list[Diagnostic]
     the reasons are in ``found``) when one does not compile."""
     count = 0
     handle.write("{")
-    for address, payload in _payloads(project, kept, found):
+    for address, text in _payloads(project, kept, found):
         if has_errors(found):
             raise _Abandon
-        if payload is None:
-            continue
-        # At the second level of the document: every line of the payload's own text is
-        # indented once more (JSON text never holds a raw line break inside a string).
-        text = json_text(payload, indent=2).replace("\n", "\n  ")
-        handle.write(f"{',' if count else ''}\n  {json_text(address)}: {text}")
-        count += 1
+        if text is not None:
+            handle.write(f"{',' if count else ''}\n  {json_text(address)}: {text}")
+            count += 1
     if has_errors(found):
         raise _Abandon
     handle.write("\n}\n" if count else "}\n")
@@ -122,8 +118,8 @@ def _write(project: Project, kept: Kept, handle: TextIO, found: list[Diagnostic]
 
 def _payloads(
     project: Project, kept: Kept, found: list[Diagnostic]
-) -> Iterator[tuple[str, dict[str, Any] | None]]:
-    """(address, payload or None) of every action in address order, as
+) -> Iterator[tuple[str, str | None]]:
+    """(address, rendered payload or None) of every action in address order, as
     ``compile_project`` compiles them (the first of two actions at one address)."""
     first_seen: dict[str, Action] = {}
     environment = kept.environment
@@ -134,11 +130,20 @@ def _payloads(
             kept.results.pop(id(action), None)
             yield action.address, None
             continue
-        # (Taken out of the kept results: once written, the payload is dropped.)
-        compiled = kept.results.pop(id(action), None)
-        payload, diagnostics = compiled or compile_action(action, project, environment)
+        # Taken out of the kept results: once written, the text is dropped.
+        rendered = kept.results.pop(id(action), None)
+        if rendered is None:
+            kept.keep(action, compile_action(action, project, environment))
+            rendered = kept.results.pop(id(action))
+        text, diagnostics = rendered
         found.extend(diagnostics)
-        yield action.address, payload
+        yield action.address, text
+
+
+def _render(payload: dict[str, Any]) -> str:
+    """The payload's text at the second level of the document: every line of its own
+    text is indented once more (JSON text never holds a raw line break in a string)."""
+    return json_text(payload, indent=2).replace("\n", "\n  ")
 
 
 def _order(action: Action) -> tuple[str, str]:
