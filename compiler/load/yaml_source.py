@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import stat
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -54,6 +55,8 @@ _T = "tag:yaml.org,2002:"
 _STR, _NULL, _BOOL, _INT, _FLOAT = _T + "str", _T + "null", _T + "bool", _T + "int", _T + "float"
 _TIMESTAMP, _MAP, _SEQ, _MERGE = _T + "timestamp", _T + "map", _T + "seq", _T + "merge"
 _BOM = b"\xef\xbb\xbf"
+_intern = sys.intern
+_INTERNED = 40  # string values shorter than this are shared (keys always are)
 _CONSTRUCTOR = SafeConstructor()
 _RESOLVED: dict[tuple[str, tuple[bool, bool]], str] = {}
 
@@ -335,10 +338,12 @@ class _Builder:
             self.expansion_budget -= 1
             if self.expansion_budget < 0:
                 raise _Stop(self._at(node, Y107, _ALIAS_MESSAGE))
-        self.values[path] = (mark.line + 1, mark.column + 1)
+        self.values[path] = _shared_position(mark.line, mark.column)
         if node.__class__ is ScalarNode:
             if node.tag == _STR:  # the common case, inline
-                return node.value
+                value = node.value
+                # (Short texts recur across files: type names, channels, agents.)
+                return _intern(value) if len(value) < _INTERNED else value
             return self._scalar(node, path)
         if depth >= MAX_DEPTH:
             raise _Stop(self._at(node, Y110, _TOO_DEEP))
@@ -411,20 +416,22 @@ class _Builder:
         result: dict[str, Any] = {}
         keys = self.keys
         for key_node, value_node in node.value:
+            key: str | None
             if key_node.__class__ is ScalarNode and key_node.tag == _STR:
-                key = key_node.value  # the common case, inline
+                # The common case, inline; one string for each key name across files.
+                key = _intern(key_node.value)
             elif key_node.tag == _MERGE:
                 continue
             else:
                 key = self._key(key_node)
-                if key is None:
-                    continue
+            if key is None:
+                continue
             if key in result:
                 self._duplicate(node, key_node, key)
                 continue
             child = (*path, key)
             key_mark = key_node.start_mark
-            keys[child] = (key_mark.line + 1, key_mark.column + 1)
+            keys[child] = _shared_position(key_mark.line, key_mark.column)
             result[key] = self._node(value_node, child, depth + 1, expanding)
         if merged:
             for key, value in merged.items():
@@ -469,6 +476,24 @@ class _Builder:
             self._bad_tag(key_node)
             return None
         return str(key_node.value)
+
+
+# Positions (line, column) near the top left of a file, shared: the same few hundred
+# recur in every file, and one tuple per value and key of 50,000 files is ~100 MB.
+# Bounded (rows x columns) so that a hostile file cannot grow it past ~8 MB.
+_SHARED_ROWS = 1024
+_SHARED_COLUMNS = 128
+_POSITIONS: list[list[tuple[int, int]]] = [[] for _ in range(_SHARED_ROWS)]
+
+
+def _shared_position(line: int, column: int) -> tuple[int, int]:
+    """``(line + 1, column + 1)``: one tuple for each position near the top left."""
+    if line >= _SHARED_ROWS or column >= _SHARED_COLUMNS:
+        return line + 1, column + 1
+    row = _POSITIONS[line]
+    if column >= len(row):
+        row.extend((line + 1, c + 1) for c in range(len(row), column + 1))
+    return row[column]
 
 
 def _bool(node: ScalarNode) -> bool:
