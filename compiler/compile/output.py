@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from compiler.compile import compile_action, duplicate_address
-from compiler.compile.checks import Kept, check_project
+from compiler.compile.checks import Kept, check_project, without_cycle_collection
 from compiler.diagnostics import Diagnostic, has_errors, json_text, sorted_diagnostics
 from compiler.model import Action, Project
 
@@ -47,6 +47,11 @@ def compile_to(root: Path, environment: str | None, out: Path | None) -> Compile
     """Validate the project at ``root`` and write its payloads for ``environment`` (the
     default when None) to ``out``; with ``out`` None, ``Compiled.text`` holds them, for
     the caller to copy to stdout after the diagnostics."""
+    with without_cycle_collection():
+        return _compile_to(root, environment, out)
+
+
+def _compile_to(root: Path, environment: str | None, out: Path | None) -> Compiled:
     from compiler.load import load_project
     from compiler.load.project import unknown_environment
     from compiler.validate.suppress import apply_rules

@@ -414,7 +414,7 @@ class _Builder:
             return None
         merged = self._merged(node, path, depth, expanding) if self.may_merge else None
         result: dict[str, Any] = {}
-        keys = self.keys
+        keys, values = self.keys, self.values
         for key_node, value_node in node.value:
             key: str | None
             if key_node.__class__ is ScalarNode and key_node.tag == _STR:
@@ -430,8 +430,21 @@ class _Builder:
                 self._duplicate(node, key_node, key)
                 continue
             child = (*path, key)
-            key_mark = key_node.start_mark
-            keys[child] = _shared_position(key_mark.line, key_mark.column)
+            mark = key_node.start_mark
+            try:  # (inline _shared_position: this runs for every key of every file)
+                keys[child] = _POSITIONS[mark.line][mark.column]
+            except IndexError:
+                keys[child] = _shared_position(mark.line, mark.column)
+            if value_node.__class__ is ScalarNode and value_node.tag == _STR and not expanding:
+                # A string value, most of them: what _node does for it, without the call.
+                mark = value_node.start_mark
+                try:
+                    values[child] = _POSITIONS[mark.line][mark.column]
+                except IndexError:
+                    values[child] = _shared_position(mark.line, mark.column)
+                value = value_node.value
+                result[key] = _intern(value) if len(value) < _INTERNED else value
+                continue
             result[key] = self._node(value_node, child, depth + 1, expanding)
         if merged:
             for key, value in merged.items():
