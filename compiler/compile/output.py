@@ -14,6 +14,8 @@ for stdout it is copied out only then, so an error leaves nothing half-written.
 
 from __future__ import annotations
 
+import json
+import math
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -22,7 +24,13 @@ from typing import Any, TextIO
 
 from compiler.compile import compile_action, duplicate_address
 from compiler.compile.checks import Kept, check_project, without_cycle_collection
-from compiler.diagnostics import Diagnostic, has_errors, json_text, sorted_diagnostics
+from compiler.diagnostics import (
+    Diagnostic,
+    has_errors,
+    json_text,
+    safe_json,
+    sorted_diagnostics,
+)
 from compiler.model import Action, Project
 
 COPY_CHUNK = 1 << 20  # characters copied to stdout at a time
@@ -60,7 +68,7 @@ def _compile_to(root: Path, environment: str | None, out: Path | None) -> Compil
     project = loaded.project
     diagnostics = list(loaded.diagnostics)
     chosen = project.config.environment(environment) if project is not None else None
-    kept = Kept(chosen, _render) if chosen is not None else None
+    kept = Kept(chosen, render) if chosen is not None else None
     if project is not None:
         diagnostics += check_project(project, keep=kept)
     diagnostics = sorted_diagnostics(apply_rules(diagnostics, project))
@@ -145,10 +153,57 @@ def _payloads(
         yield action.address, text
 
 
-def _render(payload: dict[str, Any]) -> str:
-    """The payload's text at the second level of the document: every line of its own
-    text is indented once more (JSON text never holds a raw line break in a string)."""
-    return json_text(payload, indent=2).replace("\n", "\n  ")
+def render(payload: dict[str, Any], indent: str = "  ") -> str:
+    """The payload as ``json_text(payload, indent=2)`` writes it, at the second level of
+    the document (each line after the first indented by ``indent`` more).
+
+    ``json.dumps`` leaves its C encoder for its pure-Python one as soon as it indents;
+    the payloads hold only plain JSON values, which ``_pretty`` writes the way that
+    encoder does, at a third of its cost. Anything else goes to ``json.dumps``."""
+    try:
+        return safe_json(_pretty(payload, indent))
+    except _Unusual:
+        return json_text(payload, indent=2).replace("\n", "\n" + indent)
+
+
+class _Unusual(Exception):
+    """A value ``_pretty`` leaves to ``json.dumps``."""
+
+
+_STRING = json.encoder.encode_basestring  # json's own (C) string writer, ensure_ascii=False
+
+
+def _pretty(value: Any, indent: str) -> str:
+    kind = value.__class__
+    if kind is str:
+        return _STRING(value)
+    if kind is dict:
+        if not value:
+            return "{}"
+        inner = indent + "  "
+        items = []
+        for key, item in value.items():
+            if key.__class__ is not str:
+                raise _Unusual  # (json writes numbers and booleans as keys its own way)
+            items.append(f"{_STRING(key)}: {_pretty(item, inner)}")
+        return "{\n" + inner + (",\n" + inner).join(items) + "\n" + indent + "}"
+    if kind is list:
+        if not value:
+            return "[]"
+        inner = indent + "  "
+        items = [_pretty(item, inner) for item in value]
+        return "[\n" + inner + (",\n" + inner).join(items) + "\n" + indent + "]"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if value is None:
+        return "null"
+    if kind is int:
+        return int.__repr__(value)
+    if kind is float and math.isfinite(value):
+        return float.__repr__(value)
+    raise _Unusual
 
 
 def _order(action: Action) -> tuple[str, str]:

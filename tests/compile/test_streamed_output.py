@@ -6,11 +6,15 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from compiler.atomic_write import open_atomically
 from compiler.compile import compile_project
+from compiler.compile.output import render
 from compiler.diagnostics import json_text
 from compiler.load import load_project
 from tests.compile.test_bench_validate_compile import load_bench
@@ -115,3 +119,19 @@ def test_a_write_that_ends_replaces_the_file_keeping_its_mode(tmp_path: Path) ->
         handle.write("new\n")
     assert target.read_text() == "new\n"
     assert target.stat().st_mode & 0o777 == 0o640
+
+
+_TEXT = st.text(st.characters(codec=None), max_size=12)  # surrogates and controls too
+_SCALARS = st.none() | st.booleans() | st.integers() | st.floats() | _TEXT
+_JSON = st.recursive(
+    _SCALARS,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_TEXT, inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.dictionaries(_TEXT | st.integers(), _JSON, max_size=5))
+def test_a_rendered_payload_is_json_text_indented_byte_for_byte(payload: dict[str, Any]) -> None:
+    expected = json_text(payload, indent=2).replace("\n", "\n  ")
+    assert render(payload) == expected
