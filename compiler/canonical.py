@@ -84,6 +84,10 @@ def canonical_tool(payload: Mapping[str, Any]) -> dict[str, Any]:
     return _ordered(tool)
 
 
+# Exact types of JSON's scalars (a subclass takes the general path).
+_LEAVES = frozenset({str, int, float, bool, type(None)})
+
+
 def _canonical_parameters(parameters: Any) -> Any:
     if parameters is None or parameters == {}:
         return empty_parameters()
@@ -98,6 +102,8 @@ def _canonical_parameters(parameters: Any) -> Any:
 
 def _sort_required(schema: Any) -> Any:
     """Sort every ``required`` list of string names in a JSON Schema, recursively."""
+    if schema.__class__ in _LEAVES:
+        return schema  # (most values: skips the slow abstract Mapping check)
     if isinstance(schema, Mapping):
         out = {}
         for key, value in schema.items():
@@ -124,6 +130,8 @@ def _canonical_static_params(tool_type: Any, static_params: Mapping[str, Any]) -
 
 
 def _normalize_strings(value: Any) -> Any:
+    if value.__class__ in _LEAVES and value.__class__ is not str:
+        return value
     if isinstance(value, str):
         return normalize_placeholders(value)
     if isinstance(value, Mapping):

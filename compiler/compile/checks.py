@@ -29,8 +29,8 @@ from typing import Any
 from compiler.diagnostics import Diagnostic, Location, sorted_diagnostics
 from compiler.diagnostics.codes import C699
 from compiler.model import Action, Environment, Project
-from compiler.validate import rule_diagnostics
 from compiler.validate.causes import link_causes
+from compiler.validate.rules import ALL_RULES, sms, templates
 
 UNVALIDATED = C699
 
@@ -56,9 +56,22 @@ class Kept:
 def check_project(project: Project, *, keep: Kept | None = None) -> list[Diagnostic]:
     """Every rule over the whole project, then the compiler in every environment; errors
     that follow from a document that failed to load are marked as caused by its error.
-    With ``keep``, what each action compiled to in its environment is kept there."""
-    diagnostics = rule_diagnostics(project)
-    diagnostics += compile_diagnostics(project, diagnostics, keep)
+    With ``keep``, what each action compiled to in its environment is kept there.
+
+    The template rules and the compiler read each action's templates: they take the
+    actions in turn together, so that a template is parsed once (``parse_template``
+    keeps only the last few hundred), and their diagnostics are listed where
+    ``rule_diagnostics`` lists them."""
+    by_rule: dict[Any, list[Diagnostic]] = {templates: [], sms: []}
+    compiled: set[Diagnostic] = set()
+    for action in project.actions_read_in_full():
+        by_rule[templates].extend(templates.check_action(action, project.root))
+        by_rule[sms].extend(sms.check_action(action))
+        compiled.update(_compile(action, project, keep))
+    diagnostics: list[Diagnostic] = []
+    for rule in ALL_RULES:
+        diagnostics.extend(by_rule[rule] if rule in by_rule else rule.check(project))
+    diagnostics += _not_said(compiled, diagnostics)
     return link_causes(project, diagnostics)
 
 
@@ -67,21 +80,30 @@ def compile_diagnostics(
 ) -> list[Diagnostic]:
     """Diagnostics of compiling each action in each environment that validate did not
     already report (``found``: validate's own)."""
+    seen: set[Diagnostic] = set()
+    for action in project.actions_read_in_full():
+        seen.update(_compile(action, project, keep))
+    return _not_said(seen, list(found))
+
+
+def _compile(action: Action, project: Project, keep: Kept | None) -> Iterator[Diagnostic]:
+    """The diagnostics of compiling ``action`` once per distinct input."""
     from compiler.compile import compile_action
 
-    found = list(found)
+    for environment in _distinct_inputs(action, project):
+        compiled = compile_action(action, project, environment)
+        yield from compiled[1]
+        if keep is not None and _same_input(action, environment, keep.environment):
+            keep.keep(action, compiled)
+
+
+def _not_said(seen: set[Diagnostic], found: list[Diagnostic]) -> list[Diagnostic]:
+    """The compile diagnostics in ``seen`` that validate's own (``found``) do not say."""
     # Only an error explains a compile error away: a warning at the same key (C631 at
     # messaging_channel) must not hide an error there that would stop compile.
     taken = {d.location for d in found if d.is_error}
     said = {(d.location, d.code) for d in found}
     files_with_errors = {d.file for d in found if d.is_error}
-    seen: set[Diagnostic] = set()
-    for action in project.actions_read_in_full():
-        for environment in _distinct_inputs(action, project):
-            compiled = compile_action(action, project, environment)
-            seen.update(compiled[1])
-            if keep is not None and _same_input(action, environment, keep.environment):
-                keep.keep(action, compiled)
     new = [d for d in seen if _new(d, taken, said, files_with_errors)]
     return sorted(new, key=Diagnostic.sort_key)
 
