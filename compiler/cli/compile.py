@@ -4,7 +4,9 @@ Output: one JSON object keyed ``agent/name`` (sorted), each value the tool's can
 payload exactly as it would be sent to ``/agents/{agent_uid}/tools`` of the
 environment's agent (``--env``). Nothing else is in it, so it diffs cleanly between
 commits. Diagnostics (warnings, or the errors that stop it) go to stderr in
-``--format``; with errors nothing is written and the exit code is 1.
+``--format``; with errors nothing is written and the exit code is 1. Each payload is
+written as it is compiled, through a temporary file (``compiler/compile/output.py``), so
+memory does not hold the whole document.
 """
 
 from __future__ import annotations
