@@ -24,7 +24,8 @@ Phases of ``validate`` (each timed alone, in process, over the same project):
 ``os.wait4``, interpreter start-up included) is given as a ratio to the floor, and its
 peak resident memory (its own ``VmHWM``, written at exit) in MB.
 
-Goals: validate total <= 1.5x the floor; compile <= 2x the floor and <= 400 MB.
+Goals: validate total <= 1.5x the floor; compile of 50,000 actions <= 2x the floor and
+<= 400 MB.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ from bench.children import as_installed
 GOAL_VALIDATE = 1.5
 GOAL_COMPILE = 2.0
 GOAL_COMPILE_MB = 400.0
+COMPILE_GOAL_ACTIONS = 50_000
 CHILD_TIMEOUT = 900.0  # s
 
 
@@ -184,10 +186,11 @@ def measure(actions: int, runs: int) -> dict[str, Any]:
     figures[f"compile_cli_{size}_s"] = compile_cpu
     figures[f"compile_cli_{size}_ratio"] = compile_cpu / floor
     figures[f"compile_cli_{size}_peak_mb"] = compile_mb
-    figures[f"meets_goal_{size}"] = (
-        phases["total"] / floor <= GOAL_VALIDATE
-        and compile_cpu / floor <= GOAL_COMPILE
-        and compile_mb <= GOAL_COMPILE_MB
+    # compile's goals are for 50,000 actions: on fewer, the interpreter's start-up
+    # (~0.1 s) is a large part of the figure.
+    compile_ok = compile_cpu / floor <= GOAL_COMPILE and compile_mb <= GOAL_COMPILE_MB
+    figures[f"meets_goal_{size}"] = phases["total"] / floor <= GOAL_VALIDATE and (
+        compile_ok or actions < COMPILE_GOAL_ACTIONS
     )
     return figures
 
