@@ -177,9 +177,13 @@ def _json_or_none(payload: Any) -> str | None:
     """The payload as compact JSON, or None when JSON cannot carry it (the C encoder
     checks fast; ``_non_json_path`` finds where it cannot)."""
     try:
-        return json.dumps(payload, default=_reject, check_circular=False, allow_nan=False)
+        return _ENCODER.encode(payload)
     except (TypeError, ValueError):
         return None
+
+
+# Made once: ``json.dumps`` with any option but the defaults builds an encoder per call.
+_ENCODER = json.JSONEncoder(default=_reject, check_circular=False, allow_nan=False)
 
 
 def _non_json_path(value: Any, path: DataPath = ()) -> DataPath | None:

@@ -121,7 +121,7 @@ def _write(project: Project, kept: Kept, handle: TextIO, found: list[Diagnostic]
         if has_errors(found):
             raise _Abandon
         if text is not None:
-            handle.write(f"{',' if count else ''}\n  {json_text(address)}: {text}")
+            handle.write(f"{',' if count else ''}\n  {safe_json(_STRING(address))}: {text}")
             count += 1
     if has_errors(found):
         raise _Abandon
