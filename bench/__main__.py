@@ -20,6 +20,9 @@ from typing import Any
 
 BENCHMARKS: dict[str, str] = {
     "validate + compile, 5,000 actions": "bench.bench_validate_compile",
+    "validate phases and compile vs the C-loader parse floor, 5,000 actions": (
+        "bench.bench_validate_phases"
+    ),
     "read live, 2,000 tools / 20 agents": "bench.bench_read_live",
     "apply: requests per change (creates, no change, updates, deletes)": "bench.bench_requests",
     "apply, 300 creates at 100/min (time-scaled 10x)": "bench.bench_apply",
@@ -42,6 +45,13 @@ HEADLINES: dict[str, tuple[str, str, str, str, str]] = {
         "check_jsonschema_s",
         "ratio",
         "<= 2 s, <= 0.5x",
+        "meets_goal",
+    ),
+    "bench.bench_validate_phases": (
+        "total_5k_s",
+        "floor_5k_s",
+        "validate_ratio",
+        "validate <= 1.5x floor; compile <= 2x, <= 400 MB",
         "meets_goal",
     ),
     "bench.bench_read_live": ("wall_s", "floor_s", "ratio_to_floor", "min requests, <= 2x", "ok"),

@@ -7,7 +7,10 @@ importer stages many files and moves them into place itself (``importer/writer.p
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TextIO
 
 
 def write_atomically(path: Path, text: str) -> None:
@@ -29,6 +32,45 @@ def write_atomically(path: Path, text: str) -> None:
     except OSError as error:
         why = f"cannot write this file: {error.strerror or error}"
         raise OSError(error.errno, why, str(path)) from None
+
+
+@contextmanager
+def open_atomically(path: Path) -> Iterator[TextIO]:
+    """``write_atomically`` for text written piece by piece: the ``with`` body writes to
+    a temporary file in the same directory, which replaces ``path`` only when the body
+    ends without an exception (nothing is left behind otherwise). The same rules for
+    links, modes and files that are not regular; the same ``OSError`` when it fails."""
+    path = Path(path)
+    try:
+        if path.exists() and not path.is_file():
+            with path.open("w", encoding="utf-8") as handle:
+                yield handle
+            return
+        target = path.resolve() if path.is_symlink() else path
+        with _replacing(target) as handle:
+            yield handle
+    except OSError as error:
+        why = f"cannot write this file: {error.strerror or error}"
+        raise OSError(error.errno, why, str(path)) from None
+
+
+@contextmanager
+def _replacing(path: Path) -> Iterator[TextIO]:
+    import tempfile
+
+    directory = path.parent
+    directory.mkdir(parents=True, exist_ok=True)
+    fd, temp_name = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp_name, mode_for(path))
+        os.replace(temp_name, path)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
 
 
 def _write_through(path: Path, text: str) -> None:

@@ -79,15 +79,21 @@ def canonical_tool(payload: Mapping[str, Any]) -> dict[str, Any]:
     static_params = tool.get("static_params")
     if static_params in ({}, None):
         tool.pop("static_params", None)
-    elif isinstance(static_params, Mapping):
+    elif isinstance(static_params, _MAPPINGS):
         tool["static_params"] = _canonical_static_params(tool.get("type"), static_params)
     return _ordered(tool)
+
+
+# Exact types of JSON's scalars (a subclass takes the general path).
+_LEAVES = frozenset({str, int, float, bool, type(None)})
+# A dict first: ``isinstance`` of an abstract class costs ~8x a concrete one.
+_MAPPINGS = (dict, Mapping)
 
 
 def _canonical_parameters(parameters: Any) -> Any:
     if parameters is None or parameters == {}:
         return empty_parameters()
-    if not isinstance(parameters, Mapping):
+    if not isinstance(parameters, _MAPPINGS):
         return parameters
     schema = _sort_required(parameters)
     if schema.get("type") == "object":
@@ -98,7 +104,9 @@ def _canonical_parameters(parameters: Any) -> Any:
 
 def _sort_required(schema: Any) -> Any:
     """Sort every ``required`` list of string names in a JSON Schema, recursively."""
-    if isinstance(schema, Mapping):
+    if schema.__class__ in _LEAVES:
+        return schema  # (most values: skips the slow abstract Mapping check)
+    if isinstance(schema, _MAPPINGS):
         out = {}
         for key, value in schema.items():
             if (
@@ -124,9 +132,11 @@ def _canonical_static_params(tool_type: Any, static_params: Mapping[str, Any]) -
 
 
 def _normalize_strings(value: Any) -> Any:
+    if value.__class__ in _LEAVES and value.__class__ is not str:
+        return value
     if isinstance(value, str):
         return normalize_placeholders(value)
-    if isinstance(value, Mapping):
+    if isinstance(value, _MAPPINGS):
         return {k: _normalize_strings(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_normalize_strings(v) for v in value]

@@ -170,6 +170,10 @@ class Action:
         return self.source.locate(*path)
 
 
+# What every suppression comment holds (``# actionctl: ignore[M510]``).
+SUPPRESSION_MARKER = "actionctl:"
+
+
 @dataclass
 class Project:
     root: Path
@@ -183,6 +187,9 @@ class Project:
     # Files the per-file cache stood in for (compiler.load.cache): not parsed, so not in
     # ``documents``; their actions and channels are stubs.
     cached_files: set[str] = field(default_factory=set)
+    # Files the loader read whose text holds no ``actionctl:`` (so no suppression
+    # comment): the suppressions need not read them again.
+    unmarked_files: set[str] = field(default_factory=set)
 
     def actions_read_in_full(self) -> list[Action]:
         """The actions whose whole document was read: what rules about an action's own

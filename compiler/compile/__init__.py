@@ -32,7 +32,7 @@ from compiler.diagnostics import Diagnostic, has_errors
 from compiler.diagnostics.codes import C611, C620, C621, C633, C699
 from compiler.model import Action, CompiledTool, DataPath, Environment, Project
 
-__all__ = ["CompileResult", "compile_action", "compile_project"]
+__all__ = ["CompileResult", "compile_action", "compile_project", "duplicate_address"]
 
 BUILDERS: dict[str, ModuleType] = {
     "send_text_message": send_text_message,
@@ -75,13 +75,18 @@ def compile_action(
         ]
     if payload is None or has_errors(diagnostics):
         return None, diagnostics
-    bad_path = None if _is_json(payload) else _non_json_path(payload)
+    # One pass of the C encoder answers two questions for nearly every payload: JSON
+    # can carry it, and no null is in it (its text holds no ``null`` at all; the
+    # canonical form adds none). Only a payload that fails one is walked, for the place.
+    text = _json_or_none(payload)
+    bad_path = None if text is not None else _non_json_path(payload)
     if bad_path is not None:
         return None, [*diagnostics, _non_json(action, payload, bad_path)]
     canonical = canonical_tool(payload)
-    null_at = _null_path(canonical)
-    if null_at is not None:
-        return None, [*diagnostics, _null(action, null_at)]
+    if text is None or "null" in text:
+        null_at = _null_path(canonical)
+        if null_at is not None:
+            return None, [*diagnostics, _null(action, null_at)]
     return canonical, diagnostics
 
 
@@ -133,7 +138,7 @@ def compile_project(project: Project, environment: Environment) -> CompileResult
     for action in sorted(project.actions, key=lambda a: (a.agent, a.name)):
         earlier = first_seen.get(action.address)
         if earlier is not None:
-            result.diagnostics.append(_duplicate(action, earlier))
+            result.diagnostics.append(duplicate_address(action, earlier))
             continue
         first_seen[action.address] = action
         payload, diagnostics = compile_action(action, project, environment)
@@ -151,7 +156,8 @@ def compile_project(project: Project, environment: Environment) -> CompileResult
     return result
 
 
-def _duplicate(action: Action, earlier: Action) -> Diagnostic:
+def duplicate_address(action: Action, earlier: Action) -> Diagnostic:
+    """C611: a second action at one address (agent/name) is not compiled."""
     where = earlier.locate("name")
     return Diagnostic.error(
         action.locate("name"),
@@ -167,14 +173,17 @@ def _reject(value: Any) -> Any:
     raise TypeError(type(value).__name__)
 
 
-def _is_json(payload: Any) -> bool:
-    """Whether JSON can carry the payload (the C encoder checks fast; the walk below
-    finds where it cannot)."""
+def _json_or_none(payload: Any) -> str | None:
+    """The payload as compact JSON, or None when JSON cannot carry it (the C encoder
+    checks fast; ``_non_json_path`` finds where it cannot)."""
     try:
-        json.dumps(payload, default=_reject, check_circular=False, allow_nan=False)
+        return _ENCODER.encode(payload)
     except (TypeError, ValueError):
-        return False
-    return True
+        return None
+
+
+# Made once: ``json.dumps`` with any option but the defaults builds an encoder per call.
+_ENCODER = json.JSONEncoder(default=_reject, check_circular=False, allow_nan=False)
 
 
 def _non_json_path(value: Any, path: DataPath = ()) -> DataPath | None:

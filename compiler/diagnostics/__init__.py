@@ -48,7 +48,12 @@ def json_text(value: object, **options: Any) -> str:
     same data when read back, and nothing a terminal acts on or UTF-8 cannot carry."""
     import json
 
-    text = json.dumps(value, ensure_ascii=False, **options)
+    return safe_json(json.dumps(value, ensure_ascii=False, **options))
+
+
+def safe_json(text: str) -> str:
+    """JSON text (written with ``ensure_ascii=False``) with each unsafe character as a
+    ``\\u`` escape, as ``json_text`` writes it."""
     if not _UNSAFE_IN_JSON.search(text):
         return text
     return _UNSAFE_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", text)

@@ -12,12 +12,21 @@ from compiler.diagnostics.codes import E100, E105, E106, E111
 from compiler.load.files import DocumentFile, find_document_files, project_file
 from compiler.load.schema_check import check_action_type, check_document, check_kind
 from compiler.load.yaml_source import FileResult, LoadedDocument, read_yaml_file
-from compiler.model import Action, Channel, Environment, Project, ProjectConfig, RuleConfig
+from compiler.model import (
+    SUPPRESSION_MARKER,
+    Action,
+    Channel,
+    Environment,
+    Project,
+    ProjectConfig,
+    RuleConfig,
+)
 
 if TYPE_CHECKING:
     from compiler.load.cache import FileCache
 
 PROJECT_FILE = "actionctl.yaml"
+_MARKER = SUPPRESSION_MARKER.encode()
 
 
 @dataclass
@@ -67,6 +76,8 @@ def _load_project(root: Path, cache: FileCache | None) -> LoadResult:
         before = (len(project.actions), len(project.channels), len(diagnostics))
         result = read_first.pop(display, None) or read_yaml_file(path, display)
         diagnostics.extend(result.diagnostics)
+        if result.read is not None and _MARKER not in result.read.raw:
+            project.unmarked_files.add(display)
         if not result.documents:
             _reject(project, folder.removesuffix("s"), result.diagnostics)
         for loaded in result.documents:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import stat
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -54,14 +55,15 @@ _T = "tag:yaml.org,2002:"
 _STR, _NULL, _BOOL, _INT, _FLOAT = _T + "str", _T + "null", _T + "bool", _T + "int", _T + "float"
 _TIMESTAMP, _MAP, _SEQ, _MERGE = _T + "timestamp", _T + "map", _T + "seq", _T + "merge"
 _BOM = b"\xef\xbb\xbf"
+_intern = sys.intern
+_INTERNED = 40  # string values shorter than this are shared (keys always are)
 _CONSTRUCTOR = SafeConstructor()
 _RESOLVED: dict[tuple[str, tuple[bool, bool]], str] = {}
 
 
 class _Loader(_BASE_LOADER):  # type: ignore[misc]
-    """The safe loader with a memo on implicit tag resolution (keys and values repeat
-    across thousands of files) and without path resolvers, which the safe loader never
-    registers but would walk for every node."""
+    """The safe loader with a faster implicit tag resolution and without path
+    resolvers, which the safe loader never registers but would walk for every node."""
 
     def descend_resolver(self, current_node: Any, current_index: Any) -> None:
         return None
@@ -70,8 +72,14 @@ class _Loader(_BASE_LOADER):  # type: ignore[misc]
         return None
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        """The safe loader's resolution, with its answer for most scalars found early:
+        a quoted one, or a plain one whose first character starts no implicit tag
+        (``name``, ``Booking``: text), is a string; the rest are memoised, as keys and
+        values repeat across thousands of files."""
         if kind is not ScalarNode:
             return str(super().resolve(kind, value, implicit))
+        if not implicit[0] or (value and value[0] not in _MAY_RESOLVE):
+            return _STR
         key = (value, implicit)
         tag = _RESOLVED.get(key)
         if tag is None:
@@ -79,6 +87,13 @@ class _Loader(_BASE_LOADER):  # type: ignore[misc]
             if len(_RESOLVED) < 50_000 and len(value) < 200:
                 _RESOLVED[key] = tag
         return tag
+
+
+# The characters an implicitly typed plain scalar can start with (``y`` of ``yes``,
+# digits, ``~``, ``.``, ``<`` of the merge key...): any other is text.
+_MAY_RESOLVE = frozenset(
+    first for first in _BASE_LOADER.yaml_implicit_resolvers if first is not None
+)
 
 
 @dataclass
@@ -150,16 +165,30 @@ def read_with_status(path: str | Path, limit: int) -> tuple[bytes, os.stat_resul
     swapped in after a check cannot hang us and ``/dev/zero`` cannot grow memory: at most
     ``limit + 1`` bytes are ever read."""
     descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    with os.fdopen(descriptor, "rb") as handle:
-        status = os.fstat(handle.fileno())
+    try:
+        status = os.fstat(descriptor)
         if not stat.S_ISREG(status.st_mode):
             raise NotRegularFileError(f"{path} is not a regular file")
         if status.st_size > limit:
             raise FileTooLargeError(status.st_size)
-        raw = handle.read(limit + 1)
+        raw = _read_up_to(descriptor, status.st_size, limit + 1)
+    finally:
+        os.close(descriptor)
     if len(raw) > limit:  # grew since fstat
         raise FileTooLargeError(len(raw))
     return raw, status
+
+
+def _read_up_to(descriptor: int, expected: int, most: int) -> bytes:
+    """At most ``most`` bytes, asking for the ``expected`` size first: one read call for
+    a file that did not change since fstat (a buffer of ``most`` bytes for every small
+    file would cost more than the read), more only when it grew or a read came short."""
+    chunks = [os.read(descriptor, min(expected + 1, most))]
+    total = len(chunks[0])
+    while chunks[-1] and total < most and total != expected:
+        chunks.append(os.read(descriptor, most - total))
+        total += len(chunks[-1])
+    return b"".join(chunks) if len(chunks) > 1 else chunks[0]
 
 
 def read_yaml_bytes(raw: bytes, display: str) -> FileResult:
@@ -321,10 +350,12 @@ class _Builder:
             self.expansion_budget -= 1
             if self.expansion_budget < 0:
                 raise _Stop(self._at(node, Y107, _ALIAS_MESSAGE))
-        self.values[path] = (mark.line + 1, mark.column + 1)
+        self.values[path] = _shared_position(mark.line, mark.column)
         if node.__class__ is ScalarNode:
             if node.tag == _STR:  # the common case, inline
-                return node.value
+                value = node.value
+                # (Short texts recur across files: type names, channels, agents.)
+                return _intern(value) if len(value) < _INTERNED else value
             return self._scalar(node, path)
         if depth >= MAX_DEPTH:
             raise _Stop(self._at(node, Y110, _TOO_DEEP))
@@ -395,22 +426,37 @@ class _Builder:
             return None
         merged = self._merged(node, path, depth, expanding) if self.may_merge else None
         result: dict[str, Any] = {}
-        keys = self.keys
+        keys, values = self.keys, self.values
         for key_node, value_node in node.value:
+            key: str | None
             if key_node.__class__ is ScalarNode and key_node.tag == _STR:
-                key = key_node.value  # the common case, inline
+                # The common case, inline; one string for each key name across files.
+                key = _intern(key_node.value)
             elif key_node.tag == _MERGE:
                 continue
             else:
                 key = self._key(key_node)
-                if key is None:
-                    continue
+            if key is None:
+                continue
             if key in result:
                 self._duplicate(node, key_node, key)
                 continue
             child = (*path, key)
-            key_mark = key_node.start_mark
-            keys[child] = (key_mark.line + 1, key_mark.column + 1)
+            mark = key_node.start_mark
+            try:  # (inline _shared_position: this runs for every key of every file)
+                keys[child] = _POSITIONS[mark.line][mark.column]
+            except IndexError:
+                keys[child] = _shared_position(mark.line, mark.column)
+            if value_node.__class__ is ScalarNode and value_node.tag == _STR and not expanding:
+                # A string value, most of them: what _node does for it, without the call.
+                mark = value_node.start_mark
+                try:
+                    values[child] = _POSITIONS[mark.line][mark.column]
+                except IndexError:
+                    values[child] = _shared_position(mark.line, mark.column)
+                value = value_node.value
+                result[key] = _intern(value) if len(value) < _INTERNED else value
+                continue
             result[key] = self._node(value_node, child, depth + 1, expanding)
         if merged:
             for key, value in merged.items():
@@ -455,6 +501,24 @@ class _Builder:
             self._bad_tag(key_node)
             return None
         return str(key_node.value)
+
+
+# Positions (line, column) near the top left of a file, shared: the same few hundred
+# recur in every file, and one tuple per value and key of 50,000 files is ~100 MB.
+# Bounded (rows x columns) so that a hostile file cannot grow it past ~8 MB.
+_SHARED_ROWS = 1024
+_SHARED_COLUMNS = 128
+_POSITIONS: list[list[tuple[int, int]]] = [[] for _ in range(_SHARED_ROWS)]
+
+
+def _shared_position(line: int, column: int) -> tuple[int, int]:
+    """``(line + 1, column + 1)``: one tuple for each position near the top left."""
+    if line >= _SHARED_ROWS or column >= _SHARED_COLUMNS:
+        return line + 1, column + 1
+    row = _POSITIONS[line]
+    if column >= len(row):
+        row.extend((line + 1, c + 1) for c in range(len(row), column + 1))
+    return row[column]
 
 
 def _bool(node: ScalarNode) -> bool:

@@ -27,9 +27,9 @@ from pathlib import Path
 
 from compiler.diagnostics import Diagnostic, Location, Severity
 from compiler.diagnostics.codes import R001, R002, R003, R004, R005
-from compiler.model import Project, RuleConfig
+from compiler.model import SUPPRESSION_MARKER, Project, RuleConfig
 
-_MARKER = "actionctl:"
+_MARKER = SUPPRESSION_MARKER
 _COMMENT = re.compile(r"#\s*actionctl:\s*(?P<rest>.*)$")
 _IGNORE = re.compile(r"ignore\[(?P<codes>[^\]]*)\]")
 _CODE = re.compile(r"^[A-Z]\d{3}$")
@@ -124,7 +124,7 @@ def read_suppressions(
     YAML loader drops comments; only files holding the marker are parsed)."""
     suppressions: list[Suppression] = []
     problems: list[Diagnostic] = []
-    for file in sorted(files):
+    for file in sorted(set(files) - project.unmarked_files):
         try:
             raw = (Path(project.root) / file).read_bytes()
             if _MARKER.encode() not in raw:

@@ -34,3 +34,16 @@ def test_run_reports_figures_and_ratio() -> None:
     assert result["ratio"] == pytest.approx(
         result["validate_compile_s"] / result["check_jsonschema_s"]
     )
+
+
+def test_the_phases_benchmark_reports_each_phase_beside_the_floor() -> None:
+    from bench import bench_validate_phases as phases
+
+    figures = phases.run((24,), runs=1)
+    size = "24"
+    for name in ("load", "schema", "rules", "compile_step", "total", "compile_cli"):
+        assert figures[f"{name}_{size}_ratio"] == pytest.approx(
+            figures[f"{name}_{size}_s"] / figures[f"floor_{size}_s"]
+        )
+    assert 0 < figures[f"compile_cli_{size}_peak_mb"] < 400
+    assert "| compile_cli peak RSS |" in phases.table(figures, (24,))

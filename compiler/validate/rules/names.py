@@ -89,6 +89,8 @@ def platform_name_problem(name: object) -> tuple[str, str] | None:
     """(code, message) when ``name`` breaks the platform's rule as actionctl holds it."""
     if not isinstance(name, str) or not 1 <= len(name) <= MAX_NAME_LENGTH:
         return N311, f"tool names are 1-{MAX_NAME_LENGTH} characters"
+    if name.isascii() and name.isprintable():
+        return None  # one script, nothing hidden: the checks below cannot find anything
     invisible = [c for c in name if hidden(c)]
     if invisible:
         shown = ", ".join(f"U+{ord(c):04X}" for c in dict.fromkeys(invisible))

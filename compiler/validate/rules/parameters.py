@@ -42,6 +42,9 @@ from compiler.wording import did_you_mean, quoted
 UI_PARAMETER_TYPES = frozenset(
     {"send_text_message", "handover", "api_call", "client_action", "static_response"}
 )
+
+# A dict first: ``isinstance`` of an abstract class costs ~8x a concrete one.
+_MAPPINGS = (dict, Mapping)
 JSON_TYPES = frozenset({"array", "boolean", "integer", "null", "number", "object", "string"})
 # Keywords whose value is one subschema / a list of them / a name -> subschema mapping.
 # ``whole``: the subschema describes a value on its own, so its ``required`` must name its
@@ -63,7 +66,7 @@ def check(project: Project) -> Iterable[Diagnostic]:
 def check_action(action: Action) -> Iterator[Diagnostic]:
     field = parameters_field(action)
     schema = action.fields.get(field) if field else None
-    if field and isinstance(schema, Mapping):
+    if field and isinstance(schema, _MAPPINGS):
         yield from _check_schema(action, field, schema)
     if action.type == "send_text_message":
         yield from _check_message_mode(action)
@@ -82,10 +85,10 @@ def declared_parameters(action: Action) -> set[str]:
     """Names under the parameters schema's ``properties`` (empty when there are none)."""
     field = parameters_field(action)
     schema = action.fields.get(field) if field else None
-    if not isinstance(schema, Mapping):
+    if not isinstance(schema, _MAPPINGS):
         return set()
     properties = schema.get("properties")
-    return {str(k) for k in properties} if isinstance(properties, Mapping) else set()
+    return {str(k) for k in properties} if isinstance(properties, _MAPPINGS) else set()
 
 
 def is_prompt_mode(action: Action) -> bool:
@@ -126,7 +129,7 @@ def subschemas(
     stack: list[tuple[Any, tuple[str | int, ...], bool]] = [(schema, (), True)]
     while stack:
         node, path, whole = stack.pop()
-        if not isinstance(node, Mapping) or len(path) > MAX_SCHEMA_DEPTH:
+        if not isinstance(node, _MAPPINGS) or len(path) > MAX_SCHEMA_DEPTH:
             continue
         yield node, path, whole
         for key, value in node.items():
@@ -134,7 +137,7 @@ def subschemas(
                 stack.append((value, (*path, key), _ONE[key]))
             elif key in _LIST and isinstance(value, list):
                 stack += [(v, (*path, key, i), _LIST[key]) for i, v in enumerate(value)]
-            elif key in _NAMED and isinstance(value, Mapping):
+            elif key in _NAMED and isinstance(value, _MAPPINGS):
                 stack += [(v, (*path, key, str(k)), _NAMED[key]) for k, v in value.items()]
 
 
@@ -146,9 +149,9 @@ def _required_declared(
     properties = schema.get("properties")
     if path and properties is None and "type" not in schema:
         return  # a nested bare ``required`` (e.g. under dependentSchemas-like use)
-    names = set(properties) if isinstance(properties, Mapping) else set()
+    names = set(properties) if isinstance(properties, _MAPPINGS) else set()
     where = ".".join(str(p) for p in (field, *path, "properties"))
-    beside = _beside_properties(schema) if isinstance(properties, Mapping) else []
+    beside = _beside_properties(schema) if isinstance(properties, _MAPPINGS) else []
     for index, name in enumerate(required):
         if name in names:
             continue
@@ -179,7 +182,7 @@ def _beside_properties(schema: Mapping[str, Any]) -> list[str]:
         key
         for key, value in schema.items()
         if key not in SCHEMA_KEYWORDS
-        and isinstance(value, Mapping)
+        and isinstance(value, _MAPPINGS)
         and any(k in _PROPERTY_KEYS for k in value)
     ]
 
@@ -245,7 +248,7 @@ def reference_problem(root: Mapping[str, Any], reference: Any) -> str | None:
     node: Any = root
     for raw in reference[2:].split("/"):
         token = unquote(raw).replace("~1", "/").replace("~0", "~")
-        if isinstance(node, Mapping) and token in node:
+        if isinstance(node, _MAPPINGS) and token in node:
             node = node[token]
         elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
             node = node[int(token)]
@@ -306,11 +309,11 @@ def _yaml11_values(
                 at = here if index is None or keyword in ("const", "default") else (*here, index)
                 if wants_text or not typed:
                     yield from _value_trap(action, at, item, wants_text)
-        elif isinstance(value, Mapping):
+        elif isinstance(value, _MAPPINGS):
             yield from _yaml11_values(action, here, value)
         elif isinstance(value, list):
             for index, item in enumerate(value):
-                if isinstance(item, Mapping):
+                if isinstance(item, _MAPPINGS):
                     yield from _yaml11_values(action, (*here, index), item)
 
 
@@ -418,7 +421,7 @@ _ANY_VALUE = frozenset({"default", "const"})
 def _plainly_valid(schema: Any, depth: int = 0) -> bool:
     if isinstance(schema, bool):
         return True
-    if not isinstance(schema, Mapping) or depth > 32:
+    if not isinstance(schema, _MAPPINGS) or depth > 32:
         return False
     for key, value in schema.items():
         if key in _ANY_VALUE:
@@ -428,7 +431,7 @@ def _plainly_valid(schema: Any, depth: int = 0) -> bool:
                 return False
             continue
         if key == "properties":
-            if not isinstance(value, Mapping) or not all(
+            if not isinstance(value, _MAPPINGS) or not all(
                 isinstance(k, str) and _plainly_valid(v, depth + 1) for k, v in value.items()
             ):
                 return False
