@@ -256,8 +256,13 @@ def test_an_older_spare_lock_agent_made_during_the_acquire_wins(site: Any, clien
             )
 
     lock_creates(site, older_one)
+    reads: list[str] = []
+    on_exchange(site, lambda method, path, body: reads.append(path) if method == "GET" else None)
     locks = AgentLocks(client)
     locks.acquire([SUPPORT])
+    # Giving way deleted our first lock by the id its create returned (no look-up by
+    # name): our lock agent's tools were read once, by the second attempt's listing.
+    assert reads.count(f"/h/v2/agents/{ours}/tools") == 1
     try:
         assert locks.held[SUPPORT].on == made[0] != ours
         assert [t["name"] for t in site.tools(made[0])] == [locks.held[SUPPORT].name]
@@ -353,7 +358,11 @@ def test_release_tells_the_watch_and_deletes_every_lock_tool(site: Any, client: 
     released = [e[1] for e in watch.events if e[0] == "released"]
     assert ("releasing", agents) in watch.events and sorted(released) == agents
     assert all_locks(site) == []
+    with pytest.raises(PlatformError, match="no longer held"):
+        locks.check(agents[0])
+    told = len(watch.events)
     assert locks.release() == []  # again: nothing to do, nothing said
+    assert len(watch.events) == told
 
 
 def test_a_lock_tool_release_cannot_delete_is_named_once_per_tool(

@@ -79,6 +79,7 @@ def test_a_literal_after_a_reference_is_an_argument_the_platform_cannot_pass(
 ) -> None:
     parsed = parse_template(template)
     assert [e.code for e in parsed.errors] == ["T406"], parsed.errors
+    assert f"in {template} cannot be expressed" in parsed.errors[0].message  # as written
 
 
 def test_a_reference_alone_compiles() -> None:
