@@ -7,6 +7,7 @@ that changes its store the way such a platform would, before the answer leaves."
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 import pytest
 
 from compiler.apply.lock import (
+    AcquireInterrupted,
     AgentLocks,
     LockRefused,
     holding,
@@ -340,6 +342,32 @@ def test_an_old_style_lock_that_is_young_makes_us_give_way(site: Any, client: An
         locks.acquire([BILLING, SUPPORT])
     assert caught.value.agent_uid == BILLING
     assert our_locks(site, SUPPORT) == []
+
+
+# --- a stop (a signal) while the locks are taken ---
+
+
+def test_a_stop_before_the_locks_are_taken_sends_nothing(site: Any, client: Any) -> None:
+    stop = threading.Event()
+    stop.set()
+    site.server.stats.reset()
+    with pytest.raises(AcquireInterrupted):
+        AgentLocks(client, stop=stop).acquire([SUPPORT])
+    assert site.server.stats.snapshot()["requests"] == 0 and lock_agents(site) == []
+
+
+def test_a_stop_while_giving_way_ends_the_wait_and_takes_nothing(site: Any, client: Any) -> None:
+    """A young lock of another apply makes us give way and wait; a stop then cuts the
+    wait short and no second attempt is made."""
+    their_lock(site, agent=SUPPORT)
+    stop = threading.Event()
+    on_exchange(site, lambda method, path, body: stop.set() if method == "DELETE" else None)
+    site.server.stats.reset()
+    locks = AgentLocks(client, stop=stop)
+    with pytest.raises(AcquireInterrupted):
+        locks.acquire([SUPPORT])
+    assert count(site, "POST") == 1 and count(site, "DELETE") == 1  # no second attempt
+    assert [t["name"] for t in lock_agent_tools(site)] == [LOCK_PREFIX + "feedfacecafebeef"]
 
 
 # --- releasing ---
