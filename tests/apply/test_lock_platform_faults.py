@@ -23,7 +23,13 @@ from compiler.apply.lock import (
 )
 from compiler.platform.base import PlatformError
 from compiler.platform.client import OpenMicClient
-from compiler.platform.lock_tools import LOCK_AGENT_NAME, LOCK_PREFIX, locked_agents
+from compiler.platform.lock_tools import (
+    LOCK_AGENT_NAME,
+    LOCK_PREFIX,
+    locked_agents,
+    parse_holder,
+    parse_time,
+)
 from tests.apply.test_lock import (
     BILLING,
     SUPPORT,
@@ -302,6 +308,24 @@ def test_a_lock_held_for_long_refuses_at_once(site: Any, client: Any) -> None:
     assert count(site, "POST") == 1 and count(site, "DELETE") == 1
 
 
+@pytest.mark.parametrize(("age", "attempts"), [(4.5, 2), (5.0, 2), (5.5, 1)])
+def test_a_lock_older_than_the_race_window_is_held(
+    site: Any, client: Any, age: float, attempts: int
+) -> None:
+    """Taken up to 5 s before our attempt (by our clock), another lock may be a racing
+    contender: we give way once before refusing; taken longer ago, it is held."""
+    theirs = their_lock(site, agent=SUPPORT)
+    holder = parse_holder(theirs)
+    assert holder is not None
+    taken = parse_time(holder.since)
+    assert taken is not None
+    locks = AgentLocks(client, clock=lambda: taken + timedelta(seconds=age))
+    site.server.stats.reset()
+    with pytest.raises(LockRefused):
+        locks.acquire([SUPPORT])
+    assert count(site, "POST") == attempts
+
+
 def test_a_racing_lock_that_goes_away_lets_the_next_attempt_win(site: Any, client: Any) -> None:
     """The other contender gives way (deletes its lock) while we wait: ours on retry."""
     theirs = their_lock(site, agent=SUPPORT)
@@ -381,7 +405,8 @@ def test_release_tells_the_watch_and_deletes_every_lock_tool(site: Any, client: 
     locks = AgentLocks(client, watch=watch)
     locks.acquire(agents)
     assert [e for e in watch.events if e[0] == "locked"] == [("locked", (a, 0)) for a in agents]
-    assert len(lock_agent_tools(site)) == 2  # 20 agents per lock tool
+    tools = lock_agent_tools(site)
+    assert sorted(len(locked_agents(t)) for t in tools) == [1, 20]  # 20 agents per lock tool
     assert locks.release() == []
     released = [e[1] for e in watch.events if e[0] == "released"]
     assert ("releasing", agents) in watch.events and sorted(released) == agents
