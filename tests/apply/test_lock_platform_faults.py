@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -299,6 +300,25 @@ def test_a_racing_lock_on_our_agents_makes_us_give_way_then_refuse(site: Any, cl
     assert locks.held == {}
 
 
+def test_a_contender_that_gave_way_waits_at_least_its_round_trip(site: Any, client: Any) -> None:
+    """Between giving way and trying again, a contender waits at least as long as its
+    attempt took, so that the other one (as fast) can finish first."""
+    their_lock(site, agent=SUPPORT)
+    seen: list[tuple[str, float]] = []
+    lock_creates(site, lambda uid, tool: seen.append(("POST", time.monotonic())))
+    on_exchange(
+        site,
+        lambda method, path, body: (
+            seen.append((method, time.monotonic())) if method == "DELETE" else None
+        ),
+    )
+    with pytest.raises(LockRefused):
+        AgentLocks(client).acquire([SUPPORT])
+    (first, _), (gave_way, at), (second, again) = seen[:3]
+    assert (first, gave_way, second) == ("POST", "DELETE", "POST")
+    assert again - at >= at - seen[0][1]
+
+
 def test_a_lock_held_for_long_refuses_at_once(site: Any, client: Any) -> None:
     their_lock(site, agent=SUPPORT, since=timedelta(seconds=30))
     locks = AgentLocks(client)
@@ -392,6 +412,20 @@ def test_a_stop_while_giving_way_ends_the_wait_and_takes_nothing(site: Any, clie
         locks.acquire([SUPPORT])
     assert count(site, "POST") == 1 and count(site, "DELETE") == 1  # no second attempt
     assert [t["name"] for t in lock_agent_tools(site)] == [LOCK_PREFIX + "feedfacecafebeef"]
+
+
+def test_a_stop_between_two_lock_tools_takes_no_more(site: Any, client: Any) -> None:
+    agents = [f"agent_{i:02}" for i in range(21)]  # two lock tools
+    for uid in agents:
+        site.server.store.create_agent({"name": uid, "prompt": ""}, uid=uid)
+    make_lock_agent(site)
+    stop = threading.Event()
+    lock_creates(site, lambda uid, tool: stop.set())
+    site.server.stats.reset()
+    locks = AgentLocks(client, stop=stop)
+    with pytest.raises(AcquireInterrupted):
+        locks.acquire(agents)
+    assert count(site, "POST") == 1 and all_locks(site) == [] and locks.held == {}
 
 
 # --- releasing ---
