@@ -346,6 +346,39 @@ def test_a_lock_older_than_the_race_window_is_held(
     assert count(site, "POST") == attempts
 
 
+def test_a_young_hand_made_lock_refuses_at_once(site: Any, client: Any) -> None:
+    """A lock tool no actionctl wrote says nothing of when it was taken: it is held, not
+    a contender that may give way."""
+    site.rest("POST", f"/agents/{SUPPORT}/tools", {"type": "end_call", "name": LOCK_PREFIX + "x"})
+    make_lock_agent(site)
+    site.server.stats.reset()
+    with pytest.raises(LockRefused, match=r"\(lock tool id \d+\)"):
+        AgentLocks(client).acquire([SUPPORT])
+    assert count(site, "POST") == 1
+
+
+def test_a_lock_we_could_not_delete_when_giving_way_is_abandoned_at_once(
+    site: Any, unretried: Any
+) -> None:
+    """Giving way, our lock's deletes fail: it stays on the lock agent, naming this
+    process, but it no longer counts (the next apply of this process takes over)."""
+    theirs = their_lock(site, agent=SUPPORT)
+    # The look-up, our create, the lock agents' and their tools' listings, then the
+    # three deletes of giving way fail.
+    site.server.inject(None, None, None, None, "500", "500", "500")
+    with pytest.raises(LockRefused):
+        AgentLocks(unretried).acquire([SUPPORT])
+    (left,) = [t for t in lock_agent_tools(site) if t["id"] != theirs["id"]]
+    site.rest("DELETE", f"/agents/{lock_agents(site)[0]['uid']}/tools/{theirs['id']}")
+    locks = AgentLocks(unretried)
+    locks.acquire([SUPPORT])
+    try:
+        assert left["id"] not in {t["id"] for t in lock_agent_tools(site)}  # swept
+    finally:
+        locks.release()
+    assert lock_agent_tools(site) == []
+
+
 def test_a_racing_lock_that_goes_away_lets_the_next_attempt_win(site: Any, client: Any) -> None:
     """The other contender gives way (deletes its lock) while we wait: ours on retry."""
     theirs = their_lock(site, agent=SUPPORT)
