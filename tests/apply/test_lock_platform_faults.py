@@ -7,6 +7,7 @@ that changes its store the way such a platform would, before the answer leaves."
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -141,6 +142,20 @@ def test_a_lock_create_committed_twice_is_held_and_released_whole(
     assert problems == []
     assert lock_agent_tools(site) == [] and all_locks(site) == []
     assert [a["uid"] for a in lock_agents(site)] == [home]
+
+
+def test_a_lock_tool_says_nothing_on_a_call_and_has_a_fresh_name(site: Any, client: Any) -> None:
+    names = set()
+    for _ in range(2):
+        locks = AgentLocks(client)
+        locks.acquire([SUPPORT])
+        (lock,) = our_locks(site)
+        locks.release()
+        # 64 random bits: two applies never draw the same lock name.
+        assert re.fullmatch(re.escape(LOCK_PREFIX) + "[0-9a-f]{16}", lock["name"])
+        assert lock["speak_during_execution"] is False and lock["speak_after_execution"] is False
+        names.add(lock["name"])
+    assert len(names) == 2
 
 
 def test_a_lock_create_accepted_but_not_listed_cannot_lock(site: Any, client: Any) -> None:
