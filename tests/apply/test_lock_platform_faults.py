@@ -249,6 +249,23 @@ def test_a_lock_agent_deleted_during_the_acquire_is_made_again(site: Any, client
     assert all_locks(site) == []
 
 
+def test_a_lock_agent_deleted_under_a_lost_create_is_made_again(site: Any, client: Any) -> None:
+    """The lock's create commits, its answer is lost, and the lock agent is deleted
+    before the look-up: nothing to adopt or delete there; the locks go on a new one."""
+    first = make_lock_agent(site)
+    store = site.server.store
+    lock_creates(site, lambda uid, tool: store.delete_agent(uid) if uid == first else None)
+    site.server.inject(None, "lost")
+    locks = AgentLocks(client)
+    locks.acquire([SUPPORT])
+    try:
+        assert locks.held[SUPPORT].on != first
+        assert [t["name"] for t in our_locks(site)] == [locks.held[SUPPORT].name]
+    finally:
+        locks.release()
+    assert all_locks(site) == []
+
+
 def test_a_lock_agent_that_keeps_moving_is_an_error_after_four_attempts(
     site: Any, client: Any
 ) -> None:
@@ -332,6 +349,24 @@ def test_a_contender_that_gave_way_waits_at_least_its_round_trip(site: Any, clie
     (first, _), (gave_way, at), (second, again) = seen[:3]
     assert (first, gave_way, second) == ("POST", "DELETE", "POST")
     assert again - at >= at - seen[0][1]
+
+
+def test_giving_way_deletes_both_copies_of_a_lock_or_stops_at_one_it_cannot(
+    site: Any, unretried: Any
+) -> None:
+    """Each lock create is committed twice. On the first attempt the first copy's
+    deletes fail: giving way stops there (both copies stay, abandoned); on the second,
+    both copies are deleted."""
+    theirs = their_lock(site, agent=SUPPORT)
+    store = site.server.store
+    lock_creates(site, lambda uid, tool: store.create_tool(uid, tool))
+    # The look-up, our create, the listings of the lock agents and of their tools; then
+    # the first copy's three deletes fail.
+    site.server.inject(None, None, None, None, "500", "500", "500")
+    with pytest.raises(LockRefused):
+        AgentLocks(unretried).acquire([SUPPORT])
+    left = [t for t in lock_agent_tools(site) if t["id"] != theirs["id"]]
+    assert len(left) == 2 and len({t["name"] for t in left}) == 1  # the first attempt's
 
 
 def test_a_lock_held_for_long_refuses_at_once(site: Any, client: Any) -> None:
