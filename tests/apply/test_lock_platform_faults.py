@@ -28,6 +28,7 @@ from compiler.platform.client import OpenMicClient
 from compiler.platform.lock_tools import (
     LOCK_AGENT_NAME,
     LOCK_PREFIX,
+    iso,
     locked_agents,
     parse_holder,
     parse_time,
@@ -367,6 +368,36 @@ def test_giving_way_deletes_both_copies_of_a_lock_or_stops_at_one_it_cannot(
         AgentLocks(unretried).acquire([SUPPORT])
     left = [t for t in lock_agent_tools(site) if t["id"] != theirs["id"]]
     assert len(left) == 2 and len({t["name"] for t in left}) == 1  # the first attempt's
+
+
+def test_a_contender_back_with_a_new_lock_each_time_is_refused_after_four_attempts(
+    site: Any, client: Any
+) -> None:
+    """Another apply gives way and locks again with a fresh name on every attempt of
+    ours, never a lock we saw before nor an old one: after four attempts we refuse."""
+    make_lock_agent(site)
+    store = site.server.store
+    theirs: list[str] = []
+
+    def lock_again(uid: str, tool: dict[str, Any]) -> None:
+        for old in store.list_tools(uid).items:
+            if old["name"] in theirs:
+                store.delete_tool(uid, old["id"])  # it gave way
+        now = datetime.now(UTC)
+        theirs.append(f"{LOCK_PREFIX}{len(theirs):016x}")
+        description = (
+            f'actionctl apply lock on agents ["{SUPPORT}"]: not an action, never call it. '
+            f"Held by host build-agent-7 machine 0123456789ab pid 4242 since {iso(now)}; "
+            f"safe to delete after {iso(now + timedelta(minutes=15))}."
+        )
+        store.create_tool(uid, {"type": "end_call", "name": theirs[-1], "description": description})
+
+    lock_creates(site, lock_again)
+    site.server.stats.reset()
+    with pytest.raises(LockRefused) as caught:
+        AgentLocks(client).acquire([SUPPORT])
+    assert count(site, "POST") == 4 and len(theirs) == 4
+    assert caught.value.agent_uid == SUPPORT
 
 
 def test_a_lock_held_for_long_refuses_at_once(site: Any, client: Any) -> None:
