@@ -715,6 +715,35 @@ def test_sweep_deletes_abandoned_locks_and_reports_foreign_ones(site: Any, clien
     assert all_locks(site) == [] and later > datetime.now(UTC)
 
 
+def hand_made_expired_lock(site: Any, agent: str) -> dict[str, Any]:
+    """A tool named like a lock that no actionctl wrote, made long ago."""
+    tool: dict[str, Any] = site.rest(
+        "POST", f"/agents/{agent}/tools", {"type": "end_call", "name": LOCK_PREFIX + "by-hand"}
+    )
+    with site.server.store._write() as db:  # (the emulator stamps creation itself)
+        db.execute(
+            "UPDATE tools SET created_at = ? WHERE id = ?", ("2000-01-01T00:00:00Z", tool["id"])
+        )
+    return tool
+
+
+def test_an_expired_lock_someone_else_made_is_reported_and_left_by_default(
+    site: Any, client: Any
+) -> None:
+    made = hand_made_expired_lock(site, SUPPORT)
+    with holding(client, [SUPPORT], lambda message: None) as locks:
+        (note,) = locks.notes
+    assert "actionctl did not create" in note and "--remove-foreign-locks" in note
+    (note,) = sweep_abandoned(client, [SUPPORT])
+    assert f"agent {SUPPORT!r} has a tool named" in note
+    assert [t["id"] for t in site.tools(SUPPORT) if t["name"].startswith(LOCK_PREFIX)] == [
+        made["id"]
+    ]
+    with holding(client, [SUPPORT], lambda message: None, remove_foreign=True) as locks:
+        assert locks.notes == []
+    assert all_locks(site) == []
+
+
 def test_sweep_of_no_agents_sends_nothing(site: Any, client: Any) -> None:
     site.server.stats.reset()
     assert sweep_abandoned(client, []) == []
