@@ -333,10 +333,8 @@ def test_a_racing_lock_on_our_agents_makes_us_give_way_then_refuse(site: Any, cl
     assert locks.held == {}
 
 
-def test_a_contender_that_gave_way_waits_at_least_its_round_trip(site: Any, client: Any) -> None:
-    """Between giving way and trying again, a contender waits at least as long as its
-    attempt took, so that the other one (as fast) can finish first."""
-    their_lock(site, agent=SUPPORT)
+def timeline(site: Any) -> list[tuple[str, float]]:
+    """(method, when) of each lock create and each delete the emulator handles."""
     seen: list[tuple[str, float]] = []
     lock_creates(site, lambda uid, tool: seen.append(("POST", time.monotonic())))
     on_exchange(
@@ -345,8 +343,19 @@ def test_a_contender_that_gave_way_waits_at_least_its_round_trip(site: Any, clie
             seen.append((method, time.monotonic())) if method == "DELETE" else None
         ),
     )
+    return seen
+
+
+@pytest.mark.parametrize("stop", [None, threading.Event()], ids=["no-stop", "stop-never-set"])
+def test_a_contender_that_gave_way_waits_at_least_its_round_trip(
+    site: Any, client: Any, stop: threading.Event | None
+) -> None:
+    """Between giving way and trying again, a contender waits at least as long as its
+    attempt took, so that the other one (as fast) can finish first."""
+    their_lock(site, agent=SUPPORT)
+    seen = timeline(site)
     with pytest.raises(LockRefused):
-        AgentLocks(client).acquire([SUPPORT])
+        AgentLocks(client, stop=stop).acquire([SUPPORT])
     (first, _), (gave_way, at), (second, again) = seen[:3]
     assert (first, gave_way, second) == ("POST", "DELETE", "POST")
     assert again - at >= at - seen[0][1]
@@ -393,11 +402,17 @@ def test_a_contender_back_with_a_new_lock_each_time_is_refused_after_four_attemp
         store.create_tool(uid, {"type": "end_call", "name": theirs[-1], "description": description})
 
     lock_creates(site, lock_again)
+    seen = timeline(site)
     site.server.stats.reset()
     with pytest.raises(LockRefused) as caught:
         AgentLocks(client).acquire([SUPPORT])
     assert count(site, "POST") == 4 and len(theirs) == 4
     assert caught.value.agent_uid == SUPPORT
+    # The n-th wait lasts at least n times that attempt's round trip: the second one,
+    # between our second lock's delete and our third create, twice its attempt.
+    assert [method for method, _ in seen] == ["POST", "DELETE"] * 4
+    (_, second), (_, gave_way), (_, third) = seen[2:5]
+    assert third - gave_way >= 2 * (gave_way - second)
 
 
 def test_a_lock_held_for_long_refuses_at_once(site: Any, client: Any) -> None:
@@ -739,6 +754,10 @@ def test_an_expired_lock_someone_else_made_is_reported_and_left_by_default(
     assert [t["id"] for t in site.tools(SUPPORT) if t["name"].startswith(LOCK_PREFIX)] == [
         made["id"]
     ]
+    locks = AgentLocks(client)
+    locks.acquire([SUPPORT])
+    locks.release()
+    assert len(locks.notes) == 1 and len(all_locks(site)) == 1
     with holding(client, [SUPPORT], lambda message: None, remove_foreign=True) as locks:
         assert locks.notes == []
     assert all_locks(site) == []
