@@ -199,7 +199,8 @@ def test_assignments_pipes_and_characters() -> None:
     ],
 )
 def test_characters_go_refuses(inside: str, message: str, offset: int) -> None:
-    assert failure(inside)[:2] == (message, offset)
+    # Reading stops just past the character: the template is read on from there.
+    assert failure(inside) == (message, offset, offset + 1)
 
 
 # --- literals ---
@@ -236,6 +237,9 @@ def test_the_action_ends_after_its_braces_and_a_trim_marker_is_seen() -> None:
         result = lexed(inside)
         assert (result.end, result.right_trim, result.error) == (end, True, None), inside
         assert [t.kind for t in result.tokens if t.kind != "space"] == ["field"]
+    # The space before "-}}" belongs to the marker: no token, not even an empty one.
+    assert [t.kind for t in lexed(".a -").tokens] == ["field"]
+    assert [(t.kind, t.value) for t in lexed(".a  -").tokens] == [("field", ".a"), ("space", " ")]
     result = lexed(".a-")  # no space before '-': not a trim marker
     assert result.right_trim is False
 
