@@ -685,6 +685,12 @@ def test_an_unlocked_agent_is_never_written(site: Any, client: Any) -> None:
         locks.release()
 
 
+def test_renewals_come_every_third_of_the_expiry(client: Any) -> None:
+    # Two renewals in a row may fail and the lock still holds.
+    assert AgentLocks(client).renew_every == 300
+    assert AgentLocks(client, expiry=timedelta(seconds=1.5)).renew_every == 0.5
+
+
 def test_no_agents_take_no_lock(site: Any, client: Any) -> None:
     site.server.stats.reset()
     locks = AgentLocks(client)
@@ -695,6 +701,22 @@ def test_no_agents_take_no_lock(site: Any, client: Any) -> None:
 
 
 # --- housekeeping ---
+
+
+def test_a_spare_lock_agent_holding_a_lock_is_kept(site: Any, client: Any) -> None:
+    """A younger lock agent is deleted only when empty: one holding a lock (on an agent
+    we do not lock) stays, and so does that lock."""
+    home = make_lock_agent(site)
+    spare = make_lock_agent(site)
+    theirs = their_lock(site, agent="agent_someone_else", on=spare)
+    locks = AgentLocks(client)
+    locks.acquire([SUPPORT])
+    try:
+        assert locks.held[SUPPORT].on == home
+    finally:
+        locks.release()
+    assert sorted(a["uid"] for a in lock_agents(site)) == sorted([home, spare])
+    assert site.tools(spare) == [theirs]
 
 
 def test_an_abandoned_lock_naming_no_agent_on_the_lock_agent_is_left(

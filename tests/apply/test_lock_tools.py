@@ -6,7 +6,9 @@ a dead or zombie process)."""
 from __future__ import annotations
 
 import os
+import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -38,6 +40,7 @@ from compiler.platform.lock_tools import (
     without_lock_agents,
     without_locks,
 )
+from tests.conftest import REPO_ROOT
 
 NOON = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
 NAME = LOCK_PREFIX + "0011223344556677"
@@ -234,6 +237,27 @@ def test_a_zombie_is_not_alive_and_a_running_process_is() -> None:
     finally:
         child.kill()
         child.wait()
+
+
+def test_the_host_is_the_hostname_with_white_space_made_safe() -> None:
+    # (The description's pattern reads the host as one word.)
+    assert host_name() == re.sub(r"\s+", "_", socket.gethostname())
+
+
+def test_another_pid_namespace_on_this_boot_is_another_machine() -> None:
+    """A pid there says nothing about a process here (two containers, one kernel)."""
+    code = "from compiler.platform.lock_tools import machine_identity; print(machine_identity())"
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+    command = ["unshare", "--pid", "--fork", "--mount-proc", sys.executable, "-c", code]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=60)
+    except FileNotFoundError:
+        pytest.skip("no unshare(1) here")
+    if done.returncode != 0 and "Operation not permitted" in done.stderr:
+        pytest.skip("new pid namespaces are not permitted here")
+    assert done.returncode == 0, done.stderr
+    there = done.stdout.strip()
+    assert len(there) == 12 and there != machine_identity()
 
 
 def test_host_and_machine_are_module_constants_worked_out_on_use() -> None:
