@@ -685,6 +685,19 @@ def test_an_unlocked_agent_is_never_written(site: Any, client: Any) -> None:
         locks.release()
 
 
+def heartbeats() -> set[threading.Thread]:
+    return {t for t in threading.enumerate() if t.name == "actionctl-lock-heartbeat"}
+
+
+def test_release_stops_the_heartbeat(site: Any, client: Any) -> None:
+    before = heartbeats()
+    locks = AgentLocks(client)
+    locks.acquire([SUPPORT])
+    assert len(heartbeats() - before) == 1
+    locks.release()
+    assert heartbeats() - before == set()
+
+
 def test_renewals_come_every_third_of_the_expiry(client: Any) -> None:
     # Two renewals in a row may fail and the lock still holds.
     assert AgentLocks(client).renew_every == 300

@@ -94,6 +94,8 @@ def test_a_reference_alone_compiles() -> None:
     "number",
     [
         "0",
+        "9",
+        "99",
         "017",
         "0x1F",
         "0X1f",
@@ -108,6 +110,8 @@ def test_a_reference_alone_compiles() -> None:
         "1E+3",
         "1.5e-3",
         ".5",
+        ".0",
+        ".9",
         ".5e",
         "0.",
         "1e+",
@@ -182,6 +186,7 @@ def test_assignments_pipes_and_characters() -> None:
     assert words("$x = 1") == [("variable", "$x", 2), ("assign", "=", 5), ("number", "1", 7)]
     assert words(".a|.b") == [("field", ".a", 2), ("pipe", "|", 4), ("field", ".b", 5)]
     assert words("# {") == [("char", "#", 2), ("char", "{", 4)]
+    assert words("#{") == [("char", "#", 2), ("char", "{", 3)]  # one brace opens nothing
 
 
 @pytest.mark.parametrize(
@@ -194,6 +199,7 @@ def test_assignments_pipes_and_characters() -> None:
         (".a\u00a0", "bad character U+00A0 (NO-BREAK SPACE)", 4),
         ("\u00a0", "unrecognized character in action: U+00A0 (NO-BREAK SPACE)", 2),
         ("\u0870", "unrecognized character in action: U+0870", 2),
+        ("\u20ac", "unrecognized character in action: U+20AC '\u20ac' (EURO SIGN)", 2),
         (":x", "expected :=", 2),
         ("$x=1", "bad character U+003D '=' (EQUALS SIGN)", 4),  # '=' ends no word
     ],
