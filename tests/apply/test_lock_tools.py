@@ -260,6 +260,26 @@ def test_another_pid_namespace_on_this_boot_is_another_machine() -> None:
     assert len(there) == 12 and there != machine_identity()
 
 
+def test_asking_whether_a_process_runs_sends_it_no_signal() -> None:
+    # The child takes every signal's default action (even if ours ignores SIGHUP).
+    code = (
+        "import signal, time\n"
+        "for s in (signal.SIGHUP, signal.SIGINT, signal.SIGTERM):\n"
+        "    signal.signal(s, signal.SIG_DFL)\n"
+        "print('ready', flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout is not None and child.stdout.readline() == "ready\n"
+        assert pid_alive(child.pid)
+        with pytest.raises(subprocess.TimeoutExpired):
+            child.wait(timeout=0.5)  # still running: a signal 0 only asks
+    finally:
+        child.kill()
+        child.wait()
+
+
 def test_host_and_machine_are_module_constants_worked_out_on_use() -> None:
     assert host_name() == lock_tools.HOST and machine_identity() == lock_tools.MACHINE
     assert len(machine_identity()) == 12 and int(machine_identity(), 16) >= 0
