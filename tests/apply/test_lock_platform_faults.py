@@ -29,6 +29,7 @@ from compiler.platform.lock_tools import (
     LOCK_AGENT_NAME,
     LOCK_PREFIX,
     iso,
+    lock_description,
     locked_agents,
     parse_holder,
     parse_time,
@@ -763,6 +764,25 @@ def test_an_abandoned_lock_naming_no_agent_on_the_lock_agent_is_left(
     locks.acquire([SUPPORT])
     locks.release()
     assert lock_agent_tools(site) == [odd]
+
+
+def test_a_tool_on_the_lock_agent_not_named_as_a_lock_is_never_touched(
+    site: Any, client: Any
+) -> None:
+    """Whatever its description says (here: an expired lock's), a tool without the lock
+    prefix is not a lock: housekeeping leaves it."""
+    home = make_lock_agent(site)
+    long_ago = datetime(2000, 1, 1, tzinfo=UTC)
+    description = lock_description(long_ago, long_ago + timedelta(minutes=15), [SUPPORT])
+    odd = site.rest(
+        "POST",
+        f"/agents/{home}/tools",
+        {"type": "end_call", "name": "notes", "description": description},
+    )
+    locks = AgentLocks(client)
+    locks.acquire([SUPPORT])
+    locks.release()
+    assert site.tools(home) == [odd]
 
 
 def test_sweep_deletes_abandoned_locks_and_reports_foreign_ones(site: Any, client: Any) -> None:
