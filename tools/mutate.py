@@ -28,11 +28,13 @@ from __future__ import annotations
 
 import argparse
 import ast
+import contextlib
 import copy
 import difflib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -234,18 +236,39 @@ def _copy_checkout(into: Path) -> None:
             shutil.copy(ROOT / name, into / name)
 
 
+# The pytest runs in flight, each the leader of its own process group: a timeout or a
+# SIGTERM ends the whole group (the applies and emulators a test started, too).
+_RUNNING: set[subprocess.Popen[bytes]] = set()
+
+
+def _end(process: subprocess.Popen[bytes]) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+
+
 def _run(workdir: Path, tests: list[str], timeout: float, show: bool = False) -> str:
     env = dict(os.environ, PYTHONPATH=str(workdir), PYTHONDONTWRITEBYTECODE="1")
     command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *tests]
+    process = subprocess.Popen(
+        command,
+        cwd=workdir,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    _RUNNING.add(process)
     try:
-        done = subprocess.run(
-            command, cwd=workdir, env=env, capture_output=True, timeout=timeout, check=False
-        )
+        output, _ = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         return "timeout"
-    if show and done.returncode != 0:  # why the baseline failed
-        print(done.stdout.decode(errors="replace")[-3000:], file=sys.stderr)
-    return "survived" if done.returncode == 0 else "killed"
+    finally:
+        _end(process)  # (also ends what the tests left running)
+        _RUNNING.discard(process)
+    if show and process.returncode != 0:  # why the baseline failed
+        print(output.decode(errors="replace")[-3000:], file=sys.stderr)
+    return "survived" if process.returncode == 0 else "killed"
 
 
 def run_all(
@@ -304,7 +327,16 @@ def show(module: str, mutant: Mutant) -> str:
     return "".join(difflib.unified_diff(plain, changed, "original", "mutant", n=1))
 
 
+def _exit_on_term(signum: int, _frame: object) -> None:
+    # SIGTERM (``kill PID``): end the runs in flight, then unwind like Ctrl-C, so
+    # ``run_all`` removes its copies of the checkout.
+    for process in list(_RUNNING):
+        _end(process)
+    raise SystemExit(128 + signum)
+
+
 def main(argv: list[str] | None = None) -> int:
+    signal.signal(signal.SIGTERM, _exit_on_term)
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("module", help="the module to mutate, relative to the checkout")
     parser.add_argument("--tests", nargs="+", default=[], help="pytest arguments")
