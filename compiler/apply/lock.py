@@ -22,8 +22,9 @@ tool ids or the order in which creates become visible):
    reads, which also shows locks written by an older actionctl onto the agent itself);
 4. no other lock that still counts on any of our agents: the locks are ours. Otherwise
    back off: delete our lock tools, wait with jitter, and try again; a lock that was
-   already there on the previous attempt, or older than a race, belongs to an apply that
-   holds it: refuse.
+   already there on the two previous attempts, or taken longer than a race before this
+   attempt began, belongs to an apply that holds it: refuse. (Once is not enough: a
+   contender backing off on a slow machine may not have deleted its lock yet.)
 
 Why at most one apply holds an agent: if A's listing shows no other lock, any B whose
 lock was not in it created it after A's create had returned, so B's listing, made after
@@ -60,6 +61,7 @@ import random
 import secrets
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -100,6 +102,8 @@ LOCK_STATIC_PARAMS: dict[str, Any] = {
     },
 }
 MAX_ACQUIRE_ATTEMPTS = 4
+# A lock listed on this many earlier attempts and still there is held, not backing off.
+SIGHTINGS_OF_A_HOLDER = 2
 # A contender's lock lives for its creates, the listings and one delete: a lock taken
 # longer ago than this (by its holder's clock, whole seconds) belongs to an apply that
 # holds it, not to a race. Misjudged (clocks apart), it only costs a retry or a refusal.
@@ -235,13 +239,14 @@ class AgentLocks:
         self._start_heartbeat()
 
     def _acquire_all(self, uids: list[str]) -> None:
-        seen: set[str] = set()  # other locks' names on earlier attempts
+        seen: Counter[str] = Counter()  # other locks' names: on how many earlier attempts
         # As last listed: the next attempt's. A hint is as good as a look-up here: the
         # lock agent is only where our tool goes; the look-up after the create decides.
         lock_agents = self.hint.recall(self.platform.target) if self.hint else None
         for attempt in range(1, MAX_ACQUIRE_ATTEMPTS + 1):
             self._check_stop()
             started = time.monotonic()
+            began = self.clock()
             try:
                 outcome = self._attempt(uids, lock_agents or self._lock_agents())
             except _LockAgentMoved:
@@ -256,15 +261,15 @@ class AgentLocks:
                     self.hint.remember(self.platform.target, [home])
                 return
             self._back_off()
-            now = self.clock()
             holders = [
                 (uid, tool)
                 for uid, tool in outcome.contested
-                if tool.get("name") in seen or self._held_long(tool, now)
+                if seen[str(tool.get("name"))] >= SIGHTINGS_OF_A_HOLDER
+                or self._held_long(tool, began)
             ]
             if holders or attempt == MAX_ACQUIRE_ATTEMPTS:
                 raise LockRefused(*(holders or outcome.contested)[0])
-            seen |= {str(tool.get("name")) for _uid, tool in outcome.contested}
+            seen.update({str(tool.get("name")) for _uid, tool in outcome.contested})
             self._wait(attempt, time.monotonic() - started)
         raise PlatformError(
             f"the apply lock agent {LOCK_AGENT_NAME!r} on {self.platform.description} kept "
@@ -396,13 +401,15 @@ class AgentLocks:
                 with suppress(PlatformError):
                     self.platform.delete_agent(agent_uid)
 
-    def _held_long(self, tool: Mapping[str, Any], now: datetime) -> bool:
-        """A lock taken well before this attempt: its apply holds it (not a race)."""
+    def _held_long(self, tool: Mapping[str, Any], began: datetime) -> bool:
+        """A lock taken well before this attempt ``began``: its apply holds it (not a race).
+        Measured from the attempt's start, not after its listings and back-off, which a
+        loaded machine can stretch past the window for two contenders at once."""
         holder = parse_holder(tool)
         if holder is None:
             return True  # not ours to reason about: it counts until it expires
         since = parse_time(holder.since)
-        return since is not None and now - since > RACE_WINDOW
+        return since is not None and began - since > RACE_WINDOW
 
     def _back_off(self) -> None:
         """Give way: delete our lock tools so the other contender can go ahead."""
