@@ -56,6 +56,8 @@ def open_atomically(path: Path) -> Iterator[TextIO]:
 
 @contextmanager
 def _replacing(path: Path) -> Iterator[TextIO]:
+    # Imported here: tempfile costs ~10 ms (shutil, random), and modules that may write
+    # (the validate cache) are imported by runs that write nothing.
     import tempfile
 
     directory = path.parent
@@ -79,23 +81,8 @@ def _write_through(path: Path, text: str) -> None:
 
 
 def _write_replacing(path: Path, text: str) -> None:
-    # Imported here: tempfile costs ~10 ms (shutil, random), and modules that may write
-    # (the validate cache) are imported by runs that write nothing.
-    import tempfile
-
-    directory = path.parent
-    directory.mkdir(parents=True, exist_ok=True)
-    fd, temp_name = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp_name, mode_for(path))
-        os.replace(temp_name, path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
+    with _replacing(path) as handle:
+        handle.write(text)
 
 
 def mode_for(path: Path) -> int:

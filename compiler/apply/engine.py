@@ -258,17 +258,7 @@ def apply_safely(
                 for text in stale
             ]
             if not stale:
-                if watch is not None:
-                    watch.writing(plan.pending())
-                result.report = apply_plan(
-                    platform,
-                    plan,
-                    parallelism=parallelism,
-                    progress=progress,
-                    guard=locks.check,
-                    stop=stop,
-                    started=watch.started if watch is not None else None,
-                )
+                result.report = _write(platform, plan, locks, parallelism, progress, stop, watch)
     except LockRefused as refused:
         result.refusals = [Refusal(A907, f"{refused}; nothing was changed")]
     except AcquireInterrupted:
@@ -308,18 +298,32 @@ def apply_locked(
     result = ApplyResult(refusals=refusals(plan, allow_empty), notes=locks.notes)
     if result.refusals:
         return result
+    result.report = _write(platform, plan, locks, parallelism, progress, stop, watch)
+    return result
+
+
+def _write(
+    platform: Platform,
+    plan: Plan,
+    locks: AgentLocks,
+    parallelism: int,
+    progress: Progress | None,
+    stop: threading.Event | None,
+    watch: ApplyWatch | None,
+) -> ApplyReport:
+    """The plan's writes under ``locks``: an agent the plan read is locked, and a change
+    to any other fails (``guard``)."""
     if watch is not None:
         watch.writing(plan.pending())
-    result.report = apply_plan(
+    return apply_plan(
         platform,
         plan,
         parallelism=parallelism,
         progress=progress,
-        guard=locks.check,  # an agent the plan read is locked; any other fails its change
+        guard=locks.check,
         stop=stop,
         started=watch.started if watch is not None else None,
     )
-    return result
 
 
 # --- writing ---
