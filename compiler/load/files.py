@@ -55,11 +55,24 @@ def find_document_files(root: Path) -> FoundFiles:
     documents: list[DocumentFile] = []
     for folder, recursive in FOLDERS:  # channels first, then actions, each sorted
         walker.walk(root / folder, PurePosixPath(folder), folder, recursive)
-        # By path components ("a/x" before "a-b/x"): "/" as the lowest character.
-        documents += sorted(walker.documents, key=lambda d: d.display.replace("/", "\0"))
+        documents += sorted(walker.documents, key=lambda d: path_order(d.display))
         walker.documents = []
     walker.diagnostics += _missing_submodules(walker.real_root)
     return FoundFiles(documents, walker.diagnostics)
+
+
+def path_order(display: str) -> str:
+    """The loader's order of files in one folder: by path components ("a/x" before
+    "a-b/x"), "/" as the lowest character."""
+    return display.replace("/", "\0")
+
+
+def loader_order(display: str) -> tuple[int, str]:
+    """Where the loader puts a project-relative file among all of a project's: the
+    folders in ``FOLDERS`` order (channels first, then actions), each by ``path_order``."""
+    folder = display.split("/", 1)[0]
+    rank = next((i for i, (name, _) in enumerate(FOLDERS) if name == folder), len(FOLDERS))
+    return rank, path_order(display)
 
 
 def project_file(root: Path, name: str) -> tuple[Path | None, list[Diagnostic]]:

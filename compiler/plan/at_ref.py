@@ -34,6 +34,7 @@ from typing import Any
 
 from compiler.diagnostics import Diagnostic, DiagnosticError, Location, has_errors
 from compiler.diagnostics.codes import E111, L833, L834, L835, L836, L843
+from compiler.load.files import loader_order
 from compiler.load.git_source import GitRevision, export_at_ref
 from compiler.model import Action, Channel, Environment, Project, SourceDocument
 from compiler.plan.threeway import BaseTools, ToolKey
@@ -142,7 +143,7 @@ def _with_reused(exported: Project, working: Project, reused: frozenset[str]) ->
     project = dataclasses.replace(exported, channels=[], actions=[], documents=[])
     if exported.config.source is not None:
         project.documents.append(exported.config.source)
-    for file in sorted(files, key=_loader_order):
+    for file in sorted(files, key=loader_order):
         loaded = files[file]
         project.documents += loaded.documents
         project.channels += loaded.channels
@@ -173,12 +174,6 @@ def _gather(files: dict[str, _FileLoaded], project: Project, only: frozenset[str
     for action in project.actions:
         if wanted(action.source.file):
             files.setdefault(action.source.file, _FileLoaded()).actions.append(action)
-
-
-def _loader_order(file: str) -> tuple[int, str]:
-    """The loader's order of files: channels/ first, then actions/, each by path
-    components ("a/x" before "a-b/x")."""
-    return (0 if file.startswith("channels/") else 1, file.replace("/", "\0"))
 
 
 def base_tools(at_ref: ProjectAtRef, platform: str, environment: Environment) -> Base:
