@@ -167,6 +167,7 @@ class FileCache:
         unmapped = {a for a in touched_agents if any(a not in m for m in mappings)}  # E104/E110
         agents = {a.agent for a in project.actions}
         names, channels, renamed = self._names, self._channels, self._renamed
+        either = names | renamed  # (what a stub's own renamed_from may give)
         merged: list[Action] = []
         taken = 0
         for position, display, records in self.deferred:
@@ -184,7 +185,7 @@ class FileCache:
                     or key in names
                     or key in renamed
                     or record[CHANNEL] in channels
-                    or (record[RENAMED] is not None and _renames(record, names | renamed))
+                    or (record[RENAMED] is not None and _renames(record, either))
                 ):
                     if not _is_action_record(record):
                         raise StoreDamaged(display)
