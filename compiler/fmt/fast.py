@@ -7,16 +7,18 @@ a small emitter of our own that knows only the canonical layout of a subset of Y
 block mappings and lists (two-space indentation, list dashes under their key), flow
 lists and mappings written ``[a, b]`` / ``{k: v}``, plain scalars of a safe alphabet,
 double-quoted scalars escaped as ruamel.yaml escapes them, literal blocks (``|``,
-``|-``) as mapping values, keys in the layout's order, ``---`` lines. The file is
-canonical when its text is that text, give or take comments and blank lines where the
-layout keeps them as written: then every byte of it is one this emitter wrote or a
-comment ruamel.yaml keeps in place, and on that subset the full layout is the identity.
-Anything else (a tab, a folded block, an anchor, a tag, single quotes, a needless
-escape, keys out of order, a line near the wrap width, a value one YAML version reads
-otherwise, a blank line that opens a document) makes the texts differ or is refused
-outright, and the file is laid out in full as before: the check says "canonical" or "not
-sure", never "canonical" wrongly. tests/fmt/test_fmt_fast.py holds it to that against
-the full layout over thousands of generated and hand-written files.
+``|-``) and plainly folded ones (``>``, ``>-``: ruamel.yaml keeps where a block was
+folded, and the layout folds long descriptions so) as mapping values, keys in the
+layout's order, ``---`` lines. The file is canonical when its text is that text, give
+or take comments and blank lines where the layout keeps them as written: then every
+byte of it is one this emitter wrote or a comment ruamel.yaml keeps in place, and on
+that subset the full layout is the identity. Anything else (a tab, a folded block with
+a blank or more-indented line, an anchor, a tag, single quotes, a needless escape, keys
+out of order, a line near the wrap width, a value one YAML version reads otherwise, a
+blank line that opens a document) makes the texts differ or is refused outright, and
+the file is laid out in full as before: the check says "canonical" or "not sure", never
+"canonical" wrongly. tests/fmt/test_fmt_fast.py holds it to that against the full
+layout over thousands of generated and hand-written files.
 
 It also vouches that the loader reads the file without a word, as the full layout's
 result would say: keys are unique plain text, there are no tags, aliases or merge keys,
@@ -52,10 +54,15 @@ _BLOCK_SAFE = _FLOW_SAFE + ",?"
 _FIRST = f"[{_LETTERS}($]"
 _BLOCK_PLAIN = re.compile(f"{_FIRST}[{_BLOCK_SAFE}]*(?: +[{_BLOCK_SAFE}]+)*")
 _FLOW_PLAIN = re.compile(f"{_FIRST}[{_FLOW_SAFE}]*(?: +[{_FLOW_SAFE}]+)*")
+# A block mapping's value may also hold a ``:`` that a safe character follows (a URL's
+# ``https://``): only ``: `` or a ``:`` at the end would be an indicator there.
+_VALUE_CHAR = f"(?:[{_BLOCK_SAFE}]|:(?=[{_BLOCK_SAFE}]))"
+_VALUE_PLAIN = re.compile(f"{_FIRST}{_VALUE_CHAR}*(?: +{_VALUE_CHAR}+)*")
 # Tabs become spaces and line ends "\n" in the layout; YAML 1.1 also breaks lines at
 # NEL, LS and PS (a comment would end there), which this check reads as text.
 _UNSAFE = re.compile("[\t\r\x85\u2028\u2029]")
-_LITERAL_HEADS = (": |", ": |-")
+# The heads of the block scalars this check writes: their lines are text, not comments.
+_BLOCK_HEADS = (": |", ": |-", ": >", ": >-")
 _COMMENT_AFTER = re.compile(r" +#.*")
 _INTEGER = re.compile(r"0|-?[1-9][0-9]{0,15}")
 # Read as null or as a boolean by one YAML version and written otherwise by ruamel.yaml.
@@ -83,7 +90,7 @@ def already_canonical(text: str, kind: str | None) -> bool:
     if max(map(len, text.split("\n"))) > _MAX_LINE:
         return False
     try:
-        written = _Writer(yaml.parse(text, Loader=_LOADER), kind).stream()
+        written = _Writer(yaml.parse(text, Loader=_LOADER), kind, text).stream()
     except (_Refused, yaml.YAMLError):
         return False
     return written == text or _with_comments(text, written)
@@ -94,7 +101,7 @@ def _with_comments(text: str, written: str) -> bool:
     as they are: a comment on a line of its own (any indentation) or after a line's
     content, a blank line anywhere but before a document's first line (ruamel.yaml drops
     that one). A trailing blank would be dropped too: none is accepted. Nothing is
-    accepted in or right after a literal block (``key: |``) but its own lines."""
+    accepted in or right after a block scalar (``key: |``, ``key: >``) but its own lines."""
     expected = written.split("\n")[:-1]  # (written ends with a line end, or is empty)
     at = 0
     document_start = True
@@ -131,8 +138,8 @@ def _same_content(line: str, want: str) -> bool:
 
 
 def _literal_margin(want: str) -> str:
-    """The margin of the lines of the literal block that ``want`` opens, or ""."""
-    if not want.endswith(_LITERAL_HEADS):
+    """The margin of the lines of the block scalar that ``want`` opens, or ""."""
+    if not want.endswith(_BLOCK_HEADS):
         return ""
     return " " * (len(want) - len(want.lstrip(" -")) + 2)
 
@@ -140,9 +147,10 @@ def _literal_margin(want: str) -> str:
 class _Writer:
     """The canonical text of an event stream, or _Refused outside the known subset."""
 
-    def __init__(self, events: Iterator[Any], kind: str | None) -> None:
+    def __init__(self, events: Iterator[Any], kind: str | None, text: str) -> None:
         self.events = events
         self.kind = kind
+        self.lines = text.split("\n")  # (a folded block is written as its lines were)
         self.out: list[str] = []
         self.depth = 0
         self.nodes = 0
@@ -217,8 +225,10 @@ class _Writer:
         if kind is yaml.ScalarEvent:
             if event.style == "|":
                 out.append(": " + self._literal(event, indent + 2))
+            elif event.style == ">":
+                out.append(": " + self._folded(event, indent + 2))
             else:
-                out.append(": " + self._scalar(event, flow=False) + "\n")
+                out.append(": " + self._scalar(event, flow=False, value=True) + "\n")
             return event.value
         if kind is yaml.MappingStartEvent:
             self._collection_start(event)
@@ -330,6 +340,40 @@ class _Writer:
         lines = [margin + line if line else "" for line in body.split("\n")]
         return head + "\n" + "\n".join(lines) + "\n"
 
+    def _folded(self, event: Any, indent: int) -> str:
+        """A folded block (``>`` or ``>-``) as the file wrote it, when it is folded
+        plainly: ``indent`` deep, every line text with single spaces between words, and
+        the value exactly its lines joined by one space (ruamel.yaml keeps where a block
+        was folded, so it writes those lines back). A blank or more-indented line, a
+        line that starts with ``#`` or ends in a space, or a block followed by a blank
+        or a comment line is refused."""
+        self.nodes += 1
+        value: str = event.value
+        if event.anchor is not None or event.tag is not None:
+            raise _Refused
+        head, body = (">", value[:-1]) if value.endswith("\n") else (">-", value)
+        margin = " " * indent
+        lines = self._block_lines(event.start_mark.line + 1, margin)
+        if not lines or " ".join(lines) != body or "\n" in body:
+            raise _Refused
+        for line in lines:
+            if line[0] in " #" or line[-1] == " " or "  " in line or not line.isprintable():
+                raise _Refused
+        return head + "\n" + "".join(f"{margin}{line}\n" for line in lines)
+
+    def _block_lines(self, first: int, margin: str) -> list[str]:
+        """The lines from ``first`` on that start with ``margin``, without it; refused
+        when the next line is blank or a comment (ruamel.yaml may move either)."""
+        lines: list[str] = []
+        at = first
+        while at < len(self.lines) and self.lines[at].startswith(margin):
+            lines.append(self.lines[at][len(margin) :])
+            at += 1
+        after = self.lines[at] if at < len(self.lines) else ""
+        if at < len(self.lines) - 1 and (not after or after.lstrip(" ").startswith("#")):
+            raise _Refused
+        return lines
+
     def _key(self, event: Any, *, flow: bool) -> str:
         """A plain key of the safe alphabet, short enough to stay a simple key, and text
         to ruamel.yaml as to the loader: its ``true`` and ``1`` are one key (True == 1)."""
@@ -340,22 +384,23 @@ class _Writer:
             raise _Refused
         return self._plain(event, flow)
 
-    def _scalar(self, event: Any, *, flow: bool) -> str:
+    def _scalar(self, event: Any, *, flow: bool, value: bool = False) -> str:
+        """``value``: a block mapping's value (where a ``:`` inside a word is text)."""
         self.nodes += 1
         if event.anchor is not None or event.tag is not None:
             raise _Refused
         if not event.style:
-            return self._plain(event, flow)
+            return self._plain(event, flow, _VALUE_PLAIN if value else None)
         if event.style == '"':
             return _double_quoted(event.value)
-        raise _Refused  # single quotes become double; block scalars are not checked here
+        raise _Refused  # single quotes become double; block scalars are written elsewhere
 
     @staticmethod
-    def _plain(event: Any, flow: bool) -> str:
+    def _plain(event: Any, flow: bool, pattern: re.Pattern[str] | None = None) -> str:
         value: str = event.value
         if event.anchor is not None or event.tag is not None or value in _NOT_TEXT:
             raise _Refused
-        pattern = _FLOW_PLAIN if flow else _BLOCK_PLAIN
+        pattern = pattern or (_FLOW_PLAIN if flow else _BLOCK_PLAIN)
         if pattern.fullmatch(value) or _INTEGER.fullmatch(value):
             return value
         raise _Refused

@@ -62,6 +62,37 @@ def test_a_canonical_project_is_checked_without_the_layout_library(tmp_path: Pat
 def test_a_file_the_fast_check_cannot_vouch_for_is_laid_out(tmp_path: Path) -> None:
     root = project(tmp_path, ACTION.replace("agent: support\n", "agent: 'support'\n"))
     assert fmt_check(root) == (1, True)
-    block = ACTION.replace('description: "', "description: >\n  ").replace('}}"\n', "}}\n")
+    # A folded block with a paragraph break: canonical, but only the layout can tell.
+    block = ACTION.replace('description: "', "description: >\n  ").replace(
+        ' {{ .parameters.ref }}"\n', "\n\n  {{ .parameters.ref }}\n"
+    )
     root = project(tmp_path / "block", block)
-    assert fmt_check(root) == (0, True)  # canonical, but only the layout can tell
+    assert fmt_check(root) == (0, True)
+
+
+def test_a_plainly_folded_description_is_vouched_for(tmp_path: Path) -> None:
+    """The layout folds long descriptions (``>-``); ruamel.yaml keeps where a block was
+    folded, so the fast check writes such a block back as its lines were."""
+    folded = ACTION.replace('description: "', "description: >-\n  ").replace(
+        ' {{ .parameters.ref }}"\n', "\n  {{ .parameters.ref }}\n"
+    )
+    root = project(tmp_path, folded)
+    assert fmt_check(root) == (0, False)
+
+
+def test_every_action_type_as_fmt_lays_it_out_is_vouched_for(tmp_path: Path) -> None:
+    """The benchmark's project (every action type, long descriptions folded by fmt,
+    URLs, templates) once laid out by ``fmt``: a cold check needs no layout library."""
+    from bench.bench_validate_compile import generate
+
+    root = tmp_path / "p"
+    generate(root, 24)
+    done = subprocess.run(
+        [sys.executable, "-m", "compiler", "--project", str(root), "fmt"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    (root / STORE).unlink(missing_ok=True)
+    assert fmt_check(root) == (0, False)

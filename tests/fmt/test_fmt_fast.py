@@ -46,6 +46,9 @@ SCALARS = [
     "bom\ufeffin", " lead", "trail ", "  ", "%dir", "@at", "`tick", "!tag", "&anchor",
     "*alias", "|", ">", "|-", "a|b", "a>b", "\x00", "bell\x07", "esc\x1b", "del\x7f",
     "c1\x9f", "\U0001f600", "\ue000private", "\ufffd", "x" * 150, "word " * 10,
+    # a colon inside a word: text in a block value, an indicator elsewhere
+    "https://api.example.com/v1/x?q=1&r=2", "a:b", "a:b:", "a::b", "x:y z:w", "a:-b",
+    "a: b:c", "a:,b", "a:[b]", "mailto:x@y.z", "urn:a:b #c", "a:\u00e9",
 ]  # fmt: skip
 KEYS = [
     "kind", "type", "agent", "name", "description", "parameters_schema", "properties",
@@ -109,7 +112,8 @@ class Writer:
     def entry(self, key: str, value: Any, indent: int) -> str:
         head = " " * indent + key + ":"
         if isinstance(value, str) and value and self.rng.random() < 0.25:
-            return head + self.literal(value, indent + self.step)
+            block = self.literal if self.rng.random() < 0.5 else self.folded
+            return head + block(value, indent + self.step)
         if isinstance(value, dict | list) and value and self.rng.random() < 0.75:
             deeper = indent + (self.step if isinstance(value, dict) else self.dash_offset)
             return head + "\n" + self.block(value, deeper)
@@ -120,6 +124,18 @@ class Writer:
         head, body = (" |\n", value[:-1]) if value.endswith("\n") else (" |-\n", value)
         lines = [" " * indent + line if line else "" for line in body.split("\n")]
         return head + "\n".join(lines) + "\n"
+
+    def folded(self, value: str, indent: int) -> str:
+        """`` >`` (``>-`` when the value has no line end to clip) and the value broken at
+        some of its spaces: a fold of it when it has single spaces and no line end
+        inside, and near one (another value, or none) otherwise."""
+        head, body = (" >\n", value[:-1]) if value.endswith("\n") else (" >-\n", value)
+        margin = "\n" + " " * indent
+        words = body.replace("\n", margin).split(" ")
+        text = words[0]
+        for word in words[1:]:
+            text += (margin if self.rng.random() < 0.4 else " ") + word
+        return head + " " * indent + text + "\n"
 
     def item(self, value: Any, indent: int) -> str:
         dash = " " * indent + "- "
@@ -332,6 +348,9 @@ ACCEPTED = {
     + "description: |\n  one\n\n  # not a comment\n    deeper\n"
     + "m:\n  message: |-\n    Hello {{ .parameters.name }}\n  k: v\n"
     + "l:\n- text: |\n    a\n  k: v\n",
+    "folded blocks": CLIENT
+    + "description: >-\n  Looks the booking up. Use it when the caller\n  asks about it.\n"
+    + "m:\n  message: >\n    Hello {{ .parameters.name }}\n  k: v\n",
 }
 REFUSED = {
     "a comment in a flow list": CLIENT + "required: [a,  # note\n  b]\n",
@@ -357,7 +376,13 @@ REFUSED = {
     "a literal block with an indentation indicator": CLIENT + "description: |2\n   a\n",
     "a literal block in a list": CLIENT + "items:\n- |\n  a\n",
     "a literal line ending in a blank": CLIENT + "description: |\n  a \n  b\n",
-    "a folded block": CLIENT + "description: >\n  two\n  lines\n",
+    "a folded block with a paragraph break": CLIENT + "description: >\n  two\n\n  lines\n",
+    "a more-indented line in a folded block": CLIENT + "description: >\n  two\n    lines\n",
+    "a folded block indented deeper": CLIENT + "description: >-\n    two\n    lines\n",
+    "a comment after a folded block": CLIENT + "description: >-\n  a\n# c\nx: y\n",
+    "a blank line after a folded block": CLIENT + "description: >-\n  a\n\nx: y\n",
+    "two spaces inside a folded line": CLIENT + "description: >-\n  a  b\n  c\n",
+    "a folded block with a comment after its head": CLIENT + "description: >-  # c\n  a\n",
     "a folded plain scalar": CLIENT + "description: two\n  lines\n",
     "an anchor and alias": CLIENT + "description: &d d\nother: *d\n",
     "a merge key": CLIENT + "<<: {a: b}\n",
