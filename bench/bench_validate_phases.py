@@ -45,7 +45,7 @@ if __package__ in (None, ""):  # run as a script: bench/ and the repository impo
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.bench_validate_compile import generate
-from bench.children import as_installed
+from bench.children import PEAK_WRAPPER, as_installed
 
 GOAL_VALIDATE = 1.5
 GOAL_COMPILE = 2.0
@@ -131,27 +131,11 @@ def _rules_and_compile(root: Path, runs: int) -> dict[str, float]:
     }
 
 
-# ``python -m compiler`` that writes its own peak RSS (VmHWM, in KiB) to
-# $ACTIONCTL_PEAK_FILE at exit. wait4's ru_maxrss cannot be used: Linux carries the
-# parent's high-water mark across fork/vfork+exec, and this process holds a project of
-# 50,000 actions. VmHWM belongs to the memory map made by exec: the child's own.
-_PEAK_WRAPPER = """\
-import atexit, os, runpy, sys
-def _peak():
-    for line in open("/proc/self/status"):
-        if line.startswith("VmHWM:"):
-            open(os.environ["ACTIONCTL_PEAK_FILE"], "w").write(line.split()[1])
-atexit.register(_peak)
-sys.argv = ["actionctl", *sys.argv[1:]]
-runpy.run_module("compiler", run_name="__main__", alter_sys=True)
-"""
-
-
 def _compile_child(root: Path, out: Path) -> tuple[float, float]:
     """CPU seconds (wait4: user + system, start-up included) and peak resident MB of
     ``actionctl compile --out`` in a process of its own."""
     peak = out.with_name("peak-kib.txt")
-    command = [sys.executable, "-c", _PEAK_WRAPPER, "--project", str(root), "compile"]
+    command = [sys.executable, "-c", PEAK_WRAPPER, "--project", str(root), "compile"]
     env = {**as_installed(), "ACTIONCTL_PEAK_FILE": str(peak)}
     process = subprocess.Popen(
         [*command, "--out", str(out)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env

@@ -16,6 +16,23 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+# ``python -m compiler`` that writes its own peak RSS (VmHWM, in KiB) to
+# $ACTIONCTL_PEAK_FILE at exit (run as ``python -c PEAK_WRAPPER ARGS``). wait4's
+# ru_maxrss cannot be used: Linux carries the parent's high-water mark across
+# fork/vfork+exec, so every child of a big parent (a benchmark holding 50,000 actions, a
+# 110 MB pytest) "peaks" at least as high. VmHWM belongs to the memory map made by exec:
+# the child's own.
+PEAK_WRAPPER = """\
+import atexit, os, runpy, sys
+def _peak():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            open(os.environ["ACTIONCTL_PEAK_FILE"], "w").write(line.split()[1])
+atexit.register(_peak)
+sys.argv = ["actionctl", *sys.argv[1:]]
+runpy.run_module("compiler", run_name="__main__", alter_sys=True)
+"""
+
 STOP_TIMEOUT = 10.0
 PACKAGE = Path(__file__).resolve().parent.parent / "compiler"
 

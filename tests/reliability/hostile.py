@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bench.children import PEAK_WRAPPER
 from tests.reliability.fleet import subprocess_env
 
 CORPUS = Path(__file__).parent / "corpus"
@@ -108,26 +109,10 @@ def project_with(root: Path, name: str, data: bytes) -> Path:
     return root
 
 
-# ``python -m compiler`` that writes its own peak RSS (VmHWM) to $ACTIONCTL_PEAK_FILE at
-# exit. wait4's ru_maxrss cannot be used: Linux carries the parent's high-water mark
-# across fork/vfork+exec, so every child of a 110 MB pytest "peaks" at >= 110 MB.
-# VmHWM belongs to the memory map made by exec, so it is the child's own.
-_PEAK_WRAPPER = """\
-import atexit, os, runpy, sys
-def _peak():
-    for line in open("/proc/self/status"):
-        if line.startswith("VmHWM:"):
-            open(os.environ["ACTIONCTL_PEAK_FILE"], "w").write(line.split()[1])
-atexit.register(_peak)
-sys.argv = ["actionctl", *sys.argv[1:]]
-runpy.run_module("compiler", run_name="__main__", alter_sys=True)
-"""
-
-
 def measure(args: list[str], cwd: Path, timeout_s: float = 60.0) -> Measured:
     """``actionctl ARGS`` in its own process: wall time, CPU time (wait4) and peak RSS."""
     out, err, peak = cwd / "stdout.txt", cwd / "stderr.txt", cwd / "peak-kib.txt"
-    command = [sys.executable, "-c", _PEAK_WRAPPER, *args]
+    command = [sys.executable, "-c", PEAK_WRAPPER, *args]
     env = subprocess_env(ACTIONCTL_PEAK_FILE=str(peak))
     with out.open("wb") as stdout, err.open("wb") as stderr:
         started = time.monotonic()
