@@ -22,9 +22,8 @@ tool ids or the order in which creates become visible):
    reads, which also shows locks written by an older actionctl onto the agent itself);
 4. no other lock that still counts on any of our agents: the locks are ours. Otherwise
    back off: delete our lock tools, wait with jitter, and try again; a lock that was
-   already there on the two previous attempts, or taken longer than a race before this
-   attempt began, belongs to an apply that holds it: refuse. (Once is not enough: a
-   contender backing off on a slow machine may not have deleted its lock yet.)
+   already there on the previous attempt, or taken longer than a race before this
+   attempt began, belongs to an apply that holds it: refuse.
 
 Why at most one apply holds an agent: if A's listing shows no other lock, any B whose
 lock was not in it created it after A's create had returned, so B's listing, made after
@@ -61,7 +60,6 @@ import random
 import secrets
 import threading
 import time
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -102,8 +100,6 @@ LOCK_STATIC_PARAMS: dict[str, Any] = {
     },
 }
 MAX_ACQUIRE_ATTEMPTS = 4
-# A lock listed on this many earlier attempts and still there is held, not backing off.
-SIGHTINGS_OF_A_HOLDER = 2
 # A contender's lock lives for its creates, the listings and one delete: a lock taken
 # longer ago than this (by its holder's clock, whole seconds) belongs to an apply that
 # holds it, not to a race. Misjudged (clocks apart), it only costs a retry or a refusal.
@@ -239,7 +235,7 @@ class AgentLocks:
         self._start_heartbeat()
 
     def _acquire_all(self, uids: list[str]) -> None:
-        seen: Counter[str] = Counter()  # other locks' names: on how many earlier attempts
+        seen: set[str] = set()  # other locks' names on earlier attempts
         # As last listed: the next attempt's. A hint is as good as a look-up here: the
         # lock agent is only where our tool goes; the look-up after the create decides.
         lock_agents = self.hint.recall(self.platform.target) if self.hint else None
@@ -264,12 +260,11 @@ class AgentLocks:
             holders = [
                 (uid, tool)
                 for uid, tool in outcome.contested
-                if seen[str(tool.get("name"))] >= SIGHTINGS_OF_A_HOLDER
-                or self._held_long(tool, began)
+                if tool.get("name") in seen or self._held_long(tool, began)
             ]
             if holders or attempt == MAX_ACQUIRE_ATTEMPTS:
                 raise LockRefused(*(holders or outcome.contested)[0])
-            seen.update({str(tool.get("name")) for _uid, tool in outcome.contested})
+            seen |= {str(tool.get("name")) for _uid, tool in outcome.contested}
             self._wait(attempt, time.monotonic() - started)
         raise PlatformError(
             f"the apply lock agent {LOCK_AGENT_NAME!r} on {self.platform.description} kept "
