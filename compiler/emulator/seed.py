@@ -10,12 +10,13 @@ since a restart leaves existing agents alone. Each problem names its place in th
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextlib import suppress
 from pathlib import Path
 from typing import Any, TypeGuard
 
 from compiler.load.yaml_source import read_yaml_file
 from compiler.model import SourceDocument
-from compiler.platform.store import Store, StoreError, prepare_tool
+from compiler.platform.store import Store, StoreError, normalize_timestamp, prepare_tool
 
 TOP_KEYS = ("agents", "phone_numbers")
 _NUMBER_UID_FIELDS = ("inbound_agent_uid", "outbound_agent_uid")
@@ -120,12 +121,24 @@ def _check_agent(
         problems.append(((*at, "name"), _needs_text("name", agent["name"])))
     if "prompt" in agent and not isinstance(agent["prompt"], str):
         problems.append(((*at, "prompt"), f"must be a string, got {_shown(agent['prompt'])}"))
+    if "created_at" in agent:
+        problems.extend(_check_stamp(agent["created_at"], (*at, "created_at")))
     for tool_index, tool in _list_of_mappings(agent.get("tools"), (*at, "tools"), problems):
         try:
             prepare_tool(tool)
         except StoreError as error:
             problems.append(((*at, "tools", tool_index), f"is not a valid tool: {error}"))
     return problems
+
+
+def _check_stamp(value: Any, at: tuple[str | int, ...]) -> list[Problem]:
+    """An agent's ``created_at``: when an account with a history made it."""
+    with suppress(StoreError):
+        if isinstance(value, str):
+            normalize_timestamp(value)
+            return []
+    return [(at, f'must be an ISO 8601 date-time (quoted: "2026-01-05T09:00:00Z"), '
+             f"got {_shown(value)}")]  # fmt: skip
 
 
 def _check_number(number: dict[str, Any], at: tuple[str | int, ...]) -> list[Problem]:
@@ -148,11 +161,11 @@ def _seed_agent(store: Store, agent: Mapping[str, Any], path: Path) -> None:
     uid = agent["uid"]
     if store.agent_exists(uid):
         return
-    fields = {k: v for k, v in agent.items() if k not in ("uid", "tools")}
+    fields = {k: v for k, v in agent.items() if k not in ("uid", "tools", "created_at")}
     fields.setdefault("name", uid)
     fields.setdefault("prompt", "")
     try:
-        store.create_agent(fields, uid=uid)
+        store.create_agent(fields, uid=uid, created_at=agent.get("created_at"))
         for tool in agent.get("tools") or []:
             store.create_tool(uid, tool)
     except StoreError as error:  # checked beforehand; only a concurrent writer gets here

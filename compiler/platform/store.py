@@ -241,8 +241,15 @@ class Store:
     # ----------------------------------------------------------------- agents
 
     def create_agent(
-        self, fields: Mapping[str, Any], *, uid: str | None = None, require_prompt: bool = True
+        self,
+        fields: Mapping[str, Any],
+        *,
+        uid: str | None = None,
+        require_prompt: bool = True,
+        created_at: str | None = None,
     ) -> dict[str, Any]:
+        """``created_at`` (ISO 8601) is for seeding an account with a history (the
+        emulator's seed file); the API always stamps the time of the request."""
         body = _plain_object(fields, "agent")
         name = body.get("name")
         if not isinstance(name, str) or not name.strip():
@@ -252,7 +259,7 @@ class Store:
         for key in ("uid", *SERVER_FIELDS):
             body.pop(key, None)
         uid = uid or f"agent_{secrets.token_hex(8)}"
-        stamp = now_iso()
+        stamp = normalize_timestamp(created_at) if created_at is not None else now_iso()
         with self._write() as db:
             if db.execute("SELECT 1 FROM agents WHERE uid = ?", (uid,)).fetchone():
                 raise Conflict("Agent already exists", f"an agent with uid {uid!r} exists")

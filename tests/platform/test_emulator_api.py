@@ -306,6 +306,25 @@ phone_numbers:
         ]
 
 
+def test_a_seeded_agent_keeps_its_creation_time_and_the_api_stamps_its_own(
+    emulator_factory: Callable[..., Any], tmp_path: Path
+):
+    """An account with a history: ``created_at`` in the seed; a created_at sent to the API
+    is ignored, the time of the request stamped."""
+    seed = tmp_path / "seed.yaml"
+    seed.write_text(
+        'agents:\n  - {uid: old, created_at: "2026-01-05T10:00:00+01:00"}\n', encoding="utf-8"
+    )
+    server = emulator_factory(db_path=tmp_path / "seeded.db", seed_file=seed)
+    with raw_client(server) as api:
+        made = api.post(
+            "/h/v2/agents", json={"name": "new", "prompt": "", "created_at": "2020-01-01T00:00:00Z"}
+        ).json()
+        agents = {a["uid"]: a["created_at"] for a in api.get("/h/v2/agents").json()["agents"]}
+    assert agents["old"] == "2026-01-05T09:00:00.000000Z"
+    assert agents[made["uid"]] > "2026-01-05" and not agents[made["uid"]].startswith("2020")
+
+
 def test_concurrent_creates_and_patches_are_safe(emulator: Any, make_agent: Callable[..., str]):
     uid = make_agent()
     errors: list[str] = []

@@ -114,6 +114,10 @@ def test_a_bad_seed_file_is_an_error_not_a_traceback(cli: Callable[..., CliResul
             "agent: []\n",
             "seed.yaml:1:8: agent is not a seed file key (expected agents or phone_numbers)",
         ),
+        (
+            "agents:\n  - {uid: x, created_at: yesterday}\n",
+            "seed.yaml:2:26: agents[0].created_at must be an ISO 8601 date-time",
+        ),
         ("agents: [\n", "seed.yaml:2:1: Y10"),
         ("a: 1\n---\nb: 2\n", "seed.yaml:3:1: the seed file must be one YAML document"),
     ],
@@ -129,6 +133,7 @@ def test_a_bad_seed_file_is_an_error_not_a_traceback(cli: Callable[..., CliResul
         "number-int",
         "uid-int-in-number",
         "unknown-key",
+        "created-at-word",
         "bad-yaml",
         "two-documents",
     ],
