@@ -17,9 +17,10 @@ tool ids or the order in which creates become visible):
 2. create our lock tool ``actionctl-lock-<token>`` on it (a fresh token per attempt),
    its description naming the agents it locks (up to 20; one more tool per 20 more)
    and the holder;
-3. list the lock agents by name again and every one's tools (one listing, shared by all
-   the agents of the apply), then the agents themselves (the listing apply's stale check
-   reads, which also shows locks written by an older actionctl onto the agent itself);
+3. list the lock agents by name again (unless the one used is *settled*, below) and
+   every one's tools (one listing, shared by all the agents of the apply), then the
+   agents themselves (the listing apply's stale check reads, which also shows locks
+   written by an older actionctl onto the agent itself);
 4. no other lock that still counts on any of our agents: the locks are ours. Otherwise
    back off: delete our lock tools, wait with jitter, and try again; a lock that was
    already there on the previous attempt, or taken longer than a race before this
@@ -34,13 +35,27 @@ and backs off when the lock agent its tools are on is no longer the preferred on
 oldest, then the lowest uid). A spare lock agent is deleted only when empty and after a
 listing showed a preferred one; from then on every listing shows an agent preferred to
 it, so an apply that put a lock on the spare in between backs off: a lock tool is never
-held on a lock agent that gets deleted. Only "a write that returned is visible to every
-later listing" is assumed.
+held on a lock agent that gets deleted. Assumed: "a write that returned is visible to
+every later listing".
 
-Cost per apply (up to 20 agents): the look-up of the lock agent by name after the
-create (and one before it, unless remembered), its tool listing (pages of 100, shared
-by all the apply's agents), the lock tool's create and delete: four requests (five),
-whatever the number of agents; the listing of each agent is the plan's or the stale
+**Settled.** The look-up after the create guards against a lock agent preferred to ours
+that we have not seen. One preferred to ours is as old as ours or older (its created_at
+is no later), so its create was stamped no later than ours. Assumed further: the platform
+answers a create within ``SETTLE`` (an hour) of stamping it. Then a look-up made SETTLE
+after our lock agent was made (dated on the platform's clock by our lock tool's
+created_at) lists every lock agent that will ever be preferred to it; when it showed
+ours preferred, none ever will be, and ours is settled: every apply that checks ends on
+it too, and it is never a spare, so never deleted by an apply. From then on the look-up
+after the create is skipped (the project remembers the lock agent as settled; a look-up
+this attempt made before its creates settles it too when made SETTLE after it, dated
+by the create's stamp less the time from sending the look-up to the create's answer).
+A settled lock agent deleted by hand fails the next create (404): looked up again.
+
+Cost per apply (up to 20 agents): the lock tool's create and delete and the lock
+agent's tool listing (pages of 100, shared by all the apply's agents): three requests,
+whatever the number of agents, plus the look-up before the create where the project
+does not remember the lock agent, and the one after it while the lock agent is not
+settled (its first hour). The listing of each agent is the plan's or the stale
 check's, read anyway. A heartbeat thread renews the lock every third of the expiry
 (one PATCH per lock tool), so an apply of any length keeps it; before each write
 ``check`` only consults the clock.
@@ -106,6 +121,13 @@ MAX_ACQUIRE_ATTEMPTS = 4
 RACE_WINDOW = timedelta(seconds=5)
 MAX_DELETE_ATTEMPTS = 3
 MAX_LOCK_AGENT_CREATES = 3
+# A lock agent this much older than a look-up that showed it preferred is *settled*: no
+# lock agent preferred to it can appear any more (one would be as old, so its create
+# would have returned, and been listed, by then), so later applies skip the look-up after
+# their create. Assumed: the platform answers a create within an hour of stamping it.
+SETTLE = timedelta(hours=1)
+# Stamps may be whole seconds (truncated): a second more covers the agent's.
+STAMP_PRECISION = timedelta(seconds=1)
 # One lock tool locks up to this many agents: an apply pays one create, one delete and
 # one renewal per tool, not per agent, and a description stays short (about 1 KB).
 AGENTS_PER_LOCK_TOOL = 20
@@ -128,8 +150,9 @@ class LockWatch(Protocol):
 
 class LockAgentHint(Protocol):
     """Where the lock agents were last found (``compiler.apply.lock_memory``): the first
-    attempt picks the lock agent from it instead of looking them up. Only a hint: the
-    look-up after the create, which the safety rests on, is made every time."""
+    attempt picks the lock agent from it instead of looking them up. Only a hint, but
+    for a lock agent remembered as settled (``"settled": True``): the look-up after the
+    create is then skipped too."""
 
     def recall(self, target: Mapping[str, str]) -> list[Agent] | None: ...
     def remember(self, target: Mapping[str, str], agents: list[Agent]) -> None: ...
@@ -169,6 +192,27 @@ class HeldLock:
     expires: datetime
     tool_ids: list[int] = field(default_factory=list)  # empty: not known (lost response)
     on: str = ""  # the lock agent the lock tool is on
+    # The platform's created_at of the lock tool, and when (time.monotonic) its create
+    # returned: they date the look-ups around it on the platform's own clock.
+    stamp: datetime | None = None
+    returned: float = 0.0
+
+
+@dataclass
+class _LockAgents:
+    """Where this attempt puts its lock tools: the lock agents as last found (the
+    preferred one is used). ``settled``: a look-up made well after the preferred one was
+    made showed it preferred, so none preferred to it can appear (``SETTLE``).
+    ``looked_up``: when (time.monotonic) the look-up that found them was sent, when it
+    was made by this attempt."""
+
+    agents: list[Agent]
+    settled: bool = False
+    looked_up: float | None = None
+
+    @property
+    def home(self) -> Agent:
+        return min(self.agents, key=lock_agent_order)
 
 
 @dataclass
@@ -176,7 +220,7 @@ class _Attempt:
     """What one attempt found: the lock agents as listed after our creates, and the
     other locks that still count on our agents (empty: the locks are ours)."""
 
-    lock_agents: list[Agent] | None
+    lock_agents: _LockAgents
     contested: list[tuple[str, Tool]] = field(default_factory=list)
 
 
@@ -236,24 +280,26 @@ class AgentLocks:
 
     def _acquire_all(self, uids: list[str]) -> None:
         seen: set[str] = set()  # other locks' names on earlier attempts
-        # As last listed: the next attempt's. A hint is as good as a look-up here: the
-        # lock agent is only where our tool goes; the look-up after the create decides.
-        lock_agents = self.hint.recall(self.platform.target) if self.hint else None
+        # As last listed: the next attempt's. An unsettled hint is as good as a look-up
+        # here (only where our tool goes: the look-up after the create decides); a settled
+        # one saves that look-up too.
+        lock_agents = self._recall()
         for attempt in range(1, MAX_ACQUIRE_ATTEMPTS + 1):
             self._check_stop()
             started = time.monotonic()
             began = self.clock()
             try:
-                outcome = self._attempt(uids, lock_agents or self._lock_agents())
+                outcome = self._attempt(uids, lock_agents or self._look_up())
             except _LockAgentMoved:
                 self._back_off()
                 lock_agents = None
                 continue
             lock_agents = outcome.lock_agents
+            lock_agents.looked_up = None  # the next attempt's look-up was not before it
             if not outcome.contested:
-                if self.hint is not None and lock_agents:
+                if self.hint is not None:
                     # The one our locks are on (a spare is deleted once empty).
-                    home = min(lock_agents, key=lock_agent_order)
+                    home = dict(lock_agents.home, settled=lock_agents.settled)
                     self.hint.remember(self.platform.target, [home])
                 return
             self._back_off()
@@ -272,18 +318,13 @@ class AgentLocks:
             "changed, try again"
         )
 
-    def _attempt(self, uids: list[str], lock_agents: list[Agent]) -> _Attempt:
-        home = str(min(lock_agents, key=lock_agent_order)["uid"])
+    def _attempt(self, uids: list[str], lock_agents: _LockAgents) -> _Attempt:
+        home = str(lock_agents.home["uid"])
         for start in range(0, len(uids), AGENTS_PER_LOCK_TOOL):
             self._check_stop()
             self._take(tuple(uids[start : start + AGENTS_PER_LOCK_TOOL]), home)
-        now_agents = self.platform.find_agents(LOCK_AGENT_NAME)
-        if not now_agents or str(min(now_agents, key=lock_agent_order)["uid"]) != home:
-            raise _LockAgentMoved
-        try:
-            on_lock_agents = self.platform.list_tools_many([str(a["uid"]) for a in now_agents])
-        except NotFoundError:
-            raise _LockAgentMoved from None  # one was deleted since it was listed
+        now_agents = self._after_creates(lock_agents)
+        on_lock_agents = self._list_lock_agents(home, now_agents.agents)
         self._adopt_ids(home, on_lock_agents[home])
         contested = self._contested_on_lock_agents(uids, on_lock_agents)
         if contested:
@@ -301,16 +342,59 @@ class AgentLocks:
                 self.watch.locked(uid, len(self.listed[uid]))
         return _Attempt(now_agents)
 
+    def _after_creates(self, lock_agents: _LockAgents) -> _LockAgents:
+        """The lock agents whose tools this attempt lists, after its creates returned.
+
+        Settled (remembered so, or so at the look-up this attempt made before its
+        creates): as they were; no lock agent preferred to ours can have appeared.
+        Otherwise looked up again: the one our tools are on must still be the preferred
+        one, else we give way (``_LockAgentMoved``). That look-up was sent after our
+        creates returned, so it is at least as late as their stamps."""
+        home = lock_agents.home
+        first = self._tools()[0]
+        if lock_agents.settled or _settled_before(home, first, lock_agents.looked_up):
+            return _LockAgents(lock_agents.agents, settled=True)
+        now_agents = _LockAgents(self.platform.find_agents(LOCK_AGENT_NAME))
+        if not now_agents.agents or now_agents.home["uid"] != home["uid"]:
+            raise _LockAgentMoved
+        stamps = [held.stamp for held in self._tools() if held.stamp is not None]
+        now_agents.settled = _settled(now_agents.home, max(stamps) if stamps else None)
+        return now_agents
+
     def _check_stop(self) -> None:
         if self.stop is not None and self.stop.is_set():
             raise AcquireInterrupted
 
-    def _lock_agents(self) -> list[Agent]:
+    def _list_lock_agents(self, home: str, agents: list[Agent]) -> dict[str, list[Tool]]:
+        """Every lock agent's tools. Ours deleted since it was listed: give way. A spare
+        deleted (by an apply that found it empty): no lock is held there, it is left out."""
+        uids = [str(agent["uid"]) for agent in agents]
+        with suppress(NotFoundError):
+            return self.platform.list_tools_many(uids)
+        found: dict[str, list[Tool]] = {}
+        for uid in uids:
+            try:
+                found[uid] = self.platform.list_tools(uid)
+            except NotFoundError:
+                if uid == home:
+                    raise _LockAgentMoved from None
+        return found
+
+    def _recall(self) -> _LockAgents | None:
+        """The lock agent the last apply in this project used, if remembered."""
+        recalled = self.hint.recall(self.platform.target) if self.hint else None
+        if not recalled:
+            return None
+        settled = len(recalled) == 1 and recalled[0].get("settled") is True
+        return _LockAgents(recalled, settled=settled)
+
+    def _look_up(self) -> _LockAgents:
         """The lock agents (normally one), made when there is none."""
         for _attempt in range(MAX_LOCK_AGENT_CREATES):
+            sent = time.monotonic()
             found = self.platform.find_agents(LOCK_AGENT_NAME)
             if found:
-                return found
+                return _LockAgents(found, looked_up=sent)
             # Another apply may be making one at this moment: both are then listed by
             # every later attempt, the older is used, the spare deleted once empty.
             with suppress(WriteOutcomeUnknown):  # looked up by name instead
@@ -459,6 +543,7 @@ class AgentLocks:
         }
         try:
             created = create_exactly_once(self.platform, held.on, payload)
+            held.returned = time.monotonic()
         except NotFoundError:
             raise _LockAgentMoved from None  # deleted since it was listed
         except CreateAttemptsExhausted as error:
@@ -466,6 +551,9 @@ class AgentLocks:
                 f"could not create the apply lock {held.name!r} on the lock agent "
                 f"{held.on!r}: {error}; try again"
             ) from None
+        stamps = [parse_time(str(t.get("created_at") or "")) for t in created.tools]
+        known = [stamp for stamp in stamps if stamp is not None]
+        held.stamp = min(known) if len(known) == len(stamps) and known else None
         return sorted(int(t["id"]) for t in created.tools)
 
     def _own_ids(self, held: HeldLock) -> list[int]:
@@ -594,6 +682,24 @@ class AgentLocks:
             f"agent {agents}) from the lock agent {held.on!r}: {error}; other applies on this host "
             f"ignore it once this process ends, elsewhere after {iso(held.expires)}; or delete it"
         )
+
+
+def _settled(home: Agent, seen_at: datetime | None) -> bool:
+    """Whether a look-up made no earlier than ``seen_at`` (the platform's clock) that
+    showed ``home`` preferred settles it: ``SETTLE`` after ``home`` was made, any lock
+    agent preferred to it (as old or older) would have been listed."""
+    made = parse_time(str(home.get("created_at") or ""))
+    if made is None or seen_at is None:
+        return False
+    return seen_at - STAMP_PRECISION >= made + SETTLE
+
+
+def _settled_before(home: Agent, first: HeldLock, looked_up: float | None) -> bool:
+    """Whether this attempt's look-up before its creates settles ``home``. That look-up
+    was sent at most (create returned - look-up sent) before the create was stamped."""
+    if looked_up is None or first.stamp is None:
+        return False
+    return _settled(home, first.stamp - timedelta(seconds=first.returned - looked_up))
 
 
 @contextmanager

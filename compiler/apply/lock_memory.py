@@ -1,16 +1,19 @@
 """Where the lock agent was last found, remembered in the project's state directory
 (``.actionctl/cache/lock-agent.json``, git-ignored), per target.
 
-Only a hint, to save the look-up that picks where the lock tool goes: the look-up made
-after that create (``compiler/apply/lock.py``) is what the locks' safety rests on, and
-it is made every time. A hint that is wrong (the agent deleted, another one preferred,
-another account behind the same URL) costs one attempt: the create fails or the check
-after it gives way, and the lock agents are looked up. A fresh checkout (CI) has no
-hint and looks up first, as before.
+It saves the look-up that picks where the lock tool goes. While the lock agent is not
+*settled* (``compiler/apply/lock.py``: a look-up made an hour after it was made showed
+it preferred), the look-up made after that create is what the locks' safety rests on,
+and it is made every time; a hint that is wrong (the agent deleted, another one
+preferred, another account behind the same URL) costs one attempt: the create fails or
+the check after it gives way, and the lock agents are looked up. Remembered as settled,
+the look-up after the create is skipped too; a settled lock agent deleted since, or on
+another account, fails the create (404) and is looked up again. A fresh checkout (CI)
+has no hint and looks up first.
 
-Stored: the lock agents' uid, name and creation time as last listed, keyed by the
-secret-free target (platform, base URL, prefix). Any error reading it is a miss; an
-error writing it is ignored. JSON, never pickle.
+Stored: the lock agent's uid, name and creation time as last listed, and ``settled``
+when it was, keyed by the secret-free target (platform, base URL, prefix). Any error
+reading it is a miss; an error writing it is ignored. JSON, never pickle.
 """
 
 from __future__ import annotations
@@ -45,7 +48,7 @@ class LockAgentMemory:
         return [dict(agent) for agent in agents]
 
     def remember(self, target: Mapping[str, str], agents: list[dict[str, Any]]) -> None:
-        kept = [{k: agent[k] for k in KEPT if isinstance(agent.get(k), str)} for agent in agents]
+        kept = [_kept(agent) for agent in agents]
         stored = self._read()
         if stored.get(_key(target)) == kept:
             return  # as last time: nothing written
@@ -70,6 +73,13 @@ class LockAgentMemory:
             return {}
         targets = data.get("targets")
         return dict(targets) if isinstance(targets, dict) else {}
+
+
+def _kept(agent: Mapping[str, Any]) -> dict[str, Any]:
+    kept: dict[str, Any] = {k: agent[k] for k in KEPT if isinstance(agent.get(k), str)}
+    if agent.get("settled") is True:
+        kept["settled"] = True
+    return kept
 
 
 def _key(target: Mapping[str, str]) -> str:

@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 
 from compiler.apply.lock import AgentLocks, LockRefused
+from compiler.apply.lock_memory import STORE
 from compiler.platform.base import PlatformError
 from compiler.platform.client import OpenMicClient
 from compiler.platform.lock_tools import (
@@ -57,11 +58,22 @@ def lock_agent_uid(site: Any) -> str:
     return str(agent["uid"])
 
 
-def make_lock_agent(site: Any) -> str:
+def make_lock_agent(site: Any, *, age: timedelta | None = None) -> str:
     """The lock agent made ahead (as the first apply would), so that scripted faults
-    land on the requests a test is about."""
-    agent = site.rest("POST", "/agents", {"name": LOCK_AGENT_NAME, "prompt": "locks"})
-    return str(agent["uid"])
+    land on the requests a test is about. ``age``: made that long ago, as on an account
+    applied to for a while (seeded: the API stamps the time of the request)."""
+    if age is None:
+        agent = site.rest("POST", "/agents", {"name": LOCK_AGENT_NAME, "prompt": "locks"})
+        return str(agent["uid"])
+    made = iso(datetime.now(UTC) - age)
+    fields = {"name": LOCK_AGENT_NAME, "prompt": "locks"}
+    return str(site.server.store.create_agent(fields, created_at=made)["uid"])
+
+
+def remembered_lock_agents(site: Any) -> list[dict[str, Any]]:
+    """What the project remembers of the lock agent (``.actionctl/cache``)."""
+    data = json.loads((site.root / STORE).read_text())
+    return [agent for agents in data["targets"].values() for agent in agents]
 
 
 def lock_agent_tools(site: Any) -> list[dict[str, Any]]:

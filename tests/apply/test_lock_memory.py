@@ -1,6 +1,8 @@
 """Where the lock agent was last found, remembered in ``.actionctl/``: it saves the
-look-up before the lock's create, never the one after it, so a wrong or planted hint
-costs a retry and never a second holder. Real emulator over HTTP, real files."""
+look-up before the lock's create, and the one after it only once the lock agent is
+*settled* (a look-up made over an hour after it was made showed it preferred: none
+preferred to it can appear any more). A wrong hint costs a retry and never a second
+holder. Real emulator over HTTP, real files."""
 
 from __future__ import annotations
 
@@ -8,12 +10,21 @@ import json
 import random
 import threading
 import time
+from datetime import timedelta
 from typing import Any
+
+import pytest
 
 from compiler.apply.lock import AgentLocks, LockRefused
 from compiler.apply.lock_memory import STORE, LockAgentMemory
 from compiler.platform.client import OpenMicClient
-from tests.apply.test_lock import SUPPORT, all_locks, lock_agents, make_lock_agent
+from tests.apply.test_lock import (
+    SUPPORT,
+    all_locks,
+    lock_agents,
+    make_lock_agent,
+    remembered_lock_agents,
+)
 from tests.conftest import TEST_API_KEY
 
 
@@ -66,6 +77,23 @@ def test_a_hint_naming_a_spare_gives_way_to_the_preferred_lock_agent(site: Any) 
     assert [a["uid"] for a in lock_agents(site)] == [older]  # the spare deleted once empty
 
 
+def test_a_settled_lock_agent_that_was_deleted_costs_a_retry(site: Any) -> None:
+    """Settled, remembered, then deleted by hand: the lock's create finds no agent, the
+    lock agents are looked up (none: one is made), and the new one is not settled."""
+    gone = make_lock_agent(site, age=timedelta(days=30))
+    assert site.run("apply", "--auto-approve").exit_code == 0
+    assert remembered_lock_agents(site)[0] == {**remembered_lock_agents(site)[0], "uid": gone,
+                                               "settled": True}  # fmt: skip
+    site.rest("DELETE", f"/agents/{gone}")
+    (site.root / "actions" / "support" / "call_control.yaml").unlink()
+    result = site.run("apply", "--auto-approve", "--prune")
+    assert result.exit_code == 0, result.output
+    (agent,) = lock_agents(site)
+    (kept,) = remembered_lock_agents(site)
+    assert kept["uid"] == agent["uid"] != gone and "settled" not in kept
+    assert all_locks(site) == []
+
+
 def test_an_unreadable_or_planted_hint_is_a_miss(site: Any) -> None:
     store = site.root / STORE
     store.parent.mkdir(parents=True, exist_ok=True)
@@ -77,31 +105,48 @@ def test_an_unreadable_or_planted_hint_is_a_miss(site: Any) -> None:
     assert len(lock_agents(site)) == 1
 
 
-def test_contenders_with_stale_and_different_hints_never_both_hold(site_factory: Any) -> None:
+@pytest.mark.parametrize("settled", [False, True], ids=["young", "settled"])
+def test_contenders_with_stale_and_different_hints_never_both_hold(
+    site_factory: Any, settled: bool
+) -> None:
     """Two lock agents; six contenders, each remembering one of them, the other, both
-    or none, with ids handed out shuffled: at most one holds the agent at any moment."""
+    or none, with ids handed out shuffled: at most one holds the agent at any moment.
+    ``settled``: the first is a month old and two contenders remember it settled (they
+    look nothing up); the second, made now, is a spare."""
     site = site_factory(latency_ms=40, id_order="shuffled", commit_delay_ms=60)
-    first = make_lock_agent(site)
+    first = make_lock_agent(site, age=timedelta(days=30) if settled else None)
     time.sleep(0.01)
     second = make_lock_agent(site)
-    hints = [[first], [second], [second, first], [], [second], [first]]
+    hints: list[list[dict[str, Any]]] = [
+        [{"uid": first, "settled": settled}],
+        [{"uid": second}],
+        [{"uid": second}, {"uid": first}],
+        [],
+        [{"uid": second}],
+        [{"uid": first, "settled": settled}],
+    ]
     holders: list[int] = []
+    errors: list[str] = []
     most = [0]
     guard = threading.Lock()
     start = threading.Barrier(len(hints))
 
-    def contend(index: int, uids: list[str]) -> None:
+    def contend(index: int, hint: list[dict[str, Any]]) -> None:
         client = OpenMicClient(site.url, TEST_API_KEY, backoff_base=0.01)
         memory = LockAgentMemory(site.root / f"contender{index}")
         (memory.root / ".actionctl").mkdir(parents=True)
-        if uids:
-            memory.remember(client.target, [{"uid": uid} for uid in uids])
+        if hint:
+            memory.remember(client.target, hint)
         locks = AgentLocks(client, hint=memory)
         start.wait()
         time.sleep(random.uniform(0, 0.05))
         try:
             locks.acquire([SUPPORT])
         except LockRefused:
+            client.close()
+            return
+        except Exception as error:  # a contender that fails otherwise fails the test
+            errors.append(f"contender {index}: {error}")
             client.close()
             return
         try:
@@ -121,4 +166,5 @@ def test_contenders_with_stale_and_different_hints_never_both_hold(site_factory:
     for thread in threads:
         thread.join(timeout=120)
     assert most[0] == 1, f"{most[0]} contenders held the lock at once"
+    assert errors == []
     assert all_locks(site) == []

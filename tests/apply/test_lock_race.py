@@ -17,13 +17,22 @@ import os
 import subprocess
 import sys
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from compiler.platform.lock_tools import LOCK_PREFIX
-from tests.apply.test_lock import CALL_CONTROL, SUPPORT, diverge, lock_agent_tools, start_apply
+from tests.apply.test_lock import (
+    CALL_CONTROL,
+    SUPPORT,
+    diverge,
+    lock_agent_tools,
+    make_lock_agent,
+    remembered_lock_agents,
+    start_apply,
+)
 
 FILLER = 4  # more creates per plan: the winner holds the lock longer, the applies overlap
 
@@ -90,13 +99,20 @@ def reset(site: Any) -> None:
     assert result.exit_code == 0, result.output
 
 
-@pytest.fixture
-def racing_site(site_factory: Any) -> Any:
+@pytest.fixture(params=["young", "settled"])
+def racing_site(site_factory: Any, request: pytest.FixtureRequest) -> Any:
+    """``young``: the lock agent made by the first apply (every apply looks it up after
+    its create); ``settled``: made a month ago and remembered so, as on an account applied
+    to for a while (no apply looks it up)."""
     # Latency makes the applies' lock phases overlap; the commit delay puts ids out of
     # visibility order (a create may become visible after a later id's create).
     site = site_factory(latency_ms=200, id_order="shuffled", commit_delay_ms=300)
+    if request.param == "settled":
+        make_lock_agent(site, age=timedelta(days=30))
     result = site.run("apply", "--auto-approve")
     assert result.exit_code == 0, result.output
+    settled = [a.get("settled", False) for a in remembered_lock_agents(site)]
+    assert settled == [request.param == "settled"]
     return site
 
 

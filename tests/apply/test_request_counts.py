@@ -1,9 +1,10 @@
 """What an apply costs, counted at the emulator: the listing of each touched agent (read
 once, under its lock, pages of 100), one request per change, and per apply the lock
-tool's create and delete on the lock agent, the lock agent's look-up by name after that
-create and its tool list (and, the first time in a project, one look-up before it: then
-where the lock agent is is remembered in .actionctl/). No GET before a write (the
-per-agent listing is the guard), none after (the POST/PATCH response is the tool).
+tool's create and delete on the lock agent and its tool list; while the lock agent is
+younger than an hour (not *settled*), also its look-up by name after that create. The
+first time in a project, one look-up before the create: then where the lock agent is
+is remembered in .actionctl/. No GET before a write (the per-agent listing is the
+guard), none after (the POST/PATCH response is the tool).
 
 minimum = list pages + 1 per change (what the changes need at the very least); the goal
 is requests / minimum <= 1.05 for creates, updates, deletes and a no-change apply.
@@ -12,18 +13,29 @@ is requests / minimum <= 1.05 for creates, updates, deletes and a no-change appl
 from __future__ import annotations
 
 import math
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from tests.apply.test_lock import dtmf, make_lock_agent
+import pytest
+
+from compiler.apply.lock import SETTLE
+from compiler.apply.lock_memory import LockAgentMemory
+from compiler.platform.client import OpenMicClient
+from tests.apply.test_lock import dtmf, make_lock_agent, remembered_lock_agents
+from tests.conftest import TEST_API_KEY
 
 SUPPORT = "agent_support_dev"
 BULK = 100  # more than a page of tools on one agent
 EXAMPLE_SUPPORT, EXAMPLE_BILLING = 11, 2
-# Per apply that locks: the lock agent looked up by name after the lock's create, its
-# tools listed once; the first apply in a project also looks it up before the create.
+# Per apply that locks, on a lock agent under an hour old: the lock agent looked up by
+# name after the lock's create, its tools listed once; the first apply in a project
+# also looks it up before the create.
 LOCK_AGENT_GETS = 2
 FIRST_LOCK_AGENT_GETS = LOCK_AGENT_GETS + 1
+# A settled lock agent (made over an hour before, remembered so): its tool list alone.
+SETTLED_LOCK_AGENT_GETS = 1
+AN_OLD_ACCOUNT = timedelta(days=30)
 
 
 def bulk_file(root: Path, description: str = "Presses 2") -> Path:
@@ -152,3 +164,60 @@ def test_a_replace_costs_a_delete_and_a_create(site: Any, tmp_path: Path) -> Non
     path.write_text(path.read_text().replace("timeout_ms: 5000\n", ""))
     methods = apply_saved(site, tmp_path)
     assert methods == {"POST": 2, "GET": 1 + LOCK_AGENT_GETS, "DELETE": 2}
+
+
+def test_a_settled_lock_agent_saves_the_look_up_after_the_create(site: Any, tmp_path: Path) -> None:
+    """On an account applied to for a while, the lock costs three requests (create, the
+    lock agent's tool list, delete) once the project remembers its lock agent; four in a
+    fresh checkout (CI), which looks it up before the create and not after."""
+    home = make_lock_agent(site, age=AN_OLD_ACCOUNT)
+    path = bulk_file(site.root)
+    creates = BULK + EXAMPLE_SUPPORT + EXAMPLE_BILLING
+    methods = apply_saved(site, tmp_path)
+    assert methods == {"POST": creates + 1, "GET": 2 + 1 + SETTLED_LOCK_AGENT_GETS, "DELETE": 1}
+    (kept,) = remembered_lock_agents(site)
+    assert (kept["uid"], kept["settled"]) == (home, True)
+    path.unlink()
+    methods = apply_saved(site, tmp_path, "--prune")
+    listed = BULK + EXAMPLE_SUPPORT
+    assert methods == {
+        "POST": 1,
+        "GET": pages(listed) + SETTLED_LOCK_AGENT_GETS,
+        "DELETE": BULK + 1,
+    }
+    assert ratio(methods, pages(listed) + BULK) <= 1.03
+
+
+@pytest.mark.parametrize(
+    ("age", "settled"),
+    [(SETTLE + timedelta(seconds=10), True), (SETTLE - timedelta(seconds=10), False)],
+    ids=["just-over-an-hour", "just-under-an-hour"],
+)
+def test_a_lock_agent_settles_an_hour_after_it_was_made(
+    site: Any, tmp_path: Path, age: timedelta, settled: bool
+) -> None:
+    make_lock_agent(site, age=age)
+    methods = apply_saved(site, tmp_path)
+    lock_gets = 1 + (SETTLED_LOCK_AGENT_GETS if settled else LOCK_AGENT_GETS)
+    assert methods["GET"] == 2 + lock_gets
+    assert remembered_lock_agents(site)[0].get("settled", False) is settled
+
+
+def test_a_lock_agent_remembered_young_settles_at_the_look_up_after_the_create(
+    site: Any, tmp_path: Path
+) -> None:
+    """Remembered before it was an hour old (no ``settled``): the next apply still looks
+    it up after its create, and that look-up settles it; the one after saves it."""
+    home = make_lock_agent(site, age=AN_OLD_ACCOUNT)
+    client = OpenMicClient(site.url, TEST_API_KEY)
+    try:
+        young = {"uid": home, "name": "actionctl-locks"}
+        LockAgentMemory(site.root).remember(client.target, [young])
+    finally:
+        client.close()
+    methods = apply_saved(site, tmp_path)
+    assert methods["GET"] == 2 + LOCK_AGENT_GETS  # no look-up before the create, one after
+    assert remembered_lock_agents(site)[0]["settled"] is True
+    (site.root / "actions" / "support" / "call_control.yaml").unlink()
+    methods = apply_saved(site, tmp_path, "--prune")
+    assert methods["GET"] == 1 + SETTLED_LOCK_AGENT_GETS
