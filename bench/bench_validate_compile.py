@@ -188,7 +188,8 @@ def run(actions: int = 5000, runs: int = 3) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="actionctl-bench-") as tmp:
         root = Path(tmp) / "project"
         files = generate(root, actions)
-        timings, tools, diagnostics = [], 0, []
+        timings: list[float] = []
+        tools, diagnostics = 0, list[Any]()
         for _ in range(runs):
             elapsed, tools, diagnostics = in_process(root)
             timings.append(elapsed)

@@ -17,6 +17,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ import yaml
 
 from compiler.cli.main import run as actionctl
 from compiler.emulator.server import EmulatorConfig, EmulatorServer
+from compiler.platform.lock_tools import LOCK_AGENT_NAME
 
 API_KEY = "bench-key-0123456789"  # a throwaway key for a loopback emulator
 KEY_ENV = "ACTIONCTL_BENCH_OPENMIC_KEY"
@@ -63,6 +65,13 @@ class Site:
         assert server.store is not None
         for uid in self.uids:
             server.store.create_agent({"name": uid, "prompt": ""}, uid=uid)
+
+    def make_lock_agent(self, age: timedelta) -> str:
+        """actionctl's lock agent, made ``age`` ago (an account applied to for a while)."""
+        assert self.server.store is not None
+        made = (datetime.now(UTC) - age).strftime("%Y-%m-%dT%H:%M:%SZ")
+        fields = {"name": LOCK_AGENT_NAME, "prompt": "locks"}
+        return str(self.server.store.create_agent(fields, created_at=made)["uid"])
 
     def configure(self, requests_per_minute: float | None) -> None:
         agents = {f"agent_{a:02}": uid for a, uid in enumerate(self.uids)}
