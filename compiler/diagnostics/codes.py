@@ -887,7 +887,7 @@ N319 = Code(
     "N319",
     WARNING,
     "load-validate",
-    "The change (`validate FILE...`, `validate --changed`: the pre-commit hook) renames an action without `renamed_from`: an action that git's `HEAD` had is gone (no file declares its agent and name, no `renamed_from` names it), and a changed file declares, for the same agent, the same document under a name `HEAD` did not have. Plan would delete the tool and create a new one (a new tool id). At the new name. (Against the live tools, plan says the same: L805.)",
+    "The change (`validate FILE...`, `validate --changed`: the pre-commit hook) renames an action without `renamed_from`: an action that git's `HEAD` had is gone (no file declares its agent and name, no `renamed_from` names it), and a changed file declares, for the same agent, the same document under a name `HEAD` did not have. Plan would delete the tool and create a new one at the new name (a new tool id). (Against the live tools, plan says the same: L805.)",
     "Add `renamed_from: OLD` to the action: plan then renames the tool in place (one PATCH, the same id); it renames nothing, harmlessly, if the old tool was never applied.",
 )
 N321 = Code(
