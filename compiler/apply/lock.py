@@ -39,23 +39,31 @@ held on a lock agent that gets deleted. Assumed: "a write that returned is visib
 every later listing".
 
 **Settled.** The look-up after the create guards against a lock agent preferred to ours
-that we have not seen. One preferred to ours is as old as ours or older (its created_at
-is no later), so its create was stamped no later than ours. Assumed further: the platform
-answers a create within ``SETTLE`` (an hour) of stamping it. Then a look-up made SETTLE
+that we have not seen. One preferred to ours sorts first by the text of its created_at;
+with UTC stamps (the only ones a lock agent settles with), one made in a later second
+sorts after ours, so one preferred to ours was stamped within a second of ours or
+earlier. Assumed further: the platform makes a create visible to
+listings within ``SETTLE`` (an hour) of stamping it. Then a look-up made SETTLE
 after our lock agent was made (dated on the platform's clock by our lock tool's
 created_at) lists every lock agent that will ever be preferred to it; when it showed
 ours preferred, none ever will be, and ours is settled: every apply that checks ends on
 it too, and it is never a spare, so never deleted by an apply. From then on the look-up
-after the create is skipped (the project remembers the lock agent as settled; a look-up
-this attempt made before its creates settles it too when made SETTLE after it, dated
-by the create's stamp less the time from sending the look-up to the create's answer).
-A settled lock agent deleted by hand fails the next create (404): looked up again.
+after the create is skipped (the project remembers the lock agent as settled, for
+``SETTLED_FOR``; a look-up this attempt made before its creates settles it too when made
+SETTLE after it, dated by the create's stamp less the longest any clock of this host saw
+pass from sending the look-up to the create's answer). A settled lock agent deleted by
+hand (or on another account behind the same URL) fails the next create (404): looked
+up again. One renamed by hand, or another agent renamed to its name, is what no apply that
+skips the look-up can see: the lock agent's prompt says never to; the project looks
+again a day after it last settled it, which bounds the harm. Applies that trust a
+settled lock agent list it alone, so a spare left by a race is deleted by the next
+apply that looks the lock agents up.
 
 Cost per apply (up to 20 agents): the lock tool's create and delete and the lock
 agent's tool listing (pages of 100, shared by all the apply's agents): three requests,
 whatever the number of agents, plus the look-up before the create where the project
 does not remember the lock agent, and the one after it while the lock agent is not
-settled (its first hour). The listing of each agent is the plan's or the stale
+settled (its first hour, and once a day after). The listing of each agent is the plan's or the stale
 check's, read anyway. A heartbeat thread renews the lock every third of the expiry
 (one PATCH per lock tool), so an apply of any length keeps it; before each write
 ``check`` only consults the clock.
@@ -71,14 +79,16 @@ is reported.
 
 from __future__ import annotations
 
+import math
 import random
+import re
 import secrets
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from compiler.apply.create_once import CreateAttemptsExhausted, create_exactly_once
@@ -123,11 +133,20 @@ MAX_DELETE_ATTEMPTS = 3
 MAX_LOCK_AGENT_CREATES = 3
 # A lock agent this much older than a look-up that showed it preferred is *settled*: no
 # lock agent preferred to it can appear any more (one would be as old, so its create
-# would have returned, and been listed, by then), so later applies skip the look-up after
-# their create. Assumed: the platform answers a create within an hour of stamping it.
+# would have been visible by then), so later applies skip the look-up after their
+# create. Assumed: a create is visible to listings within an hour of its stamp.
 SETTLE = timedelta(hours=1)
-# Stamps may be whole seconds (truncated): a second more covers the agent's.
-STAMP_PRECISION = timedelta(seconds=1)
+# Stamps may be whole seconds, truncated or rounded: two seconds more put any lock agent
+# that was not listed in a later second than ours, and the text of a later UTC second
+# sorts after ours (``lock_agent_order`` compares the text).
+STAMP_PRECISION = timedelta(seconds=2)
+# The stamps settling needs: UTC, whose text sorts as the times do second by second.
+UTC_STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z")
+# A remembered settled_at ahead of this clock by more than this is not ours: not trusted.
+CLOCK_SKEW = timedelta(minutes=5)
+# How long a project trusts a lock agent it remembers as settled before it looks again:
+# what bounds the harm of a lock agent renamed by hand (which no look-up-free apply sees).
+SETTLED_FOR = timedelta(days=1)
 # One lock tool locks up to this many agents: an apply pays one create, one delete and
 # one renewal per tool, not per agent, and a description stays short (about 1 KB).
 AGENTS_PER_LOCK_TOOL = 20
@@ -151,8 +170,8 @@ class LockWatch(Protocol):
 class LockAgentHint(Protocol):
     """Where the lock agents were last found (``compiler.apply.lock_memory``): the first
     attempt picks the lock agent from it instead of looking them up. Only a hint, but
-    for a lock agent remembered as settled (``"settled": True``): the look-up after the
-    create is then skipped too."""
+    for a lock agent remembered as settled (``settled_at``, ``trusted_settled``): the
+    look-up after the create is then skipped too."""
 
     def recall(self, target: Mapping[str, str]) -> list[Agent] | None: ...
     def remember(self, target: Mapping[str, str], agents: list[Agent]) -> None: ...
@@ -192,23 +211,23 @@ class HeldLock:
     expires: datetime
     tool_ids: list[int] = field(default_factory=list)  # empty: not known (lost response)
     on: str = ""  # the lock agent the lock tool is on
-    # The platform's created_at of the lock tool, and when (time.monotonic) its create
+    # The platform's created_at of the lock tool, and when (``instant``) its create
     # returned: they date the look-ups around it on the platform's own clock.
     stamp: datetime | None = None
-    returned: float = 0.0
+    returned: Instant = ()
 
 
 @dataclass
 class _LockAgents:
     """Where this attempt puts its lock tools: the lock agents as last found (the
-    preferred one is used). ``settled``: a look-up made well after the preferred one was
-    made showed it preferred, so none preferred to it can appear (``SETTLE``).
-    ``looked_up``: when (time.monotonic) the look-up that found them was sent, when it
-    was made by this attempt."""
+    preferred one is used). ``settled_at``: the platform time of a look-up made well
+    after the preferred one was made that showed it preferred, so none preferred to it
+    can appear (``SETTLE``); None: not settled. ``looked_up``: when (``instant``) the
+    look-up that found them was sent, when this attempt made it."""
 
     agents: list[Agent]
-    settled: bool = False
-    looked_up: float | None = None
+    settled_at: datetime | None = None
+    looked_up: Instant | None = None
 
     @property
     def home(self) -> Agent:
@@ -295,12 +314,9 @@ class AgentLocks:
                 lock_agents = None
                 continue
             lock_agents = outcome.lock_agents
-            lock_agents.looked_up = None  # the next attempt's look-up was not before it
             if not outcome.contested:
                 if self.hint is not None:
-                    # The one our locks are on (a spare is deleted once empty).
-                    home = dict(lock_agents.home, settled=lock_agents.settled)
-                    self.hint.remember(self.platform.target, [home])
+                    self.hint.remember(self.platform.target, [_remembered(lock_agents)])
                 return
             self._back_off()
             holders = [
@@ -351,14 +367,22 @@ class AgentLocks:
         one, else we give way (``_LockAgentMoved``). That look-up was sent after our
         creates returned, so it is at least as late as their stamps."""
         home = lock_agents.home
+        if lock_agents.settled_at is not None:
+            return _LockAgents(lock_agents.agents, settled_at=lock_agents.settled_at)
         first = self._tools()[0]
-        if lock_agents.settled or _settled_before(home, first, lock_agents.looked_up):
-            return _LockAgents(lock_agents.agents, settled=True)
+        looked_up = None
+        if lock_agents.looked_up is not None and first.stamp is not None:
+            took = elapsed(lock_agents.looked_up, first.returned)
+            looked_up = look_up_time(first.stamp, took)
+        if settled(home, looked_up):
+            return _LockAgents(lock_agents.agents, settled_at=looked_up)
         now_agents = _LockAgents(self.platform.find_agents(LOCK_AGENT_NAME))
         if not now_agents.agents or now_agents.home["uid"] != home["uid"]:
             raise _LockAgentMoved
         stamps = [held.stamp for held in self._tools() if held.stamp is not None]
-        now_agents.settled = _settled(now_agents.home, max(stamps) if stamps else None)
+        seen = max(stamps) if stamps else None  # this look-up was sent after them
+        if settled(now_agents.home, seen):
+            now_agents.settled_at = seen
         return now_agents
 
     def _check_stop(self) -> None:
@@ -381,17 +405,19 @@ class AgentLocks:
         return found
 
     def _recall(self) -> _LockAgents | None:
-        """The lock agent the last apply in this project used, if remembered."""
+        """The lock agent the last apply in this project used, if remembered; settled
+        when it was so within ``SETTLED_FOR``."""
         recalled = self.hint.recall(self.platform.target) if self.hint else None
         if not recalled:
             return None
-        settled = len(recalled) == 1 and recalled[0].get("settled") is True
-        return _LockAgents(recalled, settled=settled)
+        trusted = len(recalled) == 1 and trusted_settled(recalled[0], self.clock())
+        settled_at = parse_time(str(recalled[0].get("settled_at"))) if trusted else None
+        return _LockAgents(recalled, settled_at=settled_at)
 
     def _look_up(self) -> _LockAgents:
         """The lock agents (normally one), made when there is none."""
         for _attempt in range(MAX_LOCK_AGENT_CREATES):
-            sent = time.monotonic()
+            sent = instant()
             found = self.platform.find_agents(LOCK_AGENT_NAME)
             if found:
                 return _LockAgents(found, looked_up=sent)
@@ -543,7 +569,7 @@ class AgentLocks:
         }
         try:
             created = create_exactly_once(self.platform, held.on, payload)
-            held.returned = time.monotonic()
+            held.returned = instant()
         except NotFoundError:
             raise _LockAgentMoved from None  # deleted since it was listed
         except CreateAttemptsExhausted as error:
@@ -684,22 +710,66 @@ class AgentLocks:
         )
 
 
-def _settled(home: Agent, seen_at: datetime | None) -> bool:
+def settled(home: Agent, seen_at: datetime | None) -> bool:
     """Whether a look-up made no earlier than ``seen_at`` (the platform's clock) that
     showed ``home`` preferred settles it: ``SETTLE`` after ``home`` was made, any lock
-    agent preferred to it (as old or older) would have been listed."""
-    made = parse_time(str(home.get("created_at") or ""))
+    agent preferred to it (stamped within a second of it, or earlier) would have been
+    listed. Only a UTC stamp settles (its text sorts by the second)."""
+    stamp = str(home.get("created_at") or "")
+    made = parse_time(stamp) if UTC_STAMP.fullmatch(stamp) else None
     if made is None or seen_at is None:
         return False
     return seen_at - STAMP_PRECISION >= made + SETTLE
 
 
-def _settled_before(home: Agent, first: HeldLock, looked_up: float | None) -> bool:
-    """Whether this attempt's look-up before its creates settles ``home``. That look-up
-    was sent at most (create returned - look-up sent) before the create was stamped."""
-    if looked_up is None or first.stamp is None:
+def trusted_settled(remembered: Agent, now: datetime) -> bool:
+    """Whether a remembered lock agent is trusted as settled at ``now``: its
+    ``settled_at`` settles it, is under ``SETTLED_FOR`` old, and not ahead of this clock
+    by more than it may be off the platform's."""
+    since = parse_time(str(remembered.get("settled_at") or ""))
+    if since is None or not settled(remembered, since):
         return False
-    return _settled(home, first.stamp - timedelta(seconds=first.returned - looked_up))
+    return -CLOCK_SKEW <= now - since < SETTLED_FOR
+
+
+def look_up_time(create_stamp: datetime, since_look_up: float) -> datetime | None:
+    """The earliest platform time a look-up can have been made at, sent
+    ``since_look_up`` seconds before the answer to a create the platform stamped
+    ``create_stamp`` (that create was handled before its answer came); None when how
+    long is not known."""
+    if not math.isfinite(since_look_up):
+        return None
+    return create_stamp - timedelta(seconds=since_look_up)
+
+
+Instant = tuple[float, ...]
+
+
+def instant() -> Instant:
+    """Now by every clock this host keeps: monotonic, the wall clock, and where there
+    is one a clock that counts while the machine sleeps (monotonic may not)."""
+    clocks = [time.monotonic(), time.time()]
+    if hasattr(time, "CLOCK_BOOTTIME"):
+        clocks.append(time.clock_gettime(time.CLOCK_BOOTTIME))
+    return tuple(clocks)
+
+
+def elapsed(since: Instant, until: Instant) -> float:
+    """Seconds from ``since`` to ``until``: the most any clock saw pass (a suspended
+    machine or a wall clock set back cannot make it look shorter). Unknown: infinite."""
+    if not since or len(since) != len(until):
+        return float("inf")
+    return max(b - a for a, b in zip(since, until, strict=True))
+
+
+def _remembered(lock_agents: _LockAgents) -> Agent:
+    """What the project keeps of the lock agent our locks are on (a spare is deleted
+    once empty): settled, the time of the look-up that settled it (not extended by the
+    applies that trust it, so it is looked at again ``SETTLED_FOR`` after)."""
+    home = {k: v for k, v in lock_agents.home.items() if k != "settled_at"}
+    if lock_agents.settled_at is not None:
+        home["settled_at"] = lock_agents.settled_at.astimezone(UTC).isoformat()
+    return home
 
 
 @contextmanager

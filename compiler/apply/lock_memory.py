@@ -11,8 +11,9 @@ the look-up after the create is skipped too; a settled lock agent deleted since,
 another account, fails the create (404) and is looked up again. A fresh checkout (CI)
 has no hint and looks up first.
 
-Stored: the lock agent's uid, name and creation time as last listed, and ``settled``
-when it was, keyed by the secret-free target (platform, base URL, prefix). Any error
+Stored: the lock agent's uid, name and creation time as last listed, and, when it was
+settled, the time of the look-up that settled it (``settled_at``: trusted for a day),
+keyed by the secret-free target (platform, base URL, prefix). Any error
 reading it is a miss; an error writing it is ignored. JSON, never pickle.
 """
 
@@ -30,7 +31,7 @@ from compiler.load.state import STATE_DIR, state_dir, unsafe_to_write
 STORE = Path(STATE_DIR) / "cache" / "lock-agent.json"
 FORMAT = 1
 MAX_BYTES = 64 * 1024  # a few targets' lock agents; anything larger was not written by us
-KEPT = ("uid", "name", "created_at")
+KEPT = ("uid", "name", "created_at", "settled_at")
 
 
 class LockAgentMemory:
@@ -75,11 +76,8 @@ class LockAgentMemory:
         return dict(targets) if isinstance(targets, dict) else {}
 
 
-def _kept(agent: Mapping[str, Any]) -> dict[str, Any]:
-    kept: dict[str, Any] = {k: agent[k] for k in KEPT if isinstance(agent.get(k), str)}
-    if agent.get("settled") is True:
-        kept["settled"] = True
-    return kept
+def _kept(agent: Mapping[str, Any]) -> dict[str, str]:
+    return {k: agent[k] for k in KEPT if isinstance(agent.get(k), str)}
 
 
 def _key(target: Mapping[str, str]) -> str:

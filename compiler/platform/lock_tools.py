@@ -47,7 +47,8 @@ LOCK_AGENT_PROMPT = (
     "Made by actionctl to hold its apply locks: while an apply runs, one tool here per "
     "agent it is changing says who is applying and until when. Not a voice agent: never "
     "link a phone number to it. Its tools are removed when each apply ends; it may be "
-    "deleted when no actionctl apply is running (the next apply makes it again)."
+    "deleted when no actionctl apply is running (the next apply makes it again). Never "
+    "rename it, nor any other agent to its name: applies find it by name."
 )
 
 Tool = Mapping[str, Any]
@@ -143,7 +144,10 @@ def without_lock_agents(agents: Iterable[Mapping[str, Any]]) -> list[Any]:
 
 def lock_agent_order(agent: Mapping[str, Any]) -> tuple[str, str]:
     """Every apply prefers the same lock agent when a race made two: the oldest, then
-    the lowest uid (any total order would do, as long as all applies use one)."""
+    the lowest uid. The text of ``created_at`` is compared, as every actionctl version
+    since the lock agent has: any total order would do, as long as all applies use one,
+    so it must not change. (A lock agent only settles with a UTC stamp, whose text sorts
+    by its second: ``compiler/apply/lock.py``.)"""
     return (str(agent.get("created_at") or ""), str(agent.get("uid") or ""))
 
 

@@ -10,7 +10,7 @@ import json
 import random
 import threading
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -18,6 +18,7 @@ import pytest
 from compiler.apply.lock import AgentLocks, LockRefused
 from compiler.apply.lock_memory import STORE, LockAgentMemory
 from compiler.platform.client import OpenMicClient
+from compiler.platform.lock_tools import iso
 from tests.apply.test_lock import (
     SUPPORT,
     all_locks,
@@ -40,7 +41,8 @@ def test_the_lock_agent_is_remembered_and_not_looked_up_before_the_create(site: 
     (site.root / "actions" / "support" / "call_control.yaml").unlink()
     site.server.stats.reset()
     assert site.run("apply", "--auto-approve", "--prune").exit_code == 0
-    # The look-up after the lock's create is made every time: the safety rests on it.
+    # The look-up after the lock's create is made every time while the lock agent is
+    # not settled (this one was made a moment ago): the safety rests on it.
     assert site.server.stats.snapshot()["methods"]["GET"] == 2 + 2
     assert all_locks(site) == []
 
@@ -82,15 +84,15 @@ def test_a_settled_lock_agent_that_was_deleted_costs_a_retry(site: Any) -> None:
     lock agents are looked up (none: one is made), and the new one is not settled."""
     gone = make_lock_agent(site, age=timedelta(days=30))
     assert site.run("apply", "--auto-approve").exit_code == 0
-    assert remembered_lock_agents(site)[0] == {**remembered_lock_agents(site)[0], "uid": gone,
-                                               "settled": True}  # fmt: skip
+    (kept,) = remembered_lock_agents(site)
+    assert kept["uid"] == gone and "settled_at" in kept
     site.rest("DELETE", f"/agents/{gone}")
     (site.root / "actions" / "support" / "call_control.yaml").unlink()
     result = site.run("apply", "--auto-approve", "--prune")
     assert result.exit_code == 0, result.output
     (agent,) = lock_agents(site)
     (kept,) = remembered_lock_agents(site)
-    assert kept["uid"] == agent["uid"] != gone and "settled" not in kept
+    assert kept["uid"] == agent["uid"] != gone and "settled_at" not in kept
     assert all_locks(site) == []
 
 
@@ -117,13 +119,14 @@ def test_contenders_with_stale_and_different_hints_never_both_hold(
     first = make_lock_agent(site, age=timedelta(days=30) if settled else None)
     time.sleep(0.01)
     second = make_lock_agent(site)
+    settled_at = {"settled_at": iso(datetime.now(UTC))} if settled else {}
     hints: list[list[dict[str, Any]]] = [
-        [{"uid": first, "settled": settled}],
+        [{"uid": first, **settled_at}],
         [{"uid": second}],
         [{"uid": second}, {"uid": first}],
         [],
         [{"uid": second}],
-        [{"uid": first, "settled": settled}],
+        [{"uid": first, **settled_at}],
     ]
     holders: list[int] = []
     errors: list[str] = []

@@ -13,13 +13,13 @@ is requests / minimum <= 1.05 for creates, updates, deletes and a no-change appl
 from __future__ import annotations
 
 import math
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from compiler.apply.lock import SETTLE
+from compiler.apply.lock import SETTLE, SETTLED_FOR
 from compiler.apply.lock_memory import LockAgentMemory
 from compiler.platform.client import OpenMicClient
 from tests.apply.test_lock import dtmf, make_lock_agent, remembered_lock_agents
@@ -176,7 +176,7 @@ def test_a_settled_lock_agent_saves_the_look_up_after_the_create(site: Any, tmp_
     methods = apply_saved(site, tmp_path)
     assert methods == {"POST": creates + 1, "GET": 2 + 1 + SETTLED_LOCK_AGENT_GETS, "DELETE": 1}
     (kept,) = remembered_lock_agents(site)
-    assert (kept["uid"], kept["settled"]) == (home, True)
+    assert kept["uid"] == home and "settled_at" in kept
     path.unlink()
     methods = apply_saved(site, tmp_path, "--prune")
     listed = BULK + EXAMPLE_SUPPORT
@@ -186,6 +186,17 @@ def test_a_settled_lock_agent_saves_the_look_up_after_the_create(site: Any, tmp_
         "DELETE": BULK + 1,
     }
     assert ratio(methods, pages(listed) + BULK) <= 1.03
+
+
+def test_trusting_a_settled_lock_agent_does_not_extend_the_trust(site: Any, tmp_path: Path) -> None:
+    """Settled five hours ago: an apply trusts it (no look-up after the create) and
+    leaves when it settled as it was, so it is looked at again a day after that."""
+    home = make_lock_agent(site, age=AN_OLD_ACCOUNT)
+    five_hours_ago = (datetime.now(UTC) - timedelta(hours=5)).isoformat()
+    remember(site, {**lock_agent(site, home), "settled_at": five_hours_ago})
+    methods = apply_saved(site, tmp_path)
+    assert methods["GET"] == 2 + SETTLED_LOCK_AGENT_GETS
+    assert remembered_lock_agents(site)[0]["settled_at"] == five_hours_ago
 
 
 @pytest.mark.parametrize(
@@ -200,24 +211,50 @@ def test_a_lock_agent_settles_an_hour_after_it_was_made(
     methods = apply_saved(site, tmp_path)
     lock_gets = 1 + (SETTLED_LOCK_AGENT_GETS if settled else LOCK_AGENT_GETS)
     assert methods["GET"] == 2 + lock_gets
-    assert remembered_lock_agents(site)[0].get("settled", False) is settled
+    assert ("settled_at" in remembered_lock_agents(site)[0]) is settled
 
 
 def test_a_lock_agent_remembered_young_settles_at_the_look_up_after_the_create(
     site: Any, tmp_path: Path
 ) -> None:
-    """Remembered before it was an hour old (no ``settled``): the next apply still looks
+    """Remembered before it was an hour old (no ``settled_at``): the next apply still looks
     it up after its create, and that look-up settles it; the one after saves it."""
     home = make_lock_agent(site, age=AN_OLD_ACCOUNT)
-    client = OpenMicClient(site.url, TEST_API_KEY)
-    try:
-        young = {"uid": home, "name": "actionctl-locks"}
-        LockAgentMemory(site.root).remember(client.target, [young])
-    finally:
-        client.close()
+    remember(site, lock_agent(site, home))
     methods = apply_saved(site, tmp_path)
     assert methods["GET"] == 2 + LOCK_AGENT_GETS  # no look-up before the create, one after
-    assert remembered_lock_agents(site)[0]["settled"] is True
+    assert "settled_at" in remembered_lock_agents(site)[0]
     (site.root / "actions" / "support" / "call_control.yaml").unlink()
     methods = apply_saved(site, tmp_path, "--prune")
     assert methods["GET"] == 1 + SETTLED_LOCK_AGENT_GETS
+
+
+def test_a_settled_lock_agent_is_looked_at_again_a_day_after_it_settled(
+    site: Any, tmp_path: Path
+) -> None:
+    """Trusted for a day (what bounds the harm of a lock agent renamed by hand): then one
+    apply looks it up after its create again, which settles it anew."""
+    home = make_lock_agent(site, age=AN_OLD_ACCOUNT)
+    long_ago = (datetime.now(UTC) - SETTLED_FOR - timedelta(minutes=1)).isoformat()
+    remember(site, {**lock_agent(site, home), "settled_at": long_ago})
+    methods = apply_saved(site, tmp_path)
+    assert methods["GET"] == 2 + LOCK_AGENT_GETS  # looked up after the create
+    assert remembered_lock_agents(site)[0]["settled_at"] > long_ago
+    (site.root / "actions" / "support" / "call_control.yaml").unlink()
+    methods = apply_saved(site, tmp_path, "--prune")
+    assert methods["GET"] == 1 + SETTLED_LOCK_AGENT_GETS
+
+
+def lock_agent(site: Any, uid: str) -> dict[str, Any]:
+    """The lock agent as a look-up lists it: what the project remembers of it."""
+    agent = site.server.store.get_agent(uid)
+    return {key: agent[key] for key in ("uid", "name", "created_at")}
+
+
+def remember(site: Any, agent: dict[str, Any]) -> None:
+    """What a project remembers of the lock agent, written as apply writes it."""
+    client = OpenMicClient(site.url, TEST_API_KEY)
+    try:
+        LockAgentMemory(site.root).remember(client.target, [agent])
+    finally:
+        client.close()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -317,12 +318,15 @@ def test_a_seeded_agent_keeps_its_creation_time_and_the_api_stamps_its_own(
     )
     server = emulator_factory(db_path=tmp_path / "seeded.db", seed_file=seed)
     with raw_client(server) as api:
+        before = datetime.now(UTC)
         made = api.post(
             "/h/v2/agents", json={"name": "new", "prompt": "", "created_at": "2020-01-01T00:00:00Z"}
         ).json()
+        after = datetime.now(UTC)
         agents = {a["uid"]: a["created_at"] for a in api.get("/h/v2/agents").json()["agents"]}
     assert agents["old"] == "2026-01-05T09:00:00.000000Z"
-    assert agents[made["uid"]] > "2026-01-05" and not agents[made["uid"]].startswith("2020")
+    stamped = datetime.fromisoformat(agents[made["uid"]].replace("Z", "+00:00"))
+    assert before - timedelta(seconds=1) <= stamped <= after + timedelta(seconds=1)
 
 
 def test_concurrent_creates_and_patches_are_safe(emulator: Any, make_agent: Callable[..., str]):
