@@ -4,8 +4,11 @@ At the platform's rate limit requests are the whole cost of an apply, so the pac
 steady and the estimate simple: the requests left (the locks' too) divided by the rate
 the last few finished at. Before enough have finished to measure, the client's
 configured pace (requests per minute) gives the estimate; an unpaced target has none
-until the first steps finish. The unit is whatever the caller counts (``total`` and
-``done`` alike): apply counts requests.
+until the first steps finish. The client never sends faster than its configured pace,
+so a measured pace above it (steps reported together, not as they finished) is not
+believed. Steps known to be reported at once (``reached``) start the measure afresh.
+The unit is whatever the caller counts (``total`` and ``done`` alike): apply counts
+requests.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ class Eta:
 
     def __init__(
         self,
-        total: int,
+        total: float,
         *,
         requests_per_minute: float | None = None,
         clock: Callable[[], float] = time.monotonic,
@@ -32,23 +35,36 @@ class Eta:
         self.total = total
         self.requests_per_minute = requests_per_minute
         self._clock = clock
-        self._finishes: deque[tuple[float, int]] = deque(maxlen=WINDOW + 1)
+        self._finishes: deque[tuple[float, float]] = deque(maxlen=WINDOW + 1)
+        self._last = clock()  # the last finish (or the start): what waiting counts from
 
-    def finished(self, done: int) -> float | None:
+    def finished(self, done: float) -> float | None:
         """Record that ``done`` units are done; returns the seconds left."""
-        self._finishes.append((self._clock(), done))
+        self._last = self._clock()
+        self._finishes.append((self._last, done))
         return self.seconds_left(done)
 
-    def seconds_left(self, done: int) -> float | None:
+    def reached(self, done: float) -> float | None:
+        """``done`` units are done, several of them reported at this one moment (they
+        finished over a while before): the measured pace starts again from here."""
+        self._finishes.clear()
+        return self.finished(done)
+
+    def seconds_left(self, done: float) -> float | None:
         left = max(0, self.total - done)
         if left == 0:
             return 0.0
-        measured = self._measured_rate()
-        if measured:
-            return left / measured
-        if self.requests_per_minute:
-            return left * 60.0 / self.requests_per_minute
-        return None
+        paced = self.requests_per_minute / 60.0 if self.requests_per_minute else None
+        rates = [rate for rate in (self._measured_rate(), paced) if rate]
+        return left / min(rates) if rates else None
+
+    def seconds_left_now(self, done: float) -> float | None:
+        """``seconds_left`` less the time waited since the last finish: the requests
+        under way meanwhile are that much further (for a line while nothing finishes)."""
+        left = self.seconds_left(done)
+        if left is None:
+            return None
+        return max(0.0, left - (self._clock() - self._last))
 
     def _measured_rate(self) -> float | None:
         """Units per second between the recent finishes."""

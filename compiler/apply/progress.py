@@ -24,6 +24,7 @@ from contextlib import contextmanager
 
 from compiler.apply.engine import Outcome, touched_agents
 from compiler.apply.eta import Eta, format_duration
+from compiler.apply.lock import AGENTS_PER_LOCK_TOOL
 from compiler.plan.model import REPLACE, Change, Plan
 
 ProgressSink = Callable[[str, bool], None]  # (line, ok): ok False is a failure's line
@@ -34,14 +35,26 @@ LISTING_PAGE = 100  # tools per page of an agent's listing
 
 
 def planned_requests(plan: Plan) -> int:
-    """Requests the apply of ``plan`` sends if nothing fails: per touched agent its
-    lock's create and delete and the listing's pages (the lock tool among the live
-    tools); per change one request, two for a replace (delete, then create)."""
+    """Requests the apply of ``plan`` sends if nothing fails: the locks' (``lock_requests``),
+    each touched agent's listing pages, one per change (two for a replace: delete, then
+    create)."""
     live = Counter(c.agent_uid for c in plan.changes if c.tool_id is not None)
     live.update(u.agent_uid for u in plan.unmanaged)
     agents = touched_agents(plan)
-    locks = sum(2 + listing_pages(live[uid] + 1) for uid in agents)
-    return locks + sum(change_requests(c) for c in plan.pending())
+    taking, releasing = lock_requests(len(agents))
+    listings = sum(listing_pages(live[uid]) for uid in agents)
+    return taking + releasing + listings + sum(change_requests(c) for c in plan.pending())
+
+
+def lock_requests(agents: int) -> tuple[int, int]:
+    """(taking, releasing): the requests of the locks on ``agents`` agents. Per lock tool
+    (one per ``AGENTS_PER_LOCK_TOOL`` agents) its create and delete; the lock agent's tool
+    list, and one look-up of it (none once it is settled and remembered, two in a
+    checkout that does not remember it: one is the estimate)."""
+    if agents == 0:
+        return 0, 0
+    tools = -(-agents // AGENTS_PER_LOCK_TOOL)
+    return tools + 2, tools
 
 
 def listing_pages(tools: int) -> int:
@@ -77,7 +90,10 @@ class ApplyProgress:
         # until ``planned`` says what the writes are.
         total = planned_requests(plan) if plan is not None else 0
         self.eta = Eta(total, requests_per_minute=requests_per_minute)
-        self.sent = 0  # requests done, as planned (what the ETA counts down)
+        # Requests done, as planned (what the ETA counts down); the locks' own are shared
+        # out over their agents' lines, so a fraction of one at a time.
+        self.sent = 0.0
+        self._taking_share = self._releasing_share = 0.0
         self.phase = "starting"  # locking, writing, releasing, done
         self.agents: list[str] = []
         self.locked_count = 0
@@ -97,13 +113,17 @@ class ApplyProgress:
         self.phase = "locking"
         self.agents = list(agent_uids)
         count = len(agent_uids)
+        taking, releasing = lock_requests(count)
+        self._taking_share = taking / count if count else 0.0
+        self._releasing_share = releasing / count if count else 0.0
         left = self._about(self.eta.seconds_left(0))
         self._say(f"Taking the apply locks on {count} agent{_s(count)}{left}")
 
     def locked(self, agent_uid: str, listed: int) -> None:
         self.locked_count += 1
-        self.sent += 1 + listing_pages(listed + 1)
-        left = self._about(self.eta.finished(self.sent))
+        self.sent += self._taking_share + listing_pages(listed)
+        # The locks are told together once every agent is read: not a pace to measure.
+        left = self._about(self.eta.reached(self.sent))
         where = f"{self.locked_count}/{len(self.agents)}"
         self._say(f"  locked {agent_uid}, read its {listed} live tool{_s(listed)} ({where}){left}")
 
@@ -113,8 +133,9 @@ class ApplyProgress:
         self.phase = "planned"
         self.changes = len(plan.pending())
         writes = sum(change_requests(change) for change in plan.pending())
-        self.eta = Eta(writes + len(self.agents), requests_per_minute=self.requests_per_minute)
-        self.sent = 0
+        _taking, releasing = lock_requests(len(self.agents))
+        self.eta = Eta(writes + releasing, requests_per_minute=self.requests_per_minute)
+        self.sent = 0.0
 
     def writing(self, changes: list[Change]) -> None:
         self.phase = "writing"
@@ -158,7 +179,7 @@ class ApplyProgress:
 
     def released(self, agent_uid: str) -> None:
         self.released_count += 1
-        self.sent += 1
+        self.sent += self._releasing_share
         self.eta.finished(self.sent)
         self._say(f"  released the lock on {agent_uid} ({self.released_count}/{len(self.agents)})")
 
@@ -188,7 +209,7 @@ class ApplyProgress:
 
     def status_line(self) -> str | None:
         """What is still under way, for a long pause; None when nothing is."""
-        left = self._about(self.eta.seconds_left(self.sent))
+        left = self._about(self.eta.seconds_left_now(self.sent))
         if self.phase == "locking":
             return (
                 f"  still taking the apply locks: {self.locked_count}/{len(self.agents)} "

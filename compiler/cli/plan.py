@@ -229,17 +229,32 @@ def planned(
         connected(app, project, environment) as connection,
         guard(connection) if guard is not None else nullcontext(connection) as platform,
     ):
-        plan, diagnostics = make_plan(
-            project,
-            environment,
-            platform,
-            prune=use_prune,
-            targets=scope.targets,
-            excludes=scope.excludes,
-        )
+        with _shown_reading(app, platform, project, environment, locked=guard is not None):
+            plan, diagnostics = make_plan(
+                project,
+                environment,
+                platform,
+                prune=use_prune,
+                targets=scope.targets,
+                excludes=scope.excludes,
+            )
         if at_base is not None:
             diagnostics += _classify(plan, *at_base)
         yield Planned(plan, warnings + diagnostics, platform, environment)
+
+
+def _shown_reading(
+    app: AppContext, platform: Platform, project: Project, environment: Environment, *, locked: bool
+) -> AbstractContextManager[None]:
+    """A long read of the live tools says how it goes on stderr (``-q``: nothing). Under
+    apply's locks the read is the locks' own listing, which their progress shows."""
+    from compiler.cli.reading import reading_live
+
+    if app.quiet or locked:
+        return nullcontext()
+    uids = set(environment.agents.values())
+    uids |= {project.config.agent_uid(environment, action.agent) for action in project.actions}
+    return reading_live(platform, len(uids), lambda line: click.echo(line, err=True))
 
 
 def _tools_at(

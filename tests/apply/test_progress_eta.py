@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from compiler.apply.eta import Eta, format_duration
+from compiler.apply.progress import lock_requests, planned_requests
+from compiler.plan.file import load_plan
 from tests.apply.conftest import Site, point_at
 
 
@@ -43,6 +45,46 @@ def test_the_measured_pace_takes_over_and_follows_recent_changes():
     assert left == pytest.approx(140 * 1.0)
 
 
+def test_steps_reported_together_are_not_taken_for_a_pace():
+    """Twenty agents' locks are told at one moment, once all are read; then each write
+    takes 0.6 s at 100 a minute. Seen as a pace, the burst said "about 2s left" with
+    59 writes to go; the client never goes faster than its configured pace."""
+    clock = Clock()
+    eta = Eta(40 + 60, requests_per_minute=100, clock=clock)
+    for done in range(2, 41, 2):  # twenty agents, two requests each, told together
+        left = eta.reached(done)
+    assert left == pytest.approx(60 * 0.6)
+    for done in range(41, 100):
+        clock.now += 0.6
+        left = eta.finished(done)
+        assert left == pytest.approx((100 - done) * 0.6)
+    unpaced = Eta(100, clock=clock)
+    for done in range(2, 41, 2):
+        unpaced.finished(done)  # without ``reached``: a burst in no time is no pace
+    assert unpaced.seconds_left(40) is None
+
+
+def test_the_locks_cost_a_create_and_a_delete_per_twenty_agents_and_two_reads():
+    assert lock_requests(0) == (0, 0)
+    assert lock_requests(1) == (1 + 2, 1)
+    assert lock_requests(20) == (1 + 2, 1)
+    assert lock_requests(45) == (3 + 2, 3)
+
+
+def test_a_line_while_nothing_finishes_counts_the_time_waited():
+    """The locks' listings are told at once when all are read: meanwhile, the lines that
+    say they are still being taken count down with the time waited."""
+    clock = Clock()
+    eta = Eta(50, requests_per_minute=100, clock=clock)
+    assert eta.seconds_left_now(0) == pytest.approx(30.0)
+    clock.now += 12.0
+    assert eta.seconds_left_now(0) == pytest.approx(18.0)
+    clock.now += 60.0
+    assert eta.seconds_left_now(0) == 0.0  # overdue: no time to tell, not a negative one
+    eta.finished(20)
+    assert eta.seconds_left_now(20) == pytest.approx(18.0)
+
+
 def test_unpaced_and_nothing_measured_yet_is_no_estimate():
     eta = Eta(10, clock=Clock())
     assert eta.finished(1) is None
@@ -71,11 +113,13 @@ def test_apply_shows_the_time_left_at_the_configured_pace(site: Site):
 
 
 def test_the_time_left_counts_the_locks_requests_too(site: Site, tmp_path: Path):
-    """A saved plan, before the first request: 2 agents' lock create, listing and
-    delete, and 13 creates, 19 requests at 600/min."""
+    """A saved plan, before the first request: one lock tool for both agents (its create
+    and delete), the lock agent's look-up and tool list, each agent's listing, and 13
+    creates: 19 requests at 600/min."""
     point_at(site.root, site.url, rate_limit={"requests_per_minute": 600})
     plan_file = tmp_path / "plan.json"
     assert site.run("plan", "--out", plan_file).exit_code == 0
+    assert planned_requests(load_plan(plan_file)) == 2 + 2 + 2 + 13
     result = site.run("apply", plan_file)
     assert result.exit_code == 0, result.output
     (first,) = [line for line in result.stderr.splitlines() if line.startswith("Taking")]
@@ -84,7 +128,7 @@ def test_the_time_left_counts_the_locks_requests_too(site: Site, tmp_path: Path)
 
 def test_without_a_saved_plan_the_time_left_comes_with_the_plan(site: Site):
     """--auto-approve takes the locks before the plan reads live, so what is left is
-    known once the plan is: 13 creates and the 2 locks' release, 15 requests at 600/min."""
+    known once the plan is: 13 creates and the lock tool's delete, 14 requests at 600/min."""
     point_at(site.root, site.url, rate_limit={"requests_per_minute": 600})
     result = site.run("apply", "--auto-approve")
     assert result.exit_code == 0, result.output

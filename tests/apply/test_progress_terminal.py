@@ -201,8 +201,9 @@ def test_twenty_agents_at_the_default_pace_are_never_silent(
     emulator_factory: Any, cli: Any, tmp_path: Path, monkeypatch: Any
 ) -> None:
     """As a new user tried it: 60 creates on 20 agents, 400 ms per request, 100
-    requests a minute; Ctrl-C after ten changes. The locks (40 requests, 24 s) and their
-    release after Ctrl-C (20 requests, 12 s) were silent before."""
+    requests a minute; Ctrl-C after ten changes. The plan's read (20 requests, 12 s), the
+    locks and their release after Ctrl-C were silent before, and the time left, told
+    the locks' lines as a pace, said "about 2s" with 59 creates to go."""
     from tests.reliability.fleet import KEY_ENV, RELIABILITY_KEY, Fleet, Workspace
 
     monkeypatch.setenv(KEY_ENV, RELIABILITY_KEY)
@@ -216,8 +217,12 @@ def test_twenty_agents_at_the_default_pace_are_never_silent(
     data["rate_limit"] = {"requests_per_minute": 100}
     config.write_text(yaml.safe_dump(data, sort_keys=False))
 
+    started = time.monotonic()
     terminal = in_terminal(ws.root)
     asked = terminal.wait_for_question(timeout=120)
+    # The plan's read before the question is never silent either.
+    assert_never_silent(terminal.after(started), started, time.monotonic())
+    assert any(line.startswith("Reading the live tools of 20 agents") for _, line in terminal.lines)
     assert "  60 changes: 60 to create, 0 to update, 0 to replace, 0 to delete" in asked
     assert "  20 agents: agent0 (uid_agent0), " in asked and "and 12 more" in asked
     answered = terminal.answer(b"y\n")
@@ -230,7 +235,12 @@ def test_twenty_agents_at_the_default_pace_are_never_silent(
     assert shown[0][0] - answered <= FIRST_LINE_WITHIN, shown[:1]
     assert_never_silent(shown, answered, ended)
     lines = [line for _, line in shown]
-    # 120 requests at 100 a minute: 20 locks' create, listing and delete, 60 creates.
-    assert lines[0] == "Taking the apply locks on 20 agents (about 1m 12s left)"
+    # 84 requests at 100 a minute: one lock tool's create and delete, the lock agent's
+    # look-up and tool list, 20 listings, 60 creates.
+    assert lines[0] == "Taking the apply locks on 20 agents (about 51s left)"
+    for line in lines:  # each create takes 0.6 s: the time left is never far below that
+        told = re.match(r"\[(\d+)/60\] \(about (\d+)s left\)", line)
+        if told:
+            assert int(told[2]) >= (60 - int(told[1])) * 0.6 * 0.8, line
     assert sum(line.startswith("  released the lock on ") for line in lines) == 20
     assert any(line.startswith("stopping: ") for line in lines), lines
