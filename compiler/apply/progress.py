@@ -49,8 +49,9 @@ def planned_requests(plan: Plan) -> int:
 def lock_requests(agents: int) -> tuple[int, int]:
     """(taking, releasing): the requests of the locks on ``agents`` agents. Per lock tool
     (one per ``AGENTS_PER_LOCK_TOOL`` agents) its create and delete; the lock agent's tool
-    list, and one look-up of it (none once it is settled and remembered, two in a
-    checkout that does not remember it: one is the estimate)."""
+    list, and one look-up of it: the estimate, as the number varies (none once it is
+    settled and remembered, two in a checkout that does not remember it, four on an
+    account whose first apply makes it)."""
     if agents == 0:
         return 0, 0
     tools = -(-agents // AGENTS_PER_LOCK_TOOL)

@@ -19,7 +19,7 @@ stopped by SIGINT (130), SIGTERM (143) or SIGHUP (129).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
@@ -39,6 +39,7 @@ from compiler.apply.lock import AcquireInterrupted, LockRefused, sweep_abandoned
 from compiler.apply.lock_memory import LockAgentMemory
 from compiler.apply.locked_read import LockedRead
 from compiler.apply.progress import ApplyProgress
+from compiler.apply.reading import reading_live
 from compiler.apply.saved import SavedPlan, check_target, load_saved
 from compiler.apply.stop import SignalStop, stopped_by_signals
 from compiler.diagnostics import Diagnostic, DiagnosticError, Location, has_errors
@@ -339,13 +340,10 @@ class ApplySession:
 
     def _revert_plan(self, saved: SavedPlan, platform: Platform) -> Revert:
         agents = agents_of(saved.plan)
-        if not self.request.quiet:
-            count = len(set(agents.values()))
-            self.console.note(
-                f"Reading the live tools of {count} agent{'' if count == 1 else 's'} "
-                f"on {platform.description}"
-            )
-        live = read_live(platform, agents)
+        count = len(set(agents.values()))
+        shown = reading_live(platform, count, self.console.note, first_after=0)
+        with nullcontext() if self.request.quiet else shown:
+            live = read_live(platform, agents)
         if has_errors(live.diagnostics):
             raise DiagnosticError(live.diagnostics)
         return revert(saved.plan, live)

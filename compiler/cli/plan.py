@@ -246,11 +246,12 @@ def planned(
 def _shown_reading(
     app: AppContext, platform: Platform, project: Project, environment: Environment, *, locked: bool
 ) -> AbstractContextManager[None]:
-    """A long read of the live tools says how it goes on stderr (``-q``: nothing). Under
-    apply's locks the read is the locks' own listing, which their progress shows."""
-    from compiler.cli.reading import reading_live
+    """A long read of the live tools says how it goes on stderr (``-q``: nothing; nor
+    where stderr is JSON or SARIF diagnostics). Under apply's locks the read is the
+    locks' own listing, which their progress shows."""
+    from compiler.apply.reading import reading_live
 
-    if app.quiet or locked:
+    if app.quiet or locked or app.diagnostics_format in ("json", "sarif"):
         return nullcontext()
     uids = set(environment.agents.values())
     uids |= {project.config.agent_uid(environment, action.agent) for action in project.actions}

@@ -58,10 +58,21 @@ def test_steps_reported_together_are_not_taken_for_a_pace():
         clock.now += 0.6
         left = eta.finished(done)
         assert left == pytest.approx((100 - done) * 0.6)
-    unpaced = Eta(100, clock=clock)
+
+
+def test_an_unpaced_apply_measures_its_pace_after_the_burst_not_through_it():
+    """No configured pace to hold the measure down: the locks' lines, microseconds
+    apart, start it afresh (``reached``), and the writes' own pace is what is left."""
+    clock = Clock()
+    eta = Eta(40 + 60, clock=clock)
     for done in range(2, 41, 2):
-        unpaced.finished(done)  # without ``reached``: a burst in no time is no pace
-    assert unpaced.seconds_left(40) is None
+        clock.now += 1e-5
+        eta.reached(done)
+    left = None
+    for done in range(41, 45):
+        clock.now += 0.6
+        left = eta.finished(done)
+    assert left == pytest.approx((100 - 44) * 0.6)
 
 
 def test_the_locks_cost_a_create_and_a_delete_per_twenty_agents_and_two_reads():
