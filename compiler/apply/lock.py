@@ -368,7 +368,7 @@ class AgentLocks:
         creates returned, so it is at least as late as their stamps."""
         home = lock_agents.home
         if lock_agents.settled_at is not None:
-            return _LockAgents(lock_agents.agents, settled_at=lock_agents.settled_at)
+            return lock_agents
         first = self._tools()[0]
         looked_up = None
         if lock_agents.looked_up is not None and first.stamp is not None:

@@ -49,7 +49,7 @@ class LockAgentMemory:
         return [dict(agent) for agent in agents]
 
     def remember(self, target: Mapping[str, str], agents: list[dict[str, Any]]) -> None:
-        kept = [_kept(agent) for agent in agents]
+        kept = [{k: agent[k] for k in KEPT if isinstance(agent.get(k), str)} for agent in agents]
         stored = self._read()
         if stored.get(_key(target)) == kept:
             return  # as last time: nothing written
@@ -74,10 +74,6 @@ class LockAgentMemory:
             return {}
         targets = data.get("targets")
         return dict(targets) if isinstance(targets, dict) else {}
-
-
-def _kept(agent: Mapping[str, Any]) -> dict[str, str]:
-    return {k: agent[k] for k in KEPT if isinstance(agent.get(k), str)}
 
 
 def _key(target: Mapping[str, str]) -> str:

@@ -94,7 +94,6 @@ class ApplyProgress:
         # Requests done, as planned (what the ETA counts down); the locks' own are shared
         # out over their agents' lines, so a fraction of one at a time.
         self.sent = 0.0
-        self._taking_share = self._releasing_share = 0.0
         self.phase = "starting"  # locking, writing, releasing, done
         self.agents: list[str] = []
         self.locked_count = 0
@@ -114,15 +113,13 @@ class ApplyProgress:
         self.phase = "locking"
         self.agents = list(agent_uids)
         count = len(agent_uids)
-        taking, releasing = lock_requests(count)
-        self._taking_share = taking / count if count else 0.0
-        self._releasing_share = releasing / count if count else 0.0
         left = self._about(self.eta.seconds_left(0))
         self._say(f"Taking the apply locks on {count} agent{_s(count)}{left}")
 
     def locked(self, agent_uid: str, listed: int) -> None:
         self.locked_count += 1
-        self.sent += self._taking_share + listing_pages(listed)
+        taking, _releasing = lock_requests(len(self.agents))
+        self.sent += taking / len(self.agents) + listing_pages(listed)
         # The locks are told together once every agent is read: not a pace to measure.
         left = self._about(self.eta.reached(self.sent))
         where = f"{self.locked_count}/{len(self.agents)}"
@@ -180,7 +177,8 @@ class ApplyProgress:
 
     def released(self, agent_uid: str) -> None:
         self.released_count += 1
-        self.sent += self._releasing_share
+        _taking, releasing = lock_requests(len(self.agents))
+        self.sent += releasing / len(self.agents)
         self.eta.finished(self.sent)
         self._say(f"  released the lock on {agent_uid} ({self.released_count}/{len(self.agents)})")
 

@@ -250,12 +250,12 @@ def _shown_reading(
     where stderr is JSON or SARIF diagnostics). Under apply's locks the read is the
     locks' own listing, which their progress shows."""
     from compiler.apply.reading import reading_live
+    from compiler.plan.make import managed_agents
 
     if app.quiet or locked or app.diagnostics_format in ("json", "sarif"):
         return nullcontext()
-    uids = set(environment.agents.values())
-    uids |= {project.config.agent_uid(environment, action.agent) for action in project.actions}
-    return reading_live(platform, len(uids), lambda line: click.echo(line, err=True))
+    agents = len(set(managed_agents(project, environment, ()).values()))
+    return reading_live(platform, agents, lambda line: click.echo(line, err=True))
 
 
 def _tools_at(
